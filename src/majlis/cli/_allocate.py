@@ -1,0 +1,228 @@
+"""`majlis allocate`: votes and a law in, seats out — the command-line contract others rely on."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import secrets
+from enum import StrEnum
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from majlis.errors import InputError, Problem
+from majlis.law import (
+    Allocation,
+    Award,
+    Election,
+    Law,
+    Margin,
+    allocate,
+    margins,
+    parse_law,
+    read_election,
+)
+
+stdout = Console(soft_wrap=True)
+stderr = Console(stderr=True, soft_wrap=True)
+
+
+class Format(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+    TABLE = "table"
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 file's text (a BOM is dropped), or an InputError naming the file."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError([Problem(source=str(path), line=None, field="file",
+                                  message="no such file")]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(source=str(path), line=None, field="encoding",
+                                  message=f"not UTF-8 ({exc.reason} at byte {exc.start})")]) \
+            from None
+
+
+def allocate_command(
+    votes: Annotated[Path, typer.Argument(help="CSV: district,party,votes (or with candidate)")],
+    law: Annotated[Path, typer.Option("--law", help="The electoral law, as TOML")],
+    districts: Annotated[
+        Path | None, typer.Option("--districts", help="CSV: district,seats[,blank,invalid,valid]")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed of the lot for ties (drawn if not given)")
+    ] = None,
+    output: Annotated[Format, typer.Option("--format", help="csv, json or table")] = Format.CSV,
+    totals: Annotated[bool, typer.Option("--totals", help="Append national rows (district *)")]
+    = False,
+) -> None:
+    """Allocate seats exactly as LAW says, for every list in every district."""
+    the_law = law_of(law)
+    election = election_of(votes, the_law, districts)
+    drawn = secrets.randbelow(2**32) if seed is None else seed
+    allocation = allocate(election, the_law, seed=drawn)
+    rows = seat_rows(allocation, with_totals=totals)
+    if output is Format.CSV:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(("district", "party", "votes", "seats"))
+        writer.writerows(rows)
+        typer.echo(buffer.getvalue(), nl=False)
+    else:
+        explained = {c.name: margins(election, the_law, c.name, seed=drawn)
+                     for c in election.constituencies}
+        if output is Format.JSON:
+            typer.echo(json.dumps(to_json(allocation, explained, rows), ensure_ascii=False,
+                                  indent=2))
+        else:
+            print_tables(allocation, explained, rows, with_totals=totals)
+    if allocation.lot_used:
+        stderr.print(f"note: a tie was decided by lot with seed {drawn}; "
+                     f"rerun with --seed {drawn} to reproduce it")
+
+
+def seat_rows(allocation: Allocation, *, with_totals: bool) -> list[tuple[str, str, int, int]]:
+    """One row per (district, list) given, tier seats placed in their district, sorted."""
+    rows: list[tuple[str, str, int, int]] = []
+    for c in allocation.constituencies:
+        seats = allocation.seats_in(c.name)
+        rows.extend((c.name, p, v, seats[p]) for p, v in c.votes.items())
+    tier = allocation.tier
+    if tier is not None and not tier.placed:
+        national: dict[str, int] = {}
+        for c in allocation.constituencies:
+            if c.community is None:
+                for p, v in c.votes.items():
+                    national[p] = national.get(p, 0) + v
+        rows.extend((tier.name, p, national.get(p, 0), s) for p, s in tier.seats.items())
+    rows.sort(key=lambda r: (r[0], -r[3], r[1]))
+    if with_totals:
+        votes: dict[str, int] = {}
+        for c in allocation.constituencies:
+            for p, v in c.votes.items():
+                votes[p] = votes.get(p, 0) + v
+        seat_totals = allocation.totals()
+        rows.extend(sorted((("*", p, votes.get(p, 0), s) for p, s in seat_totals.items()),
+                           key=lambda r: (-r[3], r[1])))
+    return rows
+
+
+def _exact(value: Fraction | None) -> dict[str, Any] | None:
+    if value is None:
+        return {"exact": "inf", "approx": None}
+    return {"exact": str(value), "approx": round(float(value), 6)}
+
+
+def _award(award: Award | None) -> dict[str, Any] | None:
+    if award is None:
+        return None
+    return {"seat": award.seat, "list": award.list, "candidate": award.candidate,
+            "stage": award.stage, "value": _exact(award.value)}
+
+
+def to_json(
+    allocation: Allocation,
+    explained: dict[str, tuple[Margin, ...]],
+    rows: list[tuple[str, str, int, int]],
+) -> dict[str, Any]:
+    """Everything the allocation knows, exact values as strings beside their approximations."""
+    tier = allocation.tier
+    return {
+        "seed": allocation.seed,
+        "lot_used": allocation.lot_used,
+        "ties": [{"constituency": t.constituency, "seat": t.seat, "lists": list(t.lists),
+                  "winner": t.winner, "decided_by": t.decided_by} for t in allocation.ties],
+        "constituencies": [
+            {
+                "name": c.name, "magnitude": c.magnitude, "community": c.community,
+                "votes": dict(c.votes), "seats": dict(allocation.seats_in(c.name)),
+                "qualified": sorted(c.qualified),
+                "awards": [_award(a) for a in c.awards],
+                "last_seat": _award(c.last_award), "runner_up": _award(c.runner_up),
+                "elected": [{"list": e.list, "candidate": e.candidate, "votes": e.votes}
+                            for e in c.elected],
+                "margins": [{"list": m.list, "seats": m.seats, "to_gain": m.to_gain,
+                             "to_lose": m.to_lose} for m in explained[c.name]],
+            }
+            for c in allocation.constituencies
+        ],
+        "tier": None if tier is None else {
+            "name": tier.name, "seats": dict(tier.seats),
+            "placed": {d: dict(s) for d, s in tier.placed.items()},
+            "entitlement": dict(tier.entitlement), "excluded": sorted(tier.excluded),
+        },
+        "totals": allocation.totals(),
+        "rows": [{"district": d, "party": p, "votes": v, "seats": s} for d, p, v, s in rows],
+    }
+
+
+def print_tables(
+    allocation: Allocation,
+    explained: dict[str, tuple[Margin, ...]],
+    rows: list[tuple[str, str, int, int]],
+    *,
+    with_totals: bool,
+) -> None:
+    """One table per district with each list's margins, then the national totals."""
+    for c in allocation.constituencies:
+        table = Table(title=f"{c.name} — {c.magnitude} seats", title_justify="left")
+        for column in ("list", "votes", "seats", "to gain a seat", "can lose"):
+            table.add_column(column, justify="left" if column == "list" else "right")
+        seats = allocation.seats_in(c.name)
+        by_list = {m.list: m for m in explained[c.name]}
+        for party in sorted(c.votes, key=lambda p: (-seats[p], -c.votes[p], p)):
+            m = by_list[party]
+            table.add_row(party, f"{c.votes[party]:,}", str(seats[party]),
+                          "—" if m.to_gain is None else f"{m.to_gain:,}",
+                          "—" if m.to_lose is None else f"{m.to_lose:,}")
+        last, nxt = c.last_award, c.runner_up
+        if last is not None:
+            caption = f"last seat: {last.list} at {_shown(last.value)}"
+            if nxt is not None:
+                caption += f"; next in line: {nxt.list} at {_shown(nxt.value)}"
+            table.caption = caption
+        stdout.print(table)
+    tier = allocation.tier
+    if tier is not None and any(tier.seats.values()):
+        table = Table(title=f"{tier.name} tier", title_justify="left")
+        table.add_column("list")
+        table.add_column("seats", justify="right")
+        for party, s in sorted(tier.seats.items(), key=lambda x: (-x[1], x[0])):
+            if s:
+                table.add_row(party, str(s))
+        stdout.print(table)
+    if with_totals:
+        table = Table(title="whole house", title_justify="left")
+        for column in ("list", "votes", "seats"):
+            table.add_column(column, justify="left" if column == "list" else "right")
+        for _, party, votes_cast, won in (r for r in rows if r[0] == "*"):
+            table.add_row(party, f"{votes_cast:,}", str(won))
+        stdout.print(table)
+
+
+def _shown(value: Fraction | None) -> str:
+    return "∞" if value is None else f"{float(value):,.2f}"
+
+
+def problems_exit(error: InputError) -> None:
+    """Print each problem as FILE:LINE: field: message, then exit 2."""
+    for problem in error.problems:
+        stderr.print(str(problem), markup=False, highlight=False)
+    raise SystemExit(2)
+
+
+def law_of(path: Path) -> Law:
+    return parse_law(read_text(path), str(path))
+
+
+def election_of(votes: Path, law: Law, districts: Path | None) -> Election:
+    return read_election(read_text(votes), str(votes), law,
+                         read_text(districts) if districts else None, str(districts))

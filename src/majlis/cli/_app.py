@@ -1,0 +1,34 @@
+"""The command tree; each command lives in its own module and only wraps the library."""
+
+from __future__ import annotations
+
+import typer
+
+from majlis.errors import AllocationError, InputError
+
+from ._allocate import allocate_command, problems_exit, stderr
+
+app = typer.Typer(
+    name="majlis",
+    help="From tally sheets to a governing coalition: exact seats for any list-PR or SNTV law.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("allocate")(allocate_command)
+
+
+@app.callback()
+def _root() -> None:
+    """majlis — election results, exactly as the law says."""
+
+
+def main() -> None:
+    """Entry point: user errors become `FILE:LINE: field: message` lines and exit code 2."""
+    try:
+        app(standalone_mode=True)
+    except InputError as error:
+        problems_exit(error)
+    except AllocationError as error:
+        stderr.print(f"error: {error}", markup=False, highlight=False)
+        raise SystemExit(1) from None

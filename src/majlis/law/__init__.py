@@ -1,0 +1,63 @@
+"""Electoral rules → seats: pure, exact functions over plain values.
+
+A law is composed of small parts — a constituency rule (divisor series, quota, SNTV), a
+threshold, reserved seats, an upper tier, a tie rule — and applied by one verb, `allocate`.
+Every quotient is a `Fraction`; `allocate_batch` is the vectorised twin for projections.
+"""
+
+from ._allocate import Law, ReservedSeats, allocate
+from ._config import METHODS, parse_law
+from ._csv import read_election
+from ._divisors import DIVISOR_SERIES, DivisorSeries, HuntingtonHill
+from ._explain import Margin, margins
+from ._quotas import QUOTAS, QuotaRule, Remainder
+from ._rules import DivisorRule, SntvRule
+from ._threshold import Base, DistrictSeats, Scope, Threshold, VoteShare
+from ._tiers import CompensatoryTier, LevellingTier
+from ._ties import Precedence, TieRule
+from ._values import (
+    Allocation,
+    Award,
+    CandidateVotes,
+    Constituency,
+    ConstituencyResult,
+    Election,
+    Tie,
+    TierResult,
+)
+
+__all__ = [
+    "DIVISOR_SERIES",
+    "METHODS",
+    "QUOTAS",
+    "Allocation",
+    "Award",
+    "Base",
+    "CandidateVotes",
+    "CompensatoryTier",
+    "Constituency",
+    "ConstituencyResult",
+    "DistrictSeats",
+    "DivisorRule",
+    "DivisorSeries",
+    "Election",
+    "HuntingtonHill",
+    "Law",
+    "LevellingTier",
+    "Margin",
+    "Precedence",
+    "QuotaRule",
+    "Remainder",
+    "ReservedSeats",
+    "Scope",
+    "SntvRule",
+    "Threshold",
+    "Tie",
+    "TieRule",
+    "TierResult",
+    "VoteShare",
+    "allocate",
+    "margins",
+    "parse_law",
+    "read_election",
+]

@@ -1,0 +1,131 @@
+"""A law as a composition of small parts, and the one verb that applies it: `allocate`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from majlis.errors import AllocationError
+
+from ._divisors import Outcome
+from ._rules import Rule, SntvRule
+from ._threshold import Threshold
+from ._tiers import CompensatoryTier, LevellingTier
+from ._ties import Precedence, TieRule
+from ._values import (
+    Allocation,
+    Constituency,
+    ConstituencyResult,
+    Election,
+    Tie,
+    TierResult,
+    frozen_mapping,
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReservedSeats:
+    """Seats of a constituency reserved for a community, filled from its own contest.
+
+    The contest is its own constituency (Iraq's Christian seat in Erbil, the Sabean seat in
+    Baghdad): exempt from the general threshold and outside any upper tier.
+    """
+
+    community: str
+    rule: Rule
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Law:
+    """An electoral law: the constituency rule and the parts around it.
+
+    `magnitudes` are seats per constituency when the law fixes them (a `[districts]` table);
+    a districts file given with the votes takes precedence.
+    """
+
+    rule: Rule
+    threshold: Threshold | None = None
+    tier: CompensatoryTier | LevellingTier | None = None
+    reserved: Mapping[str, ReservedSeats] = field(default_factory=dict)
+    tie: TieRule = TieRule.VOTES
+    magnitudes: Mapping[str, int] = field(default_factory=dict)
+
+    def rule_for(self, constituency: str) -> Rule:
+        reserved = self.reserved.get(constituency)
+        return self.rule if reserved is None else reserved.rule
+
+    def general(self, election: Election) -> tuple[Constituency, ...]:
+        """The constituencies that are not reserved contests."""
+        return tuple(c for c in election.constituencies if c.name not in self.reserved)
+
+
+def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
+    """Seats for every list in every constituency, and in the upper tier, exactly as `law` says.
+
+    `seed` draws the lot for any tie the law leaves to lot; it is recorded in the result so that
+    the same call always gives the same seats.
+    """
+    general = law.general(election)
+    qualified = law.threshold.qualifying(general) if law.threshold else {}
+    results: list[ConstituencyResult] = []
+    ties: list[Tie] = []
+    for c in election.constituencies:
+        allowed = qualified.get(c.name, frozenset(c.votes))
+        outcome = apportion(c, law, allowed, seed)
+        if sum(outcome.seats.values()) < c.magnitude:
+            raise AllocationError(
+                f"{c.name}: only {sum(outcome.seats.values())} of {c.magnitude} seats can be "
+                "filled from these votes (too few qualifying lists or candidates)"
+            )
+        reserved = law.reserved.get(c.name)
+        results.append(
+            ConstituencyResult(
+                name=c.name,
+                magnitude=c.magnitude,
+                votes=c.votes,
+                seats=frozen_mapping({p: outcome.seats.get(p, 0) for p in c.votes}),
+                qualified=frozenset(allowed),
+                awards=outcome.awards,
+                runner_up=outcome.runner_up,
+                elected=outcome.elected,
+                community=reserved.community if reserved else None,
+            )
+        )
+        ties.extend(outcome.ties)
+    tier = _upper_tier(election, law, general, results, seed)
+    return Allocation(constituencies=tuple(results), tier=tier, seed=seed, ties=tuple(ties))
+
+
+def apportion(c: Constituency, law: Law, allowed: frozenset[str], seed: int) -> Outcome:
+    """One constituency's seats among the lists `allowed` to take part."""
+    rule = law.rule_for(c.name)
+    if isinstance(rule, SntvRule):
+        candidates = tuple(x for x in c.candidates if x.list in allowed)
+        return rule.elect(c.name, candidates, c.magnitude, law.tie, seed)
+    precedence = Precedence.draw(c.name, c.votes, law.tie, seed)
+    votes = {p: v for p, v in c.votes.items() if p in allowed}
+    if not votes and c.magnitude:
+        raise AllocationError(f"{c.name}: no list qualifies for a seat")
+    return rule.apportion(votes, c.magnitude, precedence)
+
+
+def _upper_tier(
+    election: Election,
+    law: Law,
+    general: tuple[Constituency, ...],
+    results: list[ConstituencyResult],
+    seed: int,
+) -> TierResult | None:
+    if law.tier is None:
+        return None
+    national = election.national_votes(frozenset(c.name for c in general))
+    precedence = Precedence.draw(law.tier.name, national, law.tie, seed)
+    by_name = {r.name: r.seats for r in results}
+    if isinstance(law.tier, CompensatoryTier):
+        won: dict[str, int] = {}
+        for c in general:
+            for p, s in by_name[c.name].items():
+                won[p] = won.get(p, 0) + s
+        valid = sum(c.valid_votes for c in general)
+        return law.tier.apportion(national, valid, won, precedence)
+    return law.tier.apportion(general, by_name, precedence)

@@ -1,0 +1,230 @@
+"""Reading a law from TOML: pydantic checks the shape at the edge, then core values are built.
+
+Every unknown key, bad value or impossible combination is reported at once, each with the line
+of the TOML file it sits on.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from fractions import Fraction
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from majlis.errors import InputError, Problem
+
+from ._allocate import Law, ReservedSeats
+from ._divisors import DIVISOR_SERIES, DivisorSeries
+from ._quotas import QUOTAS, QuotaRule, Remainder
+from ._rules import DivisorRule, Rule, SntvRule
+from ._threshold import Base, Condition, DistrictSeats, Scope, Threshold, VoteShare
+from ._tiers import CompensatoryTier, LevellingTier
+from ._ties import TieRule
+
+METHODS = (*DIVISOR_SERIES, *QUOTAS, "sntv")
+Number = int | float
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuleConfig(_Strict):
+    method: str
+    first_divisor: Annotated[float, Field(ge=0)] | None = None
+    divisors: list[Annotated[float, Field(ge=0)]] | None = None
+    remainder: Remainder | None = None
+
+    @model_validator(mode="after")
+    def _fits_method(self) -> RuleConfig:
+        if self.method not in METHODS:
+            raise ValueError(f"unknown method {self.method!r}; one of: {', '.join(METHODS)}")
+        divisor = self.method in DIVISOR_SERIES
+        if not divisor and (self.first_divisor is not None or self.divisors is not None):
+            raise ValueError("first_divisor and divisors apply to divisor methods only")
+        if self.method not in QUOTAS and self.remainder is not None:
+            raise ValueError("remainder applies to quota methods only")
+        if self.divisors is not None and len(self.divisors) < 2:
+            raise ValueError("divisors needs at least two terms (the step continues them)")
+        return self
+
+    def build(self) -> Rule:
+        if self.method == "sntv":
+            return SntvRule()
+        if self.method in QUOTAS:
+            return QuotaRule(self.method, self.remainder or Remainder.LARGEST)
+        series = DIVISOR_SERIES[self.method]
+        if self.divisors is not None:
+            series = DivisorSeries.of(tuple(_exact(d) for d in self.divisors))
+        if self.first_divisor is not None:
+            if not isinstance(series, DivisorSeries):
+                raise ValueError("first_divisor does not apply to huntington-hill")
+            series = series.with_first(_exact(self.first_divisor))
+        return DivisorRule(series)
+
+
+class AllocationConfig(RuleConfig):
+    tie: TieRule = TieRule.VOTES
+
+
+class ConditionConfig(_Strict):
+    percent: Percent | None = None
+    natural_quota: bool = False
+    seats: Annotated[int, Field(ge=1)] | None = None
+    scope: Scope = Scope.DISTRICT
+    base: Base = Base.VALID
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ConditionConfig:
+        kinds = (self.percent is not None) + self.natural_quota + (self.seats is not None)
+        if kinds != 1:
+            raise ValueError("give exactly one of percent, natural_quota = true, or seats")
+        return self
+
+    def build(self) -> Condition:
+        if self.seats is not None:
+            return DistrictSeats(seats=self.seats)
+        share = None if self.natural_quota else _exact(self.percent or 0) / 100
+        return VoteShare(share=share, scope=self.scope, base=self.base)
+
+
+class ThresholdConfig(ConditionConfig):
+    percent: Percent | None = None
+    exempt: list[str] = []
+    alternatives: list[ConditionConfig] = []
+
+    def build_threshold(self, *, seats_allowed: bool) -> Threshold:
+        conditions = (ConditionConfig.build(self), *(a.build() for a in self.alternatives))
+        if not seats_allowed and any(isinstance(c, DistrictSeats) for c in conditions):
+            raise ValueError("a seats condition applies only to an upper tier's threshold")
+        return Threshold(conditions=conditions, exempt=frozenset(self.exempt))
+
+
+class ReservedConfig(RuleConfig):
+    community: str
+    seats: Annotated[int, Field(ge=1)]
+
+
+class TierConfig(RuleConfig):
+    kind: Literal["compensatory", "levelling"]
+    name: str | None = None
+    seats: Annotated[int, Field(ge=1)] | None = None
+    quota_seats: Annotated[int, Field(ge=1)] | None = None
+    seats_per_district: Annotated[int, Field(ge=0)] | None = None
+    threshold: ThresholdConfig | None = None
+    placement: str = "sainte-lague"
+    placement_first_divisor: Annotated[float, Field(ge=0)] | None = None
+    relative: bool = True
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> TierConfig:
+        if self.kind == "compensatory" and (self.seats is None or self.quota_seats is None):
+            raise ValueError("a compensatory tier needs seats and quota_seats")
+        if self.kind == "levelling" and (self.seats_per_district is None or not self.threshold):
+            raise ValueError("a levelling tier needs seats_per_district and a [tier.threshold]")
+        if self.method == "sntv":
+            raise ValueError("an upper tier shares seats among lists, not candidates")
+        return self
+
+    def build_tier(self) -> CompensatoryTier | LevellingTier:
+        rule = self.build()
+        assert not isinstance(rule, SntvRule)
+        if self.kind == "compensatory":
+            assert self.seats is not None and self.quota_seats is not None
+            return CompensatoryTier(name=self.name or "national", seats=self.seats,
+                                    quota_seats=self.quota_seats, rule=rule)
+        assert self.threshold is not None and self.seats_per_district is not None
+        placement = RuleConfig(method=self.placement,
+                               first_divisor=self.placement_first_divisor).build()
+        if not isinstance(placement, DivisorRule):
+            raise ValueError("placement must name a divisor method")
+        return LevellingTier(
+            name=self.name or "levelling",
+            seats_per_district=self.seats_per_district,
+            threshold=self.threshold.build_threshold(seats_allowed=True),
+            national_rule=rule,
+            placement=placement.series,
+            relative=self.relative,
+        )
+
+
+class LawConfig(_Strict):
+    allocation: AllocationConfig
+    threshold: ThresholdConfig | None = None
+    districts: dict[str, Annotated[int, Field(ge=1)]] = {}
+    reserved: dict[str, ReservedConfig] = {}
+    tier: TierConfig | None = None
+
+    def build(self) -> Law:
+        return Law(
+            rule=self.allocation.build(),
+            threshold=(self.threshold.build_threshold(seats_allowed=False)
+                       if self.threshold else None),
+            tier=self.tier.build_tier() if self.tier else None,
+            reserved={name: ReservedSeats(community=r.community, rule=r.build())
+                      for name, r in self.reserved.items()},
+            tie=self.allocation.tie,
+            magnitudes={**self.districts, **{n: r.seats for n, r in self.reserved.items()}},
+        )
+
+
+def parse_law(text: str, source: str) -> Law:
+    """A `Law` from the text of a LAW.toml; `source` names the file in error messages."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise InputError([Problem(source=source, line=int(line.group(1)) if line else None,
+                                  field="toml", message=str(exc))]) from None
+    try:
+        config = LawConfig.model_validate(raw)
+        return config.build()
+    except ValidationError as exc:
+        raise InputError(
+            Problem(source=source, line=_line_of(text, e["loc"]), field=_dotted(e["loc"]),
+                    message=_message(e))
+            for e in exc.errors()
+        ) from None
+    except ValueError as exc:
+        raise InputError(
+            [Problem(source=source, line=None, field="law", message=str(exc))]
+        ) from None
+
+
+def _exact(x: Number) -> Fraction:
+    """The number as written in the TOML (1.7 is 17/10), not its binary float."""
+    return Fraction(str(x))
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc) or "law"
+
+
+def _message(error: Any) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown key"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """The line where a key of `loc` is written: its table header, then the key under it."""
+    lines = text.splitlines()
+    start = 0
+    keys = [str(p) for p in loc if not isinstance(p, int)]
+    for depth in range(len(keys), 0, -1):
+        header = re.compile(r"^\s*\[+\s*" + r"\s*\.\s*".join(
+            rf"(\"{re.escape(k)}\"|{re.escape(k)})" for k in keys[:depth]) + r"\s*\]+")
+        found = next((i for i, s in enumerate(lines) if header.match(s)), None)
+        if found is not None:
+            start = found
+            break
+    if not keys:
+        return None
+    key = re.compile(rf"^\s*(\"{re.escape(keys[-1])}\"|{re.escape(keys[-1])})\s*=")
+    for i in range(start, len(lines)):
+        if key.match(lines[i]) or (i == start and start and keys[-1] in lines[i]):
+            return i + 1
+    return start + 1 if start else None

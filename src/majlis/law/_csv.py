@@ -1,0 +1,188 @@
+"""Reading votes and constituencies from CSV text into an `Election`, every problem at once.
+
+Takes text, not paths: the caller reads the file (BOM and CRLF are accepted here), so the law
+package stays free of I/O.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from majlis.errors import InputError, Problem
+
+from ._allocate import Law
+from ._rules import SntvRule
+from ._values import CandidateVotes, Constituency, Election, frozen_mapping
+
+VOTES_HEADERS = (("district", "party", "votes"), ("district", "party", "candidate", "votes"))
+DISTRICT_COLUMNS = ("district", "seats", "blank", "invalid", "valid", "tier_seats")
+
+
+@dataclass
+class _Problems:
+    source: str
+    found: list[Problem] = field(default_factory=list)
+
+    def add(self, line: int | None, column: str, message: str) -> None:
+        self.found.append(Problem(source=self.source, line=line, field=column, message=message))
+
+
+def _rows(text: str, problems: _Problems) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) pairs, or a header problem; blank lines are skipped."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header = next(reader, None)
+    if header is None or not any(h.strip() for h in header):
+        problems.add(1, "header", "file is empty")
+        return
+    names = [h.strip().lower() for h in header]
+    yield 1, dict.fromkeys(names, "")
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(names):
+            problems.add(reader.line_num, "row",
+                         f"has {len(row)} fields, the header has {len(names)}")
+            continue
+        yield reader.line_num, {n: cell.strip() for n, cell in zip(names, row, strict=True)}
+
+
+def _count(
+    problems: _Problems, line: int, column: str, value: str, *, required: bool = True
+) -> int | None:
+    """A vote or seat count: a whole number, not negative."""
+    if value == "":
+        if required:
+            problems.add(line, column, "missing")
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        problems.add(line, column, f"{value!r} is not a whole number")
+        return None
+    if number < 0:
+        problems.add(line, column, f"{number} is negative")
+        return None
+    return number
+
+
+@dataclass
+class _District:
+    seats: int | None = None
+    blank: int = 0
+    invalid: int = 0
+    valid: int | None = None
+    tier_seats: int | None = None
+    line: int = 0
+
+
+def read_districts(text: str, source: str) -> dict[str, _District]:
+    """Seats (and optional blank, invalid, valid, tier_seats counts) per constituency."""
+    problems = _Problems(source)
+    districts: dict[str, _District] = {}
+    rows = _rows(text, problems)
+    for line, row in rows:
+        if line == 1:
+            unknown = [c for c in row if c not in DISTRICT_COLUMNS]
+            if "district" not in row or "seats" not in row or unknown:
+                problems.add(1, "header", "expected district,seats with optional columns "
+                             f"{', '.join(DISTRICT_COLUMNS[2:])}"
+                             + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+                break
+            continue
+        name = row["district"]
+        if not name:
+            problems.add(line, "district", "missing")
+            continue
+        if name in districts:
+            problems.add(line, "district", f"{name!r} repeats line {districts[name].line}")
+            continue
+        seats = _count(problems, line, "seats", row["seats"])
+        if seats == 0:
+            problems.add(line, "seats", "a constituency needs at least one seat")
+        districts[name] = _District(
+            seats=seats,
+            blank=_count(problems, line, "blank", row.get("blank", ""), required=False) or 0,
+            invalid=_count(problems, line, "invalid", row.get("invalid", ""),
+                           required=False) or 0,
+            valid=_count(problems, line, "valid", row.get("valid", ""), required=False),
+            tier_seats=_count(problems, line, "tier_seats", row.get("tier_seats", ""),
+                              required=False),
+            line=line,
+        )
+    if problems.found:
+        raise InputError(problems.found)
+    return districts
+
+
+def read_election(
+    votes_text: str,
+    votes_source: str,
+    law: Law,
+    districts_text: str | None = None,
+    districts_source: str = "DISTRICTS.csv",
+) -> Election:
+    """An `Election` from a votes CSV, seats from the districts CSV or the law's tables."""
+    districts = read_districts(districts_text, districts_source) if districts_text else {}
+    problems = _Problems(votes_source)
+    votes: dict[str, dict[str, int]] = {}
+    candidates: dict[str, list[CandidateVotes]] = {}
+    first_line: dict[str, int] = {}
+    seen: dict[tuple[str, ...], int] = {}
+    has_candidates = False
+    for line, row in _rows(votes_text, problems):
+        if line == 1:
+            if tuple(row) not in VOTES_HEADERS:
+                problems.add(1, "header", f"expected {','.join(VOTES_HEADERS[0])} or "
+                             f"{','.join(VOTES_HEADERS[1])}, found {','.join(row)}")
+                break
+            has_candidates = "candidate" in row
+            continue
+        district, party = row["district"], row["party"]
+        for column in ("district", "party"):
+            if not row[column]:
+                problems.add(line, column, "missing")
+        count = _count(problems, line, "votes", row["votes"])
+        if not district or not party or count is None:
+            continue
+        key = (district, party, row.get("candidate", ""))
+        if key in seen:
+            what = "district,party,candidate" if has_candidates else "district,party"
+            problems.add(line, what, f"duplicate of line {seen[key]}")
+            continue
+        seen[key] = line
+        first_line.setdefault(district, line)
+        votes.setdefault(district, {})
+        votes[district][party] = votes[district].get(party, 0) + count
+        if key[2]:
+            candidates.setdefault(district, []).append(
+                CandidateVotes(list=party, candidate=key[2], votes=count))
+    constituencies = []
+    for name, line in first_line.items():
+        info = districts.get(name, _District())
+        seats = info.seats if name in districts else law.magnitudes.get(name)
+        if seats is None:
+            problems.add(line, "district", f"{name!r} has no seats: not in "
+                         f"{districts_source if districts_text else 'a districts file'} "
+                         "nor in the law's [districts] or [reserved] tables")
+            continue
+        if info.valid is not None and info.valid < sum(votes[name].values()):
+            problems.found.append(Problem(
+                source=districts_source, line=info.line, field="valid",
+                message=f"{info.valid} is less than the {sum(votes[name].values())} "
+                f"votes listed for {name!r}"))
+        if isinstance(law.rule_for(name), SntvRule) and not has_candidates:
+            problems.add(line, "candidate", f"{name!r} is elected by SNTV: the votes file "
+                         "needs the header district,party,candidate,votes")
+        constituencies.append(Constituency(
+            name=name, magnitude=seats, votes=frozen_mapping(votes[name]),
+            candidates=tuple(candidates.get(name, ())), valid=info.valid,
+            blank=info.blank, invalid=info.invalid, tier_seats=info.tier_seats,
+        ))
+    if not first_line and not problems.found:
+        problems.add(2, "votes", "no rows after the header")
+    if problems.found:
+        raise InputError(problems.found)
+    return Election(constituencies=tuple(constituencies))

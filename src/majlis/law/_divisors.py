@@ -1,0 +1,145 @@
+"""Divisor (highest-averages) methods: a list's k-th seat is won at votes / d(k).
+
+Every divisor is a `Fraction` (1.7 is 17/10, not a binary float), so two quotients are equal
+exactly when the law says they are, and ties go to the tie rule rather than to rounding noise.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import pairwise
+
+from ._ties import Precedence
+from ._values import Award, CandidateVotes, Tie
+
+Key = Fraction | float  # a float only for +inf: a zero divisor puts a list first
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one method gives in one constituency, before the law wraps it."""
+
+    seats: dict[str, int]
+    awards: tuple[Award, ...]
+    runner_up: Award | None
+    ties: tuple[Tie, ...]
+    elected: tuple[CandidateVotes, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DivisorSeries:
+    """d(0), d(1), … : the given start, then continued in the step between its last two terms.
+
+    A one-term start needs an explicit `step`. D'Hondt is (1, 2), Sainte-Laguë (1, 3), Iraq
+    2025's modified Sainte-Laguë (1.7, 3), Danish (1, 4), Imperiali (2, 3), Adams (0, 1).
+    """
+
+    start: tuple[Fraction, ...]
+    step: Fraction
+
+    @classmethod
+    def of(cls, start: tuple[Fraction, ...], step: Fraction | None = None) -> DivisorSeries:
+        if step is None:
+            if len(start) < 2:
+                raise ValueError("a divisor series needs two terms or an explicit step")
+            step = start[-1] - start[-2]
+        if step <= 0 or any(d < 0 for d in start):
+            raise ValueError("divisors must be non-negative and increase")
+        if any(b <= a for a, b in pairwise(start)):
+            raise ValueError("divisors must increase")
+        return cls(tuple(start), step)
+
+    def with_first(self, first: Fraction) -> DivisorSeries:
+        """The same series with its first divisor replaced (Norway 1.4, Iraq 1.7)."""
+        rest = self.start[1:] or (self.start[0] + self.step,)
+        return DivisorSeries.of((first, *rest), self.step)
+
+    def divisor(self, k: int) -> Fraction:
+        if k < len(self.start):
+            return self.start[k]
+        return self.start[-1] + self.step * (k - len(self.start) + 1)
+
+    def key(self, votes: int, k: int) -> Key:
+        """The exact value compared for a list's (k+1)-th seat."""
+        d = self.divisor(k)
+        if d == 0:
+            return math.inf if votes > 0 else Fraction(0)
+        return Fraction(votes) / d
+
+
+@dataclass(frozen=True, slots=True)
+class HuntingtonHill:
+    """Divisors sqrt(k(k+1)); compared exactly through squared quotients v² / (k(k+1))."""
+
+    def key(self, votes: int, k: int) -> Key:
+        if k == 0:
+            return math.inf if votes > 0 else Fraction(0)
+        return Fraction(votes * votes, k * (k + 1))
+
+
+Series = DivisorSeries | HuntingtonHill
+
+_F = Fraction
+DIVISOR_SERIES: Mapping[str, Series] = {
+    "dhondt": DivisorSeries.of((_F(1), _F(2))),
+    "sainte-lague": DivisorSeries.of((_F(1), _F(3))),
+    "danish": DivisorSeries.of((_F(1), _F(4))),
+    "imperiali": DivisorSeries.of((_F(2), _F(3))),
+    "adams": DivisorSeries.of((_F(0), _F(1))),
+    "huntington-hill": HuntingtonHill(),
+}
+
+
+def highest_averages(
+    votes: Mapping[str, int],
+    seats: int,
+    series: Series,
+    precedence: Precedence,
+    *,
+    initial: Mapping[str, int] | None = None,
+    stage: str = "quotient",
+) -> Outcome:
+    """Award `seats` one at a time to the highest next quotient, from `initial` seats on."""
+    won = {p: (initial or {}).get(p, 0) for p in votes}
+    heap: list[tuple[Key, int, str]] = [
+        (-series.key(v, won[p]), precedence.rank[p], p) for p, v in votes.items()
+    ]
+    heapq.heapify(heap)
+    awards: list[Award] = []
+    for seat in range(1, seats + 1):
+        if not heap:
+            break
+        neg, rank, party = heapq.heappop(heap)
+        awards.append(Award(seat=seat, list=party, value=_exact(-neg), stage=stage))
+        won[party] += 1
+        heapq.heappush(heap, (-series.key(votes[party], won[party]), rank, party))
+    runner_up = None
+    if heap:
+        neg, _, party = heap[0]
+        runner_up = Award(seat=seats + 1, list=party, value=_exact(-neg), stage=stage)
+    ties = _boundary_tie(awards, runner_up, [(-n, p) for n, _, p in heap], precedence)
+    return Outcome(won, tuple(awards), runner_up, ties)
+
+
+def _exact(key: Key) -> Fraction | None:
+    """A quotient as results carry it; None stands for infinite (a zero divisor)."""
+    return key if isinstance(key, Fraction) else None
+
+
+def _boundary_tie(
+    awards: list[Award],
+    runner_up: Award | None,
+    waiting: list[tuple[Key, str]],
+    precedence: Precedence,
+) -> tuple[Tie, ...]:
+    """A tie that decided the last seat: equal values on both sides of the boundary."""
+    if not awards or runner_up is None or awards[-1].value != runner_up.value:
+        return ()
+    value = awards[-1].value
+    winners = [a.list for a in awards if a.value == value]
+    losers = [p for k, p in waiting if _exact(k) == value and p not in winners]
+    return (precedence.tie(awards[-1].seat, winners + losers, awards[-1].list),)

@@ -1,0 +1,95 @@
+"""How close each list is to its next seat, or to losing its last one.
+
+The question a results desk asks all night. Answered by re-running the constituency's own count
+exactly with one list's votes changed (everything else held), so the answer is right for every
+method and threshold the law combines, not only for divisor methods' closed forms. Upper-tier
+seats are not re-run: margins speak of constituency seats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import partial
+
+from ._allocate import Law, apportion
+from ._values import Constituency, Election, frozen_mapping
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Margin:
+    """Votes a list must gain to win one more seat, or may lose and keep all it has.
+
+    `to_gain` is None when no number of votes wins another seat (it holds them all);
+    `to_lose` is None when the list has no seat to lose.
+    """
+
+    constituency: str
+    list: str
+    seats: int
+    to_gain: int | None
+    to_lose: int | None
+
+
+def margins(
+    election: Election, law: Law, constituency: str, *, seed: int = 0
+) -> tuple[Margin, ...]:
+    """The margin of every list in one constituency, all other votes held as counted."""
+    c = next(x for x in election.constituencies if x.name == constituency)
+    general = law.general(election)
+
+    def seats_with(party: str, votes: int) -> int:
+        changed = replace(c, votes=frozen_mapping({**c.votes, party: votes}),
+                          valid=None if c.valid is None else c.valid - c.votes[party] + votes)
+        if law.threshold is None or c.name in law.reserved:
+            allowed = frozenset(changed.votes)
+        else:
+            everywhere = tuple(changed if x.name == c.name else x for x in general)
+            allowed = law.threshold.qualifying(everywhere)[c.name]
+        if not allowed:
+            return 0
+        return apportion(changed, law, allowed, seed).seats.get(party, 0)
+
+    result = []
+    for party, votes in c.votes.items():
+        seats_at = partial(seats_with, party)
+        seats = seats_at(votes)
+        result.append(Margin(
+            constituency=c.name, list=party, seats=seats,
+            to_gain=_to_gain(seats_at, votes, seats, c),
+            to_lose=_to_lose(seats_at, votes, seats),
+        ))
+    return tuple(result)
+
+
+def _to_gain(seats_at: Callable[[int], int], votes: int, seats: int, c: Constituency) -> int | None:
+    """Fewest extra votes that win one more seat (binary search on the exact count)."""
+    if seats >= c.magnitude:
+        return None
+    ceiling = max(c.valid_votes, c.list_votes) * (c.magnitude + 1) + 1
+    if seats_at(votes + ceiling) <= seats:
+        return None
+    low, high = 0, ceiling  # low never gains, high does
+    while high - low > 1:
+        mid = (low + high) // 2
+        if seats_at(votes + mid) > seats:
+            high = mid
+        else:
+            low = mid
+    return high
+
+
+def _to_lose(seats_at: Callable[[int], int], votes: int, seats: int) -> int | None:
+    """Most votes that can be lost while every seat is kept."""
+    if seats == 0:
+        return None
+    if seats_at(0) >= seats:
+        return votes
+    low, high = 0, votes  # losing low keeps all seats, losing high does not
+    while high - low > 1:
+        mid = (low + high) // 2
+        if seats_at(votes - mid) >= seats:
+            low = mid
+        else:
+            high = mid
+    return low

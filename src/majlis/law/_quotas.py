@@ -1,0 +1,91 @@
+"""Quota (largest-remainder) methods: one seat per whole quota, the rest by remainders.
+
+The quota is computed on the votes of the lists still in the count (after any threshold), which
+is how Iraq's January 2005 count "recomputed" the quota once small lists were excluded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from fractions import Fraction
+
+from ._divisors import DIVISOR_SERIES, Key, Outcome, _boundary_tie, highest_averages
+from ._ties import Precedence
+from ._values import Award
+
+QuotaFunction = Callable[[int, int], Fraction]
+
+
+def _droop(votes: int, seats: int) -> Fraction:
+    return Fraction(votes // (seats + 1) + 1)
+
+
+QUOTAS: Mapping[str, QuotaFunction] = {
+    "hare": lambda v, s: Fraction(v, s),
+    "droop": _droop,
+    "droop-exact": lambda v, s: Fraction(v, s + 1),
+    "hagenbach-bischoff": lambda v, s: Fraction(v, s + 1),
+    "imperiali-quota": lambda v, s: Fraction(v, s + 2),
+}
+
+
+class Remainder(StrEnum):
+    """How seats left after whole quotas go: largest remainders, or highest averages (D'Hondt)."""
+
+    LARGEST = "largest"
+    HIGHEST_AVERAGE = "highest-average"
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaRule:
+    """Whole quotas first, then the remaining seats by `remainder`."""
+
+    quota: str
+    remainder: Remainder = Remainder.LARGEST
+
+    def apportion(self, votes: Mapping[str, int], seats: int, precedence: Precedence) -> Outcome:
+        total = sum(votes.values())
+        quota = QUOTAS[self.quota](total, seats)
+        whole = {p: int(v // quota) if quota else 0 for p, v in votes.items()}
+        left = {p: v - quota * whole[p] for p, v in votes.items()}
+        # Whole quotas can exceed the seats (Imperiali quota): take back the smallest remainders.
+        for party in sorted(left, key=lambda p: (left[p], -precedence.rank[p])):
+            if sum(whole.values()) <= seats:
+                break
+            if whole[party]:
+                whole[party] -= 1
+                left[party] += quota
+        awards = [
+            Award(seat=0, list=p, value=quota, stage="quota")
+            for p in sorted(votes, key=precedence.rank.__getitem__)
+            for _ in range(whole[p])
+        ]
+        awards = [replace(a, seat=i) for i, a in enumerate(awards, 1)]
+        remaining = seats - len(awards)
+        if self.remainder is Remainder.HIGHEST_AVERAGE:
+            rest = highest_averages(
+                votes, remaining, DIVISOR_SERIES["dhondt"], precedence,
+                initial=whole, stage="remainder",
+            )
+            shifted = tuple(
+                Award(seat=a.seat + len(awards), list=a.list, value=a.value, stage=a.stage)
+                for a in rest.awards
+            )
+            return Outcome(rest.seats, (*awards, *shifted), rest.runner_up, rest.ties)
+        order = sorted(votes, key=lambda p: (-left[p], precedence.rank[p]))
+        seats_won = dict(whole)
+        for party in order[:remaining]:
+            seats_won[party] += 1
+            awards.append(
+                Award(seat=len(awards) + 1, list=party, value=left[party], stage="remainder")
+            )
+        runner_up = None
+        if remaining < len(order):
+            nxt = order[remaining]
+            runner_up = Award(seat=seats + 1, list=nxt, value=left[nxt], stage="remainder")
+        waiting: list[tuple[Key, str]] = [(left[p], p) for p in order[remaining:]]
+        ties = _boundary_tie(awards[-remaining:] if remaining else [], runner_up, waiting,
+                             precedence)
+        return Outcome(seats_won, tuple(awards), runner_up, ties)

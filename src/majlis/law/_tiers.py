@@ -1,0 +1,159 @@
+"""Upper tiers: seats given on national votes on top of the constituency seats.
+
+Two families, as laws write them:
+- `CompensatoryTier` (Iraq, December 2005): national seats in two phases — first to lists that
+  reached a natural quota nationally but won no constituency seat, then the rest among lists that
+  won constituency seats — kept as national seats, not placed in constituencies.
+- `LevellingTier` (Norway, Sweden, Iceland): the whole house is shared nationally among lists over
+  the tier threshold; each list is topped up from its constituency seats to that share; a list
+  already over its share (overhang) keeps its seats and the share is recomputed without it; the
+  levelling seats are then placed in constituencies by the highest (relative) next quotient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from majlis.errors import AllocationError
+
+from ._divisors import Key, Series
+from ._quotas import QuotaRule
+from ._rules import DivisorRule
+from ._threshold import Threshold
+from ._ties import Precedence
+from ._values import Constituency, TierResult, frozen_mapping
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompensatoryTier:
+    """National seats in two phases; qualifying needs one natural quota of the national vote.
+
+    The natural quota is national valid votes ÷ `quota_seats` (the whole house in Iraq 2005).
+    Phase one gives lists without constituency seats one seat per whole quota; phase two shares
+    the remaining seats by `rule` among lists that won constituency seats and reach the quota.
+    """
+
+    name: str = "national"
+    seats: int
+    quota_seats: int
+    rule: DivisorRule | QuotaRule = field(default_factory=lambda: QuotaRule("hare"))
+
+    def apportion(
+        self,
+        national_votes: Mapping[str, int],
+        valid: int,
+        district_seats: Mapping[str, int],
+        precedence: Precedence,
+    ) -> TierResult:
+        quota = Fraction(valid, self.quota_seats)
+        seats = dict.fromkeys(national_votes, 0)
+        left = self.seats
+        newcomers = sorted(
+            (p for p, v in national_votes.items()
+             if v >= quota and district_seats.get(p, 0) == 0),
+            key=lambda p: (-national_votes[p], precedence.rank[p]),
+        )
+        for party in newcomers:
+            seats[party] = min(left, int(national_votes[party] // quota))
+            left -= seats[party]
+        winners = {
+            p: v for p, v in national_votes.items()
+            if v >= quota and district_seats.get(p, 0) > 0
+        }
+        if left and not winners:
+            raise AllocationError(f"{self.name}: no list qualifies for the remaining seats")
+        if left:
+            for party, s in self.rule.apportion(winners, left, precedence).seats.items():
+                seats[party] += s
+        return TierResult(name=self.name, seats=frozen_mapping(seats))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LevellingTier:
+    """Top lists up to their national proportional share of the whole house.
+
+    `national_rule` shares the house nationally; `placement` gives the next-seat divisors used to
+    place levelling seats, compared as quotient ÷ (constituency valid votes ÷ its constituency
+    seats) when `relative` (Norway), or as plain quotients when not.
+    """
+
+    name: str = "levelling"
+    seats_per_district: int
+    threshold: Threshold
+    national_rule: DivisorRule | QuotaRule
+    placement: Series
+    relative: bool = True
+
+    def apportion(
+        self,
+        constituencies: tuple[Constituency, ...],
+        district_seats: Mapping[str, Mapping[str, int]],
+        precedence: Precedence,
+    ) -> TierResult:
+        per_district = {
+            c.name: self.seats_per_district if c.tier_seats is None else c.tier_seats
+            for c in constituencies
+        }
+        house = sum(c.magnitude for c in constituencies) + sum(per_district.values())
+        national: dict[str, int] = {}
+        won: dict[str, int] = {}
+        for c in constituencies:
+            for p, v in c.votes.items():
+                national[p] = national.get(p, 0) + v
+                won[p] = won.get(p, 0) + district_seats[c.name].get(p, 0)
+        qualified = set().union(*self.threshold.qualifying(constituencies, won).values())
+        excluded: set[str] = set()
+        while True:
+            sharing = {p: national[p] for p in qualified - excluded}
+            outside = sum(s for p, s in won.items() if p not in sharing)
+            share = self.national_rule.apportion(sharing, house - outside, precedence).seats
+            over = {p for p in sharing if won[p] > share[p]}
+            if not over:
+                break
+            excluded |= over
+        levelling = {p: share[p] - won[p] for p in sharing if share[p] > won[p]}
+        placed = self._place(constituencies, district_seats, per_district, levelling, precedence)
+        return TierResult(
+            name=self.name,
+            seats=frozen_mapping({p: levelling.get(p, 0) for p in national}),
+            placed=frozen_mapping({d: frozen_mapping(s) for d, s in placed.items()}),
+            entitlement=frozen_mapping(share),
+            excluded=frozenset(excluded),
+        )
+
+    def _place(
+        self,
+        constituencies: tuple[Constituency, ...],
+        district_seats: Mapping[str, Mapping[str, int]],
+        per_district: Mapping[str, int],
+        levelling: Mapping[str, int],
+        precedence: Precedence,
+    ) -> dict[str, dict[str, int]]:
+        """One seat at a time to the highest relative quotient among open lists and districts."""
+        party_left = dict(levelling)
+        district_left = dict(per_district)
+        placed: dict[str, dict[str, int]] = {c.name: {} for c in constituencies}
+        while any(party_left.values()):
+            best: tuple[Key, int, str, str] | None = None
+            for c in constituencies:
+                if not district_left[c.name]:
+                    continue
+                scale = Fraction(c.magnitude, c.valid_votes) if self.relative else Fraction(1)
+                for party, left in party_left.items():
+                    votes = c.votes.get(party, 0)
+                    if not left or not votes:
+                        continue
+                    seats = district_seats[c.name].get(party, 0) + placed[c.name].get(party, 0)
+                    key = self.placement.key(votes, seats) * scale
+                    candidate = (key, -precedence.rank[party], party, c.name)
+                    if best is None or candidate[:2] > best[:2]:
+                        best = candidate
+            if best is None:
+                raise AllocationError(f"{self.name}: levelling seats cannot be placed")
+            _, _, party, district = best
+            placed[district][party] = placed[district].get(party, 0) + 1
+            party_left[party] -= 1
+            district_left[district] -= 1
+        return placed

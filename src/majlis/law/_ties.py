@@ -1,0 +1,59 @@
+"""Breaking ties the law's way: more votes first (if the law says so), then lot.
+
+A lot is a permutation of the tied lists drawn from NumPy's generator seeded with the
+allocation's seed and the constituency's name, so the same seed always draws the same lot and a
+lot in one constituency does not depend on which others were counted.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from ._values import Tie
+
+
+class TieRule(StrEnum):
+    """How equal values are decided: `votes` (more votes first, then lot) or `lot` alone."""
+
+    VOTES = "votes"
+    LOT = "lot"
+
+
+@dataclass(frozen=True, slots=True)
+class Precedence:
+    """A total order of a constituency's lists for equal values: lower rank wins."""
+
+    constituency: str
+    rank: Mapping[str, int]
+    votes: Mapping[str, int]
+    rule: TieRule
+
+    @classmethod
+    def draw(
+        cls, constituency: str, votes: Mapping[str, int], rule: TieRule, seed: int
+    ) -> Precedence:
+        rng = np.random.default_rng([seed, zlib.crc32(constituency.encode("utf-8"))])
+        names = sorted(votes)
+        lot = {names[i]: pos for pos, i in enumerate(rng.permutation(len(names)))}
+        if rule is TieRule.VOTES:
+            order = sorted(names, key=lambda n: (-votes[n], lot[n]))
+        else:
+            order = sorted(names, key=lot.__getitem__)
+        return cls(constituency, {n: i for i, n in enumerate(order)}, votes, rule)
+
+    def tie(self, seat: int, tied: list[str], winner: str) -> Tie:
+        """Record how a tie at a seat boundary was decided."""
+        others = [self.votes[n] for n in tied if n != winner]
+        by_votes = self.rule is TieRule.VOTES and self.votes[winner] > max(others, default=-1)
+        return Tie(
+            constituency=self.constituency,
+            seat=seat,
+            lists=tuple(sorted(tied, key=self.rank.__getitem__)),
+            winner=winner,
+            decided_by="votes" if by_votes else "lot",
+        )

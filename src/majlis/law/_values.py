@@ -1,0 +1,162 @@
+"""Plain immutable values the law works on: votes in, seats out, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from types import MappingProxyType
+from typing import TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def frozen_mapping(items: Mapping[K, V]) -> Mapping[K, V]:
+    """A read-only copy, so a value can never change under a result that cites it."""
+    return MappingProxyType(dict(items))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CandidateVotes:
+    """Votes for one candidate of one list (SNTV, open lists)."""
+
+    list: str
+    candidate: str
+    votes: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Constituency:
+    """One district's count: what the law turns into seats.
+
+    `valid` declares the district's total valid votes when `votes` names only some lists (news
+    tables list the main ones); unlisted votes count in thresholds and natural quotas but win
+    nothing. `blank` and `invalid` matter only to a threshold whose base includes them.
+    """
+
+    name: str
+    magnitude: int
+    votes: Mapping[str, int]
+    candidates: tuple[CandidateVotes, ...] = ()
+    valid: int | None = None
+    blank: int = 0
+    invalid: int = 0
+    tier_seats: int | None = None
+
+    @property
+    def list_votes(self) -> int:
+        return sum(self.votes.values())
+
+    @property
+    def valid_votes(self) -> int:
+        return self.list_votes if self.valid is None else self.valid
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Election:
+    """Every constituency of one election, in input order."""
+
+    constituencies: tuple[Constituency, ...]
+
+    def __post_init__(self) -> None:
+        names = [c.name for c in self.constituencies]
+        if len(set(names)) != len(names):
+            raise ValueError("constituency names must be unique")
+
+    def national_votes(self, names: frozenset[str] | None = None) -> dict[str, int]:
+        """Votes per list summed over the constituencies named (all when None)."""
+        totals: dict[str, int] = {}
+        for c in self.constituencies:
+            if names is None or c.name in names:
+                for party, v in c.votes.items():
+                    totals[party] = totals.get(party, 0) + v
+        return totals
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Award:
+    """One seat given (or, as runner-up, nearly given): to whom, at what value, at which step.
+
+    `value` is the exact quantity the law compared: a quotient for divisor methods (None when
+    infinite: a zero first divisor), the quota or a remainder for quota methods, a candidate's
+    votes for SNTV. Huntington–Hill compares squared quotients, and so reports them.
+    """
+
+    seat: int
+    list: str
+    value: Fraction | None
+    stage: str
+    candidate: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tie:
+    """Equal values at the last seat: who was tied and which rule decided it."""
+
+    constituency: str
+    seat: int
+    lists: tuple[str, ...]
+    winner: str
+    decided_by: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConstituencyResult:
+    """Seats of one constituency, with the awards that explain them."""
+
+    name: str
+    magnitude: int
+    votes: Mapping[str, int]
+    seats: Mapping[str, int]
+    qualified: frozenset[str]
+    awards: tuple[Award, ...]
+    runner_up: Award | None
+    elected: tuple[CandidateVotes, ...] = ()
+    community: str | None = None
+
+    @property
+    def last_award(self) -> Award | None:
+        return self.awards[-1] if self.awards else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TierResult:
+    """An upper tier's seats per list, and where they were placed (empty when national)."""
+
+    name: str
+    seats: Mapping[str, int]
+    placed: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    entitlement: Mapping[str, int] = field(default_factory=dict)
+    excluded: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Allocation:
+    """The whole outcome of applying a law to an election; reproducible from `seed`."""
+
+    constituencies: tuple[ConstituencyResult, ...]
+    tier: TierResult | None
+    seed: int
+    ties: tuple[Tie, ...]
+
+    @property
+    def lot_used(self) -> bool:
+        return any(t.decided_by == "lot" for t in self.ties)
+
+    def seats_in(self, name: str) -> Mapping[str, int]:
+        """Seats per list in one constituency, upper-tier seats placed there included."""
+        result = next(c for c in self.constituencies if c.name == name)
+        placed = self.tier.placed.get(name, {}) if self.tier else {}
+        return {p: s + placed.get(p, 0) for p, s in result.seats.items()}
+
+    def totals(self) -> dict[str, int]:
+        """Seats per list over the whole house."""
+        totals: dict[str, int] = {}
+        for c in self.constituencies:
+            for party, s in c.seats.items():
+                totals[party] = totals.get(party, 0) + s
+        if self.tier is not None:
+            for party, s in self.tier.seats.items():
+                totals[party] = totals.get(party, 0) + s
+        return totals

@@ -1,0 +1,45 @@
+"""Official non-Iraqi results reproduced (sources in src/majlis/data/world/README.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from majlis import data
+from majlis.law import allocate, parse_law, read_election
+
+LAWS = Path(__file__).resolve().parents[2] / "examples" / "laws"
+
+
+def run(law_file: str, votes: str, districts: str):  # noqa: ANN201
+    law = parse_law((LAWS / law_file).read_text(encoding="utf-8"), law_file)
+    election = read_election(data.path(votes).read_text(encoding="utf-8"), votes, law,
+                             data.path(districts).read_text(encoding="utf-8"), districts)
+    return election, law, allocate(election, law)
+
+
+def test_madrid_november_2019_reproduces_published_dhondt_seats() -> None:
+    _, _, result = run("spain-congress.toml", "world/spain2019nov_madrid_votes.csv",
+                       "world/spain2019nov_madrid_districts.csv")
+    published = {r["party"]: int(r["seats"])
+                 for r in data.rows("world/spain2019nov_madrid_seats.csv")}
+    assert dict(result.seats_in("Madrid")) == published
+    # 3 % of valid-and-blank votes: PACMA (31,983) is out of the count, Más País (201,389) in.
+    madrid = result.constituencies[0]
+    assert "PACMA" not in madrid.qualified and "MÁS PAÍS-EQUO" in madrid.qualified
+
+
+def test_norway_2021_reproduces_constituency_and_levelling_seats_by_county() -> None:
+    _, _, result = run("norway-2021.toml", "world/norway2021_votes.csv",
+                       "world/norway2021_districts.csv")
+    assert result.tier is not None
+    for row in data.rows("world/norway2021_seats.csv"):
+        county = next(c for c in result.constituencies if c.name == row["district"])
+        assert county.seats[row["party"]] == int(row["district_seats"]), row
+        assert result.tier.placed[row["district"]].get(row["party"], 0) == int(
+            row["levelling_seats"]), row
+    totals = result.totals()
+    assert {p: s for p, s in totals.items() if s} == {
+        "Ap": 48, "H": 36, "Sp": 28, "FrP": 21, "SV": 13, "R": 8, "V": 8, "MDG": 3, "KrF": 3,
+        "PF": 1}
+    # Ap and Sp won more constituency seats than their national share: they are levelled out.
+    assert result.tier.excluded == {"Ap", "Sp"}
