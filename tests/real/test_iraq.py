@@ -38,10 +38,14 @@ def sainte_lague(first: Fraction) -> DivisorRule:
     return DivisorRule(series.with_first(first))
 
 
+def national_valid(election: str) -> int:
+    return next(int(r["valid_votes"]) for r in data.rows("iraq/iraq_turnout_registration.csv")
+                if (r["election"], r["scope"], r["stage"]) == (election, "national", "final"))
+
+
 def test_january_2005_reproduces_all_twelve_published_seat_counts() -> None:
     rows = data.rows("iraq/iraq2005jan_national.csv")
-    valid = next(int(r["valid_votes"]) for r in data.rows("iraq/iraq_turnout_registration.csv")
-                 if r["election"] == "2005-01-30" and r["scope"] == "national" and r["stage"] == "final")
+    valid = national_valid("2005-01-30")
     iraq = Constituency(name="Iraq", magnitude=275, valid=valid,
                         votes={r["list"]: int(r["votes"]) for r in rows})
     result = allocate(Election(constituencies=(iraq,)), law("iraq-2005-jan.toml"))
@@ -66,8 +70,7 @@ def test_january_2005_threshold_is_what_excludes_small_lists() -> None:
 
 def test_december_2005_compensatory_tier_reproduces_published_split() -> None:
     rows = data.rows("iraq/iraq2005dec_national.csv")
-    valid = next(int(r["valid_votes"]) for r in data.rows("iraq/iraq_turnout_registration.csv")
-                 if r["election"] == "2005-12-15" and r["scope"] == "national" and r["stage"] == "final")
+    valid = national_valid("2005-12-15")
     votes = {r["list"]: int(r["votes"]) for r in rows}
     governorate = {r["list"]: int(r["seats_governorate"]) for r in rows}
     tier = law("iraq-2005-dec.toml").tier

@@ -10,7 +10,7 @@ from majlis.law import allocate, parse_law, read_election
 LAWS = Path(__file__).resolve().parents[2] / "examples" / "laws"
 
 
-def run(law_file: str, votes: str, districts: str):  # noqa: ANN201
+def run(law_file: str, votes: str, districts: str):
     law = parse_law((LAWS / law_file).read_text(encoding="utf-8"), law_file)
     election = read_election(data.path(votes).read_text(encoding="utf-8"), votes, law,
                              data.path(districts).read_text(encoding="utf-8"), districts)
