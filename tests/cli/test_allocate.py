@@ -1,0 +1,121 @@
+"""The `majlis allocate` contract: output shape, exit codes, and one message per problem."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+
+
+def majlis(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "majlis", *map(str, args)],
+                          capture_output=True, text=True, encoding="utf-8", check=False)
+
+
+def write(path: Path, text: str, *, bom: bool = False, crlf: bool = False) -> Path:
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+    return path
+
+
+def test_demo_allocation_prints_published_kurdistan_seats_sorted() -> None:
+    run = majlis("allocate", EXAMPLES / "votes/iraq2025_kurdistan.csv",
+                 "--law", EXAMPLES / "laws/iraq-2025.toml",
+                 "--districts", EXAMPLES / "votes/iraq2025_kurdistan_districts.csv", "--totals")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "district,party,votes,seats"
+    assert lines[1:3] == ["Dohuk,Kurdistan Democratic Party,413890,9",
+                          "Dohuk,Kurdistan Islamic Union,72986,2"]
+    assert "Erbil,Patriotic Union of Kurdistan,97411,3" in lines
+    assert "*,Kurdistan Democratic Party,852448,20" in lines
+    body = [line.split(",") for line in lines[1:] if not line.startswith("*")]
+    assert body == sorted(body, key=lambda r: (r[0], -int(r[3]), r[1]))
+    assert len(body) == 26  # one row per input (district, party)
+
+
+def test_arabic_names_bom_crlf_and_seats_from_the_law(tmp_path: Path) -> None:
+    votes = write(tmp_path / "votes.csv",
+                  "district,party,votes\nبغداد,ائتلاف الإعمار والتنمية,411300\n"
+                  "بغداد,تقدم,277416\n", bom=True, crlf=True)
+    law = write(tmp_path / "law.toml",
+                '[allocation]\nmethod = "sainte-lague"\nfirst_divisor = 1.7\n'
+                '[districts]\n"بغداد" = 5\n')
+    run = majlis("allocate", votes, "--law", law, "--format", "json", "--seed", "3")
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["seed"] == 3
+    assert result["totals"] == {"ائتلاف الإعمار والتنمية": 3, "تقدم": 2}
+    (baghdad,) = result["constituencies"]
+    assert baghdad["last_seat"]["list"] in result["totals"]
+    assert {m["list"]: m["to_gain"] for m in baghdad["margins"]}["تقدم"] > 0
+
+
+def test_sntv_with_candidates(tmp_path: Path) -> None:
+    votes = write(tmp_path / "v.csv", "district,party,candidate,votes\n"
+                  "Basra 1,A,a1,900\nBasra 1,A,a2,100\nBasra 1,B,b1,400\nBasra 1,C,c1,350\n")
+    districts = write(tmp_path / "d.csv", "district,seats\nBasra 1,2\n")
+    run = majlis("allocate", votes, "--law", EXAMPLES / "laws/iraq-2021.toml",
+                 "--districts", districts)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[1:] == ["Basra 1,A,1000,1", "Basra 1,B,400,1",
+                                           "Basra 1,C,350,0"]
+
+
+@pytest.mark.parametrize(("votes", "expected"), [
+    ("district,party,votes\nX,A,-5\nX,B,1.5\nX,C,\n",
+     ["votes.csv:2: votes: -5 is negative", "votes.csv:3: votes: '1.5' is not a whole number",
+      "votes.csv:4: votes: missing"]),
+    ("district,party,votes\nX,A,5\nX,A,6\n", ["votes.csv:3: district,party: duplicate of line 2"]),
+    ("district,list,votes\nX,A,5\n", ["votes.csv:1: header: expected district,party,votes"]),
+    ("", ["votes.csv:1: header: file is empty"]),
+    ("district,party,votes\nNowhere,A,5\n", ["votes.csv:2: district: 'Nowhere' has no seats"]),
+])
+def test_bad_votes_exit_2_with_one_line_per_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, votes: str, expected: list[str]
+) -> None:
+    write(tmp_path / "votes.csv", votes)
+    districts = write(tmp_path / "districts.csv", "district,seats\nX,3\n")
+    law = write(tmp_path / "law.toml", '[allocation]\nmethod = "dhondt"\n')
+    monkeypatch.chdir(tmp_path)
+    run = majlis("allocate", "votes.csv", "--law", law, "--districts", districts)
+    assert run.returncode == 2
+    lines = run.stderr.splitlines()
+    assert len(lines) == len(expected)
+    for line, start in zip(lines, expected, strict=True):
+        assert line.startswith(start), line
+
+
+def test_bad_law_and_districts_name_file_line_and_field(tmp_path: Path) -> None:
+    votes = write(tmp_path / "votes.csv", "district,party,votes\nX,A,5\n")
+    law = write(tmp_path / "law.toml",
+                '[allocation]\nmethod = "dhondt"\ncolour = "red"\n'
+                '[threshold]\npercent = 140\n')
+    run = majlis("allocate", votes, "--law", law)
+    assert run.returncode == 2
+    assert f"{law}:3: allocation.colour: unknown key" in run.stderr
+    assert f"{law}:5: threshold.percent:" in run.stderr
+    law.write_text('[allocation]\nmethod = "borda"\n', encoding="utf-8")
+    run = majlis("allocate", votes, "--law", law)
+    assert run.returncode == 2 and "unknown method 'borda'" in run.stderr
+    law.write_text('[allocation]\nmethod = "dhondt"\n', encoding="utf-8")
+    districts = write(tmp_path / "d.csv", "district,seats\nX,0\n")
+    run = majlis("allocate", votes, "--law", law, "--districts", districts)
+    assert run.returncode == 2
+    assert f"{districts}:2: seats: a constituency needs at least one seat" in run.stderr
+
+
+def test_every_list_below_threshold_is_an_allocation_error(tmp_path: Path) -> None:
+    votes = write(tmp_path / "votes.csv", "district,party,votes\nX,A,5\nX,B,5\n")
+    law = write(tmp_path / "law.toml",
+                '[allocation]\nmethod = "dhondt"\n[threshold]\npercent = 60\n[districts]\nX = 2\n')
+    run = majlis("allocate", votes, "--law", law)
+    assert run.returncode == 1
+    assert "X: no list qualifies" in run.stderr

@@ -1,0 +1,70 @@
+"""The docs are part of the product: every command, key and example in them must be real."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from majlis.cli import app
+from majlis.law import _config, parse_law
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+LAW_FORMAT = (ROOT / "docs" / "law-format.md").read_text(encoding="utf-8")
+
+
+def tour_commands() -> list[list[str]]:
+    """The `majlis` calls of the README tour, in order, continuation lines joined."""
+    blocks = re.findall(r"```sh\n(.*?)```", README, flags=re.S)
+    text = "\n".join(blocks).replace("\\\n", " ")
+    return [shlex.split(line)[1:] for line in text.splitlines()
+            if line.startswith(".venv/bin/majlis ")]
+
+
+def test_readme_tour_runs_step_by_step() -> None:
+    commands = tour_commands()
+    assert len(commands) >= 4
+    for args in commands:
+        run = subprocess.run([sys.executable, "-m", "majlis", *args], cwd=ROOT,
+                             capture_output=True, text=True, encoding="utf-8", check=False)
+        assert run.returncode == 0, (args, run.stderr)
+        assert run.stdout.strip()
+
+
+def test_every_command_is_in_the_readme() -> None:
+    for command in app.registered_commands:
+        assert f"majlis {command.name}" in README, command.name
+
+
+def config_keys(model: type[BaseModel]) -> set[str]:
+    keys = set(model.model_fields)
+    for field in model.model_fields.values():
+        for inner in (*getattr(field.annotation, "__args__", ()), field.annotation):
+            nested = getattr(inner, "__args__", (inner,))
+            for kind in nested:
+                if isinstance(kind, type) and issubclass(kind, BaseModel):
+                    keys |= config_keys(kind)
+    return keys
+
+
+def test_every_law_key_is_documented() -> None:
+    for key in sorted(config_keys(_config.LawConfig)):
+        assert re.search(rf"`{key}`|\[{key}[\].]|\[\w+\.{key}\]|{key} =", LAW_FORMAT), key
+
+
+def test_every_method_is_documented() -> None:
+    for method in _config.METHODS:
+        assert f"`{method}`" in LAW_FORMAT, method
+
+
+@pytest.mark.parametrize("law", sorted((ROOT / "examples" / "laws").glob("*.toml")),
+                         ids=lambda p: p.name)
+def test_example_laws_parse_and_are_named_in_the_readme(law: Path) -> None:
+    parse_law(law.read_text(encoding="utf-8"), str(law))
+    assert f"examples/laws/{law.name}" in README
