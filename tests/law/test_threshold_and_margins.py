@@ -7,12 +7,15 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from majlis.errors import AllocationError
 from majlis.law import (
     Base,
+    CandidateVotes,
     Constituency,
     Election,
     Law,
     Scope,
+    SntvRule,
     Threshold,
     VoteShare,
     allocate,
@@ -71,7 +74,10 @@ def test_margins_are_the_exact_boundary(c: Constituency, rule, percent: int) -> 
 
     def seats_with(party: str, votes: int) -> int:
         changed = Constituency(name="C", magnitude=c.magnitude, votes={**c.votes, party: votes})
-        return allocate(Election(constituencies=(changed,)), law).seats_in("C")[party]
+        try:
+            return allocate(Election(constituencies=(changed,)), law).seats_in("C")[party]
+        except AllocationError:  # no qualifying list has a vote left
+            return 0
 
     for m in margins(election, law, "C"):
         v = c.votes[m.list]
@@ -87,3 +93,23 @@ def test_margins_are_the_exact_boundary(c: Constituency, rule, percent: int) -> 
                 assert seats_with(m.list, v - m.to_lose - 1) < m.seats
         else:
             assert m.seats == 0
+
+
+def test_sntv_margins_move_the_candidate_that_decides() -> None:
+    candidates = (
+        CandidateVotes(list="A", candidate="a1", votes=900),
+        CandidateVotes(list="A", candidate="a2", votes=100),
+        CandidateVotes(list="B", candidate="b1", votes=400),
+        CandidateVotes(list="C", candidate="c1", votes=350),
+        CandidateVotes(list="C", candidate="c2", votes=300),
+    )
+    c = Constituency(name="D", magnitude=3, votes={"A": 1000, "B": 400, "C": 650},
+                     candidates=candidates)
+    law = Law(rule=SntvRule())
+    found = {m.list: (m.to_gain, m.to_lose) for m in margins(Election(constituencies=(c,)),
+                                                               law, "D")}
+    # a2 needs 251 to pass c1 outright (250 ties, and ties between candidates go to lot);
+    # b1 can drop to 301 above c2; C keeps a seat even if c1 loses every vote (c2 steps in).
+    assert found["A"][0] in (250, 251)
+    assert found["B"] == (None, 99)
+    assert found["C"] == (None, 350)

@@ -106,6 +106,8 @@ def apportion(c: Constituency, law: Law, allowed: frozenset[str], seed: int) -> 
     votes = {p: v for p, v in c.votes.items() if p in allowed}
     if not votes and c.magnitude:
         raise AllocationError(f"{c.name}: no list qualifies for a seat")
+    if not any(votes.values()) and c.magnitude:
+        raise AllocationError(f"{c.name}: no qualifying list has a vote")
     return rule.apportion(votes, c.magnitude, precedence)
 
 

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
+from majlis.errors import AllocationError
+
 from ._allocate import Law, apportion
+from ._rules import SntvRule
 from ._values import Constituency, Election, frozen_mapping
 
 
@@ -34,32 +37,58 @@ class Margin:
 def margins(
     election: Election, law: Law, constituency: str, *, seed: int = 0
 ) -> tuple[Margin, ...]:
-    """The margin of every list in one constituency, all other votes held as counted."""
+    """The margin of every list in one constituency, all other votes held as counted.
+
+    Under SNTV a list gains a seat through its best unelected candidate and loses one through its
+    weakest elected candidate, so those are the votes varied.
+    """
     c = next(x for x in election.constituencies if x.name == constituency)
     general = law.general(election)
 
-    def seats_with(party: str, votes: int) -> int:
-        changed = replace(c, votes=frozen_mapping({**c.votes, party: votes}),
-                          valid=None if c.valid is None else c.valid - c.votes[party] + votes)
+    def seats_with(party: str, candidate: str | None, votes: int) -> int:
+        changed = _with_votes(c, party, candidate, votes)
         if law.threshold is None or c.name in law.reserved:
             allowed = frozenset(changed.votes)
         else:
             everywhere = tuple(changed if x.name == c.name else x for x in general)
             allowed = law.threshold.qualifying(everywhere)[c.name]
-        if not allowed:
+        try:
+            return apportion(changed, law, allowed, seed).seats.get(party, 0)
+        except AllocationError:  # nobody left with a vote: no seat for anyone
             return 0
-        return apportion(changed, law, allowed, seed).seats.get(party, 0)
 
+    elected = set(apportion(c, law, frozenset(c.votes), seed).elected) \
+        if isinstance(law.rule_for(c.name), SntvRule) else set()
     result = []
     for party, votes in c.votes.items():
-        seats_at = partial(seats_with, party)
-        seats = seats_at(votes)
+        gain: tuple[str | None, int] = (None, votes)
+        lose = gain
+        if isinstance(law.rule_for(c.name), SntvRule):
+            mine = sorted((x for x in c.candidates if x.list == party), key=lambda x: -x.votes)
+            out = [x for x in mine if x not in elected]
+            won = [x for x in mine if x in elected]
+            gain = (out[0].candidate, out[0].votes) if out else (None, 0)
+            lose = (won[-1].candidate, won[-1].votes) if won else (None, 0)
+        seats = seats_with(party, None, votes)
         result.append(Margin(
             constituency=c.name, list=party, seats=seats,
-            to_gain=_to_gain(seats_at, votes, seats, c),
-            to_lose=_to_lose(seats_at, votes, seats),
+            to_gain=_to_gain(partial(seats_with, party, gain[0]), gain[1], seats, c),
+            to_lose=_to_lose(partial(seats_with, party, lose[0]), lose[1], seats),
         ))
     return tuple(result)
+
+
+def _with_votes(c: Constituency, party: str, candidate: str | None, votes: int) -> Constituency:
+    """The constituency with one list's (or one of its candidates') votes set to `votes`."""
+    if candidate is None:
+        delta = votes - c.votes[party]
+        candidates = c.candidates
+    else:
+        old = next(x for x in c.candidates if x.list == party and x.candidate == candidate)
+        delta = votes - old.votes
+        candidates = tuple(replace(x, votes=votes) if x is old else x for x in c.candidates)
+    return replace(c, votes=frozen_mapping({**c.votes, party: c.votes[party] + delta}),
+                   candidates=candidates, valid=None if c.valid is None else c.valid + delta)
 
 
 def _to_gain(seats_at: Callable[[int], int], votes: int, seats: int, c: Constituency) -> int | None:

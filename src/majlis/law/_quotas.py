@@ -76,16 +76,18 @@ class QuotaRule:
             return Outcome(rest.seats, (*awards, *shifted), rest.runner_up, rest.ties)
         order = sorted(votes, key=lambda p: (-left[p], precedence.rank[p]))
         seats_won = dict(whole)
-        for party in order[:remaining]:
+        # More seats left than lists only happens with tiny counts; remainders then go round again.
+        for i in range(remaining):
+            party = order[i % len(order)]
             seats_won[party] += 1
             awards.append(
                 Award(seat=len(awards) + 1, list=party, value=left[party], stage="remainder")
             )
         runner_up = None
-        if remaining < len(order):
-            nxt = order[remaining]
+        if len(order) > 1:
+            nxt = order[remaining % len(order)]
             runner_up = Award(seat=seats + 1, list=nxt, value=left[nxt], stage="remainder")
-        waiting: list[tuple[Key, str]] = [(left[p], p) for p in order[remaining:]]
+        waiting: list[tuple[Key, str]] = [(left[p], p) for p in order[remaining % len(order):]]
         ties = _boundary_tie(awards[-remaining:] if remaining else [], runner_up, waiting,
                              precedence)
         return Outcome(seats_won, tuple(awards), runner_up, ties)
