@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from functools import partial
+from math import ceil, floor
 
 from majlis.errors import AllocationError
 
 from ._allocate import Law, apportion
-from ._rules import SntvRule
+from ._divisors import DivisorSeries
+from ._rules import DivisorRule, SntvRule
 from ._values import Constituency, Election, frozen_mapping
 
 
@@ -57,25 +60,56 @@ def margins(
         except AllocationError:  # nobody left with a vote: no seat for anyone
             return 0
 
-    elected = set(apportion(c, law, frozenset(c.votes), seed).elected) \
-        if isinstance(law.rule_for(c.name), SntvRule) else set()
+    rule = law.rule_for(c.name)
+    counted = apportion(c, law, frozenset(c.votes), seed) if isinstance(rule, SntvRule) else None
+    elected = set(counted.elected) if counted else set()
+    hints = _divisor_hints(c, rule, seats_with) if isinstance(rule, DivisorRule) else {}
     result = []
     for party, votes in c.votes.items():
         gain: tuple[str | None, int] = (None, votes)
         lose = gain
-        if isinstance(law.rule_for(c.name), SntvRule):
+        if isinstance(rule, SntvRule):
             mine = sorted((x for x in c.candidates if x.list == party), key=lambda x: -x.votes)
             out = [x for x in mine if x not in elected]
             won = [x for x in mine if x in elected]
             gain = (out[0].candidate, out[0].votes) if out else (None, 0)
             lose = (won[-1].candidate, won[-1].votes) if won else (None, 0)
         seats = seats_with(party, None, votes)
+        gain_hint, lose_hint = hints.get(party, (None, None))
         result.append(Margin(
             constituency=c.name, list=party, seats=seats,
-            to_gain=_to_gain(partial(seats_with, party, gain[0]), gain[1], seats, c),
-            to_lose=_to_lose(partial(seats_with, party, lose[0]), lose[1], seats),
+            to_gain=_to_gain(partial(seats_with, party, gain[0]), gain[1], seats, c, gain_hint),
+            to_lose=_to_lose(partial(seats_with, party, lose[0]), lose[1], seats, lose_hint),
         ))
     return tuple(result)
+
+
+def _divisor_hints(
+    c: Constituency, rule: DivisorRule, seats_with: Callable[[str, str | None, int], int]
+) -> dict[str, tuple[int | None, int | None]]:
+    """Closed-form guesses for divisor methods, each then checked on the exact count.
+
+    A list gains a seat when its next quotient passes the lowest quotient another list won with,
+    and loses one when its last winning quotient falls below another list's next quotient.
+    """
+    if not isinstance(rule.series, DivisorSeries):
+        return {}
+    series = rule.series
+    seats = {p: seats_with(p, None, v) for p, v in c.votes.items()}
+    hints: dict[str, tuple[int | None, int | None]] = {}
+    for party, votes in c.votes.items():
+        others = [p for p in c.votes if p != party]
+        won = [series.key(c.votes[p], k) for p in others for k in range(seats[p])]
+        nxt = [series.key(c.votes[p], seats[p]) for p in others]
+        gain = lose = None
+        lowest = min(won, default=None)
+        if isinstance(lowest, Fraction) and series.divisor(seats[party]):
+            gain = max(1, floor(lowest * series.divisor(seats[party])) - votes + 1)
+        best = max(nxt, default=None)
+        if seats[party] and isinstance(best, Fraction) and series.divisor(seats[party] - 1):
+            lose = min(votes, max(0, ceil(votes - best * series.divisor(seats[party] - 1)) - 1))
+        hints[party] = (gain, lose)
+    return hints
 
 
 def _with_votes(c: Constituency, party: str, candidate: str | None, votes: int) -> Constituency:
@@ -91,10 +125,16 @@ def _with_votes(c: Constituency, party: str, candidate: str | None, votes: int) 
                    candidates=candidates, valid=None if c.valid is None else c.valid + delta)
 
 
-def _to_gain(seats_at: Callable[[int], int], votes: int, seats: int, c: Constituency) -> int | None:
-    """Fewest extra votes that win one more seat (binary search on the exact count)."""
+def _to_gain(
+    seats_at: Callable[[int], int], votes: int, seats: int, c: Constituency, hint: int | None
+) -> int | None:
+    """Fewest extra votes that win one more seat: the hint if the exact count confirms it,
+    else a binary search on the exact count."""
     if seats >= c.magnitude:
         return None
+    if hint is not None and seats_at(votes + hint) > seats and (
+            hint == 1 or seats_at(votes + hint - 1) <= seats):
+        return hint
     ceiling = max(c.valid_votes, c.list_votes) * (c.magnitude + 1) + 1
     if seats_at(votes + ceiling) <= seats:
         return None
@@ -108,10 +148,15 @@ def _to_gain(seats_at: Callable[[int], int], votes: int, seats: int, c: Constitu
     return high
 
 
-def _to_lose(seats_at: Callable[[int], int], votes: int, seats: int) -> int | None:
-    """Most votes that can be lost while every seat is kept."""
+def _to_lose(
+    seats_at: Callable[[int], int], votes: int, seats: int, hint: int | None
+) -> int | None:
+    """Most votes that can be lost while every seat is kept (hint checked, else searched)."""
     if seats == 0:
         return None
+    if hint is not None and seats_at(votes - hint) >= seats and (
+            hint == votes or seats_at(votes - hint - 1) < seats):
+        return hint
     if seats_at(0) >= seats:
         return votes
     low, high = 0, votes  # losing low keeps all seats, losing high does not
