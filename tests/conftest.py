@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,10 @@ from hypothesis import HealthCheck, settings
 settings.register_profile(
     "majlis", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-settings.load_profile("majlis")
+settings.register_profile(
+    "thorough", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("MAJLIS_HYPOTHESIS", "majlis"))
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for the domain's values, shared by every test module."""
+"""Hypothesis strategies and small example values of the domain, shared by every test module."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
-from majlis.law import DIVISOR_SERIES, Constituency, DivisorRule, DivisorSeries, QuotaRule
+from majlis.law import (
+    DIVISOR_SERIES,
+    CandidateVotes,
+    Constituency,
+    DivisorRule,
+    DivisorSeries,
+    QuotaRule,
+)
 
 LIST_NAMES = [f"L{i:02d}" for i in range(40)]
 
@@ -45,3 +52,16 @@ divisor_rules = st.one_of(
     sainte_lague_variants().map(DivisorRule),
 )
 quota_rules = quota_names.map(QuotaRule)
+
+
+def sntv_district(name: str = "D") -> Constituency:
+    """Three seats, five candidates: a1 900, b1 400, c1 350 win; c2 300 and a2 100 do not."""
+    candidates = (
+        CandidateVotes(list="A", candidate="a1", votes=900),
+        CandidateVotes(list="A", candidate="a2", votes=100),
+        CandidateVotes(list="B", candidate="b1", votes=400),
+        CandidateVotes(list="C", candidate="c1", votes=350),
+        CandidateVotes(list="C", candidate="c2", votes=300),
+    )
+    return Constituency(name=name, magnitude=3, votes={"A": 1000, "B": 400, "C": 650},
+                        candidates=candidates)

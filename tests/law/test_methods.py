@@ -24,7 +24,7 @@ from majlis.law import (
     allocate,
 )
 from tests.law.conformance import check_law
-from tests.strategies import constituencies, divisor_rules, quota_rules
+from tests.strategies import constituencies, divisor_rules, quota_rules, sntv_district
 
 
 def seats(votes: dict[str, int], magnitude: int, law: Law, seed: int = 0) -> dict[str, int]:
@@ -125,15 +125,7 @@ def test_tie_on_the_last_seat_goes_to_more_votes_then_to_a_recorded_lot() -> Non
 
 
 def test_sntv_elects_the_candidates_with_most_votes() -> None:
-    candidates = (
-        CandidateVotes(list="A", candidate="a1", votes=900),
-        CandidateVotes(list="A", candidate="a2", votes=100),
-        CandidateVotes(list="B", candidate="b1", votes=400),
-        CandidateVotes(list="C", candidate="c1", votes=350),
-        CandidateVotes(list="C", candidate="c2", votes=300),
-    )
-    c = Constituency(name="D1", magnitude=3, votes={"A": 1000, "B": 400, "C": 650},
-                     candidates=candidates)
+    c = sntv_district("D1")
     result = allocate(Election(constituencies=(c,)), Law(rule=SntvRule()))
     assert [e.candidate for e in result.constituencies[0].elected] == ["a1", "b1", "c1"]
     # A list vote total can lead while its seats trail: the SNTV penalty for spreading votes.

@@ -54,5 +54,6 @@ def test_same_seats_as_votelib(c: Constituency, method: str) -> None:
         expected = theirs.evaluate(votes, c.magnitude)
     except VotingSystemError:  # votelib refuses whole quotas beyond the seats; we take back
         assume(False)
+    assume(sum(expected.values()) == c.magnitude)  # votelib leaves seats empty on tiny Droop counts
     assert {p: s for p, s in result.seats_in("C").items() if s} == {
         p: s for p, s in expected.items() if s}

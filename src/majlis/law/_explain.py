@@ -135,10 +135,13 @@ def _to_gain(
     if hint is not None and seats_at(votes + hint) > seats and (
             hint == 1 or seats_at(votes + hint - 1) <= seats):
         return hint
-    ceiling = max(c.valid_votes, c.list_votes) * (c.magnitude + 1) + 1
-    if seats_at(votes + ceiling) <= seats:
-        return None
-    low, high = 0, ceiling  # low never gains, high does
+    # Gallop up to a bound far past any threshold share, then bisect: low never gains, high does.
+    low, high = 0, 1
+    bound = (c.valid_votes + c.list_votes + c.blank + 1) * (c.magnitude + 1) * 10**9
+    while seats_at(votes + high) <= seats:
+        if high >= bound:
+            return None
+        low, high = high, high * 2
     while high - low > 1:
         mid = (low + high) // 2
         if seats_at(votes + mid) > seats:
