@@ -119,3 +119,25 @@ def test_every_list_below_threshold_is_an_allocation_error(tmp_path: Path) -> No
     run = majlis("allocate", votes, "--law", law)
     assert run.returncode == 1
     assert "X: no list qualifies" in run.stderr
+
+
+def test_compensatory_seats_come_out_as_rows_of_the_tier(tmp_path: Path) -> None:
+    votes = write(tmp_path / "v.csv", "district,party,votes\nNorth,A,5000\nNorth,B,4000\n"
+                  "North,N,1200\nSouth,A,6000\nSouth,B,1000\nSouth,N,800\n")
+    law = write(tmp_path / "law.toml", '[allocation]\nmethod = "dhondt"\n'
+                '[tier]\nkind = "compensatory"\nname = "national"\nseats = 2\nquota_seats = 10\n'
+                '[districts]\nNorth = 4\nSouth = 4\n')
+    run = majlis("allocate", votes, "--law", law, "--totals")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert "national,A,11000,1" in lines and "national,N,2000,1" in lines
+    assert lines[-3:] == ["*,A,11000,7", "*,B,5000,2", "*,N,2000,1"]
+
+
+def test_table_names_the_last_seat_and_who_was_next(tmp_path: Path) -> None:
+    run = majlis("allocate", EXAMPLES / "votes/iraq2005jan.csv",
+                 "--law", EXAMPLES / "laws/iraq-2005-jan.toml",
+                 "--districts", EXAMPLES / "votes/iraq2005jan_districts.csv", "--format", "table")
+    assert run.returncode == 0, run.stderr
+    assert "last seat: National Independent Elites and Cadres Party" in run.stdout
+    assert "next in line: Communist Party (People's Union)" in run.stdout

@@ -119,6 +119,14 @@ class TierConfig(RuleConfig):
     placement_first_divisor: Annotated[float, Field(ge=0)] | None = None
     relative: bool = True
 
+    @model_validator(mode="before")
+    @classmethod
+    def _hare_by_default(cls, data: Any) -> Any:
+        """A compensatory tier shares its seats by Hare unless the law names another rule."""
+        if isinstance(data, dict) and data.get("kind") == "compensatory":
+            return {"method": "hare", **data}
+        return data
+
     @model_validator(mode="after")
     def _fits_kind(self) -> TierConfig:
         if self.kind == "compensatory" and (self.seats is None or self.quota_seats is None):
