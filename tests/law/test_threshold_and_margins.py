@@ -9,8 +9,11 @@ from hypothesis import strategies as st
 
 from majlis.errors import AllocationError
 from majlis.law import (
+    DIVISOR_SERIES,
     Base,
     Constituency,
+    DistrictSeats,
+    DivisorRule,
     Election,
     Law,
     Scope,
@@ -104,3 +107,20 @@ def test_sntv_margins_move_the_candidate_that_decides() -> None:
     assert found["A"][0] in (250, 251)
     assert found["B"] == (None, 99)
     assert found["C"] == (None, 350)
+
+
+def test_national_share_or_constituency_seats() -> None:
+    """5 % nationally or 2 seats: the regional list R qualifies through its home seats."""
+    home = Constituency(name="Home", magnitude=5, votes={"A": 3000, "B": 2000, "R": 4000})
+    away = tuple(Constituency(name=f"Away {i}", magnitude=10,
+                              votes={"A": 30_000, "B": 25_000, "R": 100}) for i in range(3))
+    election = Election(constituencies=(home, *away))
+    national = share(5, Scope.NATIONAL)  # R: 4,300 of 175,300 = 2.5 %
+    alone = allocate(election, Law(rule=DivisorRule(DIVISOR_SERIES["dhondt"]),
+                                   threshold=Threshold(conditions=(national,))))
+    assert alone.totals()["R"] == 0
+    either = Law(rule=DivisorRule(DIVISOR_SERIES["dhondt"]),
+                 threshold=Threshold(conditions=(national, DistrictSeats(seats=2))))
+    result = allocate(election, either)
+    assert result.seats_in("Home")["R"] == 2
+    assert margins(election, either, "Home")[2].seats == 2

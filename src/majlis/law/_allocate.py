@@ -9,7 +9,7 @@ from majlis.errors import AllocationError
 
 from ._divisors import Outcome
 from ._rules import Rule, SntvRule
-from ._threshold import Threshold
+from ._threshold import DistrictSeats, Threshold
 from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import Precedence, TieRule
 from ._values import (
@@ -66,7 +66,7 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
     the same call always gives the same seats.
     """
     general = law.general(election)
-    qualified = law.threshold.qualifying(general) if law.threshold else {}
+    qualified = qualifying(law, general, seed)
     results: list[ConstituencyResult] = []
     ties: list[Tie] = []
     for c in election.constituencies:
@@ -94,6 +94,25 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
         ties.extend(outcome.ties)
     tier = _upper_tier(election, law, general, results, seed)
     return Allocation(constituencies=tuple(results), tier=tier, seed=seed, ties=tuple(ties))
+
+
+def qualifying(
+    law: Law, general: tuple[Constituency, ...], seed: int
+) -> dict[str, frozenset[str]]:
+    """The lists the threshold lets into each general constituency's count.
+
+    A condition on constituency seats ("or Y seats") counts the seats each list wins with the
+    threshold disregarded — the seats a list earns before any threshold applies.
+    """
+    if law.threshold is None:
+        return {}
+    won: dict[str, int] | None = None
+    if any(isinstance(cond, DistrictSeats) for cond in law.threshold.conditions):
+        won = {}
+        for c in general:
+            for party, s in apportion(c, law, frozenset(c.votes), seed).seats.items():
+                won[party] = won.get(party, 0) + s
+    return law.threshold.qualifying(general, won)
 
 
 def apportion(c: Constituency, law: Law, allowed: frozenset[str], seed: int) -> Outcome:

@@ -96,10 +96,8 @@ class ThresholdConfig(ConditionConfig):
     exempt: list[str] = []
     alternatives: list[ConditionConfig] = []
 
-    def build_threshold(self, *, seats_allowed: bool) -> Threshold:
+    def build_threshold(self) -> Threshold:
         conditions = (ConditionConfig.build(self), *(a.build() for a in self.alternatives))
-        if not seats_allowed and any(isinstance(c, DistrictSeats) for c in conditions):
-            raise ValueError("a seats condition applies only to an upper tier's threshold")
         return Threshold(conditions=conditions, exempt=frozenset(self.exempt))
 
 
@@ -152,7 +150,7 @@ class TierConfig(RuleConfig):
         return LevellingTier(
             name=self.name or "levelling",
             seats_per_district=self.seats_per_district,
-            threshold=self.threshold.build_threshold(seats_allowed=True),
+            threshold=self.threshold.build_threshold(),
             national_rule=rule,
             placement=placement.series,
             relative=self.relative,
@@ -169,8 +167,7 @@ class LawConfig(_Strict):
     def build(self) -> Law:
         return Law(
             rule=self.allocation.build(),
-            threshold=(self.threshold.build_threshold(seats_allowed=False)
-                       if self.threshold else None),
+            threshold=self.threshold.build_threshold() if self.threshold else None,
             tier=self.tier.build_tier() if self.tier else None,
             reserved={name: ReservedSeats(community=r.community, rule=r.build())
                       for name, r in self.reserved.items()},

@@ -16,7 +16,7 @@ from math import ceil, floor
 
 from majlis.errors import AllocationError
 
-from ._allocate import Law, apportion
+from ._allocate import Law, apportion, qualifying
 from ._divisors import DivisorSeries
 from ._rules import DivisorRule, SntvRule
 from ._values import Constituency, Election, frozen_mapping
@@ -54,7 +54,7 @@ def margins(
             allowed = frozenset(changed.votes)
         else:
             everywhere = tuple(changed if x.name == c.name else x for x in general)
-            allowed = law.threshold.qualifying(everywhere)[c.name]
+            allowed = qualifying(law, everywhere, seed)[c.name]
         try:
             return apportion(changed, law, allowed, seed).seats.get(party, 0)
         except AllocationError:  # nobody left with a vote: no seat for anyone

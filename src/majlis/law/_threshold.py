@@ -47,7 +47,7 @@ class VoteShare:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DistrictSeats:
-    """At least `seats` constituency seats won (only for upper-tier thresholds)."""
+    """At least `seats` constituency seats won nationally ("5 % or 3 seats")."""
 
     seats: int
 
