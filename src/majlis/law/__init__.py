@@ -6,6 +6,7 @@ Every quotient is a `Fraction`; `allocate_batch` is the vectorised twin for proj
 """
 
 from ._allocate import Law, ReservedSeats, allocate
+from ._batch import BatchAllocation, allocate_batch
 from ._config import METHODS, parse_law
 from ._csv import read_election
 from ._divisors import DIVISOR_SERIES, DivisorSeries, HuntingtonHill
@@ -33,6 +34,7 @@ __all__ = [
     "Allocation",
     "Award",
     "Base",
+    "BatchAllocation",
     "CandidateVotes",
     "CompensatoryTier",
     "Constituency",
@@ -57,6 +59,7 @@ __all__ = [
     "TierResult",
     "VoteShare",
     "allocate",
+    "allocate_batch",
     "margins",
     "parse_law",
     "read_election",
