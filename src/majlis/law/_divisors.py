@@ -30,6 +30,35 @@ class Outcome:
     elected: tuple[CandidateVotes, ...] = ()
 
 
+class Quotient:
+    """votes ÷ divisor as a pair of integers, ordered by exact cross-multiplication.
+
+    Cheaper than `Fraction` on the hot path (no gcd, no normalisation) and just as exact. A zero
+    denominator is an infinite quotient (a zero first divisor), unless there are no votes. In a
+    heap the larger quotient comes first.
+    """
+
+    __slots__ = ("den", "num")
+
+    def __init__(self, num: int, den: int) -> None:
+        self.num, self.den = (num, den) if num or den else (0, 1)
+
+    def __lt__(self, other: Quotient) -> bool:
+        return self.num * other.den > other.num * self.den
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Quotient) and self.num * other.den == other.num * self.den
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def value(self) -> Fraction | None:
+        """As results carry it: a Fraction, or None for infinite."""
+        return Fraction(self.num, self.den) if self.den else None
+
+    def key(self) -> Key:
+        return Fraction(self.num, self.den) if self.den else math.inf
+
+
 @dataclass(frozen=True, slots=True)
 class DivisorSeries:
     """d(0), d(1), … : the given start, then continued in the step between its last two terms.
@@ -63,22 +92,24 @@ class DivisorSeries:
             return self.start[k]
         return self.start[-1] + self.step * (k - len(self.start) + 1)
 
-    def key(self, votes: int, k: int) -> Key:
+    def quotient(self, votes: int, k: int) -> Quotient:
         """The exact value compared for a list's (k+1)-th seat."""
         d = self.divisor(k)
-        if d == 0:
-            return math.inf if votes > 0 else Fraction(0)
-        return Fraction(votes) / d
+        return Quotient(votes * d.denominator, d.numerator)
+
+    def key(self, votes: int, k: int) -> Key:
+        return self.quotient(votes, k).key()
 
 
 @dataclass(frozen=True, slots=True)
 class HuntingtonHill:
     """Divisors sqrt(k(k+1)); compared exactly through squared quotients v² / (k(k+1))."""
 
+    def quotient(self, votes: int, k: int) -> Quotient:
+        return Quotient(votes * votes, k * (k + 1))
+
     def key(self, votes: int, k: int) -> Key:
-        if k == 0:
-            return math.inf if votes > 0 else Fraction(0)
-        return Fraction(votes * votes, k * (k + 1))
+        return self.quotient(votes, k).key()
 
 
 Series = DivisorSeries | HuntingtonHill
@@ -105,35 +136,28 @@ def highest_averages(
 ) -> Outcome:
     """Award `seats` one at a time to the highest next quotient, from `initial` seats on."""
     won = {p: (initial or {}).get(p, 0) for p in votes}
-    heap: list[tuple[Key, int, str]] = [
-        (-series.key(v, won[p]), precedence.rank[p], p) for p, v in votes.items()
-    ]
+    heap = [(series.quotient(v, won[p]), precedence.rank[p], p) for p, v in votes.items()]
     heapq.heapify(heap)
     awards: list[Award] = []
     for seat in range(1, seats + 1):
         if not heap:
             break
-        neg, rank, party = heapq.heappop(heap)
-        awards.append(Award(seat=seat, list=party, value=_exact(-neg), stage=stage))
+        quotient, rank, party = heapq.heappop(heap)
+        awards.append(Award(seat=seat, list=party, value=quotient.value(), stage=stage))
         won[party] += 1
-        heapq.heappush(heap, (-series.key(votes[party], won[party]), rank, party))
+        heapq.heappush(heap, (series.quotient(votes[party], won[party]), rank, party))
     runner_up = None
     if heap:
-        neg, _, party = heap[0]
-        runner_up = Award(seat=seats + 1, list=party, value=_exact(-neg), stage=stage)
-    ties = _boundary_tie(awards, runner_up, [(-n, p) for n, _, p in heap], precedence)
+        quotient, _, party = heap[0]
+        runner_up = Award(seat=seats + 1, list=party, value=quotient.value(), stage=stage)
+    ties = _boundary_tie(awards, runner_up, [(q.value(), p) for q, _, p in heap], precedence)
     return Outcome(won, tuple(awards), runner_up, ties)
-
-
-def _exact(key: Key) -> Fraction | None:
-    """A quotient as results carry it; None stands for infinite (a zero divisor)."""
-    return key if isinstance(key, Fraction) else None
 
 
 def _boundary_tie(
     awards: list[Award],
     runner_up: Award | None,
-    waiting: list[tuple[Key, str]],
+    waiting: list[tuple[Fraction | None, str]],
     precedence: Precedence,
 ) -> tuple[Tie, ...]:
     """A tie that decided the last seat: equal values on both sides of the boundary."""
@@ -141,5 +165,5 @@ def _boundary_tie(
         return ()
     value = awards[-1].value
     winners = [a.list for a in awards if a.value == value]
-    losers = [p for k, p in waiting if _exact(k) == value and p not in winners]
+    losers = [p for v, p in waiting if v == value and p not in winners]
     return (precedence.tie(awards[-1].seat, winners + losers, awards[-1].list),)

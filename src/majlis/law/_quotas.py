@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from fractions import Fraction
 
-from ._divisors import DIVISOR_SERIES, Key, Outcome, _boundary_tie, highest_averages
+from ._divisors import DIVISOR_SERIES, Outcome, _boundary_tie, highest_averages
 from ._ties import Precedence
 from ._values import Award
 
@@ -87,7 +87,8 @@ class QuotaRule:
         if len(order) > 1:
             nxt = order[remaining % len(order)]
             runner_up = Award(seat=seats + 1, list=nxt, value=left[nxt], stage="remainder")
-        waiting: list[tuple[Key, str]] = [(left[p], p) for p in order[remaining % len(order):]]
+        later = order[remaining % len(order):]
+        waiting: list[tuple[Fraction | None, str]] = [(left[p], p) for p in later]
         ties = _boundary_tie(awards[-remaining:] if remaining else [], runner_up, waiting,
                              precedence)
         return Outcome(seats_won, tuple(awards), runner_up, ties)
