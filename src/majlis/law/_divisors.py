@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import pairwise
 
@@ -69,6 +69,16 @@ class DivisorSeries:
 
     start: tuple[Fraction, ...]
     step: Fraction
+    _scale: int = field(init=False, repr=False, compare=False)
+    _scaled: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _scaled_step: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Divisors as integers over one common denominator: quotients then need no Fractions.
+        scale = math.lcm(*(d.denominator for d in (*self.start, self.step)))
+        object.__setattr__(self, "_scale", scale)
+        object.__setattr__(self, "_scaled", tuple(int(d * scale) for d in self.start))
+        object.__setattr__(self, "_scaled_step", int(self.step * scale))
 
     @classmethod
     def of(cls, start: tuple[Fraction, ...], step: Fraction | None = None) -> DivisorSeries:
@@ -94,8 +104,10 @@ class DivisorSeries:
 
     def quotient(self, votes: int, k: int) -> Quotient:
         """The exact value compared for a list's (k+1)-th seat."""
-        d = self.divisor(k)
-        return Quotient(votes * d.denominator, d.numerator)
+        last = len(self._scaled) - 1
+        scaled = self._scaled[k] if k <= last else self._scaled[last] + self._scaled_step * (
+            k - last)
+        return Quotient(votes * self._scale, scaled)
 
     def key(self, votes: int, k: int) -> Key:
         return self.quotient(votes, k).key()
@@ -147,10 +159,13 @@ def highest_averages(
         won[party] += 1
         heapq.heappush(heap, (series.quotient(votes[party], won[party]), rank, party))
     runner_up = None
+    ties: tuple[Tie, ...] = ()
     if heap:
         quotient, _, party = heap[0]
         runner_up = Award(seat=seats + 1, list=party, value=quotient.value(), stage=stage)
-    ties = _boundary_tie(awards, runner_up, [(q.value(), p) for q, _, p in heap], precedence)
+        if awards and awards[-1].value == runner_up.value:
+            waiting = [(q.value(), p) for q, _, p in heap]
+            ties = _boundary_tie(awards, runner_up, waiting, precedence)
     return Outcome(won, tuple(awards), runner_up, ties)
 
 
