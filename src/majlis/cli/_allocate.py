@@ -96,19 +96,12 @@ def seat_rows(allocation: Allocation, *, with_totals: bool) -> list[tuple[str, s
         seats = allocation.seats_in(c.name)
         rows.extend((c.name, p, v, seats[p]) for p, v in c.votes.items())
     tier = allocation.tier
+    national = allocation.national_votes()
     if tier is not None and not tier.placed:
-        national: dict[str, int] = {}
-        for c in allocation.constituencies:
-            if c.community is None:
-                for p, v in c.votes.items():
-                    national[p] = national.get(p, 0) + v
         rows.extend((tier.name, p, national.get(p, 0), s) for p, s in tier.seats.items())
     rows.sort(key=lambda r: (r[0], -r[3], r[1]))
     if with_totals:
-        votes: dict[str, int] = {}
-        for c in allocation.constituencies:
-            for p, v in c.votes.items():
-                votes[p] = votes.get(p, 0) + v
+        votes = allocation.national_votes(reserved=True)
         seat_totals = allocation.totals()
         rows.extend(sorted((("*", p, votes.get(p, 0), s) for p, s in seat_totals.items()),
                            key=lambda r: (-r[3], r[1])))

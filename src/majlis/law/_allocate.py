@@ -19,6 +19,7 @@ from ._values import (
     Election,
     Tie,
     TierResult,
+    add_up,
     frozen_mapping,
 )
 
@@ -108,10 +109,7 @@ def qualifying(
         return {}
     won: dict[str, int] | None = None
     if any(isinstance(cond, DistrictSeats) for cond in law.threshold.conditions):
-        won = {}
-        for c in general:
-            for party, s in apportion(c, law, frozenset(c.votes), seed).seats.items():
-                won[party] = won.get(party, 0) + s
+        won = add_up(apportion(c, law, frozenset(c.votes), seed).seats for c in general)
     return law.threshold.qualifying(general, won)
 
 
@@ -143,10 +141,7 @@ def _upper_tier(
     precedence = Precedence.draw(law.tier.name, national, law.tie, seed)
     by_name = {r.name: r.seats for r in results}
     if isinstance(law.tier, CompensatoryTier):
-        won: dict[str, int] = {}
-        for c in general:
-            for p, s in by_name[c.name].items():
-                won[p] = won.get(p, 0) + s
+        won = add_up(by_name[c.name] for c in general)
         valid = sum(c.valid_votes for c in general)
         return law.tier.apportion(national, valid, won, precedence)
     return law.tier.apportion(general, by_name, precedence)

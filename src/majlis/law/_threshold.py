@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
-from ._values import Constituency
+from ._values import Constituency, add_up
 
 
 class Base(StrEnum):
@@ -68,10 +68,7 @@ class Threshold:
         district_seats: Mapping[str, int] | None = None,
     ) -> dict[str, frozenset[str]]:
         """The lists that qualify in each constituency (national conditions count everywhere)."""
-        national: dict[str, int] = {}
-        for c in constituencies:
-            for p, v in c.votes.items():
-                national[p] = national.get(p, 0) + v
+        national = add_up(c.votes for c in constituencies)
         result: dict[str, frozenset[str]] = {}
         for c in constituencies:
             result[c.name] = frozenset(

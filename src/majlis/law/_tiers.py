@@ -23,7 +23,7 @@ from ._quotas import QuotaRule
 from ._rules import DivisorRule
 from ._threshold import Threshold
 from ._ties import Precedence
-from ._values import Constituency, TierResult, frozen_mapping
+from ._values import Constituency, TierResult, add_up, frozen_mapping
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,12 +97,8 @@ class LevellingTier:
             for c in constituencies
         }
         house = sum(c.magnitude for c in constituencies) + sum(per_district.values())
-        national: dict[str, int] = {}
-        won: dict[str, int] = {}
-        for c in constituencies:
-            for p, v in c.votes.items():
-                national[p] = national.get(p, 0) + v
-                won[p] = won.get(p, 0) + district_seats[c.name].get(p, 0)
+        national = add_up(c.votes for c in constituencies)
+        won = {p: 0 for p in national} | add_up(district_seats[c.name] for c in constituencies)
         qualified = set().union(*self.threshold.qualifying(constituencies, won).values())
         excluded: set[str] = set()
         while True:

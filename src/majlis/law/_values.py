@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
@@ -10,6 +10,15 @@ from typing import TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+def add_up(counts: Iterable[Mapping[str, int]]) -> dict[str, int]:
+    """Counts per list summed over constituencies; a list counted anywhere appears, even at 0."""
+    totals: dict[str, int] = {}
+    for count in counts:
+        for party, n in count.items():
+            totals[party] = totals.get(party, 0) + n
+    return totals
 
 
 def frozen_mapping(items: Mapping[K, V]) -> Mapping[K, V]:
@@ -66,12 +75,7 @@ class Election:
 
     def national_votes(self, names: frozenset[str] | None = None) -> dict[str, int]:
         """Votes per list summed over the constituencies named (all when None)."""
-        totals: dict[str, int] = {}
-        for c in self.constituencies:
-            if names is None or c.name in names:
-                for party, v in c.votes.items():
-                    totals[party] = totals.get(party, 0) + v
-        return totals
+        return add_up(c.votes for c in self.constituencies if names is None or c.name in names)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,11 +156,9 @@ class Allocation:
 
     def totals(self) -> dict[str, int]:
         """Seats per list over the whole house."""
-        totals: dict[str, int] = {}
-        for c in self.constituencies:
-            for party, s in c.seats.items():
-                totals[party] = totals.get(party, 0) + s
-        if self.tier is not None:
-            for party, s in self.tier.seats.items():
-                totals[party] = totals.get(party, 0) + s
-        return totals
+        tier = (self.tier.seats,) if self.tier is not None else ()
+        return add_up((*(c.seats for c in self.constituencies), *tier))
+
+    def national_votes(self, *, reserved: bool = False) -> dict[str, int]:
+        """Votes per list over the general constituencies, and reserved contests if asked."""
+        return add_up(c.votes for c in self.constituencies if reserved or c.community is None)
