@@ -22,9 +22,7 @@ install-test: $(VENV)/.installed-test
 
 ## demo: a real allocation on bundled official data — Iraq 2025, the three Kurdistan governorates
 demo: install
-	$(BIN)/majlis allocate examples/votes/iraq2025_kurdistan.csv \
-		--law examples/laws/iraq-2025.toml --districts examples/votes/iraq2025_kurdistan_districts.csv \
-		--format table --totals
+	$(BIN)/majlis allocate iraq-2025-kurdistan --law iraq-2025 --format table --totals
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
+from majlis import data
 from majlis.cli import app
 from majlis.law import _config, parse_law
 
@@ -38,8 +39,17 @@ def test_readme_tour_runs_step_by_step() -> None:
 
 
 def test_every_command_is_in_the_readme() -> None:
-    for command in app.registered_commands:
-        assert f"majlis {command.name}" in README, command.name
+    names = [c.name for c in app.registered_commands]
+    names += [f"{g.name} {c.name}" for g in app.registered_groups
+              for c in g.typer_instance.registered_commands]
+    for name in names:
+        assert f"majlis {name}" in README, name
+
+
+def test_every_preset_law_is_named_in_the_readme_and_parses() -> None:
+    for name in data.laws():
+        assert name in README, name
+        data.law(name)
 
 
 def config_keys(model: type[BaseModel]) -> set[str]:

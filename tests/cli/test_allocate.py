@@ -26,9 +26,7 @@ def write(path: Path, text: str, *, bom: bool = False, crlf: bool = False) -> Pa
 
 
 def test_demo_allocation_prints_published_kurdistan_seats_sorted() -> None:
-    run = majlis("allocate", EXAMPLES / "votes/iraq2025_kurdistan.csv",
-                 "--law", EXAMPLES / "laws/iraq-2025.toml",
-                 "--districts", EXAMPLES / "votes/iraq2025_kurdistan_districts.csv", "--totals")
+    run = majlis("allocate", "iraq-2025-kurdistan", "--law", "iraq-2025", "--totals")
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert lines[0] == "district,party,votes,seats"
@@ -62,8 +60,7 @@ def test_sntv_with_candidates(tmp_path: Path) -> None:
     votes = write(tmp_path / "v.csv", "district,party,candidate,votes\n"
                   "Basra 1,A,a1,900\nBasra 1,A,a2,100\nBasra 1,B,b1,400\nBasra 1,C,c1,350\n")
     districts = write(tmp_path / "d.csv", "district,seats\nBasra 1,2\n")
-    run = majlis("allocate", votes, "--law", EXAMPLES / "laws/iraq-2021.toml",
-                 "--districts", districts)
+    run = majlis("allocate", votes, "--law", "iraq-2021", "--districts", districts)
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[1:] == ["Basra 1,A,1000,1", "Basra 1,B,400,1",
                                            "Basra 1,C,350,0"]
@@ -135,9 +132,7 @@ def test_compensatory_seats_come_out_as_rows_of_the_tier(tmp_path: Path) -> None
 
 
 def test_table_names_the_last_seat_and_who_was_next(tmp_path: Path) -> None:
-    run = majlis("allocate", EXAMPLES / "votes/iraq2005jan.csv",
-                 "--law", EXAMPLES / "laws/iraq-2005-jan.toml",
-                 "--districts", EXAMPLES / "votes/iraq2005jan_districts.csv", "--format", "table")
+    run = majlis("allocate", "iraq-2005-jan", "--law", "iraq-2005-jan", "--format", "table")
     assert run.returncode == 0, run.stderr
     assert "last seat: National Independent Elites and Cadres Party" in run.stdout
     assert "next in line: Communist Party (People's Union)" in run.stdout

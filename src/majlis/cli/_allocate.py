@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from majlis import data
 from majlis.errors import InputError, Problem
 from majlis.law import (
     Allocation,
@@ -52,8 +53,9 @@ def read_text(path: Path) -> str:
 
 
 def allocate_command(
-    votes: Annotated[Path, typer.Argument(help="CSV: district,party,votes (or with candidate)")],
-    law: Annotated[Path, typer.Option("--law", help="The electoral law, as TOML")],
+    votes: Annotated[Path, typer.Argument(
+        help="CSV: district,party,votes (or with candidate), or a bundled election by name")],
+    law: Annotated[Path, typer.Option("--law", help="The law: a TOML file or a preset name")],
     districts: Annotated[
         Path | None, typer.Option("--districts", help="CSV: district,seats[,blank,invalid,valid]")
     ] = None,
@@ -213,9 +215,19 @@ def problems_exit(error: InputError) -> None:
 
 
 def law_of(path: Path) -> Law:
-    return parse_law(read_text(path), str(path))
+    """A law from a TOML file, or a preset by name (`iraq-2025`) when no such file exists."""
+    if not path.exists() and str(path) in data.laws():
+        return data.law(str(path))
+    return parse_law(read_text(path), str(path), presets=data.law_text)
 
 
 def election_of(votes: Path, law: Law, districts: Path | None) -> Election:
+    """An election from a votes CSV (and districts CSV), or a bundled election by name."""
+    if not votes.exists() and str(votes) in data.ELECTIONS and districts is None:
+        bundled = data.election(str(votes))
+        if bundled.missing:
+            stderr.print(f"note: {bundled.name}: no figures for {', '.join(bundled.missing)}; "
+                         "their seats are not allocated", markup=False, highlight=False)
+        return bundled.election
     return read_election(read_text(votes), str(votes), law,
                          read_text(districts) if districts else None, str(districts))

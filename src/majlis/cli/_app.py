@@ -7,6 +7,7 @@ import typer
 from majlis.errors import AllocationError, InputError
 
 from ._allocate import allocate_command, problems_exit, stderr
+from ._bundled import compare_command, data_app, laws_command
 
 app = typer.Typer(
     name="majlis",
@@ -16,6 +17,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("allocate")(allocate_command)
+app.command("laws")(laws_command)
+app.command("compare")(compare_command)
+app.add_typer(data_app, name="data")
 
 
 @app.callback()

@@ -1,24 +1,31 @@
-"""Official results and their sources, bundled with the package (see README.md files here).
+"""Official results, preset laws and their sources, bundled with the package.
 
-Read through `rows`, never from `../shared`: the package carries what it needs.
+Read through this module, never from `../shared`: the package carries what it needs. Every file's
+source is named in the README beside it.
 """
 
-from __future__ import annotations
+from ._bundle import (
+    DATASETS,
+    ELECTIONS,
+    BundledElection,
+    election,
+    law,
+    law_text,
+    laws,
+    load,
+    path,
+    rows,
+)
 
-import csv
-import io
-from importlib import resources
-from importlib.resources.abc import Traversable
-
-__all__ = ["path", "rows"]
-
-
-def path(name: str) -> Traversable:
-    """A bundled file, e.g. `path("iraq/iraq2005jan_national.csv")`."""
-    return resources.files(__package__).joinpath(name)
-
-
-def rows(name: str) -> list[dict[str, str]]:
-    """A bundled CSV as a list of rows keyed by header."""
-    text = path(name).read_text(encoding="utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+__all__ = [
+    "DATASETS",
+    "ELECTIONS",
+    "BundledElection",
+    "election",
+    "law",
+    "law_text",
+    "laws",
+    "load",
+    "path",
+    "rows",
+]

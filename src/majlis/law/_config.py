@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
@@ -176,14 +177,13 @@ class LawConfig(_Strict):
         )
 
 
-def parse_law(text: str, source: str) -> Law:
-    """A `Law` from the text of a LAW.toml; `source` names the file in error messages."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise InputError([Problem(source=source, line=int(line.group(1)) if line else None,
-                                  field="toml", message=str(exc))]) from None
+def parse_law(text: str, source: str, *, presets: Callable[[str], str] | None = None) -> Law:
+    """A `Law` from the text of a LAW.toml; `source` names the file in error messages.
+
+    A law may start from another (`extends = "iraq-2010"`): `presets` gives the named law's
+    text, and each table the extending file writes replaces the base's table of that name.
+    """
+    raw = _extended(text, source, presets, ())
     try:
         config = LawConfig.model_validate(raw)
         return config.build()
@@ -197,6 +197,40 @@ def parse_law(text: str, source: str) -> Law:
         raise InputError(
             [Problem(source=source, line=None, field="law", message=str(exc))]
         ) from None
+
+
+def _toml(text: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise InputError([Problem(source=source, line=int(line.group(1)) if line else None,
+                                  field="toml", message=str(exc))]) from None
+
+
+def _extended(
+    text: str, source: str, presets: Callable[[str], str] | None, seen: tuple[str, ...]
+) -> dict[str, Any]:
+    """The law's tables over its base's; a base may extend a further base."""
+    raw = _toml(text, source)
+    name = raw.pop("extends", None)
+    if name is None:
+        return raw
+    problem = None
+    if not isinstance(name, str) or presets is None:
+        problem = "names a preset law, and presets are not available here"
+    elif name in seen:
+        problem = f"{name!r} extends itself through {' → '.join(seen)}"
+    if problem is None:
+        assert isinstance(name, str) and presets is not None
+        try:
+            base_text = presets(name)
+        except KeyError:
+            problem = f"no preset law named {name!r}"
+        else:
+            return {**_extended(base_text, name, presets, (*seen, name)), **raw}
+    raise InputError([Problem(source=source, line=_line_of(text, ("extends",)),
+                              field="extends", message=problem)])
 
 
 def _exact(x: Number) -> Fraction:
