@@ -136,3 +136,19 @@ def test_table_names_the_last_seat_and_who_was_next(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "last seat: National Independent Elites and Cadres Party" in run.stdout
     assert "next in line: Communist Party (People's Union)" in run.stdout
+
+
+def test_elected_candidates_with_the_women_quota(tmp_path: Path) -> None:
+    votes = write(tmp_path / "v.csv", "district,party,candidate,votes,gender\n"
+                  "Erbil,A,a1,900,M\nErbil,A,a2,800,M\nErbil,A,a3,700,M\nErbil,A,a4,600,M\n"
+                  "Erbil,A,af,50,F\nErbil,B,b1,400,M\n")
+    law = write(tmp_path / "law.toml", 'extends = "iraq-2025"\n[districts]\nErbil = 4\n')
+    run = majlis("allocate", votes, "--law", law, "--elected")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [
+        "district,party,candidate,votes,gender,via,displaced",
+        "Erbil,A,a1,900,M,votes,", "Erbil,A,a2,800,M,votes,", "Erbil,A,a3,700,M,votes,",
+        "Erbil,A,af,50,F,women's quota,a4"]  # A wins all 4 seats (1.7 keeps B out)
+    bad = write(tmp_path / "bad.csv", "district,party,candidate,votes,gender\nErbil,A,a1,9,X\n")
+    run = majlis("allocate", bad, "--law", law)
+    assert run.returncode == 2 and "bad.csv:2: gender: 'X' is not F or M" in run.stderr

@@ -16,6 +16,7 @@ from majlis.law import (
     Election,
     Law,
     Precedence,
+    QuarterByList,
     QuotaRule,
     ReservedSeats,
     TieRule,
@@ -150,3 +151,16 @@ def test_every_preset_is_a_whole_house() -> None:
                 for name in ("iraq-2010", "iraq-2014", "iraq-2018", "iraq-2021", "iraq-2025")}
     assert reserved == {"iraq-2010": 8, "iraq-2014": 8, "iraq-2018": 9, "iraq-2021": 9,
                         "iraq-2025": 9}
+
+
+def test_2025_women_required_per_governorate_match_ihec() -> None:
+    """Seats ÷ 4 rounded half up gives IHEC's published women's seats, 83 in all."""
+    law = data.law("iraq-2025")
+    assert isinstance(law.women, QuarterByList)
+    published = {r["district"]: int(r["women_quota_seats"])
+                 for r in data.rows("iraq/iraq_district_magnitudes.csv")
+                 if r["election"] == "2025-11-11" and r["women_quota_seats"]
+                 and r["district"] != "NATIONAL"}
+    assert {d: law.women.required(law.magnitudes[d]) for d in published} == published
+    assert sum(law.women.required(s) for d, s in law.magnitudes.items()
+               if d not in law.reserved) == 83

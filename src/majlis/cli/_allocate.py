@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import secrets
+from collections.abc import Iterable
 from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
@@ -65,6 +66,9 @@ def allocate_command(
     output: Annotated[Format, typer.Option("--format", help="csv, json or table")] = Format.CSV,
     totals: Annotated[bool, typer.Option("--totals", help="Append national rows (district *)")]
     = False,
+    elected: Annotated[bool, typer.Option(
+        "--elected", help="CSV of who takes the seats instead: district,party,candidate,votes,"
+        "gender,via,displaced")] = False,
 ) -> None:
     """Allocate seats exactly as LAW says, for every list in every district."""
     the_law = law_of(law)
@@ -72,12 +76,14 @@ def allocate_command(
     drawn = secrets.randbelow(2**32) if seed is None else seed
     allocation = allocate(election, the_law, seed=drawn)
     rows = seat_rows(allocation, with_totals=totals)
-    if output is Format.CSV:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(("district", "party", "votes", "seats"))
-        writer.writerows(rows)
-        typer.echo(buffer.getvalue(), nl=False)
+    if elected:
+        write_csv(("district", "party", "candidate", "votes", "gender", "via", "displaced"),
+                  ((c.name, e.candidate.list, e.candidate.candidate, e.candidate.votes,
+                    e.candidate.gender or "", e.via,
+                    e.displaced.candidate if e.displaced else "")
+                   for c in allocation.constituencies for e in c.elected))
+    elif output is Format.CSV:
+        write_csv(("district", "party", "votes", "seats"), rows)
     else:
         explained = {c.name: margins(election, the_law, c.name, seed=drawn)
                      for c in election.constituencies}
@@ -89,6 +95,14 @@ def allocate_command(
     if allocation.lot_used:
         stderr.print(f"note: a tie was decided by lot with seed {drawn}; "
                      f"rerun with --seed {drawn} to reproduce it")
+
+
+def write_csv(header: tuple[str, ...], rows: Iterable[tuple[object, ...]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    typer.echo(buffer.getvalue(), nl=False)
 
 
 def seat_rows(allocation: Allocation, *, with_totals: bool) -> list[tuple[str, str, int, int]]:
@@ -142,8 +156,11 @@ def to_json(
                 "qualified": sorted(c.qualified),
                 "awards": [_award(a) for a in c.awards],
                 "last_seat": _award(c.last_award), "runner_up": _award(c.runner_up),
-                "elected": [{"list": e.list, "candidate": e.candidate, "votes": e.votes}
-                            for e in c.elected],
+                "elected": [
+                    {"list": e.candidate.list, "candidate": e.candidate.candidate,
+                     "votes": e.candidate.votes, "gender": e.candidate.gender, "via": e.via,
+                     "displaced": e.displaced.candidate if e.displaced else None}
+                    for e in c.elected],
                 "margins": [{"list": m.list, "seats": m.seats, "to_gain": m.to_gain,
                              "to_lose": m.to_lose} for m in explained[c.name]],
             }
@@ -185,6 +202,16 @@ def print_tables(
                 caption += f"; next in line: {nxt.list} at {_shown(nxt.value)}"
             table.caption = caption
         stdout.print(table)
+        if c.elected:
+            people = Table(title=f"{c.name} — who sits", title_justify="left")
+            for column in ("candidate", "list", "votes", "seat won by"):
+                people.add_column(column, justify="right" if column == "votes" else "left")
+            for e in c.elected:
+                how = e.via if e.displaced is None else f"{e.via}, displacing " \
+                    f"{e.displaced.candidate} ({e.displaced.votes:,})"
+                people.add_row(e.candidate.candidate, e.candidate.list,
+                               f"{e.candidate.votes:,}", how)
+            stdout.print(people)
     tier = allocation.tier
     if tier is not None and any(tier.seats.values()):
         table = Table(title=f"{tier.name} tier", title_justify="left")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
 from typing import Annotated
 
 import typer
@@ -13,7 +11,7 @@ from rich.table import Table
 from majlis import data
 from majlis.law import allocate
 
-from ._allocate import Format, stdout
+from ._allocate import Format, stdout, write_csv
 
 data_app = typer.Typer(help="Bundled official results and their sources.", no_args_is_help=True)
 
@@ -85,10 +83,9 @@ def compare_command(
                                "constituencies": matched}, ensure_ascii=False, indent=2))
         return
     if output is Format.CSV:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(("constituency", *names))
-        writer.writerows((c, *(int(matched[n][c]) for n in names)) for c in bundled.published)
-        writer.writerow(("reproduced", *counts.values()))
+        write_csv(("constituency", *names),
+                  [*((c, *(int(matched[n][c]) for n in names)) for c in bundled.published),
+                   ("reproduced", *counts.values())])
         return
     table = Table(title=f"{election}: constituencies whose published seats each rule reproduces "
                         f"(✓), of {len(bundled.published)}",

@@ -7,6 +7,7 @@ Every quotient is a `Fraction`; `allocate_batch` is the vectorised twin for proj
 
 from ._allocate import Law, ReservedSeats, allocate
 from ._batch import BatchAllocation, allocate_batch
+from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
 from ._config import METHODS, parse_law
 from ._csv import read_election
 from ._divisors import DIVISOR_SERIES, DivisorSeries, HuntingtonHill
@@ -22,6 +23,7 @@ from ._values import (
     CandidateVotes,
     Constituency,
     ConstituencyResult,
+    Elected,
     Election,
     Tie,
     TierResult,
@@ -40,15 +42,20 @@ __all__ = [
     "Constituency",
     "ConstituencyResult",
     "DistrictSeats",
+    "DistrictWoman",
     "DivisorRule",
     "DivisorSeries",
+    "Elected",
     "Election",
+    "EveryNth",
     "HuntingtonHill",
     "Law",
     "LevellingTier",
     "Margin",
     "Precedence",
+    "QuarterByList",
     "QuotaRule",
+    "Ranking",
     "Remainder",
     "ReservedSeats",
     "Scope",
@@ -58,6 +65,7 @@ __all__ = [
     "TieRule",
     "TierResult",
     "VoteShare",
+    "WomenRule",
     "allocate",
     "allocate_batch",
     "margins",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from majlis.errors import AllocationError
 
+from ._candidates import Ranking, WomenRule, elect
 from ._divisors import Outcome
 from ._rules import Rule, SntvRule
 from ._threshold import DistrictSeats, Threshold
@@ -16,6 +17,7 @@ from ._values import (
     Allocation,
     Constituency,
     ConstituencyResult,
+    Elected,
     Election,
     Tie,
     TierResult,
@@ -50,6 +52,8 @@ class Law:
     reserved: Mapping[str, ReservedSeats] = field(default_factory=dict)
     tie: TieRule = TieRule.VOTES
     magnitudes: Mapping[str, int] = field(default_factory=dict)
+    ranking: Ranking = Ranking.OPEN
+    women: WomenRule | None = None
 
     def rule_for(self, constituency: str) -> Rule:
         reserved = self.reserved.get(constituency)
@@ -88,11 +92,13 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
                 qualified=frozenset(allowed),
                 awards=outcome.awards,
                 runner_up=outcome.runner_up,
-                elected=outcome.elected,
+                elected=tuple(Elected(candidate=x, via="votes") for x in outcome.elected),
                 community=reserved.community if reserved else None,
             )
         )
         ties.extend(outcome.ties)
+    if any(c.candidates for c in election.constituencies):
+        results = elect(election.constituencies, results, law.ranking, law.women, seed)
     tier = _upper_tier(election, law, general, results, seed)
     return Allocation(constituencies=tuple(results), tier=tier, seed=seed, ties=tuple(ties))
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from majlis.errors import InputError, Problem
 
 from ._allocate import Law, ReservedSeats
+from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
 from ._divisors import DIVISOR_SERIES, DivisorSeries
 from ._quotas import QUOTAS, QuotaRule, Remainder
 from ._rules import DivisorRule, Rule, SntvRule
@@ -158,12 +159,31 @@ class TierConfig(RuleConfig):
         )
 
 
+class CandidatesConfig(_Strict):
+    ranking: Ranking = Ranking.OPEN
+
+
+class WomenConfig(_Strict):
+    rule: Literal["quarter-by-list", "every-nth", "district-woman"]
+    share: Annotated[float, Field(gt=0, le=100)] = 25.0
+    every: Annotated[int, Field(ge=2)] = 4
+
+    def build(self) -> WomenRule:
+        if self.rule == "quarter-by-list":
+            return QuarterByList(share=_exact(self.share) / 100)
+        if self.rule == "every-nth":
+            return EveryNth(every=self.every)
+        return DistrictWoman()
+
+
 class LawConfig(_Strict):
     allocation: AllocationConfig
     threshold: ThresholdConfig | None = None
     districts: dict[str, Annotated[int, Field(ge=1)]] = {}
     reserved: dict[str, ReservedConfig] = {}
     tier: TierConfig | None = None
+    candidates: CandidatesConfig = CandidatesConfig()
+    women: WomenConfig | None = None
 
     def build(self) -> Law:
         return Law(
@@ -174,6 +194,8 @@ class LawConfig(_Strict):
                       for name, r in self.reserved.items()},
             tie=self.allocation.tie,
             magnitudes={**self.districts, **{n: r.seats for n, r in self.reserved.items()}},
+            ranking=self.candidates.ranking,
+            women=self.women.build() if self.women else None,
         )
 
 

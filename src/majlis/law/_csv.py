@@ -18,7 +18,9 @@ from ._rules import SntvRule
 from ._values import CandidateVotes, Constituency, Election, frozen_mapping
 
 VOTES_HEADERS = (("district", "party", "votes"), ("district", "party", "candidate", "votes"))
-DISTRICT_COLUMNS = ("district", "seats", "blank", "invalid", "valid", "tier_seats")
+CANDIDATE_COLUMNS = ("gender", "community")
+DISTRICT_COLUMNS = ("district", "seats", "blank", "invalid", "valid", "tier_seats", "region")
+GENDERS = {"f": "F", "female": "F", "woman": "F", "m": "M", "male": "M", "man": "M"}
 
 
 @dataclass
@@ -75,6 +77,7 @@ class _District:
     invalid: int = 0
     valid: int | None = None
     tier_seats: int | None = None
+    region: str | None = None
     line: int = 0
 
 
@@ -110,6 +113,7 @@ def read_districts(text: str, source: str) -> dict[str, _District]:
             valid=_count(problems, line, "valid", row.get("valid", ""), required=False),
             tier_seats=_count(problems, line, "tier_seats", row.get("tier_seats", ""),
                               required=False),
+            region=row.get("region") or None,
             line=line,
         )
     if problems.found:
@@ -134,9 +138,12 @@ def read_election(
     has_candidates = False
     for line, row in _rows(votes_text, problems):
         if line == 1:
-            if tuple(row) not in VOTES_HEADERS:
+            header = tuple(row)
+            if header not in VOTES_HEADERS and not (
+                    header[:4] == VOTES_HEADERS[1] and set(header[4:]) <= set(CANDIDATE_COLUMNS)):
                 problems.add(1, "header", f"expected {','.join(VOTES_HEADERS[0])} or "
-                             f"{','.join(VOTES_HEADERS[1])}, found {','.join(row)}")
+                             f"{','.join(VOTES_HEADERS[1])}[,gender][,community], "
+                             f"found {','.join(row)}")
                 break
             has_candidates = "candidate" in row
             continue
@@ -156,9 +163,13 @@ def read_election(
         first_line.setdefault(district, line)
         votes.setdefault(district, {})
         votes[district][party] = votes[district].get(party, 0) + count
+        gender = row.get("gender", "")
+        if gender and gender.lower() not in GENDERS:
+            problems.add(line, "gender", f"{gender!r} is not F or M")
         if key[2]:
-            candidates.setdefault(district, []).append(
-                CandidateVotes(list=party, candidate=key[2], votes=count))
+            candidates.setdefault(district, []).append(CandidateVotes(
+                list=party, candidate=key[2], votes=count,
+                gender=GENDERS.get(gender.lower()), community=row.get("community") or None))
     constituencies = []
     for name, line in first_line.items():
         info = districts.get(name, _District())
@@ -180,6 +191,7 @@ def read_election(
             name=name, magnitude=seats, votes=frozen_mapping(votes[name]),
             candidates=tuple(candidates.get(name, ())), valid=info.valid,
             blank=info.blank, invalid=info.invalid, tier_seats=info.tier_seats,
+            region=info.region,
         ))
     if not first_line and not problems.found:
         problems.add(2, "votes", "no rows after the header")

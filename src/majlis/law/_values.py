@@ -33,6 +33,18 @@ class CandidateVotes:
     list: str
     candidate: str
     votes: int
+    gender: str | None = None  # "F" or "M" where the women's rule needs it
+    community: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Elected:
+    """A candidate who takes a seat, how (`votes`, `list order`, `women's quota`), and whom a
+    quota seat displaced."""
+
+    candidate: CandidateVotes
+    via: str
+    displaced: CandidateVotes | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,6 +64,7 @@ class Constituency:
     blank: int = 0
     invalid: int = 0
     tier_seats: int | None = None
+    region: str | None = None
 
     @property
     def list_votes(self) -> int:
@@ -116,7 +129,7 @@ class ConstituencyResult:
     qualified: frozenset[str]
     awards: tuple[Award, ...]
     runner_up: Award | None
-    elected: tuple[CandidateVotes, ...] = ()
+    elected: tuple[Elected, ...] = ()
     community: str | None = None
 
     @property

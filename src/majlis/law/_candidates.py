@@ -1,0 +1,235 @@
+"""Who sits in the seats: candidates ranked within their list, then the women's rule.
+
+A list's seats go to its candidates by personal votes (open lists) or in list order (closed
+lists). A women's rule may then replace male winners by women; every replacement is recorded
+with the man it displaced, because that is the question each displaced candidate asks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from fractions import Fraction
+from math import floor
+
+from majlis.errors import AllocationError
+
+from ._ties import Precedence, TieRule
+from ._values import (
+    CandidateVotes,
+    Constituency,
+    ConstituencyResult,
+    Elected,
+    add_up,
+    frozen_mapping,
+)
+
+Winners = dict[str, list[CandidateVotes]]  # per list, in the order they were elected
+
+
+class Ranking(StrEnum):
+    """How a list's seats go to its candidates."""
+
+    OPEN = "open"  # by personal votes; equal votes by lot
+    CLOSED = "closed"  # in the list's own order (the order of the votes file)
+
+
+def ranked(c: Constituency, ranking: Ranking, seed: int) -> dict[str, list[CandidateVotes]]:
+    """Each list's candidates in the order they take its seats."""
+    by_list: dict[str, list[CandidateVotes]] = {}
+    for x in c.candidates:
+        by_list.setdefault(x.list, []).append(x)
+    if ranking is Ranking.CLOSED:
+        return by_list
+    lot = Precedence.draw(f"{c.name} candidates", {_key(x): x.votes for x in c.candidates},
+                          TieRule.LOT, seed)
+    return {p: sorted(xs, key=lambda x: (-x.votes, lot.rank[_key(x)]))
+            for p, xs in by_list.items()}
+
+
+def _key(x: CandidateVotes) -> str:
+    return f"{x.list}\x1f{x.candidate}"
+
+
+def _woman(x: CandidateVotes) -> bool:
+    return x.gender == "F"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuarterByList:
+    """Iraq 2023 law as IHEC applies it (2025): at least `share` of a constituency's seats.
+
+    Required women: seats × share, rounded half up (Baghdad 69 → 17, Sulaymaniyah 18 → 5). If the
+    votes already elect them, nothing changes. Otherwise each list must seat at least its seats ÷ 4
+    women (fractions dropped), then, if still short, its seats ÷ 3; the last missing seats go to
+    the highest-voted unelected women of winning lists, each replacing the lowest-voted man of her
+    own list.
+    """
+
+    share: Fraction = Fraction(1, 4)
+    divisors: tuple[int, ...] = (4, 3)
+
+    def required(self, seats: int) -> int:
+        return floor(seats * self.share + Fraction(1, 2))
+
+    def apply(self, winners: Winners, ranking: Mapping[str, list[CandidateVotes]],
+              magnitude: int) -> Winners:
+        goal = self.required(magnitude)
+        if _women(winners) >= goal:
+            return winners
+        for divisor in self.divisors:
+            for party, seated in winners.items():
+                while sum(map(_woman, seated)) < len(seated) // divisor and _swap(
+                        seated, ranking[party]):
+                    pass
+            if _women(winners) >= goal:
+                return winners
+        while _women(winners) < goal:
+            waiting = [(w, p) for p, seated in winners.items() if seated
+                       for w in ranking[p] if _woman(w) and w not in seated
+                       and any(not _woman(x) for x in seated)]
+            if not waiting:
+                break  # no list has a woman left to seat: the shortfall stands
+            woman, party = max(waiting, key=lambda wp: wp[0].votes)
+            _swap(winners[party], ranking[party], woman)
+        return winners
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EveryNth:
+    """Iraq 2014 and 2018: within each list, a woman after every `every - 1` winning men."""
+
+    every: int = 4
+
+    def apply(self, winners: Winners, ranking: Mapping[str, list[CandidateVotes]],
+              magnitude: int) -> Winners:
+        for party, seated in winners.items():
+            order = list(ranking[party])
+            chosen: list[CandidateVotes] = []
+            men = 0
+            while len(chosen) < len(seated) and order:
+                nxt = order[0]
+                if men == self.every - 1 and not _woman(nxt):
+                    nxt = next((x for x in order if _woman(x)), nxt)
+                order.remove(nxt)
+                chosen.append(nxt)
+                men = 0 if _woman(nxt) else men + 1
+            winners[party] = chosen
+        return winners
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DistrictWoman:
+    """Iraq 2021 (SNTV): one seat per district for a woman, counted over the district's region.
+
+    A region (a governorate) needs as many women as it has districts. Women elected on their own
+    votes count; while the region falls short, a district without an elected woman gives its
+    lowest-voted winning man's seat to its highest-voted woman — districts whose best woman has
+    most votes first.
+    """
+
+    def apply_region(self, districts: list[tuple[list[CandidateVotes], list[CandidateVotes]]]
+                     ) -> None:
+        """`districts`: (winners, all candidates by votes) per district, changed in place."""
+        goal = len(districts)
+        women = sum(_woman(x) for seated, _ in districts for x in seated)
+        open_ = [(seated, next(w for w in everyone if _woman(w) and w not in seated))
+                 for seated, everyone in districts
+                 if not any(map(_woman, seated)) and any(not _woman(x) for x in seated)
+                 and any(_woman(w) and w not in seated for w in everyone)]
+        for seated, woman in sorted(open_, key=lambda sw: -sw[1].votes):
+            if women >= goal:
+                break
+            man = min((x for x in seated if not _woman(x)), key=lambda x: x.votes)
+            seated[seated.index(man)] = woman
+            women += 1
+
+
+WomenRule = QuarterByList | EveryNth | DistrictWoman
+
+
+def _women(winners: Winners) -> int:
+    return sum(_woman(x) for seated in winners.values() for x in seated)
+
+
+def _swap(seated: list[CandidateVotes], ranking: list[CandidateVotes],
+          woman: CandidateVotes | None = None) -> bool:
+    """Seat a woman of this list (the best-ranked unseated one, unless named) in place of its
+    lowest-voted seated man. False when the list has no woman left or no man to replace."""
+    woman = woman or next((x for x in ranking if _woman(x) and x not in seated), None)
+    men = [x for x in seated if not _woman(x)]
+    if woman is None or not men:
+        return False
+    man = min(men, key=lambda x: (x.votes, -ranking.index(x)))
+    seated[seated.index(man)] = woman
+    return True
+
+
+def record(before: list[CandidateVotes], after: list[CandidateVotes],
+           via: str) -> tuple[Elected, ...]:
+    """The elected of one list (or SNTV district) with each quota woman paired to the man she
+    displaced: the highest-voted newcomer with the lowest-voted man who lost his seat."""
+    newcomers = sorted((x for x in after if x not in before), key=lambda x: -x.votes)
+    displaced = sorted((x for x in before if x not in after), key=lambda x: x.votes)
+    pairs = dict(zip(map(_key, newcomers), displaced, strict=True))
+    return tuple(
+        Elected(candidate=x, via="women's quota", displaced=pairs[_key(x)]) if _key(x) in pairs
+        else Elected(candidate=x, via=via)
+        for x in after
+    )
+
+
+
+def elect(
+    constituencies: tuple[Constituency, ...],
+    results: list[ConstituencyResult],
+    ranking: Ranking,
+    women: WomenRule | None,
+    seed: int,
+) -> list[ConstituencyResult]:
+    """Results with their elected candidates, the women's rule applied to general seats."""
+    plans: list[tuple[Constituency, ConstituencyResult, Winners, Winners]] = []
+    for c, r in zip(constituencies, results, strict=True):
+        if not c.candidates:
+            plans.append((c, r, {}, {}))
+            continue
+        if r.elected:  # SNTV: one pool of candidates, whatever their lists
+            pool = sorted(c.candidates, key=lambda x: -x.votes)
+            plans.append((c, r, {"": [e.candidate for e in r.elected]}, {"": pool}))
+            continue
+        order = ranked(c, ranking, seed)
+        winners: Winners = {}
+        for party, seats in r.seats.items():
+            if seats > len(order.get(party, [])):
+                raise AllocationError(f"{c.name}: {party} won {seats} seats but has "
+                                      f"{len(order.get(party, []))} candidates")
+            if seats:
+                winners[party] = order[party][:seats]
+        plans.append((c, r, winners, order))
+    before = [{p: list(w) for p, w in winners.items()} for _, _, winners, _ in plans]
+    if isinstance(women, DistrictWoman):
+        regions: dict[str, list[tuple[list[CandidateVotes], list[CandidateVotes]]]] = {}
+        for c, r, winners, order in plans:
+            if r.community is None and "" in winners:
+                regions.setdefault(c.region or c.name, []).append((winners[""], order[""]))
+        for districts in regions.values():
+            women.apply_region(districts)
+    elif women is not None:
+        for _, r, winners, order in plans:
+            if r.community is None and winners and "" not in winners:
+                women.apply(winners, order, r.magnitude)
+    via = "votes" if ranking is Ranking.OPEN else "list order"
+    out = []
+    for (_, r, winners, _), old in zip(plans, before, strict=True):
+        if not winners:
+            out.append(r)
+            continue
+        sntv = "" in winners
+        elected = tuple(e for p, seated in winners.items()
+                        for e in record(old[p], seated, "votes" if sntv else via))
+        if sntv:  # a quota woman of another list moves the seat between lists
+            count = add_up([dict.fromkeys(r.seats, 0), *({e.candidate.list: 1} for e in elected)])
+            r = replace(r, seats=frozen_mapping(count))
+        out.append(replace(r, elected=elected))
+    return out
