@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
+
+from majlis.errors import AllocationError
 from majlis.law import (
     DIVISOR_SERIES,
     CandidateVotes,
@@ -141,3 +144,10 @@ def test_district_woman_stops_when_the_region_has_its_women() -> None:
     result = allocate(Election(constituencies=(one, two)),
                       Law(rule=SntvRule(), women=DistrictWoman()))
     assert all(quota(r) == {} for r in result.constituencies)
+
+
+def test_a_list_without_enough_candidates_cannot_fill_its_seats() -> None:
+    a = slate("A", ("a1", 900, "M"))
+    b = slate("B", ("b1", 10, "M"))
+    with pytest.raises(AllocationError, match="A won 3 seats but has 1 candidates"):
+        run(3, a + b)  # D'Hondt: 900 against 10 takes all three

@@ -201,9 +201,11 @@ def elect(
         order = ranked(c, ranking, seed)
         winners: Winners = {}
         for party, seats in r.seats.items():
-            if seats > len(order.get(party, [])):
+            if party not in order:  # a list given by its total only: no names to seat
+                continue
+            if seats > len(order[party]):
                 raise AllocationError(f"{c.name}: {party} won {seats} seats but has "
-                                      f"{len(order.get(party, []))} candidates")
+                                      f"{len(order[party])} candidates")
             if seats:
                 winners[party] = order[party][:seats]
         plans.append((c, r, winners, order))
