@@ -164,3 +164,17 @@ def test_2025_women_required_per_governorate_match_ihec() -> None:
     assert {d: law.women.required(law.magnitudes[d]) for d in published} == published
     assert sum(law.women.required(s) for d, s in law.magnitudes.items()
                if d not in law.reserved) == 83
+
+
+def test_2025_reserved_contests_are_the_published_minority_seats() -> None:
+    """One reserved contest per published minority seat, community by community."""
+    published: dict[str, int] = {}
+    for r in data.rows("iraq/iraq2025_minority_quota_winners.csv"):
+        community = r["quota"].split(" (")[0].replace("Sabean Mandaean", "Sabean-Mandaean")
+        published[community] = published.get(community, 0) + 1
+    law = data.law("iraq-2025")
+    contests: dict[str, int] = {}
+    for reserved in law.reserved.values():
+        contests[reserved.community] = contests.get(reserved.community, 0) + 1
+    assert contests == published == {"Christian": 5, "Feyli Kurd": 1, "Shabak": 1, "Yazidi": 1,
+                                     "Sabean-Mandaean": 1}
