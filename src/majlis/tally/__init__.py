@@ -1,0 +1,28 @@
+"""The tally store: tally sheets in — checked, corrected with a trail, hash-chained — results out.
+
+The only package that talks to a database (SQLAlchemy; SQLite by default, PostgreSQL by URL).
+"""
+
+from ._checks import check
+from ._files import TallyFile, read_tally_file
+from ._store import ChainCheck, ConstituencyCount, IngestReport, Quarantined, Store
+from ._values import Failure, Source, Station, TallySheet, VotingType
+
+DEFAULT_URL = "sqlite:///majlis.db"
+
+__all__ = [
+    "DEFAULT_URL",
+    "ChainCheck",
+    "ConstituencyCount",
+    "Failure",
+    "IngestReport",
+    "Quarantined",
+    "Source",
+    "Station",
+    "Store",
+    "TallyFile",
+    "TallySheet",
+    "VotingType",
+    "check",
+    "read_tally_file",
+]

@@ -1,0 +1,89 @@
+"""The tables. Sheets are append-only: a correction is a new version, never an UPDATE of votes.
+
+Every stored version carries the hash of the version stored before it (one chain over the whole
+store, serialised by locking the chain's head row), so altering or deleting any stored sheet
+breaks the chain from that point on.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ConstituencyRow(Base):
+    __tablename__ = "constituencies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class CentreRow(Base):
+    __tablename__ = "polling_centres"
+    __table_args__ = (UniqueConstraint("constituency_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    constituency_id: Mapped[int] = mapped_column(ForeignKey("constituencies.id"))
+    code: Mapped[str] = mapped_column(String(100))
+
+
+class StationRow(Base):
+    __tablename__ = "polling_stations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), unique=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("polling_centres.id"))
+    voting_type: Mapped[str] = mapped_column(String(40))
+    registered: Mapped[int] = mapped_column(Integer)
+
+
+class ListRow(Base):
+    __tablename__ = "lists"
+    __table_args__ = (UniqueConstraint("constituency_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    constituency_id: Mapped[int] = mapped_column(ForeignKey("constituencies.id"))
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class SheetRow(Base):
+    """One version of one station's sheet from one source."""
+
+    __tablename__ = "tally_sheets"
+    __table_args__ = (UniqueConstraint("station", "source", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    station: Mapped[str] = mapped_column(String(100), index=True)  # as written on the sheet
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("polling_stations.id"), index=True)
+    source: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(40), index=True)  # see Store._store
+    received_at: Mapped[str] = mapped_column(String(40))
+    received_by: Mapped[str] = mapped_column(String(200))
+    ballots_received: Mapped[int] = mapped_column(Integer)
+    cast: Mapped[int] = mapped_column(Integer)
+    valid: Mapped[int] = mapped_column(Integer)
+    invalid: Mapped[int] = mapped_column(Integer)
+    spoiled: Mapped[int] = mapped_column(Integer)
+    unused: Mapped[int] = mapped_column(Integer)
+    failures: Mapped[str] = mapped_column(Text, default="")  # JSON list of failed rules
+    reason: Mapped[str] = mapped_column(Text, default="")  # why this version was stored
+    author: Mapped[str] = mapped_column(String(200), default="")
+    figures_hash: Mapped[str] = mapped_column(String(64))  # equal figures, equal digest
+    content_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class SheetVotesRow(Base):
+    __tablename__ = "sheet_votes"
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("tally_sheets.id"), primary_key=True)
+    list_name: Mapped[str] = mapped_column(String(300), primary_key=True)
+    votes: Mapped[int] = mapped_column(Integer)
+
+
+class ChainHeadRow(Base):
+    """The single row holding the last hash; writers lock it, so the chain has one order."""
+
+    __tablename__ = "chain_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64))

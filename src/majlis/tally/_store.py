@@ -1,0 +1,367 @@
+"""The tally store: sheets in (checked, hash-chained, append-only), results out, in SQL.
+
+SQLite by default (a file, no server), PostgreSQL by URL: the same code and the same tests run on
+both. Each batch of sheets is one transaction, so a crash leaves every sheet wholly in or wholly
+out, and re-running an ingest skips what is already stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, case, create_engine, event, func, select
+from sqlalchemy.orm import Session
+
+from ._checks import check
+from ._schema import (
+    CentreRow,
+    ChainHeadRow,
+    ConstituencyRow,
+    ListRow,
+    SheetRow,
+    SheetVotesRow,
+    StationRow,
+)
+from ._values import Failure, Source, Station, TallySheet, VotingType
+
+GENESIS = "0" * 64
+ENTRIES = (Source.ENTRY_A, Source.ENTRY_B)
+# When a station has sheets from several sources, results take the most trustworthy accepted one.
+PRIORITY = {Source.MANUAL: 3, Source.MACHINE: 2, Source.ENTRY_A: 1, Source.ENTRY_B: 1}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IngestReport:
+    """What an ingest did with each sheet it was given."""
+
+    accepted: int = 0
+    quarantined: int = 0
+    awaiting_second_entry: int = 0
+    duplicates: int = 0
+
+    def __add__(self, other: IngestReport) -> IngestReport:
+        return IngestReport(
+            accepted=self.accepted + other.accepted,
+            quarantined=self.quarantined + other.quarantined,
+            awaiting_second_entry=self.awaiting_second_entry + other.awaiting_second_entry,
+            duplicates=self.duplicates + other.duplicates,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quarantined:
+    station: str
+    source: str
+    version: int
+    failures: tuple[Failure, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChainCheck:
+    """The chain's verdict: how many versions were checked and the first one that fails."""
+
+    checked: int
+    broken: tuple[str, str, int] | None  # (station, source, version)
+    reason: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConstituencyCount:
+    """Votes so far in one constituency, and how much of it is counted."""
+
+    name: str
+    stations: int
+    counted: int
+    votes: dict[str, int]
+    by_voting_type: dict[str, dict[str, int]]
+
+    @property
+    def percent_counted(self) -> float:
+        return 100.0 * self.counted / self.stations if self.stations else 0.0
+
+
+def _figures(sheet: TallySheet) -> str:
+    """The figures of a sheet, canonically: equal figures, equal digest."""
+    body = [sheet.ballots_received, sheet.cast, sheet.valid, sheet.invalid, sheet.spoiled,
+            sheet.unused, sorted(sheet.votes.items())]
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
+
+
+def _content(row: SheetRow, station: str, votes: Iterable[tuple[str, int]]) -> str:
+    """Everything a stored version says, canonically, for the hash chain."""
+    body = [station, row.source, row.version, row.status, row.received_at, row.received_by,
+            row.ballots_received, row.cast, row.valid, row.invalid, row.spoiled, row.unused,
+            row.failures, row.reason, row.author, sorted(votes)]
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
+
+
+def _link(prev: str, content: str) -> str:
+    return hashlib.sha256(f"{prev}:{content}".encode()).hexdigest()
+
+
+class Store:
+    """One election's tally store at a database URL."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+
+    def init(self) -> None:
+        """Create or upgrade the schema (Alembic migrations), and the chain's head."""
+        config = Config()
+        config.set_main_option("script_location",
+                               str(resources.files("majlis.tally").joinpath("migrations")))
+        config.attributes["engine"] = self.engine
+        command.upgrade(config, "head")
+        with Session(self.engine) as session, session.begin():
+            if session.get(ChainHeadRow, 1) is None:
+                session.add(ChainHeadRow(id=1, hash=GENESIS))
+
+    def register(self, stations: Iterable[Station], lists: Iterable[tuple[str, str]]) -> None:
+        """Add constituencies, centres, stations and the lists standing in each constituency."""
+        with Session(self.engine) as session, session.begin():
+            constituency_ids = {r.name: r.id for r in session.scalars(select(ConstituencyRow))}
+            centre_ids = {(r.constituency_id, r.code): r.id
+                          for r in session.scalars(select(CentreRow))}
+
+            def constituency(name: str) -> int:
+                if name not in constituency_ids:
+                    row = ConstituencyRow(name=name)
+                    session.add(row)
+                    session.flush()
+                    constituency_ids[name] = row.id
+                return constituency_ids[name]
+
+            known = set(session.scalars(select(StationRow.code)))
+            for s in stations:
+                cid = constituency(s.constituency)
+                if (cid, s.centre) not in centre_ids:
+                    centre = CentreRow(constituency_id=cid, code=s.centre)
+                    session.add(centre)
+                    session.flush()
+                    centre_ids[(cid, s.centre)] = centre.id
+                if s.code not in known:
+                    session.add(StationRow(code=s.code, centre_id=centre_ids[(cid, s.centre)],
+                                           voting_type=s.voting_type.value,
+                                           registered=s.registered))
+                    known.add(s.code)
+            standing = {(r.constituency_id, r.name) for r in session.scalars(select(ListRow))}
+            for name, party in lists:
+                key = (constituency(name), party)
+                if key not in standing:
+                    session.add(ListRow(constituency_id=key[0], name=party))
+                    standing.add(key)
+
+    def _registry(self, session: Session) -> tuple[dict[str, Station], dict[str, int],
+                                                   dict[str, frozenset[str]]]:
+        rows = session.execute(
+            select(StationRow, CentreRow.code, ConstituencyRow.name)
+            .join(CentreRow, StationRow.centre_id == CentreRow.id)
+            .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id))
+        stations, ids = {}, {}
+        for station, centre, constituency in rows:
+            stations[station.code] = Station(
+                code=station.code, centre=centre, constituency=constituency,
+                voting_type=VotingType(station.voting_type), registered=station.registered)
+            ids[station.code] = station.id
+        lists: dict[str, set[str]] = {}
+        for name, party in session.execute(
+                select(ConstituencyRow.name, ListRow.name)
+                .join(ListRow, ListRow.constituency_id == ConstituencyRow.id)):
+            lists.setdefault(name, set()).add(party)
+        return stations, ids, {k: frozenset(v) for k, v in lists.items()}
+
+    def ingest(
+        self,
+        sheets: Iterable[TallySheet],
+        *,
+        batch: int = 500,
+        progress: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        """Check and store sheets, `batch` per transaction; already-stored sheets are skipped."""
+        report = IngestReport()
+        for chunk in _chunks(sheets, batch):
+            report += self._store(chunk, reason="", author="")
+            if progress:
+                progress(len(chunk))
+        return report
+
+    def correct(self, sheet: TallySheet, *, reason: str, author: str) -> IngestReport:
+        """A corrected sheet: a new version beside the old, with the reason and its author."""
+        if not reason or not author:
+            raise ValueError("a correction needs a reason and an author")
+        return self._store([sheet], reason=reason, author=author)
+
+    def _store(self, sheets: list[TallySheet], *, reason: str, author: str) -> IngestReport:
+        accepted = quarantined = awaiting = duplicates = 0
+        with Session(self.engine) as session, session.begin():
+            head = session.scalars(
+                select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
+            stations, ids, lists = self._registry(session)
+            for sheet in sheets:
+                latest = self._latest(session, sheet.station, sheet.source)
+                digest = _figures(sheet)
+                failures = list(check(sheet, stations, lists))
+                if latest is not None and latest[1] == digest and not reason:
+                    duplicates += 1
+                    continue
+                if latest is not None and not reason:
+                    failures.append(Failure(rule="one-sheet-per-station-and-source", message=(
+                        f"version {latest[0]} from {sheet.source} differs; use a correction")))
+                status = "accepted" if not failures else "quarantined"
+                if not failures and sheet.source in ENTRIES:
+                    other = Source.ENTRY_B if sheet.source is Source.ENTRY_A else Source.ENTRY_A
+                    twin = self._latest(session, sheet.station, other)
+                    if twin is None:
+                        status = "awaiting-second-entry"
+                    elif twin[1] != digest:
+                        failures.append(Failure(rule="double-entry-agrees", message=(
+                            f"differs from {other} version {twin[0]}: a supervisor decides")))
+                        status = "quarantined"
+                row = SheetRow(
+                    station=sheet.station, station_id=ids.get(sheet.station),
+                    source=sheet.source.value,
+                    version=(latest[0] + 1) if latest else 1, status=status,
+                    received_at=sheet.received_at, received_by=sheet.received_by,
+                    ballots_received=sheet.ballots_received, cast=sheet.cast, valid=sheet.valid,
+                    invalid=sheet.invalid, spoiled=sheet.spoiled, unused=sheet.unused,
+                    failures=json.dumps([[f.rule, f.message] for f in failures],
+                                        ensure_ascii=False) if failures else "",
+                    reason=reason, author=author, figures_hash=digest,
+                )
+                row.content_hash = _content(row, sheet.station, sheet.votes.items())
+                row.prev_hash = head.hash
+                row.hash = _link(head.hash, row.content_hash)
+                head.hash = row.hash
+                session.add(row)
+                session.flush()
+                session.add_all(SheetVotesRow(sheet_id=row.id, list_name=p, votes=v)
+                                for p, v in sheet.votes.items())
+                accepted += status == "accepted"
+                quarantined += status == "quarantined"
+                awaiting += status == "awaiting-second-entry"
+        return IngestReport(accepted=accepted, quarantined=quarantined,
+                            awaiting_second_entry=awaiting, duplicates=duplicates)
+
+    @staticmethod
+    def _latest(session: Session, station: str, source: Source) -> tuple[int, str] | None:
+        """(version, figures digest) of the latest stored version from this source."""
+        row = session.execute(
+            select(SheetRow.version, SheetRow.figures_hash)
+            .where(SheetRow.station == station, SheetRow.source == source.value)
+            .order_by(SheetRow.version.desc()).limit(1)).first()
+        return (row[0], row[1]) if row else None
+
+    def quarantined(self) -> list[Quarantined]:
+        """Sheets held back, with every rule they failed."""
+        with Session(self.engine) as session:
+            rows = session.execute(
+                select(SheetRow.station, SheetRow.source, SheetRow.version, SheetRow.failures)
+                .where(SheetRow.status == "quarantined").order_by(SheetRow.id))
+            return [Quarantined(station=code, source=source, version=version,
+                                failures=tuple(Failure(rule=r, message=m)
+                                               for r, m in json.loads(failures)))
+                    for code, source, version, failures in rows]
+
+    def verify_chain(self) -> ChainCheck:
+        """Recompute every version's hash from what is stored now; name the first mismatch."""
+        with Session(self.engine) as session:
+            votes: dict[int, list[tuple[str, int]]] = {}
+            for sheet_id, party, n in session.execute(
+                    select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)):
+                votes.setdefault(sheet_id, []).append((party, n))
+            prev = GENESIS
+            checked = 0
+            where = None
+            for row in session.scalars(select(SheetRow).order_by(SheetRow.id)):
+                code = row.station
+                where = (code, row.source, row.version)
+                if row.prev_hash != prev:
+                    return ChainCheck(checked=checked, broken=where,
+                                      reason="a version before this one was removed or altered")
+                content = _content(row, code, votes.get(row.id, []))
+                if content != row.content_hash or _link(prev, content) != row.hash:
+                    return ChainCheck(checked=checked, broken=where,
+                                      reason="its stored figures no longer match its hash")
+                prev = row.hash
+                checked += 1
+            head = session.get(ChainHeadRow, 1)
+            if head is not None and head.hash != prev:
+                return ChainCheck(checked=checked, broken=where or ("", "", 0),
+                                  reason="the chain's last versions were removed")
+            return ChainCheck(checked=checked, broken=None)
+
+    def results(self) -> list[ConstituencyCount]:
+        """Votes per constituency, list and voting type from each station's best accepted sheet:
+        manual count over machine over double entry, the latest version of each."""
+        priority = case({s.value: p for s, p in PRIORITY.items()}, value=SheetRow.source)
+        ranked = (
+            select(SheetRow.id, SheetRow.station_id, func.row_number().over(
+                partition_by=SheetRow.station_id,
+                order_by=(priority.desc(), SheetRow.version.desc())).label("rank"))
+            .where(SheetRow.status == "accepted").subquery())
+        chosen = select(ranked.c.id, ranked.c.station_id).where(ranked.c.rank == 1).subquery()
+        place = (select(StationRow.id.label("station_id"), StationRow.voting_type,
+                        ConstituencyRow.name.label("constituency"))
+                 .join(CentreRow, StationRow.centre_id == CentreRow.id)
+                 .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
+                 .subquery())
+        with Session(self.engine) as session:
+            totals: dict[str, int] = dict(session.execute(
+                select(place.c.constituency, func.count()).group_by(place.c.constituency)).all())
+            counted: dict[str, int] = dict(session.execute(
+                select(place.c.constituency, func.count())
+                .join(chosen, chosen.c.station_id == place.c.station_id)
+                .group_by(place.c.constituency)).all())
+            sums = session.execute(
+                select(place.c.constituency, place.c.voting_type, SheetVotesRow.list_name,
+                       func.sum(SheetVotesRow.votes))
+                .join(chosen, chosen.c.station_id == place.c.station_id)
+                .join(SheetVotesRow, SheetVotesRow.sheet_id == chosen.c.id)
+                .group_by(place.c.constituency, place.c.voting_type, SheetVotesRow.list_name))
+            by_type: dict[str, dict[str, dict[str, int]]] = {}
+            for constituency, voting_type, party, n in sums:
+                by_type.setdefault(constituency, {}).setdefault(voting_type, {})[party] = int(n)
+        out = []
+        for name in sorted(totals):
+            votes: dict[str, int] = {}
+            for per_list in by_type.get(name, {}).values():
+                for party, n in per_list.items():
+                    votes[party] = votes.get(party, 0) + n
+            out.append(ConstituencyCount(name=name, stations=totals[name],
+                                         counted=counted.get(name, 0), votes=votes,
+                                         by_voting_type=by_type.get(name, {})))
+        return out
+
+
+
+def _sqlite_pragmas(connection: object, _record: object) -> None:
+    cursor = connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+    connection.isolation_level = None  # type: ignore[attr-defined]  # we issue BEGIN ourselves
+
+
+def _chunks(items: Iterable[TallySheet], size: int) -> Iterator[list[TallySheet]]:
+    chunk: list[TallySheet] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -1,0 +1,62 @@
+"""Plain values of the count: what a tally sheet says, before and after it is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class VotingType(StrEnum):
+    """Where a station's ballots come from; results are broken down by it."""
+
+    GENERAL = "general"
+    SPECIAL_SECURITY = "special-security"
+    SPECIAL_IDP = "special-idp"
+    PRISON_HOSPITAL = "prison-hospital"
+    OUT_OF_COUNTRY = "out-of-country"
+
+
+class Source(StrEnum):
+    """Who produced a sheet. Hand-counted sheets are typed twice, by clerks A and B."""
+
+    MACHINE = "machine"
+    MANUAL = "manual"
+    ENTRY_A = "entry-a"
+    ENTRY_B = "entry-b"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Station:
+    """A polling station, with the centre and constituency it belongs to."""
+
+    code: str
+    centre: str
+    constituency: str
+    voting_type: VotingType
+    registered: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TallySheet:
+    """One result form: the station's ballot accounting and its votes per list."""
+
+    station: str
+    source: Source
+    received_at: str
+    received_by: str
+    ballots_received: int
+    cast: int
+    valid: int
+    invalid: int
+    spoiled: int
+    unused: int
+    votes: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Failure:
+    """A named rule a sheet breaks, and how."""
+
+    rule: str
+    message: str

@@ -1,0 +1,92 @@
+"""The store on SQLite and PostgreSQL: checks, quarantine, corrections, double entry, chain."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from majlis.tally import Store
+from tests.tally.conftest import sheet
+
+
+def test_results_count_each_station_once_with_percent_counted(registered: Store) -> None:
+    report = registered.ingest([
+        sheet("B-001-01"),
+        sheet("B-900-01", votes={"Tasmim": 40, "State of Law": 60}, ballots_received=200,
+              unused=85),
+        sheet("N-001-01", votes={"Tasmim": 120, "Sadiqoun": 80}),
+    ])
+    assert (report.accepted, report.quarantined, report.duplicates) == (3, 0, 0)
+    basra, najaf = registered.results()
+    assert (basra.name, basra.stations, basra.counted) == ("Basra", 3, 2)
+    assert basra.votes == {"Tasmim": 240, "State of Law": 160}
+    assert basra.by_voting_type == {"general": {"Tasmim": 200, "State of Law": 100},
+                                    "special-security": {"Tasmim": 40, "State of Law": 60}}
+    assert round(basra.percent_counted, 2) == 66.67
+    assert (najaf.counted, najaf.votes) == (1, {"Tasmim": 120, "Sadiqoun": 80})
+
+
+def test_a_failed_sheet_is_quarantined_with_every_rule_it_breaks(registered: Store) -> None:
+    bad = sheet("B-001-02", cast=999, valid=250, ballots_received=10,
+                votes={"Tasmim": 200, "Nobody": 100})
+    report = registered.ingest([sheet("B-001-01"), bad, sheet("X-404", votes={"Tasmim": 1})])
+    assert (report.accepted, report.quarantined) == (1, 2)
+    held = {q.station: {f.rule for f in q.failures} for q in registered.quarantined()}
+    assert held == {
+        "B-001-02": {"cast-is-valid-plus-invalid", "ballots-accounted", "valid-is-sum-of-lists",
+                     "cast-within-registered", "known-lists"},
+        "X-404": {"known-station"},
+    }
+    assert registered.results()[0].votes == {"Tasmim": 200, "State of Law": 100}
+
+
+def test_reingesting_stores_nothing_twice(registered: Store) -> None:
+    sheets = [sheet("B-001-01"), sheet("N-001-01", votes={"Tasmim": 1, "Sadiqoun": 2})]
+    registered.ingest(sheets)
+    again = registered.ingest(sheets)
+    assert (again.accepted, again.duplicates) == (0, 2)
+    assert registered.verify_chain().checked == 2
+
+
+def test_a_conflicting_sheet_needs_a_correction_with_a_trail(registered: Store) -> None:
+    registered.ingest([sheet("B-001-01")])
+    changed = sheet("B-001-01", votes={"Tasmim": 210, "State of Law": 90})
+    assert registered.ingest([changed]).quarantined == 1
+    assert registered.results()[0].votes == {"Tasmim": 200, "State of Law": 100}
+    fixed = registered.correct(changed, reason="recount of box 3", author="supervisor 2")
+    assert fixed.accepted == 1
+    assert registered.results()[0].votes == {"Tasmim": 210, "State of Law": 90}
+    assert registered.verify_chain().checked == 3  # every version kept
+
+
+def test_manual_count_outranks_the_machine(registered: Store) -> None:
+    registered.ingest([sheet("B-001-01", "machine"),
+                       sheet("B-001-01", "manual", votes={"Tasmim": 199, "State of Law": 101})])
+    assert registered.results()[0].votes == {"Tasmim": 199, "State of Law": 101}
+
+
+def test_double_entry_counts_only_when_both_clerks_agree(registered: Store) -> None:
+    first = registered.ingest([sheet("B-001-01", "entry-a")])
+    assert first.awaiting_second_entry == 1 and registered.results()[0].counted == 0
+    assert registered.ingest([sheet("B-001-01", "entry-b")]).accepted == 1
+    assert registered.results()[0].counted == 1
+    typo = registered.ingest([sheet("B-001-02", "entry-a"),
+                              sheet("B-001-02", "entry-b",
+                                    votes={"Tasmim": 20, "State of Law": 280})])
+    assert typo.quarantined == 1
+    assert {f.rule for q in registered.quarantined() for f in q.failures} == {
+        "double-entry-agrees"}
+
+
+def test_altering_a_stored_vote_breaks_the_chain_at_that_sheet(registered: Store) -> None:
+    registered.ingest([sheet("B-001-01"), sheet("B-001-02"),
+                       sheet("N-001-01", votes={"Tasmim": 1, "Sadiqoun": 2})])
+    assert registered.verify_chain().intact
+    with registered.engine.begin() as conn:
+        sheet_id = conn.execute(text(
+            "SELECT id FROM tally_sheets WHERE station = 'B-001-02'")).scalar_one()
+        conn.execute(text("UPDATE sheet_votes SET votes = votes + 1 "
+                          "WHERE sheet_id = :id AND list_name = 'Tasmim'"), {"id": sheet_id})
+    verdict = registered.verify_chain()
+    assert not verdict.intact
+    assert verdict.broken == ("B-001-02", "machine", 1)
+    assert verdict.checked == 1
