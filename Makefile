@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test install install-test lint bench clean
+.PHONY: demo test install install-test lint services bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,12 @@ lint: install-test
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-## test: lint, types, import layers and the whole suite
-test: lint
+## services: PostgreSQL and Redis for the integration tests, started if down
+services:
+	bash tools/ensure-services.sh
+
+## test: lint, types, import layers and the whole suite (SQLite and the real PostgreSQL)
+test: lint services
 	$(BIN)/python -m pytest -q
 
 bench: install-test

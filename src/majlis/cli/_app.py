@@ -8,6 +8,14 @@ from majlis.errors import AllocationError, InputError
 
 from ._allocate import allocate_command, problems_exit, stderr
 from ._bundled import compare_command, data_app, laws_command
+from ._tally import (
+    correct_command,
+    db_app,
+    ingest_command,
+    quarantine_command,
+    results_command,
+    verify_chain_command,
+)
 
 app = typer.Typer(
     name="majlis",
@@ -20,6 +28,12 @@ app.command("allocate")(allocate_command)
 app.command("laws")(laws_command)
 app.command("compare")(compare_command)
 app.add_typer(data_app, name="data")
+app.add_typer(db_app, name="db")
+app.command("ingest")(ingest_command)
+app.command("correct")(correct_command)
+app.command("quarantine")(quarantine_command)
+app.command("results")(results_command)
+app.command("verify-chain")(verify_chain_command)
 
 
 @app.callback()

@@ -1,0 +1,135 @@
+"""Commands over the tally store: a thin layer over `majlis.tally`."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from majlis import tally
+from majlis.law import Constituency, Election, allocate
+
+from ._allocate import Format, law_of, read_text, stderr, stdout, write_csv
+
+Database = Annotated[str | None, typer.Option(
+    "--db", help="Database URL (default: $MAJLIS_DATABASE_URL, else sqlite:///majlis.db)")]
+db_app = typer.Typer(help="The tally store's database.", no_args_is_help=True)
+
+
+def open_store(url: str | None) -> tally.Store:
+    return tally.Store(url or os.environ.get("MAJLIS_DATABASE_URL", tally.DEFAULT_URL))
+
+
+@db_app.command("init")
+def db_init(db: Database = None) -> None:
+    """Create or upgrade the store's tables."""
+    store = open_store(db)
+    store.init()
+    stdout.print(f"tally store ready at {store.url}")
+
+
+def ingest_command(
+    files: Annotated[list[Path], typer.Argument(help="Stations, lists or sheets: CSV or JSON")],
+    db: Database = None,
+) -> None:
+    """Register stations and lists, and take in tally sheets, checking every one."""
+    store = open_store(db)
+    parsed = [(path, tally.read_tally_file(read_text(path), str(path))) for path in files]
+    for _, found in parsed:
+        if found.stations or found.lists:
+            store.register(found.stations, found.lists)
+    sheets = [s for _, found in parsed for s in found.sheets]
+    if not sheets:
+        stdout.print(f"registered {sum(len(f.stations) for _, f in parsed)} stations and "
+                     f"{sum(len(f.lists) for _, f in parsed)} lists")
+        return
+    with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=stderr, transient=True) as bar:
+        task = bar.add_task("sheets", total=len(sheets))
+        report = store.ingest(sheets, progress=lambda n: bar.advance(task, n))
+    stdout.print(f"{report.accepted} accepted, {report.quarantined} quarantined, "
+                 f"{report.awaiting_second_entry} awaiting a second entry, "
+                 f"{report.duplicates} duplicates")
+
+
+def correct_command(
+    file: Annotated[Path, typer.Argument(help="The corrected sheet(s), CSV or JSON")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the sheet is corrected")],
+    author: Annotated[str, typer.Option("--author", help="Who corrects it")],
+    db: Database = None,
+) -> None:
+    """Store a corrected sheet as a new version, with its reason and author."""
+    store = open_store(db)
+    report = tally.IngestReport()
+    for sheet in tally.read_tally_file(read_text(file), str(file)).sheets:
+        report += store.correct(sheet, reason=reason, author=author)
+    stdout.print(f"{report.accepted} accepted, {report.quarantined} quarantined")
+
+
+def quarantine_command(db: Database = None) -> None:
+    """Sheets held back, with every rule each one failed."""
+    table = Table(title="quarantined sheets", title_justify="left")
+    for column in ("station", "source", "version", "rule", "what is wrong"):
+        table.add_column(column)
+    for q in open_store(db).quarantined():
+        for f in q.failures:
+            table.add_row(q.station, q.source, str(q.version), f.rule, f.message)
+    stdout.print(table)
+
+
+def verify_chain_command(db: Database = None) -> None:
+    """Recompute the hash chain: prove no stored sheet was altered or removed."""
+    verdict = open_store(db).verify_chain()
+    if verdict.intact:
+        stdout.print(f"chain intact: {verdict.checked} sheet versions verified")
+        return
+    station, source, version = verdict.broken or ("", "", 0)
+    stderr.print(f"chain BROKEN at station {station} ({source}, version {version}): "
+                 f"{verdict.reason}; {verdict.checked} versions before it verified",
+                 markup=False, highlight=False)
+    raise SystemExit(1)
+
+
+def results_command(
+    db: Database = None,
+    law: Annotated[Path | None, typer.Option(
+        "--law", help="Also allocate seats on the counted votes (a TOML file or a preset)")]
+    = None,
+    output: Annotated[Format, typer.Option("--format", help="table, csv or json")]
+    = Format.TABLE,
+) -> None:
+    """Votes counted so far per constituency and list, with % of stations counted."""
+    counts = open_store(db).results()
+    seats: dict[str, dict[str, int]] = {}
+    if law is not None:
+        the_law = law_of(law)
+        election = Election(constituencies=tuple(
+            Constituency(name=c.name, magnitude=the_law.magnitudes[c.name], votes=c.votes)
+            for c in counts if c.votes and c.name in the_law.magnitudes))
+        seats = {r.name: dict(r.seats) for r in allocate(election, the_law).constituencies}
+    rows = [(c.name, party, n, seats.get(c.name, {}).get(party, ""), c.counted, c.stations)
+            for c in counts for party, n in sorted(c.votes.items(), key=lambda x: -x[1])]
+    if output is Format.CSV:
+        write_csv(("district", "party", "votes", "seats", "stations_counted", "stations"), rows)
+        return
+    if output is Format.JSON:
+        typer.echo(json.dumps([{
+            "constituency": c.name, "stations": c.stations, "counted": c.counted,
+            "percent_counted": round(c.percent_counted, 2), "votes": c.votes,
+            "by_voting_type": c.by_voting_type, "seats": seats.get(c.name)}
+            for c in counts], ensure_ascii=False, indent=2))
+        return
+    for c in counts:
+        table = Table(title=f"{c.name} — {c.counted} of {c.stations} stations counted "
+                            f"({c.percent_counted:.1f} %)", title_justify="left")
+        for column in ("list", "votes", *(("seats",) if seats else ())):
+            table.add_column(column, justify="left" if column == "list" else "right")
+        for party, n in sorted(c.votes.items(), key=lambda x: -x[1]):
+            table.add_row(party, f"{n:,}", *((str(seats.get(c.name, {}).get(party, 0)),)
+                                             if seats else ()))
+        stdout.print(table)

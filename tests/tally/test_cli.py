@@ -1,0 +1,43 @@
+"""The tally commands, in the order an election night uses them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.test_allocate import majlis, write
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "tally"
+
+
+def test_election_night_from_the_command_line(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'night.db'}"
+    assert majlis("db", "init", "--db", db).returncode == 0
+    run = majlis("ingest", EXAMPLES / "stations.csv", EXAMPLES / "lists.csv", "--db", db)
+    assert "registered 4 stations and 4 lists" in run.stdout
+    run = majlis("ingest", EXAMPLES / "sheets.csv", "--db", db)
+    assert "2 accepted, 1 quarantined" in run.stdout, run.stderr
+    assert "valid-is-sum-of-lists" in majlis("quarantine", "--db", db).stdout
+    run = majlis("correct", EXAMPLES / "correction.csv", "--reason", "recount",
+                 "--author", "supervisor 2", "--db", db)
+    assert "1 accepted" in run.stdout, run.stderr
+    run = majlis("results", "--db", db, "--law", "iraq-2025", "--format", "csv")
+    assert run.stdout.splitlines() == [
+        "district,party,votes,seats,stations_counted,stations",
+        "Basra,Tasmim,280,13,2,3", "Basra,State of Law,270,12,2,3",
+        "Najaf,Tasmim,120,7,1,1", "Najaf,Sadiqoun,80,5,1,1"]
+    assert "chain intact: 4 sheet versions" in majlis("verify-chain", "--db", db).stdout
+
+
+def test_bad_sheets_file_names_file_line_and_field(tmp_path: Path) -> None:
+    bad = write(tmp_path / "sheets.csv",
+                "station,source,received_at,received_by,ballots_received,cast,valid,invalid,"
+                "spoiled,unused,list,votes\n"
+                "B-1,robot,t,c,10,10,10,0,0,0,A,x\n"
+                "B-2,machine,t,c,10,10,10,0,0,0,A,10\nB-2,machine,t,c,11,10,10,0,0,0,B,0\n")
+    run = majlis("ingest", bad, "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert run.returncode == 2
+    assert run.stderr.splitlines() == [
+        f"{bad}:2: votes: 'x' is not a whole number",
+        f"{bad}:2: source: 'robot' is not one of machine, manual, entry-a, entry-b",
+        f"{bad}:4: ballots_received: '11' differs from line 3 of the same sheet ('10')",
+    ]
