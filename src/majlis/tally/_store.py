@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, case, create_engine, event, func, select
+from sqlalchemy import Engine, case, create_engine, event, func, insert, select
 from sqlalchemy.orm import Session
 
 from ._checks import check
@@ -31,6 +31,7 @@ from ._schema import (
 from ._values import Failure, Source, Station, TallySheet, VotingType
 
 GENESIS = "0" * 64
+Registry = tuple[dict[str, Station], dict[str, int], dict[str, frozenset[str]]]
 ENTRIES = (Source.ENTRY_A, Source.ENTRY_B)
 # When a station has sheets from several sources, results take the most trustworthy accepted one.
 PRIORITY = {Source.MANUAL: 3, Source.MACHINE: 2, Source.ENTRY_A: 1, Source.ENTRY_B: 1}
@@ -97,11 +98,14 @@ def _figures(sheet: TallySheet) -> str:
     return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
 
 
-def _content(row: SheetRow, station: str, votes: Iterable[tuple[str, int]]) -> str:
+CHAINED = ("station", "source", "version", "status", "received_at", "received_by",
+           "ballots_received", "cast", "valid", "invalid", "spoiled", "unused", "failures",
+           "reason", "author")
+
+
+def _content(fields: Mapping[str, object], votes: Iterable[tuple[str, int]]) -> str:
     """Everything a stored version says, canonically, for the hash chain."""
-    body = [station, row.source, row.version, row.status, row.received_at, row.received_by,
-            row.ballots_received, row.cast, row.valid, row.invalid, row.spoiled, row.unused,
-            row.failures, row.reason, row.author, sorted(votes)]
+    body = [*(fields[k] for k in CHAINED), sorted(votes)]
     return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -165,8 +169,7 @@ class Store:
                     session.add(ListRow(constituency_id=key[0], name=party))
                     standing.add(key)
 
-    def _registry(self, session: Session) -> tuple[dict[str, Station], dict[str, int],
-                                                   dict[str, frozenset[str]]]:
+    def _registry(self, session: Session) -> Registry:
         rows = session.execute(
             select(StationRow, CentreRow.code, ConstituencyRow.name)
             .join(CentreRow, StationRow.centre_id == CentreRow.id)
@@ -192,9 +195,11 @@ class Store:
         progress: Callable[[int], None] | None = None,
     ) -> IngestReport:
         """Check and store sheets, `batch` per transaction; already-stored sheets are skipped."""
+        with Session(self.engine) as session:
+            registry = self._registry(session)
         report = IngestReport()
         for chunk in _chunks(sheets, batch):
-            report += self._store(chunk, reason="", author="")
+            report += self._store(chunk, reason="", author="", registry=registry)
             if progress:
                 progress(len(chunk))
         return report
@@ -205,65 +210,80 @@ class Store:
             raise ValueError("a correction needs a reason and an author")
         return self._store([sheet], reason=reason, author=author)
 
-    def _store(self, sheets: list[TallySheet], *, reason: str, author: str) -> IngestReport:
-        accepted = quarantined = awaiting = duplicates = 0
+    def _store(self, sheets: list[TallySheet], *, reason: str, author: str,
+               registry: Registry | None = None) -> IngestReport:
+        """One transaction: check each sheet, chain it, and insert the batch in bulk."""
+        counts = dict.fromkeys(("accepted", "quarantined", "awaiting-second-entry"), 0)
+        duplicates = 0
         with Session(self.engine) as session, session.begin():
             head = session.scalars(
                 select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
-            stations, ids, lists = self._registry(session)
+            stations, ids, lists = registry or self._registry(session)
+            latest = self._latest(session, {s.station for s in sheets})
+            rows: list[dict[str, object]] = []
+            votes: list[Mapping[str, int]] = []
             for sheet in sheets:
-                latest = self._latest(session, sheet.station, sheet.source)
+                prior = latest.get((sheet.station, sheet.source.value))
                 digest = _figures(sheet)
                 failures = list(check(sheet, stations, lists))
-                if latest is not None and latest[1] == digest and not reason:
+                if prior is not None and prior[1] == digest and not reason:
                     duplicates += 1
                     continue
-                if latest is not None and not reason:
+                if prior is not None and not reason:
                     failures.append(Failure(rule="one-sheet-per-station-and-source", message=(
-                        f"version {latest[0]} from {sheet.source} differs; use a correction")))
+                        f"version {prior[0]} from {sheet.source} differs; use a correction")))
                 status = "accepted" if not failures else "quarantined"
                 if not failures and sheet.source in ENTRIES:
                     other = Source.ENTRY_B if sheet.source is Source.ENTRY_A else Source.ENTRY_A
-                    twin = self._latest(session, sheet.station, other)
+                    twin = latest.get((sheet.station, other.value))
                     if twin is None:
                         status = "awaiting-second-entry"
                     elif twin[1] != digest:
                         failures.append(Failure(rule="double-entry-agrees", message=(
                             f"differs from {other} version {twin[0]}: a supervisor decides")))
                         status = "quarantined"
-                row = SheetRow(
-                    station=sheet.station, station_id=ids.get(sheet.station),
-                    source=sheet.source.value,
-                    version=(latest[0] + 1) if latest else 1, status=status,
-                    received_at=sheet.received_at, received_by=sheet.received_by,
-                    ballots_received=sheet.ballots_received, cast=sheet.cast, valid=sheet.valid,
-                    invalid=sheet.invalid, spoiled=sheet.spoiled, unused=sheet.unused,
-                    failures=json.dumps([[f.rule, f.message] for f in failures],
-                                        ensure_ascii=False) if failures else "",
-                    reason=reason, author=author, figures_hash=digest,
-                )
-                row.content_hash = _content(row, sheet.station, sheet.votes.items())
-                row.prev_hash = head.hash
-                row.hash = _link(head.hash, row.content_hash)
-                head.hash = row.hash
-                session.add(row)
-                session.flush()
-                session.add_all(SheetVotesRow(sheet_id=row.id, list_name=p, votes=v)
-                                for p, v in sheet.votes.items())
-                accepted += status == "accepted"
-                quarantined += status == "quarantined"
-                awaiting += status == "awaiting-second-entry"
-        return IngestReport(accepted=accepted, quarantined=quarantined,
-                            awaiting_second_entry=awaiting, duplicates=duplicates)
+                version = prior[0] + 1 if prior else 1
+                row: dict[str, object] = {
+                    "station": sheet.station, "source": sheet.source.value,
+                    "version": version, "status": status, "received_at": sheet.received_at,
+                    "received_by": sheet.received_by, "ballots_received": sheet.ballots_received,
+                    "cast": sheet.cast, "valid": sheet.valid, "invalid": sheet.invalid,
+                    "spoiled": sheet.spoiled, "unused": sheet.unused,
+                    "failures": json.dumps([[f.rule, f.message] for f in failures],
+                                           ensure_ascii=False) if failures else "",
+                    "reason": reason, "author": author,
+                }
+                content = _content(row, sheet.votes.items())
+                row |= {"station_id": ids.get(sheet.station), "figures_hash": digest,
+                        "content_hash": content, "prev_hash": head.hash,
+                        "hash": _link(head.hash, content)}
+                head.hash = str(row["hash"])
+                latest[(sheet.station, sheet.source.value)] = (version, digest)
+                rows.append(row)
+                votes.append(sheet.votes)
+                counts[status] += 1
+            if rows:
+                new_ids = session.scalars(
+                    insert(SheetRow).returning(SheetRow.id, sort_by_parameter_order=True),
+                    rows).all()
+                session.execute(insert(SheetVotesRow), [
+                    {"sheet_id": sheet_id, "list_name": party, "votes": n}
+                    for sheet_id, sheet_votes in zip(new_ids, votes, strict=True)
+                    for party, n in sheet_votes.items()])
+        return IngestReport(accepted=counts["accepted"], quarantined=counts["quarantined"],
+                            awaiting_second_entry=counts["awaiting-second-entry"],
+                            duplicates=duplicates)
 
     @staticmethod
-    def _latest(session: Session, station: str, source: Source) -> tuple[int, str] | None:
-        """(version, figures digest) of the latest stored version from this source."""
-        row = session.execute(
-            select(SheetRow.version, SheetRow.figures_hash)
-            .where(SheetRow.station == station, SheetRow.source == source.value)
-            .order_by(SheetRow.version.desc()).limit(1)).first()
-        return (row[0], row[1]) if row else None
+    def _latest(session: Session, stations: set[str]) -> dict[tuple[str, str], tuple[int, str]]:
+        """(version, figures digest) of the latest stored version per (station, source)."""
+        found: dict[tuple[str, str], tuple[int, str]] = {}
+        for station, source, version, digest in session.execute(
+                select(SheetRow.station, SheetRow.source, SheetRow.version, SheetRow.figures_hash)
+                .where(SheetRow.station.in_(stations))):
+            if (station, source) not in found or found[(station, source)][0] < version:
+                found[(station, source)] = (version, digest)
+        return found
 
     def quarantined(self) -> list[Quarantined]:
         """Sheets held back, with every rule they failed."""
@@ -292,7 +312,7 @@ class Store:
                 if row.prev_hash != prev:
                     return ChainCheck(checked=checked, broken=where,
                                       reason="a version before this one was removed or altered")
-                content = _content(row, code, votes.get(row.id, []))
+                content = _content({k: getattr(row, k) for k in CHAINED}, votes.get(row.id, []))
                 if content != row.content_hash or _link(prev, content) != row.hash:
                     return ChainCheck(checked=checked, broken=where,
                                       reason="its stored figures no longer match its hash")
