@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from majlis.tally import Store
-from tests.tally.conftest import sheet
+from tests.tally.conftest import LISTS, STATIONS, sheet
 
 
 def test_results_count_each_station_once_with_percent_counted(registered: Store) -> None:
@@ -90,3 +94,43 @@ def test_altering_a_stored_vote_breaks_the_chain_at_that_sheet(registered: Store
     assert not verdict.intact
     assert verdict.broken == ("B-001-02", "machine", 1)
     assert verdict.checked == 1
+
+
+def test_running_totals_equal_a_full_recount(registered: Store) -> None:
+    registered.ingest([
+        sheet("B-001-01", "machine"),
+        sheet("B-001-01", "manual", votes={"Tasmim": 190, "State of Law": 110}),
+        sheet("B-001-02", "entry-a"), sheet("B-001-02", "entry-b"),
+        sheet("B-900-01", votes={"Tasmim": 40, "State of Law": 60}, ballots_received=200,
+              unused=85),
+        sheet("N-001-01", votes={"Tasmim": 120, "Sadiqoun": 80}),
+    ])
+    registered.correct(sheet("N-001-01", votes={"Tasmim": 119, "Sadiqoun": 81}),
+                       reason="typo", author="s")
+    registered.correct(sheet("B-001-01", "machine", votes={"Tasmim": 1, "State of Law": 299}),
+                       reason="outranked by the manual count", author="s")
+    assert registered.results() == registered.recount()
+    basra = registered.results()[0]
+    assert basra.votes == {"Tasmim": 190 + 200 + 40, "State of Law": 110 + 100 + 60}
+
+
+@settings(max_examples=25)
+@given(st.lists(st.tuples(st.sampled_from(["B-001-01", "B-001-02", "N-001-01"]),
+                          st.sampled_from(["machine", "manual", "entry-a", "entry-b"]),
+                          st.integers(0, 150), st.booleans()), min_size=1, max_size=12))
+def test_running_totals_equal_a_recount_after_any_night(
+    steps: list[tuple[str, str, int, bool]]
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(f"sqlite:///{folder}/night.db")
+        store.init()
+        store.register(STATIONS, LISTS)
+        for station, source, tasmim, correction in steps:
+            other = "State of Law" if station.startswith("B") else "Sadiqoun"
+            s = sheet(station, source, votes={"Tasmim": tasmim, other: 150 - tasmim})
+            if correction:
+                store.correct(s, reason="recount", author="supervisor")
+            else:
+                store.ingest([s])
+        assert store.results() == store.recount()
+        store.engine.dispose()

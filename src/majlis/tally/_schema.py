@@ -81,6 +81,27 @@ class SheetVotesRow(Base):
     votes: Mapped[int] = mapped_column(Integer)
 
 
+class CountedRow(Base):
+    """The sheet each station counts with now: its best accepted version (kept up to date on
+    ingest, so results need not rank every sheet again)."""
+
+    __tablename__ = "counted"
+    station_id: Mapped[int] = mapped_column(ForeignKey("polling_stations.id"), primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("tally_sheets.id"))
+    priority: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class TallyRow(Base):
+    """Running totals of the counted sheets per constituency, voting type and list."""
+
+    __tablename__ = "tallies"
+    constituency: Mapped[str] = mapped_column(String(200), primary_key=True)
+    voting_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    list_name: Mapped[str] = mapped_column(String(300), primary_key=True)
+    votes: Mapped[int] = mapped_column(Integer)
+
+
 class ChainHeadRow(Base):
     """The single row holding the last hash; writers lock it, so the chain has one order."""
 

@@ -16,6 +16,8 @@ from importlib import resources
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, case, create_engine, event, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ._checks import check
@@ -23,10 +25,12 @@ from ._schema import (
     CentreRow,
     ChainHeadRow,
     ConstituencyRow,
+    CountedRow,
     ListRow,
     SheetRow,
     SheetVotesRow,
     StationRow,
+    TallyRow,
 )
 from ._values import Failure, Source, Station, TallySheet, VotingType
 
@@ -270,9 +274,60 @@ class Store:
                     {"sheet_id": sheet_id, "list_name": party, "votes": n}
                     for sheet_id, sheet_votes in zip(new_ids, votes, strict=True)
                     for party, n in sheet_votes.items()])
+                self._count(session, stations, [
+                    (sheet_id, row, sheet_votes)
+                    for sheet_id, row, sheet_votes in zip(new_ids, rows, votes, strict=True)
+                    if row["status"] == "accepted"])
         return IngestReport(accepted=counts["accepted"], quarantined=counts["quarantined"],
                             awaiting_second_entry=counts["awaiting-second-entry"],
                             duplicates=duplicates)
+
+    def _count(self, session: Session, stations: Mapping[str, Station],
+               accepted: list[tuple[int, dict[str, object], Mapping[str, int]]]) -> None:
+        """Move each station's counted sheet to the best accepted one, and the running totals
+        by the difference (the old sheet's votes out, the new one's in)."""
+        if not accepted:
+            return
+        station_ids = {int(str(row["station_id"])) for _, row, _ in accepted}
+        current = {r.station_id: r for r in session.scalars(
+            select(CountedRow).where(CountedRow.station_id.in_(station_ids)))}
+        best: dict[int, tuple[tuple[int, int], int, dict[str, object], Mapping[str, int]]] = {}
+        for sheet_id, row, sheet_votes in accepted:
+            station_id = int(str(row["station_id"]))
+            rank = (PRIORITY[Source(str(row["source"]))], int(str(row["version"])))
+            old = current.get(station_id)
+            if (old is None or rank > (old.priority, old.version)) and (
+                    station_id not in best or rank > best[station_id][0]):
+                best[station_id] = (rank, sheet_id, row, sheet_votes)
+        if not best:
+            return
+        replaced = [current[s].sheet_id for s in best if s in current]
+        old_votes: dict[int, list[tuple[str, int]]] = {}
+        for sheet_id, party, n in session.execute(
+                select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)
+                .where(SheetVotesRow.sheet_id.in_(replaced))):
+            old_votes.setdefault(sheet_id, []).append((party, n))
+        delta: dict[tuple[str, str, str], int] = {}
+        for station_id, (_, _, row, sheet_votes) in best.items():
+            station = stations[str(row["station"])]
+            key = (station.constituency, station.voting_type.value)
+            if station_id in current:
+                for party, n in old_votes.get(current[station_id].sheet_id, []):
+                    delta[(*key, party)] = delta.get((*key, party), 0) - n
+                session.delete(current[station_id])
+            for party, n in sheet_votes.items():
+                delta[(*key, party)] = delta.get((*key, party), 0) + n
+        session.flush()
+        session.execute(insert(CountedRow), [
+            {"station_id": s, "sheet_id": sheet_id, "priority": rank[0], "version": rank[1]}
+            for s, (rank, sheet_id, _, _) in best.items()])
+        upsert = (postgresql_insert if self.engine.dialect.name == "postgresql"
+                  else sqlite_insert)(TallyRow)
+        session.execute(upsert.on_conflict_do_update(
+            index_elements=["constituency", "voting_type", "list_name"],
+            set_={"votes": TallyRow.votes + upsert.excluded.votes}),
+            [{"constituency": c, "voting_type": t, "list_name": p, "votes": n}
+             for (c, t, p), n in delta.items()])
 
     @staticmethod
     def _latest(session: Session, stations: set[str]) -> dict[tuple[str, str], tuple[int, str]]:
@@ -325,8 +380,29 @@ class Store:
             return ChainCheck(checked=checked, broken=None)
 
     def results(self) -> list[ConstituencyCount]:
-        """Votes per constituency, list and voting type from each station's best accepted sheet:
-        manual count over machine over double entry, the latest version of each."""
+        """Votes per constituency, list and voting type from each station's counted sheet —
+        its best accepted one: a manual count over the machine's over agreed double entry, the
+        latest version of each — read from the running totals kept on ingest."""
+        place = (select(StationRow.id.label("station_id"),
+                        ConstituencyRow.name.label("constituency"))
+                 .join(CentreRow, StationRow.centre_id == CentreRow.id)
+                 .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
+                 .subquery())
+        with Session(self.engine) as session:
+            totals: dict[str, int] = dict(session.execute(
+                select(place.c.constituency, func.count()).group_by(place.c.constituency)).all())
+            counted: dict[str, int] = dict(session.execute(
+                select(place.c.constituency, func.count())
+                .join(CountedRow, CountedRow.station_id == place.c.station_id)
+                .group_by(place.c.constituency)).all())
+            by_type: dict[str, dict[str, dict[str, int]]] = {}
+            for row in session.scalars(select(TallyRow)):
+                by_type.setdefault(row.constituency, {}).setdefault(
+                    row.voting_type, {})[row.list_name] = row.votes
+        return _counts(totals, counted, by_type)
+
+    def recount(self) -> list[ConstituencyCount]:
+        """The same results recomputed from every stored sheet: the check on the running totals."""
         priority = case({s.value: p for s, p in PRIORITY.items()}, value=SheetRow.source)
         ranked = (
             select(SheetRow.id, SheetRow.station_id, func.row_number().over(
@@ -346,27 +422,30 @@ class Store:
                 select(place.c.constituency, func.count())
                 .join(chosen, chosen.c.station_id == place.c.station_id)
                 .group_by(place.c.constituency)).all())
-            sums = session.execute(
-                select(place.c.constituency, place.c.voting_type, SheetVotesRow.list_name,
-                       func.sum(SheetVotesRow.votes))
-                .join(chosen, chosen.c.station_id == place.c.station_id)
-                .join(SheetVotesRow, SheetVotesRow.sheet_id == chosen.c.id)
-                .group_by(place.c.constituency, place.c.voting_type, SheetVotesRow.list_name))
             by_type: dict[str, dict[str, dict[str, int]]] = {}
-            for constituency, voting_type, party, n in sums:
+            for constituency, voting_type, party, n in session.execute(
+                    select(place.c.constituency, place.c.voting_type, SheetVotesRow.list_name,
+                           func.sum(SheetVotesRow.votes))
+                    .join(chosen, chosen.c.station_id == place.c.station_id)
+                    .join(SheetVotesRow, SheetVotesRow.sheet_id == chosen.c.id)
+                    .group_by(place.c.constituency, place.c.voting_type,
+                              SheetVotesRow.list_name)):
                 by_type.setdefault(constituency, {}).setdefault(voting_type, {})[party] = int(n)
-        out = []
-        for name in sorted(totals):
-            votes: dict[str, int] = {}
-            for per_list in by_type.get(name, {}).values():
-                for party, n in per_list.items():
-                    votes[party] = votes.get(party, 0) + n
-            out.append(ConstituencyCount(name=name, stations=totals[name],
-                                         counted=counted.get(name, 0), votes=votes,
-                                         by_voting_type=by_type.get(name, {})))
-        return out
+        return _counts(totals, counted, by_type)
 
 
+def _counts(totals: Mapping[str, int], counted: Mapping[str, int],
+            by_type: Mapping[str, dict[str, dict[str, int]]]) -> list[ConstituencyCount]:
+    out = []
+    for name in sorted(totals):
+        votes: dict[str, int] = {}
+        for per_list in by_type.get(name, {}).values():
+            for party, n in per_list.items():
+                votes[party] = votes.get(party, 0) + n
+        out.append(ConstituencyCount(name=name, stations=totals[name],
+                                     counted=counted.get(name, 0), votes=votes,
+                                     by_voting_type=by_type.get(name, {})))
+    return out
 
 def _sqlite_pragmas(connection: object, _record: object) -> None:
     cursor = connection.cursor()  # type: ignore[attr-defined]
