@@ -5,7 +5,8 @@ The only package that talks to a database (SQLAlchemy; SQLite by default, Postgr
 
 from ._checks import check
 from ._files import TallyFile, read_tally_file
-from ._store import ChainCheck, ConstituencyCount, IngestReport, Quarantined, Store
+from ._results import ConstituencyCount
+from ._store import ChainCheck, IngestReport, Quarantined, Store
 from ._values import Failure, Source, Station, TallySheet, VotingType
 
 DEFAULT_URL = "sqlite:///majlis.db"

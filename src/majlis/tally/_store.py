@@ -15,12 +15,13 @@ from importlib import resources
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, case, create_engine, event, func, insert, select
+from sqlalchemy import Connection, Engine, create_engine, event, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ._checks import check
+from ._results import ConstituencyCount, recount, running
 from ._schema import (
     CentreRow,
     ChainHeadRow,
@@ -80,21 +81,6 @@ class ChainCheck:
         return self.broken is None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ConstituencyCount:
-    """Votes so far in one constituency, and how much of it is counted."""
-
-    name: str
-    stations: int
-    counted: int
-    votes: dict[str, int]
-    by_voting_type: dict[str, dict[str, int]]
-
-    @property
-    def percent_counted(self) -> float:
-        return 100.0 * self.counted / self.stations if self.stations else 0.0
-
-
 def _figures(sheet: TallySheet) -> str:
     """The figures of a sheet, canonically: equal figures, equal digest."""
     body = [sheet.ballots_received, sheet.cast, sheet.valid, sheet.invalid, sheet.spoiled,
@@ -125,7 +111,10 @@ class Store:
         self.engine: Engine = create_engine(url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-            event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+            event.listen(self.engine, "begin", _sqlite_begin)
+        # Writers take SQLite's write lock at BEGIN, so two workers cannot interleave the chain;
+        # readers begin plainly and, in WAL mode, never wait for a writer.
+        self.writer: Engine = self.engine.execution_options(writer=True)
 
     def init(self) -> None:
         """Create or upgrade the schema (Alembic migrations), and the chain's head."""
@@ -134,13 +123,13 @@ class Store:
                                str(resources.files("majlis.tally").joinpath("migrations")))
         config.attributes["engine"] = self.engine
         command.upgrade(config, "head")
-        with Session(self.engine) as session, session.begin():
+        with Session(self.writer) as session, session.begin():
             if session.get(ChainHeadRow, 1) is None:
                 session.add(ChainHeadRow(id=1, hash=GENESIS))
 
     def register(self, stations: Iterable[Station], lists: Iterable[tuple[str, str]]) -> None:
         """Add constituencies, centres, stations and the lists standing in each constituency."""
-        with Session(self.engine) as session, session.begin():
+        with Session(self.writer) as session, session.begin():
             constituency_ids = {r.name: r.id for r in session.scalars(select(ConstituencyRow))}
             centre_ids = {(r.constituency_id, r.code): r.id
                           for r in session.scalars(select(CentreRow))}
@@ -219,7 +208,7 @@ class Store:
         """One transaction: check each sheet, chain it, and insert the batch in bulk."""
         counts = dict.fromkeys(("accepted", "quarantined", "awaiting-second-entry"), 0)
         duplicates = 0
-        with Session(self.engine) as session, session.begin():
+        with Session(self.writer) as session, session.begin():
             head = session.scalars(
                 select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
             stations, ids, lists = registry or self._registry(session)
@@ -383,69 +372,19 @@ class Store:
         """Votes per constituency, list and voting type from each station's counted sheet —
         its best accepted one: a manual count over the machine's over agreed double entry, the
         latest version of each — read from the running totals kept on ingest."""
-        place = (select(StationRow.id.label("station_id"),
-                        ConstituencyRow.name.label("constituency"))
-                 .join(CentreRow, StationRow.centre_id == CentreRow.id)
-                 .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
-                 .subquery())
         with Session(self.engine) as session:
-            totals: dict[str, int] = dict(session.execute(
-                select(place.c.constituency, func.count()).group_by(place.c.constituency)).all())
-            counted: dict[str, int] = dict(session.execute(
-                select(place.c.constituency, func.count())
-                .join(CountedRow, CountedRow.station_id == place.c.station_id)
-                .group_by(place.c.constituency)).all())
-            by_type: dict[str, dict[str, dict[str, int]]] = {}
-            for row in session.scalars(select(TallyRow)):
-                by_type.setdefault(row.constituency, {}).setdefault(
-                    row.voting_type, {})[row.list_name] = row.votes
-        return _counts(totals, counted, by_type)
+            return running(session)
 
     def recount(self) -> list[ConstituencyCount]:
         """The same results recomputed from every stored sheet: the check on the running totals."""
-        priority = case({s.value: p for s, p in PRIORITY.items()}, value=SheetRow.source)
-        ranked = (
-            select(SheetRow.id, SheetRow.station_id, func.row_number().over(
-                partition_by=SheetRow.station_id,
-                order_by=(priority.desc(), SheetRow.version.desc())).label("rank"))
-            .where(SheetRow.status == "accepted").subquery())
-        chosen = select(ranked.c.id, ranked.c.station_id).where(ranked.c.rank == 1).subquery()
-        place = (select(StationRow.id.label("station_id"), StationRow.voting_type,
-                        ConstituencyRow.name.label("constituency"))
-                 .join(CentreRow, StationRow.centre_id == CentreRow.id)
-                 .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
-                 .subquery())
         with Session(self.engine) as session:
-            totals: dict[str, int] = dict(session.execute(
-                select(place.c.constituency, func.count()).group_by(place.c.constituency)).all())
-            counted: dict[str, int] = dict(session.execute(
-                select(place.c.constituency, func.count())
-                .join(chosen, chosen.c.station_id == place.c.station_id)
-                .group_by(place.c.constituency)).all())
-            by_type: dict[str, dict[str, dict[str, int]]] = {}
-            for constituency, voting_type, party, n in session.execute(
-                    select(place.c.constituency, place.c.voting_type, SheetVotesRow.list_name,
-                           func.sum(SheetVotesRow.votes))
-                    .join(chosen, chosen.c.station_id == place.c.station_id)
-                    .join(SheetVotesRow, SheetVotesRow.sheet_id == chosen.c.id)
-                    .group_by(place.c.constituency, place.c.voting_type,
-                              SheetVotesRow.list_name)):
-                by_type.setdefault(constituency, {}).setdefault(voting_type, {})[party] = int(n)
-        return _counts(totals, counted, by_type)
+            return recount(session, {s.value: p for s, p in PRIORITY.items()})
 
 
-def _counts(totals: Mapping[str, int], counted: Mapping[str, int],
-            by_type: Mapping[str, dict[str, dict[str, int]]]) -> list[ConstituencyCount]:
-    out = []
-    for name in sorted(totals):
-        votes: dict[str, int] = {}
-        for per_list in by_type.get(name, {}).values():
-            for party, n in per_list.items():
-                votes[party] = votes.get(party, 0) + n
-        out.append(ConstituencyCount(name=name, stations=totals[name],
-                                     counted=counted.get(name, 0), votes=votes,
-                                     by_voting_type=by_type.get(name, {})))
-    return out
+def _sqlite_begin(conn: Connection) -> None:
+    writer = conn.get_execution_options().get("writer", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
 
 def _sqlite_pragmas(connection: object, _record: object) -> None:
     cursor = connection.cursor()  # type: ignore[attr-defined]

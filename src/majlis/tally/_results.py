@@ -1,0 +1,116 @@
+"""Adding up: results per constituency, list and voting type, with the share of stations counted.
+
+Two ways to the same numbers: `running` reads the totals kept up to date on ingest (fast, for
+every refresh of the night), `recount` recomputes them from every stored sheet in SQL (the check).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Subquery, case, func, select
+from sqlalchemy.orm import Session
+
+from ._schema import (
+    CentreRow,
+    ConstituencyRow,
+    CountedRow,
+    SheetRow,
+    SheetVotesRow,
+    StationRow,
+    TallyRow,
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConstituencyCount:
+    """Votes so far in one constituency, and how much of it is counted, by voting type."""
+
+    name: str
+    stations_by_type: dict[str, int]
+    counted_by_type: dict[str, int]
+    by_voting_type: dict[str, dict[str, int]]
+
+    @property
+    def stations(self) -> int:
+        return sum(self.stations_by_type.values())
+
+    @property
+    def counted(self) -> int:
+        return sum(self.counted_by_type.values())
+
+    @property
+    def percent_counted(self) -> float:
+        return 100.0 * self.counted / self.stations if self.stations else 0.0
+
+    @property
+    def votes(self) -> dict[str, int]:
+        total: dict[str, int] = {}
+        for per_list in self.by_voting_type.values():
+            for party, n in per_list.items():
+                total[party] = total.get(party, 0) + n
+        return total
+
+
+def _places() -> Subquery:
+    """Each station with its voting type and constituency."""
+    return (select(StationRow.id.label("station_id"), StationRow.voting_type,
+                   ConstituencyRow.name.label("constituency"))
+            .join(CentreRow, StationRow.centre_id == CentreRow.id)
+            .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
+            .subquery())
+
+
+def _stations(session: Session, counted: Subquery | None
+              ) -> dict[str, dict[str, int]]:
+    """Stations per constituency and voting type: all of them, or those in `counted`."""
+    place = _places()
+    query = select(place.c.constituency, place.c.voting_type, func.count())
+    if counted is not None:
+        query = query.join(counted, counted.c.station_id == place.c.station_id)
+    found: dict[str, dict[str, int]] = {}
+    for constituency, voting_type, n in session.execute(
+            query.group_by(place.c.constituency, place.c.voting_type)):
+        found.setdefault(constituency, {})[voting_type] = int(n)
+    return found
+
+
+def _assemble(session: Session, counted: Subquery,
+              sums: Iterable[tuple[str, str, str, int]]) -> list[ConstituencyCount]:
+    totals = _stations(session, None)
+    done = _stations(session, counted)
+    by_type: dict[str, dict[str, dict[str, int]]] = {}
+    for constituency, voting_type, party, n in sums:
+        by_type.setdefault(constituency, {}).setdefault(voting_type, {})[party] = int(n)
+    return [ConstituencyCount(name=name, stations_by_type=totals[name],
+                              counted_by_type=done.get(name, {}),
+                              by_voting_type=by_type.get(name, {}))
+            for name in sorted(totals)]
+
+
+def running(session: Session) -> list[ConstituencyCount]:
+    """Results from the running totals."""
+    counted = select(CountedRow.station_id).subquery()
+    sums = session.execute(select(TallyRow.constituency, TallyRow.voting_type,
+                                  TallyRow.list_name, TallyRow.votes)).tuples()
+    return _assemble(session, counted, sums)
+
+
+def recount(session: Session, priority: Mapping[str, int]) -> list[ConstituencyCount]:
+    """Results recomputed from every stored sheet: each station's best accepted version."""
+    rank = case(dict(priority), value=SheetRow.source)
+    ranked = (
+        select(SheetRow.id, SheetRow.station_id, func.row_number().over(
+            partition_by=SheetRow.station_id,
+            order_by=(rank.desc(), SheetRow.version.desc())).label("rank"))
+        .where(SheetRow.status == "accepted").subquery())
+    chosen = select(ranked.c.id, ranked.c.station_id).where(ranked.c.rank == 1).subquery()
+    place = _places()
+    sums = session.execute(
+        select(place.c.constituency, place.c.voting_type, SheetVotesRow.list_name,
+               func.sum(SheetVotesRow.votes))
+        .join(chosen, chosen.c.station_id == place.c.station_id)
+        .join(SheetVotesRow, SheetVotesRow.sheet_id == chosen.c.id)
+        .group_by(place.c.constituency, place.c.voting_type, SheetVotesRow.list_name)).tuples()
+    return _assemble(session, chosen, sums)
