@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Subquery, case, func, select
+from sqlalchemy import Row, Subquery, case, func, select
 from sqlalchemy.orm import Session
 
 from ._schema import (
@@ -77,7 +77,7 @@ def _stations(session: Session, counted: Subquery | None
 
 
 def _assemble(session: Session, counted: Subquery,
-              sums: Iterable[tuple[str, str, str, int]]) -> list[ConstituencyCount]:
+              sums: Iterable[Row[str, str, str, int]]) -> list[ConstituencyCount]:
     totals = _stations(session, None)
     done = _stations(session, counted)
     by_type: dict[str, dict[str, dict[str, int]]] = {}
@@ -93,7 +93,7 @@ def running(session: Session) -> list[ConstituencyCount]:
     """Results from the running totals."""
     counted = select(CountedRow.station_id).subquery()
     sums = session.execute(select(TallyRow.constituency, TallyRow.voting_type,
-                                  TallyRow.list_name, TallyRow.votes)).tuples()
+                                  TallyRow.list_name, TallyRow.votes))
     return _assemble(session, counted, sums)
 
 
@@ -112,5 +112,5 @@ def recount(session: Session, priority: Mapping[str, int]) -> list[ConstituencyC
                func.sum(SheetVotesRow.votes))
         .join(chosen, chosen.c.station_id == place.c.station_id)
         .join(SheetVotesRow, SheetVotesRow.sheet_id == chosen.c.id)
-        .group_by(place.c.constituency, place.c.voting_type, SheetVotesRow.list_name)).tuples()
+        .group_by(place.c.constituency, place.c.voting_type, SheetVotesRow.list_name))
     return _assemble(session, chosen, sums)
