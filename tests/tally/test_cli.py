@@ -41,3 +41,21 @@ def test_bad_sheets_file_names_file_line_and_field(tmp_path: Path) -> None:
         f"{bad}:2: source: 'robot' is not one of machine, manual, entry-a, entry-b",
         f"{bad}:4: ballots_received: '11' differs from line 3 of the same sheet ('10')",
     ]
+
+
+def test_releases_and_reconciliation_from_the_command_line(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'night.db'}"
+    majlis("db", "init", "--db", db)
+    majlis("ingest", EXAMPLES / "stations.csv", EXAMPLES / "lists.csv", "--db", db)
+    majlis("ingest", EXAMPLES / "sheets.csv", "--db", db)
+    run = majlis("release", "first results", "--db", db)
+    assert "release 1 'first results'" in run.stdout and "2 of 4 stations" in run.stdout
+    majlis("correct", EXAMPLES / "correction.csv", "--reason", "recount", "--author", "s",
+           "--db", db)
+    run = majlis("results", "--since", "1", "--format", "csv", "--db", db)
+    assert run.stdout.splitlines()[:3] == [
+        "district,party,votes,seats,stations_counted,stations,since_release_1",
+        "Basra,Tasmim,280,,2,3,80", "Basra,State of Law,270,,2,3,170"]
+    assert "first results" in majlis("releases", "--db", db).stdout
+    run = majlis("reconcile", EXAMPLES / "television.csv", "--db", db)
+    assert "1 differences" in run.stdout and "+10" in run.stdout

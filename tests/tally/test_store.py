@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import tempfile
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from majlis.tally import Store
+from majlis.tally import Store, changes, reconcile
 from tests.tally.conftest import LISTS, STATIONS, sheet
 
 
@@ -134,3 +135,33 @@ def test_running_totals_equal_a_recount_after_any_night(
                 store.ingest([s])
         assert store.results() == store.recount()
         store.engine.dispose()
+
+
+def test_releases_are_numbered_snapshots_and_compare(registered: Store) -> None:
+    registered.ingest([sheet("B-001-01")])
+    first = registered.release("first results")
+    registered.ingest([sheet("B-001-02", votes={"Tasmim": 50, "State of Law": 250}),
+                       sheet("N-001-01", votes={"Tasmim": 120, "Sadiqoun": 80})])
+    second = registered.release("after two more stations")
+    assert (first.number, second.number) == (1, 2)
+    stored = registered.releases()
+    assert [r.name for r in stored] == ["first results", "after two more stations"]
+    assert stored[0].results[0].counted == 1 and stored[1].results[0].counted == 2
+    moved = {(c.constituency, c.list): c.gained for c in changes(stored[0].results,
+                                                                   stored[1].results)}
+    assert moved == {("Basra", "Tasmim"): 50, ("Basra", "State of Law"): 250,
+                     ("Najaf", "Tasmim"): 120, ("Najaf", "Sadiqoun"): 80}
+    with registered.engine.begin() as conn:
+        conn.execute(text("UPDATE releases SET payload = replace(payload, '200', '201')"))
+    with pytest.raises(ValueError, match="release 1 was altered"):
+        registered.releases()
+
+
+def test_reconcile_names_every_difference_with_another_source(registered: Store) -> None:
+    registered.ingest([sheet("B-001-01"), sheet("N-001-01", votes={"Tasmim": 1, "Sadiqoun": 2})])
+    television = {("Basra", "Tasmim"): 200, ("Basra", "State of Law"): 99,
+                  ("Najaf", "Tasmim"): 1, ("Najaf", "Other"): 5}
+    found = reconcile(registered.results(), television)
+    assert [(d.constituency, d.list, d.ours, d.theirs) for d in found] == [
+        ("Basra", "State of Law", 100, 99), ("Najaf", "Other", None, 5),
+        ("Najaf", "Sadiqoun", 2, None)]

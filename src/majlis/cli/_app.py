@@ -13,6 +13,9 @@ from ._tally import (
     db_app,
     ingest_command,
     quarantine_command,
+    reconcile_command,
+    release_command,
+    releases_command,
     results_command,
     verify_chain_command,
 )
@@ -34,6 +37,9 @@ app.command("correct")(correct_command)
 app.command("quarantine")(quarantine_command)
 app.command("results")(results_command)
 app.command("verify-chain")(verify_chain_command)
+app.command("release")(release_command)
+app.command("releases")(releases_command)
+app.command("reconcile")(reconcile_command)
 
 
 @app.callback()

@@ -95,16 +95,76 @@ def verify_chain_command(db: Database = None) -> None:
     raise SystemExit(1)
 
 
+def release_command(
+    name: Annotated[str, typer.Argument(help="What this release is called, e.g. '80 % counted'")],
+    db: Database = None,
+) -> None:
+    """Publish the results as they stand: a numbered snapshot that never changes."""
+    published = open_store(db).release(name)
+    counted = sum(c.counted for c in published.results)
+    stations = sum(c.stations for c in published.results)
+    stdout.print(f"release {published.number} '{published.name}' at {published.created_at}: "
+                 f"{counted} of {stations} stations counted; digest {published.digest[:16]}")
+
+
+def releases_command(db: Database = None) -> None:
+    """Every release so far, oldest first."""
+    table = Table(title="releases", title_justify="left")
+    for column in ("number", "name", "published", "stations counted"):
+        table.add_column(column)
+    for r in open_store(db).releases():
+        table.add_row(str(r.number), r.name, r.created_at,
+                      f"{sum(c.counted for c in r.results)} of "
+                      f"{sum(c.stations for c in r.results)}")
+    stdout.print(table)
+
+
+def reconcile_command(
+    file: Annotated[Path, typer.Argument(help="Another source's figures: constituency,list,votes")],
+    db: Database = None,
+    release: Annotated[int | None, typer.Option("--release", help="Compare a release")] = None,
+) -> None:
+    """Every constituency and list where another published source differs from ours."""
+    figures = tally.read_tally_file(read_text(file), str(file)).figures
+    store = open_store(db)
+    ours = _release(store, release).results if release else store.results()
+    found = tally.reconcile(ours, figures)
+    table = Table(title=f"{len(found)} differences with {file}", title_justify="left")
+    for column in ("constituency", "list", "ours", "theirs", "difference"):
+        table.add_column(column, justify="left" if column in ("constituency", "list")
+                         else "right")
+    for d in found:
+        gap = "" if d.ours is None or d.theirs is None else f"{d.theirs - d.ours:+,}"
+        table.add_row(d.constituency, d.list, "—" if d.ours is None else f"{d.ours:,}",
+                      "—" if d.theirs is None else f"{d.theirs:,}", gap)
+    stdout.print(table)
+
+
+def _release(store: tally.Store, number: int) -> tally.Release:
+    found = {r.number: r for r in store.releases()}
+    if number not in found:
+        raise typer.BadParameter(f"no release {number}; there are {len(found)}",
+                                 param_hint="--release")
+    return found[number]
+
+
 def results_command(
     db: Database = None,
     law: Annotated[Path | None, typer.Option(
         "--law", help="Also allocate seats on the counted votes (a TOML file or a preset)")]
     = None,
+    release: Annotated[int | None, typer.Option(
+        "--release", help="Show a published release instead of the live count")] = None,
+    since: Annotated[int | None, typer.Option(
+        "--since", help="Add each list's change since this release")] = None,
     output: Annotated[Format, typer.Option("--format", help="table, csv or json")]
     = Format.TABLE,
 ) -> None:
     """Votes counted so far per constituency and list, with % of stations counted."""
-    counts = open_store(db).results()
+    store = open_store(db)
+    counts = list(_release(store, release).results) if release else store.results()
+    moved = {(c.constituency, c.list): c.gained
+             for c in tally.changes(_release(store, since).results, counts)} if since else {}
     seats: dict[str, dict[str, int]] = {}
     if law is not None:
         the_law = law_of(law)
@@ -112,24 +172,29 @@ def results_command(
             Constituency(name=c.name, magnitude=the_law.magnitudes[c.name], votes=c.votes)
             for c in counts if c.votes and c.name in the_law.magnitudes))
         seats = {r.name: dict(r.seats) for r in allocate(election, the_law).constituencies}
-    rows = [(c.name, party, n, seats.get(c.name, {}).get(party, ""), c.counted, c.stations)
+    rows = [(c.name, party, n, seats.get(c.name, {}).get(party, ""), c.counted, c.stations,
+             *((moved.get((c.name, party), 0),) if since else ()))
             for c in counts for party, n in sorted(c.votes.items(), key=lambda x: -x[1])]
     if output is Format.CSV:
-        write_csv(("district", "party", "votes", "seats", "stations_counted", "stations"), rows)
+        write_csv(("district", "party", "votes", "seats", "stations_counted", "stations",
+                   *((f"since_release_{since}",) if since else ())), rows)
         return
     if output is Format.JSON:
         typer.echo(json.dumps([{
             "constituency": c.name, "stations": c.stations, "counted": c.counted,
             "percent_counted": round(c.percent_counted, 2), "votes": c.votes,
-            "by_voting_type": c.by_voting_type, "seats": seats.get(c.name)}
+            "by_voting_type": c.by_voting_type, "stations_by_type": c.stations_by_type,
+            "counted_by_type": c.counted_by_type, "seats": seats.get(c.name)}
             for c in counts], ensure_ascii=False, indent=2))
         return
     for c in counts:
         table = Table(title=f"{c.name} — {c.counted} of {c.stations} stations counted "
                             f"({c.percent_counted:.1f} %)", title_justify="left")
-        for column in ("list", "votes", *(("seats",) if seats else ())):
+        for column in ("list", "votes", *(("seats",) if seats else ()),
+                       *((f"since release {since}",) if since else ())):
             table.add_column(column, justify="left" if column == "list" else "right")
         for party, n in sorted(c.votes.items(), key=lambda x: -x[1]):
-            table.add_row(party, f"{n:,}", *((str(seats.get(c.name, {}).get(party, 0)),)
-                                             if seats else ()))
+            table.add_row(party, f"{n:,}",
+                          *((str(seats.get(c.name, {}).get(party, 0)),) if seats else ()),
+                          *((f"{moved.get((c.name, party), 0):+,}",) if since else ()))
         stdout.print(table)

@@ -5,6 +5,7 @@ The only package that talks to a database (SQLAlchemy; SQLite by default, Postgr
 
 from ._checks import check
 from ._files import TallyFile, read_tally_file
+from ._releases import Change, Difference, Release, changes, reconcile
 from ._results import ConstituencyCount
 from ._store import ChainCheck, IngestReport, Quarantined, Store
 from ._values import Failure, Source, Station, TallySheet, VotingType
@@ -14,16 +15,21 @@ DEFAULT_URL = "sqlite:///majlis.db"
 __all__ = [
     "DEFAULT_URL",
     "ChainCheck",
+    "Change",
     "ConstituencyCount",
+    "Difference",
     "Failure",
     "IngestReport",
     "Quarantined",
+    "Release",
     "Source",
     "Station",
     "Store",
     "TallyFile",
     "TallySheet",
     "VotingType",
+    "changes",
     "check",
     "read_tally_file",
+    "reconcile",
 ]

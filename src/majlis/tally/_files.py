@@ -5,6 +5,7 @@ Kinds, told apart by their header (CSV) or shape (JSON):
 - lists:    `constituency,list`
 - sheets:   `station,source,received_at,received_by,ballots_received,cast,valid,invalid,spoiled,
             unused,list,votes` — one row per list; a sheet's rows are consecutive
+- figures:  `constituency,list,votes` — another source's published totals, to reconcile with
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ._values import Source, Station, TallySheet, VotingType
 
 STATIONS = ("constituency", "centre", "station", "voting_type", "registered")
 LISTS = ("constituency", "list")
+FIGURES = ("constituency", "list", "votes")
 SHEET_FIELDS = ("station", "source", "received_at", "received_by", "ballots_received", "cast",
                 "valid", "invalid", "spoiled", "unused")
 SHEETS = (*SHEET_FIELDS, "list", "votes")
@@ -34,6 +36,7 @@ class TallyFile:
     stations: list[Station] = field(default_factory=list)
     lists: list[tuple[str, str]] = field(default_factory=list)
     sheets: list[TallySheet] = field(default_factory=list)
+    figures: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def read_tally_file(text: str, source: str) -> TallyFile:
@@ -82,9 +85,10 @@ def _read_csv(text: str, source: str) -> TallyFile:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = tuple(h.strip().lower() for h in next(reader, []))
     out = TallyFile()
-    if header not in (STATIONS, LISTS, SHEETS):
+    if header not in (STATIONS, LISTS, SHEETS, FIGURES):
         problems.add(1, "header", "expected one of: " + "; ".join(
-            ",".join(h) for h in (STATIONS, LISTS, SHEETS)) + f" — found {','.join(header)}")
+            ",".join(h) for h in (STATIONS, LISTS, SHEETS, FIGURES))
+            + f" — found {','.join(header)}")
         raise InputError(problems)
     rows = []
     for row in reader:
@@ -97,6 +101,12 @@ def _read_csv(text: str, source: str) -> TallyFile:
                                                        strict=True))))
     if header == STATIONS:
         out.stations = [s for line, r in rows if (s := _station(problems, line, r))]
+    elif header == FIGURES:
+        for line, r in rows:
+            key = (r["constituency"], r["list"])
+            if key in out.figures:
+                problems.add(line, "constituency,list", "appears twice")
+            out.figures[key] = _count(problems, line, "votes", r["votes"])
     elif header == LISTS:
         for line, r in rows:
             for column in LISTS:

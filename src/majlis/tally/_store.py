@@ -11,16 +11,18 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import resources
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ._checks import check
+from ._releases import Release, digest, from_payload, payload
 from ._results import ConstituencyCount, recount, running
 from ._schema import (
     CentreRow,
@@ -28,6 +30,7 @@ from ._schema import (
     ConstituencyRow,
     CountedRow,
     ListRow,
+    ReleaseRow,
     SheetRow,
     SheetVotesRow,
     StationRow,
@@ -322,11 +325,11 @@ class Store:
     def _latest(session: Session, stations: set[str]) -> dict[tuple[str, str], tuple[int, str]]:
         """(version, figures digest) of the latest stored version per (station, source)."""
         found: dict[tuple[str, str], tuple[int, str]] = {}
-        for station, source, version, digest in session.execute(
+        for station, source, version, figures in session.execute(
                 select(SheetRow.station, SheetRow.source, SheetRow.version, SheetRow.figures_hash)
                 .where(SheetRow.station.in_(stations))):
             if (station, source) not in found or found[(station, source)][0] < version:
-                found[(station, source)] = (version, digest)
+                found[(station, source)] = (version, figures)
         return found
 
     def quarantined(self) -> list[Quarantined]:
@@ -375,10 +378,37 @@ class Store:
         with Session(self.engine) as session:
             return running(session)
 
+    def release(self, name: str) -> Release:
+        """Publish the results as they stand: a numbered snapshot that never changes."""
+        with Session(self.writer) as session, session.begin():
+            results = running(session)
+            number = (session.scalar(select(func.max(ReleaseRow.number))) or 0) + 1
+            text, created_at = payload(results), _now()
+            session.add(ReleaseRow(number=number, name=name, created_at=created_at,
+                                   payload=text, digest=digest(text)))
+        return Release(number=number, name=name, created_at=created_at,
+                       results=tuple(results), digest=digest(text))
+
+    def releases(self) -> list[Release]:
+        """Every release, oldest first; a release whose stored results were altered is refused."""
+        with Session(self.engine) as session:
+            rows = session.scalars(select(ReleaseRow).order_by(ReleaseRow.number)).all()
+        found = []
+        for row in rows:
+            if digest(row.payload) != row.digest:
+                raise ValueError(f"release {row.number} was altered after it was published")
+            found.append(Release(number=row.number, name=row.name, created_at=row.created_at,
+                                 results=from_payload(row.payload), digest=row.digest))
+        return found
+
     def recount(self) -> list[ConstituencyCount]:
         """The same results recomputed from every stored sheet: the check on the running totals."""
         with Session(self.engine) as session:
             return recount(session, {s.value: p for s, p in PRIORITY.items()})
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _sqlite_begin(conn: Connection) -> None:

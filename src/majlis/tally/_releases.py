@@ -1,0 +1,79 @@
+"""Releases — immutable snapshots of the results — and comparisons: between two releases ("since
+the last release …") and against another source's published figures (reconciliation)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ._results import ConstituencyCount
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Release:
+    """Results as published at one moment, numbered in order."""
+
+    number: int
+    name: str
+    created_at: str
+    results: tuple[ConstituencyCount, ...]
+    digest: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """How one list's votes in one constituency moved between two sets of results."""
+
+    constituency: str
+    list: str
+    before: int
+    after: int
+
+    @property
+    def gained(self) -> int:
+        return self.after - self.before
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Difference:
+    """Where another source's figure differs from ours (None: the list is absent there)."""
+
+    constituency: str
+    list: str
+    ours: int | None
+    theirs: int | None
+
+
+def payload(results: Sequence[ConstituencyCount]) -> str:
+    """The results as canonical JSON: what a release stores and its digest covers."""
+    return json.dumps([{"name": c.name, "stations_by_type": c.stations_by_type,
+                        "counted_by_type": c.counted_by_type,
+                        "by_voting_type": c.by_voting_type} for c in results],
+                      ensure_ascii=False, sort_keys=True)
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def from_payload(text: str) -> tuple[ConstituencyCount, ...]:
+    return tuple(ConstituencyCount(**item) for item in json.loads(text))
+
+
+def changes(before: Sequence[ConstituencyCount], after: Sequence[ConstituencyCount]
+            ) -> list[Change]:
+    """Every (constituency, list) whose votes differ between two sets of results."""
+    old = {(c.name, p): n for c in before for p, n in c.votes.items()}
+    new = {(c.name, p): n for c in after for p, n in c.votes.items()}
+    return [Change(constituency=k[0], list=k[1], before=old.get(k, 0), after=new.get(k, 0))
+            for k in sorted(old.keys() | new.keys()) if old.get(k, 0) != new.get(k, 0)]
+
+
+def reconcile(ours: Sequence[ConstituencyCount], theirs: Mapping[tuple[str, str], int]
+              ) -> list[Difference]:
+    """Every (constituency, list) where another source's votes differ from ours."""
+    mine = {(c.name, p): n for c in ours for p, n in c.votes.items()}
+    return [Difference(constituency=k[0], list=k[1], ours=mine.get(k), theirs=theirs.get(k))
+            for k in sorted(mine.keys() | theirs.keys()) if mine.get(k) != theirs.get(k)]
