@@ -13,7 +13,7 @@ def test_election_night_from_the_command_line(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'night.db'}"
     assert majlis("db", "init", "--db", db).returncode == 0
     run = majlis("ingest", EXAMPLES / "stations.csv", EXAMPLES / "lists.csv", "--db", db)
-    assert "registered 4 stations and 4 lists" in run.stdout
+    assert "registered 4 stations, 4 lists and 0 candidates" in run.stdout
     run = majlis("ingest", EXAMPLES / "sheets.csv", "--db", db)
     assert "2 accepted, 1 quarantined" in run.stdout, run.stderr
     assert "valid-is-sum-of-lists" in majlis("quarantine", "--db", db).stdout

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from majlis.tally import Store, changes, reconcile
+from majlis.tally import Store, TallySheet, changes, reconcile
 from tests.tally.conftest import LISTS, STATIONS, sheet
 
 
@@ -165,3 +165,27 @@ def test_reconcile_names_every_difference_with_another_source(registered: Store)
     assert [(d.constituency, d.list, d.ours, d.theirs) for d in found] == [
         ("Basra", "State of Law", 100, 99), ("Najaf", "Other", None, 5),
         ("Najaf", "Sadiqoun", 2, None)]
+
+
+def test_candidate_votes_are_checked_stored_and_chained(store: Store) -> None:
+    store.register(STATIONS, LISTS, [("Basra", "Tasmim", "Asaad al-Eidani"),
+                                     ("Basra", "Tasmim", "Zahra"),
+                                     ("Basra", "State of Law", "Khalaf")])
+    people = {("Tasmim", "Asaad al-Eidani"): 150, ("Tasmim", "Zahra"): 40,
+              ("State of Law", "Khalaf"): 90}
+    good = TallySheet(**{**fields(sheet("B-001-01")), "candidate_votes": people})
+    over = TallySheet(**{**fields(sheet("B-001-02")), "candidate_votes": {
+        ("Tasmim", "Zahra"): 250, ("State of Law", "Nobody"): 1}})
+    report = store.ingest([good, over])
+    assert (report.accepted, report.quarantined) == (1, 1)
+    (held,) = store.quarantined()
+    assert {f.rule for f in held.failures} == {"list-covers-candidates", "known-candidates"}
+    assert store.verify_chain().intact
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE sheet_candidate_votes SET votes = 151 "
+                          "WHERE candidate = 'Asaad al-Eidani'"))
+    assert store.verify_chain().broken == ("B-001-01", "machine", 1)
+
+
+def fields(s: TallySheet) -> dict[str, object]:
+    return {f: getattr(s, f) for f in TallySheet.__dataclass_fields__}

@@ -42,11 +42,12 @@ def ingest_command(
     parsed = [(path, tally.read_tally_file(read_text(path), str(path))) for path in files]
     for _, found in parsed:
         if found.stations or found.lists:
-            store.register(found.stations, found.lists)
+            store.register(found.stations, found.lists, found.candidates)
     sheets = [s for _, found in parsed for s in found.sheets]
     if not sheets:
-        stdout.print(f"registered {sum(len(f.stations) for _, f in parsed)} stations and "
-                     f"{sum(len(f.lists) for _, f in parsed)} lists")
+        stdout.print(f"registered {sum(len(f.stations) for _, f in parsed)} stations, "
+                     f"{len({x for _, f in parsed for x in f.lists})} lists and "
+                     f"{sum(len(f.candidates) for _, f in parsed)} candidates")
         return
     with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=stderr, transient=True) as bar:

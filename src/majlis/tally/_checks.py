@@ -13,8 +13,11 @@ NO_REGISTER_CEILING = frozenset({VotingType.SPECIAL_SECURITY, VotingType.SPECIAL
 
 
 def check(sheet: TallySheet, stations: Mapping[str, Station],
-          lists: Mapping[str, frozenset[str]]) -> tuple[Failure, ...]:
-    """Every rule `sheet` breaks, given the registered stations and each constituency's lists."""
+          lists: Mapping[str, frozenset[str]],
+          candidates: Mapping[str, frozenset[tuple[str, str]]] | None = None
+          ) -> tuple[Failure, ...]:
+    """Every rule `sheet` breaks, given the registered stations, each constituency's lists and
+    (for open-list ballots) each constituency's candidates as (list, candidate)."""
     found = []
     station = stations.get(sheet.station)
     if station is None:
@@ -38,4 +41,16 @@ def check(sheet: TallySheet, stations: Mapping[str, Station],
     if unknown:
         found.append(Failure(rule="known-lists", message=(
             f"not standing in {station.constituency}: {', '.join(unknown)}")))
+    by_list: dict[str, int] = {}
+    for (party, _), n in sheet.candidate_votes.items():
+        by_list[party] = by_list.get(party, 0) + n
+    over = sorted(p for p, n in by_list.items() if n > sheet.votes.get(p, 0))
+    if over:
+        found.append(Failure(rule="list-covers-candidates", message="; ".join(
+            f"{p}: candidates {by_list[p]} > list {sheet.votes.get(p, 0)}" for p in over)))
+    known = (candidates or {}).get(station.constituency, frozenset())
+    strangers = sorted(f"{p} / {c}" for p, c in sheet.candidate_votes if (p, c) not in known)
+    if strangers:
+        found.append(Failure(rule="known-candidates", message=(
+            f"not standing in {station.constituency}: {', '.join(strangers)}")))
     return tuple(found)

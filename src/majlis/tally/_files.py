@@ -2,9 +2,11 @@
 
 Kinds, told apart by their header (CSV) or shape (JSON):
 - stations: `constituency,centre,station,voting_type,registered`
-- lists:    `constituency,list`
+- lists:    `constituency,list`, or `constituency,list,candidate` to register candidates too
 - sheets:   `station,source,received_at,received_by,ballots_received,cast,valid,invalid,spoiled,
-            unused,list,votes` — one row per list; a sheet's rows are consecutive
+            unused,list,votes` — one row per list; a sheet's rows are consecutive; with a
+            `candidate` column before `votes`, rows naming a candidate give that candidate's
+            votes and rows without one the list's
 - figures:  `constituency,list,votes` — another source's published totals, to reconcile with
 """
 
@@ -26,6 +28,8 @@ FIGURES = ("constituency", "list", "votes")
 SHEET_FIELDS = ("station", "source", "received_at", "received_by", "ballots_received", "cast",
                 "valid", "invalid", "spoiled", "unused")
 SHEETS = (*SHEET_FIELDS, "list", "votes")
+SHEETS_WITH_CANDIDATES = (*SHEET_FIELDS, "list", "candidate", "votes")
+CANDIDATES = ("constituency", "list", "candidate")
 COUNTS = ("ballots_received", "cast", "valid", "invalid", "spoiled", "unused")
 
 
@@ -35,6 +39,7 @@ class TallyFile:
 
     stations: list[Station] = field(default_factory=list)
     lists: list[tuple[str, str]] = field(default_factory=list)
+    candidates: list[tuple[str, str, str]] = field(default_factory=list)
     sheets: list[TallySheet] = field(default_factory=list)
     figures: dict[tuple[str, str], int] = field(default_factory=dict)
 
@@ -85,9 +90,9 @@ def _read_csv(text: str, source: str) -> TallyFile:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = tuple(h.strip().lower() for h in next(reader, []))
     out = TallyFile()
-    if header not in (STATIONS, LISTS, SHEETS, FIGURES):
-        problems.add(1, "header", "expected one of: " + "; ".join(
-            ",".join(h) for h in (STATIONS, LISTS, SHEETS, FIGURES))
+    kinds = (STATIONS, LISTS, CANDIDATES, SHEETS, SHEETS_WITH_CANDIDATES, FIGURES)
+    if header not in kinds:
+        problems.add(1, "header", "expected one of: " + "; ".join(",".join(h) for h in kinds)
             + f" — found {','.join(header)}")
         raise InputError(problems)
     rows = []
@@ -107,13 +112,15 @@ def _read_csv(text: str, source: str) -> TallyFile:
             if key in out.figures:
                 problems.add(line, "constituency,list", "appears twice")
             out.figures[key] = _count(problems, line, "votes", r["votes"])
-    elif header == LISTS:
+    elif header in (LISTS, CANDIDATES):
         for line, r in rows:
-            for column in LISTS:
+            for column in header:
                 if not r[column]:
                     problems.add(line, column, "missing")
             out.lists.append((r["constituency"], r["list"]))
-    else:
+            if header == CANDIDATES:
+                out.candidates.append((r["constituency"], r["list"], r["candidate"]))
+    else:  # sheets, with or without candidates
         out.sheets = _sheets_from_rows(problems, rows)
     if problems:
         raise InputError(problems)
@@ -146,14 +153,22 @@ def _sheets_from_rows(problems: _Problems, rows: list[tuple[int, dict[str, str]]
                         problems.add(line2, column, f"{r2[column]!r} differs from line "
                                      f"{first_line} of the same sheet ({first[column]!r})")
             votes: dict[str, int] = {}
+            candidate_votes: dict[tuple[str, str], int] = {}
             for line2, r2 in group:
+                candidate = r2.get("candidate", "")
                 if not r2["list"]:
                     problems.add(line2, "list", "missing")
+                elif candidate and (r2["list"], candidate) in candidate_votes:
+                    problems.add(line2, "candidate",
+                                 f"{candidate!r} appears twice on this sheet")
+                elif candidate:
+                    candidate_votes[(r2["list"], candidate)] = _count(
+                        problems, line2, "votes", r2["votes"])
                 elif r2["list"] in votes:
                     problems.add(line2, "list", f"{r2['list']!r} appears twice on this sheet")
                 else:
                     votes[r2["list"]] = _count(problems, line2, "votes", r2["votes"])
-            sheet = _sheet(problems, first_line, first, votes)
+            sheet = _sheet(problems, first_line, first, votes, candidate_votes=candidate_votes)
             if sheet:
                 sheets.append(sheet)
             group = []
@@ -163,7 +178,8 @@ def _sheets_from_rows(problems: _Problems, rows: list[tuple[int, dict[str, str]]
 
 
 def _sheet(problems: _Problems, line: int | None, r: dict[str, Any],
-           votes: dict[str, int], where: str = "") -> TallySheet | None:
+           votes: dict[str, int], where: str = "",
+           candidate_votes: dict[tuple[str, str], int] | None = None) -> TallySheet | None:
     if not str(r.get("station") or "").strip():
         problems.add(line, f"{where}station", "missing")
     source = _enum(problems, line, f"{where}source", str(r.get("source", "")), Source)
@@ -172,7 +188,8 @@ def _sheet(problems: _Problems, line: int | None, r: dict[str, Any],
         return None
     return TallySheet(station=str(r["station"]), source=source,
                       received_at=str(r.get("received_at") or ""),
-                      received_by=str(r.get("received_by") or ""), votes=votes, **counts)
+                      received_by=str(r.get("received_by") or ""), votes=votes,
+                      candidate_votes=candidate_votes or {}, **counts)
 
 
 def _read_json(text: str, source: str) -> TallyFile:

@@ -120,3 +120,20 @@ class ReleaseRow(Base):
     created_at: Mapped[str] = mapped_column(String(40))
     payload: Mapped[str] = mapped_column(Text)
     digest: Mapped[str] = mapped_column(String(64))
+
+
+class CandidateRow(Base):
+    __tablename__ = "candidates"
+    __table_args__ = (UniqueConstraint("constituency_id", "list_name", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    constituency_id: Mapped[int] = mapped_column(ForeignKey("constituencies.id"))
+    list_name: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class SheetCandidateVotesRow(Base):
+    __tablename__ = "sheet_candidate_votes"
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("tally_sheets.id"), primary_key=True)
+    list_name: Mapped[str] = mapped_column(String(300), primary_key=True)
+    candidate: Mapped[str] = mapped_column(String(300), primary_key=True)
+    votes: Mapped[int] = mapped_column(Integer)

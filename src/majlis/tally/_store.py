@@ -25,12 +25,14 @@ from ._checks import check
 from ._releases import Release, digest, from_payload, payload
 from ._results import ConstituencyCount, recount, running
 from ._schema import (
+    CandidateRow,
     CentreRow,
     ChainHeadRow,
     ConstituencyRow,
     CountedRow,
     ListRow,
     ReleaseRow,
+    SheetCandidateVotesRow,
     SheetRow,
     SheetVotesRow,
     StationRow,
@@ -39,7 +41,16 @@ from ._schema import (
 from ._values import Failure, Source, Station, TallySheet, VotingType
 
 GENESIS = "0" * 64
-Registry = tuple[dict[str, Station], dict[str, int], dict[str, frozenset[str]]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Registry:
+    """What is registered: stations (and their row ids), lists and candidates."""
+
+    stations: dict[str, Station]
+    ids: dict[str, int]
+    lists: dict[str, frozenset[str]]
+    candidates: dict[str, frozenset[tuple[str, str]]]
 ENTRIES = (Source.ENTRY_A, Source.ENTRY_B)
 # When a station has sheets from several sources, results take the most trustworthy accepted one.
 PRIORITY = {Source.MANUAL: 3, Source.MACHINE: 2, Source.ENTRY_A: 1, Source.ENTRY_B: 1}
@@ -87,7 +98,7 @@ class ChainCheck:
 def _figures(sheet: TallySheet) -> str:
     """The figures of a sheet, canonically: equal figures, equal digest."""
     body = [sheet.ballots_received, sheet.cast, sheet.valid, sheet.invalid, sheet.spoiled,
-            sheet.unused, sorted(sheet.votes.items())]
+            sheet.unused, sorted(sheet.votes.items()), sorted(sheet.candidate_votes.items())]
     return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -96,9 +107,10 @@ CHAINED = ("station", "source", "version", "status", "received_at", "received_by
            "reason", "author")
 
 
-def _content(fields: Mapping[str, object], votes: Iterable[tuple[str, int]]) -> str:
+def _content(fields: Mapping[str, object], votes: Iterable[tuple[str, int]],
+             candidate_votes: Iterable[tuple[str, str, int]]) -> str:
     """Everything a stored version says, canonically, for the hash chain."""
-    body = [*(fields[k] for k in CHAINED), sorted(votes)]
+    body = [*(fields[k] for k in CHAINED), sorted(votes), sorted(candidate_votes)]
     return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -130,8 +142,10 @@ class Store:
             if session.get(ChainHeadRow, 1) is None:
                 session.add(ChainHeadRow(id=1, hash=GENESIS))
 
-    def register(self, stations: Iterable[Station], lists: Iterable[tuple[str, str]]) -> None:
-        """Add constituencies, centres, stations and the lists standing in each constituency."""
+    def register(self, stations: Iterable[Station], lists: Iterable[tuple[str, str]],
+                 candidates: Iterable[tuple[str, str, str]] = ()) -> None:
+        """Add constituencies, centres, stations, the lists standing in each constituency and
+        their candidates (constituency, list, candidate)."""
         with Session(self.writer) as session, session.begin():
             constituency_ids = {r.name: r.id for r in session.scalars(select(ConstituencyRow))}
             centre_ids = {(r.constituency_id, r.code): r.id
@@ -164,6 +178,14 @@ class Store:
                 if key not in standing:
                     session.add(ListRow(constituency_id=key[0], name=party))
                     standing.add(key)
+            running = {(r.constituency_id, r.list_name, r.name)
+                       for r in session.scalars(select(CandidateRow))}
+            for name, party, candidate in candidates:
+                person = (constituency(name), party, candidate)
+                if person not in running:
+                    session.add(CandidateRow(constituency_id=person[0], list_name=party,
+                                             name=candidate))
+                    running.add(person)
 
     def _registry(self, session: Session) -> Registry:
         rows = session.execute(
@@ -181,7 +203,14 @@ class Store:
                 select(ConstituencyRow.name, ListRow.name)
                 .join(ListRow, ListRow.constituency_id == ConstituencyRow.id)):
             lists.setdefault(name, set()).add(party)
-        return stations, ids, {k: frozenset(v) for k, v in lists.items()}
+        people: dict[str, set[tuple[str, str]]] = {}
+        for name, party, candidate in session.execute(
+                select(ConstituencyRow.name, CandidateRow.list_name, CandidateRow.name)
+                .join(CandidateRow, CandidateRow.constituency_id == ConstituencyRow.id)):
+            people.setdefault(name, set()).add((party, candidate))
+        return Registry(stations=stations, ids=ids,
+                        lists={k: frozenset(v) for k, v in lists.items()},
+                        candidates={k: frozenset(v) for k, v in people.items()})
 
     def ingest(
         self,
@@ -214,14 +243,15 @@ class Store:
         with Session(self.writer) as session, session.begin():
             head = session.scalars(
                 select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
-            stations, ids, lists = registry or self._registry(session)
+            known = registry or self._registry(session)
             latest = self._latest(session, {s.station for s in sheets})
             rows: list[dict[str, object]] = []
             votes: list[Mapping[str, int]] = []
+            people: list[Mapping[tuple[str, str], int]] = []
             for sheet in sheets:
                 prior = latest.get((sheet.station, sheet.source.value))
                 digest = _figures(sheet)
-                failures = list(check(sheet, stations, lists))
+                failures = list(check(sheet, known.stations, known.lists, known.candidates))
                 if prior is not None and prior[1] == digest and not reason:
                     duplicates += 1
                     continue
@@ -249,14 +279,16 @@ class Store:
                                            ensure_ascii=False) if failures else "",
                     "reason": reason, "author": author,
                 }
-                content = _content(row, sheet.votes.items())
-                row |= {"station_id": ids.get(sheet.station), "figures_hash": digest,
+                content = _content(row, sheet.votes.items(),
+                                   ((p, c, n) for (p, c), n in sheet.candidate_votes.items()))
+                row |= {"station_id": known.ids.get(sheet.station), "figures_hash": digest,
                         "content_hash": content, "prev_hash": head.hash,
                         "hash": _link(head.hash, content)}
                 head.hash = str(row["hash"])
                 latest[(sheet.station, sheet.source.value)] = (version, digest)
                 rows.append(row)
                 votes.append(sheet.votes)
+                people.append(sheet.candidate_votes)
                 counts[status] += 1
             if rows:
                 new_ids = session.scalars(
@@ -266,7 +298,13 @@ class Store:
                     (sheet_id, party, n)
                     for sheet_id, sheet_votes in zip(new_ids, votes, strict=True)
                     for party, n in sheet_votes.items()])
-                self._count(session, stations, [
+                candidate_rows = [
+                    {"sheet_id": sheet_id, "list_name": p, "candidate": c, "votes": n}
+                    for sheet_id, sheet_people in zip(new_ids, people, strict=True)
+                    for (p, c), n in sheet_people.items()]
+                if candidate_rows:
+                    session.execute(insert(SheetCandidateVotesRow), candidate_rows)
+                self._count(session, known.stations, [
                     (sheet_id, row, sheet_votes)
                     for sheet_id, row, sheet_votes in zip(new_ids, rows, votes, strict=True)
                     if row["status"] == "accepted"])
@@ -361,6 +399,11 @@ class Store:
             for sheet_id, party, n in session.execute(
                     select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)):
                 votes.setdefault(sheet_id, []).append((party, n))
+            people: dict[int, list[tuple[str, str, int]]] = {}
+            for sheet_id, party, candidate, n in session.execute(
+                    select(SheetCandidateVotesRow.sheet_id, SheetCandidateVotesRow.list_name,
+                           SheetCandidateVotesRow.candidate, SheetCandidateVotesRow.votes)):
+                people.setdefault(sheet_id, []).append((party, candidate, n))
             prev = GENESIS
             checked = 0
             where = None
@@ -370,7 +413,8 @@ class Store:
                 if row.prev_hash != prev:
                     return ChainCheck(checked=checked, broken=where,
                                       reason="a version before this one was removed or altered")
-                content = _content({k: getattr(row, k) for k in CHAINED}, votes.get(row.id, []))
+                content = _content({k: getattr(row, k) for k in CHAINED},
+                                   votes.get(row.id, []), people.get(row.id, []))
                 if content != row.content_hash or _link(prev, content) != row.hash:
                     return ChainCheck(checked=checked, broken=where,
                                       reason="its stored figures no longer match its hash")

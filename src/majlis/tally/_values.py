@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -39,7 +39,8 @@ class Station:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TallySheet:
-    """One result form: the station's ballot accounting and its votes per list."""
+    """One result form: the station's ballot accounting, its votes per list and, on open-list
+    ballots, per candidate (keyed by list and candidate)."""
 
     station: str
     source: Source
@@ -52,6 +53,7 @@ class TallySheet:
     spoiled: int
     unused: int
     votes: Mapping[str, int]
+    candidate_votes: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
