@@ -3,8 +3,10 @@
     MajlisError                  anything majlis raises on purpose
     ├── InputError               user-correctable: bad file, row, field or law key;
     │                            carries every Problem found, not just the first
-    └── AllocationError          the law cannot fill the seats from these votes
-                                 (e.g. every list is below the threshold)
+    ├── AllocationError          the law cannot fill the seats from these votes
+    │                            (e.g. every list is below the threshold)
+    └── StoreError               the tally store cannot be used as it is (not initialised,
+                                 an older schema, or a release altered after publication)
 
 Anything else escaping majlis is a bug. Front ends print an InputError as one line per problem,
 `FILE:LINE: field: message`, and exit 2 (the CLI) or answer 422 (the API).
@@ -15,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["AllocationError", "InputError", "MajlisError", "Problem"]
+__all__ = ["AllocationError", "InputError", "MajlisError", "Problem", "StoreError"]
 
 
 class MajlisError(Exception):
@@ -46,3 +48,7 @@ class InputError(MajlisError):
 
 class AllocationError(MajlisError):
     """The law cannot award the seats from these votes."""
+
+
+class StoreError(MajlisError):
+    """The tally store is not in a state to use: say what to run to fix it."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 import tempfile
 
 import pytest
+from alembic import command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from majlis.tally import Store, TallySheet, changes, reconcile
+from majlis.errors import StoreError
+from majlis.tally import Store, TallySheet, changes, national, reconcile
 from tests.tally.conftest import LISTS, STATIONS, sheet
 
 
@@ -153,7 +155,7 @@ def test_releases_are_numbered_snapshots_and_compare(registered: Store) -> None:
                      ("Najaf", "Tasmim"): 120, ("Najaf", "Sadiqoun"): 80}
     with registered.engine.begin() as conn:
         conn.execute(text("UPDATE releases SET payload = replace(payload, '200', '201')"))
-    with pytest.raises(ValueError, match="release 1 was altered"):
+    with pytest.raises(StoreError, match="release 1 was altered"):
         registered.releases()
 
 
@@ -189,3 +191,30 @@ def test_candidate_votes_are_checked_stored_and_chained(store: Store) -> None:
 
 def fields(s: TallySheet) -> dict[str, object]:
     return {f: getattr(s, f) for f in TallySheet.__dataclass_fields__}
+
+
+def test_results_add_up_by_centre_and_nationally(registered: Store) -> None:
+    registered.ingest([sheet("B-001-01"), sheet("B-001-02", votes={"Tasmim": 1, "State of Law": 2}),
+                       sheet("N-001-01", votes={"Tasmim": 120, "Sadiqoun": 80})])
+    centres = {(c.constituency, c.centre): (c.counted, c.stations, c.votes)
+               for c in registered.centres()}
+    assert centres == {
+        ("Basra", "B-001"): (2, 2, {"Tasmim": 201, "State of Law": 102}),
+        ("Basra", "B-900"): (0, 1, {}),
+        ("Najaf", "N-001"): (1, 1, {"Tasmim": 120, "Sadiqoun": 80})}
+    whole = national(registered.results())
+    assert (whole.counted, whole.stations) == (3, 4)
+    assert whole.votes == {"Tasmim": 321, "State of Law": 102, "Sadiqoun": 80}
+    assert whole.counted_by_type == {"general": 3}
+
+
+def test_a_store_that_is_not_ready_says_what_to_run(tmp_path) -> None:
+    fresh = Store(f"sqlite:///{tmp_path / 'fresh.db'}")
+    with pytest.raises(StoreError, match="is not initialised: run `majlis db init`"):
+        fresh.results()
+    command.upgrade(fresh._migrations(), "0001")  # an older majlis made this store
+    old = Store(fresh.url)
+    with pytest.raises(StoreError, match="has schema 0001, this majlis needs"):
+        old.ingest([sheet()])
+    old.init()  # upgrades in place
+    assert old.results() == []

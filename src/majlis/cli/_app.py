@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from majlis.errors import AllocationError, InputError
+from majlis.errors import AllocationError, InputError, StoreError
 
 from ._allocate import allocate_command, problems_exit, stderr
 from ._bundled import compare_command, data_app, laws_command
@@ -53,6 +53,6 @@ def main() -> None:
         app(standalone_mode=True)
     except InputError as error:
         problems_exit(error)
-    except AllocationError as error:
+    except (AllocationError, StoreError) as error:
         stderr.print(f"error: {error}", markup=False, highlight=False)
         raise SystemExit(1) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,13 @@ from majlis import tally
 from majlis.law import Constituency, Election, allocate
 
 from ._allocate import Format, law_of, read_text, stderr, stdout, write_csv
+
+
+class Level(StrEnum):
+    CONSTITUENCY = "constituency"
+    CENTRE = "centre"
+    NATIONAL = "national"
+
 
 Database = Annotated[str | None, typer.Option(
     "--db", help="Database URL (default: $MAJLIS_DATABASE_URL, else sqlite:///majlis.db)")]
@@ -158,12 +166,21 @@ def results_command(
         "--release", help="Show a published release instead of the live count")] = None,
     since: Annotated[int | None, typer.Option(
         "--since", help="Add each list's change since this release")] = None,
+    level: Annotated[Level, typer.Option("--level", help="constituency, centre or national")]
+    = Level.CONSTITUENCY,
     output: Annotated[Format, typer.Option("--format", help="table, csv or json")]
     = Format.TABLE,
 ) -> None:
     """Votes counted so far per constituency and list, with % of stations counted."""
     store = open_store(db)
+    if level is Level.CENTRE:
+        write_csv(("district", "centre", "party", "votes", "stations_counted", "stations"),
+                  ((c.constituency, c.centre, party, n, c.counted, c.stations)
+                   for c in store.centres() for party, n in sorted(c.votes.items())))
+        return
     counts = list(_release(store, release).results) if release else store.results()
+    if level is Level.NATIONAL:
+        counts = [tally.national(counts)]
     moved = {(c.constituency, c.list): c.gained
              for c in tally.changes(_release(store, since).results, counts)} if since else {}
     seats: dict[str, dict[str, int]] = {}

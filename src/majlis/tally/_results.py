@@ -114,3 +114,54 @@ def recount(session: Session, priority: Mapping[str, int]) -> list[ConstituencyC
         .join(SheetVotesRow, SheetVotesRow.sheet_id == chosen.c.id)
         .group_by(place.c.constituency, place.c.voting_type, SheetVotesRow.list_name))
     return _assemble(session, chosen, sums)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CentreCount:
+    """Votes so far at one polling centre."""
+
+    constituency: str
+    centre: str
+    stations: int
+    counted: int
+    votes: dict[str, int]
+
+
+def by_centre(session: Session) -> list[CentreCount]:
+    """Results one level down: per polling centre, from each station's counted sheet."""
+    place = (select(StationRow.id.label("station_id"), CentreRow.code.label("centre"),
+                    ConstituencyRow.name.label("constituency"))
+             .join(CentreRow, StationRow.centre_id == CentreRow.id)
+             .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
+             .subquery())
+    key = (place.c.constituency, place.c.centre)
+    stations = {(c, k): (int(n), int(m or 0)) for c, k, n, m in session.execute(
+        select(*key, func.count(), func.count(CountedRow.station_id))
+        .outerjoin(CountedRow, CountedRow.station_id == place.c.station_id).group_by(*key))}
+    votes: dict[tuple[str, str], dict[str, int]] = {}
+    for constituency, centre, party, n in session.execute(
+            select(*key, SheetVotesRow.list_name, func.sum(SheetVotesRow.votes))
+            .join(CountedRow, CountedRow.station_id == place.c.station_id)
+            .join(SheetVotesRow, SheetVotesRow.sheet_id == CountedRow.sheet_id)
+            .group_by(*key, SheetVotesRow.list_name)):
+        votes.setdefault((constituency, centre), {})[party] = int(n)
+    return [CentreCount(constituency=c, centre=k, stations=n, counted=m,
+                        votes=votes.get((c, k), {}))
+            for (c, k), (n, m) in sorted(stations.items())]
+
+
+def national(results: Iterable[ConstituencyCount]) -> ConstituencyCount:
+    """The whole country as one count: every constituency's stations and votes added up."""
+    stations: dict[str, int] = {}
+    counted: dict[str, int] = {}
+    by_type: dict[str, dict[str, int]] = {}
+    for c in results:
+        for t, n in c.stations_by_type.items():
+            stations[t] = stations.get(t, 0) + n
+        for t, n in c.counted_by_type.items():
+            counted[t] = counted.get(t, 0) + n
+        for t, per_list in c.by_voting_type.items():
+            for party, n in per_list.items():
+                by_type.setdefault(t, {})[party] = by_type.get(t, {}).get(party, 0) + n
+    return ConstituencyCount(name="national", stations_by_type=stations,
+                             counted_by_type=counted, by_voting_type=by_type)

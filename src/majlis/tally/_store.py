@@ -16,14 +16,18 @@ from importlib import resources
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from majlis.errors import StoreError
+
 from ._checks import check
 from ._releases import Release, digest, from_payload, payload
-from ._results import ConstituencyCount, recount, running
+from ._results import CentreCount, ConstituencyCount, by_centre, recount, running
 from ._schema import (
     CandidateRow,
     CentreRow,
@@ -130,14 +134,32 @@ class Store:
         # Writers take SQLite's write lock at BEGIN, so two workers cannot interleave the chain;
         # readers begin plainly and, in WAL mode, never wait for a writer.
         self.writer: Engine = self.engine.execution_options(writer=True)
+        self._ready = False
 
-    def init(self) -> None:
-        """Create or upgrade the schema (Alembic migrations), and the chain's head."""
+    def _check_ready(self) -> None:
+        """Refuse to work on a store that is not initialised or has an older schema."""
+        if self._ready:
+            return
+        head = ScriptDirectory.from_config(self._migrations()).get_current_head()
+        with self.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+        if current != head:
+            state = "is not initialised" if current is None else (
+                f"has schema {current}, this majlis needs {head}")
+            raise StoreError(f"the tally store at {self.url} {state}: run `majlis db init`")
+        self._ready = True
+
+    def _migrations(self) -> Config:
         config = Config()
         config.set_main_option("script_location",
                                str(resources.files("majlis.tally").joinpath("migrations")))
         config.attributes["engine"] = self.engine
-        command.upgrade(config, "head")
+        return config
+
+    def init(self) -> None:
+        """Create or upgrade the schema (Alembic migrations), and the chain's head."""
+        command.upgrade(self._migrations(), "head")
+        self._ready = True
         with Session(self.writer) as session, session.begin():
             if session.get(ChainHeadRow, 1) is None:
                 session.add(ChainHeadRow(id=1, hash=GENESIS))
@@ -146,6 +168,7 @@ class Store:
                  candidates: Iterable[tuple[str, str, str]] = ()) -> None:
         """Add constituencies, centres, stations, the lists standing in each constituency and
         their candidates (constituency, list, candidate)."""
+        self._check_ready()
         with Session(self.writer) as session, session.begin():
             constituency_ids = {r.name: r.id for r in session.scalars(select(ConstituencyRow))}
             centre_ids = {(r.constituency_id, r.code): r.id
@@ -220,6 +243,7 @@ class Store:
         progress: Callable[[int], None] | None = None,
     ) -> IngestReport:
         """Check and store sheets, `batch` per transaction; already-stored sheets are skipped."""
+        self._check_ready()
         with Session(self.engine) as session:
             registry = self._registry(session)
         report = IngestReport()
@@ -231,6 +255,7 @@ class Store:
 
     def correct(self, sheet: TallySheet, *, reason: str, author: str) -> IngestReport:
         """A corrected sheet: a new version beside the old, with the reason and its author."""
+        self._check_ready()
         if not reason or not author:
             raise ValueError("a correction needs a reason and an author")
         return self._store([sheet], reason=reason, author=author)
@@ -383,6 +408,7 @@ class Store:
 
     def quarantined(self) -> list[Quarantined]:
         """Sheets held back, with every rule they failed."""
+        self._check_ready()
         with Session(self.engine) as session:
             rows = session.execute(
                 select(SheetRow.station, SheetRow.source, SheetRow.version, SheetRow.failures)
@@ -394,6 +420,7 @@ class Store:
 
     def verify_chain(self) -> ChainCheck:
         """Recompute every version's hash from what is stored now; name the first mismatch."""
+        self._check_ready()
         with Session(self.engine) as session:
             votes: dict[int, list[tuple[str, int]]] = {}
             for sheet_id, party, n in session.execute(
@@ -430,11 +457,13 @@ class Store:
         """Votes per constituency, list and voting type from each station's counted sheet —
         its best accepted one: a manual count over the machine's over agreed double entry, the
         latest version of each — read from the running totals kept on ingest."""
+        self._check_ready()
         with Session(self.engine) as session:
             return running(session)
 
     def release(self, name: str) -> Release:
         """Publish the results as they stand: a numbered snapshot that never changes."""
+        self._check_ready()
         with Session(self.writer) as session, session.begin():
             results = running(session)
             number = (session.scalar(select(func.max(ReleaseRow.number))) or 0) + 1
@@ -446,18 +475,26 @@ class Store:
 
     def releases(self) -> list[Release]:
         """Every release, oldest first; a release whose stored results were altered is refused."""
+        self._check_ready()
         with Session(self.engine) as session:
             rows = session.scalars(select(ReleaseRow).order_by(ReleaseRow.number)).all()
         found = []
         for row in rows:
             if digest(row.payload) != row.digest:
-                raise ValueError(f"release {row.number} was altered after it was published")
+                raise StoreError(f"release {row.number} was altered after it was published")
             found.append(Release(number=row.number, name=row.name, created_at=row.created_at,
                                  results=from_payload(row.payload), digest=row.digest))
         return found
 
+    def centres(self) -> list[CentreCount]:
+        """Results per polling centre, with stations counted."""
+        self._check_ready()
+        with Session(self.engine) as session:
+            return by_centre(session)
+
     def recount(self) -> list[ConstituencyCount]:
         """The same results recomputed from every stored sheet: the check on the running totals."""
+        self._check_ready()
         with Session(self.engine) as session:
             return recount(session, {s.value: p for s, p in PRIORITY.items()})
 
