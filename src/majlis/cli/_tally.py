@@ -29,14 +29,19 @@ Database = Annotated[str | None, typer.Option(
 db_app = typer.Typer(help="The tally store's database.", no_args_is_help=True)
 
 
-def open_store(url: str | None) -> tally.Store:
-    return tally.Store(url or os.environ.get("MAJLIS_DATABASE_URL", tally.DEFAULT_URL))
+ElectionName = Annotated[str | None, typer.Option(
+    "--election", help="Which election in the store (default: $MAJLIS_ELECTION, else 'default')")]
+
+
+def open_store(url: str | None, election: str | None) -> tally.Store:
+    return tally.Store(url or os.environ.get("MAJLIS_DATABASE_URL", tally.DEFAULT_URL),
+                       election or os.environ.get("MAJLIS_ELECTION", "default"))
 
 
 @db_app.command("init")
-def db_init(db: Database = None) -> None:
+def db_init(db: Database = None, election: ElectionName = None) -> None:
     """Create or upgrade the store's tables."""
-    store = open_store(db)
+    store = open_store(db, election)
     store.init()
     stdout.print(f"tally store ready at {store.url}")
 
@@ -44,9 +49,10 @@ def db_init(db: Database = None) -> None:
 def ingest_command(
     files: Annotated[list[Path], typer.Argument(help="Stations, lists or sheets: CSV or JSON")],
     db: Database = None,
+    election: ElectionName = None,
 ) -> None:
     """Register stations and lists, and take in tally sheets, checking every one."""
-    store = open_store(db)
+    store = open_store(db, election)
     parsed = [(path, tally.read_tally_file(read_text(path), str(path))) for path in files]
     for _, found in parsed:
         if found.stations or found.lists:
@@ -71,29 +77,30 @@ def correct_command(
     reason: Annotated[str, typer.Option("--reason", help="Why the sheet is corrected")],
     author: Annotated[str, typer.Option("--author", help="Who corrects it")],
     db: Database = None,
+    election: ElectionName = None,
 ) -> None:
     """Store a corrected sheet as a new version, with its reason and author."""
-    store = open_store(db)
+    store = open_store(db, election)
     report = tally.IngestReport()
     for sheet in tally.read_tally_file(read_text(file), str(file)).sheets:
         report += store.correct(sheet, reason=reason, author=author)
     stdout.print(f"{report.accepted} accepted, {report.quarantined} quarantined")
 
 
-def quarantine_command(db: Database = None) -> None:
+def quarantine_command(db: Database = None, election: ElectionName = None) -> None:
     """Sheets held back, with every rule each one failed."""
     table = Table(title="quarantined sheets", title_justify="left")
     for column in ("station", "source", "version", "rule", "what is wrong"):
         table.add_column(column)
-    for q in open_store(db).quarantined():
+    for q in open_store(db, election).quarantined():
         for f in q.failures:
             table.add_row(q.station, q.source, str(q.version), f.rule, f.message)
     stdout.print(table)
 
 
-def verify_chain_command(db: Database = None) -> None:
+def verify_chain_command(db: Database = None, election: ElectionName = None) -> None:
     """Recompute the hash chain: prove no stored sheet was altered or removed."""
-    verdict = open_store(db).verify_chain()
+    verdict = open_store(db, election).verify_chain()
     if verdict.intact:
         stdout.print(f"chain intact: {verdict.checked} sheet versions verified")
         return
@@ -107,21 +114,22 @@ def verify_chain_command(db: Database = None) -> None:
 def release_command(
     name: Annotated[str, typer.Argument(help="What this release is called, e.g. '80 % counted'")],
     db: Database = None,
+    election: ElectionName = None,
 ) -> None:
     """Publish the results as they stand: a numbered snapshot that never changes."""
-    published = open_store(db).release(name)
+    published = open_store(db, election).release(name)
     counted = sum(c.counted for c in published.results)
     stations = sum(c.stations for c in published.results)
     stdout.print(f"release {published.number} '{published.name}' at {published.created_at}: "
                  f"{counted} of {stations} stations counted; digest {published.digest[:16]}")
 
 
-def releases_command(db: Database = None) -> None:
+def releases_command(db: Database = None, election: ElectionName = None) -> None:
     """Every release so far, oldest first."""
     table = Table(title="releases", title_justify="left")
     for column in ("number", "name", "published", "stations counted"):
         table.add_column(column)
-    for r in open_store(db).releases():
+    for r in open_store(db, election).releases():
         table.add_row(str(r.number), r.name, r.created_at,
                       f"{sum(c.counted for c in r.results)} of "
                       f"{sum(c.stations for c in r.results)}")
@@ -131,11 +139,12 @@ def releases_command(db: Database = None) -> None:
 def reconcile_command(
     file: Annotated[Path, typer.Argument(help="Another source's figures: constituency,list,votes")],
     db: Database = None,
+    election: ElectionName = None,
     release: Annotated[int | None, typer.Option("--release", help="Compare a release")] = None,
 ) -> None:
     """Every constituency and list where another published source differs from ours."""
     figures = tally.read_tally_file(read_text(file), str(file)).figures
-    store = open_store(db)
+    store = open_store(db, election)
     ours = _release(store, release).results if release else store.results()
     found = tally.reconcile(ours, figures)
     table = Table(title=f"{len(found)} differences with {file}", title_justify="left")
@@ -159,6 +168,7 @@ def _release(store: tally.Store, number: int) -> tally.Release:
 
 def results_command(
     db: Database = None,
+    election: ElectionName = None,
     law: Annotated[Path | None, typer.Option(
         "--law", help="Also allocate seats on the counted votes (a TOML file or a preset)")]
     = None,
@@ -172,7 +182,7 @@ def results_command(
     = Format.TABLE,
 ) -> None:
     """Votes counted so far per constituency and list, with % of stations counted."""
-    store = open_store(db)
+    store = open_store(db, election)
     if level is Level.CENTRE:
         write_csv(("district", "centre", "party", "votes", "stations_counted", "stations"),
                   ((c.constituency, c.centre, party, n, c.counted, c.stations)
@@ -186,10 +196,10 @@ def results_command(
     seats: dict[str, dict[str, int]] = {}
     if law is not None:
         the_law = law_of(law)
-        election = Election(constituencies=tuple(
+        counted = Election(constituencies=tuple(
             Constituency(name=c.name, magnitude=the_law.magnitudes[c.name], votes=c.votes)
             for c in counts if c.votes and c.name in the_law.magnitudes))
-        seats = {r.name: dict(r.seats) for r in allocate(election, the_law).constituencies}
+        seats = {r.name: dict(r.seats) for r in allocate(counted, the_law).constituencies}
     rows = [(c.name, party, n, seats.get(c.name, {}).get(party, ""), c.counted, c.stations,
              *((moved.get((c.name, party), 0),) if since else ()))
             for c in counts for party, n in sorted(c.votes.items(), key=lambda x: -x[1])]

@@ -53,19 +53,20 @@ class ConstituencyCount:
         return total
 
 
-def _places() -> Subquery:
-    """Each station with its voting type and constituency."""
+def _places(election: int) -> Subquery:
+    """Each station of the election with its voting type, centre and constituency."""
     return (select(StationRow.id.label("station_id"), StationRow.voting_type,
-                   ConstituencyRow.name.label("constituency"))
+                   CentreRow.code.label("centre"), ConstituencyRow.name.label("constituency"))
             .join(CentreRow, StationRow.centre_id == CentreRow.id)
             .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
+            .where(StationRow.election_id == election)
             .subquery())
 
 
-def _stations(session: Session, counted: Subquery | None
+def _stations(session: Session, election: int, counted: Subquery | None
               ) -> dict[str, dict[str, int]]:
     """Stations per constituency and voting type: all of them, or those in `counted`."""
-    place = _places()
+    place = _places(election)
     query = select(place.c.constituency, place.c.voting_type, func.count())
     if counted is not None:
         query = query.join(counted, counted.c.station_id == place.c.station_id)
@@ -76,10 +77,10 @@ def _stations(session: Session, counted: Subquery | None
     return found
 
 
-def _assemble(session: Session, counted: Subquery,
+def _assemble(session: Session, election: int, counted: Subquery,
               sums: Iterable[Row[str, str, str, int]]) -> list[ConstituencyCount]:
-    totals = _stations(session, None)
-    done = _stations(session, counted)
+    totals = _stations(session, election, None)
+    done = _stations(session, election, counted)
     by_type: dict[str, dict[str, dict[str, int]]] = {}
     for constituency, voting_type, party, n in sums:
         by_type.setdefault(constituency, {}).setdefault(voting_type, {})[party] = int(n)
@@ -89,31 +90,33 @@ def _assemble(session: Session, counted: Subquery,
             for name in sorted(totals)]
 
 
-def running(session: Session) -> list[ConstituencyCount]:
+def running(session: Session, election: int) -> list[ConstituencyCount]:
     """Results from the running totals."""
     counted = select(CountedRow.station_id).subquery()
     sums = session.execute(select(TallyRow.constituency, TallyRow.voting_type,
-                                  TallyRow.list_name, TallyRow.votes))
-    return _assemble(session, counted, sums)
+                                  TallyRow.list_name, TallyRow.votes)
+                           .where(TallyRow.election_id == election))
+    return _assemble(session, election, counted, sums)
 
 
-def recount(session: Session, priority: Mapping[str, int]) -> list[ConstituencyCount]:
+def recount(session: Session, election: int, priority: Mapping[str, int]
+            ) -> list[ConstituencyCount]:
     """Results recomputed from every stored sheet: each station's best accepted version."""
     rank = case(dict(priority), value=SheetRow.source)
     ranked = (
         select(SheetRow.id, SheetRow.station_id, func.row_number().over(
             partition_by=SheetRow.station_id,
             order_by=(rank.desc(), SheetRow.version.desc())).label("rank"))
-        .where(SheetRow.status == "accepted").subquery())
+        .where(SheetRow.status == "accepted", SheetRow.election_id == election).subquery())
     chosen = select(ranked.c.id, ranked.c.station_id).where(ranked.c.rank == 1).subquery()
-    place = _places()
+    place = _places(election)
     sums = session.execute(
         select(place.c.constituency, place.c.voting_type, SheetVotesRow.list_name,
                func.sum(SheetVotesRow.votes))
         .join(chosen, chosen.c.station_id == place.c.station_id)
         .join(SheetVotesRow, SheetVotesRow.sheet_id == chosen.c.id)
         .group_by(place.c.constituency, place.c.voting_type, SheetVotesRow.list_name))
-    return _assemble(session, chosen, sums)
+    return _assemble(session, election, chosen, sums)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,13 +130,9 @@ class CentreCount:
     votes: dict[str, int]
 
 
-def by_centre(session: Session) -> list[CentreCount]:
+def by_centre(session: Session, election: int) -> list[CentreCount]:
     """Results one level down: per polling centre, from each station's counted sheet."""
-    place = (select(StationRow.id.label("station_id"), CentreRow.code.label("centre"),
-                    ConstituencyRow.name.label("constituency"))
-             .join(CentreRow, StationRow.centre_id == CentreRow.id)
-             .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
-             .subquery())
+    place = _places(election)
     key = (place.c.constituency, place.c.centre)
     stations = {(c, k): (int(n), int(m or 0)) for c, k, n, m in session.execute(
         select(*key, func.count(), func.count(CountedRow.station_id))

@@ -7,18 +7,32 @@ breaks the chain from that point on.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
-    pass
+    # Named constraints, so that later migrations can alter them on every database.
+    metadata = MetaData(naming_convention={
+        "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s"})
+
+
+class ElectionRow(Base):
+    """One election; a store may keep several (each night's registry and sheets apart)."""
+
+    __tablename__ = "elections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
 
 
 class ConstituencyRow(Base):
     __tablename__ = "constituencies"
+    __table_args__ = (UniqueConstraint("election_id", "name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"))
+    name: Mapped[str] = mapped_column(String(200))
 
 
 class CentreRow(Base):
@@ -31,8 +45,10 @@ class CentreRow(Base):
 
 class StationRow(Base):
     __tablename__ = "polling_stations"
+    __table_args__ = (UniqueConstraint("election_id", "code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(100), unique=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"))
+    code: Mapped[str] = mapped_column(String(100))
     centre_id: Mapped[int] = mapped_column(ForeignKey("polling_centres.id"))
     voting_type: Mapped[str] = mapped_column(String(40))
     registered: Mapped[int] = mapped_column(Integer)
@@ -50,8 +66,9 @@ class SheetRow(Base):
     """One version of one station's sheet from one source."""
 
     __tablename__ = "tally_sheets"
-    __table_args__ = (UniqueConstraint("station", "source", "version"),)
+    __table_args__ = (UniqueConstraint("election_id", "station", "source", "version"),)
     id: Mapped[int] = mapped_column(primary_key=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"), index=True)
     station: Mapped[str] = mapped_column(String(100), index=True)  # as written on the sheet
     station_id: Mapped[int | None] = mapped_column(ForeignKey("polling_stations.id"), index=True)
     source: Mapped[str] = mapped_column(String(20))
@@ -96,6 +113,7 @@ class TallyRow(Base):
     """Running totals of the counted sheets per constituency, voting type and list."""
 
     __tablename__ = "tallies"
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"), primary_key=True)
     constituency: Mapped[str] = mapped_column(String(200), primary_key=True)
     voting_type: Mapped[str] = mapped_column(String(40), primary_key=True)
     list_name: Mapped[str] = mapped_column(String(300), primary_key=True)
@@ -114,8 +132,10 @@ class ReleaseRow(Base):
     """A published snapshot of the results; never changed once written."""
 
     __tablename__ = "releases"
+    __table_args__ = (UniqueConstraint("election_id", "number"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, unique=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"))
+    number: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[str] = mapped_column(String(40))
     payload: Mapped[str] = mapped_column(Text)

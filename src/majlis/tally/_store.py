@@ -34,6 +34,7 @@ from ._schema import (
     ChainHeadRow,
     ConstituencyRow,
     CountedRow,
+    ElectionRow,
     ListRow,
     ReleaseRow,
     SheetCandidateVotesRow,
@@ -111,10 +112,10 @@ CHAINED = ("station", "source", "version", "status", "received_at", "received_by
            "reason", "author")
 
 
-def _content(fields: Mapping[str, object], votes: Iterable[tuple[str, int]],
+def _content(election: str, fields: Mapping[str, object], votes: Iterable[tuple[str, int]],
              candidate_votes: Iterable[tuple[str, str, int]]) -> str:
     """Everything a stored version says, canonically, for the hash chain."""
-    body = [*(fields[k] for k in CHAINED), sorted(votes), sorted(candidate_votes)]
+    body = [election, *(fields[k] for k in CHAINED), sorted(votes), sorted(candidate_votes)]
     return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -123,10 +124,12 @@ def _link(prev: str, content: str) -> str:
 
 
 class Store:
-    """One election's tally store at a database URL."""
+    """A tally store at a database URL, working on one of its elections (by name)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, election: str = "default") -> None:
         self.url = url
+        self.election = election
+        self._election_id: int | None = None
         self.engine: Engine = create_engine(url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -135,6 +138,16 @@ class Store:
         # readers begin plainly and, in WAL mode, never wait for a writer.
         self.writer: Engine = self.engine.execution_options(writer=True)
         self._ready = False
+
+    def close(self) -> None:
+        """Release the store's database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def _check_ready(self) -> None:
         """Refuse to work on a store that is not initialised or has an older schema."""
@@ -163,6 +176,22 @@ class Store:
         with Session(self.writer) as session, session.begin():
             if session.get(ChainHeadRow, 1) is None:
                 session.add(ChainHeadRow(id=1, hash=GENESIS))
+            self._scope(session, create=True)
+
+    def _scope(self, session: Session, *, create: bool = False) -> int:
+        """The id of this store's election (created by `init` and `register` when new)."""
+        if self._election_id is None:
+            found = session.scalar(select(ElectionRow.id).where(ElectionRow.name == self.election))
+            if found is None and not create:
+                raise StoreError(f"no election named {self.election!r} in {self.url}: "
+                                 "register its stations first (`majlis ingest`)")
+            if found is None:
+                row = ElectionRow(name=self.election)
+                session.add(row)
+                session.flush()
+                found = row.id
+            self._election_id = found
+        return self._election_id
 
     def register(self, stations: Iterable[Station], lists: Iterable[tuple[str, str]],
                  candidates: Iterable[tuple[str, str, str]] = ()) -> None:
@@ -170,19 +199,22 @@ class Store:
         their candidates (constituency, list, candidate)."""
         self._check_ready()
         with Session(self.writer) as session, session.begin():
-            constituency_ids = {r.name: r.id for r in session.scalars(select(ConstituencyRow))}
+            election = self._scope(session, create=True)
+            constituency_ids = {r.name: r.id for r in session.scalars(
+                select(ConstituencyRow).where(ConstituencyRow.election_id == election))}
             centre_ids = {(r.constituency_id, r.code): r.id
                           for r in session.scalars(select(CentreRow))}
 
             def constituency(name: str) -> int:
                 if name not in constituency_ids:
-                    row = ConstituencyRow(name=name)
+                    row = ConstituencyRow(election_id=election, name=name)
                     session.add(row)
                     session.flush()
                     constituency_ids[name] = row.id
                 return constituency_ids[name]
 
-            known = set(session.scalars(select(StationRow.code)))
+            known = set(session.scalars(
+                select(StationRow.code).where(StationRow.election_id == election)))
             for s in stations:
                 cid = constituency(s.constituency)
                 if (cid, s.centre) not in centre_ids:
@@ -191,7 +223,8 @@ class Store:
                     session.flush()
                     centre_ids[(cid, s.centre)] = centre.id
                 if s.code not in known:
-                    session.add(StationRow(code=s.code, centre_id=centre_ids[(cid, s.centre)],
+                    session.add(StationRow(election_id=election, code=s.code,
+                                           centre_id=centre_ids[(cid, s.centre)],
                                            voting_type=s.voting_type.value,
                                            registered=s.registered))
                     known.add(s.code)
@@ -211,10 +244,12 @@ class Store:
                     running.add(person)
 
     def _registry(self, session: Session) -> Registry:
+        election = self._scope(session)
         rows = session.execute(
             select(StationRow, CentreRow.code, ConstituencyRow.name)
             .join(CentreRow, StationRow.centre_id == CentreRow.id)
-            .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id))
+            .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
+            .where(StationRow.election_id == election))
         stations, ids = {}, {}
         for station, centre, constituency in rows:
             stations[station.code] = Station(
@@ -224,12 +259,14 @@ class Store:
         lists: dict[str, set[str]] = {}
         for name, party in session.execute(
                 select(ConstituencyRow.name, ListRow.name)
-                .join(ListRow, ListRow.constituency_id == ConstituencyRow.id)):
+                .join(ListRow, ListRow.constituency_id == ConstituencyRow.id)
+                .where(ConstituencyRow.election_id == election)):
             lists.setdefault(name, set()).add(party)
         people: dict[str, set[tuple[str, str]]] = {}
         for name, party, candidate in session.execute(
                 select(ConstituencyRow.name, CandidateRow.list_name, CandidateRow.name)
-                .join(CandidateRow, CandidateRow.constituency_id == ConstituencyRow.id)):
+                .join(CandidateRow, CandidateRow.constituency_id == ConstituencyRow.id)
+                .where(ConstituencyRow.election_id == election)):
             people.setdefault(name, set()).add((party, candidate))
         return Registry(stations=stations, ids=ids,
                         lists={k: frozenset(v) for k, v in lists.items()},
@@ -269,7 +306,8 @@ class Store:
             head = session.scalars(
                 select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
             known = registry or self._registry(session)
-            latest = self._latest(session, {s.station for s in sheets})
+            election = self._scope(session)
+            latest = self._latest(session, election, {s.station for s in sheets})
             rows: list[dict[str, object]] = []
             votes: list[Mapping[str, int]] = []
             people: list[Mapping[tuple[str, str], int]] = []
@@ -295,7 +333,7 @@ class Store:
                         status = "quarantined"
                 version = prior[0] + 1 if prior else 1
                 row: dict[str, object] = {
-                    "station": sheet.station, "source": sheet.source.value,
+                    "election_id": election, "station": sheet.station, "source": sheet.source.value,
                     "version": version, "status": status, "received_at": sheet.received_at,
                     "received_by": sheet.received_by, "ballots_received": sheet.ballots_received,
                     "cast": sheet.cast, "valid": sheet.valid, "invalid": sheet.invalid,
@@ -304,7 +342,7 @@ class Store:
                                            ensure_ascii=False) if failures else "",
                     "reason": reason, "author": author,
                 }
-                content = _content(row, sheet.votes.items(),
+                content = _content(self.election, row, sheet.votes.items(),
                                    ((p, c, n) for (p, c), n in sheet.candidate_votes.items()))
                 row |= {"station_id": known.ids.get(sheet.station), "figures_hash": digest,
                         "content_hash": content, "prev_hash": head.hash,
@@ -329,7 +367,7 @@ class Store:
                     for (p, c), n in sheet_people.items()]
                 if candidate_rows:
                     session.execute(insert(SheetCandidateVotesRow), candidate_rows)
-                self._count(session, known.stations, [
+                self._count(session, election, known.stations, [
                     (sheet_id, row, sheet_votes)
                     for sheet_id, row, sheet_votes in zip(new_ids, rows, votes, strict=True)
                     if row["status"] == "accepted"])
@@ -348,7 +386,7 @@ class Store:
         session.execute(insert(SheetVotesRow), [
             {"sheet_id": sheet_id, "list_name": party, "votes": n} for sheet_id, party, n in rows])
 
-    def _count(self, session: Session, stations: Mapping[str, Station],
+    def _count(self, session: Session, election: int, stations: Mapping[str, Station],
                accepted: list[tuple[int, dict[str, object], Mapping[str, int]]]) -> None:
         """Move each station's counted sheet to the best accepted one, and the running totals
         by the difference (the old sheet's votes out, the new one's in)."""
@@ -390,18 +428,19 @@ class Store:
         upsert = (postgresql_insert if self.engine.dialect.name == "postgresql"
                   else sqlite_insert)(TallyRow)
         session.execute(upsert.on_conflict_do_update(
-            index_elements=["constituency", "voting_type", "list_name"],
+            index_elements=["election_id", "constituency", "voting_type", "list_name"],
             set_={"votes": TallyRow.votes + upsert.excluded.votes}),
-            [{"constituency": c, "voting_type": t, "list_name": p, "votes": n}
-             for (c, t, p), n in delta.items()])
+            [{"election_id": election, "constituency": c, "voting_type": t, "list_name": p,
+              "votes": n} for (c, t, p), n in delta.items()])
 
     @staticmethod
-    def _latest(session: Session, stations: set[str]) -> dict[tuple[str, str], tuple[int, str]]:
+    def _latest(session: Session, election: int, stations: set[str]
+                ) -> dict[tuple[str, str], tuple[int, str]]:
         """(version, figures digest) of the latest stored version per (station, source)."""
         found: dict[tuple[str, str], tuple[int, str]] = {}
         for station, source, version, figures in session.execute(
                 select(SheetRow.station, SheetRow.source, SheetRow.version, SheetRow.figures_hash)
-                .where(SheetRow.station.in_(stations))):
+                .where(SheetRow.election_id == election, SheetRow.station.in_(stations))):
             if (station, source) not in found or found[(station, source)][0] < version:
                 found[(station, source)] = (version, figures)
         return found
@@ -412,7 +451,8 @@ class Store:
         with Session(self.engine) as session:
             rows = session.execute(
                 select(SheetRow.station, SheetRow.source, SheetRow.version, SheetRow.failures)
-                .where(SheetRow.status == "quarantined").order_by(SheetRow.id))
+                .where(SheetRow.election_id == self._scope(session),
+                       SheetRow.status == "quarantined").order_by(SheetRow.id))
             return [Quarantined(station=code, source=source, version=version,
                                 failures=tuple(Failure(rule=r, message=m)
                                                for r, m in json.loads(failures)))
@@ -434,13 +474,15 @@ class Store:
             prev = GENESIS
             checked = 0
             where = None
+            names = dict(session.execute(select(ElectionRow.id, ElectionRow.name)).all())
             for row in session.scalars(select(SheetRow).order_by(SheetRow.id)):
                 code = row.station
                 where = (code, row.source, row.version)
                 if row.prev_hash != prev:
                     return ChainCheck(checked=checked, broken=where,
                                       reason="a version before this one was removed or altered")
-                content = _content({k: getattr(row, k) for k in CHAINED},
+                content = _content(names[row.election_id],
+                                   {k: getattr(row, k) for k in CHAINED},
                                    votes.get(row.id, []), people.get(row.id, []))
                 if content != row.content_hash or _link(prev, content) != row.hash:
                     return ChainCheck(checked=checked, broken=where,
@@ -459,17 +501,19 @@ class Store:
         latest version of each — read from the running totals kept on ingest."""
         self._check_ready()
         with Session(self.engine) as session:
-            return running(session)
+            return running(session, self._scope(session))
 
     def release(self, name: str) -> Release:
         """Publish the results as they stand: a numbered snapshot that never changes."""
         self._check_ready()
         with Session(self.writer) as session, session.begin():
-            results = running(session)
-            number = (session.scalar(select(func.max(ReleaseRow.number))) or 0) + 1
+            election = self._scope(session)
+            results = running(session, election)
+            number = (session.scalar(select(func.max(ReleaseRow.number))
+                                     .where(ReleaseRow.election_id == election)) or 0) + 1
             text, created_at = payload(results), _now()
-            session.add(ReleaseRow(number=number, name=name, created_at=created_at,
-                                   payload=text, digest=digest(text)))
+            session.add(ReleaseRow(election_id=election, number=number, name=name,
+                                   created_at=created_at, payload=text, digest=digest(text)))
         return Release(number=number, name=name, created_at=created_at,
                        results=tuple(results), digest=digest(text))
 
@@ -477,7 +521,9 @@ class Store:
         """Every release, oldest first; a release whose stored results were altered is refused."""
         self._check_ready()
         with Session(self.engine) as session:
-            rows = session.scalars(select(ReleaseRow).order_by(ReleaseRow.number)).all()
+            rows = session.scalars(select(ReleaseRow)
+                                   .where(ReleaseRow.election_id == self._scope(session))
+                                   .order_by(ReleaseRow.number)).all()
         found = []
         for row in rows:
             if digest(row.payload) != row.digest:
@@ -490,13 +536,14 @@ class Store:
         """Results per polling centre, with stations counted."""
         self._check_ready()
         with Session(self.engine) as session:
-            return by_centre(session)
+            return by_centre(session, self._scope(session))
 
     def recount(self) -> list[ConstituencyCount]:
         """The same results recomputed from every stored sheet: the check on the running totals."""
         self._check_ready()
         with Session(self.engine) as session:
-            return recount(session, {s.value: p for s, p in PRIORITY.items()})
+            return recount(session, self._scope(session),
+                           {s.value: p for s, p in PRIORITY.items()})
 
 
 def _now() -> str:
