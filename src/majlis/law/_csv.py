@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from majlis.errors import InputError, Problem
+from majlis._cells import Problems
+from majlis.errors import Problem
 
 from ._allocate import Law
 from ._rules import SntvRule
@@ -23,16 +24,7 @@ DISTRICT_COLUMNS = ("district", "seats", "blank", "invalid", "valid", "tier_seat
 GENDERS = {"f": "F", "female": "F", "woman": "F", "m": "M", "male": "M", "man": "M"}
 
 
-@dataclass
-class _Problems:
-    source: str
-    found: list[Problem] = field(default_factory=list)
-
-    def add(self, line: int | None, column: str, message: str) -> None:
-        self.found.append(Problem(source=self.source, line=line, field=column, message=message))
-
-
-def _rows(text: str, problems: _Problems) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(text: str, problems: Problems) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) pairs, or a header problem; blank lines are skipped."""
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     header = next(reader, None)
@@ -51,25 +43,6 @@ def _rows(text: str, problems: _Problems) -> Iterator[tuple[int, dict[str, str]]
         yield reader.line_num, {n: cell.strip() for n, cell in zip(names, row, strict=True)}
 
 
-def _count(
-    problems: _Problems, line: int, column: str, value: str, *, required: bool = True
-) -> int | None:
-    """A vote or seat count: a whole number, not negative."""
-    if value == "":
-        if required:
-            problems.add(line, column, "missing")
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        problems.add(line, column, f"{value!r} is not a whole number")
-        return None
-    if number < 0:
-        problems.add(line, column, f"{number} is negative")
-        return None
-    return number
-
-
 @dataclass
 class _District:
     seats: int | None = None
@@ -83,7 +56,7 @@ class _District:
 
 def read_districts(text: str, source: str) -> dict[str, _District]:
     """Seats (and optional blank, invalid, valid, tier_seats counts) per constituency."""
-    problems = _Problems(source)
+    problems = Problems(source)
     districts: dict[str, _District] = {}
     rows = _rows(text, problems)
     for line, row in rows:
@@ -102,22 +75,21 @@ def read_districts(text: str, source: str) -> dict[str, _District]:
         if name in districts:
             problems.add(line, "district", f"{name!r} repeats line {districts[name].line}")
             continue
-        seats = _count(problems, line, "seats", row["seats"])
+        seats = problems.whole_number(line, "seats", row["seats"])
         if seats == 0:
             problems.add(line, "seats", "a constituency needs at least one seat")
         districts[name] = _District(
             seats=seats,
-            blank=_count(problems, line, "blank", row.get("blank", ""), required=False) or 0,
-            invalid=_count(problems, line, "invalid", row.get("invalid", ""),
+            blank=problems.whole_number(line, "blank", row.get("blank", ""), required=False) or 0,
+            invalid=problems.whole_number(line, "invalid", row.get("invalid", ""),
                            required=False) or 0,
-            valid=_count(problems, line, "valid", row.get("valid", ""), required=False),
-            tier_seats=_count(problems, line, "tier_seats", row.get("tier_seats", ""),
+            valid=problems.whole_number(line, "valid", row.get("valid", ""), required=False),
+            tier_seats=problems.whole_number(line, "tier_seats", row.get("tier_seats", ""),
                               required=False),
             region=row.get("region") or None,
             line=line,
         )
-    if problems.found:
-        raise InputError(problems.found)
+    problems.raise_any()
     return districts
 
 
@@ -130,7 +102,7 @@ def read_election(
 ) -> Election:
     """An `Election` from a votes CSV, seats from the districts CSV or the law's tables."""
     districts = read_districts(districts_text, districts_source) if districts_text else {}
-    problems = _Problems(votes_source)
+    problems = Problems(votes_source)
     votes: dict[str, dict[str, int]] = {}
     candidates: dict[str, list[CandidateVotes]] = {}
     first_line: dict[str, int] = {}
@@ -151,7 +123,7 @@ def read_election(
         for column in ("district", "party"):
             if not row[column]:
                 problems.add(line, column, "missing")
-        count = _count(problems, line, "votes", row["votes"])
+        count = problems.whole_number(line, "votes", row["votes"])
         if not district or not party or count is None:
             continue
         key = (district, party, row.get("candidate", ""))
@@ -180,7 +152,7 @@ def read_election(
                          "nor in the law's [districts] or [reserved] tables")
             continue
         if info.valid is not None and info.valid < sum(votes[name].values()):
-            problems.found.append(Problem(
+            problems.append(Problem(
                 source=districts_source, line=info.line, field="valid",
                 message=f"{info.valid} is less than the {sum(votes[name].values())} "
                 f"votes listed for {name!r}"))
@@ -193,8 +165,7 @@ def read_election(
             blank=info.blank, invalid=info.invalid, tier_seats=info.tier_seats,
             region=info.region,
         ))
-    if not first_line and not problems.found:
+    if not first_line and not problems:
         problems.add(2, "votes", "no rows after the header")
-    if problems.found:
-        raise InputError(problems.found)
+    problems.raise_any()
     return Election(constituencies=tuple(constituencies))

@@ -18,7 +18,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from majlis.errors import InputError, Problem
+from majlis._cells import Problems
+from majlis.errors import InputError
 
 from ._values import Source, Station, TallySheet, VotingType
 
@@ -52,31 +53,7 @@ def read_tally_file(text: str, source: str) -> TallyFile:
     return _read_csv(text, source)
 
 
-class _Problems(list[Problem]):
-    def __init__(self, source: str) -> None:
-        super().__init__()
-        self.source = source
-
-    def add(self, line: int | None, column: str, message: str) -> None:
-        self.append(Problem(source=self.source, line=line, field=column, message=message))
-
-
-def _count(problems: _Problems, line: int | None, column: str, value: object) -> int:
-    text = str(value).strip() if value is not None else ""
-    if not text:
-        problems.add(line, column, "missing")
-        return 0
-    try:
-        number = int(text)
-    except ValueError:
-        problems.add(line, column, f"{text!r} is not a whole number")
-        return 0
-    if number < 0:
-        problems.add(line, column, f"{number} is negative")
-    return number
-
-
-def _enum(problems: _Problems, line: int | None, column: str, value: str,
+def _enum(problems: Problems, line: int | None, column: str, value: str,
              kind: type[Any]) -> Any:
     try:
         return kind(value)
@@ -86,7 +63,7 @@ def _enum(problems: _Problems, line: int | None, column: str, value: str,
 
 
 def _read_csv(text: str, source: str) -> TallyFile:
-    problems = _Problems(source)
+    problems = Problems(source)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = tuple(h.strip().lower() for h in next(reader, []))
     out = TallyFile()
@@ -111,7 +88,7 @@ def _read_csv(text: str, source: str) -> TallyFile:
             key = (r["constituency"], r["list"])
             if key in out.figures:
                 problems.add(line, "constituency,list", "appears twice")
-            out.figures[key] = _count(problems, line, "votes", r["votes"])
+            out.figures[key] = problems.whole_number(line, "votes", r["votes"]) or 0
     elif header in (LISTS, CANDIDATES):
         for line, r in rows:
             for column in header:
@@ -122,24 +99,26 @@ def _read_csv(text: str, source: str) -> TallyFile:
                 out.candidates.append((r["constituency"], r["list"], r["candidate"]))
     else:  # sheets, with or without candidates
         out.sheets = _sheets_from_rows(problems, rows)
-    if problems:
-        raise InputError(problems)
+    problems.raise_any()
     return out
 
 
-def _station(problems: _Problems, line: int | None, r: dict[str, Any]) -> Station | None:
+# A bad count reads as 0 below: the problem is recorded, and the file is refused as a whole.
+
+
+def _station(problems: Problems, line: int | None, r: dict[str, Any]) -> Station | None:
     for column in ("constituency", "centre", "station"):
         if not str(r.get(column) or "").strip():
             problems.add(line, column, "missing")
     kind = _enum(problems, line, "voting_type", str(r.get("voting_type", "")), VotingType)
-    registered = _count(problems, line, "registered", r.get("registered"))
+    registered = problems.whole_number(line, "registered", r.get("registered")) or 0
     if kind is None:
         return None
     return Station(code=str(r["station"]), centre=str(r["centre"]),
                    constituency=str(r["constituency"]), voting_type=kind, registered=registered)
 
 
-def _sheets_from_rows(problems: _Problems, rows: list[tuple[int, dict[str, str]]]
+def _sheets_from_rows(problems: Problems, rows: list[tuple[int, dict[str, str]]]
                       ) -> list[TallySheet]:
     sheets = []
     group: list[tuple[int, dict[str, str]]] = []
@@ -162,12 +141,12 @@ def _sheets_from_rows(problems: _Problems, rows: list[tuple[int, dict[str, str]]
                     problems.add(line2, "candidate",
                                  f"{candidate!r} appears twice on this sheet")
                 elif candidate:
-                    candidate_votes[(r2["list"], candidate)] = _count(
-                        problems, line2, "votes", r2["votes"])
+                    candidate_votes[(r2["list"], candidate)] = (
+                        problems.whole_number(line2, "votes", r2["votes"]) or 0)
                 elif r2["list"] in votes:
                     problems.add(line2, "list", f"{r2['list']!r} appears twice on this sheet")
                 else:
-                    votes[r2["list"]] = _count(problems, line2, "votes", r2["votes"])
+                    votes[r2["list"]] = problems.whole_number(line2, "votes", r2["votes"]) or 0
             sheet = _sheet(problems, first_line, first, votes, candidate_votes=candidate_votes)
             if sheet:
                 sheets.append(sheet)
@@ -177,13 +156,13 @@ def _sheets_from_rows(problems: _Problems, rows: list[tuple[int, dict[str, str]]
     return sheets
 
 
-def _sheet(problems: _Problems, line: int | None, r: dict[str, Any],
+def _sheet(problems: Problems, line: int | None, r: dict[str, Any],
            votes: dict[str, int], where: str = "",
            candidate_votes: dict[tuple[str, str], int] | None = None) -> TallySheet | None:
     if not str(r.get("station") or "").strip():
         problems.add(line, f"{where}station", "missing")
     source = _enum(problems, line, f"{where}source", str(r.get("source", "")), Source)
-    counts = {c: _count(problems, line, f"{where}{c}", r.get(c)) for c in COUNTS}
+    counts = {c: (problems.whole_number(line, f"{where}{c}", r.get(c)) or 0) for c in COUNTS}
     if source is None:
         return None
     return TallySheet(station=str(r["station"]), source=source,
@@ -193,7 +172,7 @@ def _sheet(problems: _Problems, line: int | None, r: dict[str, Any],
 
 
 def _read_json(text: str, source: str) -> TallyFile:
-    problems = _Problems(source)
+    problems = Problems(source)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -208,10 +187,9 @@ def _read_json(text: str, source: str) -> TallyFile:
             continue
         votes = {}
         for party, n in item["votes"].items():
-            votes[str(party)] = _count(problems, None, f"{where}list {party}", n)
+            votes[str(party)] = problems.whole_number(None, f"{where}list {party}", n) or 0
         sheet = _sheet(problems, None, item, votes, where)
         if sheet:
             out.sheets.append(sheet)
-    if problems:
-        raise InputError(problems)
+    problems.raise_any()
     return out
