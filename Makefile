@@ -37,8 +37,9 @@ services:
 test: lint services
 	$(BIN)/python -m pytest -q
 
-bench: install-test
+bench: install-test services
 	$(BIN)/python benchmarks/allocate.py
+	$(BIN)/python benchmarks/ingest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
