@@ -10,9 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -461,21 +465,22 @@ class Store:
     def verify_chain(self) -> ChainCheck:
         """Recompute every version's hash from what is stored now; name the first mismatch."""
         self._check_ready()
-        with Session(self.engine) as session:
-            votes: dict[int, list[tuple[str, int]]] = {}
-            for sheet_id, party, n in session.execute(
-                    select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)):
-                votes.setdefault(sheet_id, []).append((party, n))
-            people: dict[int, list[tuple[str, str, int]]] = {}
-            for sheet_id, party, candidate, n in session.execute(
-                    select(SheetCandidateVotesRow.sheet_id, SheetCandidateVotesRow.list_name,
-                           SheetCandidateVotesRow.candidate, SheetCandidateVotesRow.votes)):
-                people.setdefault(sheet_id, []).append((party, candidate, n))
+        stream = {"yield_per": 10_000}  # the store may hold millions of rows: never all at once
+        with Session(self.engine) as session, ExitStack() as open_results:
+            votes = _Ahead(open_results.enter_context(closing(session.execute(
+                select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)
+                .order_by(SheetVotesRow.sheet_id), execution_options=stream))))
+            people = _Ahead(open_results.enter_context(closing(session.execute(
+                select(SheetCandidateVotesRow.sheet_id, SheetCandidateVotesRow.list_name,
+                       SheetCandidateVotesRow.candidate, SheetCandidateVotesRow.votes)
+                .order_by(SheetCandidateVotesRow.sheet_id), execution_options=stream))))
+            sheets = open_results.enter_context(closing(session.scalars(
+                select(SheetRow).order_by(SheetRow.id), execution_options=stream)))
             prev = GENESIS
             checked = 0
             where = None
             names = dict(session.execute(select(ElectionRow.id, ElectionRow.name)).all())
-            for row in session.scalars(select(SheetRow).order_by(SheetRow.id)):
+            for row in sheets:
                 code = row.station
                 where = (code, row.source, row.version)
                 if row.prev_hash != prev:
@@ -483,7 +488,7 @@ class Store:
                                       reason="a version before this one was removed or altered")
                 content = _content(names[row.election_id],
                                    {k: getattr(row, k) for k in CHAINED},
-                                   votes.get(row.id, []), people.get(row.id, []))
+                                   votes.take(row.id), people.take(row.id))
                 if content != row.content_hash or _link(prev, content) != row.hash:
                     return ChainCheck(checked=checked, broken=where,
                                       reason="its stored figures no longer match its hash")
@@ -544,6 +549,24 @@ class Store:
         with Session(self.engine) as session:
             return recount(session, self._scope(session),
                            {s.value: p for s, p in PRIORITY.items()})
+
+
+class _Ahead:
+    """Rows keyed by sheet id, in id order, handed out one sheet at a time as the chain is
+    walked — a merge of two ordered streams instead of a dictionary of every row."""
+
+    def __init__(self, rows: Iterable[Any]) -> None:
+        self._groups = groupby(rows, key=itemgetter(0))
+        self._head = next(self._groups, None)
+
+    def take(self, sheet_id: int) -> list[tuple[Any, ...]]:
+        while self._head is not None and self._head[0] < sheet_id:
+            self._head = next(self._groups, None)
+        if self._head is None or self._head[0] != sheet_id:
+            return []
+        found = [tuple(row[1:]) for row in self._head[1]]
+        self._head = next(self._groups, None)
+        return found
 
 
 def _now() -> str:
