@@ -1,0 +1,51 @@
+"""Made-up stations add up exactly to the totals they were made from."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from majlis.replay import Totals, fit, synthesise
+
+BASRA = Totals(name="Basra", stations=400, registered=1_600_000,
+               votes={"Tasmim": 190_000, "State of Law": 120_000, "Sadiqoun": 90_000,
+                      "other lists": 300_000},
+               invalid=40_000)
+
+
+def test_stations_add_up_exactly_and_stay_possible() -> None:
+    made = synthesise(BASRA, np.random.default_rng(7))
+    assert made.registered.sum() == BASRA.registered
+    assert made.votes.sum(axis=0).tolist() == [190_000, 120_000, 90_000, 300_000]
+    assert made.invalid.sum() == BASRA.invalid
+    assert (made.votes.sum(axis=1) == made.cast - made.invalid).all()
+    assert (made.cast <= made.registered).all() and (made.invalid <= made.cast).all()
+
+
+def test_the_same_seed_makes_the_same_night() -> None:
+    a, b = (synthesise(BASRA, np.random.default_rng(11)) for _ in range(2))
+    assert (a.votes == b.votes).all() and (a.registered == b.registered).all()
+    c = synthesise(BASRA, np.random.default_rng(12))
+    assert not (a.votes == c.votes).all()
+
+
+def test_lower_cohesion_means_more_local_variation() -> None:
+    def spread(cohesion: float) -> float:
+        made = synthesise(BASRA, np.random.default_rng(3), cohesion=cohesion)
+        shares = made.votes[:, 0] / np.maximum(made.votes.sum(axis=1), 1)
+        return float(shares.std())
+    assert spread(10) > 1.5 * spread(300)
+
+
+@given(st.lists(st.integers(0, 500), min_size=1, max_size=12),
+       st.lists(st.integers(1, 30), min_size=1, max_size=6), st.integers(0, 2**32 - 1))
+def test_fit_meets_both_margins_exactly(rows: list[int], weights: list[int], seed: int) -> None:
+    total = sum(rows)
+    rng = np.random.default_rng(seed)
+    columns = rng.multinomial(total, np.array(weights) / sum(weights))
+    pattern = rng.random((len(rows), len(weights)))
+    table = fit(np.array(rows), columns, pattern)
+    assert table.sum(axis=1).tolist() == rows
+    assert table.sum(axis=0).tolist() == columns.tolist()
+    assert (table >= 0).all()
