@@ -313,8 +313,7 @@ class Store:
             election = self._scope(session)
             latest = self._latest(session, election, {s.station for s in sheets})
             rows: list[dict[str, object]] = []
-            votes: list[Mapping[str, int]] = []
-            people: list[Mapping[tuple[str, str], int]] = []
+            kept: list[tuple[TallySheet, int, str]] = []  # (sheet, version, status) per row
             for sheet in sheets:
                 prior = latest.get((sheet.station, sheet.source.value))
                 digest = _figures(sheet)
@@ -354,27 +353,25 @@ class Store:
                 head.hash = str(row["hash"])
                 latest[(sheet.station, sheet.source.value)] = (version, digest)
                 rows.append(row)
-                votes.append(sheet.votes)
-                people.append(sheet.candidate_votes)
+                kept.append((sheet, version, status))
                 counts[status] += 1
             if rows:
                 new_ids = session.scalars(
                     insert(SheetRow).returning(SheetRow.id, sort_by_parameter_order=True),
                     rows).all()
+                stored = list(zip(new_ids, kept, strict=True))
                 self._insert_votes(session, [
                     (sheet_id, party, n)
-                    for sheet_id, sheet_votes in zip(new_ids, votes, strict=True)
-                    for party, n in sheet_votes.items()])
+                    for sheet_id, (sheet, _, _) in stored for party, n in sheet.votes.items()])
                 candidate_rows = [
                     {"sheet_id": sheet_id, "list_name": p, "candidate": c, "votes": n}
-                    for sheet_id, sheet_people in zip(new_ids, people, strict=True)
-                    for (p, c), n in sheet_people.items()]
+                    for sheet_id, (sheet, _, _) in stored
+                    for (p, c), n in sheet.candidate_votes.items()]
                 if candidate_rows:
                     session.execute(insert(SheetCandidateVotesRow), candidate_rows)
-                self._count(session, election, known.stations, [
-                    (sheet_id, row, sheet_votes)
-                    for sheet_id, row, sheet_votes in zip(new_ids, rows, votes, strict=True)
-                    if row["status"] == "accepted"])
+                self._count(session, election, known, [
+                    (sheet_id, sheet, version)
+                    for sheet_id, (sheet, version, status) in stored if status == "accepted"])
         return IngestReport(accepted=counts["accepted"], quarantined=counts["quarantined"],
                             awaiting_second_entry=counts["awaiting-second-entry"],
                             duplicates=duplicates)
@@ -390,23 +387,25 @@ class Store:
         session.execute(insert(SheetVotesRow), [
             {"sheet_id": sheet_id, "list_name": party, "votes": n} for sheet_id, party, n in rows])
 
-    def _count(self, session: Session, election: int, stations: Mapping[str, Station],
-               accepted: list[tuple[int, dict[str, object], Mapping[str, int]]]) -> None:
+    def _count(self, session: Session, election: int, known: Registry,
+               accepted: list[tuple[int, TallySheet, int]]) -> None:
         """Move each station's counted sheet to the best accepted one, and the running totals
-        by the difference (the old sheet's votes out, the new one's in)."""
+        by the difference (the old sheet's votes out, the new one's in).
+
+        `accepted`: (sheet id, sheet, version) of the sheets just stored as accepted; an accepted
+        sheet always names a registered station."""
         if not accepted:
             return
-        station_ids = {int(str(row["station_id"])) for _, row, _ in accepted}
-        current = {r.station_id: r for r in session.scalars(
-            select(CountedRow).where(CountedRow.station_id.in_(station_ids)))}
-        best: dict[int, tuple[tuple[int, int], int, dict[str, object], Mapping[str, int]]] = {}
-        for sheet_id, row, sheet_votes in accepted:
-            station_id = int(str(row["station_id"]))
-            rank = (PRIORITY[Source(str(row["source"]))], int(str(row["version"])))
+        current = {r.station_id: r for r in session.scalars(select(CountedRow).where(
+            CountedRow.station_id.in_({known.ids[s.station] for _, s, _ in accepted})))}
+        best: dict[int, tuple[tuple[int, int], int, TallySheet]] = {}
+        for sheet_id, sheet, version in accepted:
+            station_id = known.ids[sheet.station]
+            rank = (PRIORITY[sheet.source], version)
             old = current.get(station_id)
             if (old is None or rank > (old.priority, old.version)) and (
                     station_id not in best or rank > best[station_id][0]):
-                best[station_id] = (rank, sheet_id, row, sheet_votes)
+                best[station_id] = (rank, sheet_id, sheet)
         if not best:
             return
         replaced = [current[s].sheet_id for s in best if s in current]
@@ -416,19 +415,19 @@ class Store:
                 .where(SheetVotesRow.sheet_id.in_(replaced))):
             old_votes.setdefault(sheet_id, []).append((party, n))
         delta: dict[tuple[str, str, str], int] = {}
-        for station_id, (_, _, row, sheet_votes) in best.items():
-            station = stations[str(row["station"])]
+        for station_id, (_, _, sheet) in best.items():
+            station = known.stations[sheet.station]
             key = (station.constituency, station.voting_type.value)
             if station_id in current:
                 for party, n in old_votes.get(current[station_id].sheet_id, []):
                     delta[(*key, party)] = delta.get((*key, party), 0) - n
                 session.delete(current[station_id])
-            for party, n in sheet_votes.items():
+            for party, n in sheet.votes.items():
                 delta[(*key, party)] = delta.get((*key, party), 0) + n
         session.flush()
         session.execute(insert(CountedRow), [
             {"station_id": s, "sheet_id": sheet_id, "priority": rank[0], "version": rank[1]}
-            for s, (rank, sheet_id, _, _) in best.items()])
+            for s, (rank, sheet_id, _) in best.items()])
         upsert = (postgresql_insert if self.engine.dialect.name == "postgresql"
                   else sqlite_insert)(TallyRow)
         session.execute(upsert.on_conflict_do_update(
