@@ -20,9 +20,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-## demo: a real allocation on bundled official data — Iraq 2025, the three Kurdistan governorates
+## demo: Iraq 2025's election night replayed into the embedded SQLite store; files in out/
 demo: install
-	$(BIN)/majlis allocate iraq-2025-kurdistan --law iraq-2025 --format table --totals
+	rm -f out/night.db
+	$(BIN)/majlis replay run iraq-2025 --db sqlite:///out/night.db --out out
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks

@@ -33,7 +33,7 @@ def test_readme_tour_runs_step_by_step(tmp_path: Path) -> None:
     assert len(commands) >= 4
     for args in commands:
         args = [a.replace("sqlite:///night.db", f"sqlite:///{tmp_path / 'night.db'}")
-                for a in args]
+                .replace("out/", f"{tmp_path}/out/") for a in args]
         run = subprocess.run([sys.executable, "-m", "majlis", *args], cwd=ROOT,
                              capture_output=True, text=True, encoding="utf-8", check=False)
         assert run.returncode == 0, (args, run.stderr)

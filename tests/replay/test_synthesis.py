@@ -6,9 +6,13 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from majlis.replay import Totals, fit, synthesise
+from majlis.replay import Group, Totals, fit, synthesise
 
-BASRA = Totals(name="Basra", stations=400, registered=1_600_000,
+BASRA = Totals(name="Basra",
+               groups=(Group(voting_type="general", stations=400, registered=1_600_000,
+                             cast=700_000),
+                       Group(voting_type="special-security", stations=30, registered=60_000,
+                             cast=40_000)),
                votes={"Tasmim": 190_000, "State of Law": 120_000, "Sadiqoun": 90_000,
                       "other lists": 300_000},
                invalid=40_000)
@@ -16,7 +20,8 @@ BASRA = Totals(name="Basra", stations=400, registered=1_600_000,
 
 def test_stations_add_up_exactly_and_stay_possible() -> None:
     made = synthesise(BASRA, np.random.default_rng(7))
-    assert made.registered.sum() == BASRA.registered
+    assert made.registered.sum() == 1_660_000 and made.cast.sum() == 740_000
+    assert made.voting_type.count("special-security") == 30
     assert made.votes.sum(axis=0).tolist() == [190_000, 120_000, 90_000, 300_000]
     assert made.invalid.sum() == BASRA.invalid
     assert (made.votes.sum(axis=1) == made.cast - made.invalid).all()
@@ -49,3 +54,18 @@ def test_fit_meets_both_margins_exactly(rows: list[int], weights: list[int], see
     assert table.sum(axis=1).tolist() == rows
     assert table.sum(axis=0).tolist() == columns.tolist()
     assert (table >= 0).all()
+
+
+def test_special_stations_lean_differently_from_their_governorate() -> None:
+    made = synthesise(BASRA, np.random.default_rng(5), special_lean=1.0)
+    special = np.array([t != "general" for t in made.voting_type])
+    share = made.votes[special].sum(axis=0) / made.votes[special].sum()
+    overall = made.votes.sum(axis=0) / made.votes.sum()
+    assert np.abs(share - overall).max() > 0.05
+
+
+def test_totals_that_cannot_be_cast_are_refused() -> None:
+    import pytest
+    short = Totals(name="Basra", groups=BASRA.groups[:1], votes=BASRA.votes, invalid=40_000)
+    with pytest.raises(ValueError, match="700000 ballots cast in its stations but 700000 valid"):
+        synthesise(short, np.random.default_rng(1))

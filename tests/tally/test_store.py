@@ -57,9 +57,11 @@ def test_a_conflicting_sheet_needs_a_correction_with_a_trail(registered: Store) 
     registered.ingest([sheet("B-001-01")])
     changed = sheet("B-001-01", votes={"Tasmim": 210, "State of Law": 90})
     assert registered.ingest([changed]).quarantined == 1
+    assert [(q.station, q.version) for q in registered.quarantined()] == [("B-001-01", 2)]
     assert registered.results()[0].votes == {"Tasmim": 200, "State of Law": 100}
     fixed = registered.correct(changed, reason="recount of box 3", author="supervisor 2")
     assert fixed.accepted == 1
+    assert registered.quarantined() == []  # resolved; the held-back version stays in history
     assert registered.results()[0].votes == {"Tasmim": 210, "State of Law": 90}
     assert registered.verify_chain().checked == 3  # every version kept
 

@@ -8,6 +8,7 @@ from majlis.errors import AllocationError, InputError, StoreError
 
 from ._allocate import allocate_command, problems_exit, stderr
 from ._bundled import compare_command, data_app, laws_command
+from ._replay import replay_app
 from ._tally import (
     correct_command,
     db_app,
@@ -32,6 +33,7 @@ app.command("laws")(laws_command)
 app.command("compare")(compare_command)
 app.add_typer(data_app, name="data")
 app.add_typer(db_app, name="db")
+app.add_typer(replay_app, name="replay")
 app.command("ingest")(ingest_command)
 app.command("correct")(correct_command)
 app.command("quarantine")(quarantine_command)

@@ -13,7 +13,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from majlis import tally
-from majlis.law import Constituency, Election, allocate
 
 from ._allocate import Format, law_of, read_text, stderr, stdout, write_csv
 
@@ -166,6 +165,14 @@ def _release(store: tally.Store, number: int) -> tally.Release:
     return found[number]
 
 
+def count_json(c: tally.ConstituencyCount, seats: dict[str, int] | None) -> dict[str, object]:
+    """One constituency's count as the JSON `majlis results` and the replay's files share."""
+    return {"constituency": c.name, "stations": c.stations, "counted": c.counted,
+            "percent_counted": round(c.percent_counted, 2), "votes": c.votes,
+            "by_voting_type": c.by_voting_type, "stations_by_type": c.stations_by_type,
+            "counted_by_type": c.counted_by_type, "seats": seats}
+
+
 def results_command(
     db: Database = None,
     election: ElectionName = None,
@@ -195,11 +202,8 @@ def results_command(
              for c in tally.changes(_release(store, since).results, counts)} if since else {}
     seats: dict[str, dict[str, int]] = {}
     if law is not None:
-        the_law = law_of(law)
-        counted = Election(constituencies=tuple(
-            Constituency(name=c.name, magnitude=the_law.magnitudes[c.name], votes=c.votes)
-            for c in counts if c.votes and c.name in the_law.magnitudes))
-        seats = {r.name: dict(r.seats) for r in allocate(counted, the_law).constituencies}
+        seats = {r.name: dict(r.seats)
+                 for r in tally.seats(counts, law_of(law)).constituencies}
     rows = [(c.name, party, n, seats.get(c.name, {}).get(party, ""), c.counted, c.stations,
              *((moved.get((c.name, party), 0),) if since else ()))
             for c in counts for party, n in sorted(c.votes.items(), key=lambda x: -x[1])]
@@ -208,12 +212,8 @@ def results_command(
                    *((f"since_release_{since}",) if since else ())), rows)
         return
     if output is Format.JSON:
-        typer.echo(json.dumps([{
-            "constituency": c.name, "stations": c.stations, "counted": c.counted,
-            "percent_counted": round(c.percent_counted, 2), "votes": c.votes,
-            "by_voting_type": c.by_voting_type, "stations_by_type": c.stations_by_type,
-            "counted_by_type": c.counted_by_type, "seats": seats.get(c.name)}
-            for c in counts], ensure_ascii=False, indent=2))
+        typer.echo(json.dumps([count_json(c, seats.get(c.name)) for c in counts],
+                              ensure_ascii=False, indent=2))
         return
     for c in counts:
         table = Table(title=f"{c.name} — {c.counted} of {c.stations} stations counted "

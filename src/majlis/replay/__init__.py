@@ -1,5 +1,46 @@
-"""Election night, replayed: station-level results made up from official constituency totals."""
+"""Election night, replayed: station-level results made up from official constituency totals,
+and the night played into a tally store wave by wave."""
 
-from ._synthesis import Stations, Totals, fit, synthesise
+from collections.abc import Callable, Mapping
 
-__all__ = ["Stations", "Totals", "fit", "synthesise"]
+from ._build import Candidate, Replay, build, metadata, write
+from ._iraq import iraq_2025
+from ._night import Correction, Reported, Wave, play, register, script, wire
+from ._plan import OTHER_LISTS, Plan, Provenance, largest_remainder
+from ._synthesis import Group, Stations, Totals, fit, synthesise
+
+PLANS: Mapping[str, Callable[[], Plan]] = {"iraq-2025": iraq_2025}
+
+
+def plan(name: str) -> Plan:
+    """A bundled election's replay plan by name (`majlis replay build NAME`)."""
+    if name not in PLANS:
+        raise KeyError(f"no replay for {name!r}; one of: {', '.join(PLANS)}")
+    return PLANS[name]()
+
+
+__all__ = [
+    "OTHER_LISTS",
+    "PLANS",
+    "Candidate",
+    "Correction",
+    "Group",
+    "Plan",
+    "Provenance",
+    "Replay",
+    "Reported",
+    "Stations",
+    "Totals",
+    "Wave",
+    "build",
+    "fit",
+    "largest_remainder",
+    "metadata",
+    "plan",
+    "play",
+    "register",
+    "script",
+    "synthesise",
+    "wire",
+    "write",
+]

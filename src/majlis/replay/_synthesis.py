@@ -1,14 +1,11 @@
 """Station-level results made up from constituency totals — exactly to those totals.
 
-No station-level Iraqi result is public, so the replay builds them. The model, per constituency:
-
-- registered voters are split over its stations by a multinomial draw around equal sizes;
-- each station's turnout varies around the constituency's (a Beta draw, sd `turnout_sd`), and the
-  constituency's ballots cast are split over stations in proportion to registered × turnout;
-- each station's list shares are a Dirichlet draw around the constituency's shares
-  (concentration `cohesion`: lower means more local variation, as between urban and rural
-  areas), and the station × list table is fitted to both margins (iterative proportional fitting)
-  and rounded so that every station's valid votes and every list's total are exact.
+No station-level Iraqi result is public, so the replay builds them. Per constituency, for each
+group of stations of one voting type: registers split by a multinomial draw, turnout varying by
+station (Beta), ballots split in proportion to registered × turnout; list support a Dirichlet
+draw per station around the constituency's shares (special groups around shares tilted per
+list); then the station × list table fitted to both margins and rounded so that every station's
+valid votes and every list's total are exact. docs/replay-model.md gives the details.
 
 Every random draw comes from one generator seeded by the caller, so a replay is reproducible.
 """
@@ -25,26 +22,40 @@ Ints = NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Totals:
-    """What is known (or assumed) of one constituency, and how many stations it has."""
+class Group:
+    """The stations of one voting type in a constituency: how many, their register, ballots cast.
 
-    name: str
+    Special-vote stations (security forces, displaced people) are counted apart on the night and
+    their voters lean differently, so each type is its own group."""
+
+    voting_type: str
     stations: int
     registered: int
+    cast: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Totals:
+    """What is known (or assumed) of one constituency: its station groups, list votes, invalid."""
+
+    name: str
+    groups: tuple[Group, ...]
     votes: Mapping[str, int]
     invalid: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Stations:
-    """Made-up stations of one constituency: registered, cast, invalid and votes per list."""
+    """Made-up stations of one constituency: voting type, registered, cast, invalid and votes per
+    list (stations × lists)."""
 
     name: str
     lists: tuple[str, ...]
+    voting_type: tuple[str, ...]
     registered: Ints
     cast: Ints
     invalid: Ints
-    votes: Ints  # stations × lists
+    votes: Ints
 
 
 def split(total: int, weights: NDArray[np.float64], rng: np.random.Generator) -> Ints:
@@ -89,27 +100,43 @@ def _ratio(want: Ints, have: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def synthesise(totals: Totals, rng: np.random.Generator, *, cohesion: float = 60.0,
-               turnout_sd: float = 0.08) -> Stations:
-    """Stations whose figures add up exactly to `totals`."""
+               turnout_sd: float = 0.08, special_lean: float = 0.5) -> Stations:
+    """Stations whose figures add up exactly to `totals`.
+
+    `special_lean` is the spread (sd of a log-factor per list) by which a special-vote group's
+    support departs from the constituency's: security forces and camps do not vote like their
+    governorate."""
     lists = tuple(totals.votes)
     valid = np.array([totals.votes[p] for p in lists], dtype=np.int64)
-    cast_total = int(valid.sum()) + totals.invalid
-    if cast_total > totals.registered:
-        raise ValueError(f"{totals.name}: {cast_total} ballots cast but {totals.registered} "
-                         "registered")
-    n = totals.stations
-    registered = split(totals.registered, rng.gamma(20.0, 1.0, n), rng)
-    mean = cast_total / totals.registered
-    k = max(mean * (1 - mean) / turnout_sd**2 - 1, 1.0)
-    turnout = rng.beta(mean * k, (1 - mean) * k)
-    cast = _capped(cast_total, np.asarray(registered * turnout, dtype=np.float64), registered,
-                   rng)
-    invalid = _capped(totals.invalid, cast.astype(np.float64), cast, rng)
+    cast_total = sum(g.cast for g in totals.groups)
+    if cast_total != int(valid.sum()) + totals.invalid:
+        raise ValueError(f"{totals.name}: {cast_total} ballots cast in its stations but "
+                         f"{int(valid.sum())} valid + {totals.invalid} invalid")
     shares = valid / valid.sum() if valid.sum() else np.full(len(lists), 1 / len(lists))
-    pattern = rng.dirichlet(cohesion * shares + 1e-3, size=n) * (cast - invalid)[:, None]
-    votes = fit(cast - invalid, valid, pattern)
-    return Stations(name=totals.name, lists=lists, registered=registered, cast=cast,
-                    invalid=invalid, votes=votes)
+    registered, cast, lean, types = [], [], [], []
+    for group in totals.groups:
+        if group.cast > group.registered:
+            raise ValueError(f"{totals.name}: {group.cast} {group.voting_type} ballots cast but "
+                             f"{group.registered} registered")
+        size = split(group.registered, rng.gamma(20.0, 1.0, group.stations), rng)
+        mean = group.cast / group.registered if group.registered else 0.0
+        k = max(mean * (1 - mean) / turnout_sd**2 - 1, 1.0)
+        turnout = rng.beta(max(mean * k, 1e-3), max((1 - mean) * k, 1e-3), group.stations)
+        registered.append(size)
+        cast.append(_capped(group.cast, np.asarray(size * turnout, dtype=np.float64), size, rng))
+        tilt = (np.ones(len(lists)) if group.voting_type == "general"
+                else rng.lognormal(0.0, special_lean, len(lists)))
+        lean.append(np.repeat((shares * tilt / (shares * tilt).sum())[None, :], group.stations,
+                              axis=0))
+        types += [group.voting_type] * group.stations
+    all_registered, all_cast = np.concatenate(registered), np.concatenate(cast)
+    invalid = _capped(totals.invalid, all_cast.astype(np.float64), all_cast, rng)
+    mean_shares = np.concatenate(lean)
+    draws = rng.standard_gamma(cohesion * mean_shares + 1e-3)  # a Dirichlet draw per station
+    pattern = draws / draws.sum(axis=1, keepdims=True) * (all_cast - invalid)[:, None]
+    votes = fit(all_cast - invalid, valid, pattern)
+    return Stations(name=totals.name, lists=lists, voting_type=tuple(types),
+                    registered=all_registered, cast=all_cast, invalid=invalid, votes=votes)
 
 
 def _capped(total: int, weights: NDArray[np.float64], cap: Ints,

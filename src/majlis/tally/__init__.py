@@ -6,7 +6,7 @@ The only package that talks to a database (SQLAlchemy; SQLite by default, Postgr
 from ._checks import check
 from ._files import TallyFile, read_tally_file
 from ._releases import Change, Difference, Release, changes, reconcile
-from ._results import CentreCount, ConstituencyCount, national
+from ._results import CentreCount, ConstituencyCount, national, seats
 from ._store import ChainCheck, IngestReport, Quarantined, Store
 from ._values import Failure, Source, Station, TallySheet, VotingType
 
@@ -34,4 +34,5 @@ __all__ = [
     "national",
     "read_tally_file",
     "reconcile",
+    "seats",
 ]

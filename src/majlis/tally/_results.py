@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import Row, Subquery, case, func, select
 from sqlalchemy.orm import Session
 
+from majlis.law import Allocation, Constituency, Election, Law, allocate
+
 from ._schema import (
     CentreRow,
     ConstituencyRow,
@@ -164,3 +166,11 @@ def national(results: Iterable[ConstituencyCount]) -> ConstituencyCount:
                 by_type.setdefault(t, {})[party] = by_type.get(t, {}).get(party, 0) + n
     return ConstituencyCount(name="national", stations_by_type=stations,
                              counted_by_type=counted, by_voting_type=by_type)
+
+
+def seats(counts: Iterable[ConstituencyCount], law: Law) -> Allocation:
+    """Seats under `law` on the votes counted so far, in the constituencies it names that have
+    any votes yet."""
+    return allocate(Election(constituencies=tuple(
+        Constituency(name=c.name, magnitude=law.magnitudes[c.name], votes=c.votes)
+        for c in counts if c.votes and c.name in law.magnitudes)), law)

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from itertools import groupby
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -25,7 +26,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from majlis.errors import StoreError
 
@@ -174,7 +175,11 @@ class Store:
         return config
 
     def init(self) -> None:
-        """Create or upgrade the schema (Alembic migrations), and the chain's head."""
+        """Create or upgrade the schema (Alembic migrations), and the chain's head; a new SQLite
+        file's folder is made too."""
+        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "",
+                                                                                      ":memory:"):
+            Path(str(self.engine.url.database)).parent.mkdir(parents=True, exist_ok=True)
         command.upgrade(self._migrations(), "head")
         self._ready = True
         with Session(self.writer) as session, session.begin():
@@ -449,13 +454,19 @@ class Store:
         return found
 
     def quarantined(self) -> list[Quarantined]:
-        """Sheets held back, with every rule they failed."""
+        """Sheets held back and not yet superseded by a later version from the same source (a
+        correction resolves a quarantine; the held-back version stays in the history)."""
         self._check_ready()
         with Session(self.engine) as session:
+            election = self._scope(session)
+            later = aliased(SheetRow)
+            superseded = select(later.id).where(
+                later.election_id == election, later.station == SheetRow.station,
+                later.source == SheetRow.source, later.version > SheetRow.version).exists()
             rows = session.execute(
                 select(SheetRow.station, SheetRow.source, SheetRow.version, SheetRow.failures)
-                .where(SheetRow.election_id == self._scope(session),
-                       SheetRow.status == "quarantined").order_by(SheetRow.id))
+                .where(SheetRow.election_id == election, SheetRow.status == "quarantined",
+                       ~superseded).order_by(SheetRow.id))
             return [Quarantined(station=code, source=source, version=version,
                                 failures=tuple(Failure(rule=r, message=m)
                                                for r, m in json.loads(failures)))

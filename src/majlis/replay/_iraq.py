@@ -1,0 +1,177 @@
+"""Iraq 2025's constituency totals for the replay, from the bundled official figures.
+
+Published: the national general register (20,063,773); the registers of Baghdad and Kirkuk;
+voters of Nineveh, Erbil and Dohuk; general-vote turnout of every governorate; special-vote
+registers and turnout per governorate; station counts nationally and for Baghdad, Anbar and the
+Kurdistan Region; the main lists' votes per governorate. Not published: the other registers,
+invalid ballots, the minor lists' votes. Those are synthesised here, by the rule stated beside
+each, and marked so in the plan's provenance.
+"""
+
+from __future__ import annotations
+
+from majlis.data import law, load
+
+from ._plan import OTHER_LISTS, Plan, Provenance, largest_remainder
+from ._synthesis import Group, Totals
+
+GENERAL_REGISTER = 20_063_773
+GENERAL_STATIONS = 39_285
+SECURITY_STATIONS = 4_501
+IDP_STATIONS = 97
+CENTRES = 8_703
+# 2025's invalid ballots were not published; 2021's share (721,979 of 9,629,601) stands in.
+INVALID_SHARE = 721_979 / 9_629_601
+KNOWN_GENERAL_STATIONS = {"Baghdad": 9_016, "Anbar": 1_820, "Erbil": 2_023,
+                          "Sulaymaniyah": 2_200, "Dohuk": 1_396}
+KNOWN_SPECIAL_STATIONS = {"Erbil": 385, "Sulaymaniyah": 378, "Dohuk": 195}
+BAGHDAD_BALLOTS = 2_129_183  # final, general and special together (Mehr News)
+
+
+def _votes() -> tuple[dict[str, dict[str, int]], dict[str, str]]:
+    """Each governorate's published list votes at the latest stage found, and that stage."""
+    found: dict[str, dict[str, int]] = {}
+    stage: dict[str, str] = {}
+    tables = (load("iraq/iraq2025_governorate_results"),
+              load("iraq/extra/iraq2025_governorate_results_extra"))
+    for table in tables:
+        for latest in ("final", "preliminary_2025-11-12"):
+            for r in table:
+                d = r["district"]
+                if r["stage"].startswith(latest) and r["stage"] != "preliminary_2025-11-12_INA" \
+                        and r["votes"] and stage.get(d, latest) == latest:
+                    stage[d] = latest
+                    found.setdefault(d, {}).setdefault(r["list"], int(r["votes"]))
+    return found, stage
+
+
+def _special() -> dict[str, dict[str, tuple[int, int]]]:
+    """(registered, ballots) per governorate and special voting type."""
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    for r in load("iraq/iraq2025_special_vote"):
+        area = r["area"].replace("Baghdad - Rusafa", "Baghdad").replace("Baghdad - Karkh",
+                                                                         "Baghdad")
+        if area.startswith("NATIONAL"):
+            continue
+        mine = out.setdefault(area, {})
+        if r["security_voters"]:
+            kinds = [("special-security", r["security_voters"], r["security_turnout_pct"]),
+                     ("special-idp", r["idp_voters"], r["idp_turnout_pct"])]
+        else:
+            kinds = [("special-security", r["special_voters_total"], r["overall_turnout_pct"])]
+        for kind, voters, pct in kinds:
+            if voters:
+                reg, cast = mine.get(kind, (0, 0))
+                n = int(voters)
+                mine[kind] = (reg + n, cast + round(n * float(pct) / 100))
+    return out
+
+
+def _general_turnout() -> dict[str, float]:
+    return {r["governorate"].removesuffix(" (incl. Halabja)"):
+            float(r["turnout_general_99.98pct_counted"]) / 100
+            for r in load("iraq/iraq2025_turnout_by_governorate")
+            if r["turnout_general_99.98pct_counted"]}
+
+
+def _registers(names: list[str], seats: dict[str, int], floor: dict[str, float],
+               fixed: dict[str, int]) -> dict[str, int]:
+    """The unpublished general registers. Each is at least what its published votes need at its
+    published turnout (`floor`); a governorate whose floor is below its share of the remaining
+    register by seats (which the law allots by population) is raised toward that share, all by
+    the same fraction of their gap, so that the registers add up to the national one. Where
+    few of a governorate's lists were published the seat share decides; where most were, the
+    votes do."""
+    free = [g for g in names if g not in fixed]
+    register = GENERAL_REGISTER - sum(fixed.values())
+    by_seats = {g: register * seats[g] / sum(seats[f] for f in free) for g in free}
+    gap = {g: max(by_seats[g] - floor[g], 0.0) for g in free}
+    room = register - sum(floor[g] for g in free)
+    if room < 0 or not sum(gap.values()):
+        raise ValueError("the published votes do not fit the national register")
+    scale = room / sum(gap.values())
+    estimate = {g: floor[g] + scale * gap[g] for g in free}
+    return largest_remainder(register, estimate) | fixed
+
+
+def iraq_2025() -> Plan:
+    """Iraq, 11 November 2025: the 18 governorates' totals, official where published."""
+    preset = law("iraq-2025")
+    names = [g for g in preset.magnitudes if g not in preset.reserved]
+    votes, stage = _votes()
+    special = _special()
+    turnout = _general_turnout()
+    provenance: list[Provenance] = []
+
+    def note(g: str, figure: str, value: int, status: str, how: str) -> None:
+        provenance.append(Provenance(constituency=g, figure=figure, value=value, status=status,
+                                     how=how))
+
+    special_cast = {g: sum(c for _, c in special[g].values()) for g in names}
+    baghdad_general = BAGHDAD_BALLOTS - special_cast["Baghdad"]
+    published = {r["scope"]: r for r in load("iraq/iraq_turnout_registration")
+                 if r["election"] == "2025-11-11"}
+    fixed = {"Baghdad": int(published["Baghdad"]["registered"]),
+             "Kirkuk": int(published["Kirkuk"]["registered"])}
+    for g in ("Nineveh", "Erbil", "Dohuk"):  # (voters − special ballots) ÷ general turnout
+        fixed[g] = round((int(published[g]["voters"]) - special_cast[g]) / turnout[g])
+    turnout["Baghdad"] = baghdad_general / fixed["Baghdad"]
+    floor = {g: (sum(votes.get(g, {}).values()) / (1 - INVALID_SHARE) - special_cast[g])
+             / turnout[g] for g in names}
+    register = _registers(names, dict(preset.magnitudes), floor, fixed)
+    general_stations = {g: KNOWN_GENERAL_STATIONS[g] for g in KNOWN_GENERAL_STATIONS} | \
+        largest_remainder(GENERAL_STATIONS - sum(KNOWN_GENERAL_STATIONS.values()),
+                          {g: register[g] for g in names if g not in KNOWN_GENERAL_STATIONS})
+    idp = largest_remainder(IDP_STATIONS, {g: special[g].get("special-idp", (0, 0))[0]
+                                           for g in names}, at_least_one=True)
+    security_known = {g: n - idp[g] for g, n in KNOWN_SPECIAL_STATIONS.items()}
+    security = security_known | largest_remainder(
+        SECURITY_STATIONS - sum(security_known.values()),
+        {g: special[g]["special-security"][0] for g in names if g not in security_known})
+
+    constituencies = []
+    for g in names:
+        general_cast = baghdad_general if g == "Baghdad" else round(register[g] * turnout[g])
+        cast = general_cast + special_cast[g]
+        listed = dict(votes.get(g, {}))
+        invalid = min(round(cast * INVALID_SHARE), cast - sum(listed.values()))
+        if cast - invalid > sum(listed.values()):
+            listed[OTHER_LISTS] = cast - invalid - sum(listed.values())
+        groups = [Group(voting_type="general", stations=general_stations[g],
+                        registered=register[g], cast=general_cast)]
+        groups += [Group(voting_type=kind, stations=(security if kind == "special-security"
+                                                     else idp)[g], registered=reg, cast=c)
+                   for kind, (reg, c) in sorted(special[g].items())]
+        constituencies.append(Totals(name=g, groups=tuple(groups), votes=listed,
+                                     invalid=invalid))
+        how = ("published" if g in ("Baghdad", "Kirkuk") else
+               "(published voters − special ballots) ÷ published general turnout" if g in fixed
+               else
+               "what the published votes need at the published turnout, plus the rest of the "
+               "national register shared by seats")
+        note(g, "registered (general)", register[g],
+             "official" if g in ("Baghdad", "Kirkuk") else
+             "derived" if g in fixed else "synthesised", how)
+        note(g, "ballots cast (general)", general_cast, "derived",
+             "final ballots less special ballots" if g == "Baghdad" else
+             "registered × published general turnout")
+        for kind, (reg, c) in sorted(special[g].items()):
+            note(g, f"ballots cast ({kind})", c, "derived",
+                 f"published {kind} register {reg} × published turnout")
+        note(g, "invalid", invalid, "synthesised",
+             f"{INVALID_SHARE:.2%} of ballots (2021's share), less where the lists need it")
+        for party, n in listed.items():
+            if party == OTHER_LISTS:
+                note(g, f"votes: {party}", n, "synthesised", "valid ballots less the "
+                     "published lists' votes")
+            else:
+                note(g, f"votes: {party}", n, "official", f"{stage[g]} result")
+        note(g, "general stations", general_stations[g],
+             "official" if g in KNOWN_GENERAL_STATIONS else "synthesised",
+             "published" if g in KNOWN_GENERAL_STATIONS else
+             f"the other of {GENERAL_STATIONS:,} stations shared by register")
+    return Plan(name="iraq-2025", law="iraq-2025", day="2025-11-11",
+                constituencies=tuple(constituencies),
+                magnitudes={g: preset.magnitudes[g] for g in names},
+                centre_size=(GENERAL_STATIONS + SECURITY_STATIONS + IDP_STATIONS) / CENTRES,
+                women_share=0.25, provenance=tuple(provenance))

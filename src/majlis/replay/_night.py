@@ -1,0 +1,202 @@
+"""The night, scripted and then played into a tally store.
+
+`script` decides, from the replay and a seed, what happens in what order: the special vote
+first, then the general stations as each constituency's count comes in at its own pace, a few
+sheets held back to the end, and the incidents results staff deal with every night — sheets that
+fail a check and are corrected, two clerks' entries that disagree, a machine count overturned by
+a hand recount. Every incident is resolved to the station's true figures, so the final release
+equals the replay's totals. `play` feeds the script to a store, publishing a release after each
+wave and saying what it shows in a line like a wire report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from majlis.law import Allocation, Law
+from majlis.tally import (
+    ConstituencyCount,
+    Release,
+    Source,
+    Store,
+    TallySheet,
+    VotingType,
+    national,
+    seats,
+)
+
+from ._build import Replay
+from ._plan import OTHER_LISTS
+
+# Share of general stations counted at each release of the night (the last is the final count).
+STAGES = (0.12, 0.3, 0.5, 0.62, 0.8, 0.94, 0.9974, 1.0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Correction:
+    """A sheet a supervisor re-enters, with why."""
+
+    sheet: TallySheet
+    reason: str
+    author: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Wave:
+    """What arrives before one release, and the corrections made before it is published."""
+
+    name: str
+    at: str
+    sheets: tuple[TallySheet, ...]
+    corrections: tuple[Correction, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reported:
+    """One published release and what it shows: seats under the law, the leading lists."""
+
+    wave: Wave
+    release: Release
+    allocation: Allocation
+    line: str
+    quarantined: int = 0
+    incidents: tuple[str, ...] = field(default_factory=tuple)
+
+
+def script(replay: Replay, seed: int = 11) -> tuple[Wave, ...]:
+    """The night's waves. Special stations first (counted two days early); general stations by
+    report time — each constituency's pace drawn once, each station's delay around it — with a
+    few stragglers held to the end; six sheets carry entry errors, one hand-counted station's
+    two entries disagree, one machine count is overturned by a recount."""
+    rng = np.random.default_rng(seed)
+    sheets = list(replay.sheets())
+    closing = datetime.fromisoformat(f"{replay.plan.day}T18:00")
+    early = (closing - timedelta(days=2)).isoformat(timespec="minutes")
+    special = [replace(s, received_at=early) for s, st in zip(sheets, replay.stations,
+                                                              strict=True)
+               if st.voting_type is not VotingType.GENERAL]
+    general = [i for i, st in enumerate(replay.stations)
+               if st.voting_type is VotingType.GENERAL]
+    pace = {c.name: rng.lognormal(0.0, 0.35) for c in replay.counts}
+    delay = np.array([pace[replay.stations[i].constituency] * rng.gamma(4.0, 1.0)
+                      for i in general])
+    order = [general[i] for i in np.argsort(delay, kind="stable")]
+    stragglers = set(rng.choice(order[: int(0.9 * len(order))], size=max(1, len(order) // 400),
+                                replace=False).tolist())
+    order = [i for i in order if i not in stragglers] + sorted(stragglers)
+    cuts = [round(f * len(order)) for f in STAGES]
+    chosen = rng.choice(order[: cuts[-2]], size=8, replace=False).tolist()
+    wrong, hand, recount = chosen[:6], chosen[6], chosen[7]
+
+    def true(i: int, at: str, source: Source = Source.MACHINE) -> TallySheet:
+        return replace(sheets[i], received_at=at, source=source)
+
+    waves = [Wave(name="special vote", at=early, sheets=tuple(special))]
+    pending: list[Correction] = []
+    for number, (start, end) in enumerate(zip([0, *cuts], cuts, strict=False)):
+        at = (closing + timedelta(hours=2 + 3 * number)).isoformat(timespec="minutes")
+        fixes, pending = tuple(pending), []  # what the last wave held back is corrected now
+        arrived: list[TallySheet] = []
+        for i in order[start:end]:
+            sheet = true(i, at)
+            if i in wrong:
+                arrived.append(_mistyped(sheet, wrong.index(i)))
+                pending.append(Correction(sheet=sheet, reason="entry error found on review",
+                                          author="supervisor"))
+            elif i == hand:
+                a = true(i, at, Source.ENTRY_A)
+                arrived += [a, _transposed(true(i, at, Source.ENTRY_B))]
+                pending.append(Correction(sheet=true(i, at, Source.ENTRY_B),
+                                          reason="second entry re-keyed from the paper sheet",
+                                          author="supervisor"))
+            elif i == recount:
+                arrived.append(_misread(sheet))
+                pending.append(Correction(sheet=true(i, at, Source.MANUAL),
+                                          reason="hand recount requested by a list's agent",
+                                          author="recount committee"))
+            else:
+                arrived.append(sheet)
+        rng.shuffle(arrived)  # out of order within the wave
+        name = ("final" if end == len(order) else
+                f"{100 * end / len(order):.1f}".removesuffix(".0") + " % of stations")
+        waves.append(Wave(name=name, at=at, sheets=tuple(arrived), corrections=fixes))
+    return tuple(waves)
+
+
+def _mistyped(sheet: TallySheet, kind: int) -> TallySheet:
+    """An entry error a check catches: a list's votes keyed one digit off, or invalid ballots
+    left out of the ballots cast."""
+    party = max(sheet.votes, key=lambda p: sheet.votes[p])
+    if kind % 2:
+        return replace(sheet, cast=sheet.valid, unused=sheet.unused + sheet.invalid)
+    return replace(sheet, votes={**sheet.votes, party: sheet.votes[party] + 10})
+
+
+def _transposed(sheet: TallySheet) -> TallySheet:
+    """Clerk B's entry with two lists' figures swapped: each sheet passes alone, the pair
+    disagrees."""
+    a, b = sorted(sheet.votes, key=lambda p: -sheet.votes[p])[:2]
+    return replace(sheet, votes={**sheet.votes, a: sheet.votes[b], b: sheet.votes[a]})
+
+
+def _misread(sheet: TallySheet) -> TallySheet:
+    """A machine count that gives the second list five of the leader's votes: consistent, so
+    it counts — until the hand recount."""
+    a, b = sorted(sheet.votes, key=lambda p: -sheet.votes[p])[:2]
+    moved = min(5, sheet.votes[a])
+    return replace(sheet, votes={**sheet.votes, a: sheet.votes[a] - moved,
+                                 b: sheet.votes[b] + moved})
+
+
+def wire(results: Sequence[ConstituencyCount], allocation: Allocation) -> str:
+    """One line as an agency would file it: share counted, the leader and its margin, seats.
+    The unpublished lists' aggregate is never a "leader"; its seats are named apart."""
+    total = national(results)
+    votes = sorted(((p, n) for p, n in total.votes.items() if p != OTHER_LISTS),
+                   key=lambda kv: -kv[1])
+    won = dict(sorted(allocation.totals().items(), key=lambda kv: (-kv[1], kv[0])))
+    general = total.stations_by_type.get("general", 0)
+    counted = total.counted_by_type.get("general", 0)
+    if not counted:
+        return (f"Special vote counted ({total.counted:,} stations): {votes[0][0]} leads "
+                "among security forces and displaced voters.")
+    (first, a), (second, b) = votes[0], votes[1]
+    top = [(p, n) for p, n in won.items() if p != OTHER_LISTS][:3]
+    share = f"{100 * counted / general:.1f}".removesuffix(".0")
+    line = (f"With {share} % of stations counted, {first} leads with {a:,} votes, {a - b:,} "
+            f"ahead of {second}; seats so far: " + ", ".join(f"{p} {n}" for p, n in top))
+    unpublished = won.get(OTHER_LISTS, 0)
+    return line + (f" ({unpublished} to lists whose votes were not published)."
+                   if unpublished else ".")
+
+
+def register(replay: Replay, store: Store) -> None:
+    """The replay's stations, lists and candidates into the store's registry."""
+    store.register(replay.stations,
+                   [(c.name, party) for c in replay.counts for party in c.lists],
+                   [(c.constituency, c.list, c.name) for c in replay.candidates])
+
+
+def play(waves: Sequence[Wave], store: Store, law: Law,
+         progress: Callable[[int], None] | None = None,
+         reported: Callable[[Reported], None] | None = None) -> list[Reported]:
+    """Feed the waves to `store`: ingest, correct, release, and report each release."""
+    out = []
+    for wave in waves:
+        store.ingest(wave.sheets, progress=progress)
+        for fix in wave.corrections:
+            store.correct(fix.sheet, reason=fix.reason, author=fix.author)
+        release = store.release(wave.name)
+        allocation = seats(release.results, law)
+        report = Reported(wave=wave, release=release, allocation=allocation,
+                          line=wire(release.results, allocation),
+                          quarantined=len(store.quarantined()),
+                          incidents=tuple(f.reason for f in wave.corrections))
+        out.append(report)
+        if reported:
+            reported(report)
+    return out

@@ -1,0 +1,132 @@
+"""Iraq 2025, replayed: made-up stations that add up to the official totals, and a night whose
+incidents are resolved through the store's own correction path."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from majlis import replay, tally
+from majlis.data import law, load
+from majlis.law import Constituency, Election, allocate
+from majlis.tally import Store, VotingType, read_tally_file
+from tests.tally.conftest import store  # noqa: F401  (the SQLite and PostgreSQL fixture)
+
+PLAN = replay.plan("iraq-2025")
+BUILT = replay.build(PLAN, seed=2025)
+# Three governorates keep the store tests quick; their plan is the real one.
+SMALL = replay.build(replace(PLAN, constituencies=tuple(
+    t for t in PLAN.constituencies if t.name in ("Karbala", "Maysan", "Muthanna"))), seed=7)
+
+
+def test_every_constituency_adds_up_exactly_to_its_totals() -> None:
+    assert len(BUILT.counts) == 18
+    for count, totals in zip(BUILT.counts, PLAN.constituencies, strict=True):
+        assert dict(zip(count.lists, count.votes.sum(axis=0).tolist(), strict=True)) \
+            == dict(totals.votes), count.name
+        assert int(count.invalid.sum()) == totals.invalid
+        for group in totals.groups:
+            rows = [i for i, t in enumerate(count.voting_type) if t == group.voting_type]
+            assert len(rows) == group.stations
+            assert int(count.registered[rows].sum()) == group.registered
+            assert int(count.cast[rows].sum()) == group.cast
+        general = [i for i, t in enumerate(count.voting_type) if t == "general"]
+        assert (count.cast[general] <= count.registered[general]).all()
+
+
+def test_the_plan_keeps_the_published_figures() -> None:
+    by_name = {t.name: t for t in PLAN.constituencies}
+    final = {(r["district"], r["list"]): int(r["votes"])
+             for r in load("iraq/iraq2025_governorate_results")
+             if r["stage"].startswith("final") and r["votes"]}
+    for (district, party), votes in final.items():
+        assert by_name[district].votes[party] == votes
+    assert by_name["Kirkuk"].groups[0].registered == 953_267
+    assert sum(t.groups[0].registered for t in PLAN.constituencies) == 20_063_773
+    assert sum(g.stations for t in PLAN.constituencies for g in t.groups
+               if g.voting_type == "general") == 39_285
+    assert sum(g.stations for t in PLAN.constituencies for g in t.groups
+               if g.voting_type != "general") == 4_501 + 97
+    assert by_name["Baghdad"].groups[0].stations == 9_016
+    special = {g.voting_type: g.cast for g in by_name["Dohuk"].groups}
+    assert special["special-idp"] == round(25_986 * 0.7748)  # published register × turnout
+    status = {(p.constituency, p.figure): p.status for p in PLAN.provenance}
+    assert status[("Kirkuk", "registered (general)")] == "official"
+    assert status[("Basra", "registered (general)")] == "synthesised"
+    assert status[("Basra", f"votes: {replay.OTHER_LISTS}")] == "synthesised"
+    assert status[("Baghdad", "votes: Taqaddum")] == "official"
+
+
+def test_candidates_carry_personal_votes_and_the_women_the_law_requires() -> None:
+    lists: dict[tuple[str, str], list[replay.Candidate]] = {}
+    for c in BUILT.candidates:
+        lists.setdefault((c.constituency, c.list), []).append(c)
+    by_name = {t.name: t for t in PLAN.constituencies}
+    for (district, party), people in lists.items():
+        personal = sum(c.votes for c in people)
+        assert 0 < personal <= by_name[district].votes[party]
+        assert len(people) <= 2 * PLAN.magnitudes[district]
+        assert sum(c.gender == "F" for c in people) == len(people) // 4
+    assert {party for _, party in lists} >= {"Taqaddum", "Reconstruction and Development"}
+    assert not any(c.list == replay.OTHER_LISTS for c in BUILT.candidates)
+
+
+def test_the_same_seed_makes_the_same_replay() -> None:
+    again = replay.build(PLAN, seed=2025)
+    assert again.stations == BUILT.stations and again.candidates == BUILT.candidates
+    assert all((a.votes == b.votes).all() for a, b in zip(again.counts, BUILT.counts,
+                                                          strict=True))
+
+
+def test_the_night_resolves_its_incidents_and_ends_on_the_official_totals(
+        store: Store) -> None:  # noqa: F811
+    the_law = law("iraq-2025")
+    replay.register(SMALL, store)
+    waves = replay.script(SMALL, seed=3)
+    assert waves[0].name == "special vote"
+    special = {s.code for s in SMALL.stations if s.voting_type is not VotingType.GENERAL}
+    assert {s.station for s in waves[0].sheets} == special
+    held: list[int] = []
+    reports = replay.play(waves, store, the_law,
+                          reported=lambda r: held.append(len(store.quarantined())))
+    # six mistyped sheets and one pair of disagreeing entries: each held back in exactly one
+    # release, corrected before the next
+    assert sum(held) == 7 and held[-1] == 0
+    assert [r.release.number for r in reports] == list(range(1, len(waves) + 1))
+    counted = [tally.national(r.release.results).counted for r in reports]
+    assert counted == sorted(counted) and counted[-1] == len(SMALL.stations)
+    final = {c.name: c.votes for c in reports[-1].release.results}
+    assert final == {t.name: dict(t.votes)
+                     for t in SMALL.plan.constituencies}
+    direct = allocate(Election(constituencies=tuple(
+        Constituency(name=t.name, magnitude=the_law.magnitudes[t.name], votes=t.votes)
+        for t in SMALL.plan.constituencies)), the_law)
+    assert reports[-1].allocation.totals() == direct.totals()
+    assert sum(direct.totals().values()) == 10 + 11 + 7
+    assert store.verify_chain().intact
+    assert "recount" in " ".join(i for r in reports for i in r.incidents)
+
+
+def test_written_files_ingest_back_to_the_same_totals(tmp_path: Path) -> None:
+    written = replay.write(SMALL, tmp_path / "replay")
+    meta = json.loads((tmp_path / "replay" / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["seed"] == 7 and meta["stations"] == len(SMALL.stations)
+    assert {f["status"] for f in meta["figures"]} == {"official", "derived", "synthesised"}
+    target = Store(f"sqlite:///{tmp_path / 'back.db'}")
+    target.init()
+    files = {p.name: read_tally_file(p.read_text(encoding="utf-8"), str(p)) for p in written
+             if p.suffix == ".csv" and p.name != "candidate-votes.csv"}
+    target.register(files["stations.csv"].stations, files["lists.csv"].lists,
+                    files["candidates.csv"].candidates)
+    target.ingest(files["sheets.csv"].sheets)
+    assert {c.name: c.votes for c in target.results()} == {
+        t.name: dict(t.votes) for t in SMALL.plan.constituencies}
+
+
+@pytest.mark.parametrize("name", ["iraq-2010", "nowhere"])
+def test_only_planned_elections_replay(name: str) -> None:
+    with pytest.raises(KeyError, match="iraq-2025"):
+        replay.plan(name)
