@@ -63,3 +63,9 @@ def test_levelling_tier_tops_up_and_leaves_overhang_alone() -> None:
     assert result.tier.excluded == {"A"}
     assert dict(result.tier.seats) == {"A": 0, "B": 2, "C": 1}
     assert result.totals() == {"A": 3, "B": 2, "C": 1}
+
+
+def test_the_house_counts_reserved_and_compensatory_seats() -> None:
+    from majlis.data import law
+    assert law("iraq-2010").house == 325  # 310 + 8 minority + 7 compensatory: 163 to govern
+    assert law("iraq-2025").house == 329  # 320 + 9 minority: 165 to govern

@@ -126,7 +126,48 @@ def test_written_files_ingest_back_to_the_same_totals(tmp_path: Path) -> None:
         t.name: dict(t.votes) for t in SMALL.plan.constituencies}
 
 
-@pytest.mark.parametrize("name", ["iraq-2010", "nowhere"])
+@pytest.mark.parametrize("name", ["iraq-2014", "nowhere"])
 def test_only_planned_elections_replay(name: str) -> None:
     with pytest.raises(KeyError, match="iraq-2025"):
         replay.plan(name)
+
+
+PLAN_2010 = replay.plan("iraq-2010")
+
+
+def test_2010_every_governorate_adds_up_and_its_first_stations_to_each_partial_count() -> None:
+    built = replay.build(PLAN_2010, seed=1)
+    published = {(r["district"], int(r["pct_ballots_counted"]), r["list"]): int(r["votes"])
+                 for r in load("iraq/iraq2010_partial_counts")}
+    checked = 0
+    for count, totals in zip(built.counts, PLAN_2010.constituencies, strict=True):
+        assert dict(zip(count.lists, count.votes.sum(axis=0).tolist(), strict=True)) \
+            == dict(totals.votes)
+        for stage in totals.stages:
+            first = count.votes[:stage.stations].sum(axis=0)
+            for party, n in stage.votes.items():
+                assert first[count.lists.index(party)] == n
+                checked += 1
+    assert checked == len(published)
+    # The registers that turnout implies add up close to the published "about 18.9 million".
+    assert abs(sum(t.groups[0].registered for t in PLAN_2010.constituencies) - 18.9e6) < 0.1e6
+
+
+def test_2010_releases_show_exactly_the_published_partial_counts(
+        store: Store) -> None:  # noqa: F811
+    small = replay.build(replace(PLAN_2010, constituencies=tuple(
+        t for t in PLAN_2010.constituencies if t.name in ("Anbar", "Dohuk", "Wasit"))), seed=2)
+    replay.register(small, store)
+    reports = replay.play(replay.script(small, seed=5), store, law("iraq-2010"))
+    by_name = {r.wave.name: {c.name: c.votes for c in r.release.results} for r in reports}
+    assert by_name["partial results (18–63 %)"]["Anbar"]["Iraqi National Movement (Iraqiya)"] \
+        == next(int(r["votes"]) for r in load("iraq/iraq2010_partial_counts")
+                if (r["district"], r["pct_ballots_counted"], r["list"])
+                == ("Anbar", "59", "Iraqi National Movement (Iraqiya)"))
+    for totals in small.plan.constituencies:
+        for stage in totals.stages:
+            counted = by_name[stage.name][totals.name]
+            assert {p: counted[p] for p in stage.votes} == dict(stage.votes)
+    assert "Dohuk" not in by_name["partial results (18–63 %)"] or not any(
+        by_name["partial results (18–63 %)"]["Dohuk"].values())
+    assert by_name["final"] == {t.name: dict(t.votes) for t in small.plan.constituencies}

@@ -100,7 +100,7 @@ def run_command(
             progress.console.print(lines[-1], markup=False, highlight=False)
             _write_release(report, out)
     (out / "night.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    _summary(report, sum(law.magnitudes.values()), out)
+    _summary(report, law.house, out)
 
 
 def _write_release(report: replay.Reported, out: Path) -> None:
@@ -137,7 +137,7 @@ def _summary(report: replay.Reported, house: int, out: Path) -> None:
     stdout.print(table)
     elected = sum(n for _, n in won)
     releases = report.release.number
-    stdout.print(f"{elected} of {house} seats allocated here ({house - elected} reserved "
+    stdout.print(f"{elected} of {house} seats allocated here (the {house - elected} reserved "
                  f"minority seats are not replayed). Written to {out}/: release-01 … "
                  f"release-{releases:02d} (.json, .csv), night.txt, seats.csv")
     with (out / "seats.csv").open("w", newline="", encoding="utf-8") as f:

@@ -55,6 +55,14 @@ class Law:
     ranking: Ranking = Ranking.OPEN
     women: WomenRule | None = None
 
+    @property
+    def house(self) -> int:
+        """Seats in the whole house when the law fixes the magnitudes — constituency and
+        reserved seats and a compensatory tier's — the number a majority is counted from.
+        (Levelling seats follow the districts given with the votes, so they are not counted.)"""
+        extra = self.tier.seats if isinstance(self.tier, CompensatoryTier) else 0
+        return sum(self.magnitudes.values()) + extra
+
     def rule_for(self, constituency: str) -> Rule:
         reserved = self.reserved.get(constituency)
         return self.rule if reserved is None else reserved.rule

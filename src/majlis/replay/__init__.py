@@ -4,12 +4,21 @@ and the night played into a tally store wave by wave."""
 from collections.abc import Callable, Mapping
 
 from ._build import Candidate, Replay, build, metadata, write
-from ._iraq import iraq_2025
+from ._iraq import iraq_2010, iraq_2025
 from ._night import Correction, Reported, Wave, play, register, script, wire
-from ._plan import OTHER_LISTS, Plan, Provenance, largest_remainder
-from ._synthesis import Group, Stations, Totals, fit, synthesise
+from ._plan import OTHER_LISTS, Plan, Provenance
+from ._synthesis import (
+    Group,
+    Stage,
+    Stations,
+    Totals,
+    fit,
+    largest_remainder,
+    stage_blocks,
+    synthesise,
+)
 
-PLANS: Mapping[str, Callable[[], Plan]] = {"iraq-2025": iraq_2025}
+PLANS: Mapping[str, Callable[[], Plan]] = {"iraq-2025": iraq_2025, "iraq-2010": iraq_2010}
 
 
 def plan(name: str) -> Plan:
@@ -29,6 +38,7 @@ __all__ = [
     "Provenance",
     "Replay",
     "Reported",
+    "Stage",
     "Stations",
     "Totals",
     "Wave",
@@ -40,6 +50,7 @@ __all__ = [
     "play",
     "register",
     "script",
+    "stage_blocks",
     "synthesise",
     "wire",
     "write",

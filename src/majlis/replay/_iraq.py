@@ -1,6 +1,6 @@
-"""Iraq 2025's constituency totals for the replay, from the bundled official figures.
+"""Iraq's constituency totals for the replays (2025, 2010), from the bundled official figures.
 
-Published: the national general register (20,063,773); the registers of Baghdad and Kirkuk;
+2025 — published: the national general register (20,063,773); the registers of Baghdad and Kirkuk;
 voters of Nineveh, Erbil and Dohuk; general-vote turnout of every governorate; special-vote
 registers and turnout per governorate; station counts nationally and for Baghdad, Anbar and the
 Kurdistan Region; the main lists' votes per governorate. Not published: the other registers,
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from majlis.data import law, load
 
-from ._plan import OTHER_LISTS, Plan, Provenance, largest_remainder
-from ._synthesis import Group, Totals
+from ._plan import OTHER_LISTS, Plan, Provenance
+from ._synthesis import Group, Stage, Totals, largest_remainder
 
 GENERAL_REGISTER = 20_063_773
 GENERAL_STATIONS = 39_285
@@ -175,3 +175,75 @@ def iraq_2025() -> Plan:
                 magnitudes={g: preset.magnitudes[g] for g in names},
                 centre_size=(GENERAL_STATIONS + SECURITY_STATIONS + IDP_STATIONS) / CENTRES,
                 women_share=0.25, provenance=tuple(provenance))
+
+
+# 2010: governorate figures include the special and out-of-country votes (their columns add up
+# to the national totals), so every station here is general.
+VALID_2010 = 11_526_412  # ElectionGuide's ballots, of which Wikipedia's shares are percentages
+INVALID_SHARE_2010 = 141_568 / 12_396_631  # December 2005's share; 2010's was not published
+REGISTERED_PER_STATION = 15_568_702 / 29_437  # December 2005: registered ÷ polling stations
+DHI_QAR_2010 = (992_000, 585_279)  # IHEC Dhi Qar office: registered (as printed), voters
+STAGE_NAMES_2010 = ("partial results (18–63 %)", "partial results (90–98 %)")
+
+
+def iraq_2010() -> Plan:
+    """Iraq, 7 March 2010: the 18 governorates' final votes of the main lists, and the partial
+    counts published on the way (two snapshots: 5 governorates at 18–63 %, then 16 at 90–98 %)."""
+    preset = law("iraq-2010")
+    table = load("iraq/iraq2010_governorate_results")
+    names = list(dict.fromkeys(r["district"] for r in table))
+    votes = {g: {r["list"]: int(r["votes"]) for r in table if r["district"] == g and r["votes"]}
+             for g in names}
+    turnout = {r["scope"]: float(r["turnout_pct"]) / 100
+               for r in load("iraq/extra/iraq2010_turnout_by_governorate")
+               if r["stage"] == "IHEC election-night turnout"}
+    listed = {g: sum(v.values()) for g, v in votes.items()}
+    dhi_qar_valid = DHI_QAR_2010[1] - round(DHI_QAR_2010[1] * INVALID_SHARE_2010)
+    unpublished = largest_remainder(
+        VALID_2010 - sum(listed.values()) - (dhi_qar_valid - listed["Dhi Qar"]),
+        {g: listed[g] for g in names if g != "Dhi Qar"})
+    unpublished["Dhi Qar"] = dhi_qar_valid - listed["Dhi Qar"]
+    partial: dict[str, dict[int, dict[str, int]]] = {}
+    for r in load("iraq/iraq2010_partial_counts"):
+        partial.setdefault(r["district"], {}).setdefault(int(r["pct_ballots_counted"]), {})[
+            r["list"]] = int(r["votes"])
+    provenance: list[Provenance] = []
+    constituencies = []
+    for g in names:
+        valid = listed[g] + unpublished[g]
+        cast = DHI_QAR_2010[1] if g == "Dhi Qar" else round(valid / (1 - INVALID_SHARE_2010))
+        registered = DHI_QAR_2010[0] if g == "Dhi Qar" else round(cast / turnout[g])
+        stations = max(1, round(registered / REGISTERED_PER_STATION))
+        counts = partial.get(g, {})
+        snapshots = STAGE_NAMES_2010[-len(counts):] if counts else ()
+        stages = tuple(Stage(name=name, stations=round(stations * pct / 100), votes=counts[pct])
+                       for name, pct in zip(snapshots, sorted(counts), strict=True))
+        constituencies.append(Totals(
+            name=g, groups=(Group(voting_type="general", stations=stations,
+                                  registered=registered, cast=cast),),
+            votes={**votes[g], OTHER_LISTS: unpublished[g]}, invalid=cast - valid,
+            stages=stages))
+        facts = [
+            ("registered", registered, "official" if g == "Dhi Qar" else "derived",
+             "IHEC Dhi Qar office, as printed" if g == "Dhi Qar" else
+             "ballots ÷ IHEC's election-night turnout"),
+            ("ballots cast", cast, "official" if g == "Dhi Qar" else "synthesised",
+             "IHEC Dhi Qar office" if g == "Dhi Qar" else "valid ÷ (1 − invalid share)"),
+            ("invalid", cast - valid, "synthesised",
+             f"{INVALID_SHARE_2010:.2%} of ballots (December 2005's share)"),
+            ("stations", stations, "synthesised",
+             f"one per {REGISTERED_PER_STATION:.0f} registered (December 2005's ratio)"),
+            (f"votes: {OTHER_LISTS}", unpublished[g], "synthesised",
+             "national valid votes less the published lists, shared by published votes"),
+            *((f"votes: {p}", n, "official", "IHEC, 100 % counted (themajlis)")
+              for p, n in votes[g].items()),
+            *((f"{s.name}: {p}", n, "official", "published partial count (bpm-fertile-"
+               "crescent)") for s in stages for p, n in s.votes.items()),
+        ]
+        provenance += [Provenance(constituency=g, figure=f, value=v, status=st, how=how)
+                       for f, v, st, how in facts]
+    return Plan(name="iraq-2010", law="iraq-2010", day="2010-03-07",
+                constituencies=tuple(constituencies),
+                magnitudes={g: preset.magnitudes[g] for g in names},
+                centre_size=5.0, women_share=0.25, provenance=tuple(provenance),
+                stages=STAGE_NAMES_2010)

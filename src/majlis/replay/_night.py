@@ -11,6 +11,7 @@ wave and saying what it shows in a line like a wire report.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -68,10 +69,11 @@ class Reported:
 
 
 def script(replay: Replay, seed: int = 11) -> tuple[Wave, ...]:
-    """The night's waves. Special stations first (counted two days early); general stations by
-    report time — each constituency's pace drawn once, each station's delay around it — with a
-    few stragglers held to the end; six sheets carry entry errors, one hand-counted station's
-    two entries disagree, one machine count is overturned by a recount."""
+    """The night's waves. Special stations first (counted two days early); then the general
+    stations — at each published partial count exactly the stations it covered, or, where none
+    was published, by report time — and the final count. Six sheets carry entry errors, one
+    hand-counted station's two entries disagree, one machine count is overturned by a recount;
+    all in waves whose release no published figure pins down, each corrected in the next."""
     rng = np.random.default_rng(seed)
     sheets = list(replay.sheets())
     closing = datetime.fromisoformat(f"{replay.plan.day}T18:00")
@@ -79,29 +81,23 @@ def script(replay: Replay, seed: int = 11) -> tuple[Wave, ...]:
     special = [replace(s, received_at=early) for s, st in zip(sheets, replay.stations,
                                                               strict=True)
                if st.voting_type is not VotingType.GENERAL]
-    general = [i for i, st in enumerate(replay.stations)
-               if st.voting_type is VotingType.GENERAL]
-    pace = {c.name: rng.lognormal(0.0, 0.35) for c in replay.counts}
-    delay = np.array([pace[replay.stations[i].constituency] * rng.gamma(4.0, 1.0)
-                      for i in general])
-    order = [general[i] for i in np.argsort(delay, kind="stable")]
-    stragglers = set(rng.choice(order[: int(0.9 * len(order))], size=max(1, len(order) // 400),
-                                replace=False).tolist())
-    order = [i for i in order if i not in stragglers] + sorted(stragglers)
-    cuts = [round(f * len(order)) for f in STAGES]
-    chosen = rng.choice(order[: cuts[-2]], size=8, replace=False).tolist()
+    batches, names = _published(replay) if replay.plan.stages else _paced(replay, rng)
+    free = [i for batch, name in zip(batches[:-1], names, strict=False) if name is None
+            for i in batch]
+    chosen = rng.choice(free, size=8, replace=False).tolist()
     wrong, hand, recount = chosen[:6], chosen[6], chosen[7]
 
     def true(i: int, at: str, source: Source = Source.MACHINE) -> TallySheet:
         return replace(sheets[i], received_at=at, source=source)
 
-    waves = [Wave(name="special vote", at=early, sheets=tuple(special))]
+    waves = [Wave(name="special vote", at=early, sheets=tuple(special))] if special else []
     pending: list[Correction] = []
-    for number, (start, end) in enumerate(zip([0, *cuts], cuts, strict=False)):
+    counted, total = 0, sum(len(b) for b in batches)
+    for number, (batch, published) in enumerate(zip(batches, names, strict=True)):
         at = (closing + timedelta(hours=2 + 3 * number)).isoformat(timespec="minutes")
         fixes, pending = tuple(pending), []  # what the last wave held back is corrected now
         arrived: list[TallySheet] = []
-        for i in order[start:end]:
+        for i in batch:
             sheet = true(i, at)
             if i in wrong:
                 arrived.append(_mistyped(sheet, wrong.index(i)))
@@ -121,10 +117,62 @@ def script(replay: Replay, seed: int = 11) -> tuple[Wave, ...]:
             else:
                 arrived.append(sheet)
         rng.shuffle(arrived)  # out of order within the wave
-        name = ("final" if end == len(order) else
-                f"{100 * end / len(order):.1f}".removesuffix(".0") + " % of stations")
+        counted += len(batch)
+        name = published or ("final" if counted == total else
+                             f"{100 * counted / total:.1f}".removesuffix(".0")
+                             + " % of stations")
         waves.append(Wave(name=name, at=at, sheets=tuple(arrived), corrections=fixes))
     return tuple(waves)
+
+
+Batches = tuple[list[list[int]], list[str | None]]
+
+
+def _paced(replay: Replay, rng: np.random.Generator) -> Batches:
+    """General stations by report time — each constituency's pace drawn once, each station's
+    delay around it — released at the shares in STAGES, about one in 400 straggling to the end."""
+    general = [i for i, st in enumerate(replay.stations)
+               if st.voting_type is VotingType.GENERAL]
+    pace = {c.name: rng.lognormal(0.0, 0.35) for c in replay.counts}
+    delay = np.array([pace[replay.stations[i].constituency] * rng.gamma(4.0, 1.0)
+                      for i in general])
+    order = [general[i] for i in np.argsort(delay, kind="stable")]
+    stragglers = set(rng.choice(order[: int(0.9 * len(order))], size=max(1, len(order) // 400),
+                                replace=False).tolist())
+    order = [i for i in order if i not in stragglers] + sorted(stragglers)
+    cuts = [0, *(round(f * len(order)) for f in STAGES)]
+    return [order[a:b] for a, b in itertools.pairwise(cuts)], [None] * len(STAGES)
+
+
+def _published(replay: Replay) -> Batches:
+    """Each published partial count as a wave holding exactly the stations it covered (a
+    constituency's first stations, as the replay was built), a wave halfway before each, and
+    the final count. A constituency absent from a partial count has counted nothing yet if it
+    appears in a later one, else keeps pace with the others."""
+    first: dict[str, int] = {}
+    for i, st in enumerate(replay.stations):
+        if st.voting_type is VotingType.GENERAL:
+            first.setdefault(st.constituency, i)
+    totals = {t.name: t for t in replay.plan.constituencies}
+    size = {name: next(g.stations for g in totals[name].groups if g.voting_type == "general")
+            for name in first}
+    cuts: list[dict[str, int]] = [dict.fromkeys(first, 0)]
+    names: list[str | None] = []
+    for snapshot in replay.plan.stages:
+        staged = {n: s.stations for n, t in totals.items() for s in t.stages
+                  if s.name == snapshot}
+        share = sum(staged.values()) / sum(size[n] for n in staged)
+        later = {n for n, t in totals.items() for s in t.stages
+                 if replay.plan.stages.index(s.name) > replay.plan.stages.index(snapshot)}
+        cut = {n: staged.get(n, cuts[-1][n] if n in later else
+                             max(cuts[-1][n], round(share * size[n]))) for n in first}
+        cuts += [{n: (cuts[-1][n] + cut[n]) // 2 for n in first}, cut]
+        names += [None, snapshot]
+    cuts.append(size)
+    names.append(None)
+    batches = [[first[n] + k for n in first for k in range(a[n], b[n])]
+               for a, b in itertools.pairwise(cuts)]
+    return batches, names
 
 
 def _mistyped(sheet: TallySheet, kind: int) -> TallySheet:

@@ -35,13 +35,25 @@ class Group:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Stage:
+    """A published partial count: the constituency's first `stations` general stations (in the
+    order they were counted) gave these lists exactly these votes."""
+
+    name: str
+    stations: int
+    votes: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Totals:
-    """What is known (or assumed) of one constituency: its station groups, list votes, invalid."""
+    """What is known (or assumed) of one constituency: its station groups, list votes, invalid
+    ballots, and any published partial counts (`stages`, earliest first)."""
 
     name: str
     groups: tuple[Group, ...]
     votes: Mapping[str, int]
     invalid: int
+    stages: tuple[Stage, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,6 +68,25 @@ class Stations:
     cast: Ints
     invalid: Ints
     votes: Ints
+
+
+def largest_remainder(total: int, weights: Mapping[str, float], *, at_least_one: bool = False
+                      ) -> dict[str, int]:
+    """`total` units over the keys in proportion to the weights (Hamilton's method, ties by key
+    order) — how stations are shared out in proportion to registration. With `at_least_one`,
+    every key of positive weight gets one unit first (a camp of five voters still has a
+    station)."""
+    keys = list(weights)
+    w = np.array([weights[k] for k in keys], dtype=np.float64)
+    base = (w > 0).astype(np.int64) if at_least_one else np.zeros(len(keys), dtype=np.int64)
+    rest = total - int(base.sum())
+    if rest < 0 or w.sum() <= 0:
+        raise ValueError(f"cannot share {total} units over {keys}")
+    exact = rest * w / w.sum()
+    floor = np.floor(exact).astype(np.int64)
+    order = np.argsort(-(exact - floor), kind="stable")
+    floor[order[:rest - int(floor.sum())]] += 1
+    return {k: int(n) for k, n in zip(keys, base + floor, strict=True)}
 
 
 def split(total: int, weights: NDArray[np.float64], rng: np.random.Generator) -> Ints:
@@ -101,11 +132,19 @@ def _ratio(want: Ints, have: NDArray[np.float64]) -> NDArray[np.float64]:
 
 def synthesise(totals: Totals, rng: np.random.Generator, *, cohesion: float = 60.0,
                turnout_sd: float = 0.08, special_lean: float = 0.5) -> Stations:
-    """Stations whose figures add up exactly to `totals`.
+    """Stations whose figures add up exactly to `totals` — and, where partial counts were
+    published, whose first stations add up exactly to each stage.
 
     `special_lean` is the spread (sd of a log-factor per list) by which a special-vote group's
     support departs from the constituency's: security forces and camps do not vote like their
     governorate."""
+    if totals.stages:
+        blocks = [synthesise(block, rng, cohesion=cohesion, turnout_sd=turnout_sd,
+                             special_lean=special_lean) for block in stage_blocks(totals)]
+        return Stations(name=totals.name, lists=blocks[0].lists,
+                        voting_type=sum((b.voting_type for b in blocks), ()),
+                        **{f: np.concatenate([getattr(b, f) for b in blocks])
+                           for f in ("registered", "cast", "invalid", "votes")})
     lists = tuple(totals.votes)
     valid = np.array([totals.votes[p] for p in lists], dtype=np.int64)
     cast_total = sum(g.cast for g in totals.groups)
@@ -150,3 +189,34 @@ def _capped(total: int, weights: NDArray[np.float64], cap: Ints,
         out += split(int(over.sum()), room.astype(np.float64) + 1e-9 * (room > 0), rng)
         over = np.maximum(out - cap, 0)
     return out
+
+
+def stage_blocks(totals: Totals) -> list[Totals]:
+    """A staged constituency as consecutive blocks of stations, one per stage and one for the
+    rest: each staged list's votes in a block are the published increase, the other lists'
+    votes and the invalid ballots are spread in proportion to the block's stations, and
+    registers follow ballots (turnout alike across blocks), so every block can be cast."""
+    (general,) = totals.groups
+    bounds = [0, *(s.stations for s in totals.stages), general.stations]
+    sizes = {str(b): bounds[b + 1] - bounds[b] for b in range(len(bounds) - 1)}
+    staged = [p for p in totals.votes if all(p in s.votes for s in totals.stages)]
+    free = [p for p in totals.votes if p not in staged]
+    fixed = np.diff(np.array([[0] * len(staged)]
+                             + [[s.votes[p] for p in staged] for s in totals.stages]
+                             + [[totals.votes[p] for p in staged]]), axis=0)
+    if (fixed < 0).any() or any(s <= 0 for s in sizes.values()):
+        raise ValueError(f"{totals.name}: stages must grow, in stations and in votes")
+    spread = largest_remainder(sum(totals.votes[p] for p in free), sizes)
+    rows = np.array(list(spread.values()), dtype=np.int64)
+    columns = np.array([totals.votes[p] for p in free], dtype=np.int64)
+    loose = fit(rows, columns, np.outer(rows, columns).astype(np.float64) + 1.0)
+    invalid = largest_remainder(totals.invalid, sizes)
+    cast = {b: int(fixed[int(b)].sum() + loose[int(b)].sum()) + invalid[b] for b in sizes}
+    register = largest_remainder(general.registered, cast)
+    return [Totals(name=totals.name,
+                   groups=(Group(voting_type=general.voting_type, stations=n,
+                                 registered=register[b], cast=cast[b]),),
+                   votes=dict(zip(staged + free, [*fixed[int(b)].tolist(),
+                                                  *loose[int(b)].tolist()], strict=True)),
+                   invalid=invalid[b])
+            for b, n in sizes.items()]
