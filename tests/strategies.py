@@ -65,3 +65,14 @@ def sntv_district(name: str = "D") -> Constituency:
     )
     return Constituency(name=name, magnitude=3, votes={"A": 1000, "B": 400, "C": 650},
                         candidates=candidates)
+
+
+@st.composite
+def weighted_games(draw: st.DrawFn, *, max_players: int = 15, max_weight: int = 30
+                   ) -> tuple[dict[str, int], int]:
+    """Seats per party (some may be 0) and a quota between 1 and the house."""
+    weights = draw(st.lists(st.integers(0, max_weight), min_size=1, max_size=max_players))
+    if not any(weights):
+        weights[0] = 1
+    return (dict(zip(LIST_NAMES, weights, strict=False)),
+            draw(st.integers(1, sum(weights))))

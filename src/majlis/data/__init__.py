@@ -16,16 +16,19 @@ from ._bundle import (
     path,
     rows,
 )
+from ._parties import PARTY_TABLES, parties_text
 
 __all__ = [
     "DATASETS",
     "ELECTIONS",
+    "PARTY_TABLES",
     "BundledElection",
     "election",
     "law",
     "law_text",
     "laws",
     "load",
+    "parties_text",
     "path",
     "rows",
 ]

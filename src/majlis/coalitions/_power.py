@@ -1,0 +1,214 @@
+"""Banzhaf and Shapley–Shubik power, exactly, by generating functions in the sum of seats.
+
+The coalitions of a game are counted by size and weight with one polynomial,
+∏ (1 + y·x^w) truncated below the quota: a table of (parties + 1) × quota whole numbers. A
+party's swings — coalitions of the others that lose without it and win with it — are read from
+that table after dividing out the party's own factor, which reduces to an alternating sum of
+prefix sums: O(n² · quota) work in all, never 2^n. Counts stay whole numbers: in NumPy's uint64
+(exact modulo 2^64, enough below 65 parties) and, for larger games, also modulo primes below
+2^31, joined by the Chinese remainder theorem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import reduce
+from math import ceil, factorial, gcd
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._game import Game, Quota, quota_of
+
+WRAP_BITS = 64  # uint64 arithmetic is exact modulo 2^64
+PRIME_BITS = 30  # each prime below 2^31 carries at least 30 more bits
+REDUCE_EVERY = 30  # counts below 2^31 may double 30 times within int64
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Power:
+    """Each party's power in one game, exact.
+
+    `swings` is the raw Banzhaf count: the coalitions of the other parties that the party turns
+    from losing into winning — how often it is the kingmaker. The indices are shares that sum to 1
+    (or are all 0 when no coalition can reach the quota).
+    """
+
+    game: Game
+    swings: Mapping[str, int]
+    banzhaf: Mapping[str, Fraction]
+    shapley_shubik: Mapping[str, Fraction]
+
+
+def power(game: Game) -> Power:
+    """Normalised Banzhaf and Shapley–Shubik indices of every party, as exact fractions."""
+    names = game.parties
+    weights, quota = _reduced(tuple(game.seats[p] for p in names), game.quota)
+    n = len(weights)
+    by_size = _swings_by_size(weights, quota)
+    swings = {p: sum(by_size[w]) for p, w in zip(names, weights, strict=True)}
+    orders = [factorial(k) * factorial(n - 1 - k) for k in range(n)]
+    shapley = {w: Fraction(sum(c * o for c, o in zip(counts, orders, strict=True)), factorial(n))
+               for w, counts in by_size.items()}
+    total = sum(swings.values())
+    return Power(
+        game=game,
+        swings=swings,
+        banzhaf={p: Fraction(s, total) if total else Fraction(0) for p, s in swings.items()},
+        shapley_shubik={p: shapley[w] for p, w in zip(names, weights, strict=True)},
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExpectedPower:
+    """Indices averaged over seat draws (a projection): estimates, hence floats.
+
+    `distinct` counts the different seat tables among the draws: each is computed once.
+    """
+
+    parties: tuple[str, ...]
+    draws: int
+    distinct: int
+    banzhaf: Mapping[str, float]
+    shapley_shubik: Mapping[str, float]
+
+
+def expected_power(parties: tuple[str, ...], draws: NDArray[np.integer],
+                   quota: Quota = "majority") -> ExpectedPower:
+    """Mean indices over an array of seat draws (draws × parties); the quota is applied to each
+    draw's house."""
+    table = np.asarray(draws, dtype=np.int64)
+    if table.ndim != 2 or table.shape[1] != len(parties):
+        raise ValueError(f"draws must be an array of draws × {len(parties)} parties")
+    if (table < 0).any():
+        raise ValueError("seats cannot be negative")
+    unique, counts = np.unique(table, axis=0, return_counts=True)
+    banzhaf = np.zeros(len(parties))
+    shapley = np.zeros(len(parties))
+    for row, count in zip(unique.tolist(), counts.tolist(), strict=True):
+        b, s = _float_indices(tuple(row), quota_of(quota, sum(row)))
+        banzhaf += count * b
+        shapley += count * s
+    n_draws = len(table)
+    return ExpectedPower(
+        parties=parties, draws=n_draws, distinct=len(unique),
+        banzhaf=dict(zip(parties, (banzhaf / n_draws).tolist(), strict=True)),
+        shapley_shubik=dict(zip(parties, (shapley / n_draws).tolist(), strict=True)),
+    )
+
+
+def _float_indices(seats: tuple[int, ...], quota: int) -> tuple[NDArray[np.float64],
+                                                                NDArray[np.float64]]:
+    """One draw's indices as floats from exact counts — the projection's inner loop."""
+    weights, quota = _reduced(seats, quota)
+    n = len(weights)
+    by_size = _swings_by_size(weights, quota)
+    counts = np.array([by_size[w] for w in weights], dtype=np.float64)
+    orders = np.array([factorial(k) * factorial(n - 1 - k) / factorial(n) for k in range(n)])
+    raw = counts.sum(axis=1)
+    total = raw.sum()
+    banzhaf = raw / total if total else raw
+    return banzhaf, counts @ orders
+
+
+def _reduced(weights: tuple[int, ...], quota: int) -> tuple[tuple[int, ...], int]:
+    """The same game with smaller numbers: weights over their common divisor, none above the
+    quota (a party that wins alone is the same player at any larger weight)."""
+    divisor = reduce(gcd, weights, 0) or 1
+    quota = ceil(Fraction(quota, divisor))
+    return tuple(min(w // divisor, quota) for w in weights), quota
+
+
+def _swings_by_size(weights: tuple[int, ...], quota: int) -> dict[int, list[int]]:
+    """For each distinct weight, the swings of a party of that weight by the number of other
+    parties in the coalition it joins (0 … n-1)."""
+    n = len(weights)
+    values = sorted(set(weights))
+    if quota > sum(weights):
+        return {v: [0] * n for v in values}
+    residues = [_band_counts(weights, quota, values, None)]
+    moduli = [1 << WRAP_BITS]
+    for prime in _primes(max(0, ceil((n - WRAP_BITS) / PRIME_BITS))):
+        residues.append(_band_counts(weights, quota, values, prime))
+        moduli.append(prime)
+    if len(residues) == 1:
+        return dict(zip(values, residues[0].tolist(), strict=True))
+    flat = [_chinese(list(r), moduli)
+            for r in zip(*(r.ravel().tolist() for r in residues), strict=True)]
+    return {v: flat[i * n:(i + 1) * n] for i, v in enumerate(values)}
+
+
+def _band_counts(weights: tuple[int, ...], quota: int, values: list[int],
+                 modulus: int | None) -> NDArray[np.integer]:
+    """Swings by size for each weight in `values`, modulo 2^64 (uint64) or a prime < 2^31.
+
+    table[k, t] counts coalitions of k parties and weight t < quota. Without one party of
+    weight v the table is table / (1 + y·x^v) = Σ_j (-1)^j y^j x^(jv) · table, and its swings
+    are the coalitions of weight in [quota - v, quota): differences of prefix sums.
+    """
+    n = len(weights)
+    dtype = np.uint64 if modulus is None else np.int64
+    table = np.zeros((n + 1, quota), dtype=dtype)
+    table[0, 0] = 1
+    for done, w in enumerate(weights, 1):
+        table[1:, w:] += table[:-1, :quota - w]
+        if modulus is not None and done % REDUCE_EVERY == 0:
+            table %= modulus
+    prefix = np.zeros((n + 1, quota + 1), dtype=dtype)
+    if modulus is None:
+        np.cumsum(table, axis=1, out=prefix[:, 1:])
+    else:
+        np.cumsum(table % modulus, axis=1, out=prefix[:, 1:])
+        prefix %= modulus
+    value = np.array(values, dtype=np.int64)[:, None]
+    shifts = min(n, max(ceil(quota / v) for v in values if v))
+    j = np.arange(shifts)[None, :]
+    high = np.clip(quota - j * value, 0, quota)[:, None, :]
+    low = np.clip(quota - (j + 1) * value, 0, quota)[:, None, :]
+    rows = np.arange(n)[:, None] - j
+    valid = rows >= 0
+    row = np.where(valid, rows, 0)[None, :, :]
+    terms = prefix[row, high] - prefix[row, low]
+    zero = np.zeros((), dtype=dtype)
+    even = np.where(valid & (j % 2 == 0), terms, zero).sum(axis=2, dtype=dtype)
+    odd = np.where(valid & (j % 2 == 1), terms, zero).sum(axis=2, dtype=dtype)
+    swings: NDArray[np.integer] = even - odd
+    return swings if modulus is None else np.remainder(swings, modulus)
+
+
+def _chinese(residues: list[int], moduli: list[int]) -> int:
+    """The number below the product of the moduli with these residues."""
+    value, span = residues[0], moduli[0]
+    for r, m in zip(residues[1:], moduli[1:], strict=True):
+        value += span * ((r - value) * pow(span, -1, m) % m)
+        span *= m
+    return value
+
+
+def _primes(count: int) -> Iterator[int]:
+    """The `count` largest primes below 2^31 (Miller–Rabin, exact for 32-bit numbers)."""
+    candidate = (1 << 31) - 1
+    while count:
+        if _is_prime(candidate):
+            yield candidate
+            count -= 1
+        candidate -= 2
+
+
+def _is_prime(n: int) -> bool:
+    d, s = n - 1, 0
+    while d % 2 == 0:
+        d, s = d // 2, s + 1
+    for a in (2, 7, 61):
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(s - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True

@@ -1,0 +1,125 @@
+"""Power indices: published values, brute force, the powerindex package, projections."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from itertools import combinations
+from math import comb, factorial
+
+import numpy as np
+import powerindex
+import pytest
+from hypothesis import given, settings
+
+from majlis.coalitions import Game, expected_power, minimal_power, minimal_winning, power, quota_of
+from tests.strategies import weighted_games
+
+EEC = {"France": 4, "Germany": 4, "Italy": 4, "Belgium": 2, "Netherlands": 2, "Luxembourg": 1}
+
+
+def brute_force(seats: dict[str, int], quota: int) -> tuple[dict[str, int], dict[str, Fraction]]:
+    """Swings and Shapley–Shubik by enumerating all 2^n coalitions."""
+    names = list(seats)
+    n = len(names)
+    swings = dict.fromkeys(names, 0)
+    shapley = dict.fromkeys(names, Fraction(0))
+    for k in range(n + 1):
+        for coalition in combinations(names, k):
+            weight = sum(seats[p] for p in coalition)
+            for p in names:
+                if p not in coalition and weight < quota <= weight + seats[p]:
+                    swings[p] += 1
+                    shapley[p] += Fraction(factorial(k) * factorial(n - 1 - k), factorial(n))
+    return swings, shapley
+
+
+def test_eec_1958_council_reproduces_published_indices() -> None:
+    result = power(Game(seats=EEC, quota=12))
+    assert [result.shapley_shubik[p] * 60 for p in EEC] == [14, 14, 14, 9, 9, 0]
+    assert [result.banzhaf[p] * 21 for p in EEC] == [5, 5, 5, 3, 3, 0]
+    assert result.swings["Luxembourg"] == 0  # the famous dummy
+
+
+def test_eec_minimal_winning_indices() -> None:
+    more = minimal_power(Game(seats=EEC, quota=12))
+    assert more.minimal_winning == 4
+    assert more.deegan_packel["France"] == Fraction(5, 24)
+    assert more.deegan_packel["Belgium"] == Fraction(3, 16)
+    assert set(more.holler.values()) == {Fraction(1, 5), Fraction(0)}
+    assert more.johnston["France"] == Fraction(1, 4)
+    assert more.johnston["Belgium"] == Fraction(1, 8)
+
+
+@given(weighted_games())
+@settings(max_examples=200)
+def test_generating_functions_agree_with_brute_force(game: tuple[dict[str, int], int]) -> None:
+    seats, quota = game
+    result = power(Game(seats=seats, quota=quota))
+    swings, shapley = brute_force(seats, quota)
+    assert result.swings == swings
+    assert result.shapley_shubik == shapley
+    assert sum(result.banzhaf.values()) == 1
+    assert sum(result.shapley_shubik.values()) == 1
+
+
+@given(weighted_games(max_players=10))
+def test_minimal_winning_coalitions_are_exactly_those_where_everyone_is_needed(
+        game: tuple[dict[str, int], int]) -> None:
+    seats, quota = game
+    g = Game(seats=seats, quota=quota)
+    found = minimal_winning(g)
+    expected = {frozenset(c) for k in range(len(seats) + 1) for c in combinations(seats, k)
+                if g.wins(c) and g.pivots(c) == frozenset(c)}
+    assert len(found) == len(set(found)) and set(found) == expected
+
+
+@given(weighted_games(max_players=12))
+def test_powerindex_package_agrees(game: tuple[dict[str, int], int]) -> None:
+    seats, quota = game
+    # powerindex 0.3.5 miscounts Banzhaf when a party with no seats comes last ([5, 3, 1, 0],
+    # quota 8: it gives the 1-seat party 1/9; that party is never a swing), and calls any party
+    # reaching the quota a dictator even when the quota is half the house or less ([5, 2, 1],
+    # quota 3: 2 + 1 win too). So it is given parties with seats and a majority quota.
+    seats = {p: s for p, s in seats.items() if s}
+    quota = min(max(quota, sum(seats.values()) // 2 + 1), sum(seats.values()))
+    ours = power(Game(seats=seats, quota=quota))
+    theirs = powerindex.Game(quota, weights=list(seats.values()))
+    theirs.calc()
+    for p, b, s in zip(seats, theirs.banzhaf, theirs.shapley_shubik, strict=True):
+        assert float(ours.banzhaf[p]) == pytest.approx(b, abs=1e-12)
+        assert float(ours.shapley_shubik[p]) == pytest.approx(s, abs=1e-12)
+
+
+def test_more_than_64_parties_counts_exactly_beyond_uint64() -> None:
+    result = power(Game.of({f"p{i}": 1 for i in range(101)}))
+    assert result.swings["p0"] == comb(100, 50) > 2**64
+    assert result.shapley_shubik["p0"] == Fraction(1, 101)
+
+
+def test_quota_rules() -> None:
+    assert quota_of("majority", 325) == 163 and quota_of("majority", 329) == 165
+    assert quota_of("two-thirds", 329) == 220
+    assert quota_of(Fraction(1, 2), 10) == 5 and quota_of(12, 25) == 12
+
+
+def test_a_boycott_keeps_the_quota() -> None:
+    game = Game.of({"A": 40, "B": 35, "C": 25})
+    after = game.without("A")
+    assert after.quota == 51 and power(after).banzhaf == {"B": Fraction(1, 2),
+                                                          "C": Fraction(1, 2)}
+    assert power(game.without("A", "B")).banzhaf == {"C": 0}
+
+
+def test_expected_power_groups_identical_draws_and_matches_the_exact_path(
+        rng: np.random.Generator) -> None:
+    parties = ("A", "B", "C", "D")
+    base = np.array([[40, 30, 20, 10], [45, 25, 20, 10], [40, 30, 20, 10]])
+    draws = base[rng.integers(0, 3, size=300)]
+    result = expected_power(parties, draws)
+    assert result.draws == 300 and result.distinct == 2
+    weights = (draws == base[1]).all(axis=1).mean()
+    for i, p in enumerate(parties):
+        exact = [float(power(Game.of(dict(zip(parties, map(int, row), strict=True)))).banzhaf[p])
+                 for row in base[:2]]
+        assert result.banzhaf[p] == pytest.approx((1 - weights) * exact[0] + weights * exact[1],
+                                                  abs=1e-12), i
