@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test install install-test lint services bench clean
+.PHONY: demo test install install-test lint services chromium bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +20,16 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-## demo: Iraq 2025's election night replayed into the embedded SQLite store; files in out/
+## demo: Iraq 2025's election night replayed into the embedded SQLite store, a projection
+## from a partial release, and how to open the dashboard on it; files in out/
 demo: install
 	rm -f out/night.db
 	$(BIN)/majlis replay run iraq-2025 --db sqlite:///out/night.db --out out
+	@echo "Projection from release 5 (62 % of stations counted):"
+	$(BIN)/majlis project --release 5 --election iraq-2025 --db sqlite:///out/night.db \
+		--draws 20000 --out out/projection.json
+	@echo "The dashboard on this night: $(BIN)/majlis serve --db sqlite:///out/night.db" \
+		"--election iraq-2025 --law iraq-2025   then open http://127.0.0.1:8000/"
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks
@@ -34,8 +40,13 @@ lint: install-test
 services:
 	bash tools/ensure-services.sh
 
+## chromium: Debian's browser for the dashboard's tests (never a downloaded one)
+chromium:
+	@test -x /usr/bin/chromium || apt-get install -y --no-install-recommends chromium \
+		|| (apt-get update && apt-get install -y --no-install-recommends chromium)
+
 ## test: lint, types, import layers and the whole suite (SQLite and the real PostgreSQL)
-test: lint services
+test: lint services chromium
 	$(BIN)/python -m pytest -q
 
 bench: install-test services

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import shlex
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -33,11 +36,36 @@ def test_readme_tour_runs_step_by_step(tmp_path: Path) -> None:
     assert len(commands) >= 4
     for args in commands:
         args = [a.replace("sqlite:///night.db", f"sqlite:///{tmp_path / 'night.db'}")
-                .replace("out/", f"{tmp_path}/out/") for a in args]
+                .replace("out/", f"{tmp_path}/out/")
+                .replace("users.json", str(tmp_path / "users.json")) for a in args]
+        if args[0] == "serve":  # runs until stopped: start it, see it answer, stop it
+            assert serves(args), args
+            continue
         run = subprocess.run([sys.executable, "-m", "majlis", *args], cwd=ROOT,
                              capture_output=True, text=True, encoding="utf-8", check=False)
         assert run.returncode == 0, (args, run.stderr)
         assert run.stdout.strip()
+
+
+def serves(args: list[str]) -> bool:
+    """`majlis serve …` on a free port answers its API within 30 s."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "majlis", *args, "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(60):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/election",
+                                            timeout=2) as answer:
+                    return bool(answer.status == 200)
+            except OSError:
+                time.sleep(0.5)
+        return False
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def test_every_command_is_in_the_readme() -> None:

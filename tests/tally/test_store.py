@@ -237,3 +237,9 @@ def test_elections_in_one_store_are_kept_apart(store: Store) -> None:
     with Store(store.url, election="iraq-1958") as unknown, pytest.raises(
             StoreError, match="no election named 'iraq-1958'"):
         unknown.results()
+
+
+def test_a_station_where_nobody_voted_sends_an_empty_sheet(registered: Store) -> None:
+    empty = sheet("B-001-02", votes={}, cast=0, valid=0, invalid=0, unused=495, spoiled=5)
+    assert registered.ingest([empty]).accepted == 1
+    assert registered.results()[0].counted == 1

@@ -9,6 +9,7 @@ from majlis.errors import AllocationError, InputError, StoreError
 from ._allocate import allocate_command, problems_exit, stderr
 from ._bundled import compare_command, data_app, laws_command
 from ._coalitions import cabinet_command, coalitions_command, power_command
+from ._forecast import project_command
 from ._replay import replay_app
 from ._tally import (
     correct_command,
@@ -21,6 +22,7 @@ from ._tally import (
     results_command,
     verify_chain_command,
 )
+from ._web import serve_command, users_app
 
 app = typer.Typer(
     name="majlis",
@@ -43,9 +45,12 @@ app.command("verify-chain")(verify_chain_command)
 app.command("release")(release_command)
 app.command("releases")(releases_command)
 app.command("reconcile")(reconcile_command)
+app.command("project")(project_command)
 app.command("power")(power_command)
 app.command("coalitions")(coalitions_command)
 app.command("cabinet")(cabinet_command)
+app.command("serve")(serve_command)
+app.add_typer(users_app, name="users")
 
 
 @app.callback()

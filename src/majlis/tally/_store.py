@@ -383,6 +383,8 @@ class Store:
 
     def _insert_votes(self, session: Session, rows: list[tuple[int, str, int]]) -> None:
         """The sheets' vote rows: PostgreSQL's COPY where available, else executemany."""
+        if not rows:  # a station where nobody voted sends a sheet with no votes
+            return
         if self.engine.dialect.name == "postgresql":
             cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             with cursor.copy("COPY sheet_votes (sheet_id, list_name, votes) FROM STDIN") as copy:
@@ -433,6 +435,8 @@ class Store:
         session.execute(insert(CountedRow), [
             {"station_id": s, "sheet_id": sheet_id, "priority": rank[0], "version": rank[1]}
             for s, (rank, sheet_id, _) in best.items()])
+        if not delta:
+            return
         upsert = (postgresql_insert if self.engine.dialect.name == "postgresql"
                   else sqlite_insert)(TallyRow)
         session.execute(upsert.on_conflict_do_update(
@@ -546,6 +550,12 @@ class Store:
             found.append(Release(number=row.number, name=row.name, created_at=row.created_at,
                                  results=from_payload(row.payload), digest=row.digest))
         return found
+
+    def stations(self) -> list[Station]:
+        """Every registered polling station, with its voting type and register (read-only)."""
+        self._check_ready()
+        with Session(self.engine) as session:
+            return list(self._registry(session).stations.values())
 
     def centres(self) -> list[CentreCount]:
         """Results per polling centre, with stations counted."""

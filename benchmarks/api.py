@@ -1,0 +1,188 @@
+"""The results service under load, on 127.0.0.1 only and bounded in time.
+
+A released night — 18 constituencies, 30 lists, 6,000 stations — served by uvicorn with two
+workers sharing Redis (as a commission would run it), then:
+- cached national results: requests/s and p99 latency from `wrk` (Debian's package) when it is
+  installed, else from an asyncio client in this process (which then shares the two cores);
+- 1,000 open SSE streams: how long after a release is published the last of them hears it.
+
+Run: `python benchmarks/api.py` (PostgreSQL is not needed; Redis must be running, as for the
+tests). Prints `name: value unit` lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx2
+
+from majlis.tally import Source, Station, Store, TallySheet, VotingType
+from majlis.web import Role, Users, create_app
+
+HOST = "127.0.0.1"
+REDIS = os.environ.get("MAJLIS_REDIS_URL", "redis://127.0.0.1:6379/0")
+PLACES = ["Baghdad", "Nineveh", "Basra", "Dhi Qar", "Sulaymaniyah", "Babil", "Erbil", "Anbar",
+          "Diyala", "Kirkuk", "Najaf", "Salahuddin", "Qadisiyah", "Dohuk", "Karbala", "Wasit",
+          "Maysan", "Muthanna"]
+LISTS = [f"List {k:02d}" for k in range(1, 31)]
+STATIONS_PER_PLACE = 333
+SSE_CLIENTS = 1000
+PASSWORD = "benchmark night"
+
+
+def application() -> object:
+    """The app each uvicorn worker builds (uvicorn --factory), from the environment."""
+    return create_app(os.environ["BENCH_DB"], "bench", law="iraq-2025",
+                      users=Path(os.environ["BENCH_USERS"]), redis_url=REDIS)
+
+
+def night(url: str) -> None:
+    """A store with every station counted and one release published."""
+    stations = [Station(code=f"{p[:3]}-{k}", centre=f"{p[:3]}-{k // 10}", constituency=p,
+                        voting_type=VotingType.GENERAL, registered=600)
+                for p in PLACES for k in range(STATIONS_PER_PLACE)]
+    with Store(url, "bench") as store:
+        store.init()
+        store.register(stations, [(p, name) for p in PLACES for name in LISTS])
+        sheets = []
+        for i, s in enumerate(stations):
+            votes = {name: (i * 7 + k * 13) % 17 + k for k, name in enumerate(LISTS)}
+            valid = sum(votes.values())
+            sheets.append(TallySheet(
+                station=s.code, source=Source.MACHINE, received_at="2025-11-11T19:00",
+                received_by="bench", ballots_received=valid + 20, cast=valid + 5, valid=valid,
+                invalid=5, spoiled=5, unused=10, votes=votes))
+        store.ingest(sheets)
+        store.release("all counted")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx2.get(f"{base}/api/election").raise_for_status()
+            return
+        except httpx2.HTTPError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the server did not start") from None
+            time.sleep(0.2)
+
+
+def with_wrk(url: str, seconds: int) -> tuple[float, float]:
+    out = subprocess.run(["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+    return rate, float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+async def with_python(url: str, seconds: int) -> tuple[float, float]:
+    latencies: list[float] = []
+    stop = time.monotonic() + seconds
+
+    async def worker(client: httpx2.AsyncClient) -> None:
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            (await client.get(url)).raise_for_status()
+            latencies.append(time.perf_counter() - started)
+
+    async with httpx2.AsyncClient(limits=httpx2.Limits(max_connections=32)) as client:
+        await asyncio.gather(*(worker(client) for _ in range(32)))
+    latencies.sort()
+    return len(latencies) / seconds, 1000 * latencies[int(0.99 * len(latencies))]
+
+
+async def sse_clients(base: str, token: str) -> tuple[float, int]:
+    """Open SSE_CLIENTS streams, publish a release, and time until the last stream hears it."""
+    ready, heard = asyncio.Event(), asyncio.Event()
+    counts = {"open": 0, "heard": 0}
+    when: list[float] = []
+
+    async def listen() -> None:
+        reader, writer = await asyncio.open_connection(HOST, int(base.rsplit(":", 1)[1]))
+        writer.write(f"GET /api/events HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
+        await writer.drain()
+        while b"event: hello" not in await reader.readline():
+            pass
+        counts["open"] += 1
+        if counts["open"] == SSE_CLIENTS:
+            ready.set()
+        while b"event: release" not in await reader.readline():
+            pass
+        when.append(time.perf_counter())
+        counts["heard"] += 1
+        if counts["heard"] == SSE_CLIENTS:
+            heard.set()
+        writer.close()
+
+    tasks = [asyncio.create_task(listen()) for _ in range(SSE_CLIENTS)]
+    await asyncio.wait_for(ready.wait(), 60)
+    async with httpx2.AsyncClient() as client:
+        published = time.perf_counter()
+        (await client.post(f"{base}/api/releases", json={"name": "again"},
+                           headers={"Authorization": f"Bearer {token}"})).raise_for_status()
+    with contextlib.suppress(TimeoutError):  # a stream that never hears it shows in the count
+        await asyncio.wait_for(heard.wait(), 10)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return (max(when) - published if when else float("nan")), counts["heard"]
+
+
+def main() -> None:
+    seconds = int(os.environ.get("BENCH_SECONDS", "10"))
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        started = time.perf_counter()
+        night(url)
+        print(f"night ingested ({len(PLACES) * STATIONS_PER_PLACE} stations x {len(LISTS)} "
+              f"lists): {time.perf_counter() - started:.1f} s")
+        users = Users()
+        users.add("publisher", Role.PUBLISHER, PASSWORD)
+        users.save(Path(tmp) / "users.json")
+        port = free_port()
+        base = f"http://{HOST}:{port}"
+        env = {**os.environ, "BENCH_DB": url, "BENCH_USERS": str(Path(tmp) / "users.json"),
+               "MAJLIS_SECRET": "benchmark"}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "api:application", "--app-dir",
+             str(Path(__file__).parent), "--host", HOST, "--port", str(port), "--workers", "2",
+             "--log-level", "warning", "--timeout-graceful-shutdown", "2"], env=env)
+        try:
+            wait_for(base, server)
+            national = f"{base}/api/results?level=national"
+            httpx2.get(national).raise_for_status()
+            tool = "wrk" if shutil.which("wrk") else "python"
+            rate, p99 = (with_wrk(national, seconds) if tool == "wrk"
+                         else asyncio.run(with_python(national, seconds)))
+            print(f"cached national results ({tool}, 2 workers, {os.cpu_count()} cores): "
+                  f"{rate:,.0f} req/s")
+            print(f"cached national results p99: {p99:.1f} ms")
+            token = httpx2.post(f"{base}/api/token", json={
+                "username": "publisher", "password": PASSWORD}).json()["access_token"]
+            latency, heard = asyncio.run(sse_clients(base, token))
+            print(f"sse clients hearing a release: {heard} of {SSE_CLIENTS}")
+            print(f"sse release to the last of {SSE_CLIENTS} clients: {1000 * latency:.0f} ms")
+        finally:
+            server.terminate()
+            server.wait(15)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""Projection speed and honesty: 100,000 draws of a whole 2025-sized election, a naive votelib
+loop beside it, and the backtest over the 2025 replay's night.
+
+Speed: a synthetic release of Iraq 2025's 18 governorates (320 general seats, 30 lists each,
+half the general stations counted, the special vote all counted), fixed seed. The naive peer
+draws the same kind of election with plain NumPy and allocates each constituency with votelib,
+draw by draw. Backtest: every release of the replayed night (three made-up elections), each
+projected with 20,000 draws and scored against the seats finally won — with the default model
+and with its systematic errors switched off (station sampling only). Prints `name: value unit`.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the replay's nights, as tested
+
+from tests.forecast.conftest import night_counts
+from tests.forecast.test_project import seats_of
+
+from majlis import data, forecast, replay
+
+SEED = 2025
+LISTS = 30
+DRAWS = 100_000
+PEER_DRAWS = 100
+BACKTEST_DRAWS = 20_000
+LAW = data.law("iraq-2025")
+
+
+def line(name: str, value: float, unit: str) -> None:
+    print(f"{name}: {value:.4g} {unit}", flush=True)
+
+
+def synthetic(rng: np.random.Generator) -> forecast.ReleaseCount:
+    """Half the general stations counted in every governorate, 30 lists with skewed support."""
+    out = []
+    for name, seats in LAW.magnitudes.items():
+        if name in LAW.reserved:
+            continue
+        stations = 130 * seats
+        shares = rng.dirichlet(np.full(LISTS, 0.6))
+        lists = [f"{name} list {j:02d}" if j >= 8 else f"National {j}" for j in range(LISTS)]
+        general = rng.multinomial(stations // 2 * 250, shares)
+        special = rng.multinomial(stations // 10 * 150, rng.dirichlet(30 * shares))
+        out.append(forecast.PartialCount(name=name, groups=(
+            forecast.GroupCount(voting_type="general", stations=stations,
+                                counted=stations // 2, registered=stations * 500,
+                                registered_uncounted=(stations - stations // 2) * 500,
+                                votes=dict(zip(lists, map(int, general), strict=True))),
+            forecast.GroupCount(voting_type="special-security", stations=stations // 10,
+                                counted=stations // 10,
+                                votes=dict(zip(lists, map(int, special), strict=True))))))
+    return forecast.ReleaseCount(number=4, name="50 % of stations", constituencies=tuple(out))
+
+
+def naive(count: forecast.ReleaseCount, draws: int, rng: np.random.Generator) -> float:
+    """Draws per second of the obvious loop: per draw and constituency, the uncounted votes by a
+    multinomial around the counted shares, then votelib's highest averages."""
+    from votelib.component.divisor import modified_first_coef, sainte_lague
+    from votelib.evaluate.proportional import HighestAverages
+
+    peer = HighestAverages(modified_first_coef(sainte_lague, Fraction(17, 10)))
+    started = time.perf_counter()
+    for _ in range(draws):
+        for c in count.constituencies:
+            general = c.groups[0]
+            lists = list(general.votes)
+            counted = np.array([sum(g.votes.get(p, 0) for g in c.groups) for p in lists])
+            share = np.array([general.votes[p] for p in lists]) / general.counted_votes
+            more = general.counted_votes * general.uncounted // general.counted
+            votes = counted + rng.multinomial(more, rng.dirichlet(200 * share + 1e-9))
+            peer.evaluate(dict(zip(lists, map(int, votes), strict=True)),
+                          LAW.magnitudes[c.name])
+    return draws / (time.perf_counter() - started)
+
+
+def speed() -> None:
+    count = synthetic(np.random.default_rng(SEED))
+    line("load_average_1min_before", os.getloadavg()[0], "processes")
+    line("constituencies", len(count.constituencies), "constituencies")
+    line("general_seats", sum(LAW.magnitudes[c.name] for c in count.constituencies), "seats")
+    started = time.perf_counter()
+    forecast.project(count, LAW, draws=DRAWS, seed=SEED)
+    line("project_100k_draws_first_call", time.perf_counter() - started, "s")
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        p = forecast.project(count, LAW, draws=DRAWS, seed=SEED)
+        times.append(time.perf_counter() - started)
+    best = min(times)
+    line("project_100k_draws_2_threads", best, "s")
+    line("project_100k_draws_2_threads_median", sorted(times)[1], "s")
+    started = time.perf_counter()
+    forecast.project(count, LAW, draws=DRAWS, seed=SEED, workers=1)
+    line("project_100k_draws_1_thread", time.perf_counter() - started, "s")
+    line("project_exact_path_rows", p.exact_rows, "constituency draws")
+    line("peak_rss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "MiB")
+    ours = DRAWS / best
+    line("project_throughput", ours, "draws/s")
+    theirs = naive(count, PEER_DRAWS, np.random.default_rng(SEED))
+    line("votelib_naive_loop_throughput", theirs, "draws/s")
+    line("speedup_vs_votelib_naive_loop", ours / theirs, "x")
+    started = time.perf_counter()
+    forecast.project(count, LAW, draws=PEER_DRAWS, seed=SEED, exact=True)
+    exact = PEER_DRAWS / (time.perf_counter() - started)
+    line("exact_path_throughput", exact, "draws/s")
+    line("speedup_vs_exact_path", ours / exact, "x")
+
+
+def backtest() -> None:
+    models = {"default": forecast.Settings(),
+              "sampling_only": forecast.Settings(constituency_error=0.0, national_error=0.0,
+                                                 turnout_error=0.0)}
+    found: dict[str, list[forecast.Assessment]] = {k: [] for k in models}
+    for replay_seed in (2025, 1, 2):
+        made = replay.build(replay.plan("iraq-2025"), replay_seed)
+        counts = night_counts(made, replay.script(made))
+        final = seats_of(counts[-1])
+        for c in counts[:-1]:
+            for k, settings in models.items():
+                found[k].append(forecast.assess(forecast.project(
+                    c, LAW, draws=BACKTEST_DRAWS, seed=c.number, settings=settings), final))
+    for k, scores in found.items():
+        lists, pairs = sum(a.lists for a in scores), sum(a.seats for a in scores)
+        line(f"backtest_{k}_lists_in_play", lists, "list-releases")
+        line(f"backtest_{k}_lists_coverage80", sum(a.lists_covered80 for a in scores) / lists,
+             "share")
+        line(f"backtest_{k}_lists_claimed80", sum(a.lists_claimed80 for a in scores) / lists,
+             "share")
+        line(f"backtest_{k}_lists_coverage95", sum(a.lists_covered95 for a in scores) / lists,
+             "share")
+        line(f"backtest_{k}_lists_claimed95", sum(a.lists_claimed95 for a in scores) / lists,
+             "share")
+        line(f"backtest_{k}_seats_in_play", pairs, "constituency-list-releases")
+        line(f"backtest_{k}_seats_coverage80", sum(a.seats_covered80 for a in scores) / pairs,
+             "share")
+        line(f"backtest_{k}_seats_coverage95", sum(a.seats_covered95 for a in scores) / pairs,
+             "share")
+        line(f"backtest_{k}_brier_largest", float(np.mean([a.brier for a in scores])),
+             "score")
+        line(f"backtest_{k}_brier_largest_first_release",
+             float(np.mean([a.brier for a in scores if a.release == 1])), "score")
+
+
+if __name__ == "__main__":
+    speed()
+    backtest()

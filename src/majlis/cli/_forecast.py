@@ -1,0 +1,100 @@
+"""`majlis project`: seat probabilities from a published release, as a table and JSON."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from majlis import data, forecast, replay, tally
+
+from ._allocate import law_of, stderr, stdout
+from ._tally import Database, ElectionName, _release, open_store
+
+
+def release_count(release: tally.Release, stations: Iterable[tally.Station],
+                  not_lists: frozenset[str] = frozenset()) -> forecast.ReleaseCount:
+    """A release as the forecast reads it. A release does not say which stations it counted,
+    so the uncounted stations' register is taken as their share of their group's stations."""
+    registered: dict[tuple[str, str], int] = {}
+    for s in stations:
+        key = (s.constituency, str(s.voting_type))
+        registered[key] = registered.get(key, 0) + s.registered
+    return forecast.ReleaseCount(
+        number=release.number, name=release.name, digest=release.digest, not_lists=not_lists,
+        constituencies=tuple(forecast.PartialCount(name=c.name, groups=tuple(
+            forecast.GroupCount(
+                voting_type=t, stations=n, counted=c.counted_by_type.get(t, 0),
+                votes=c.by_voting_type.get(t, {}), registered=registered.get((c.name, t)),
+                registered_uncounted=None if (c.name, t) not in registered else round(
+                    registered[(c.name, t)] * (n - c.counted_by_type.get(t, 0)) / n))
+            for t, n in sorted(c.stations_by_type.items()) if n))
+            for c in release.results))
+
+
+def projection_json(p: forecast.Projection) -> dict[str, object]:
+    """The projection as JSON-ready values: everything it holds, settings and seed included."""
+    out = asdict(p)
+    out["not_lists"] = sorted(p.not_lists)
+    return out
+
+
+def project_command(
+    release: Annotated[int, typer.Option("--release", help="The release to project from")],
+    draws: Annotated[int, typer.Option("--draws", min=1, help="Complete results to draw")]
+    = 100_000,
+    db: Database = None,
+    election: ElectionName = None,
+    law: Annotated[Path | None, typer.Option(
+        "--law", help="A TOML file or a preset (default: the preset named like the election)")]
+    = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the draws")] = 0,
+    target: Annotated[list[int] | None, typer.Option(
+        "--target", help="Seat total to report the chance of reaching (default: a majority)")]
+    = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the projection as JSON")]
+    = None,
+) -> None:
+    """Seat probabilities from a release: expected seats, 80 % and 95 % intervals, the chance of
+    being the largest list and of reaching a majority, and each constituency's last seat."""
+    store = open_store(db, election)
+    name = law or Path(store.election)
+    if law is None and str(name) not in data.laws():
+        raise typer.BadParameter(f"no preset law named {name}; give one", param_hint="--law")
+    count = release_count(_release(store, release), store.stations(),
+                          frozenset({replay.OTHER_LISTS}))
+    started = time.perf_counter()
+    try:
+        projection = forecast.project(count, law_of(name), draws=draws, seed=seed,
+                                      targets=tuple(target or ()))
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--release") from None
+    took = time.perf_counter() - started
+    reach = next(iter(projection.lists[0].reach), 0) if projection.lists else 0
+    table = Table(title=f"Release {count.number} ({count.name}): {draws:,} draws, seed {seed}, "
+                        f"{took:.1f} s", title_justify="left")
+    for column in ("list", "expected", "80 %", "95 %", "largest", f"≥ {reach}"):
+        table.add_column(column, justify="left" if column == "list" else "right")
+    for x in projection.lists:
+        if x.expected >= 0.05 or x.largest > 0:
+            table.add_row(x.name, f"{x.expected:.1f}", "{}–{}".format(*x.interval80),
+                          "{}–{}".format(*x.interval95), f"{x.largest:.0%}",
+                          f"{x.reach.get(reach, 0.0):.0%}")
+    stdout.print(table)
+    for c in projection.constituencies:
+        close = sorted(c.last_seat.items(), key=lambda kv: -kv[1])[:3]
+        stdout.print(f"{c.name} ({c.counted:.0%} counted) last seat: "
+                     + ", ".join(f"{p} {v:.0%}" for p, v in close), markup=False)
+    if projection.exact_rows:
+        stderr.print(f"{projection.exact_rows} tied constituency draws went through the exact "
+                     "path", markup=False)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(projection_json(projection), ensure_ascii=False, indent=2))
+        stdout.print(f"wrote {out}", markup=False)

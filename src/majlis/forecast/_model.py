@@ -1,0 +1,196 @@
+"""The model of what is still uncounted, and the draws of complete results from it.
+
+For each group of uncounted stations (one voting type in one constituency) the model estimates
+the votes they hold and how those split between lists, and draws both with the uncertainty of
+three levels: stations (a random sample of the group's stations is what has been counted; how
+much stations differ is pooled hierarchically, group → voting type → prior), the constituency
+(the uncounted stations differ systematically from the counted ones) and the country (a list's
+regional base moves together everywhere). docs/forecast.md gives the maths.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._count import GroupCount, PartialCount, Spread
+
+__all__ = ["Constituency", "Group", "Settings", "draw_votes", "prepare"]
+
+Floats = NDArray[np.float64]
+Ints = NDArray[np.int64]
+
+_MAX_SIGMA = 2.0  # log-scale sd per list: a list with a handful of votes still stays finite
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """The model's assumptions; every projection records the settings it was made with.
+
+    Errors are standard deviations on the log scale (0.05 ≈ ±5 %). `station_icc` and `size_cv`
+    are the prior for how much stations differ, worth `prior_units` stations against what the
+    counted stations show. `turnout` (votes per registered voter) stands in for a voting type
+    not yet counted anywhere, with sd `turnout_sd`; `type_lean` is how far a list's share in a
+    voting type not yet counted in a constituency may be from its share in the types counted.
+    """
+
+    station_icc: float = 0.05
+    size_cv: float = 0.3
+    prior_units: int = 30
+    constituency_error: float = 0.05
+    national_error: float = 0.03
+    turnout_error: float = 0.05
+    turnout: float = 0.5
+    turnout_sd: float = 0.25
+    type_lean: float = 0.5
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Group:
+    """The uncounted stations of one voting type in a constituency, as the model sees them."""
+
+    share: Floats  # the lists' expected shares of its votes
+    sigma: Floats  # per list: log-scale sd of that share
+    expected: float  # its expected valid votes
+    sigma_votes: float  # log-scale sd of those votes
+    national_turnout: bool  # no station of its type counted anywhere: shares the national doubt
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Constituency:
+    """One constituency ready to draw from: counted votes and the uncounted groups."""
+
+    name: str
+    magnitude: int
+    lists: tuple[str, ...]
+    national: Ints  # each list's index among all lists of the release
+    counted: Ints
+    groups: tuple[Group, ...]
+
+
+def _pooled(spreads: Sequence[Spread], settings: Settings) -> Spread:
+    """The voting type's spread: every group's estimate pooled with the prior, by stations."""
+    k = float(settings.prior_units)
+    w = [max(s.units - 1, 0) for s in spreads]
+    total = k + sum(w)
+    return Spread(units=int(total),
+                  icc=(k * settings.station_icc + sum(x * s.icc for x, s in zip(
+                      w, spreads, strict=True))) / total,
+                  size_cv=(k * settings.size_cv + sum(x * s.size_cv for x, s in zip(
+                      w, spreads, strict=True))) / total)
+
+
+def _shrunk(own: Spread | None, pooled: Spread, settings: Settings) -> Spread:
+    """A group's spread: its own estimate shrunk toward its voting type's."""
+    if own is None or own.units < 2:
+        return pooled
+    w, k = float(own.units - 1), float(settings.prior_units)
+    return Spread(units=own.units, icc=(w * own.icc + k * pooled.icc) / (w + k),
+                  size_cv=(w * own.size_cv + k * pooled.size_cv) / (w + k))
+
+
+def _size(g: GroupCount) -> tuple[float, float]:
+    """The group's (counted, uncounted) size: registered voters if known, else stations."""
+    if g.registered is not None and g.registered_uncounted is not None:
+        return float(g.registered - g.registered_uncounted), float(g.registered_uncounted)
+    return float(g.counted), float(g.uncounted)
+
+
+def prepare(constituencies: Sequence[PartialCount], magnitudes: Mapping[str, int],
+            settings: Settings) -> tuple[tuple[str, ...], tuple[Constituency, ...]]:
+    """Every list of the release, and each constituency's counted votes and uncounted groups."""
+    names = tuple(dict.fromkeys(p for c in constituencies for p in c.lists))
+    index = {p: i for i, p in enumerate(names)}
+    groups = [g for c in constituencies for g in c.groups]
+    types = {g.voting_type for g in groups}
+    pooled = {t: _pooled([g.spread for g in groups if g.voting_type == t and g.spread],
+                         settings) for t in types}
+    rate: dict[str, float] = {}
+    for t in types:  # votes per registered voter (or per station) where the type is counted
+        mine = [g for g in groups if g.voting_type == t and g.counted]
+        size = sum(_size(g)[0] for g in mine)
+        if size > 0 and all(g.registered_uncounted is not None for g in mine):
+            rate[t] = sum(g.counted_votes for g in mine) / size
+    out = []
+    for c in constituencies:
+        lists = c.lists
+        counted = np.array([sum(g.votes.get(p, 0) for g in c.groups) for p in lists],
+                           dtype=np.int64)
+        made = tuple(_group(g, c, lists, _shrunk(g.spread, pooled[g.voting_type], settings),
+                            rate.get(g.voting_type), settings)
+                     for g in c.groups if g.uncounted)
+        out.append(Constituency(name=c.name, magnitude=magnitudes[c.name], lists=lists,
+                                national=np.array([index[p] for p in lists], dtype=np.int64),
+                                counted=counted, groups=made))
+    return names, tuple(out)
+
+
+def _group(g: GroupCount, c: PartialCount, lists: tuple[str, ...], spread: Spread,
+           rate: float | None, settings: Settings) -> Group:
+    """One uncounted group: expected votes and shares, and how unsure each is."""
+    u, s = g.uncounted, g.counted
+    heterogeneity = 1.0 + spread.size_cv**2
+    if s and g.counted_votes:
+        votes = np.array([g.votes.get(p, 0) for p in lists], dtype=np.float64)
+        counted_size, uncounted_size = _size(g)
+        expected = g.counted_votes * uncounted_size / counted_size
+        share = votes / g.counted_votes
+        var = ((1 - spread.icc) * (1 / max(expected, 1.0) + 1 / g.counted_votes)
+               + spread.icc * heterogeneity * (1 / u + 1 / s))
+        sigma_votes = math.sqrt(math.log1p(spread.size_cv**2 * (1 / u + 1 / s))
+                                + settings.turnout_error**2)
+        lean, national = 0.0, False
+    else:  # nothing of this type counted here: other types' shares, turnout from elsewhere
+        others = [h for h in c.groups if h.counted_votes]
+        if not others:
+            raise ValueError(f"{c.name}: no votes counted yet; nothing to project from")
+        votes = np.array([sum(h.votes.get(p, 0) for h in others) for p in lists],
+                         dtype=np.float64)
+        share = votes / votes.sum()
+        if g.registered is None:
+            raise ValueError(f"{c.name}: no {g.voting_type} station counted and its register "
+                             "is unknown; the votes it holds cannot be estimated")
+        size = float(g.registered if g.registered_uncounted is None else g.registered_uncounted)
+        national = rate is None
+        expected = size * (settings.turnout if rate is None else rate)
+        var = spread.icc * heterogeneity / u + 1 / max(expected, 1.0)
+        sigma_votes = math.sqrt(settings.turnout_error**2 + (
+            math.log1p((settings.turnout_sd / settings.turnout) ** 2) if national else 0.0))
+        lean = settings.type_lean
+    with np.errstate(divide="ignore"):
+        relative = np.where(share > 0, var * (1 - share) / share, 0.0)
+    sigma = np.minimum(np.sqrt(np.log1p(relative) + settings.constituency_error**2 + lean**2),
+                       _MAX_SIGMA)
+    return Group(share=share, sigma=sigma, expected=expected, sigma_votes=sigma_votes,
+                 national_turnout=national)
+
+
+def draw_votes(c: Constituency, rng: np.random.Generator, swing: Floats, turnout: Floats
+               ) -> Floats:
+    """Complete results for `c`, one row per draw: counted votes plus each uncounted group's.
+
+    `swing` (draws × all lists) is the national log-scale shift of each list's share, `turnout`
+    (draws) the national factor on the votes of voting types counted nowhere yet.
+    """
+    n = swing.shape[0]
+    out = np.empty((n, len(c.lists)), dtype=np.float64)
+    out[...] = c.counted
+    shift = swing[:, c.national]
+    for g in c.groups:
+        with np.errstate(divide="ignore"):  # a list with no share: exp(-inf) = 0
+            centre = shift + (np.log(g.share) - 0.5 * g.sigma**2)
+        z = rng.standard_normal(out.shape, dtype=np.float32)
+        z *= g.sigma.astype(np.float32)
+        z += centre
+        np.exp(z, out=z)
+        votes = g.expected * np.exp(g.sigma_votes * rng.standard_normal(n)
+                                    - 0.5 * g.sigma_votes**2)
+        if g.national_turnout:
+            votes *= turnout
+        z *= (votes / z.sum(axis=1, dtype=np.float64))[:, None].astype(np.float32)
+        out += z
+    return out

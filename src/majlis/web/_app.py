@@ -1,0 +1,118 @@
+"""The results service: one FastAPI app over one election of a tally store."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from majlis.errors import AllocationError, InputError, Problem, StoreError
+from majlis.tally import Store
+
+from ._auth import Tokens, Users
+from ._live import Broker, RedisBroker
+from ._models import ErrorOut, ProblemOut
+from ._read import read_routes
+from ._service import ResultsService, law_named
+from ._tables import CsvSuffix
+from ._write import write_routes
+
+__all__ = ["create_app"]
+
+STATIC = Path(__file__).parent / "static"
+TOKEN_TTL = 12 * 3600  # one shift of an election night
+
+
+def _error(status: int, detail: str, problems: tuple[Problem, ...] = (),
+           headers: Mapping[str, str] | None = None) -> JSONResponse:
+    body = ErrorOut(detail=detail, problems=[
+        ProblemOut(file=p.source, line=p.line, field=p.field, message=p.message)
+        for p in problems])
+    return JSONResponse(body.model_dump(), status_code=status, headers=dict(headers or {}))
+
+
+async def _input_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, InputError)
+    return _error(422, "the input has problems", error.problems)
+
+
+async def _invalid_request(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    return _error(422, "the request has problems", tuple(
+        Problem(source=str(e["loc"][0]) if e["loc"] else "request", line=None,
+                field=" › ".join(str(part) for part in e["loc"][1:]), message=e["msg"])
+        for e in error.errors()))
+
+
+async def _http_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    return _error(error.status_code, str(error.detail), headers=error.headers)
+
+
+async def _store_error(_: Request, error: Exception) -> JSONResponse:
+    return _error(503, str(error))
+
+
+async def _allocation_error(_: Request, error: Exception) -> JSONResponse:
+    return _error(422, str(error))
+
+
+def create_app(store_url: str, election: str, *, redis_url: str | None = None,
+               law: str | None = None, users: Path | None = None, secret: str | None = None,
+               token_ttl: int = TOKEN_TTL) -> FastAPI:
+    """The API and dashboard for `election` in the store at `store_url`.
+
+    `law` names the preset the seats follow by default; `users` is the staff's users file
+    (default `$MAJLIS_USERS`); `secret` signs tokens (default `$MAJLIS_SECRET`; workers behind one
+    address must share it); with `redis_url` (default `$MAJLIS_REDIS_URL`) releases reach the
+    pages of every worker through Redis pub/sub, else those of this worker.
+    """
+    if law is not None:
+        law_named(law)  # an unknown preset fails now, not at the first request
+    users_file = users or (Path(os.environ["MAJLIS_USERS"]) if os.environ.get("MAJLIS_USERS")
+                           else None)
+    staff = Users.load(users_file) if users_file else Users()
+    redis_url = redis_url or os.environ.get("MAJLIS_REDIS_URL") or None
+    store = Store(store_url, election)
+
+    def broker(heard: Callable[[dict[str, object]], None]) -> Broker:
+        if redis_url:
+            return RedisBroker(heard, url=redis_url, channel=f"majlis:{election}:releases")
+        return Broker(heard)
+
+    service = ResultsService(store, law=law, broker=broker, tokens=Tokens(
+        staff, secret=secret or os.environ.get("MAJLIS_SECRET"), ttl=token_ttl))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await service.start()
+        try:
+            yield
+        finally:
+            await service.stop()
+
+    app = FastAPI(title="majlis", version="0.1.0", lifespan=lifespan, summary=(
+        "Election results as published, release by release; tally sheets in for the staff."))
+    app.state.service = service
+    app.add_middleware(CsvSuffix)
+    app.add_exception_handler(InputError, _input_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(StoreError, _store_error)
+    app.add_exception_handler(AllocationError, _allocation_error)
+    app.include_router(read_routes(service))
+    app.include_router(write_routes(service, staff))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def dashboard() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    return app

@@ -1,0 +1,121 @@
+"""Who may write: results staff in a users file, argon2 password hashes, signed expiring tokens.
+
+The users live in a small JSON file (`MAJLIS_USERS`, `majlis serve --users`), not in the tally
+database: the store's schema belongs to `majlis.tally`, and a commission hands out accounts before
+the night, not through the API. Each role may do only its own part of the night.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from majlis.errors import InputError, Problem
+
+__all__ = ["Role", "TokenError", "Tokens", "User", "Users"]
+
+
+class Role(StrEnum):
+    """What a member of the results staff does on the night."""
+
+    CLERK = "clerk"  # enters tally sheets
+    SUPERVISOR = "supervisor"  # enters and corrects sheets, sees the quarantine
+    PUBLISHER = "publisher"  # publishes releases
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class User:
+    name: str
+    role: Role
+
+
+_HASHER = PasswordHasher()
+# Checked against when the name is unknown, so a wrong name takes as long as a wrong password.
+_DECOY = _HASHER.hash(secrets.token_hex(16))
+
+
+class Users:
+    """The staff accounts of one users file: name → (role, argon2 hash)."""
+
+    def __init__(self, accounts: dict[str, tuple[Role, str]] | None = None) -> None:
+        self._accounts = dict(accounts or {})
+
+    @classmethod
+    def load(cls, path: Path) -> Users:
+        """Read a users file; a missing file is an empty one (nobody may write yet)."""
+        if not path.exists():
+            return cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            return cls({u["name"]: (Role(u["role"]), str(u["password_hash"]))
+                        for u in raw["users"]})
+        except (ValueError, KeyError, TypeError) as error:
+            raise InputError([Problem(source=str(path), line=None, field="users",
+                                      message=f"not a majlis users file ({error})")]) from None
+
+    def save(self, path: Path) -> None:
+        users = [{"name": name, "role": role.value, "password_hash": digest}
+                 for name, (role, digest) in sorted(self._accounts.items())]
+        path.write_text(json.dumps({"users": users}, indent=2) + "\n", encoding="utf-8")
+
+    def add(self, name: str, role: Role, password: str) -> None:
+        """Add an account, or replace its role and password."""
+        if not name.strip() or len(password) < 8:
+            raise InputError([Problem(source="users", line=None, field="name" if not name.strip()
+                                      else "password", message="a name and a password of at "
+                                      "least 8 characters are needed")])
+        self._accounts[name] = (role, _HASHER.hash(password))
+
+    def verify(self, name: str, password: str) -> User | None:
+        """The user with this name and password, or None."""
+        role, digest = self._accounts.get(name, (None, _DECOY))
+        try:
+            _HASHER.verify(digest, password)
+        except VerificationError:
+            return None
+        return None if role is None else User(name=name, role=role)
+
+    def role(self, name: str) -> Role | None:
+        found = self._accounts.get(name)
+        return None if found is None else found[0]
+
+
+class TokenError(Exception):
+    """A bearer token that is forged, expired or names an account that no longer exists."""
+
+
+class Tokens:
+    """Signed bearer tokens that expire after `ttl` seconds.
+
+    Several workers must share `secret` to accept each other's tokens; without one, each app
+    draws its own, and tokens die with the process.
+    """
+
+    def __init__(self, users: Users, *, secret: str | None, ttl: int) -> None:
+        self.users = users
+        self.ttl = ttl
+        self._serializer = URLSafeTimedSerializer(secret or secrets.token_hex(32),
+                                                  salt="majlis-token")
+
+    def issue(self, user: User) -> str:
+        return self._serializer.dumps({"name": user.name})
+
+    def check(self, token: str) -> User:
+        try:
+            claims = self._serializer.loads(token, max_age=self.ttl)
+        except SignatureExpired:
+            raise TokenError("the token has expired: ask for a new one") from None
+        except BadSignature:
+            raise TokenError("the token is not valid") from None
+        name = str(claims.get("name", "")) if isinstance(claims, dict) else ""
+        role = self.users.role(name)
+        if role is None:
+            raise TokenError("the token's account no longer exists")
+        return User(name=name, role=role)

@@ -1,0 +1,228 @@
+"""What the public reads: the published releases — results by level and voting type, % of
+stations counted, seats under a law — as JSON or CSV, cached per release."""
+
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel
+
+from majlis.errors import InputError, Problem
+from majlis.law import Constituency, Election, Law, allocate
+from majlis.tally import ConstituencyCount, VotingType, national
+
+from ._auth import User
+from ._live import stream
+from ._models import (
+    CentreResultRow,
+    ConstituencyOut,
+    CountedRow,
+    CountOut,
+    ElectionOut,
+    ErrorOut,
+    ReleaseFigures,
+    ReleaseOut,
+    ResultRow,
+    SeatRow,
+    percent,
+    release_out,
+)
+from ._service import ResultsService, law_named, viewer_of
+from ._tables import Body, Format, answer, encode
+
+__all__ = ["CSV", "FormatParam", "read_routes"]
+
+
+class Level(StrEnum):
+    NATIONAL = "national"
+    CONSTITUENCY = "constituency"
+    CENTRE = "centre"
+
+
+ReleaseParam = Annotated[str, Query(
+    pattern=r"^(latest|live|[1-9][0-9]{0,8})$",
+    description="`latest` (the default), a release number, or `live` (results staff only)")]
+FormatParam = Annotated[Format, Query(alias="format", description="json, or csv (also: `.csv`)")]
+CSV: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}}, "description": "The table (JSON or CSV)"},
+    304: {"description": "Not modified since the ETag given in If-None-Match"}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut} for code in (401, 404, 422, 503)}
+
+
+def _count_out(c: ConstituencyCount) -> CountOut:
+    return CountOut(constituency=c.name, stations=c.stations, counted=c.counted,
+                    percent_counted=percent(c.counted, c.stations), votes=c.votes,
+                    by_voting_type=c.by_voting_type, stations_by_type=c.stations_by_type,
+                    counted_by_type=c.counted_by_type)
+
+
+def _only(c: ConstituencyCount, voting_type: VotingType | None) -> ConstituencyCount:
+    """The count of one voting type, or all of it when None."""
+    if voting_type is None:
+        return c
+    t = voting_type.value
+    return ConstituencyCount(name=c.name, stations_by_type={t: c.stations_by_type.get(t, 0)},
+                             counted_by_type={t: c.counted_by_type.get(t, 0)},
+                             by_voting_type={t: c.by_voting_type.get(t, {})})
+
+
+def _result_rows(counts: Sequence[ConstituencyCount]) -> list[ResultRow]:
+    return [ResultRow(constituency=c.name, list=party, votes=n, stations_counted=c.counted,
+                      stations=c.stations, percent_counted=percent(c.counted, c.stations))
+            for c in counts for party, n in sorted(c.votes.items(), key=lambda x: (-x[1], x[0]))]
+
+
+def _seat_rows(counts: Sequence[ConstituencyCount], law: Law, level: Level) -> list[SeatRow]:
+    """Seats on the votes so far, in the constituencies the law gives seats to."""
+    contested = tuple(Constituency(name=c.name, magnitude=law.magnitudes[c.name], votes=c.votes)
+                      for c in counts if c.votes and c.name in law.magnitudes)
+    if not contested:
+        return []
+    result = allocate(Election(constituencies=contested), law)
+    if level is Level.NATIONAL:
+        votes = national(counts).votes
+        seats = result.totals()
+        return sorted((SeatRow(constituency="national", list=p, votes=votes.get(p, 0),
+                               seats=seats.get(p, 0)) for p in votes.keys() | seats.keys()),
+                      key=lambda r: (-r.seats, -r.votes, r.list))
+    return [SeatRow(constituency=c.name, list=p, votes=n, seats=c.seats.get(p, 0))
+            for c in result.constituencies
+            for p, n in sorted(c.votes.items(), key=lambda x: (-c.seats.get(x[0], 0), -x[1]))]
+
+
+def _refuse(field: str, message: str) -> InputError:
+    return InputError([Problem(source="query", line=None, field=field, message=message)])
+
+
+def read_routes(service: ResultsService) -> APIRouter:
+    """The public routes (and `release=live`, `level=centre` for signed-in staff)."""
+    router = APIRouter(prefix="/api", tags=["results"], responses=ERRORS)
+    Viewer = Annotated[User | None, Depends(viewer_of(service))]
+
+    async def table(request: Request, number: object, fmt: Format,
+                    make: Callable[[], BaseModel | Sequence[BaseModel]]) -> Response:
+        """Encode once per release and query; live counts (number None) every time."""
+        def build() -> Body:
+            return encode(make(), fmt)
+        if number is None:
+            return answer(request, await run_in_threadpool(build))
+        query = tuple(sorted((k, v) for k, v in request.query_params.multi_items()
+                             if k != "release"))
+        return answer(request, await service.encoded((request.url.path, number, query), build))
+
+    def election() -> ElectionOut:
+        found = service.releases()
+        return ElectionOut(name=service.store.election, law=service.law, releases=len(found),
+                           latest=release_out(found[-1]) if found else None)
+
+    @router.get("/elections", response_model=list[ElectionOut])
+    async def elections(request: Request) -> Response:
+        """The elections this service publishes (one per service)."""
+        return await table(request, len(service.releases()), Format.JSON, lambda: [election()])
+
+    @router.get("/election", response_model=ElectionOut)
+    async def this_election(request: Request) -> Response:
+        """This election: its name, the law its seats follow, and the latest release."""
+        return await table(request, len(service.releases()), Format.JSON, election)
+
+    @router.get("/releases", response_model=list[ReleaseOut], responses=CSV)
+    async def releases(request: Request, fmt: FormatParam = Format.JSON) -> Response:
+        """Every release so far, oldest first, with the share of stations counted."""
+        found = service.releases()
+        return await table(request, len(found), fmt, lambda: [release_out(r) for r in found])
+
+    @router.get("/releases/{number}", response_model=ReleaseFigures, responses=CSV)
+    async def one_release(request: Request, number: int,
+                    fmt: FormatParam = Format.JSON) -> Response:
+        """One release with its figures (CSV: a row per constituency and list)."""
+        found = service.release(number) if number > 0 else None
+        if found is None:
+            raise HTTPException(404, f"no release {number}")
+
+        def make() -> BaseModel | Sequence[BaseModel]:
+            if fmt is Format.CSV:
+                return _result_rows(found.results)
+            return ReleaseFigures(**release_out(found).model_dump(),
+                                  results=[_count_out(c) for c in found.results])
+        return await table(request, found.number, fmt, make)
+
+    @router.get("/constituencies", response_model=list[ConstituencyOut], responses=CSV)
+    async def constituencies(request: Request, viewer: Viewer, release: ReleaseParam = "latest",
+                       fmt: FormatParam = Format.JSON) -> Response:
+        """Each constituency: its seats under the service's law, stations and % counted."""
+        number, counts = await service.counts(release, viewer)
+        magnitudes = law_named(service.law).magnitudes if service.law else {}
+        return await table(request, number, fmt, lambda: [ConstituencyOut(
+            name=c.name, magnitude=magnitudes.get(c.name), stations=c.stations,
+            counted=c.counted, percent_counted=percent(c.counted, c.stations))
+            for c in counts])
+
+    @router.get("/counted", response_model=list[CountedRow], responses=CSV)
+    async def counted(request: Request, viewer: Viewer, release: ReleaseParam = "latest",
+                fmt: FormatParam = Format.JSON) -> Response:
+        """% of stations counted, by constituency and voting type."""
+        number, counts = await service.counts(release, viewer)
+        return await table(request, number, fmt, lambda: [CountedRow(
+            constituency=c.name, voting_type=t, stations=n, counted=c.counted_by_type.get(t, 0),
+            percent_counted=percent(c.counted_by_type.get(t, 0), n))
+            for c in counts for t, n in sorted(c.stations_by_type.items())])
+
+    @router.get("/results", response_model=list[ResultRow] | list[CentreResultRow],
+                responses=CSV)
+    async def results(request: Request, viewer: Viewer, release: ReleaseParam = "latest",
+                level: Level = Level.CONSTITUENCY, voting_type: VotingType | None = None,
+                constituency: Annotated[str | None, Query(max_length=200)] = None,
+                fmt: FormatParam = Format.JSON) -> Response:
+        """Votes per list — nationally, per constituency, or per polling centre (live, staff
+        only) — of one voting type or all, with the stations counted."""
+        if level is Level.CENTRE:
+            if release != "live" or voting_type is not None:
+                raise _refuse("level", "centre results are live counts of every voting type: "
+                                       "ask with release=live and no voting_type")
+            await service.counts(release, viewer)  # the staff check
+            return await table(request, None, fmt, lambda: [CentreResultRow(
+                constituency=c.constituency, centre=c.centre, list=party, votes=n,
+                stations_counted=c.counted, stations=c.stations)
+                for c in service.store.centres()
+                if constituency in (None, c.constituency)
+                for party, n in sorted(c.votes.items(), key=lambda x: (-x[1], x[0]))])
+        number, counts = await service.counts(release, viewer)
+
+        def make() -> list[ResultRow]:
+            chosen = [_only(c, voting_type) for c in counts
+                      if constituency in (None, c.name)]
+            return _result_rows([national(chosen)] if level is Level.NATIONAL else chosen)
+        return await table(request, number, fmt, make)
+
+    @router.get("/seats", response_model=list[SeatRow], responses=CSV)
+    async def seats(request: Request, viewer: Viewer, release: ReleaseParam = "latest",
+              law: Annotated[str | None, Query(max_length=100, description=(
+                  "A preset law (`majlis laws`); default: the service's"))] = None,
+              level: Annotated[Level, Query(description="national or constituency")]
+              = Level.NATIONAL,
+              fmt: FormatParam = Format.JSON) -> Response:
+        """Seats on the votes of a release, as a preset law allocates them."""
+        name = law or service.law
+        if name is None:
+            raise _refuse("law", "this service has no law: name a preset, e.g. law=iraq-2025")
+        if level is Level.CENTRE:
+            raise _refuse("level", "seats are allocated nationally or per constituency")
+        the_law = law_named(name)
+        number, counts = await service.counts(release, viewer)
+        return await table(request, number, fmt, lambda: _seat_rows(counts, the_law, level))
+
+    @router.get("/events", response_class=StreamingResponse, include_in_schema=False)
+    async def events() -> StreamingResponse:
+        """Server-Sent Events: `hello` with the latest release, then `release` as each is
+        published."""
+        latest = service.release(None)
+        return StreamingResponse(
+            stream(service.broker, {"latest": latest.number if latest else 0}),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    return router

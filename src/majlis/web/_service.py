@@ -1,0 +1,171 @@
+"""What one API worker holds: the store, the releases read so far, answers already encoded, the
+live broker and the staff's tokens."""
+
+
+import asyncio
+import contextlib
+import json
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from functools import lru_cache
+from typing import Annotated
+
+from fastapi import Depends, HTTPException
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from majlis import data
+from majlis.errors import InputError, MajlisError, Problem
+from majlis.law import Law
+from majlis.tally import ConstituencyCount, Release, Store
+
+from ._auth import Role, TokenError, Tokens, User
+from ._live import Broker
+from ._models import release_out
+from ._tables import Body
+
+__all__ = ["ResultsService", "law_named", "staff_of", "viewer_of"]
+
+# Releases published elsewhere (the CLI, another worker without Redis) are found within this
+# time and pushed to this worker's pages; those published through the API arrive by their event.
+REFRESH = 2.0
+ENCODED = 1024  # answers kept encoded, most recently used first
+
+
+@lru_cache(maxsize=32)
+def law_named(name: str) -> Law:
+    """A preset law by name; a name that is not a preset is the caller's mistake (422)."""
+    if name not in data.laws():
+        raise InputError([Problem(source="query", line=None, field="law", message=(
+            f"no preset law {name!r}; one of: {', '.join(data.laws())}"))])
+    return data.law(name)
+
+
+class ResultsService:
+    """The state behind the routes of one worker.
+
+    The releases are read once and then kept, re-read in the background and whenever a release
+    event arrives, so that a request for a published table never waits on the database.
+    """
+
+    def __init__(self, store: Store, *, law: str | None, tokens: Tokens,
+                 broker: Callable[[Callable[[dict[str, object]], None]], Broker]) -> None:
+        self.store = store
+        self.law = law
+        self.tokens = tokens
+        self.broker = broker(self.heard)
+        self._releases: list[Release] | None = None
+        self._encoded: OrderedDict[tuple[object, ...], Body] = OrderedDict()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        with contextlib.suppress(MajlisError):  # a store not ready answers 503 per request
+            self._releases = await run_in_threadpool(self.store.releases)
+        self.broker.announced = len(self._releases or ())
+        await self.broker.start()
+        self._spawn(self._poll())
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.broker.stop()
+        self.store.close()
+
+    def _spawn(self, work: Coroutine[None, None, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _poll(self) -> None:
+        while True:
+            await asyncio.sleep(REFRESH)
+            with contextlib.suppress(MajlisError):
+                await self._refresh()
+
+    async def _refresh(self) -> None:
+        """Read the releases again; tell this worker's pages of any not yet announced."""
+        self._releases = await run_in_threadpool(self.store.releases)
+        for release in self._releases[self.broker.announced:]:
+            self.broker.deliver(json.dumps(release_out(release).model_dump()))
+
+    def heard(self, event: dict[str, object]) -> None:
+        """A release was announced: read it, unless this worker already holds it."""
+        if int(str(event.get("number", 0))) > len(self._releases or ()):
+            self._spawn(self._refresh())
+
+    def releases(self) -> list[Release]:
+        if self._releases is None:  # the store was not ready at start: say why (503)
+            self._releases = self.store.releases()
+        return self._releases
+
+    def release(self, number: int | None) -> Release | None:
+        """Release `number`, or the latest when None; None when there is no such release."""
+        found = self.releases()
+        if number is None:
+            return found[-1] if found else None
+        return found[number - 1] if 0 < number <= len(found) else None
+
+    def published(self, release: Release) -> None:
+        """Hold a release this worker just published, without waiting to read it back."""
+        if self._releases is not None and len(self._releases) == release.number - 1:
+            self._releases = [*self._releases, release]
+
+    async def encoded(self, key: tuple[object, ...], make: Callable[[], Body]) -> Body:
+        """The answer for `key` — which names a release, so it never goes stale — made once,
+        in a worker thread (a seat allocation takes a while)."""
+        if key in self._encoded:
+            self._encoded.move_to_end(key)
+            return self._encoded[key]
+        body = await run_in_threadpool(make)
+        self._encoded[key] = body
+        while len(self._encoded) > ENCODED:
+            self._encoded.popitem(last=False)
+        return body
+
+    async def counts(self, release: str, viewer: User | None
+                     ) -> tuple[object, Sequence[ConstituencyCount]]:
+        """The counts asked for — `latest`, a release number, or `live` for the staff — and the
+        key they are cached under (None for live counts, which are never cached)."""
+        if release == "live":
+            if viewer is None:
+                raise HTTPException(401, "live counts are for the results staff: sign in",
+                                    headers={"WWW-Authenticate": "Bearer"})
+            return None, await run_in_threadpool(self.store.results)
+        found = self.release(None if release == "latest" else int(release))
+        if found is None and release != "latest":
+            raise HTTPException(404, f"no release {release}")
+        return (found.number if found else 0), (found.results if found else ())
+
+
+_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/token")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def viewer_of(service: ResultsService) -> Callable[[Credentials], Awaitable[User | None]]:
+    """A dependency: the signed-in user, or None for the public."""
+
+    async def viewer(credentials: Credentials) -> User | None:
+        if credentials is None:
+            return None
+        try:
+            return service.tokens.check(credentials.credentials)
+        except TokenError as error:
+            raise HTTPException(401, str(error),
+                                headers={"WWW-Authenticate": "Bearer"}) from None
+    return viewer
+
+
+def staff_of(service: ResultsService, *roles: Role) -> Callable[[User | None], Awaitable[User]]:
+    """A dependency: a signed-in user holding one of `roles` (401 without a token, 403 with
+    another role)."""
+
+    async def staff(user: Annotated[User | None, Depends(viewer_of(service))]) -> User:
+        if user is None:
+            raise HTTPException(401, "sign in first: POST /api/token",
+                                headers={"WWW-Authenticate": "Bearer"})
+        if user.role not in roles:
+            raise HTTPException(403, f"a {user.role} may not do this; it needs: "
+                                + " or ".join(r.value for r in roles))
+        return user
+    return staff

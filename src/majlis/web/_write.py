@@ -1,0 +1,87 @@
+"""What the results staff do through the API — sign in, enter sheets, correct, publish — each
+through the store's own ingest, correct and release, so every write lands in its hash-chained
+trail under the name of the user who made it."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from majlis.tally import IngestReport
+
+from ._auth import Role, User, Users
+from ._models import (
+    CorrectionIn,
+    ErrorOut,
+    IngestOut,
+    QuarantineRow,
+    ReleaseIn,
+    ReleaseOut,
+    SheetIn,
+    TokenIn,
+    TokenOut,
+    release_out,
+)
+from ._read import CSV, FormatParam
+from ._service import ResultsService, staff_of
+from ._tables import Format, answer, encode
+
+__all__ = ["write_routes"]
+
+
+def _report(report: IngestReport) -> IngestOut:
+    return IngestOut(accepted=report.accepted, quarantined=report.quarantined,
+                     awaiting_second_entry=report.awaiting_second_entry,
+                     duplicates=report.duplicates)
+
+
+def write_routes(service: ResultsService, users: Users) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["results staff"], responses={
+        code: {"model": ErrorOut} for code in (401, 403, 422, 503)})
+    Clerk = Annotated[User, Depends(staff_of(service, Role.CLERK, Role.SUPERVISOR))]
+    Supervisor = Annotated[User, Depends(staff_of(service, Role.SUPERVISOR))]
+    Publisher = Annotated[User, Depends(staff_of(service, Role.PUBLISHER))]
+
+    @router.post("/token", response_model=TokenOut)
+    def token(credentials: TokenIn) -> TokenOut:
+        """Sign in: a bearer token for `Authorization: Bearer …`, valid for `expires_in` s."""
+        user = users.verify(credentials.username, credentials.password)
+        if user is None:
+            raise HTTPException(401, "wrong name or password",
+                                headers={"WWW-Authenticate": "Bearer"})
+        return TokenOut(access_token=service.tokens.issue(user), expires_in=service.tokens.ttl,
+                        role=user.role.value)
+
+    @router.post("/sheets", response_model=IngestOut)
+    def ingest(sheets: list[SheetIn], user: Clerk) -> IngestOut:
+        """Enter tally sheets (a clerk or supervisor): checked, stored, chained — or
+        quarantined with every rule they fail. `received_by` is the signed-in user."""
+        return _report(service.store.ingest([s.sheet(user.name) for s in sheets]))
+
+    @router.post("/corrections", response_model=IngestOut)
+    def correct(correction: CorrectionIn, user: Supervisor) -> IngestOut:
+        """Correct a sheet (a supervisor): a new version beside the old, with the reason and
+        the supervisor as its author."""
+        return _report(service.store.correct(correction.sheet.sheet(user.name),
+                                             reason=correction.reason, author=user.name))
+
+    @router.get("/quarantine", response_model=list[QuarantineRow], responses=CSV)
+    def quarantine(request: Request, _: Supervisor, fmt: FormatParam = Format.JSON) -> Response:
+        """Sheets held back, with every rule each one failed (a supervisor)."""
+        return answer(request, encode([
+            QuarantineRow(station=q.station, source=q.source, version=q.version,
+                          rule=f.rule, message=f.message)
+            for q in service.store.quarantined() for f in q.failures], fmt))
+
+    @router.post("/releases", response_model=ReleaseOut, status_code=201)
+    async def publish(release: ReleaseIn, _: Publisher) -> ReleaseOut:
+        """Publish the results as they stand (a publisher): a numbered, frozen release, pushed
+        at once to every open page."""
+        published = await run_in_threadpool(service.store.release, release.name)
+        service.published(published)
+        out = release_out(published)
+        await service.broker.publish(out.model_dump())
+        return out
+
+    return router

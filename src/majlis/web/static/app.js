@@ -1,0 +1,262 @@
+// The majlis dashboard: the latest release, redrawn in place whenever a new one is published.
+"use strict";
+
+const TEXT = {
+  en: {
+    title: "Election results", seats: "Seats", voteVsSeats: "Popular vote and seats",
+    governorates: "Governorates", stationsCounted: "Stations counted", back: "← All of the country",
+    skip: "Skip to the results",
+    mapHint: "Each tile is a governorate, coloured by the leading list.",
+    footer: "Figures as published in each release of the electoral commission.",
+    list: "List", votes: "Votes", voteShare: "% of votes", seatShare: "% of seats",
+    constituency: "Constituency", votingType: "Voting type", counted: "Counted",
+    ofStations: (c, n) => `${c} of ${n} stations`, percentCounted: (p) => `${p} counted`,
+    release: (n, name, at) => `Release ${n}: ${name} (${at})`, noRelease: "No results published yet.",
+    published: (n, name) => `New results: release ${n}, ${name}`,
+    hemicycle: (total, parts) => `${total} seats: ${parts}`, seatsOf: (name, n) => `${name}: ${n}`,
+    noSeats: "Seats are allocated once votes are counted.", other: "Switch language",
+    "general": "General", "special-security": "Special: security forces",
+    "special-idp": "Special: displaced", "prison-hospital": "Prisons and hospitals",
+    "out-of-country": "Out of country", all: "All",
+  },
+  ar: {
+    title: "نتائج الانتخابات", seats: "المقاعد", voteVsSeats: "الأصوات والمقاعد",
+    governorates: "المحافظات", stationsCounted: "المحطات المفروزة", back: "→ العراق كله",
+    skip: "انتقل إلى النتائج",
+    mapHint: "كل مربع محافظة، ملوّن بلون القائمة المتصدرة.",
+    footer: "الأرقام كما نشرتها المفوضية في كل إعلان للنتائج.",
+    list: "القائمة", votes: "الأصوات", voteShare: "٪ من الأصوات", seatShare: "٪ من المقاعد",
+    constituency: "الدائرة", votingType: "نوع الاقتراع", counted: "المفروز",
+    ofStations: (c, n) => `${c} من ${n} محطة`, percentCounted: (p) => `فُرز ${p}`,
+    release: (n, name, at) => `الإعلان ${n}: ${name} (${at})`, noRelease: "لم تُنشر نتائج بعد.",
+    published: (n, name) => `نتائج جديدة: الإعلان ${n}، ${name}`,
+    hemicycle: (total, parts) => `${total} مقعدًا: ${parts}`, seatsOf: (name, n) => `${name}: ${n}`,
+    noSeats: "تُوزَّع المقاعد حين تُفرز الأصوات.", other: "تغيير اللغة",
+    "general": "العام", "special-security": "الخاص: القوات الأمنية", "special-idp": "الخاص: النازحون",
+    "prison-hospital": "السجون والمستشفيات", "out-of-country": "خارج العراق", all: "الكل",
+  },
+};
+
+// The 18 governorates on a 4-column grid, roughly where they lie: [name, Arabic, column, row].
+const TILES = [
+  ["Nineveh", "نينوى", 1, 1], ["Dohuk", "دهوك", 2, 1], ["Erbil", "أربيل", 3, 1],
+  ["Sulaymaniyah", "السليمانية", 4, 1], ["Salahuddin", "صلاح الدين", 2, 2], ["Kirkuk", "كركوك", 3, 2],
+  ["Diyala", "ديالى", 4, 2], ["Anbar", "الأنبار", 1, 3], ["Baghdad", "بغداد", 2, 3],
+  ["Wasit", "واسط", 3, 3], ["Karbala", "كربلاء", 1, 4], ["Babil", "بابل", 2, 4],
+  ["Qadisiyah", "القادسية", 3, 4], ["Maysan", "ميسان", 4, 4], ["Najaf", "النجف", 1, 5],
+  ["Muthanna", "المثنى", 2, 5], ["Dhi Qar", "ذي قار", 3, 5], ["Basra", "البصرة", 4, 5],
+];
+const ARABIC = Object.fromEntries(TILES.map(([en, ar]) => [en, ar]));
+// Distinct colours, readable on white, assigned to lists in order of national votes.
+const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
+  "#17becf", "#bcbd22", "#393b79", "#637939", "#843c39", "#7b4173", "#3182bd", "#e6550d"];
+
+const state = { lang: localStorage.getItem("majlis-lang") || "en", data: null, latest: -1,
+  announced: null };
+
+const t = (key, ...args) => {
+  const entry = TEXT[state.lang][key] ?? TEXT.en[key] ?? key;
+  return typeof entry === "function" ? entry(...args) : entry;
+};
+const number = (n) => new Intl.NumberFormat(state.lang === "ar" ? "ar-IQ" : "en-GB").format(n);
+const percent = (p) => new Intl.NumberFormat(state.lang === "ar" ? "ar-IQ" : "en-GB",
+  { style: "percent", maximumFractionDigits: 1 }).format(p / 100);
+const place = (name) => (state.lang === "ar" && ARABIC[name]) || name;
+const $ = (id) => document.getElementById(id);
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  node.append(...children);
+  return node;
+}
+
+async function read(path) {
+  const answer = await fetch(path, { cache: "no-cache" });  // revalidated by ETag: cheap
+  return answer.ok ? answer.json() : [];
+}
+
+async function refresh() {
+  const [election, seats, places, counted, results, seatsByPlace] = await Promise.all([
+    read("/api/election"), read("/api/seats"), read("/api/constituencies"), read("/api/counted"),
+    read("/api/results"), read("/api/seats?level=constituency")]);
+  const colours = {};
+  const national = {};
+  for (const row of results) national[row.list] = (national[row.list] || 0) + row.votes;
+  Object.entries(national).sort((a, b) => b[1] - a[1])
+    .forEach(([name], i) => { colours[name] = PALETTE[i % PALETTE.length]; });
+  state.data = { election, seats, places, counted, results, seatsByPlace, colours };
+  state.latest = election.latest ? election.latest.number : 0;
+  render();
+}
+
+function render() {
+  const d = state.data;
+  if (!d) return;
+  document.documentElement.lang = state.lang;
+  document.documentElement.dir = state.lang === "ar" ? "rtl" : "ltr";
+  document.querySelectorAll("[data-t]").forEach((node) => { node.textContent = t(node.dataset.t); });
+  const other = state.lang === "ar" ? ["en", "English"] : ["ar", "العربية"];
+  $("lang").textContent = other[1];
+  $("lang").lang = other[0];
+  $("lang").setAttribute("aria-label", `${t("other")}: ${other[1]}`);
+  const latest = d.election.latest;
+  $("release").textContent = latest
+    ? t("release", number(latest.number), latest.name, latest.created_at) : t("noRelease");
+  $("counted-total").textContent = latest
+    ? `${t("percentCounted", percent(latest.percent_counted))} — ${t("ofStations",
+      number(latest.counted), number(latest.stations))}` : "";
+  $("status").textContent = state.announced
+    ? t("published", number(state.announced.number), state.announced.name) : "";
+  drawHemicycle(d.seats, d.colours);
+  drawVoteTable(d);
+  drawCartogram(d);
+  drawCounted(d.counted);
+  route();
+}
+
+// Seats on concentric arcs, filled list by list from one end: a wedge of the chamber per list.
+function drawHemicycle(seats, colours) {
+  const svg = $("hemicycle");
+  const total = seats.reduce((sum, row) => sum + row.seats, 0);
+  svg.replaceChildren();
+  svg.dataset.seats = String(total);
+  const held = seats.filter((row) => row.seats > 0);
+  svg.setAttribute("aria-label", total ? t("hemicycle", number(total), held.map(
+    (row) => t("seatsOf", row.list, number(row.seats))).join(", ")) : t("noSeats"));
+  $("hemicycle-caption").textContent = total ? "" : t("noSeats");
+  $("legend").replaceChildren(...held.map((row) => element("li", {},
+    element("span", { class: "swatch", style: `background:${colours[row.list] || "#888"}` }),
+    `${row.list} ${number(row.seats)}`)));
+  if (!total) return;
+  const inner = 0.4;
+  const rows = Math.max(1, Math.ceil(Math.sqrt(total / 3.67)));
+  const radii = Array.from({ length: rows }, (_, i) => inner + (1 - inner) * (i + 0.5) / rows);
+  const sum = radii.reduce((a, b) => a + b, 0);
+  const perRow = radii.map((r) => Math.floor(total * r / sum));
+  perRow[rows - 1] += total - perRow.reduce((a, b) => a + b, 0);
+  const spots = [];
+  radii.forEach((r, i) => {
+    for (let k = 0; k < perRow[i]; k++) {
+      const angle = Math.PI * (perRow[i] === 1 ? 0.5 : k / (perRow[i] - 1));
+      spots.push({ angle, x: -Math.cos(angle) * r, y: -Math.sin(angle) * r });
+    }
+  });
+  spots.sort((a, b) => a.angle - b.angle);
+  const mirror = state.lang === "ar" ? -1 : 1;
+  const size = Math.min(0.45 * (1 - inner) / rows, 0.9 * Math.PI * radii[0] / Math.max(perRow[0], 1));
+  const ns = "http://www.w3.org/2000/svg";
+  let s = 0;
+  for (const row of held) {
+    for (let k = 0; k < row.seats; k++, s++) {
+      const seat = document.createElementNS(ns, "circle");
+      seat.setAttribute("cx", (mirror * spots[s].x).toFixed(4));
+      seat.setAttribute("cy", spots[s].y.toFixed(4));
+      seat.setAttribute("r", size.toFixed(4));
+      seat.setAttribute("fill", colours[row.list] || "#888");
+      const title = document.createElementNS(ns, "title");
+      title.textContent = `${row.list}: ${number(row.seats)} — ${number(row.votes)} ${t("votes")}`;
+      seat.append(title);
+      svg.append(seat);
+    }
+  }
+}
+
+function table(node, caption, head, rows) {
+  node.replaceChildren(element("caption", {}, caption),
+    element("thead", {}, element("tr", {}, ...head.map(([label, numeric]) =>
+      element("th", numeric ? { scope: "col", class: "n" } : { scope: "col" }, label)))),
+    element("tbody", {}, ...rows.map((cells) => element("tr", {}, ...cells.map((cell, i) =>
+      element(i === 0 ? "th" : "td", i === 0 ? { scope: "row" } : { class: "n" }, cell))))));
+}
+
+function drawVoteTable(d) {
+  const votes = d.seats.length ? d.seats : [];
+  const totalVotes = votes.reduce((a, r) => a + r.votes, 0) || 1;
+  const totalSeats = votes.reduce((a, r) => a + r.seats, 0) || 1;
+  table($("vote-table"), t("voteVsSeats"),
+    [[t("list")], [t("votes"), 1], [t("voteShare"), 1], [t("seats"), 1], [t("seatShare"), 1]],
+    votes.map((r) => [r.list, number(r.votes), percent(100 * r.votes / totalVotes),
+      number(r.seats), percent(100 * r.seats / totalSeats)]));
+}
+
+function drawCartogram(d) {
+  const byPlace = Object.fromEntries(d.places.map((p) => [p.name, p]));
+  const leader = {};
+  for (const row of d.results) if (!(row.constituency in leader)) leader[row.constituency] = row.list;
+  $("cartogram").replaceChildren(...TILES.map(([name, , column, row]) => {
+    const known = byPlace[name];
+    const colour = d.colours[leader[name]] || "#e8e8e8";
+    const dark = leader[name] !== undefined;
+    const label = known ? `${place(name)}: ${t("percentCounted", percent(known.percent_counted))}`
+      + (leader[name] ? `, ${leader[name]}` : "") : place(name);
+    const inner = [element("span", {}, place(name)),
+      element("span", { class: "pct" }, known ? percent(known.percent_counted) : "—")];
+    const style = `background:${colour};color:${dark ? "#fff" : "#1b1b1b"}`;
+    const tile = known
+      ? element("a", { href: `#/c/${encodeURIComponent(name)}`, "aria-label": label, style }, ...inner)
+      : element("span", { "aria-label": label, style }, ...inner);
+    return element("li", { style: `grid-column:${column};grid-row:${row}`, "data-name": name }, tile);
+  }));
+}
+
+function drawCounted(counted) {
+  const types = [...new Set(counted.map((r) => r.voting_type))].sort();
+  const cell = {};
+  for (const r of counted) cell[`${r.constituency}|${r.voting_type}`] = r;
+  const places = [...new Set(counted.map((r) => r.constituency))];
+  table($("counted-table"), t("stationsCounted"),
+    [[t("constituency")], ...types.map((type) => [t(type), 1])],
+    places.map((name) => [place(name), ...types.map((type) => {
+      const r = cell[`${name}|${type}`];
+      return r ? `${percent(r.percent_counted)} (${number(r.counted)}/${number(r.stations)})` : "—";
+    })]));
+}
+
+function route() {
+  const match = location.hash.match(/^#\/c\/(.+)$/);
+  const name = match ? decodeURIComponent(match[1]) : null;
+  $("national").hidden = name !== null;
+  $("constituency").hidden = name === null;
+  if (name === null || !state.data) return;
+  const d = state.data;
+  const info = d.places.find((p) => p.name === name);
+  $("constituency-title").textContent = place(name);
+  $("constituency-counted").textContent = info ? `${t("percentCounted", percent(
+    info.percent_counted))} — ${t("ofStations", number(info.counted), number(info.stations))}` : "";
+  const seats = Object.fromEntries(d.seatsByPlace.filter((r) => r.constituency === name)
+    .map((r) => [r.list, r.seats]));
+  const rows = d.results.filter((r) => r.constituency === name);
+  const total = rows.reduce((a, r) => a + r.votes, 0) || 1;
+  table($("constituency-table"), `${place(name)} — ${t("votes")}`,
+    [[t("list")], [t("votes"), 1], [t("voteShare"), 1], [t("seats"), 1]],
+    rows.map((r) => [r.list, number(r.votes), percent(100 * r.votes / total),
+      number(seats[r.list] || 0)]));
+  table($("constituency-types"), `${place(name)} — ${t("stationsCounted")}`,
+    [[t("votingType")], [t("counted"), 1]],
+    d.counted.filter((r) => r.constituency === name).map((r) => [t(r.voting_type),
+      `${percent(r.percent_counted)} (${number(r.counted)}/${number(r.stations)})`]));
+}
+
+function listen() {
+  const source = new EventSource("/api/events");
+  source.addEventListener("hello", (event) => {
+    if (JSON.parse(event.data).latest !== state.latest) refresh();
+  });
+  source.addEventListener("release", async (event) => {
+    state.announced = JSON.parse(event.data);
+    await refresh();
+  });
+}
+
+$("lang").addEventListener("click", () => {
+  state.lang = state.lang === "ar" ? "en" : "ar";
+  localStorage.setItem("majlis-lang", state.lang);
+  render();
+});
+window.addEventListener("hashchange", () => {
+  route();
+  const target = location.hash.startsWith("#/c/") ? "constituency-title" : "seats-title";
+  $(target).focus({ preventScroll: false });
+});
+refresh().then(listen);

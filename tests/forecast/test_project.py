@@ -1,0 +1,135 @@
+"""Projections from the 2025 replay's night: certain when all is counted, honest before."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from majlis import data, forecast
+from majlis.law import Constituency, Election, allocate
+
+Night = Callable[[frozenset[str] | None], list[forecast.ReleaseCount]]
+FEW = frozenset({"Basra", "Diyala", "Kirkuk", "Najaf", "Nineveh", "Wasit"})
+LAW = data.law("iraq-2025")
+
+
+def seats_of(count: forecast.ReleaseCount) -> dict[str, dict[str, int]]:
+    """Seats by the exact path on the votes counted, per constituency."""
+    election = Election(constituencies=tuple(
+        Constituency(name=c.name, magnitude=LAW.magnitudes[c.name], votes={
+            p: sum(g.votes.get(p, 0) for g in c.groups) for p in c.lists})
+        for c in count.constituencies))
+    return {r.name: dict(r.seats) for r in allocate(election, LAW).constituencies}
+
+
+def test_a_fully_counted_release_gives_the_true_seats_with_certainty(night: Night) -> None:
+    final = night(FEW)[-1]
+    truth = seats_of(final)
+    national: dict[str, int] = {}
+    for seats in truth.values():
+        for p, n in seats.items():
+            national[p] = national.get(p, 0) + n
+    projection = forecast.project(final, LAW, draws=3000, seed=5)
+    for x in projection.lists:
+        assert x.distribution[national[x.name]] == 3000, x.name
+        assert x.interval80 == x.interval95 == (national[x.name], national[x.name])
+    leader = max((n, q) for q, n in national.items() if q not in final.not_lists)[1]
+    assert projection.outlook(leader).largest == 1.0
+    for c in projection.constituencies:
+        assert c.expected == {q: float(n) for q, n in truth[c.name].items()}
+        assert sum(c.last_seat.values()) == pytest.approx(1.0)
+        assert max(c.last_seat.values()) == 1.0
+
+
+def test_intervals_cover_the_final_seats_through_the_night(night: Night) -> None:
+    """Releases 1–8 of the night on six governorates, against the seats finally won."""
+    counts = night(FEW)
+    final = seats_of(counts[-1])
+    found = [forecast.assess(forecast.project(c, LAW, draws=2000, seed=c.number), final)
+             for c in counts[:-1]]
+    pairs = sum(a.seats for a in found)
+    assert pairs > 100  # enough seats in doubt for a rate to mean something
+    assert sum(a.seats_covered80 for a in found) / pairs >= 0.8
+    assert sum(a.seats_covered95 for a in found) / pairs >= 0.93
+    assert sum(a.brier for a in found) / len(found) < 0.1
+    # Honest, not just wide: from 30 % counted on, the leader's 95 % interval spans few seats.
+    third = forecast.project(counts[2], LAW, draws=2000, seed=1)
+    lo, hi = third.lists[0].interval95
+    assert 0 < hi - lo <= 4
+
+
+def test_an_overconfident_model_is_caught_by_the_backtest(night: Night) -> None:
+    """Without station, constituency or national error the intervals shrink and miss."""
+    counts = night(FEW)
+    final = seats_of(counts[-1])
+    sure = forecast.Settings(station_icc=0.0, size_cv=0.0, constituency_error=0.0,
+                             national_error=0.0, turnout_error=0.0, type_lean=0.0,
+                             turnout_sd=0.001, prior_units=10**9)
+    found = [forecast.assess(forecast.project(c, LAW, draws=1000, seed=2, settings=sure), final)
+             for c in counts[:-1]]
+    assert sum(a.seats_covered95 for a in found) / sum(a.seats for a in found) < 0.85
+
+
+def test_same_seed_same_projection_whatever_the_workers(night: Night) -> None:
+    count = night(frozenset({"Najaf", "Karbala", "Maysan"}))[3]
+    one = forecast.project(count, LAW, draws=9000, seed=7, workers=1)
+    two = forecast.project(count, LAW, draws=9000, seed=7, workers=2)
+    other = forecast.project(count, LAW, draws=9000, seed=8, workers=2)
+    assert one == two
+    assert one.lists != other.lists
+    assert (one.seed, one.draws, one.release, one.release_name) == (7, 9000, 4, count.name)
+
+
+def test_vector_path_and_exact_path_give_the_same_projection(night: Night) -> None:
+    count = night(frozenset({"Najaf", "Karbala", "Muthanna"}))[1]
+    vector = forecast.project(count, LAW, draws=400, seed=3)
+    exact = forecast.project(count, LAW, draws=400, seed=3, exact=True)
+    assert vector.lists == exact.lists
+    assert vector.constituencies == exact.constituencies
+    assert exact.exact_rows == 400 and vector.exact_rows < 400
+
+
+def test_expected_seats_fill_every_constituency(night: Night) -> None:
+    p = forecast.project(night(FEW)[1], LAW, draws=2000, seed=4, targets=(40, 60))
+    for c in p.constituencies:
+        assert sum(c.expected.values()) == pytest.approx(LAW.magnitudes[c.name])
+        assert sum(c.last_seat.values()) == pytest.approx(1.0)
+    assert sum(x.expected for x in p.lists) == pytest.approx(sum(
+        LAW.magnitudes[c] for c in FEW))
+    assert sum(x.largest for x in p.lists) == pytest.approx(1.0)
+    for x in p.lists:
+        assert x.reach[40] >= x.reach[60]
+        assert x.interval95[0] <= x.interval80[0] <= x.interval80[1] <= x.interval95[1]
+    assert "Baghdad" in p.not_projected
+
+
+def test_a_voting_type_counted_nowhere_needs_its_register() -> None:
+    counted = forecast.GroupCount(voting_type="special-security", stations=2, counted=2,
+                                  votes={"A": 90, "B": 10})
+    blind = forecast.GroupCount(voting_type="general", stations=10, counted=0, votes={})
+    count = forecast.ReleaseCount(number=1, name="special vote", constituencies=(
+        forecast.PartialCount(name="Najaf", groups=(counted, blind)),))
+    with pytest.raises(ValueError, match="register is unknown"):
+        forecast.project(count, LAW, draws=10)
+    known = forecast.GroupCount(voting_type="general", stations=10, counted=0, votes={},
+                                registered=10_000)
+    p = forecast.project(forecast.ReleaseCount(number=1, name="special vote", constituencies=(
+        forecast.PartialCount(name="Najaf", groups=(counted, known)),)), LAW, draws=2000)
+    assert p.outlook("A").expected > 9  # A's special-vote lead carries over, with doubt
+    assert p.outlook("A").interval95[0] < p.outlook("A").interval95[1]
+
+
+@pytest.mark.parametrize("alpha", [9.0, 49.0])
+def test_spread_recovers_the_intra_class_correlation(rng: np.random.Generator,
+                                                     alpha: float) -> None:
+    shares = np.array([0.5, 0.3, 0.15, 0.05])
+    size = rng.poisson(400, 600)
+    votes = np.array([rng.multinomial(n, rng.dirichlet(alpha * shares)) for n in size])
+    found = forecast.spread(votes)
+    assert found.units == 600
+    assert found.icc == pytest.approx(1 / (alpha + 1), rel=0.15)
+    assert found.size_cv == pytest.approx(size.std() / size.mean())
+    plain = forecast.spread(np.array([rng.multinomial(n, shares) for n in size]))
+    assert plain.icc < 0.003

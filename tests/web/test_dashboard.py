@@ -1,0 +1,123 @@
+"""The dashboard in Debian's Chromium: it follows the releases live, speaks Arabic right to left,
+opens a constituency, and fits a phone. Screenshots go to tests/web/artifacts/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from majlis.tally import Source, Station, Store, TallySheet, VotingType
+from majlis.web import create_app
+
+from .conftest import PASSWORD, serving
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by `make test`; never a downloaded browser
+PLACES = {"Basra": ["Tasmim", "State of Law", "Sadiqoun"],
+          "Baghdad": ["Tasmim", "State of Law", "Sadiqoun"],
+          "Najaf": ["Tasmim", "Sadiqoun"], "Erbil": ["KDP", "PUK"]}
+
+
+def stations() -> list[Station]:
+    """Four general stations and one for the security forces in each governorate: 20 in all."""
+    return [Station(code=f"{name[:3]}-{k}", centre=f"{name[:3]}-C", constituency=name,
+                    voting_type=VotingType.SPECIAL_SECURITY if k == 5 else VotingType.GENERAL,
+                    registered=600) for name in PLACES for k in range(1, 6)]
+
+
+def sheet(code: str, votes: dict[str, int]) -> dict[str, object]:
+    valid = sum(votes.values())
+    return {"station": code, "source": "machine", "ballots_received": 600, "cast": valid + 5,
+            "valid": valid, "invalid": 5, "spoiled": 0, "unused": 595 - valid, "votes": votes}
+
+
+def tally_sheet(code: str, votes: dict[str, int]) -> TallySheet:
+    figures = sheet(code, votes)
+    return TallySheet(**{**figures, "source": Source.MACHINE, "received_at": "2025-11-11T19:00",
+                         "received_by": "clerk 1"})  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    print(f"screenshot: {ARTIFACTS / name}.png")
+
+
+def test_the_dashboard_follows_a_night_live(browser: Browser, tmp_path: Path,
+                                            users_file: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'night.db'}"
+    with Store(url) as store:
+        store.init()
+        store.register(stations(), [(c, p) for c, lists in PLACES.items() for p in lists])
+        store.ingest([tally_sheet("Bas-1", {"Tasmim": 200, "State of Law": 150, "Sadiqoun": 50}),
+                      tally_sheet("Bas-2", {"Tasmim": 180, "State of Law": 170, "Sadiqoun": 40})])
+        store.release("first results")
+    with serving(create_app(url, "default", law="iraq-2025", users=users_file)) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(base)
+        expect(page.locator("#counted-total")).to_contain_text("10%")  # 2 of 20 stations
+        expect(page.locator("#hemicycle")).to_have_attribute("data-seats", "25")  # Basra's
+        expect(page.locator("#legend")).to_contain_text("Tasmim")
+        shot(page, "1-first-release")
+
+        def staff(name: str) -> dict[str, str]:
+            token = httpx2.post(f"{base}/api/token", json={
+                "username": name, "password": PASSWORD}).json()["access_token"]
+            return {"Authorization": f"Bearer {token}"}
+        entered = httpx2.post(f"{base}/api/sheets", headers=staff("amal"), json=[
+            sheet(f"Bag-{k}", {"Tasmim": 250, "State of Law": 200 + k, "Sadiqoun": 90})
+            for k in range(1, 5)] + [sheet("Naj-1", {"Tasmim": 150, "Sadiqoun": 120})])
+        assert entered.status_code == 200, entered.text
+        assert entered.json()["accepted"] == 5
+        released = httpx2.post(f"{base}/api/releases", headers=staff("carla"),
+                               json={"name": "second results"})
+        assert released.status_code == 201
+
+        # no reload: the release arrives by Server-Sent Event and the page redraws itself
+        expect(page.locator("#hemicycle")).to_have_attribute("data-seats", str(25 + 69 + 12))
+        expect(page.locator("#counted-total")).to_contain_text("35%")  # 7 of 20
+        expect(page.locator("#status")).to_contain_text("release 2")
+        assert page.locator("#hemicycle circle").count() == 106
+        expect(page.locator("#hemicycle circle title").first).to_contain_text("Tasmim")
+        expect(page.locator("#counted-table")).to_contain_text("Baghdad")
+        shot(page, "2-second-release-live")
+
+        page.locator("#lang").click()
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        expect(page.locator("html")).to_have_attribute("lang", "ar")
+        expect(page.locator("#seats-title")).to_have_text("المقاعد")
+        expect(page.locator("#counted-total")).to_contain_text("٣٥")  # Arabic-Indic digits
+        shot(page, "3-arabic")
+
+        basra = page.locator('#cartogram li[data-name="Basra"] a')
+        basra.focus()
+        page.keyboard.press("Enter")  # keyboard only
+        expect(page.locator("#constituency")).to_be_visible()
+        expect(page.locator("#constituency-title")).to_have_text("البصرة")
+        expect(page.locator("#constituency-title")).to_be_focused()
+        expect(page.locator("#constituency-table tbody tr")).to_have_count(3)
+        expect(page.locator("#national")).to_be_hidden()
+        shot(page, "4-basra-arabic")
+
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        phone.goto(base)
+        expect(phone.locator("#hemicycle")).to_have_attribute("data-seats", "106")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        expect(phone.locator("#cartogram li")).to_have_count(18)
+        shot(phone, "5-phone")
+        phone.close()
+        page.close()

@@ -1,0 +1,138 @@
+"""The results staff write through the API: signed in, each role its own part, every write in the
+store's hash-chained trail under the user's name."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from majlis.errors import InputError
+from majlis.tally import Store
+from majlis.web import Role, Users, create_app
+
+from .conftest import PASSWORD, signed_in
+
+NAJAF = {"station": "N-001-01", "source": "manual", "ballots_received": 400, "cast": 215,
+         "valid": 200, "invalid": 15, "spoiled": 5, "unused": 180,
+         "votes": {"Tasmim": 118, "Sadiqoun": 82}}
+B002 = {"station": "B-001-02", "source": "machine", "ballots_received": 500, "cast": 260,
+        "valid": 250, "invalid": 10, "spoiled": 5, "unused": 235,
+        "votes": {"Tasmim": 80, "State of Law": 170}}
+
+
+def trail(url: str) -> list[tuple[str, str, int, str, str, str]]:
+    """Who received and who corrected each stored sheet version, read straight from the table."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(
+                "SELECT station, source, version, status, received_by, author "
+                "FROM tally_sheets ORDER BY id"))]
+    finally:
+        engine.dispose()
+
+
+def test_signing_in_needs_the_right_password(client: TestClient) -> None:
+    wrong = client.post("/api/token", json={"username": "amal", "password": "guess-again"})
+    assert wrong.status_code == 401
+    assert wrong.headers["www-authenticate"] == "Bearer"
+    assert client.post("/api/token", json={"username": "nobody", "password": PASSWORD}
+                       ).status_code == 401
+    ok = client.post("/api/token", json={"username": "carla", "password": PASSWORD}).json()
+    assert ok["role"] == "publisher"
+    assert ok["expires_in"] > 3600
+
+
+def test_each_role_may_do_only_its_part(client: TestClient) -> None:
+    assert client.post("/api/sheets", json=[NAJAF]).status_code == 401
+    assert client.post("/api/releases", json={"name": "x"}).status_code == 401
+    clerk, supervisor, publisher = (signed_in(client, n) for n in ("amal", "basim", "carla"))
+    refused = client.post("/api/releases", json={"name": "x"}, headers=clerk)
+    assert refused.status_code == 403
+    assert "publisher" in refused.json()["detail"]
+    assert client.post("/api/sheets", json=[NAJAF], headers=publisher).status_code == 403
+    assert client.post("/api/corrections", json={"sheet": B002, "reason": "recount"},
+                       headers=clerk).status_code == 403
+    assert client.get("/api/quarantine", headers=clerk).status_code == 403
+    assert client.get("/api/quarantine", headers=supervisor).status_code == 200
+    assert client.get("/api/releases").json() == []  # nothing was published
+
+
+def test_a_forged_or_expired_token_is_refused(night: str, users_file: Path) -> None:
+    with TestClient(create_app(night, "default", users=users_file, token_ttl=1)) as client:
+        headers = signed_in(client, "amal")
+        assert client.post("/api/sheets", json=[NAJAF], headers=headers).status_code == 200
+        forged = {"Authorization": headers["Authorization"][:-2] + "xx"}
+        assert client.post("/api/sheets", json=[NAJAF], headers=forged).status_code == 401
+        time.sleep(2.1)
+        expired = client.post("/api/sheets", json=[NAJAF], headers=headers)
+        assert expired.status_code == 401
+        assert "expired" in expired.json()["detail"]
+
+
+def test_a_token_dies_with_its_account(night: str, tmp_path: Path) -> None:
+    path = tmp_path / "users.json"
+    users = Users()
+    users.add("dalia", Role.CLERK, PASSWORD)
+    users.save(path)
+    with TestClient(create_app(night, "default", users=path, secret="s")) as client:
+        headers = signed_in(client, "dalia")
+    Users().save(path)
+    with TestClient(create_app(night, "default", users=path, secret="s")) as client:
+        assert client.post("/api/sheets", json=[NAJAF], headers=headers).status_code == 401
+
+
+def test_sheets_and_corrections_land_in_the_trail_under_the_users_name(
+        client: TestClient, night: str) -> None:
+    entered = client.post("/api/sheets", json=[NAJAF], headers=signed_in(client, "amal"))
+    assert entered.json() == {"accepted": 1, "quarantined": 0, "awaiting_second_entry": 0,
+                              "duplicates": 0}
+    corrected = client.post("/api/corrections", json={"sheet": B002, "reason": "recount"},
+                            headers=signed_in(client, "basim"))
+    assert corrected.json()["accepted"] == 1
+    stored = trail(night)
+    assert ("N-001-01", "manual", 1, "accepted", "amal", "") in stored
+    assert ("B-001-02", "machine", 2, "accepted", "basim", "basim") in stored
+    with Store(night) as store:
+        assert store.verify_chain().intact
+        basra = {c.name: c for c in store.results()}["Basra"]
+    assert basra.votes == {"Tasmim": 280, "State of Law": 270}
+
+
+def test_a_bad_sheet_is_quarantined_and_shown_to_supervisors(client: TestClient) -> None:
+    bad = {**NAJAF, "valid": 199}
+    report = client.post("/api/sheets", json=[bad], headers=signed_in(client, "amal")).json()
+    assert report["quarantined"] == 1
+    rows = client.get("/api/quarantine", headers=signed_in(client, "basim")).json()
+    assert {(r["station"], r["rule"]) for r in rows} >= {
+        ("N-001-01", "valid-is-sum-of-lists"), ("B-001-02", "valid-is-sum-of-lists")}
+
+
+def test_a_malformed_sheet_is_422_with_every_problem(client: TestClient) -> None:
+    broken = {**NAJAF, "source": "fax", "cast": -1}
+    del broken["valid"]
+    answer = client.post("/api/sheets", json=[broken], headers=signed_in(client, "amal"))
+    assert answer.status_code == 422
+    fields = {(p["file"], p["field"]) for p in answer.json()["problems"]}
+    assert fields == {("body", "0 › source"), ("body", "0 › cast"), ("body", "0 › valid")}
+
+
+def test_a_release_is_published_by_the_publisher(client: TestClient) -> None:
+    published = client.post("/api/releases", json={"name": "10 % counted"},
+                            headers=signed_in(client, "carla"))
+    assert published.status_code == 201
+    assert published.json()["number"] == 1
+    assert published.json()["percent_counted"] == 50.0
+    assert client.get("/api/releases/1").json()["name"] == "10 % counted"
+
+
+@pytest.mark.parametrize("name", ["", " "])
+def test_an_account_needs_a_name_and_a_long_password(name: str) -> None:
+    with pytest.raises(InputError, match="8 characters"):
+        Users().add(name, Role.CLERK, PASSWORD)
+    with pytest.raises(InputError, match="8 characters"):
+        Users().add("amal", Role.CLERK, "short")
