@@ -1,10 +1,14 @@
 """Reading cells of input files: every problem collected with its place, none fatal alone.
 
-Shared by the readers of votes files (`majlis.law`) and tally files (`majlis.tally`), so that a
-count is parsed, and a bad one reported, the same way everywhere.
+Shared by the readers of votes files (`majlis.law`), tally files (`majlis.tally`) and seat tables
+(`majlis.coalitions`), so that a count is parsed, and a bad one reported, the same way everywhere.
 """
 
 from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
 
 from majlis.errors import InputError, Problem
 
@@ -41,3 +45,22 @@ class Problems(list[Problem]):
         """An InputError listing every problem, if there was one."""
         if self:
             raise InputError(self)
+
+
+def csv_rows(text: str, problems: Problems) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) pairs, or a header problem; blank lines are skipped."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header = next(reader, None)
+    if header is None or not any(h.strip() for h in header):
+        problems.add(1, "header", "file is empty")
+        return
+    names = [h.strip().lower() for h in header]
+    yield 1, dict.fromkeys(names, "")
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(names):
+            problems.add(reader.line_num, "row",
+                         f"has {len(row)} fields, the header has {len(names)}")
+            continue
+        yield reader.line_num, {n: cell.strip() for n, cell in zip(names, row, strict=True)}

@@ -3,8 +3,6 @@ at once. Takes text, not paths: the caller reads the file, so the core stays fre
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import tomllib
 from collections.abc import Mapping
@@ -14,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from majlis._cells import Problems
+from majlis._cells import Problems, csv_rows
 from majlis.errors import InputError, Problem
 
 from ._game import Game
@@ -44,8 +42,9 @@ def read_parties(text: str, source: str) -> tuple[Party, ...]:
     """A seat table: `party,seats` and optionally bloc, community, colour, name_ar, name_en,
     source and `axis_NAME` columns (a number: the party's place on axis NAME)."""
     problems = Problems(source)
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header = [h.strip().lower() for h in next(reader, [])]
+    rows = csv_rows(text, problems)
+    _, first = next(rows, (1, {}))
+    header = list(first)
     unknown = [h for h in header if h not in COLUMNS and not h.startswith(AXIS)]
     if header[:2] != ["party", "seats"] or unknown:
         problems.add(1, "header", "expected party,seats then any of "
@@ -54,14 +53,7 @@ def read_parties(text: str, source: str) -> tuple[Party, ...]:
         problems.raise_any()
     parties: dict[str, Party] = {}
     lines: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            problems.add(line, "row", f"has {len(row)} fields, the header has {len(header)}")
-            continue
-        cells = {h: c.strip() for h, c in zip(header, row, strict=True)}
+    for line, cells in rows:
         name = cells["party"]
         if not name:
             problems.add(line, "party", "missing")

@@ -6,12 +6,9 @@ package stays free of I/O.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from majlis._cells import Problems
+from majlis._cells import Problems, csv_rows
 from majlis.errors import Problem
 
 from ._allocate import Law
@@ -22,25 +19,6 @@ VOTES_HEADERS = (("district", "party", "votes"), ("district", "party", "candidat
 CANDIDATE_COLUMNS = ("gender", "community")
 DISTRICT_COLUMNS = ("district", "seats", "blank", "invalid", "valid", "tier_seats", "region")
 GENDERS = {"f": "F", "female": "F", "woman": "F", "m": "M", "male": "M", "man": "M"}
-
-
-def _rows(text: str, problems: Problems) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) pairs, or a header problem; blank lines are skipped."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header = next(reader, None)
-    if header is None or not any(h.strip() for h in header):
-        problems.add(1, "header", "file is empty")
-        return
-    names = [h.strip().lower() for h in header]
-    yield 1, dict.fromkeys(names, "")
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(names):
-            problems.add(reader.line_num, "row",
-                         f"has {len(row)} fields, the header has {len(names)}")
-            continue
-        yield reader.line_num, {n: cell.strip() for n, cell in zip(names, row, strict=True)}
 
 
 @dataclass
@@ -58,7 +36,7 @@ def read_districts(text: str, source: str) -> dict[str, _District]:
     """Seats (and optional blank, invalid, valid, tier_seats counts) per constituency."""
     problems = Problems(source)
     districts: dict[str, _District] = {}
-    rows = _rows(text, problems)
+    rows = csv_rows(text, problems)
     for line, row in rows:
         if line == 1:
             unknown = [c for c in row if c not in DISTRICT_COLUMNS]
@@ -108,7 +86,7 @@ def read_election(
     first_line: dict[str, int] = {}
     seen: dict[tuple[str, ...], int] = {}
     has_candidates = False
-    for line, row in _rows(votes_text, problems):
+    for line, row in csv_rows(votes_text, problems):
         if line == 1:
             header = tuple(row)
             if header not in VOTES_HEADERS and not (
