@@ -84,3 +84,26 @@ def test_bad_seat_and_constraint_files_list_every_problem(tmp_path: Path) -> Non
 def test_too_many_parties_to_enumerate_is_refused_not_hung() -> None:
     run = majlis("coalitions", "iraq-2025")
     assert run.returncode == 2 and "too many to enumerate" in run.stderr
+
+
+def test_power_on_the_seats_won_in_a_release_counts_the_whole_house(tmp_path: Path) -> None:
+    tally = ROOT / "examples" / "tally"
+    db = f"sqlite:///{tmp_path / 'night.db'}"
+    for step in (("db", "init"), ("ingest", tally / "stations.csv", tally / "lists.csv"),
+                 ("ingest", tally / "sheets.csv"), ("release", "first results")):
+        assert majlis(*step, "--db", db).returncode == 0
+    seats = json.loads(majlis("results", "--db", db, "--law", "iraq-2025", "--release", "1",
+                              "--format", "json").stdout)
+    won: dict[str, int] = {}
+    for c in seats:
+        for party, n in c["seats"].items():
+            won[party] = won.get(party, 0) + n
+    run = majlis("power", "--release", "1", "--db", db, "--law", "iraq-2025", "--format", "json")
+    result = json.loads(run.stdout)
+    assert result["quota"] == 165  # a majority of the law's 329, not of the seats counted so far
+    assert {p: v["seats"] for p, v in result["parties"].items()} == won
+    assert all(v["banzhaf"] == 0 for v in result["parties"].values())  # nobody near 165
+    leader = max(won, key=won.__getitem__)
+    run = majlis("power", "--release", "1", "--db", db, "--law", "iraq-2025", "--quota",
+                 str(won[leader]), "--format", "json")
+    assert json.loads(run.stdout)["parties"][leader]["banzhaf"] == 1.0

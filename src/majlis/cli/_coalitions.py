@@ -4,6 +4,7 @@ out. `majlis power --seats SEATS.csv --format json` is a contract other tools re
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from majlis import data
+from majlis import data, tally
 from majlis.coalitions import (
     IRAQ_POSTS,
     POINTS_SYSTEMS,
@@ -26,11 +27,14 @@ from majlis.coalitions import (
     largest_bloc,
     minimal_power,
     power,
+    quota_of,
     read_constraints,
     read_parties,
 )
+from majlis.replay import OTHER_LISTS
 
-from ._allocate import Format, read_text, stdout, write_csv
+from ._allocate import Format, law_of, read_text, stdout, write_csv
+from ._tally import Database, ElectionName, _release, open_store
 
 MAX_UNITS = 28  # beyond this many parties (blocs merged) the enumeration can take hours
 
@@ -41,11 +45,21 @@ Seats = Annotated[Path | None, typer.Option(
 QuotaOption = Annotated[str, typer.Option(
     "--quota", help="majority (default), two-thirds, or a number of seats")]
 Output = Annotated[Format, typer.Option("--format", help="table, csv or json")]
+ReleaseNumber = Annotated[int | None, typer.Option(
+    "--release", help="Seats won on a published release of the tally store (with --db, "
+    "--election, --law)")]
+LawPath = Annotated[Path | None, typer.Option(
+    "--law", help="With --release: a TOML file or a preset (default: the preset named like the "
+    "election)")]
 
 
 def power_command(
     election: Election = None,
     seats: Seats = None,
+    release: ReleaseNumber = None,
+    db: Database = None,
+    store: ElectionName = None,
+    law: LawPath = None,
     quota: QuotaOption = "majority",
     without: Annotated[list[str] | None, typer.Option(
         "--without", help="What if this party stays out (repeatable); the quota is kept")] = None,
@@ -55,8 +69,8 @@ def power_command(
     output: Output = Format.TABLE,
 ) -> None:
     """Each party's voting power: exact normalised Banzhaf and Shapley–Shubik indices."""
-    parties = _parties(election, seats)
-    game = _game(parties, quota)
+    parties, house = _parties(election, seats, release, db, store, law)
+    game = _game(parties, quota, house)
     if without:
         game = game.without(*(_name(parties, p, "--without") for p in without))
     exact = power(game)
@@ -92,6 +106,10 @@ def power_command(
 def coalitions_command(
     election: Election = None,
     seats: Seats = None,
+    release: ReleaseNumber = None,
+    db: Database = None,
+    store: ElectionName = None,
+    law: LawPath = None,
     quota: QuotaOption = "majority",
     constraints: Annotated[Path | None, typer.Option(
         "--constraints", help="TOML: incompatible, required, blocs, connected, positions, "
@@ -105,8 +123,8 @@ def coalitions_command(
     if by not in ("seats", "surplus", "parties"):
         raise typer.BadParameter("seats, surplus or parties", param_hint="--by")
     ranking: Ranking = "seats" if by == "seats" else "surplus" if by == "surplus" else "parties"
-    parties = _parties(election, seats)
-    game = _game(parties, quota)
+    parties, house = _parties(election, seats, release, db, store, law)
+    game = _game(parties, quota, house)
     playing = Game(seats={p: s for p, s in game.seats.items() if s}, quota=game.quota)
     rules = None if constraints is None else read_constraints(
         read_text(constraints), str(constraints), playing, parties)
@@ -168,6 +186,10 @@ def coalitions_command(
 def cabinet_command(
     election: Election = None,
     seats: Seats = None,
+    release: ReleaseNumber = None,
+    db: Database = None,
+    store: ElectionName = None,
+    law: LawPath = None,
     coalition: Annotated[list[str] | None, typer.Option(
         "--coalition", help="A party of the coalition (repeatable; default: every party)")] = None,
     points: Annotated[str, typer.Option(
@@ -177,7 +199,7 @@ def cabinet_command(
     output: Output = Format.TABLE,
 ) -> None:
     """Turn a coalition into a cabinet: Gamson's proportional shares or an Iraqi points system."""
-    parties = _parties(election, seats)
+    parties, _ = _parties(election, seats, release, db, store, law)
     members = {_name(parties, c, "--coalition") for c in coalition} if coalition else \
         {p.name for p in parties if p.seats}
     table_seats = {p.name: p.seats for p in parties if p.name in members}
@@ -221,20 +243,32 @@ def _bloc_caption(lists: tuple[str, ...], list_seats: int, name: str | None, sea
     return text + " (Federal Supreme Court 25/Federal/2010: either may be tasked)"
 
 
-def _parties(election: str | None, seats: Path | None) -> tuple[Party, ...]:
-    if (election is None) == (seats is None):
-        raise typer.BadParameter("give a bundled seat table or --seats FILE (one of them)",
-                                 param_hint="ELECTION")
+def _parties(election: str | None, seats: Path | None, release: int | None, db: str | None,
+             store: str | None, law: Path | None) -> tuple[tuple[Party, ...], int | None]:
+    """The seat table — bundled, from a file, or won on a release — and, for a release, the
+    law's whole house (the quota counts reserved seats the count does not fill)."""
+    if sum(x is not None for x in (election, seats, release)) != 1:
+        raise typer.BadParameter("give a bundled seat table, --seats FILE or --release N "
+                                 "(one of them)", param_hint="ELECTION")
     if seats is not None:
-        return read_parties(read_text(seats), str(seats))
+        return read_parties(read_text(seats), str(seats)), None
+    if release is not None:
+        opened = open_store(db, store)
+        the_law = law_of(law or Path(opened.election))
+        won = tally.seats(_release(opened, release).results, the_law).totals()
+        known = ({p.name: p for p in read_parties(data.parties_text(opened.election), "")}
+                 if opened.election in data.PARTY_TABLES else {})
+        return tuple(replace(known[p], seats=n) if p in known else Party(name=p, seats=n)
+                     for p, n in sorted(won.items(), key=lambda x: (-x[1], x[0]))
+                     if p != OTHER_LISTS), the_law.house
     assert election is not None
     if election not in data.PARTY_TABLES:
         raise typer.BadParameter(f"one of: {', '.join(data.PARTY_TABLES)}",
                                  param_hint="ELECTION")
-    return read_parties(data.parties_text(election), f"{election} (bundled)")
+    return read_parties(data.parties_text(election), f"{election} (bundled)"), None
 
 
-def _game(parties: tuple[Party, ...], quota: str) -> Game:
+def _game(parties: tuple[Party, ...], quota: str, house: int | None) -> Game:
     rule: Quota
     if quota in ("majority", "two-thirds"):
         rule = "majority" if quota == "majority" else "two-thirds"
@@ -243,7 +277,8 @@ def _game(parties: tuple[Party, ...], quota: str) -> Game:
     else:
         raise typer.BadParameter("majority, two-thirds or a whole number of seats",
                                  param_hint="--quota")
-    return Game.of({p.name: p.seats for p in parties}, rule)
+    table = {p.name: p.seats for p in parties}
+    return Game(seats=table, quota=quota_of(rule, house or sum(table.values())))
 
 
 def _name(parties: tuple[Party, ...], given: str, option: str) -> str:
