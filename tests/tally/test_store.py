@@ -243,3 +243,23 @@ def test_a_station_where_nobody_voted_sends_an_empty_sheet(registered: Store) ->
     empty = sheet("B-001-02", votes={}, cast=0, valid=0, invalid=0, unused=495, spoiled=5)
     assert registered.ingest([empty]).accepted == 1
     assert registered.results()[0].counted == 1
+
+
+def test_a_stations_history_keeps_every_version_oldest_first(registered: Store) -> None:
+    registered.ingest([sheet("B-001-01"), sheet("N-001-01", votes={"Tasmim": 1, "Sadiqoun": 2})])
+    changed = sheet("B-001-01", votes={"Tasmim": 210, "State of Law": 90}, received_by="clerk 8")
+    registered.ingest([changed])  # differs from version 1: quarantined
+    registered.correct(changed, reason="recount of box 3", author="supervisor 2")
+    registered.ingest([sheet("B-001-01", "manual", votes={"Tasmim": 205, "State of Law": 95})])
+    history = registered.history("B-001-01")
+    assert [(h.sheet.source, h.version, h.status) for h in history] == [
+        ("machine", 1, "accepted"), ("machine", 2, "quarantined"), ("machine", 3, "accepted"),
+        ("manual", 1, "accepted")]
+    first, held, fixed, manual = history
+    assert first.sheet == sheet("B-001-01") and (first.failures, first.reason) == ((), "")
+    assert {f.rule for f in held.failures} == {"one-sheet-per-station-and-source"}
+    assert (fixed.sheet.votes, fixed.sheet.received_by) == ({"Tasmim": 210, "State of Law": 90},
+                                                            "clerk 8")
+    assert (fixed.reason, fixed.author) == ("recount of box 3", "supervisor 2")
+    assert manual.sheet.votes == registered.results()[0].votes  # the manual count counts
+    assert registered.history("X-404") == []

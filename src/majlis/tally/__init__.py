@@ -8,7 +8,7 @@ from ._files import TallyFile, read_tally_file
 from ._releases import Change, Difference, Release, changes, reconcile
 from ._results import CentreCount, ConstituencyCount, national, seats
 from ._store import ChainCheck, IngestReport, Quarantined, Store
-from ._values import Failure, Source, Station, TallySheet, VotingType
+from ._values import Failure, SheetVersion, Source, Station, TallySheet, VotingType
 
 DEFAULT_URL = "sqlite:///majlis.db"
 
@@ -23,6 +23,7 @@ __all__ = [
     "IngestReport",
     "Quarantined",
     "Release",
+    "SheetVersion",
     "Source",
     "Station",
     "Store",

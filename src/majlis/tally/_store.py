@@ -48,7 +48,7 @@ from ._schema import (
     StationRow,
     TallyRow,
 )
-from ._values import Failure, Source, Station, TallySheet, VotingType
+from ._values import Failure, SheetVersion, Source, Station, TallySheet, VotingType
 
 GENESIS = "0" * 64
 
@@ -472,9 +472,38 @@ class Store:
                 .where(SheetRow.election_id == election, SheetRow.status == "quarantined",
                        ~superseded).order_by(SheetRow.id))
             return [Quarantined(station=code, source=source, version=version,
-                                failures=tuple(Failure(rule=r, message=m)
-                                               for r, m in json.loads(failures)))
+                                failures=_failures(failures))
                     for code, source, version, failures in rows]
+
+    def history(self, station: str) -> list[SheetVersion]:
+        """Every stored version of a station's sheets, from every source, oldest first — the
+        trail behind its counted figures, quarantined and superseded versions included."""
+        self._check_ready()
+        with Session(self.engine) as session:
+            rows = session.scalars(select(SheetRow).where(
+                SheetRow.election_id == self._scope(session), SheetRow.station == station)
+                .order_by(SheetRow.id)).all()
+            ids = [row.id for row in rows]
+            votes: dict[int, dict[str, int]] = {}
+            for sheet_id, party, n in session.execute(
+                    select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)
+                    .where(SheetVotesRow.sheet_id.in_(ids))):
+                votes.setdefault(sheet_id, {})[party] = n
+            people: dict[int, dict[tuple[str, str], int]] = {}
+            for sheet_id, party, person, n in session.execute(
+                    select(SheetCandidateVotesRow.sheet_id, SheetCandidateVotesRow.list_name,
+                           SheetCandidateVotesRow.candidate, SheetCandidateVotesRow.votes)
+                    .where(SheetCandidateVotesRow.sheet_id.in_(ids))):
+                people.setdefault(sheet_id, {})[(party, person)] = n
+        return [SheetVersion(
+            sheet=TallySheet(
+                station=row.station, source=Source(row.source), received_at=row.received_at,
+                received_by=row.received_by, ballots_received=row.ballots_received,
+                cast=row.cast, valid=row.valid, invalid=row.invalid, spoiled=row.spoiled,
+                unused=row.unused, votes=votes.get(row.id, {}),
+                candidate_votes=people.get(row.id, {})),
+            version=row.version, status=row.status, failures=_failures(row.failures),
+            reason=row.reason, author=row.author) for row in rows]
 
     def verify_chain(self) -> ChainCheck:
         """Recompute every version's hash from what is stored now; name the first mismatch."""
@@ -587,6 +616,11 @@ class _Ahead:
         found = [tuple(row[1:]) for row in self._head[1]]
         self._head = next(self._groups, None)
         return found
+
+
+def _failures(stored: str) -> tuple[Failure, ...]:
+    """The failed rules of a stored version (kept as JSON; empty when it passed)."""
+    return tuple(Failure(rule=r, message=m) for r, m in json.loads(stored)) if stored else ()
 
 
 def _now() -> str:

@@ -62,3 +62,16 @@ class Failure:
 
     rule: str
     message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SheetVersion:
+    """One stored version of a station's sheet from one source, as the trail keeps it: what the
+    sheet said, what the checks made of it, and — for a correction — why and by whom."""
+
+    sheet: TallySheet
+    version: int
+    status: str  # accepted, quarantined or awaiting-second-entry
+    failures: tuple[Failure, ...] = ()
+    reason: str = ""
+    author: str = ""
