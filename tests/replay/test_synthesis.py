@@ -69,3 +69,11 @@ def test_totals_that_cannot_be_cast_are_refused() -> None:
     short = Totals(name="Basra", groups=BASRA.groups[:1], votes=BASRA.votes, invalid=40_000)
     with pytest.raises(ValueError, match="700000 ballots cast in its stations but 700000 valid"):
         synthesise(short, np.random.default_rng(1))
+
+
+def test_rural_stations_vary_more_than_urban_ones() -> None:
+    def spread(rural_share: float) -> float:
+        made = synthesise(BASRA, np.random.default_rng(9), rural_share=rural_share)
+        shares = made.votes[:, 0] / np.maximum(made.votes.sum(axis=1), 1)
+        return float(shares.std())
+    assert spread(1.0) > 1.4 * spread(0.0)

@@ -14,7 +14,7 @@ import numpy as np
 from majlis.tally import Source, Station, TallySheet, VotingType
 
 from ._plan import OTHER_LISTS, Plan
-from ._synthesis import Stations, synthesise
+from ._synthesis import Stations, largest_remainder, synthesise
 
 SHEET_FIELDS = ("station", "source", "received_at", "received_by", "ballots_received", "cast",
                 "valid", "invalid", "spoiled", "unused", "list", "votes")
@@ -74,10 +74,14 @@ def build(plan: Plan, seed: int = 2025) -> Replay:
     stations: list[Station] = []
     counts: list[Stations] = []
     candidates: list[Candidate] = []
+    general = {t.name: next(g.stations for g in t.groups if g.voting_type == "general")
+               for t in plan.constituencies}
+    centres = (largest_remainder(plan.centres, general) if plan.centres else
+               {name: max(1, round(n / plan.centre_size)) for name, n in general.items()})
     for totals in plan.constituencies:
         count = synthesise(totals, rng)
         counts.append(count)
-        stations += _stations(count, plan.centre_size, rng)
+        stations += _stations(count, centres[totals.name], plan.centre_size, rng)
         for party, votes in totals.votes.items():
             if party != OTHER_LISTS and votes:
                 share = votes / sum(totals.votes.values())
@@ -87,21 +91,27 @@ def build(plan: Plan, seed: int = 2025) -> Replay:
                   candidates=tuple(candidates))
 
 
-def _stations(count: Stations, centre_size: float, rng: np.random.Generator) -> list[Station]:
+def _stations(count: Stations, centres: int, centre_size: float, rng: np.random.Generator
+              ) -> list[Station]:
     """Codes like `BAS-0012-03` (special centres `BAS-S012-01`): consecutive stations of one
-    voting type share a centre, about `centre_size` to a centre."""
+    voting type share a centre — the general ones exactly `centres` centres, the special ones
+    about `centre_size` stations to a centre — each centre at least one station."""
     prefix = count.name.replace(" ", "")[:3].upper()
     out: list[Station] = []
-    centre, left, number, previous = 0, 0, 0, ""
-    for row, kind in enumerate(count.voting_type):
-        if left == 0 or kind != previous:
-            centre, left, number = centre + 1, 1 + int(rng.poisson(centre_size - 1)), 0
-            previous = kind
-        left, number = left - 1, number + 1
+    kinds = list(dict.fromkeys(count.voting_type))
+    row = 0
+    for kind in kinds:
+        n = count.voting_type.count(kind)
+        k = min(n, centres if kind == "general" else max(1, round(n / centre_size)))
+        sizes = 1 + rng.multinomial(n - k, np.full(k, 1 / k))
         letter = "" if kind == "general" else "S"
-        out.append(Station(code=f"{prefix}-{letter}{centre:04d}-{number:02d}",
-                           centre=f"{prefix}-{letter}{centre:04d}", constituency=count.name,
-                           voting_type=VotingType(kind), registered=int(count.registered[row])))
+        for centre, size in enumerate(sizes, 1):
+            for number in range(1, int(size) + 1):
+                out.append(Station(code=f"{prefix}-{letter}{centre:04d}-{number:02d}",
+                                   centre=f"{prefix}-{letter}{centre:04d}",
+                                   constituency=count.name, voting_type=VotingType(kind),
+                                   registered=int(count.registered[row])))
+                row += 1
     return out
 
 

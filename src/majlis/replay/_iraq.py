@@ -173,7 +173,7 @@ def iraq_2025() -> Plan:
     return Plan(name="iraq-2025", law="iraq-2025", day="2025-11-11",
                 constituencies=tuple(constituencies),
                 magnitudes={g: preset.magnitudes[g] for g in names},
-                centre_size=(GENERAL_STATIONS + SECURITY_STATIONS + IDP_STATIONS) / CENTRES,
+                centre_size=GENERAL_STATIONS / CENTRES, centres=CENTRES,
                 women_share=0.25, provenance=tuple(provenance))
 
 

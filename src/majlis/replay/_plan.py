@@ -31,7 +31,8 @@ class Plan:
     day: str
     constituencies: tuple[Totals, ...]
     magnitudes: Mapping[str, int]
-    centre_size: float
+    centre_size: float  # stations per polling centre, where the number of centres is not known
     women_share: float
     provenance: tuple[Provenance, ...]
     stages: tuple[str, ...] = ()  # the published partial counts, in order
+    centres: int = 0  # general-vote polling centres nationally, when published

@@ -3,9 +3,10 @@
 No station-level Iraqi result is public, so the replay builds them. Per constituency, for each
 group of stations of one voting type: registers split by a multinomial draw, turnout varying by
 station (Beta), ballots split in proportion to registered × turnout; list support a Dirichlet
-draw per station around the constituency's shares (special groups around shares tilted per
-list); then the station × list table fitted to both margins and rounded so that every station's
-valid votes and every list's total are exact. docs/replay-model.md gives the details.
+draw per station around the constituency's shares (rural stations more dispersed, special groups
+around shares tilted per list); then the station × list table fitted to both margins and
+rounded so that every station's valid votes and every list's total are exact.
+docs/replay-model.md gives the details.
 
 Every random draw comes from one generator seeded by the caller, so a replay is reproducible.
 """
@@ -131,16 +132,19 @@ def _ratio(want: Ints, have: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def synthesise(totals: Totals, rng: np.random.Generator, *, cohesion: float = 60.0,
-               turnout_sd: float = 0.08, special_lean: float = 0.5) -> Stations:
+               turnout_sd: float = 0.08, special_lean: float = 0.5,
+               rural_share: float = 0.3) -> Stations:
     """Stations whose figures add up exactly to `totals` — and, where partial counts were
     published, whose first stations add up exactly to each stage.
 
     `special_lean` is the spread (sd of a log-factor per list) by which a special-vote group's
     support departs from the constituency's: security forces and camps do not vote like their
-    governorate."""
+    governorate. A `rural_share` of general stations vary four times as much (concentration
+    `cohesion` ÷ 4): a village votes for its tribe's list more than a city district does."""
     if totals.stages:
         blocks = [synthesise(block, rng, cohesion=cohesion, turnout_sd=turnout_sd,
-                             special_lean=special_lean) for block in stage_blocks(totals)]
+                             special_lean=special_lean, rural_share=rural_share)
+                  for block in stage_blocks(totals)]
         return Stations(name=totals.name, lists=blocks[0].lists,
                         voting_type=sum((b.voting_type for b in blocks), ()),
                         **{f: np.concatenate([getattr(b, f) for b in blocks])
@@ -171,7 +175,9 @@ def synthesise(totals: Totals, rng: np.random.Generator, *, cohesion: float = 60
     all_registered, all_cast = np.concatenate(registered), np.concatenate(cast)
     invalid = _capped(totals.invalid, all_cast.astype(np.float64), all_cast, rng)
     mean_shares = np.concatenate(lean)
-    draws = rng.standard_gamma(cohesion * mean_shares + 1e-3)  # a Dirichlet draw per station
+    rural = (np.array(types) == "general") & (rng.random(len(types)) < rural_share)
+    concentration = np.where(rural, cohesion / 4, cohesion)[:, None]
+    draws = rng.standard_gamma(concentration * mean_shares + 1e-3)  # a Dirichlet per station
     pattern = draws / draws.sum(axis=1, keepdims=True) * (all_cast - invalid)[:, None]
     votes = fit(all_cast - invalid, valid, pattern)
     return Stations(name=totals.name, lists=lists, voting_type=tuple(types),
