@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 
 import pytest
+from alembic import command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -217,11 +219,25 @@ def test_a_store_that_is_not_ready_says_what_to_run(tmp_path) -> None:
     with fresh.engine.begin() as conn:  # as if an older majlis had made this store
         conn.execute(text("UPDATE alembic_version SET version_num = '0000'"))
     old = Store(fresh.url)
-    with pytest.raises(StoreError, match="has schema 0000, this majlis needs 0001"):
+    with pytest.raises(StoreError, match="has schema 0000, this majlis needs 0002"):
         old.ingest([sheet()])
     with old.engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0002'"))
     assert old.results() == []
+
+
+def test_upgrading_a_store_keeps_its_releases_and_records_who_publishes(store: Store) -> None:
+    store.register(STATIONS, LISTS)
+    store.ingest([sheet("B-001-01")])
+    command.downgrade(store._migrations(), "0001")  # as an older majlis left it
+    with store.engine.begin() as conn:
+        conn.execute(text("INSERT INTO releases (election_id, number, name, created_at, payload,"
+                          " digest) SELECT 1, 1, 'old', 't', '[]', :d"),
+                     {"d": hashlib.sha256(b"[]").hexdigest()})
+    store.init()  # upgrades
+    store.release("second", author="publisher 1")
+    assert [(r.number, r.name, r.author) for r in store.releases()] == [
+        (1, "old", ""), (2, "second", "publisher 1")]
 
 
 def test_elections_in_one_store_are_kept_apart(store: Store) -> None:

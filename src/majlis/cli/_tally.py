@@ -112,11 +112,13 @@ def verify_chain_command(db: Database = None, election: ElectionName = None) -> 
 
 def release_command(
     name: Annotated[str, typer.Argument(help="What this release is called, e.g. '80 % counted'")],
+    author: Annotated[str, typer.Option("--author", help="Who publishes it (kept with it)")]
+    = "",
     db: Database = None,
     election: ElectionName = None,
 ) -> None:
     """Publish the results as they stand: a numbered snapshot that never changes."""
-    published = open_store(db, election).release(name)
+    published = open_store(db, election).release(name, author=author)
     counted = sum(c.counted for c in published.results)
     stations = sum(c.stations for c in published.results)
     stdout.print(f"release {published.number} '{published.name}' at {published.created_at}: "
@@ -126,10 +128,10 @@ def release_command(
 def releases_command(db: Database = None, election: ElectionName = None) -> None:
     """Every release so far, oldest first."""
     table = Table(title="releases", title_justify="left")
-    for column in ("number", "name", "published", "stations counted"):
+    for column in ("number", "name", "published", "by", "stations counted"):
         table.add_column(column)
     for r in open_store(db, election).releases():
-        table.add_row(str(r.number), r.name, r.created_at,
+        table.add_row(str(r.number), r.name, r.created_at, r.author,
                       f"{sum(c.counted for c in r.results)} of "
                       f"{sum(c.stations for c in r.results)}")
     stdout.print(table)

@@ -20,6 +20,7 @@ class Release:
     created_at: str
     results: tuple[ConstituencyCount, ...]
     digest: str
+    author: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -140,6 +140,7 @@ class ReleaseRow(Base):
     created_at: Mapped[str] = mapped_column(String(40))
     payload: Mapped[str] = mapped_column(Text)
     digest: Mapped[str] = mapped_column(String(64))
+    author: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class CandidateRow(Base):

@@ -551,8 +551,9 @@ class Store:
         with Session(self.engine) as session:
             return running(session, self._scope(session))
 
-    def release(self, name: str) -> Release:
-        """Publish the results as they stand: a numbered snapshot that never changes."""
+    def release(self, name: str, *, author: str = "") -> Release:
+        """Publish the results as they stand: a numbered snapshot that never changes, with who
+        published it."""
         self._check_ready()
         with Session(self.writer) as session, session.begin():
             election = self._scope(session)
@@ -561,9 +562,10 @@ class Store:
                                      .where(ReleaseRow.election_id == election)) or 0) + 1
             text, created_at = payload(results), _now()
             session.add(ReleaseRow(election_id=election, number=number, name=name,
-                                   created_at=created_at, payload=text, digest=digest(text)))
+                                   created_at=created_at, payload=text, digest=digest(text),
+                                   author=author))
         return Release(number=number, name=name, created_at=created_at,
-                       results=tuple(results), digest=digest(text))
+                       results=tuple(results), digest=digest(text), author=author)
 
     def releases(self) -> list[Release]:
         """Every release, oldest first; a release whose stored results were altered is refused."""
@@ -577,7 +579,8 @@ class Store:
             if digest(row.payload) != row.digest:
                 raise StoreError(f"release {row.number} was altered after it was published")
             found.append(Release(number=row.number, name=row.name, created_at=row.created_at,
-                                 results=from_payload(row.payload), digest=row.digest))
+                                 results=from_payload(row.payload), digest=row.digest,
+                                 author=row.author))
         return found
 
     def stations(self) -> list[Station]:
