@@ -96,11 +96,43 @@ def test_the_dashboard_follows_a_night_live(browser: Browser, tmp_path: Path,
         expect(page.locator("#counted-table")).to_contain_text("Baghdad")
         shot(page, "2-second-release-live")
 
+        # the projection of release 2, with its intervals beside the seats
+        expect(page.locator("#projection")).to_be_visible()
+        expect(page.locator("#projection-note")).to_contain_text("release 2")
+        expect(page.locator("#projection-table tbody tr").first).to_contain_text("Tasmim")
+        assert page.locator("#projection-table .range .r80").count() >= 2
+
+        # the coalition explorer: every list together is 106 seats, short of 165 of 329 ...
+        total = page.locator("#coalition-total")
+        boxes = page.locator("#coalition-lists input[type=checkbox]")
+        expect(boxes).to_have_count(3)
+        for k in range(3):
+            boxes.nth(k).focus()
+            page.keyboard.press("Space")  # keyboard only
+        expect(total).to_have_attribute("data-seats", "106")
+        expect(total).to_have_class("misses")
+        expect(total).to_contain_text("59 short of the 165 of 329")
+        # ... but a majority of the 106 seats allocated so far is 54, which Tasmim alone misses
+        page.locator("#quota").select_option("so-far")
+        expect(total).to_have_class("reaches")
+        for k in (1, 2):
+            boxes.nth(k).uncheck()
+        tasmim = int(total.get_attribute("data-seats") or 0)
+        assert 0 < tasmim < 54
+        expect(total).to_have_class("misses")
+        boxes.nth(1).check()
+        expect(total).to_have_class("reaches")
+        shot(page, "2b-coalition")
+
         page.locator("#lang").click()
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
         expect(page.locator("html")).to_have_attribute("lang", "ar")
         expect(page.locator("#seats-title")).to_have_text("المقاعد")
         expect(page.locator("#counted-total")).to_contain_text("٣٥")  # Arabic-Indic digits
+        # the 2025 party table names State of Law in Arabic, in the legend and the explorer
+        expect(page.locator("#legend")).to_contain_text("ائتلاف دولة القانون")
+        expect(page.locator("#coalition-lists")).to_contain_text("ائتلاف دولة القانون")
+        expect(page.locator("#coalition-title")).to_have_text("مستكشف التحالفات")
         shot(page, "3-arabic")
 
         basra = page.locator('#cartogram li[data-name="Basra"] a')

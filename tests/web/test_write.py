@@ -128,6 +128,7 @@ def test_a_release_is_published_by_the_publisher(client: TestClient) -> None:
     assert published.json()["number"] == 1
     assert published.json()["percent_counted"] == 50.0
     assert client.get("/api/releases/1").json()["name"] == "10 % counted"
+    assert published.json()["author"] == "carla"  # the audit trail names who published
 
 
 @pytest.mark.parametrize("name", ["", " "])

@@ -19,6 +19,7 @@ from majlis.tally import Store
 from ._auth import Tokens, Users
 from ._live import Broker, RedisBroker
 from ._models import ErrorOut, ProblemOut
+from ._outlook import outlook_routes
 from ._read import read_routes
 from ._service import ResultsService, law_named
 from ._tables import CsvSuffix
@@ -108,6 +109,7 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.add_exception_handler(StoreError, _store_error)
     app.add_exception_handler(AllocationError, _allocation_error)
     app.include_router(read_routes(service))
+    app.include_router(outlook_routes(service))
     app.include_router(write_routes(service, staff))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from majlis.tally import Release, Source, TallySheet
+from majlis.tally import Release, SheetVersion, Source, TallySheet
 
 __all__ = [
     "CentreResultRow",
@@ -17,8 +17,15 @@ __all__ = [
     "CountedRow",
     "ElectionOut",
     "ErrorOut",
+    "FailureOut",
+    "HistoryRow",
     "IngestOut",
+    "ListOut",
+    "PowerOut",
+    "PowerRow",
     "ProblemOut",
+    "ProjectionOut",
+    "ProjectionRow",
     "QuarantineRow",
     "ReleaseFigures",
     "ReleaseIn",
@@ -26,10 +33,12 @@ __all__ = [
     "ResultRow",
     "SeatRow",
     "SheetIn",
+    "SheetVersionOut",
     "TokenIn",
     "TokenOut",
     "percent",
     "release_out",
+    "version_out",
 ]
 
 # Names are data (often Arabic): any printable text, but never a NUL, which PostgreSQL refuses.
@@ -118,6 +127,7 @@ class ReleaseOut(BaseModel):
     name: str
     created_at: str
     digest: str
+    author: str
     stations: int
     counted: int
     percent_counted: float
@@ -194,6 +204,123 @@ class QuarantineRow(BaseModel):
     message: str
 
 
+class FailureOut(BaseModel):
+    rule: str
+    message: str
+
+
+class _Version(BaseModel):
+    """Which stored version of a station's sheet; `received_by` is blank for the public."""
+
+    station: str
+    source: str
+    version: int
+    status: str
+    received_at: str
+    received_by: str
+
+
+class SheetVersionOut(_Version):
+    """One stored version of a station's sheet; staff names are blank for the public."""
+
+    ballots_received: int
+    cast: int
+    valid: int
+    invalid: int
+    spoiled: int
+    unused: int
+    votes: dict[str, int]
+    candidate_votes: dict[str, dict[str, int]]
+    failures: list[FailureOut]
+    reason: str
+    author: str
+
+
+class HistoryRow(_Version):
+    """A station's history as CSV: a row per version and list."""
+
+    valid: int
+    failures: str
+    reason: str
+    author: str
+    list: str
+    votes: int
+
+
+class ListOut(BaseModel):
+    """A list as the dashboard shows it: its names in Arabic and English where the bundled party
+    table knows them, and one colour everywhere."""
+
+    name: str
+    name_ar: str | None
+    name_en: str | None
+    colour: str
+    votes: int
+
+
+class ProjectionRow(BaseModel):
+    list: str
+    expected: float
+    low80: int
+    high80: int
+    low95: int
+    high95: int
+    largest: float
+    majority: float
+
+
+class ProjectionOut(BaseModel):
+    """Seat probabilities from one release (`majority`: P(reaching it) in each row)."""
+
+    release: int
+    release_name: str
+    law: str
+    draws: int
+    seed: int
+    house: int
+    majority: int
+    not_projected: list[str]
+    lists: list[ProjectionRow]
+
+
+class PowerRow(BaseModel):
+    list: str
+    seats: int
+    banzhaf: float
+    shapley_shubik: float
+    banzhaf_exact: str
+    shapley_shubik_exact: str
+    swings: int
+
+
+class PowerOut(BaseModel):
+    """Power in the house as a release's seats fill it: the quota is counted from the whole
+    house, so on a partial count no coalition may reach it yet."""
+
+    release: int
+    law: str
+    house: int
+    quota: int
+    seats_allocated: int
+    lists: list[PowerRow]
+
+
+def version_out(v: SheetVersion, *, names: bool) -> SheetVersionOut:
+    """A stored version for the API; without `names`, the staff's names are left out."""
+    s = v.sheet
+    people: dict[str, dict[str, int]] = {}
+    for (party, person), n in s.candidate_votes.items():
+        people.setdefault(party, {})[person] = n
+    return SheetVersionOut(
+        station=s.station, source=s.source.value, version=v.version, status=v.status,
+        received_at=s.received_at, received_by=s.received_by if names else "",
+        ballots_received=s.ballots_received, cast=s.cast, valid=s.valid, invalid=s.invalid,
+        spoiled=s.spoiled, unused=s.unused, candidate_votes=people,
+        votes=dict(sorted(s.votes.items(), key=lambda x: (-x[1], x[0]))),
+        failures=[FailureOut(rule=f.rule, message=f.message) for f in v.failures],
+        reason=v.reason, author=v.author if names else "")
+
+
 def percent(counted: int, stations: int) -> float:
     return round(100.0 * counted / stations, 2) if stations else 0.0
 
@@ -201,5 +328,5 @@ def percent(counted: int, stations: int) -> float:
 def release_out(r: Release) -> ReleaseOut:
     counted, stations = sum(c.counted for c in r.results), sum(c.stations for c in r.results)
     return ReleaseOut(number=r.number, name=r.name, created_at=r.created_at, digest=r.digest,
-                      stations=stations, counted=counted,
+                      author=r.author, stations=stations, counted=counted,
                       percent_counted=percent(counted, stations))

@@ -1,11 +1,11 @@
 """What the public reads: the published releases — results by level and voting type, % of
 stations counted, seats under a law — as JSON or CSV, cached per release."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
@@ -23,17 +23,30 @@ from ._models import (
     CountOut,
     ElectionOut,
     ErrorOut,
+    HistoryRow,
     ReleaseFigures,
     ReleaseOut,
     ResultRow,
     SeatRow,
+    SheetVersionOut,
     percent,
     release_out,
+    version_out,
 )
 from ._service import ResultsService, law_named, viewer_of
-from ._tables import Body, Format, answer, encode
+from ._tables import Format
 
-__all__ = ["CSV", "FormatParam", "read_routes"]
+__all__ = [
+    "CSV",
+    "ERRORS",
+    "FormatParam",
+    "Level",
+    "ReleaseParam",
+    "law_of",
+    "read_routes",
+    "refuse",
+    "seat_rows",
+]
 
 
 class Level(StrEnum):
@@ -76,7 +89,7 @@ def _result_rows(counts: Sequence[ConstituencyCount]) -> list[ResultRow]:
             for c in counts for party, n in sorted(c.votes.items(), key=lambda x: (-x[1], x[0]))]
 
 
-def _seat_rows(counts: Sequence[ConstituencyCount], law: Law, level: Level) -> list[SeatRow]:
+def seat_rows(counts: Sequence[ConstituencyCount], law: Law, level: Level) -> list[SeatRow]:
     """Seats on the votes so far, in the constituencies the law gives seats to."""
     contested = tuple(Constituency(name=c.name, magnitude=law.magnitudes[c.name], votes=c.votes)
                       for c in counts if c.votes and c.name in law.magnitudes)
@@ -94,8 +107,17 @@ def _seat_rows(counts: Sequence[ConstituencyCount], law: Law, level: Level) -> l
             for p, n in sorted(c.votes.items(), key=lambda x: (-c.seats.get(x[0], 0), -x[1]))]
 
 
-def _refuse(field: str, message: str) -> InputError:
+def refuse(field: str, message: str) -> InputError:
+    """A query the caller got wrong (422), with the field to fix."""
     return InputError([Problem(source="query", line=None, field=field, message=message)])
+
+
+def law_of(service: ResultsService, asked: str | None) -> tuple[str, Law]:
+    """The preset law asked for, else the service's, by name."""
+    name = asked or service.law
+    if name is None:
+        raise refuse("law", "this service has no law: name a preset, e.g. law=iraq-2025")
+    return name, law_named(name)
 
 
 def read_routes(service: ResultsService) -> APIRouter:
@@ -103,16 +125,7 @@ def read_routes(service: ResultsService) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["results"], responses=ERRORS)
     Viewer = Annotated[User | None, Depends(viewer_of(service))]
 
-    async def table(request: Request, number: object, fmt: Format,
-                    make: Callable[[], BaseModel | Sequence[BaseModel]]) -> Response:
-        """Encode once per release and query; live counts (number None) every time."""
-        def build() -> Body:
-            return encode(make(), fmt)
-        if number is None:
-            return answer(request, await run_in_threadpool(build))
-        query = tuple(sorted((k, v) for k, v in request.query_params.multi_items()
-                             if k != "release"))
-        return answer(request, await service.encoded((request.url.path, number, query), build))
+    table = service.table
 
     def election() -> ElectionOut:
         found = service.releases()
@@ -181,7 +194,7 @@ def read_routes(service: ResultsService) -> APIRouter:
         only) — of one voting type or all, with the stations counted."""
         if level is Level.CENTRE:
             if release != "live" or voting_type is not None:
-                raise _refuse("level", "centre results are live counts of every voting type: "
+                raise refuse("level", "centre results are live counts of every voting type: "
                                        "ask with release=live and no voting_type")
             await service.counts(release, viewer)  # the staff check
             return await table(request, None, fmt, lambda: [CentreResultRow(
@@ -206,14 +219,34 @@ def read_routes(service: ResultsService) -> APIRouter:
               = Level.NATIONAL,
               fmt: FormatParam = Format.JSON) -> Response:
         """Seats on the votes of a release, as a preset law allocates them."""
-        name = law or service.law
-        if name is None:
-            raise _refuse("law", "this service has no law: name a preset, e.g. law=iraq-2025")
         if level is Level.CENTRE:
-            raise _refuse("level", "seats are allocated nationally or per constituency")
-        the_law = law_named(name)
+            raise refuse("level", "seats are allocated nationally or per constituency")
+        _, the_law = law_of(service, law)
         number, counts = await service.counts(release, viewer)
-        return await table(request, number, fmt, lambda: _seat_rows(counts, the_law, level))
+        return await table(request, number, fmt, lambda: seat_rows(counts, the_law, level))
+
+    @router.get("/stations/{code}/history", response_model=list[SheetVersionOut],
+                responses=CSV)
+    async def history(request: Request, viewer: Viewer,
+                      code: Annotated[str, Path(max_length=100, pattern=r"^[^\x00-\x1f]+$")],
+                      fmt: FormatParam = Format.JSON) -> Response:
+        """Every stored version of a station's sheets, oldest first: for the public the
+        accepted ones (what its results are added from); for signed-in staff every version —
+        quarantined, awaiting a second entry — with the names of who entered and corrected it."""
+        found = await run_in_threadpool(service.store.history, code)
+        shown = [version_out(v, names=viewer is not None) for v in found
+                 if viewer is not None or v.status == "accepted"]
+
+        def make() -> Sequence[BaseModel]:
+            if fmt is Format.JSON:
+                return shown
+            return [HistoryRow(
+                station=v.station, source=v.source, version=v.version, status=v.status,
+                received_at=v.received_at, received_by=v.received_by, valid=v.valid,
+                failures="; ".join(f"{f.rule}: {f.message}" for f in v.failures),
+                reason=v.reason, author=v.author, list=party, votes=n)
+                for v in shown for party, n in (list(v.votes.items()) or [("", 0)])]
+        return await table(request, None, fmt, make)
 
     @router.get("/events", response_class=StreamingResponse, include_in_schema=False)
     async def events() -> StreamingResponse:

@@ -10,9 +10,11 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from functools import lru_cache
 from typing import Annotated
 
-from fastapi import Depends, HTTPException
+from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 
 from majlis import data
 from majlis.errors import InputError, MajlisError, Problem
@@ -22,7 +24,7 @@ from majlis.tally import ConstituencyCount, Release, Store
 from ._auth import Role, TokenError, Tokens, User
 from ._live import Broker
 from ._models import release_out
-from ._tables import Body
+from ._tables import Body, Format, answer, encode
 
 __all__ = ["ResultsService", "law_named", "staff_of", "viewer_of"]
 
@@ -56,6 +58,7 @@ class ResultsService:
         self.broker = broker(self.heard)
         self._releases: list[Release] | None = None
         self._encoded: OrderedDict[tuple[object, ...], Body] = OrderedDict()
+        self._making: dict[tuple[object, ...], asyncio.Future[Body]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
@@ -117,11 +120,27 @@ class ResultsService:
         if key in self._encoded:
             self._encoded.move_to_end(key)
             return self._encoded[key]
-        body = await run_in_threadpool(make)
+        making = self._making.get(key)
+        if making is None:  # the first to ask makes it; those who ask meanwhile wait for it
+            making = self._making[key] = asyncio.ensure_future(run_in_threadpool(make))
+            making.add_done_callback(lambda _: self._making.pop(key, None))
+        body = await asyncio.shield(making)
         self._encoded[key] = body
         while len(self._encoded) > ENCODED:
             self._encoded.popitem(last=False)
         return body
+
+    async def table(self, request: Request, number: object, fmt: Format,
+                    make: Callable[[], BaseModel | Sequence[BaseModel]]) -> Response:
+        """A table answered once per release (`number`) and query; live tables (number None)
+        are made for every request."""
+        def build() -> Body:
+            return encode(make(), fmt)
+        if number is None:
+            return answer(request, await run_in_threadpool(build))
+        query = tuple(sorted((k, v) for k, v in request.query_params.multi_items()
+                             if k != "release"))
+        return answer(request, await self.encoded((request.url.path, number, query), build))
 
     async def counts(self, release: str, viewer: User | None
                      ) -> tuple[object, Sequence[ConstituencyCount]]:

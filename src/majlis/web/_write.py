@@ -75,10 +75,11 @@ def write_routes(service: ResultsService, users: Users) -> APIRouter:
             for q in service.store.quarantined() for f in q.failures], fmt))
 
     @router.post("/releases", response_model=ReleaseOut, status_code=201)
-    async def publish(release: ReleaseIn, _: Publisher) -> ReleaseOut:
-        """Publish the results as they stand (a publisher): a numbered, frozen release, pushed
-        at once to every open page."""
-        published = await run_in_threadpool(service.store.release, release.name)
+    async def publish(release: ReleaseIn, user: Publisher) -> ReleaseOut:
+        """Publish the results as they stand (a publisher): a numbered, frozen release with the
+        publisher's name, pushed at once to every open page."""
+        published = await run_in_threadpool(
+            lambda: service.store.release(release.name, author=user.name))
         service.published(published)
         out = release_out(published)
         await service.broker.publish(out.model_dump())

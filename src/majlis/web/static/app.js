@@ -18,6 +18,16 @@ const TEXT = {
     "general": "General", "special-security": "Special: security forces",
     "special-idp": "Special: displaced", "prison-hospital": "Prisons and hospitals",
     "out-of-country": "Out of country", all: "All",
+    projection: "Projection", expected: "Expected", range: "80 % · 95 %",
+    largest: "Largest list", majority: (n) => `${n}+ seats`,
+    projectionNote: (n, draws, counted) => `From release ${n} (${counted} counted), ${draws} draws.`,
+    coalition: "Coalition explorer", lists: "Lists", quota: "Quota",
+    quotaMajority: "A majority of the house", quotaTwoThirds: "Two-thirds of the house",
+    quotaSoFar: "A majority of the seats allocated so far",
+    coalitionHint: "Tick lists to see whether together they reach the quota.",
+    power: (b, s) => `Banzhaf ${b}, Shapley–Shubik ${s}`,
+    reaches: (seats, quota, house) => `${seats} seats: reaches the ${quota} of ${house} needed`,
+    misses: (seats, quota, house, short) => `${seats} seats: ${short} short of the ${quota} of ${house} needed`,
   },
   ar: {
     title: "نتائج الانتخابات", seats: "المقاعد", voteVsSeats: "الأصوات والمقاعد",
@@ -34,6 +44,16 @@ const TEXT = {
     noSeats: "تُوزَّع المقاعد حين تُفرز الأصوات.", other: "تغيير اللغة",
     "general": "العام", "special-security": "الخاص: القوات الأمنية", "special-idp": "الخاص: النازحون",
     "prison-hospital": "السجون والمستشفيات", "out-of-country": "خارج العراق", all: "الكل",
+    projection: "التوقعات", expected: "المتوقع", range: "٨٠٪ · ٩٥٪",
+    largest: "القائمة الأكبر", majority: (n) => `${n} مقعدًا فأكثر`,
+    projectionNote: (n, draws, counted) => `من الإعلان ${n} (فُرز ${counted})، ${draws} سحبة.`,
+    coalition: "مستكشف التحالفات", lists: "القوائم", quota: "النصاب",
+    quotaMajority: "الأغلبية المطلقة لمجلس النواب", quotaTwoThirds: "ثلثا مجلس النواب",
+    quotaSoFar: "أغلبية المقاعد الموزعة حتى الآن",
+    coalitionHint: "اختر قوائم لترى هل تبلغ معًا النصاب.",
+    power: (b, s) => `بانزاف ${b}، شابلي–شوبيك ${s}`,
+    reaches: (seats, quota, house) => `${seats} مقعدًا: تبلغ النصاب ${quota} من ${house}`,
+    misses: (seats, quota, house, short) => `${seats} مقعدًا: ينقصها ${short} لبلوغ النصاب ${quota} من ${house}`,
   },
 };
 
@@ -47,12 +67,9 @@ const TILES = [
   ["Muthanna", "المثنى", 2, 5], ["Dhi Qar", "ذي قار", 3, 5], ["Basra", "البصرة", 4, 5],
 ];
 const ARABIC = Object.fromEntries(TILES.map(([en, ar]) => [en, ar]));
-// Distinct colours, readable on white, assigned to lists in order of national votes.
-const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
-  "#17becf", "#bcbd22", "#393b79", "#637939", "#843c39", "#7b4173", "#3182bd", "#e6550d"];
 
 const state = { lang: localStorage.getItem("majlis-lang") || "en", data: null, latest: -1,
-  announced: null };
+  announced: null, picked: new Set(), quota: "majority" };
 
 const t = (key, ...args) => {
   const entry = TEXT[state.lang][key] ?? TEXT.en[key] ?? key;
@@ -62,6 +79,9 @@ const number = (n) => new Intl.NumberFormat(state.lang === "ar" ? "ar-IQ" : "en-
 const percent = (p) => new Intl.NumberFormat(state.lang === "ar" ? "ar-IQ" : "en-GB",
   { style: "percent", maximumFractionDigits: 1 }).format(p / 100);
 const place = (name) => (state.lang === "ar" && ARABIC[name]) || name;
+// A list by its Arabic name where the party table knows it; colours come from the same table.
+const listName = (name) => (state.lang === "ar" && state.data?.names[name]) || name;
+const colour = (name) => state.data?.colours[name] || "#888";
 const $ = (id) => document.getElementById(id);
 
 function element(tag, attributes = {}, ...children) {
@@ -77,17 +97,29 @@ async function read(path) {
 }
 
 async function refresh() {
-  const [election, seats, places, counted, results, seatsByPlace] = await Promise.all([
+  const [election, seats, places, counted, results, seatsByPlace, lists] = await Promise.all([
     read("/api/election"), read("/api/seats"), read("/api/constituencies"), read("/api/counted"),
-    read("/api/results"), read("/api/seats?level=constituency")]);
-  const colours = {};
-  const national = {};
-  for (const row of results) national[row.list] = (national[row.list] || 0) + row.votes;
-  Object.entries(national).sort((a, b) => b[1] - a[1])
-    .forEach(([name], i) => { colours[name] = PALETTE[i % PALETTE.length]; });
-  state.data = { election, seats, places, counted, results, seatsByPlace, colours };
+    read("/api/results"), read("/api/seats?level=constituency"), read("/api/lists")]);
+  const power = await readPower(seats);
+  const colours = Object.fromEntries(lists.map((l) => [l.name, l.colour]));
+  const names = Object.fromEntries(lists.filter((l) => l.name_ar).map((l) => [l.name, l.name_ar]));
+  state.data = { election, seats, places, counted, results, seatsByPlace, colours, names, power,
+    projection: null };
   state.latest = election.latest ? election.latest.number : 0;
   render();
+  // A projection is drawn thousands of times over: it follows when ready, the rest does not wait.
+  const projection = election.latest ? await read(`/api/projection?release=${state.latest}`) : null;
+  if (projection?.lists && projection.release === state.latest) {
+    state.data.projection = projection;
+    drawProjection();
+  }
+}
+
+// Power against the chosen quota: of the whole house, or of the seats the count has filled.
+function readPower(seats) {
+  const filled = seats.reduce((sum, r) => sum + r.seats, 0);
+  const quota = state.quota === "so-far" ? Math.floor(filled / 2) + 1 : state.quota;
+  return read(`/api/power?quota=${quota}`);
 }
 
 function render() {
@@ -108,26 +140,28 @@ function render() {
       number(latest.counted), number(latest.stations))}` : "";
   $("status").textContent = state.announced
     ? t("published", number(state.announced.number), state.announced.name) : "";
-  drawHemicycle(d.seats, d.colours);
+  drawHemicycle(d.seats);
   drawVoteTable(d);
+  drawProjection();
+  drawCoalition();
   drawCartogram(d);
   drawCounted(d.counted);
   route();
 }
 
 // Seats on concentric arcs, filled list by list from one end: a wedge of the chamber per list.
-function drawHemicycle(seats, colours) {
+function drawHemicycle(seats) {
   const svg = $("hemicycle");
   const total = seats.reduce((sum, row) => sum + row.seats, 0);
   svg.replaceChildren();
   svg.dataset.seats = String(total);
   const held = seats.filter((row) => row.seats > 0);
   svg.setAttribute("aria-label", total ? t("hemicycle", number(total), held.map(
-    (row) => t("seatsOf", row.list, number(row.seats))).join(", ")) : t("noSeats"));
+    (row) => t("seatsOf", listName(row.list), number(row.seats))).join(", ")) : t("noSeats"));
   $("hemicycle-caption").textContent = total ? "" : t("noSeats");
   $("legend").replaceChildren(...held.map((row) => element("li", {},
-    element("span", { class: "swatch", style: `background:${colours[row.list] || "#888"}` }),
-    `${row.list} ${number(row.seats)}`)));
+    element("span", { class: "swatch", style: `background:${colour(row.list)}` }),
+    `${listName(row.list)} ${number(row.seats)}`)));
   if (!total) return;
   const inner = 0.4;
   const rows = Math.max(1, Math.ceil(Math.sqrt(total / 3.67)));
@@ -153,9 +187,9 @@ function drawHemicycle(seats, colours) {
       seat.setAttribute("cx", (mirror * spots[s].x).toFixed(4));
       seat.setAttribute("cy", spots[s].y.toFixed(4));
       seat.setAttribute("r", size.toFixed(4));
-      seat.setAttribute("fill", colours[row.list] || "#888");
+      seat.setAttribute("fill", colour(row.list));
       const title = document.createElementNS(ns, "title");
-      title.textContent = `${row.list}: ${number(row.seats)} — ${number(row.votes)} ${t("votes")}`;
+      title.textContent = `${listName(row.list)}: ${number(row.seats)} — ${number(row.votes)} ${t("votes")}`;
       seat.append(title);
       svg.append(seat);
     }
@@ -176,8 +210,71 @@ function drawVoteTable(d) {
   const totalSeats = votes.reduce((a, r) => a + r.seats, 0) || 1;
   table($("vote-table"), t("voteVsSeats"),
     [[t("list")], [t("votes"), 1], [t("voteShare"), 1], [t("seats"), 1], [t("seatShare"), 1]],
-    votes.map((r) => [r.list, number(r.votes), percent(100 * r.votes / totalVotes),
+    votes.map((r) => [listName(r.list), number(r.votes), percent(100 * r.votes / totalVotes),
       number(r.seats), percent(100 * r.seats / totalSeats)]));
+}
+
+// Expected seats with the 80 % (dark) and 95 % (light) intervals as bars on one scale.
+function drawProjection() {
+  const p = state.data?.projection;
+  $("projection").hidden = !p;
+  if (!p) return;
+  const seats = Object.fromEntries(state.data.seats.map((r) => [r.list, r.seats]));
+  const shown = p.lists.filter((r) => r.high95 > 0);
+  const top = Math.max(1, ...shown.map((r) => r.high95));
+  const at = (n) => `${(100 * n / top).toFixed(2)}%`;
+  const bar = (r) => element("span", { class: "range", role: "img", "aria-label":
+    `${number(r.low80)}–${number(r.high80)}, ${number(r.low95)}–${number(r.high95)}` },
+  element("span", { class: "r95", style: `inset-inline-start:${at(r.low95)};width:${at(r.high95 - r.low95)}` }),
+  element("span", { class: "r80", style: `inset-inline-start:${at(r.low80)};width:${at(r.high80 - r.low80)}` }),
+  element("span", { class: "mean", style: `inset-inline-start:${at(r.expected)}` }));
+  const decimal = new Intl.NumberFormat(state.lang === "ar" ? "ar-IQ" : "en-GB",
+    { maximumFractionDigits: 1 });
+  $("projection-note").textContent = t("projectionNote", number(p.release),
+    number(p.draws), percent(state.data.election.latest.percent_counted));
+  table($("projection-table"), t("projection"),
+    [[t("list")], [t("seats"), 1], [t("expected"), 1], [t("range")], [t("largest"), 1],
+      [t("majority", number(p.majority)), 1]],
+    shown.map((r) => [listName(r.list), number(seats[r.list] || 0), decimal.format(r.expected),
+      bar(r), percent(100 * r.largest), percent(100 * r.majority)]));
+}
+
+// Tick lists, see their seats against the quota of the whole house (a majority by default).
+function drawCoalition() {
+  const power = state.data.power;
+  const held = state.data.seats.filter((r) => r.seats > 0);
+  $("coalition").hidden = !power.quota || !held.length;
+  if ($("coalition").hidden) return;
+  const index = Object.fromEntries(power.lists.map((r) => [r.list, r]));
+  $("coalition-lists").replaceChildren(...held.map((r) => {
+    const box = element("input", { type: "checkbox", value: r.list });
+    box.checked = state.picked.has(r.list);
+    box.addEventListener("change", () => {
+      if (box.checked) state.picked.add(r.list); else state.picked.delete(r.list);
+      tallyCoalition();
+    });
+    const strength = index[r.list];
+    return element("li", {}, element("label", {}, box, " ",
+      element("span", { class: "swatch", style: `background:${colour(r.list)}` }),
+      `${listName(r.list)} ${number(r.seats)} `, strength ? element("span", { class: "power" },
+        t("power", percent(100 * strength.banzhaf), percent(100 * strength.shapley_shubik))) : ""));
+  }));
+  tallyCoalition();
+}
+
+function tallyCoalition() {
+  const { quota, house: whole, seats_allocated: filled } = state.data.power;
+  const house = state.quota === "so-far" ? filled : whole;
+  const seats = state.data.seats.filter((r) => state.picked.has(r.list))
+    .reduce((sum, r) => sum + r.seats, 0);
+  const reaches = seats >= quota;
+  const out = $("coalition-total");
+  out.className = reaches ? "reaches" : "misses";
+  out.dataset.seats = String(seats);
+  out.textContent = reaches ? t("reaches", number(seats), number(quota), number(house))
+    : t("misses", number(seats), number(quota), number(house), number(quota - seats));
+  $("coalition-bar").style.width = `${Math.min(100, 100 * seats / house).toFixed(2)}%`;
+  $("coalition-mark").style.insetInlineStart = `${Math.min(100, 100 * quota / house).toFixed(2)}%`;
 }
 
 function drawCartogram(d) {
@@ -186,13 +283,13 @@ function drawCartogram(d) {
   for (const row of d.results) if (!(row.constituency in leader)) leader[row.constituency] = row.list;
   $("cartogram").replaceChildren(...TILES.map(([name, , column, row]) => {
     const known = byPlace[name];
-    const colour = d.colours[leader[name]] || "#e8e8e8";
     const dark = leader[name] !== undefined;
+    const fill = dark ? colour(leader[name]) : "#e8e8e8";
     const label = known ? `${place(name)}: ${t("percentCounted", percent(known.percent_counted))}`
-      + (leader[name] ? `, ${leader[name]}` : "") : place(name);
+      + (leader[name] ? `, ${listName(leader[name])}` : "") : place(name);
     const inner = [element("span", {}, place(name)),
       element("span", { class: "pct" }, known ? percent(known.percent_counted) : "—")];
-    const style = `background:${colour};color:${dark ? "#fff" : "#1b1b1b"}`;
+    const style = `background:${fill};color:${dark ? "#fff" : "#1b1b1b"}`;
     const tile = known
       ? element("a", { href: `#/c/${encodeURIComponent(name)}`, "aria-label": label, style }, ...inner)
       : element("span", { "aria-label": label, style }, ...inner);
@@ -230,7 +327,7 @@ function route() {
   const total = rows.reduce((a, r) => a + r.votes, 0) || 1;
   table($("constituency-table"), `${place(name)} — ${t("votes")}`,
     [[t("list")], [t("votes"), 1], [t("voteShare"), 1], [t("seats"), 1]],
-    rows.map((r) => [r.list, number(r.votes), percent(100 * r.votes / total),
+    rows.map((r) => [listName(r.list), number(r.votes), percent(100 * r.votes / total),
       number(seats[r.list] || 0)]));
   table($("constituency-types"), `${place(name)} — ${t("stationsCounted")}`,
     [[t("votingType")], [t("counted"), 1]],
@@ -249,6 +346,11 @@ function listen() {
   });
 }
 
+$("quota").addEventListener("change", async () => {
+  state.quota = $("quota").value;
+  state.data.power = await readPower(state.data.seats);
+  drawCoalition();
+});
 $("lang").addEventListener("click", () => {
   state.lang = state.lang === "ar" ? "en" : "ar";
   localStorage.setItem("majlis-lang", state.lang);

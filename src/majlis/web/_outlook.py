@@ -1,0 +1,190 @@
+"""What a release means beyond its table: the lists by their Arabic and English names and colours,
+seat projections with their intervals, and coalition power against the house's quota."""
+
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from majlis import data, forecast, replay
+from majlis.coalitions import Game, Party, Quota, power, quota_of, read_parties
+from majlis.tally import Release, Station, national
+
+from ._auth import User
+from ._models import ListOut, PowerOut, PowerRow, ProjectionOut, ProjectionRow
+from ._read import CSV, ERRORS, FormatParam, Level, ReleaseParam, law_of, refuse, seat_rows
+from ._service import ResultsService, viewer_of
+from ._tables import Format
+
+__all__ = ["outlook_routes", "release_count"]
+
+# Distinct colours, readable on white, for the lists no party table knows, in order of votes.
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
+           "#17becf", "#bcbd22", "#393b79", "#637939", "#843c39", "#7b4173", "#3182bd", "#e6550d")
+MAX_DRAWS = 20_000  # a projection of Iraq at this many draws takes seconds, not minutes
+# One projection at a time per worker: the public chooses draws and seed, so each new choice is
+# work, and a queue of them must not starve the tables everyone reads.
+_PROJECTING = threading.Lock()
+
+PublishedParam = Annotated[str, Query(
+    pattern=r"^(latest|[1-9][0-9]{0,8})$",
+    description="`latest` (the default) or a release number")]
+LawParam = Annotated[str | None, Query(max_length=100, description=(
+    "A preset law (`majlis laws`); default: the service's"))]
+
+
+@lru_cache(maxsize=len(data.PARTY_TABLES))
+def _party_table(name: str) -> dict[str, Party]:
+    """A bundled party table under every name its lists go by in results: the table's name, the
+    short English name, and the name without its bracketed part (`Kurdistan Alliance`)."""
+    found: dict[str, Party] = {}
+    for p in read_parties(data.parties_text(name), data.PARTY_TABLES[name]):
+        for key in (p.name, p.name_en, p.name.split(" (")[0]):
+            if key:
+                found.setdefault(key.casefold(), p)
+    return found
+
+
+def release_count(release: Release, stations: Iterable[Station]) -> forecast.ReleaseCount:
+    """A release as the forecast reads it (as `majlis project` makes it), without the
+    constituencies where nothing is counted yet: the projection names them as not projected
+    instead of refusing the whole release. The release does not say which stations it counted:
+    the uncounted ones' register is their share of the group's."""
+    register: Counter[tuple[str, str]] = Counter()
+    for s in stations:
+        register[(s.constituency, s.voting_type.value)] += s.registered
+
+    def group(place: str, kind: str, stations: int, counted: int,
+              votes: dict[str, int]) -> forecast.GroupCount:
+        known = (place, kind) in register
+        whole = register[(place, kind)]
+        return forecast.GroupCount(
+            voting_type=kind, stations=stations, counted=counted, votes=votes,
+            registered=whole if known else None,
+            registered_uncounted=round(whole * (stations - counted) / stations) if known else None)
+
+    return forecast.ReleaseCount(
+        number=release.number, name=release.name, digest=release.digest,
+        not_lists=frozenset({replay.OTHER_LISTS}),
+        constituencies=tuple(forecast.PartialCount(name=c.name, groups=tuple(
+            group(c.name, kind, n, c.counted_by_type.get(kind, 0), c.by_voting_type.get(kind, {}))
+            for kind, n in sorted(c.stations_by_type.items()) if n))
+            for c in release.results if any(c.votes.values())))
+
+
+def _apart(one: str, other: str) -> bool:
+    """Two #rrggbb colours a reader tells apart at a glance (far enough in RGB)."""
+    a, b = (tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (one, other))
+    return sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) > 90**2
+
+
+def _quota(asked: str) -> Quota:
+    if asked in ("majority", "two-thirds"):
+        return "majority" if asked == "majority" else "two-thirds"
+    return int(asked)
+
+
+def outlook_routes(service: ResultsService) -> APIRouter:
+    """The lists, projections and coalition power, for the public."""
+    router = APIRouter(prefix="/api", tags=["outlook"], responses=ERRORS)
+    Viewer = Annotated[User | None, Depends(viewer_of(service))]
+    table_name = next((n for n in (service.store.election, service.law)
+                       if n in data.PARTY_TABLES), None)
+    known = _party_table(table_name) if table_name else {}
+
+    def published(release: str) -> Release:
+        found = service.release(None if release == "latest" else int(release))
+        if found is None:
+            raise HTTPException(404, "nothing is released yet" if release == "latest"
+                                else f"no release {release}")
+        return found
+
+    @router.get("/lists", response_model=list[ListOut], responses=CSV)
+    async def lists(request: Request, viewer: Viewer, release: ReleaseParam = "latest",
+                    fmt: FormatParam = Format.JSON) -> Response:
+        """The lists of a release by national votes, with their Arabic and English names from
+        the bundled party table of the election (or law) where it knows them, and a colour."""
+        number, counts = await service.counts(release, viewer)
+
+        def make() -> list[ListOut]:
+            votes = national(counts).votes
+            parties = {name: known.get(name.casefold(), Party(name=name, seats=0))
+                       for name in votes}
+            taken = [p.colour for p in parties.values() if p.colour]
+            spare = iter([c for c in PALETTE if all(_apart(c, t) for t in taken)])
+            return [ListOut(name=name, name_ar=parties[name].name_ar or None,
+                            name_en=parties[name].name_en or None,
+                            colour=parties[name].colour or next(spare, "#888888"), votes=n)
+                    for name, n in sorted(votes.items(), key=lambda x: (-x[1], x[0]))]
+        return await service.table(request, number, fmt, make)
+
+    @router.get("/projection", response_model=ProjectionOut, responses=CSV)
+    async def projection(request: Request, release: PublishedParam = "latest",
+                         draws: Annotated[int, Query(ge=100, le=MAX_DRAWS, description=(
+                             "Complete results to draw"))] = 5_000,
+                         seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
+                         law: LawParam = None, fmt: FormatParam = Format.JSON) -> Response:
+        """Seat probabilities from a release, as `majlis project` gives them: each list's
+        expected seats, 80 % and 95 % intervals, and its chance of being the largest and of
+        reaching a majority of the house. Made once per release, law, draws and seed."""
+        name, the_law = law_of(service, law)
+        found = published(release)
+        majority = quota_of("majority", the_law.house)
+
+        def make() -> BaseModel | Sequence[BaseModel]:
+            count = release_count(found, service.store.stations())
+            try:
+                with _PROJECTING:
+                    p = forecast.project(count, the_law, draws=draws, seed=seed,
+                                         targets=(majority,))
+            except ValueError as error:
+                raise refuse("release", str(error)) from None
+            rows = [ProjectionRow(
+                list=x.name, expected=round(x.expected, 3), low80=x.interval80[0],
+                high80=x.interval80[1], low95=x.interval95[0], high95=x.interval95[1],
+                largest=round(x.largest, 4), majority=round(x.reach.get(majority, 0.0), 4))
+                for x in p.lists if x.name not in p.not_lists]
+            if fmt is Format.CSV:
+                return rows
+            return ProjectionOut(release=p.release, release_name=p.release_name, law=name,
+                                 draws=p.draws, seed=p.seed, house=the_law.house,
+                                 majority=majority, not_projected=list(p.not_projected),
+                                 lists=rows)
+        return await service.table(request, found.number, fmt, make)
+
+    @router.get("/power", response_model=PowerOut, responses=CSV)
+    async def power_in_house(
+            request: Request, viewer: Viewer, release: ReleaseParam = "latest",
+            quota: Annotated[str, Query(pattern=r"^(majority|two-thirds|[1-9][0-9]{0,4})$",
+                                        description=("majority (of the house), two-thirds, or "
+                                                     "a number of seats"))] = "majority",
+            law: LawParam = None, fmt: FormatParam = Format.JSON) -> Response:
+        """Exact Banzhaf and Shapley–Shubik power of each list on a release's seats, the
+        quota counted from the law's whole house (`majority`: 165 of 329 in 2025)."""
+        name, the_law = law_of(service, law)
+        number, counts = await service.counts(release, viewer)
+
+        def make() -> BaseModel | Sequence[BaseModel]:
+            seats = {r.list: r.seats for r in seat_rows(counts, the_law, Level.NATIONAL)
+                     if r.seats and r.list != replay.OTHER_LISTS}
+            game = Game(seats=seats, quota=quota_of(_quota(quota), the_law.house))
+            found = power(game) if seats else None
+            rows = [PowerRow(
+                list=p, seats=n, banzhaf=float(found.banzhaf[p]),
+                shapley_shubik=float(found.shapley_shubik[p]),
+                banzhaf_exact=str(found.banzhaf[p]),
+                shapley_shubik_exact=str(found.shapley_shubik[p]), swings=found.swings[p])
+                for p, n in seats.items()] if found else []
+            if fmt is Format.CSV:
+                return rows
+            return PowerOut(release=number if isinstance(number, int) else 0, law=name,
+                            house=the_law.house, quota=game.quota, seats_allocated=game.total,
+                            lists=rows)
+        return await service.table(request, number, fmt, make)
+
+    return router
