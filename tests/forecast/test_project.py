@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pytest
 
 from majlis import data, forecast
-from majlis.law import Constituency, Election, allocate
+from tests.forecast.conftest import Night, add_up, seats_of
 
-Night = Callable[[frozenset[str] | None], list[forecast.ReleaseCount]]
 FEW = frozenset({"Basra", "Diyala", "Kirkuk", "Najaf", "Nineveh", "Wasit"})
 LAW = data.law("iraq-2025")
 
 
-def seats_of(count: forecast.ReleaseCount) -> dict[str, dict[str, int]]:
-    """Seats by the exact path on the votes counted, per constituency."""
-    election = Election(constituencies=tuple(
-        Constituency(name=c.name, magnitude=LAW.magnitudes[c.name], votes={
-            p: sum(g.votes.get(p, 0) for g in c.groups) for p in c.lists})
-        for c in count.constituencies))
-    return {r.name: dict(r.seats) for r in allocate(election, LAW).constituencies}
-
-
 def test_a_fully_counted_release_gives_the_true_seats_with_certainty(night: Night) -> None:
     final = night(FEW)[-1]
-    truth = seats_of(final)
-    national: dict[str, int] = {}
-    for seats in truth.values():
-        for p, n in seats.items():
-            national[p] = national.get(p, 0) + n
+    truth = seats_of(final, LAW)
+    national = add_up(truth)
     projection = forecast.project(final, LAW, draws=3000, seed=5)
     for x in projection.lists:
         assert x.distribution[national[x.name]] == 3000, x.name
@@ -46,7 +31,7 @@ def test_a_fully_counted_release_gives_the_true_seats_with_certainty(night: Nigh
 def test_intervals_cover_the_final_seats_through_the_night(night: Night) -> None:
     """Releases 1–8 of the night on six governorates, against the seats finally won."""
     counts = night(FEW)
-    final = seats_of(counts[-1])
+    final = seats_of(counts[-1], LAW)
     found = [forecast.assess(forecast.project(c, LAW, draws=2000, seed=c.number), final)
              for c in counts[:-1]]
     pairs = sum(a.seats for a in found)
@@ -63,7 +48,7 @@ def test_intervals_cover_the_final_seats_through_the_night(night: Night) -> None
 def test_an_overconfident_model_is_caught_by_the_backtest(night: Night) -> None:
     """Without station, constituency or national error the intervals shrink and miss."""
     counts = night(FEW)
-    final = seats_of(counts[-1])
+    final = seats_of(counts[-1], LAW)
     sure = forecast.Settings(station_icc=0.0, size_cv=0.0, constituency_error=0.0,
                              national_error=0.0, turnout_error=0.0, type_lean=0.0,
                              turnout_sd=0.001, prior_units=10**9)

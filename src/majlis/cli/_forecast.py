@@ -1,41 +1,29 @@
-"""`majlis project`: seat probabilities from a published release, as a table and JSON."""
+"""`majlis project`: seat probabilities from a published release, as a table, JSON and charts."""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from matplotlib.figure import Figure
 from rich.table import Table
 
-from majlis import data, forecast, replay, tally
+from majlis import data, forecast, publish, replay
 
 from ._allocate import law_of, stderr, stdout
 from ._tally import Database, ElectionName, _release, open_store
 
+CHARTS = (".png", ".svg")
 
-def release_count(release: tally.Release, stations: Iterable[tally.Station],
-                  not_lists: frozenset[str] = frozenset()) -> forecast.ReleaseCount:
-    """A release as the forecast reads it. A release does not say which stations it counted,
-    so the uncounted stations' register is taken as their share of their group's stations."""
-    registered: dict[tuple[str, str], int] = {}
-    for s in stations:
-        key = (s.constituency, str(s.voting_type))
-        registered[key] = registered.get(key, 0) + s.registered
-    return forecast.ReleaseCount(
-        number=release.number, name=release.name, digest=release.digest, not_lists=not_lists,
-        constituencies=tuple(forecast.PartialCount(name=c.name, groups=tuple(
-            forecast.GroupCount(
-                voting_type=t, stations=n, counted=c.counted_by_type.get(t, 0),
-                votes=c.by_voting_type.get(t, {}), registered=registered.get((c.name, t)),
-                registered_uncounted=None if (c.name, t) not in registered else round(
-                    registered[(c.name, t)] * (n - c.counted_by_type.get(t, 0)) / n))
-            for t, n in sorted(c.stations_by_type.items()) if n))
-            for c in release.results))
+
+def _chart_path(path: Path | None, option: str) -> None:
+    """Refuse a chart file the command cannot write before spending time on the draws."""
+    if path is not None and path.suffix.lower() not in CHARTS:
+        raise typer.BadParameter(f"{path}: a chart is written as .png or .svg", param_hint=option)
 
 
 def projection_json(p: forecast.Projection) -> dict[str, object]:
@@ -60,18 +48,27 @@ def project_command(
     = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write the projection as JSON")]
     = None,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", metavar="FILE", help="Chart each list's seat distribution: FILE.png or .svg")]
+    = None,
+    plot_last_seat: Annotated[Path | None, typer.Option(
+        "--plot-last-seat", metavar="FILE",
+        help="Chart each constituency's last seat: FILE.png or .svg")] = None,
 ) -> None:
     """Seat probabilities from a release: expected seats, 80 % and 95 % intervals, the chance of
     being the largest list and of reaching a majority, and each constituency's last seat."""
+    _chart_path(plot, "--plot")
+    _chart_path(plot_last_seat, "--plot-last-seat")
     store = open_store(db, election)
     name = law or Path(store.election)
     if law is None and str(name) not in data.laws():
         raise typer.BadParameter(f"no preset law named {name}; give one", param_hint="--law")
-    count = release_count(_release(store, release), store.stations(),
-                          frozenset({replay.OTHER_LISTS}))
+    count = publish.release_count(_release(store, release), store.stations(),
+                                  frozenset({replay.OTHER_LISTS}))
+    rules = law_of(name)
     started = time.perf_counter()
     try:
-        projection = forecast.project(count, law_of(name), draws=draws, seed=seed,
+        projection = forecast.project(count, rules, draws=draws, seed=seed,
                                       targets=tuple(target or ()))
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--release") from None
@@ -91,6 +88,9 @@ def project_command(
         close = sorted(c.last_seat.items(), key=lambda kv: -kv[1])[:3]
         stdout.print(f"{c.name} ({c.counted:.0%} counted) last seat: "
                      + ", ".join(f"{p} {v:.0%}" for p, v in close), markup=False)
+    if projection.not_projected:
+        stdout.print("Not projected (nothing counted yet): "
+                     + ", ".join(projection.not_projected), markup=False)
     if projection.exact_rows:
         stderr.print(f"{projection.exact_rows} tied constituency draws went through the exact "
                      "path", markup=False)
@@ -98,3 +98,13 @@ def project_command(
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(projection_json(projection), ensure_ascii=False, indent=2))
         stdout.print(f"wrote {out}", markup=False)
+    if plot is not None:
+        _save(publish.plot_seats(projection, rules), plot)
+    if plot_last_seat is not None:
+        _save(publish.plot_last_seats(projection), plot_last_seat)
+
+
+def _save(figure: Figure, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+    stdout.print(f"wrote {path}", markup=False)

@@ -54,7 +54,8 @@ def _covered(cases: Iterable[tuple[tuple[int, int], tuple[int, int], int]]) -> t
 
 
 def assess(projection: Projection, final: Mapping[str, Mapping[str, int]]) -> Assessment:
-    """Score `projection` against the final seats, per constituency and list (`final`)."""
+    """Score `projection` against the final seats, per constituency and list (`final`); an
+    upper tier's seats, under the tier's name, count toward the lists' national totals."""
     national: dict[str, int] = {}
     for seats in final.values():
         for p, n in seats.items():

@@ -111,7 +111,8 @@ def project(
     """Seat probabilities from a partial count, under `law`.
 
     `targets` are seat totals to report the chance of reaching (default: a majority of the
-    law's house); `exact` sends every draw through `allocate`, the vector path's slow twin.
+    law's house, reserved and compensatory seats included); `exact` sends every draw through
+    `allocate`, the vector path's slow twin.
     """
     settings = settings or Settings()
     if draws < 1:
@@ -142,12 +143,12 @@ def project(
     national = np.concatenate([c.national for c in chunks])
     seats = np.sum([c.seats for c in chunks], axis=0)
     last = np.sum([c.last for c in chunks], axis=0)
-    house = sum(law.magnitudes.values())
     mean = seats @ np.arange(seats.shape[2]) / draws
     return Projection(
         release=count.number, release_name=count.name, digest=count.digest, seed=seed,
         draws=draws, settings=settings,
-        lists=_outlooks(national, names, tuple(targets) or (house // 2 + 1,), count.not_lists),
+        lists=_outlooks(national, names, tuple(targets) or (law.house // 2 + 1,),
+                        count.not_lists),
         constituencies=tuple(
             ConstituencyOutlook(
                 name=c.name, magnitude=c.magnitude, counted=p.share_counted,

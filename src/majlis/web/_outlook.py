@@ -2,8 +2,7 @@
 seat projections with their intervals, and coalition power against the house's quota."""
 
 import threading
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Annotated
 
@@ -11,9 +10,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from majlis import data, forecast, replay
+from majlis import data, forecast, publish, replay
 from majlis.coalitions import Game, Party, Quota, power, quota_of, read_parties
-from majlis.tally import Release, Station, national
+from majlis.tally import Release, national
 
 from ._auth import User
 from ._models import ListOut, PowerOut, PowerRow, ProjectionOut, ProjectionRow
@@ -21,7 +20,7 @@ from ._read import CSV, ERRORS, FormatParam, Level, ReleaseParam, law_of, refuse
 from ._service import ResultsService, viewer_of
 from ._tables import Format
 
-__all__ = ["outlook_routes", "release_count"]
+__all__ = ["outlook_routes"]
 
 # Distinct colours, readable on white, for the lists no party table knows, in order of votes.
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
@@ -48,33 +47,6 @@ def _party_table(name: str) -> dict[str, Party]:
             if key:
                 found.setdefault(key.casefold(), p)
     return found
-
-
-def release_count(release: Release, stations: Iterable[Station]) -> forecast.ReleaseCount:
-    """A release as the forecast reads it (as `majlis project` makes it), without the
-    constituencies where nothing is counted yet: the projection names them as not projected
-    instead of refusing the whole release. The release does not say which stations it counted:
-    the uncounted ones' register is their share of the group's."""
-    register: Counter[tuple[str, str]] = Counter()
-    for s in stations:
-        register[(s.constituency, s.voting_type.value)] += s.registered
-
-    def group(place: str, kind: str, stations: int, counted: int,
-              votes: dict[str, int]) -> forecast.GroupCount:
-        known = (place, kind) in register
-        whole = register[(place, kind)]
-        return forecast.GroupCount(
-            voting_type=kind, stations=stations, counted=counted, votes=votes,
-            registered=whole if known else None,
-            registered_uncounted=round(whole * (stations - counted) / stations) if known else None)
-
-    return forecast.ReleaseCount(
-        number=release.number, name=release.name, digest=release.digest,
-        not_lists=frozenset({replay.OTHER_LISTS}),
-        constituencies=tuple(forecast.PartialCount(name=c.name, groups=tuple(
-            group(c.name, kind, n, c.counted_by_type.get(kind, 0), c.by_voting_type.get(kind, {}))
-            for kind, n in sorted(c.stations_by_type.items()) if n))
-            for c in release.results if any(c.votes.values())))
 
 
 def _apart(one: str, other: str) -> bool:
@@ -137,7 +109,8 @@ def outlook_routes(service: ResultsService) -> APIRouter:
         majority = quota_of("majority", the_law.house)
 
         def make() -> BaseModel | Sequence[BaseModel]:
-            count = release_count(found, service.store.stations())
+            count = publish.release_count(found, service.store.stations(),
+                                          frozenset({replay.OTHER_LISTS}))
             try:
                 with _PROJECTING:
                     p = forecast.project(count, the_law, draws=draws, seed=seed,
