@@ -238,7 +238,7 @@ def play(waves: Sequence[Wave], store: Store, law: Law,
         store.ingest(wave.sheets, progress=progress)
         for fix in wave.corrections:
             store.correct(fix.sheet, reason=fix.reason, author=fix.author)
-        release = store.release(wave.name)
+        release = store.release(wave.name, author="results desk (replay)")
         allocation = seats(release.results, law)
         report = Reported(wave=wave, release=release, allocation=allocation,
                           line=wire(release.results, allocation),
