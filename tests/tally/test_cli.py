@@ -59,3 +59,33 @@ def test_releases_and_reconciliation_from_the_command_line(tmp_path: Path) -> No
     assert "first results" in majlis("releases", "--db", db).stdout
     run = majlis("reconcile", EXAMPLES / "television.csv", "--db", db)
     assert "1 differences" in run.stdout and "+10" in run.stdout
+
+
+def test_candidate_results_from_the_command_line(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'night.db'}"
+    majlis("db", "init", "--db", db)
+    people = write(tmp_path / "candidates.csv", "constituency,list,candidate\n"
+                   "Basra,Tasmim,Asaad al-Eidani\nBasra,Tasmim,Zahra\nNajaf,Sadiqoun,Qais\n")
+    run = majlis("ingest", EXAMPLES / "stations.csv", EXAMPLES / "lists.csv", people, "--db", db)
+    assert "and 3 candidates" in run.stdout, run.stderr
+    head = "station,source,received_at,received_by,ballots_received,cast,valid,invalid,spoiled,"
+    sheets = write(tmp_path / "sheets.csv", (
+        f"{head}unused,list,candidate,votes\n"
+        "B-001-01,machine,t,c,500,310,300,10,5,185,Tasmim,,200\n"
+        "B-001-01,machine,t,c,500,310,300,10,5,185,Tasmim,Zahra,120\n"
+        "B-001-01,machine,t,c,500,310,300,10,5,185,Tasmim,Asaad al-Eidani,60\n"
+        "B-001-01,machine,t,c,500,310,300,10,5,185,State of Law,,100\n"
+        "N-001-01,machine,t,c,400,215,200,15,5,180,Tasmim,,120\n"
+        "N-001-01,machine,t,c,400,215,200,15,5,180,Sadiqoun,,80\n"
+        "N-001-01,machine,t,c,400,215,200,15,5,180,Sadiqoun,Qais,75\n"))
+    assert "2 accepted" in majlis("ingest", sheets, "--db", db).stdout
+    run = majlis("results", "--level", "candidate", "--format", "csv", "--db", db)
+    assert run.stdout.splitlines() == [
+        "district,party,candidate,votes", "Basra,Tasmim,Zahra,120",
+        "Basra,Tasmim,Asaad al-Eidani,60", "Najaf,Sadiqoun,Qais,75"]
+    majlis("release", "first", "--db", db)
+    run = majlis("results", "--level", "candidate", "--constituency", "Najaf", "--release", "1",
+                 "--format", "json", "--db", db)
+    assert run.stdout.count('"candidate"') == 1 and '"votes": 75' in run.stdout
+    assert "Zahra" in majlis("results", "--level", "candidate", "--db", db).stdout
+    assert majlis("results", "--constituency", "Najaf", "--db", db).returncode == 2

@@ -279,3 +279,55 @@ def test_a_stations_history_keeps_every_version_oldest_first(registered: Store) 
     assert (fixed.reason, fixed.author) == ("recount of box 3", "supervisor 2")
     assert manual.sheet.votes == registered.results()[0].votes  # the manual count counts
     assert registered.history("X-404") == []
+
+
+
+PEOPLE = [("Basra", "Tasmim", "Asaad al-Eidani"), ("Basra", "Tasmim", "Zahra"),
+          ("Basra", "State of Law", "Khalaf"), ("Najaf", "Sadiqoun", "Qais")]
+NAJAF = {"Tasmim": 120, "Sadiqoun": 80}
+
+
+def open_list(station: str, people: dict[str, int], source: str = "machine") -> TallySheet:
+    """A sheet (Najaf's lists at N-001-01) whose candidates, by name, got `people`."""
+    lists = {name: party for _, party, name in PEOPLE}
+    base = sheet(station, source, **({"votes": NAJAF} if station == "N-001-01" else {}))
+    return TallySheet(**{**fields(base), "candidate_votes": {
+        (lists[name], name): n for name, n in people.items()}})
+
+
+def test_candidates_add_up_the_counted_sheet_of_each_station(store: Store) -> None:
+    store.register(STATIONS, LISTS, PEOPLE)
+    store.ingest([open_list("B-001-01", {"Asaad al-Eidani": 150, "Zahra": 40, "Khalaf": 90}),
+                  open_list("B-001-02", {"Zahra": 120, "Khalaf": 60}),
+                  open_list("B-900-01", {"Zahra": 500}),  # more than its list: quarantined
+                  open_list("N-001-01", {"Qais": 70})])
+    assert [(k.constituency, k.list, k.candidate, k.votes) for k in store.candidates()] == [
+        ("Basra", "State of Law", "Khalaf", 150), ("Basra", "Tasmim", "Zahra", 160),
+        ("Basra", "Tasmim", "Asaad al-Eidani", 150), ("Najaf", "Sadiqoun", "Qais", 70)]
+    store.correct(open_list("B-001-02", {"Zahra": 20, "Khalaf": 60}), reason="typo",
+                  author="supervisor 2")
+    store.ingest([open_list("B-001-01", {"Asaad al-Eidani": 190, "Khalaf": 10}, "manual")])
+    assert [(k.candidate, k.votes) for k in store.candidates("Basra")] == [
+        ("Khalaf", 70), ("Asaad al-Eidani", 190), ("Zahra", 20)]
+    assert [k.candidate for k in store.candidates("Najaf")] == ["Qais"]
+    assert store.candidates("Nowhere") == []
+
+
+def test_a_release_freezes_candidates_and_older_releases_still_read(store: Store) -> None:
+    store.register(STATIONS, LISTS, PEOPLE)
+    store.ingest([open_list("B-001-01", {"Asaad al-Eidani": 150, "Zahra": 40})])
+    first = store.release("first")
+    store.correct(open_list("B-001-01", {"Asaad al-Eidani": 90, "Zahra": 100}), reason="recount",
+                  author="supervisor 2")
+    with store.engine.begin() as conn:  # as a majlis from before candidate results left it
+        conn.execute(text("INSERT INTO releases (election_id, number, name, created_at, payload,"
+                          " digest) SELECT 1, 2, 'old', 't', '[]', :d"),
+                     {"d": hashlib.sha256(b"[]").hexdigest()})
+    store.release("third")
+    stored = store.releases()
+    assert stored[0].candidates == first.candidates
+    assert [(k.candidate, k.votes) for k in stored[0].candidates] == [
+        ("Asaad al-Eidani", 150), ("Zahra", 40)]
+    assert stored[1].candidates == ()
+    assert [(k.candidate, k.votes) for k in stored[2].candidates] == [
+        ("Zahra", 100), ("Asaad al-Eidani", 90)]

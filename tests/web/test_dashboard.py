@@ -21,6 +21,10 @@ PLACES = {"Basra": ["Tasmim", "State of Law", "Sadiqoun"],
           "Baghdad": ["Tasmim", "State of Law", "Sadiqoun"],
           "Najaf": ["Tasmim", "Sadiqoun"], "Erbil": ["KDP", "PUK"]}
 
+# Basra's open lists: five Tasmim candidates, of whom the page shows the three ahead
+PEOPLE = {("Tasmim", "Asaad al-Eidani"): 120, ("Tasmim", "Zahra"): 30, ("Tasmim", "Huda"): 20,
+          ("Tasmim", "Ali"): 10, ("Tasmim", "Omar"): 5, ("State of Law", "Khalaf"): 90}
+
 
 def stations() -> list[Station]:
     """Four general stations and one for the security forces in each governorate: 20 in all."""
@@ -35,10 +39,11 @@ def sheet(code: str, votes: dict[str, int]) -> dict[str, object]:
             "valid": valid, "invalid": 5, "spoiled": 0, "unused": 595 - valid, "votes": votes}
 
 
-def tally_sheet(code: str, votes: dict[str, int]) -> TallySheet:
+def tally_sheet(code: str, votes: dict[str, int],
+                people: dict[tuple[str, str], int] | None = None) -> TallySheet:
     figures = sheet(code, votes)
     return TallySheet(**{**figures, "source": Source.MACHINE, "received_at": "2025-11-11T19:00",
-                         "received_by": "clerk 1"})  # type: ignore[arg-type]
+                         "received_by": "clerk 1", "candidate_votes": people or {}})  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +67,10 @@ def test_the_dashboard_follows_a_night_live(browser: Browser, tmp_path: Path,
     url = f"sqlite:///{tmp_path / 'night.db'}"
     with Store(url) as store:
         store.init()
-        store.register(stations(), [(c, p) for c, lists in PLACES.items() for p in lists])
-        store.ingest([tally_sheet("Bas-1", {"Tasmim": 200, "State of Law": 150, "Sadiqoun": 50}),
+        store.register(stations(), [(c, p) for c, lists in PLACES.items() for p in lists],
+                       [("Basra", p, k) for p, k in PEOPLE])
+        store.ingest([tally_sheet("Bas-1", {"Tasmim": 200, "State of Law": 150, "Sadiqoun": 50},
+                                  PEOPLE),
                       tally_sheet("Bas-2", {"Tasmim": 180, "State of Law": 170, "Sadiqoun": 40})])
         store.release("first results")
     with serving(create_app(url, "default", law="iraq-2025", users=users_file)) as base:
@@ -142,6 +149,12 @@ def test_the_dashboard_follows_a_night_live(browser: Browser, tmp_path: Path,
         expect(page.locator("#constituency-title")).to_have_text("البصرة")
         expect(page.locator("#constituency-title")).to_be_focused()
         expect(page.locator("#constituency-table tbody tr")).to_have_count(3)
+        candidates = page.locator("#candidates-table tbody tr")
+        expect(candidates).to_have_count(4)  # three of Tasmim's five, and Khalaf
+        expect(candidates.first).to_contain_text("Asaad al-Eidani")
+        expect(candidates.first).to_contain_text("١٢٠")
+        expect(page.locator("#candidates-title")).to_have_text("أبرز المرشحين")
+        expect(page.locator("#candidates-table")).not_to_contain_text("Omar")
         expect(page.locator("#national")).to_be_hidden()
         shot(page, "4-basra-arabic")
 

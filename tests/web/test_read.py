@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
@@ -156,3 +157,9 @@ def test_the_dashboard_and_openapi_schema_are_served(client: TestClient) -> None
     assert "<html" in page.text
     schema = client.get("/openapi.json").json()
     assert {"/api/results", "/api/seats", "/api/sheets", "/api/token"} <= set(schema["paths"])
+
+
+def test_every_route_is_in_the_api_docs(client: TestClient) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    for path in client.get("/openapi.json").json()["paths"]:
+        assert path in docs, path

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 from enum import StrEnum
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +23,7 @@ class Level(StrEnum):
     CONSTITUENCY = "constituency"
     CENTRE = "centre"
     NATIONAL = "national"
+    CANDIDATE = "candidate"
 
 
 Database = Annotated[str | None, typer.Option(
@@ -185,13 +188,24 @@ def results_command(
         "--release", help="Show a published release instead of the live count")] = None,
     since: Annotated[int | None, typer.Option(
         "--since", help="Add each list's change since this release")] = None,
-    level: Annotated[Level, typer.Option("--level", help="constituency, centre or national")]
-    = Level.CONSTITUENCY,
+    level: Annotated[Level, typer.Option(
+        "--level", help="constituency, centre, national or candidate")] = Level.CONSTITUENCY,
+    constituency: Annotated[str | None, typer.Option(
+        "--constituency", help="Only this constituency's candidates (with --level candidate)")]
+    = None,
     output: Annotated[Format, typer.Option("--format", help="table, csv or json")]
     = Format.TABLE,
 ) -> None:
     """Votes counted so far per constituency and list, with % of stations counted."""
     store = open_store(db, election)
+    if level is Level.CANDIDATE:
+        people = ([k for k in _release(store, release).candidates
+                   if constituency in (None, k.constituency)]
+                  if release else store.candidates(constituency))
+        _candidates(people, output)
+        return
+    if constituency is not None:
+        raise typer.BadParameter("only with --level candidate", param_hint="--constituency")
     if level is Level.CENTRE:
         write_csv(("district", "centre", "party", "votes", "stations_counted", "stations"),
                   ((c.constituency, c.centre, party, n, c.counted, c.stations)
@@ -227,4 +241,27 @@ def results_command(
             table.add_row(party, f"{n:,}",
                           *((str(seats.get(c.name, {}).get(party, 0)),) if seats else ()),
                           *((f"{moved.get((c.name, party), 0):+,}",) if since else ()))
+        stdout.print(table)
+
+
+def _candidates(people: list[tally.CandidateCount], output: Format) -> None:
+    """Candidates' votes per constituency and list, most first: `majlis results --level
+    candidate`."""
+    if output is Format.CSV:
+        write_csv(("district", "party", "candidate", "votes"),
+                  ((k.constituency, k.list, k.candidate, k.votes) for k in people))
+        return
+    if output is Format.JSON:
+        typer.echo(json.dumps([{"constituency": k.constituency, "list": k.list,
+                                "candidate": k.candidate, "votes": k.votes} for k in people],
+                              ensure_ascii=False, indent=2))
+        return
+    if not people:
+        stdout.print("no candidate votes counted: no counted sheet names a candidate")
+    for name, rows in groupby(people, key=attrgetter("constituency")):
+        table = Table(title=f"{name} — candidates", title_justify="left")
+        for column in ("list", "candidate", "votes"):
+            table.add_column(column, justify="right" if column == "votes" else "left")
+        for k in rows:
+            table.add_row(k.list, k.candidate, f"{k.votes:,}")
         stdout.print(table)

@@ -6,7 +6,7 @@ The only package that talks to a database (SQLAlchemy; SQLite by default, Postgr
 from ._checks import check
 from ._files import TallyFile, read_tally_file
 from ._releases import Change, Difference, Release, changes, reconcile
-from ._results import CentreCount, ConstituencyCount, national, seats
+from ._results import CandidateCount, CentreCount, ConstituencyCount, national, seats
 from ._store import ChainCheck, IngestReport, Quarantined, Store
 from ._values import Failure, SheetVersion, Source, Station, TallySheet, VotingType
 
@@ -14,6 +14,7 @@ DEFAULT_URL = "sqlite:///majlis.db"
 
 __all__ = [
     "DEFAULT_URL",
+    "CandidateCount",
     "CentreCount",
     "ChainCheck",
     "Change",

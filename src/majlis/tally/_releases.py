@@ -8,7 +8,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ._results import ConstituencyCount
+from ._results import CandidateCount, ConstituencyCount
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -21,6 +21,7 @@ class Release:
     results: tuple[ConstituencyCount, ...]
     digest: str
     author: str = ""
+    candidates: tuple[CandidateCount, ...] = ()  # none in releases made before majlis kept them
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,20 +48,29 @@ class Difference:
     theirs: int | None
 
 
-def payload(results: Sequence[ConstituencyCount]) -> str:
-    """The results as canonical JSON: what a release stores and its digest covers."""
+def payload(results: Sequence[ConstituencyCount], candidates: Sequence[CandidateCount]) -> str:
+    """The results as canonical JSON: what a release stores and its digest covers. Candidates
+    ride in their constituency's entry, so a release from before them reads as it always did."""
+    people: dict[str, list[list[object]]] = {}
+    for k in candidates:
+        people.setdefault(k.constituency, []).append([k.list, k.candidate, k.votes])
     return json.dumps([{"name": c.name, "stations_by_type": c.stations_by_type,
                         "counted_by_type": c.counted_by_type,
-                        "by_voting_type": c.by_voting_type} for c in results],
-                      ensure_ascii=False, sort_keys=True)
+                        "by_voting_type": c.by_voting_type,
+                        **({"candidates": people[c.name]} if c.name in people else {})}
+                       for c in results], ensure_ascii=False, sort_keys=True)
 
 
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def from_payload(text: str) -> tuple[ConstituencyCount, ...]:
-    return tuple(ConstituencyCount(**item) for item in json.loads(text))
+def from_payload(text: str) -> tuple[tuple[ConstituencyCount, ...], tuple[CandidateCount, ...]]:
+    """A stored release's results and candidates (none in a release from before them)."""
+    items = json.loads(text)
+    people = tuple(CandidateCount(constituency=item["name"], list=p, candidate=k, votes=n)
+                   for item in items for p, k, n in item.pop("candidates", ()))
+    return tuple(ConstituencyCount(**item) for item in items), people
 
 
 def changes(before: Sequence[ConstituencyCount], after: Sequence[ConstituencyCount]

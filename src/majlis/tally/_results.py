@@ -18,6 +18,7 @@ from ._schema import (
     CentreRow,
     ConstituencyRow,
     CountedRow,
+    SheetCandidateVotesRow,
     SheetRow,
     SheetVotesRow,
     StationRow,
@@ -149,6 +150,37 @@ def by_centre(session: Session, election: int) -> list[CentreCount]:
     return [CentreCount(constituency=c, centre=k, stations=n, counted=m,
                         votes=votes.get((c, k), {}))
             for (c, k), (n, m) in sorted(stations.items())]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CandidateCount:
+    """A candidate's personal votes so far in one constituency: what open-list seats go by
+    within a list."""
+
+    constituency: str
+    list: str
+    candidate: str
+    votes: int
+
+
+def by_candidate(session: Session, election: int, constituency: str | None
+                 ) -> list[CandidateCount]:
+    """Candidates' votes from each station's counted sheet — the one the running totals add —
+    so a correction or a recount replaces the votes of the sheet it supersedes."""
+    place = _places(election)
+    total = func.sum(SheetCandidateVotesRow.votes)
+    query = (select(place.c.constituency, SheetCandidateVotesRow.list_name,
+                    SheetCandidateVotesRow.candidate, total)
+             .join(CountedRow, CountedRow.station_id == place.c.station_id)
+             .join(SheetCandidateVotesRow, SheetCandidateVotesRow.sheet_id == CountedRow.sheet_id)
+             .group_by(place.c.constituency, SheetCandidateVotesRow.list_name,
+                       SheetCandidateVotesRow.candidate)
+             .order_by(place.c.constituency, SheetCandidateVotesRow.list_name, total.desc(),
+                       SheetCandidateVotesRow.candidate))
+    if constituency is not None:
+        query = query.where(place.c.constituency == constituency)
+    return [CandidateCount(constituency=c, list=p, candidate=k, votes=int(n))
+            for c, p, k, n in session.execute(query)]
 
 
 def national(results: Iterable[ConstituencyCount]) -> ConstituencyCount:

@@ -32,7 +32,15 @@ from majlis.errors import StoreError
 
 from ._checks import check
 from ._releases import Release, digest, from_payload, payload
-from ._results import CentreCount, ConstituencyCount, by_centre, recount, running
+from ._results import (
+    CandidateCount,
+    CentreCount,
+    ConstituencyCount,
+    by_candidate,
+    by_centre,
+    recount,
+    running,
+)
 from ._schema import (
     CandidateRow,
     CentreRow,
@@ -558,14 +566,16 @@ class Store:
         with Session(self.writer) as session, session.begin():
             election = self._scope(session)
             results = running(session, election)
+            people = by_candidate(session, election, None)
             number = (session.scalar(select(func.max(ReleaseRow.number))
                                      .where(ReleaseRow.election_id == election)) or 0) + 1
-            text, created_at = payload(results), _now()
+            text, created_at = payload(results, people), _now()
             session.add(ReleaseRow(election_id=election, number=number, name=name,
                                    created_at=created_at, payload=text, digest=digest(text),
                                    author=author))
         return Release(number=number, name=name, created_at=created_at,
-                       results=tuple(results), digest=digest(text), author=author)
+                       results=tuple(results), digest=digest(text), author=author,
+                       candidates=tuple(people))
 
     def releases(self) -> list[Release]:
         """Every release, oldest first; a release whose stored results were altered is refused."""
@@ -578,9 +588,10 @@ class Store:
         for row in rows:
             if digest(row.payload) != row.digest:
                 raise StoreError(f"release {row.number} was altered after it was published")
+            results, people = from_payload(row.payload)
             found.append(Release(number=row.number, name=row.name, created_at=row.created_at,
-                                 results=from_payload(row.payload), digest=row.digest,
-                                 author=row.author))
+                                 results=results, digest=row.digest, author=row.author,
+                                 candidates=people))
         return found
 
     def stations(self) -> list[Station]:
@@ -594,6 +605,13 @@ class Store:
         self._check_ready()
         with Session(self.engine) as session:
             return by_centre(session, self._scope(session))
+
+    def candidates(self, constituency: str | None = None) -> list[CandidateCount]:
+        """Candidates' personal votes from each station's counted sheet, per constituency and
+        list, most votes first: the order open-list seats are filled in."""
+        self._check_ready()
+        with Session(self.engine) as session:
+            return by_candidate(session, self._scope(session), constituency)
 
     def recount(self) -> list[ConstituencyCount]:
         """The same results recomputed from every stored sheet: the check on the running totals."""

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from majlis.tally import Release, SheetVersion, Source, TallySheet
 
 __all__ = [
+    "CandidateRow",
     "CentreResultRow",
     "ConstituencyOut",
     "CorrectionIn",
@@ -178,6 +179,13 @@ class ResultRow(BaseModel):
     stations_counted: int
     stations: int
     percent_counted: float
+
+
+class CandidateRow(BaseModel):
+    constituency: str
+    list: str
+    candidate: str
+    votes: int
 
 
 class CentreResultRow(BaseModel):

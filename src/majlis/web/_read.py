@@ -17,6 +17,7 @@ from majlis.tally import ConstituencyCount, VotingType, national
 from ._auth import User
 from ._live import stream
 from ._models import (
+    CandidateRow,
     CentreResultRow,
     ConstituencyOut,
     CountedRow,
@@ -210,6 +211,18 @@ def read_routes(service: ResultsService) -> APIRouter:
                       if constituency in (None, c.name)]
             return _result_rows([national(chosen)] if level is Level.NATIONAL else chosen)
         return await table(request, number, fmt, make)
+
+    @router.get("/candidates", response_model=list[CandidateRow], responses=CSV)
+    async def candidates(request: Request, viewer: Viewer, release: ReleaseParam = "latest",
+                         constituency: Annotated[str | None, Query(
+                             max_length=200, pattern=r"^[^\x00-\x1f]+$")] = None,
+                         fmt: FormatParam = Format.JSON) -> Response:
+        """Candidates' personal votes per constituency and list, most first — frozen in each
+        release like the list votes (none in a release made before majlis kept them)."""
+        number, found = await service.candidates(release, viewer, constituency)
+        return await table(request, number, fmt, lambda: [CandidateRow(
+            constituency=k.constituency, list=k.list, candidate=k.candidate, votes=k.votes)
+            for k in found])
 
     @router.get("/seats", response_model=list[SeatRow], responses=CSV)
     async def seats(request: Request, viewer: Viewer, release: ReleaseParam = "latest",

@@ -8,7 +8,8 @@ import json
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from functools import lru_cache
-from typing import Annotated
+from operator import attrgetter
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -19,7 +20,7 @@ from pydantic import BaseModel
 from majlis import data
 from majlis.errors import InputError, MajlisError, Problem
 from majlis.law import Law
-from majlis.tally import ConstituencyCount, Release, Store
+from majlis.tally import CandidateCount, ConstituencyCount, Release, Store
 
 from ._auth import Role, TokenError, Tokens, User
 from ._live import Broker
@@ -27,6 +28,8 @@ from ._models import release_out
 from ._tables import Body, Format, answer, encode
 
 __all__ = ["ResultsService", "law_named", "staff_of", "viewer_of"]
+
+T = TypeVar("T")
 
 # Releases published elsewhere (the CLI, another worker without Redis) are found within this
 # time and pushed to this worker's pages; those published through the API arrive by their event.
@@ -146,15 +149,28 @@ class ResultsService:
                      ) -> tuple[object, Sequence[ConstituencyCount]]:
         """The counts asked for — `latest`, a release number, or `live` for the staff — and the
         key they are cached under (None for live counts, which are never cached)."""
+        return await self._chosen(release, viewer, self.store.results, attrgetter("results"))
+
+    async def candidates(self, release: str, viewer: User | None, constituency: str | None
+                         ) -> tuple[object, Sequence[CandidateCount]]:
+        """Candidates' votes as `counts` chooses them: from a release, or live for the staff."""
+        number, found = await self._chosen(release, viewer,
+                                           lambda: self.store.candidates(constituency),
+                                           attrgetter("candidates"))
+        return number, [k for k in found if constituency in (None, k.constituency)]
+
+    async def _chosen(self, release: str, viewer: User | None, live: Callable[[], list[T]],
+                      part: Callable[[Release], Sequence[T]]) -> tuple[object, Sequence[T]]:
+        """One table of a release (`part`), or its `live` count for signed-in staff only."""
         if release == "live":
             if viewer is None:
                 raise HTTPException(401, "live counts are for the results staff: sign in",
                                     headers={"WWW-Authenticate": "Bearer"})
-            return None, await run_in_threadpool(self.store.results)
+            return None, await run_in_threadpool(live)
         found = self.release(None if release == "latest" else int(release))
         if found is None and release != "latest":
             raise HTTPException(404, f"no release {release}")
-        return (found.number if found else 0), (found.results if found else ())
+        return (found.number if found else 0), (part(found) if found else ())
 
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/token")

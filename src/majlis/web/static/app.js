@@ -28,6 +28,8 @@ const TEXT = {
     power: (b, s) => `Banzhaf ${b}, Shapley–Shubik ${s}`,
     reaches: (seats, quota, house) => `${seats} seats: reaches the ${quota} of ${house} needed`,
     misses: (seats, quota, house, short) => `${seats} seats: ${short} short of the ${quota} of ${house} needed`,
+    candidates: "Leading candidates", candidate: "Candidate",
+    candidatesHint: (n) => `The ${n} candidates of each list with the most personal votes.`,
   },
   ar: {
     title: "نتائج الانتخابات", seats: "المقاعد", voteVsSeats: "الأصوات والمقاعد",
@@ -54,6 +56,8 @@ const TEXT = {
     power: (b, s) => `بانزاف ${b}، شابلي–شوبيك ${s}`,
     reaches: (seats, quota, house) => `${seats} مقعدًا: تبلغ النصاب ${quota} من ${house}`,
     misses: (seats, quota, house, short) => `${seats} مقعدًا: ينقصها ${short} لبلوغ النصاب ${quota} من ${house}`,
+    candidates: "أبرز المرشحين", candidate: "المرشح",
+    candidatesHint: (n) => `أكثر ${n} مرشحين أصواتًا في كل قائمة.`,
   },
 };
 
@@ -67,6 +71,7 @@ const TILES = [
   ["Muthanna", "المثنى", 2, 5], ["Dhi Qar", "ذي قار", 3, 5], ["Basra", "البصرة", 4, 5],
 ];
 const ARABIC = Object.fromEntries(TILES.map(([en, ar]) => [en, ar]));
+const LEADING = 3;  // candidates shown per list on a constituency's page
 
 const state = { lang: localStorage.getItem("majlis-lang") || "en", data: null, latest: -1,
   announced: null, picked: new Set(), quota: "majority" };
@@ -104,7 +109,7 @@ async function refresh() {
   const colours = Object.fromEntries(lists.map((l) => [l.name, l.colour]));
   const names = Object.fromEntries(lists.filter((l) => l.name_ar).map((l) => [l.name, l.name_ar]));
   state.data = { election, seats, places, counted, results, seatsByPlace, colours, names, power,
-    projection: null };
+    projection: null, candidates: {} };
   state.latest = election.latest ? election.latest.number : 0;
   render();
   // A projection is drawn thousands of times over: it follows when ready, the rest does not wait.
@@ -201,7 +206,8 @@ function table(node, caption, head, rows) {
     element("thead", {}, element("tr", {}, ...head.map(([label, numeric]) =>
       element("th", numeric ? { scope: "col", class: "n" } : { scope: "col" }, label)))),
     element("tbody", {}, ...rows.map((cells) => element("tr", {}, ...cells.map((cell, i) =>
-      element(i === 0 ? "th" : "td", i === 0 ? { scope: "row" } : { class: "n" }, cell))))));
+      element(i === 0 ? "th" : "td", i === 0 ? { scope: "row" } : head[i][1] ? { class: "n" } : {},
+        cell))))));
 }
 
 function drawVoteTable(d) {
@@ -333,6 +339,32 @@ function route() {
     [[t("votingType")], [t("counted"), 1]],
     d.counted.filter((r) => r.constituency === name).map((r) => [t(r.voting_type),
       `${percent(r.percent_counted)} (${number(r.counted)}/${number(r.stations)})`]));
+  drawCandidates(name, rows.map((r) => r.list));
+}
+
+// A constituency's candidates are read when its page is opened, from the release on show.
+async function drawCandidates(name, lists) {
+  const d = state.data;
+  if (!(name in d.candidates) && state.latest > 0) {
+    $("candidates").hidden = true;  // not the last page's candidates while these are read
+    d.candidates[name] = await read(`/api/candidates?release=${state.latest}&constituency=${
+      encodeURIComponent(name)}`);
+  }
+  const found = d.candidates[name] || [];
+  const onPage = decodeURIComponent(location.hash.slice(4)) === name && d === state.data;
+  if (!onPage) return;
+  const order = new Map(lists.map((list, i) => [list, i]));
+  const rank = (list) => order.get(list) ?? lists.length;
+  const shown = {};  // the API gives each list's candidates most votes first
+  const leading = found.filter((r) => (shown[r.list] = (shown[r.list] || 0) + 1) <= LEADING)
+    .sort((a, b) => rank(a.list) - rank(b.list) || a.list.localeCompare(b.list));
+  $("candidates").hidden = !leading.length;
+  $("candidates-hint").textContent = t("candidatesHint", number(LEADING));
+  table($("candidates-table"), `${place(name)} — ${t("candidates")}`,
+    [[t("candidate")], [t("list")], [t("votes"), 1]],
+    leading.map((r) => [r.candidate, element("span", {},
+      element("span", { class: "swatch", style: `background:${colour(r.list)}` }), listName(r.list)),
+    number(r.votes)]));
 }
 
 function listen() {
