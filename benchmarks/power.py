@@ -1,5 +1,6 @@
 """How fast coalition arithmetic is: exact power indices, projections, minimal winning
-coalitions — with the powerindex package timed beside the exact indices in the same run."""
+coalitions — with the powerindex package timed beside the exact indices in the same run (it has
+Banzhaf and Shapley–Shubik, not Deegan–Packel, Holler or Johnston)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from majlis.coalitions import Game, expected_power, minimal_winning, power
+from majlis.coalitions import Game, expected_power, minimal_power, minimal_winning, power
 
 try:
     import powerindex
@@ -48,12 +49,22 @@ def peer(name: str, ours: float, game: Game) -> None:
     print(f"{name} ratio powerindex/majlis: {other / ours:.1f} x")
 
 
+def minimal(name: str, game: Game, repeat: int) -> None:
+    """Deegan–Packel, Holler and Johnston together; no peer has them."""
+    found: list[int] = []
+    elapsed = best(lambda: found.append(minimal_power(game).minimal_winning), repeat)
+    print(f"deegan-packel+holler+johnston {name}: {elapsed * 1000:.2f} ms")
+    print(f"minimal winning coalitions counted {name}: {found[-1]} count")
+
+
 def main() -> None:
     rng = np.random.default_rng(2025)
     house = Game.of(seats(rng, 40, 329))
     peer("banzhaf+shapley 40 parties 329 seats", best(lambda: power(house)), house)
     big = Game.of(seats(rng, 100, 10_000))
     peer("banzhaf+shapley 100 players weight 10000", best(lambda: power(big), 3), big)
+    minimal("40 parties 329 seats", house, 5)
+    minimal("100 players weight 10000", big, 1)
 
     parties = tuple(f"L{i:02d}" for i in range(20))
     base = np.array(list(seats(rng, 20, 329).values()))
@@ -65,10 +76,10 @@ def main() -> None:
     print(f"expected power distinct seat tables: {result.distinct} of 10000")
 
     table = Game.of(dict(sorted(seats(rng, 25, 329).items(), key=lambda x: -x[1])))
-    found: list[int] = []
-    elapsed = best(lambda: found.append(len(minimal_winning(table))), 3)
+    listed: list[int] = []
+    elapsed = best(lambda: listed.append(len(minimal_winning(table))), 3)
     print(f"minimal winning coalitions 25 parties: {elapsed:.2f} s")
-    print(f"minimal winning coalitions found: {found[-1]} count")
+    print(f"minimal winning coalitions found: {listed[-1]} count")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,18 @@ def test_power_json_contract_on_the_eec() -> None:
     assert result["parties"]["Luxembourg"]["banzhaf"] == 0
 
 
+
+def test_minimal_indices_of_the_42_lists_of_2025() -> None:
+    """Billions of minimal winning coalitions: counted by the sum of seats, not listed."""
+    run = majlis("power", "iraq-2025", "--minimal-indices", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    parties = json.loads(run.stdout)["parties"]
+    assert len(parties) == 42
+    for index in ("deegan_packel", "holler", "johnston"):
+        assert abs(sum(p[index] for p in parties.values()) - 1) < 1e-12
+    largest = max(parties, key=lambda p: parties[p]["seats"])
+    assert largest == max(parties, key=lambda p: parties[p]["johnston"])
+
 def test_power_of_2010_with_a_walk_out_and_two_thirds() -> None:
     run = majlis("power", "iraq-2010", "--quota", "two-thirds", "--without", "Iraqiya",
                  "--format", "csv")

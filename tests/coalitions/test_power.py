@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from itertools import combinations
+from itertools import combinations, product
 from math import comb, factorial
 
 import numpy as np
@@ -71,6 +71,75 @@ def test_minimal_winning_coalitions_are_exactly_those_where_everyone_is_needed(
     expected = {frozenset(c) for k in range(len(seats) + 1) for c in combinations(seats, k)
                 if g.wins(c) and g.pivots(c) == frozenset(c)}
     assert len(found) == len(set(found)) and set(found) == expected
+
+
+def minimal_brute_force(game: Game) -> tuple[int, dict[str, Fraction], dict[str, Fraction],
+                                            dict[str, Fraction]]:
+    """Minimal winning coalitions, Deegan–Packel, Holler and Johnston (raw) from all 2^n
+    coalitions and the definitions: minimal when every member is pivotal; Johnston shares each
+    winning coalition among its pivots."""
+    names = game.parties
+    deegan = dict.fromkeys(names, Fraction(0))
+    holler = dict.fromkeys(names, Fraction(0))
+    johnston = dict.fromkeys(names, Fraction(0))
+    minimal = 0
+    for k in range(1, len(names) + 1):
+        for coalition in combinations(names, k):
+            pivots = game.pivots(coalition)
+            for p in pivots:
+                johnston[p] += Fraction(1, len(pivots))
+            if game.wins(coalition) and len(pivots) == k:
+                minimal += 1
+                for p in coalition:
+                    deegan[p] += Fraction(1, k)
+                    holler[p] += 1
+    return minimal, deegan, holler, johnston
+
+
+def shares(raw: dict[str, Fraction]) -> dict[str, Fraction]:
+    total = sum(raw.values())
+    return {p: v / total if total else Fraction(0) for p, v in raw.items()}
+
+
+@given(weighted_games(max_players=15))
+@settings(max_examples=150)
+def test_minimal_indices_agree_with_brute_force(game: tuple[dict[str, int], int]) -> None:
+    seats, quota = game
+    g = Game(seats=seats, quota=quota)
+    ours = minimal_power(g)
+    minimal, deegan, holler, johnston = minimal_brute_force(g)
+    assert ours.minimal_winning == minimal
+    assert ours.deegan_packel == shares(deegan)
+    assert ours.holler == shares(holler)
+    assert ours.johnston == shares(johnston)
+
+
+def test_minimal_indices_count_exactly_beyond_uint64() -> None:
+    """40 parties of 3 seats and 60 of 1: more than 2^64 minimal winning coalitions, shares
+    times lcm(1..100) of 240 bits; the reference counts coalitions by how many of each kind."""
+    heavy, light, quota = 40, 60, 91
+    game = Game(seats={f"h{i}": 3 for i in range(heavy)} | {f"l{i}": 1 for i in range(light)},
+                quota=quota)
+    minimal = 0
+    raw = {name: [Fraction(0)] * 3 for name in ("h", "l")}
+    for big, small in product(range(heavy + 1), range(light + 1)):
+        weight = 3 * big + small
+        critical = {"h": big > 0 and weight - 3 < quota <= weight,
+                    "l": small > 0 and weight - 1 < quota <= weight}
+        pivots = big * critical["h"] + small * critical["l"]
+        everyone = pivots == big + small > 0
+        minimal += comb(heavy, big) * comb(light, small) * everyone
+        for name in (n for n in ("h", "l") if critical[n]):
+            ways = (comb(heavy - 1, big - 1) * comb(light, small) if name == "h"
+                    else comb(heavy, big) * comb(light - 1, small - 1))
+            raw[name][0] += ways * everyone / Fraction(big + small)
+            raw[name][1] += ways * everyone
+            raw[name][2] += ways / Fraction(pivots)
+    ours = minimal_power(game)
+    assert ours.minimal_winning == minimal > 2**64
+    for k, index in enumerate((ours.deegan_packel, ours.holler, ours.johnston)):
+        total = heavy * raw["h"][k] + light * raw["l"][k]
+        assert index["h0"] == raw["h"][k] / total and index["l7"] == raw["l"][k] / total
 
 
 @given(weighted_games(max_players=12))

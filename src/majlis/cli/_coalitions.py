@@ -64,8 +64,7 @@ def power_command(
     without: Annotated[list[str] | None, typer.Option(
         "--without", help="What if this party stays out (repeatable); the quota is kept")] = None,
     minimal: Annotated[bool, typer.Option(
-        "--minimal-indices", help="Add Deegan–Packel, Holler and Johnston (they enumerate "
-        "coalitions: for a few dozen parties at most)")] = False,
+        "--minimal-indices", help="Add Deegan–Packel, Holler and Johnston")] = False,
     output: Output = Format.TABLE,
 ) -> None:
     """Each party's voting power: exact normalised Banzhaf and Shapley–Shubik indices."""

@@ -10,9 +10,9 @@ from ._cabinet import POINTS_SYSTEMS, PointsSystem, Seat, Share, cabinet, gamson
 from ._files import CoalitionRules, Party, read_constraints, read_parties
 from ._formation import IRAQ_POSTS, LargestBloc, Post, PostCheck, check_posts, largest_bloc
 from ._game import Game, Quota, quota_of
-from ._minimal import MinimalPower, minimal_power, minimal_winning
+from ._minimal import MinimalPower, minimal_power
 from ._power import ExpectedPower, Power, expected_power, power
-from ._search import Coalition, Constraints, Ranking, coalitions, rank
+from ._search import Coalition, Constraints, Ranking, coalitions, minimal_winning, rank
 
 __all__ = [
     "IRAQ_POSTS",

@@ -1,22 +1,33 @@
-"""Power read from the coalitions themselves: Deegan–Packel, Holler and Johnston.
+"""Deegan–Packel, Holler and Johnston power, exactly, by dynamic programming in the sum of seats.
 
-These indices need the minimal winning coalitions (every member needed) or the vulnerable ones
-(some member needed), so they are enumerated — a depth-first search over parties from the
-largest, cut as soon as the quota is passed or out of reach. Its cost grows with the number of
-such coalitions, not with 2^n, and stays small for parliaments of a few dozen lists; a house of
-many equal small parties has exponentially many and is out of reach by any method of this kind.
+These indices share out coalitions among their critical members, those whose leaving makes the
+coalition lose. With the parties in descending order of seats, a winning coalition's critical
+members are its heavier ones: those weighing more than its surplus over the quota. Read from the
+heaviest, a coalition is A (critical), c (its last critical member) and D (the rest, none
+critical), and it has critical members exactly when
+
+    quota + max(D) ≤ w(A) + w(c) + w(D) < quota + w(c)        (max(∅) = 0);
+
+it is minimal winning — everyone critical — when D is empty. So each party's share is a sum over
+(size, weight) of A: a forward table of the subsets before the party (kept by dividing the
+party's own factor out of the product of all, going backwards) times a backward table of the
+ways to complete them. O(n² · quota) work in all: never the 2^n coalitions, nor the minimal
+winning ones, of which a long tail of one-seat lists makes billions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from math import lcm
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ._game import Game
+from ._modular import exactly
+from ._power import REDUCE_EVERY, _reduced
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,109 +42,86 @@ class MinimalPower:
     johnston: Mapping[str, Fraction]
 
 
-def minimal_winning(game: Game) -> tuple[frozenset[str], ...]:
-    """Every minimal winning coalition: it reaches the quota and loses if any member leaves."""
-    order = _by_weight(game)
-    return tuple(frozenset(order[i] for i in _indices(mask))
-                 for mask, _ in _minimal_masks([game.seats[p] for p in order], game.quota))
-
-
 def minimal_power(game: Game) -> MinimalPower:
     """Deegan–Packel (each minimal winning coalition shared equally among its members, then
     averaged), Holler (public good: a party's share of memberships in minimal winning
-    coalitions) and Johnston (each vulnerable coalition shared among its pivotal members)."""
-    order = _by_weight(game)
-    weights = [game.seats[p] for p in order]
-    n = len(order)
-    minimal = list(_minimal_masks(weights, game.quota))
-    deegan = _shared(minimal, n, split=True)
-    memberships = _shared(minimal, n, split=False)
-    johnston = _shared(list(_vulnerable_masks(weights, game.quota)), n, split=True)
+    coalitions) and Johnston (each vulnerable coalition shared among its critical members)."""
+    weights, quota = _reduced(tuple(game.seats[p] for p in game.parties), game.quota)
+    # parties without seats are never critical: they only double every vulnerable coalition
+    order = sorted((i for i, w in enumerate(weights) if w), key=lambda i: -weights[i])
+    seated = tuple(weights[i] for i in order)
+    n = len(seated)
+    whole = lcm(*range(1, n + 1))  # shares of 1/k, times this, are whole numbers
+    flat = exactly(lambda modulus: _counts(seated, quota, whole, modulus),
+                   n + whole.bit_length())
+    holler, deegan, johnston = (flat[k * n:(k + 1) * n] for k in range(3))
     return MinimalPower(
         game=game,
-        minimal_winning=len(minimal),
-        deegan_packel=_normalised(order, game, deegan),
-        holler=_normalised(order, game, memberships),
-        johnston=_normalised(order, game, johnston),
+        minimal_winning=flat[3 * n],
+        deegan_packel=_normalised(game, order, deegan),
+        holler=_normalised(game, order, holler),
+        johnston=_normalised(game, order, johnston),
     )
 
 
-def _by_weight(game: Game) -> list[str]:
-    return sorted(game.parties, key=lambda p: -game.seats[p])
-
-
-def _normalised(order: list[str], game: Game, raw: list[Fraction]) -> dict[str, Fraction]:
+def _normalised(game: Game, order: list[int], raw: list[int]) -> dict[str, Fraction]:
     total = sum(raw)
     share = dict(zip(order, raw, strict=True))
-    return {p: share[p] / total if total else Fraction(0) for p in game.parties}
+    return {p: Fraction(share.get(i, 0), total) if total else Fraction(0)
+            for i, p in enumerate(game.parties)}
 
 
-def _shared(coalitions: list[tuple[int, int]], n: int, *, split: bool) -> list[Fraction]:
-    """Each coalition's point to its sharers, split equally among them or one each; grouped by
-    divisor so the sums stay whole numbers until the last step."""
-    by_divisor: dict[int, list[int]] = {}
-    for _, sharers in coalitions:
-        by_divisor.setdefault(sharers.bit_count() if split else 1, []).append(sharers)
-    totals = [Fraction(0)] * n
-    for d, masks in by_divisor.items():
-        counts = _bits(masks, n).sum(axis=0, dtype=np.int64).tolist()
-        totals = [t + Fraction(c, d) for t, c in zip(totals, counts, strict=True)]
-    return totals
+def _counts(weights: tuple[int, ...], quota: int, whole: int,
+            modulus: int | None) -> NDArray[np.integer]:
+    """Holler memberships, Deegan–Packel and Johnston shares (times `whole`) of each party —
+    weights in descending order, none zero, none above the quota — then the number of minimal
+    winning coalitions; modulo 2^64 (uint64) or a prime below 2^31 (int64).
 
-
-def _bits(masks: list[int], n: int) -> NDArray[np.uint8]:
-    """Coalitions × parties membership matrix of bit masks, for any number of parties."""
-    width = (n + 7) // 8
-    raw = b"".join(m.to_bytes(width, "little") for m in masks)
-    bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")
-    return bits.reshape(len(masks), width * 8)[:, :n]
-
-
-def _indices(mask: int) -> Iterator[int]:
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
-
-
-def _minimal_masks(weights: list[int], quota: int) -> Iterator[tuple[int, int]]:
-    """(members, members) of each minimal winning coalition; `weights` in descending order.
-
-    A coalition built from the largest down wins minimally exactly when it reaches the quota
-    with its last (lightest) member: then every heavier member is needed too.
+    before[a, s]: subsets of the parties before the current one, by size a and weight s.
+    after[k, a, s]: for index k, the completions of a critical prefix of a members weighing s,
+    each counting its share of index k per critical member. suffix[x]: subsets of the parties
+    after the current one by weight; tops[y]: those subsets without their heaviest member (and
+    the empty set), which bound max(D) from below.
     """
-    n = len(weights)
-    rest = [sum(weights[i:]) for i in range(n + 1)]
-    stack = [(0, 0, 0)]
-    while stack:
-        mask, weight, start = stack.pop()
-        for i in range(start, n):
-            if weight + rest[i] < quota:
-                break
-            total = weight + weights[i]
-            if total >= quota:
-                yield mask | 1 << i, mask | 1 << i
-            else:
-                stack.append((mask | 1 << i, total, i + 1))
+    n, q = len(weights), quota
+    dtype = np.uint64 if modulus is None else np.int64
 
+    def reduced(table: NDArray[np.integer]) -> NDArray[np.integer]:
+        return table if modulus is None else np.remainder(table, modulus, out=table)
 
-def _vulnerable_masks(weights: list[int], quota: int) -> Iterator[tuple[int, int]]:
-    """(members, pivotal members) of each winning coalition with a pivotal member: its
-    heaviest member is pivotal, so the others weigh in [quota - heaviest, quota)."""
-    n = len(weights)
-    rest = [sum(weights[i:]) for i in range(n + 1)]
-    for head in range(n):
-        if weights[head] == 0:
-            break
-        floor = quota - weights[head]
-        stack = [(1 << head, 0, head + 1)]
-        while stack:
-            mask, weight, start = stack.pop()
-            if weight >= floor:
-                excess = weights[head] + weight - quota
-                yield mask, sum(1 << i for i in _indices(mask) if weights[i] > excess)
-            for i in range(start, n):
-                if weight + rest[i] < floor:
-                    break
-                if weight + weights[i] < quota:
-                    stack.append((mask | 1 << i, weight + weights[i], i + 1))
+    before = np.zeros((n + 1, q), dtype=dtype)
+    before[0, 0] = 1
+    for done, w in enumerate(weights, 1):
+        before[1:, w:] += before[:-1, :q - w]
+        if done % REDUCE_EVERY == 0:
+            reduced(before)
+    reduced(before)
+    span = 1 << 64 if modulus is None else modulus
+    split = np.array([whole // (a + 1) % span for a in range(n)] + [0], dtype=dtype)
+    share = np.stack([np.ones(n + 1, dtype=dtype), split, split])[:, :, None]
+    after = np.zeros((3, n + 1, q), dtype=dtype)
+    suffix = np.zeros(q, dtype=dtype)
+    suffix[0] = 1
+    tops = suffix.copy()
+    raw = np.zeros((3, n), dtype=dtype)
+    weight = np.arange(q)
+    for i in range(n - 1, -1, -1):
+        w = weights[i]
+        for a in range(1, n + 1):
+            before[a, w:] -= before[a - 1, :q - w]
+            reduced(before[a])
+        # c = i closes the coalition: A weighs s, D is empty (minimal) or any that fits
+        vulnerable = reduced(np.cumsum(suffix))[::-1].copy()
+        vulnerable[:q - w] -= reduced(np.cumsum(tops))[:q - w][::-1]
+        minimal = (weight >= q - w).astype(dtype)
+        close = share * np.stack([minimal, minimal, reduced(vulnerable)])[:, None, :]
+        close[:, :n, :q - w] += after[:, 1:, w:]
+        reduced(close)
+        raw[:, i] = reduced(before[None] * close).sum(axis=(1, 2), dtype=dtype)
+        after += close  # below n·modulus: no need to reduce
+        tops += suffix
+        reduced(tops)
+        suffix[w:] += suffix[:q - w]
+        reduced(suffix)
+    counts = np.append(raw.ravel(), after[0, 0, 0])
+    return reduced(counts)

@@ -11,7 +11,7 @@ prefix sums: O(n² · quota) work in all, never 2^n. Counts stay whole numbers: 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import reduce
@@ -21,9 +21,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._game import Game, Quota, quota_of
+from ._modular import exactly
 
-WRAP_BITS = 64  # uint64 arithmetic is exact modulo 2^64
-PRIME_BITS = 30  # each prime below 2^31 carries at least 30 more bits
 REDUCE_EVERY = 30  # counts below 2^31 may double 30 times within int64
 
 
@@ -128,15 +127,7 @@ def _swings_by_size(weights: tuple[int, ...], quota: int) -> dict[int, list[int]
     values = sorted(set(weights))
     if quota > sum(weights):
         return {v: [0] * n for v in values}
-    residues = [_band_counts(weights, quota, values, None)]
-    moduli = [1 << WRAP_BITS]
-    for prime in _primes(max(0, ceil((n - WRAP_BITS) / PRIME_BITS))):
-        residues.append(_band_counts(weights, quota, values, prime))
-        moduli.append(prime)
-    if len(residues) == 1:
-        return dict(zip(values, residues[0].tolist(), strict=True))
-    flat = [_chinese(list(r), moduli)
-            for r in zip(*(r.ravel().tolist() for r in residues), strict=True)]
+    flat = exactly(lambda modulus: _band_counts(weights, quota, values, modulus), n)
     return {v: flat[i * n:(i + 1) * n] for i, v in enumerate(values)}
 
 
@@ -176,39 +167,3 @@ def _band_counts(weights: tuple[int, ...], quota: int, values: list[int],
     odd = np.where(valid & (j % 2 == 1), terms, zero).sum(axis=2, dtype=dtype)
     swings: NDArray[np.integer] = even - odd
     return swings if modulus is None else np.remainder(swings, modulus)
-
-
-def _chinese(residues: list[int], moduli: list[int]) -> int:
-    """The number below the product of the moduli with these residues."""
-    value, span = residues[0], moduli[0]
-    for r, m in zip(residues[1:], moduli[1:], strict=True):
-        value += span * ((r - value) * pow(span, -1, m) % m)
-        span *= m
-    return value
-
-
-def _primes(count: int) -> Iterator[int]:
-    """The `count` largest primes below 2^31 (Miller–Rabin, exact for 32-bit numbers)."""
-    candidate = (1 << 31) - 1
-    while count:
-        if _is_prime(candidate):
-            yield candidate
-            count -= 1
-        candidate -= 2
-
-
-def _is_prime(n: int) -> bool:
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d, s = d // 2, s + 1
-    for a in (2, 7, 61):
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True

@@ -16,9 +16,15 @@ from itertools import combinations
 from typing import Literal
 
 from ._game import Game
-from ._minimal import _indices, _minimal_masks
 
 Ranking = Literal["seats", "surplus", "parties"]
+
+
+def minimal_winning(game: Game) -> tuple[frozenset[str], ...]:
+    """Every minimal winning coalition: it reaches the quota and loses if any member leaves."""
+    order = sorted(game.parties, key=lambda p: -game.seats[p])
+    return tuple(frozenset(order[i] for i in _indices(mask))
+                 for mask in _minimal_masks([game.seats[p] for p in order], game.quota))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -153,7 +159,7 @@ class _Search:
         if need <= 0:
             yield base
             return
-        for mask, _ in _minimal_masks([self.weights[i] for i in free], need):
+        for mask in _minimal_masks([self.weights[i] for i in free], need):
             yield base | sum(1 << free[i] for i in _indices(mask))
 
     def _intervals(self, axis: str) -> Iterator[int]:
@@ -182,3 +188,31 @@ def _nonempty_subsets(low: list[int], high: list[int], same: bool) -> Iterator[s
     for left in subsets(low):
         for right in subsets(high):
             yield left | right
+
+
+def _indices(mask: int) -> Iterator[int]:
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def _minimal_masks(weights: list[int], quota: int) -> Iterator[int]:
+    """Each minimal winning coalition as a bit mask; `weights` in descending order.
+
+    A coalition built from the largest down wins minimally exactly when it reaches the quota
+    with its last (lightest) member: then every heavier member is needed too.
+    """
+    n = len(weights)
+    rest = [sum(weights[i:]) for i in range(n + 1)]
+    stack = [(0, 0, 0)]
+    while stack:
+        mask, weight, start = stack.pop()
+        for i in range(start, n):
+            if weight + rest[i] < quota:
+                break
+            total = weight + weights[i]
+            if total >= quota:
+                yield mask | 1 << i
+            else:
+                stack.append((mask | 1 << i, total, i + 1))
