@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test install install-test lint services chromium bench clean
+.PHONY: demo test install install-test lint services chromium wrk bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,9 +49,18 @@ chromium:
 test: lint services chromium
 	$(BIN)/python -m pytest -q
 
-bench: install-test services
+## wrk: Debian's HTTP load tool, for the service's benchmark
+wrk:
+	@test -x /usr/bin/wrk || apt-get install -y --no-install-recommends wrk \
+		|| (apt-get update && apt-get install -y --no-install-recommends wrk)
+
+## bench: every benchmark, each printing `name: value unit` with its peer library beside it
+bench: install-test services wrk
 	$(BIN)/python benchmarks/allocate.py
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/forecast.py
+	$(BIN)/python benchmarks/power.py
+	$(BIN)/python benchmarks/api.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
