@@ -1,5 +1,6 @@
 """A night in a store (SQLite and the real PostgreSQL), the staff's users file, the app over it,
-and real uvicorn servers on free ports for the live and browser tests."""
+real uvicorn servers on free ports for the live and browser tests, and Debian's Chromium with
+somewhere to keep its screenshots."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from majlis.tally import Store, read_tally_file
 from majlis.web import Role, Users, create_app
@@ -27,6 +29,8 @@ POSTGRES = os.environ.get("MAJLIS_TEST_POSTGRES",
                           "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "election-night"
 STAFF = {"amal": Role.CLERK, "basim": Role.SUPERVISOR, "carla": Role.PUBLISHER}
+ARTIFACTS = Path(__file__).parent / "artifacts"  # screenshots, kept out of git
+CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by `make test`; never a downloaded browser
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -117,3 +121,20 @@ def serving(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+def shot(page: Page, name: str) -> None:
+    """A full-page screenshot into tests/web/artifacts/, kept as the test's evidence."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    print(f"screenshot: {ARTIFACTS / name}.png")

@@ -3,20 +3,16 @@ opens a constituency, and fits a phone. Screenshots go to tests/web/artifacts/."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from majlis.tally import Source, Station, Store, TallySheet, VotingType
 from majlis.web import create_app
 
-from .conftest import PASSWORD, serving
+from .conftest import PASSWORD, serving, shot
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by `make test`; never a downloaded browser
 PLACES = {"Basra": ["Tasmim", "State of Law", "Sadiqoun"],
           "Baghdad": ["Tasmim", "State of Law", "Sadiqoun"],
           "Najaf": ["Tasmim", "Sadiqoun"], "Erbil": ["KDP", "PUK"]}
@@ -44,22 +40,6 @@ def tally_sheet(code: str, votes: dict[str, int],
     figures = sheet(code, votes)
     return TallySheet(**{**figures, "source": Source.MACHINE, "received_at": "2025-11-11T19:00",
                          "received_by": "clerk 1", "candidate_votes": people or {}})  # type: ignore[arg-type]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
-
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
-    print(f"screenshot: {ARTIFACTS / name}.png")
 
 
 def test_the_dashboard_follows_a_night_live(browser: Browser, tmp_path: Path,

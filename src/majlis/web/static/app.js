@@ -139,12 +139,13 @@ function render() {
   $("lang").setAttribute("aria-label", `${t("other")}: ${other[1]}`);
   const latest = d.election.latest;
   $("release").textContent = latest
-    ? t("release", number(latest.number), latest.name, latest.created_at) : t("noRelease");
+    ? t("release", number(latest.number), isolated(latest.name), isolated(latest.created_at))
+    : t("noRelease");
   $("counted-total").textContent = latest
     ? `${t("percentCounted", percent(latest.percent_counted))} — ${t("ofStations",
       number(latest.counted), number(latest.stations))}` : "";
   $("status").textContent = state.announced
-    ? t("published", number(state.announced.number), state.announced.name) : "";
+    ? t("published", number(state.announced.number), isolated(state.announced.name)) : "";
   drawHemicycle(d.seats);
   drawVoteTable(d);
   drawProjection();
@@ -152,6 +153,12 @@ function render() {
   drawCartogram(d);
   drawCounted(d.counted);
   route();
+}
+
+// A release's name and time are written in English: in Arabic text they are isolated (FSI … PDI)
+// so that the right-to-left order does not scramble them.
+function isolated(text) {
+  return state.lang === "ar" ? `\u2068${text}\u2069` : text;
 }
 
 // Seats on concentric arcs, filled list by list from one end: a wedge of the chamber per list.
@@ -184,6 +191,8 @@ function drawHemicycle(seats) {
   spots.sort((a, b) => a.angle - b.angle);
   const mirror = state.lang === "ar" ? -1 : 1;
   const size = Math.min(0.45 * (1 - inner) / rows, 0.9 * Math.PI * radii[0] / Math.max(perRow[0], 1));
+  const pad = size + 0.01;  // room for the seats on the floor line and at both ends
+  svg.setAttribute("viewBox", `${-1 - pad} ${-1 - pad} ${2 + 2 * pad} ${1 + 2 * pad}`);
   const ns = "http://www.w3.org/2000/svg";
   let s = 0;
   for (const row of held) {
