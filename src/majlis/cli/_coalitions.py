@@ -244,8 +244,8 @@ def _bloc_caption(lists: tuple[str, ...], list_seats: int, name: str | None, sea
 
 def _parties(election: str | None, seats: Path | None, release: int | None, db: str | None,
              store: str | None, law: Path | None) -> tuple[tuple[Party, ...], int | None]:
-    """The seat table — bundled, from a file, or won on a release — and, for a release, the
-    law's whole house (the quota counts reserved seats the count does not fill)."""
+    """The seat table — bundled, from a file, or won on a release — and the whole house where it
+    is known (a release's law, a bundled election): the quota counts seats the table lacks."""
     if sum(x is not None for x in (election, seats, release)) != 1:
         raise typer.BadParameter("give a bundled seat table, --seats FILE or --release N "
                                  "(one of them)", param_hint="ELECTION")
@@ -264,7 +264,8 @@ def _parties(election: str | None, seats: Path | None, release: int | None, db: 
     if election not in data.PARTY_TABLES:
         raise typer.BadParameter(f"one of: {', '.join(data.PARTY_TABLES)}",
                                  param_hint="ELECTION")
-    return read_parties(data.parties_text(election), f"{election} (bundled)"), None
+    return (read_parties(data.parties_text(election), f"{election} (bundled)"),
+            data.PARTY_HOUSES[election])
 
 
 def _game(parties: tuple[Party, ...], quota: str, house: int | None) -> Game:

@@ -16,11 +16,12 @@ from ._bundle import (
     path,
     rows,
 )
-from ._parties import PARTY_TABLES, parties_text
+from ._parties import PARTY_HOUSES, PARTY_TABLES, parties_text
 
 __all__ = [
     "DATASETS",
     "ELECTIONS",
+    "PARTY_HOUSES",
     "PARTY_TABLES",
     "BundledElection",
     "election",

@@ -8,8 +8,20 @@ from collections.abc import Mapping
 from ._bundle import path
 
 PARTY_TABLES: Mapping[str, str] = {
+    "iraq-2005-jan": "iraq/iraq2005jan_parties.csv",
+    "iraq-2005-dec": "iraq/iraq2005dec_parties.csv",
     "iraq-2010": "iraq/iraq2010_parties.csv",
+    "iraq-2014": "iraq/iraq2014_parties.csv",
+    "iraq-2018": "iraq/iraq2018_parties.csv",
+    "iraq-2021": "iraq/iraq2021_parties.csv",
     "iraq-2025": "iraq/iraq2025_parties.csv",
+}
+
+# The whole house each table belongs to (docs/iraq-electoral-system.md, §1): a majority is counted
+# on it even where a table names fewer seats (2014's and 2021's published results are partial).
+PARTY_HOUSES: Mapping[str, int] = {
+    "iraq-2005-jan": 275, "iraq-2005-dec": 275, "iraq-2010": 325, "iraq-2014": 328,
+    "iraq-2018": 329, "iraq-2021": 329, "iraq-2025": 329,
 }
 
 
