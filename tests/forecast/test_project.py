@@ -118,3 +118,21 @@ def test_spread_recovers_the_intra_class_correlation(rng: np.random.Generator,
     assert found.size_cv == pytest.approx(size.std() / size.mean())
     plain = forecast.spread(np.array([rng.multinomial(n, shares) for n in size]))
     assert plain.icc < 0.003
+
+
+def test_expected_power_over_a_fully_counted_release_is_the_power_of_its_seats(
+        night: Night) -> None:
+    from majlis.coalitions import Game, expected_power, power
+    final = night(FEW)[-1]
+    projection = forecast.project(final, LAW, draws=500, seed=2)
+    assert projection.seat_draws.shape == (500, len(projection.parties))
+    truth = add_up(seats_of(final, LAW))
+    seats = {p: truth.get(p, 0) for p in projection.parties}
+    quota = sum(seats.values()) // 2 + 1
+    averaged = expected_power(projection.parties, projection.seat_draws, quota)
+    exact = power(Game(seats=seats, quota=quota))
+    assert averaged.distinct == 1  # every draw is the same seat table
+    for p in projection.parties:
+        assert averaged.banzhaf[p] == pytest.approx(float(exact.banzhaf[p]), abs=1e-12)
+        assert averaged.shapley_shubik[p] == pytest.approx(float(exact.shapley_shubik[p]),
+                                                           abs=1e-12)

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from rich.table import Table
 
 from majlis import data, forecast, publish, replay
+from majlis.coalitions import expected_power
 
 from ._allocate import law_of, stderr, stdout
 from ._tally import Database, ElectionName, _release, open_store
@@ -30,6 +31,7 @@ def projection_json(p: forecast.Projection) -> dict[str, object]:
     """The projection as JSON-ready values: everything it holds, settings and seed included."""
     out = asdict(p)
     out["not_lists"] = sorted(p.not_lists)
+    del out["seat_draws"]  # one row per draw: for analysis in Python, not for a JSON file
     return out
 
 
@@ -54,6 +56,9 @@ def project_command(
     plot_last_seat: Annotated[Path | None, typer.Option(
         "--plot-last-seat", metavar="FILE",
         help="Chart each constituency's last seat: FILE.png or .svg")] = None,
+    with_power: Annotated[bool, typer.Option(
+        "--power", help="Also each list's expected voting power for a majority of the house, "
+                        "averaged over the draws")] = False,
 ) -> None:
     """Seat probabilities from a release: expected seats, 80 % and 95 % intervals, the chance of
     being the largest list and of reaching a majority, and each constituency's last seat."""
@@ -94,6 +99,8 @@ def project_command(
     if projection.exact_rows:
         stderr.print(f"{projection.exact_rows} tied constituency draws went through the exact "
                      "path", markup=False)
+    if with_power:
+        _expected_power(projection, rules.house // 2 + 1)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(projection_json(projection), ensure_ascii=False, indent=2))
@@ -102,6 +109,21 @@ def project_command(
         _save(publish.plot_seats(projection, rules), plot)
     if plot_last_seat is not None:
         _save(publish.plot_last_seats(projection), plot_last_seat)
+
+
+def _expected_power(projection: forecast.Projection, quota: int) -> None:
+    """Banzhaf and Shapley–Shubik power averaged over the draws (each distinct seat table
+    computed once, exactly), the unpublished lists' aggregate left out: it is not a party."""
+    keep = [j for j, p in enumerate(projection.parties) if p not in projection.not_lists]
+    parties = tuple(projection.parties[j] for j in keep)
+    power = expected_power(parties, projection.seat_draws[:, keep], quota)
+    table = Table(title=f"Expected voting power for {quota} seats ({power.distinct:,} distinct "
+                        f"seat tables in {power.draws:,} draws)", title_justify="left")
+    for column in ("list", "Banzhaf", "Shapley–Shubik"):
+        table.add_column(column, justify="left" if column == "list" else "right")
+    for p in sorted(parties, key=lambda p: -power.banzhaf[p])[:10]:
+        table.add_row(p, f"{power.banzhaf[p]:.3f}", f"{power.shapley_shubik[p]:.3f}")
+    stdout.print(table)
 
 
 def _save(figure: Figure, path: Path) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -82,6 +82,9 @@ class Projection:
     exact_rows: int
     not_projected: tuple[str, ...]
     not_lists: frozenset[str]
+    # Every draw's national seats (draws × `parties`): what a coalition analysis averages over.
+    parties: tuple[str, ...]
+    seat_draws: NDArray[np.int16] = field(compare=False, repr=False)
 
     def outlook(self, name: str) -> ListOutlook:
         return next(x for x in self.lists if x.name == name)
@@ -149,6 +152,7 @@ def project(
         draws=draws, settings=settings,
         lists=_outlooks(national, names, tuple(targets) or (law.house // 2 + 1,),
                         count.not_lists),
+        parties=names, seat_draws=national,
         constituencies=tuple(
             ConstituencyOutlook(
                 name=c.name, magnitude=c.magnitude, counted=p.share_counted,
