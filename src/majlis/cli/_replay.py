@@ -97,7 +97,8 @@ def run_command(
             progress.update(task, description=wave.name)
             (report,) = replay.play([wave], store, law,
                                     progress=lambda n: progress.advance(task, n))
-            lines.append(f"[{wave.at}] release {report.release.number}: {report.line}")
+            held = f" [{report.quarantined} sheets held back]" if report.quarantined else ""
+            lines.append(f"[{wave.at}] release {report.release.number}: {report.line}{held}")
             progress.console.print(lines[-1], markup=False, highlight=False)
             _write_release(report, out)
     (out / "night.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

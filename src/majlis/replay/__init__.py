@@ -3,20 +3,11 @@ and the night played into a tally store wave by wave."""
 
 from collections.abc import Callable, Mapping
 
-from ._build import Candidate, Replay, build, metadata, write
+from ._build import Candidate, Replay, build, write
 from ._iraq import iraq_2010, iraq_2025
 from ._night import Correction, Reported, Wave, play, register, script, wire
 from ._plan import OTHER_LISTS, Plan, Provenance
-from ._synthesis import (
-    Group,
-    Stage,
-    Stations,
-    Totals,
-    fit,
-    largest_remainder,
-    stage_blocks,
-    synthesise,
-)
+from ._synthesis import Group, Stage, Stations, Totals, fit, synthesise
 
 PLANS: Mapping[str, Callable[[], Plan]] = {"iraq-2025": iraq_2025, "iraq-2010": iraq_2010}
 
@@ -44,13 +35,10 @@ __all__ = [
     "Wave",
     "build",
     "fit",
-    "largest_remainder",
-    "metadata",
     "plan",
     "play",
     "register",
     "script",
-    "stage_blocks",
     "synthesise",
     "wire",
     "write",
