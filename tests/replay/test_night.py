@@ -53,6 +53,7 @@ def test_the_plan_keeps_the_published_figures() -> None:
     assert by_name["Baghdad"].groups[0].stations == 9_016
     assert len({s.centre for s in BUILT.stations if s.voting_type is VotingType.GENERAL}) \
         == 8_703  # the published number of polling centres
+    assert len({s.code for s in BUILT.stations}) == len(BUILT.stations) == 43_883
     special = {g.voting_type: g.cast for g in by_name["Dohuk"].groups}
     assert special["special-idp"] == round(25_986 * 0.7748)  # published register × turnout
     status = {(p.constituency, p.figure): p.status for p in PLAN.provenance}

@@ -97,7 +97,8 @@ def run_command(
             progress.update(task, description=wave.name)
             (report,) = replay.play([wave], store, law,
                                     progress=lambda n: progress.advance(task, n))
-            held = f" [{report.quarantined} sheets held back]" if report.quarantined else ""
+            n = report.quarantined
+            held = f" [{n} sheet{'s' if n > 1 else ''} held back]" if n else ""
             lines.append(f"[{wave.at}] release {report.release.number}: {report.line}{held}")
             progress.console.print(lines[-1], markup=False, highlight=False)
             _write_release(report, out)

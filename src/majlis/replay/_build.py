@@ -99,13 +99,14 @@ def _stations(count: Stations, centres: int, centre_size: float, rng: np.random.
     prefix = count.name.replace(" ", "")[:3].upper()
     out: list[Station] = []
     kinds = list(dict.fromkeys(count.voting_type))
-    row = 0
+    row, special = 0, 0  # special centres are numbered on across special voting types
     for kind in kinds:
         n = count.voting_type.count(kind)
         k = min(n, centres if kind == "general" else max(1, round(n / centre_size)))
         sizes = 1 + rng.multinomial(n - k, np.full(k, 1 / k))
-        letter = "" if kind == "general" else "S"
-        for centre, size in enumerate(sizes, 1):
+        letter, first = ("", 1) if kind == "general" else ("S", special + 1)
+        special += 0 if kind == "general" else k
+        for centre, size in enumerate(sizes, first):
             for number in range(1, int(size) + 1):
                 out.append(Station(code=f"{prefix}-{letter}{centre:04d}-{number:02d}",
                                    centre=f"{prefix}-{letter}{centre:04d}",
