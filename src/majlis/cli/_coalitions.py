@@ -34,7 +34,7 @@ from majlis.coalitions import (
 from majlis.replay import OTHER_LISTS
 
 from ._allocate import Format, law_of, read_text, stdout, write_csv
-from ._tally import Database, ElectionName, _release, open_store
+from ._tally import Database, ElectionName, open_store, release_of
 
 MAX_UNITS = 28  # beyond this many parties (blocs merged) the enumeration can take hours
 
@@ -254,7 +254,7 @@ def _parties(election: str | None, seats: Path | None, release: int | None, db: 
     if release is not None:
         opened = open_store(db, store)
         the_law = law_of(law or Path(opened.election))
-        won = tally.seats(_release(opened, release).results, the_law).totals()
+        won = tally.seats(release_of(opened, release).results, the_law).totals()
         known = ({p.name: p for p in read_parties(data.parties_text(opened.election), "")}
                  if opened.election in data.PARTY_TABLES else {})
         return tuple(replace(known[p], seats=n) if p in known else Party(name=p, seats=n)

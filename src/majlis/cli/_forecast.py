@@ -16,7 +16,7 @@ from majlis import data, forecast, publish, replay
 from majlis.coalitions import expected_power
 
 from ._allocate import law_of, stderr, stdout
-from ._tally import Database, ElectionName, _release, open_store
+from ._tally import Database, ElectionName, open_store, release_of
 
 CHARTS = (".png", ".svg")
 
@@ -68,7 +68,7 @@ def project_command(
     name = law or Path(store.election)
     if law is None and str(name) not in data.laws():
         raise typer.BadParameter(f"no preset law named {name}; give one", param_hint="--law")
-    count = publish.release_count(_release(store, release), store.stations(),
+    count = publish.release_count(release_of(store, release), store.stations(),
                                   frozenset({replay.OTHER_LISTS}))
     rules = law_of(name)
     started = time.perf_counter()

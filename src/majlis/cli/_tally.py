@@ -149,7 +149,7 @@ def reconcile_command(
     """Every constituency and list where another published source differs from ours."""
     figures = tally.read_tally_file(read_text(file), str(file)).figures
     store = open_store(db, election)
-    ours = _release(store, release).results if release else store.results()
+    ours = release_of(store, release).results if release else store.results()
     found = tally.reconcile(ours, figures)
     table = Table(title=f"{len(found)} differences with {file}", title_justify="left")
     for column in ("constituency", "list", "ours", "theirs", "difference"):
@@ -162,7 +162,8 @@ def reconcile_command(
     stdout.print(table)
 
 
-def _release(store: tally.Store, number: int) -> tally.Release:
+def release_of(store: tally.Store, number: int) -> tally.Release:
+    """Release `number` of the store, or the `--release` usage error every command gives."""
     found = {r.number: r for r in store.releases()}
     if number not in found:
         raise typer.BadParameter(f"no release {number}; there are {len(found)}",
@@ -199,7 +200,7 @@ def results_command(
     """Votes counted so far per constituency and list, with % of stations counted."""
     store = open_store(db, election)
     if level is Level.CANDIDATE:
-        people = ([k for k in _release(store, release).candidates
+        people = ([k for k in release_of(store, release).candidates
                    if constituency in (None, k.constituency)]
                   if release else store.candidates(constituency))
         _candidates(people, output)
@@ -211,11 +212,11 @@ def results_command(
                   ((c.constituency, c.centre, party, n, c.counted, c.stations)
                    for c in store.centres() for party, n in sorted(c.votes.items())))
         return
-    counts = list(_release(store, release).results) if release else store.results()
+    counts = list(release_of(store, release).results) if release else store.results()
     if level is Level.NATIONAL:
         counts = [tally.national(counts)]
     moved = {(c.constituency, c.list): c.gained
-             for c in tally.changes(_release(store, since).results, counts)} if since else {}
+             for c in tally.changes(release_of(store, since).results, counts)} if since else {}
     seats: dict[str, dict[str, int]] = {}
     if law is not None:
         seats = {r.name: dict(r.seats)
