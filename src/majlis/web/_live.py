@@ -92,7 +92,7 @@ class RedisBroker(Broker):
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+        await self._pubsub.aclose()
         await self._client.aclose()
         await super().stop()
 
