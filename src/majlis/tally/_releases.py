@@ -57,6 +57,7 @@ def payload(results: Sequence[ConstituencyCount], candidates: Sequence[Candidate
     return json.dumps([{"name": c.name, "stations_by_type": c.stations_by_type,
                         "counted_by_type": c.counted_by_type,
                         "by_voting_type": c.by_voting_type,
+                        "registered_counted_by_type": c.registered_counted_by_type,
                         **({"candidates": people[c.name]} if c.name in people else {})}
                        for c in results], ensure_ascii=False, sort_keys=True)
 

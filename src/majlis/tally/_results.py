@@ -6,8 +6,9 @@ every refresh of the night), `recount` recomputes them from every stored sheet i
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Row, Subquery, case, func, select
 from sqlalchemy.orm import Session
@@ -28,12 +29,15 @@ from ._schema import (
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ConstituencyCount:
-    """Votes so far in one constituency, and how much of it is counted, by voting type."""
+    """Votes so far in one constituency, and how much of it is counted, by voting type: its
+    stations, those counted and their register — what a projection scales the uncounted
+    stations' votes by (empty in releases made before majlis kept it)."""
 
     name: str
     stations_by_type: dict[str, int]
     counted_by_type: dict[str, int]
     by_voting_type: dict[str, dict[str, int]]
+    registered_counted_by_type: dict[str, int] = field(default_factory=dict)
 
     @property
     def stations(self) -> int:
@@ -67,29 +71,35 @@ def _places(election: int) -> Subquery:
 
 
 def _stations(session: Session, election: int, counted: Subquery | None
-              ) -> dict[str, dict[str, int]]:
-    """Stations per constituency and voting type: all of them, or those in `counted`."""
+              ) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """Stations and their register per constituency and voting type: all of them, or those in
+    `counted`."""
     place = _places(election)
-    query = select(place.c.constituency, place.c.voting_type, func.count())
+    query = (select(place.c.constituency, place.c.voting_type, func.count(),
+                    func.sum(StationRow.registered))
+             .join(StationRow, StationRow.id == place.c.station_id))
     if counted is not None:
         query = query.join(counted, counted.c.station_id == place.c.station_id)
-    found: dict[str, dict[str, int]] = {}
-    for constituency, voting_type, n in session.execute(
+    stations: dict[str, dict[str, int]] = {}
+    registered: dict[str, dict[str, int]] = {}
+    for constituency, voting_type, n, r in session.execute(
             query.group_by(place.c.constituency, place.c.voting_type)):
-        found.setdefault(constituency, {})[voting_type] = int(n)
-    return found
+        stations.setdefault(constituency, {})[voting_type] = int(n)
+        registered.setdefault(constituency, {})[voting_type] = int(r or 0)
+    return stations, registered
 
 
 def _assemble(session: Session, election: int, counted: Subquery,
               sums: Iterable[Row[str, str, str, int]]) -> list[ConstituencyCount]:
-    totals = _stations(session, election, None)
-    done = _stations(session, election, counted)
+    totals, _ = _stations(session, election, None)
+    done, register = _stations(session, election, counted)
     by_type: dict[str, dict[str, dict[str, int]]] = {}
     for constituency, voting_type, party, n in sums:
         by_type.setdefault(constituency, {}).setdefault(voting_type, {})[party] = int(n)
     return [ConstituencyCount(name=name, stations_by_type=totals[name],
                               counted_by_type=done.get(name, {}),
-                              by_voting_type=by_type.get(name, {}))
+                              by_voting_type=by_type.get(name, {}),
+                              registered_counted_by_type=register.get(name, {}))
             for name in sorted(totals)]
 
 
@@ -185,19 +195,20 @@ def by_candidate(session: Session, election: int, constituency: str | None
 
 def national(results: Iterable[ConstituencyCount]) -> ConstituencyCount:
     """The whole country as one count: every constituency's stations and votes added up."""
-    stations: dict[str, int] = {}
-    counted: dict[str, int] = {}
-    by_type: dict[str, dict[str, int]] = {}
+    stations: Counter[str] = Counter()
+    counted: Counter[str] = Counter()
+    registered: Counter[str] = Counter()
+    by_type: dict[str, Counter[str]] = {}
     for c in results:
-        for t, n in c.stations_by_type.items():
-            stations[t] = stations.get(t, 0) + n
-        for t, n in c.counted_by_type.items():
-            counted[t] = counted.get(t, 0) + n
+        stations.update(c.stations_by_type)
+        counted.update(c.counted_by_type)
+        registered.update(c.registered_counted_by_type)
         for t, per_list in c.by_voting_type.items():
-            for party, n in per_list.items():
-                by_type.setdefault(t, {})[party] = by_type.get(t, {}).get(party, 0) + n
-    return ConstituencyCount(name="national", stations_by_type=stations,
-                             counted_by_type=counted, by_voting_type=by_type)
+            by_type.setdefault(t, Counter()).update(per_list)
+    return ConstituencyCount(name="national", stations_by_type=dict(stations),
+                             counted_by_type=dict(counted),
+                             by_voting_type={t: dict(v) for t, v in by_type.items()},
+                             registered_counted_by_type=dict(registered))
 
 
 def seats(counts: Iterable[ConstituencyCount], law: Law) -> Allocation:

@@ -81,7 +81,9 @@ def _only(c: ConstituencyCount, voting_type: VotingType | None) -> ConstituencyC
     t = voting_type.value
     return ConstituencyCount(name=c.name, stations_by_type={t: c.stations_by_type.get(t, 0)},
                              counted_by_type={t: c.counted_by_type.get(t, 0)},
-                             by_voting_type={t: c.by_voting_type.get(t, {})})
+                             by_voting_type={t: c.by_voting_type.get(t, {})},
+                             registered_counted_by_type={
+                                 t: c.registered_counted_by_type.get(t, 0)})
 
 
 def _result_rows(counts: Sequence[ConstituencyCount]) -> list[ResultRow]:
