@@ -5,7 +5,7 @@ Pure functions over plain values, like the law it calls: a release's partial cou
 engine's vectorised path turns every draw into seats. docs/forecast.md gives the model.
 """
 
-from ._assess import Assessment, assess
+from ._assess import Assessment, assess, count_order_error
 from ._count import GroupCount, PartialCount, ReleaseCount, Spread, count_stations, spread
 from ._model import Settings
 from ._project import ConstituencyOutlook, ListOutlook, Projection, project
@@ -21,6 +21,7 @@ __all__ = [
     "Settings",
     "Spread",
     "assess",
+    "count_order_error",
     "count_stations",
     "project",
     "spread",

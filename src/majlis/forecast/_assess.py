@@ -6,12 +6,15 @@ nothing of calibration and is left out; one it is sure of and wrong about counts
 
 from __future__ import annotations
 
+import itertools
+import math
+import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ._project import Projection
 
-__all__ = ["Assessment", "assess"]
+__all__ = ["Assessment", "assess", "count_order_error"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,3 +82,33 @@ def assess(projection: Projection, final: Mapping[str, Mapping[str, int]]) -> As
                       lists_covered95=lists[2], lists_claimed80=claimed[0],
                       lists_claimed95=claimed[1], seats=pairs[0], seats_covered80=pairs[1],
                       seats_covered95=pairs[2], brier=brier)
+
+
+def count_order_error(counts: Iterable[Iterable[Mapping[str, int]]], *,
+                      floor: float = 0.05) -> tuple[float, int]:
+    """How unlike the votes counted before are the votes a count adds — the constituency error a
+    night counted in such an order needs — and on how many cases it rests.
+
+    `counts` holds, per constituency, its successive cumulative counts (list → votes; a list
+    missing from a count has none). For each step and each list with at least `floor` of the
+    votes before it, the case is the log of the list's share among the votes the step added over
+    its share before (a list that gained nothing is infinitely far). The error is their median
+    absolute value ÷ 0.6745: the standard deviation of a normal error centred on no drift,
+    estimated so that a few lists that gained nothing cannot make it infinite."""
+    cases: list[float] = []
+    for steps in counts:
+        for before, after in itertools.pairwise(steps):
+            lists = sorted(set(before) | set(after))
+            had = sum(before.values())
+            added = {p: after.get(p, 0) - before.get(p, 0) for p in lists}
+            gained = sum(added.values())
+            if had <= 0 or gained <= 0:
+                continue
+            for p in lists:
+                share = before.get(p, 0) / had
+                if share >= floor:
+                    cases.append(abs(math.log(added[p] / gained / share)) if added[p] > 0
+                                 else math.inf)
+    if not cases:
+        raise ValueError("no count adds votes to a list holding the floor's share before it")
+    return statistics.median(cases) / 0.6745, len(cases)
