@@ -45,9 +45,10 @@ chromium:
 	@test -x /usr/bin/chromium || apt-get install -y --no-install-recommends chromium \
 		|| (apt-get update && apt-get install -y --no-install-recommends chromium)
 
-## test: lint, types, import layers and the whole suite (SQLite and the real PostgreSQL)
+## test: lint, types, import layers and the whole suite (SQLite and the real PostgreSQL), on
+## every core
 test: lint services chromium
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 ## wrk: Debian's HTTP load tool, for the service's benchmark
 wrk:
