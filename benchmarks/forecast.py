@@ -90,9 +90,20 @@ def naive(count: forecast.ReleaseCount, draws: int, rng: np.random.Generator) ->
     return draws / (time.perf_counter() - started)
 
 
+def reference() -> float:
+    """Seconds for ten million additions in a plain Python loop: how fast this machine is, so
+    figures from two machines can be set side by side."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - started
+
+
 def speed() -> None:
     count = synthetic(np.random.default_rng(SEED))
     line("load_average_1min_before", os.getloadavg()[0], "processes")
+    line("reference_python_loop_10M_additions", reference(), "s")
     line("constituencies", len(count.constituencies), "constituencies")
     line("general_seats", sum(LAW.magnitudes[c.name] for c in count.constituencies), "seats")
     started = time.perf_counter()
