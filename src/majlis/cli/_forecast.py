@@ -6,10 +6,9 @@ import json
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from matplotlib.figure import Figure
 from rich.table import Table
 
 from majlis import data, forecast, publish, replay
@@ -17,6 +16,9 @@ from majlis.coalitions import expected_power
 
 from ._allocate import law_of, stderr, stdout
 from ._tally import Database, ElectionName, open_store, release_of
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 CHARTS = (".png", ".svg")
 

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
-from majlis import tally
-from majlis.web import Role, Users, create_app
+from majlis import tally, web
+from majlis.web import Role, Users
 
 from ._allocate import stdout
 from ._tally import Database, ElectionName
@@ -37,9 +36,11 @@ def serve_command(
     users: UsersFile = None,
 ) -> None:
     """Serve the results API and the live dashboard (until Ctrl-C)."""
-    app = create_app(db or os.environ.get("MAJLIS_DATABASE_URL", tally.DEFAULT_URL),
-                     election or os.environ.get("MAJLIS_ELECTION", "default"),
-                     redis_url=redis, law=law, users=_users_file(users))
+    import uvicorn  # the server, only when serving: every other command starts without it
+
+    app = web.create_app(db or os.environ.get("MAJLIS_DATABASE_URL", tally.DEFAULT_URL),
+                         election or os.environ.get("MAJLIS_ELECTION", "default"),
+                         redis_url=redis, law=law, users=_users_file(users))
     stdout.print(f"majlis results service: http://{host}:{port}/ (API: /docs)")
     # open dashboards hold their event streams: give them a moment, then stop anyway
     uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
