@@ -8,7 +8,7 @@ from pathlib import Path
 
 from majlis import publish, replay
 from majlis.data import law
-from majlis.tally import Store, VotingType
+from majlis.tally import ConstituencyCount, Release, Station, Store, VotingType
 
 LATE = "partial results (90–98 %)"
 
@@ -38,3 +38,21 @@ def test_the_uncounted_register_is_that_of_the_stations_not_yet_counted(tmp_path
         assert general[name].registered_uncounted == left
         assert left > by_stations  # what a release that did not keep it would have assumed
     assert all(s.voting_type is VotingType.GENERAL for s in small.stations)
+
+
+def test_a_release_from_before_the_register_was_kept_is_read_by_share_of_stations() -> None:
+    stations = [Station(code=f"NAJ-0001-0{i}", centre="NAJ-0001", constituency="Najaf",
+                        voting_type=VotingType.GENERAL, registered=r)
+                for i, r in enumerate((100, 100, 100, 500), 1)]
+    old = ConstituencyCount(name="Najaf", stations_by_type={"general": 4},
+                            counted_by_type={"general": 1},
+                            by_voting_type={"general": {"State of Law": 60}})
+    kept = replace(old, registered_counted_by_type={"general": 100})
+
+    def left(c: ConstituencyCount) -> int | None:
+        release = Release(number=1, name="first", created_at="", results=(c,), digest="")
+        (group,) = publish.release_count(release, stations).constituencies[0].groups
+        return group.registered_uncounted
+
+    assert left(old) == 800 * 3 // 4
+    assert left(kept) == 700

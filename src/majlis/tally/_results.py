@@ -61,8 +61,9 @@ class ConstituencyCount:
 
 
 def _places(election: int) -> Subquery:
-    """Each station of the election with its voting type, centre and constituency."""
+    """Each station of the election with its voting type, register, centre and constituency."""
     return (select(StationRow.id.label("station_id"), StationRow.voting_type,
+                   StationRow.registered,
                    CentreRow.code.label("centre"), ConstituencyRow.name.label("constituency"))
             .join(CentreRow, StationRow.centre_id == CentreRow.id)
             .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
@@ -75,9 +76,8 @@ def _stations(session: Session, election: int, counted: Subquery | None
     """Stations and their register per constituency and voting type: all of them, or those in
     `counted`."""
     place = _places(election)
-    query = (select(place.c.constituency, place.c.voting_type, func.count(),
-                    func.sum(StationRow.registered))
-             .join(StationRow, StationRow.id == place.c.station_id))
+    query = select(place.c.constituency, place.c.voting_type, func.count(),
+                   func.sum(place.c.registered))
     if counted is not None:
         query = query.join(counted, counted.c.station_id == place.c.station_id)
     stations: dict[str, dict[str, int]] = {}
