@@ -53,7 +53,7 @@ def test_the_default_model_covers_the_late_count_the_former_default_missed(
         night_2010: Night) -> None:
     """At the published 90–98 % count the last stations still had to move seats. On the six
     governorates where they moved most, an error of 0.05 (nearly a random order of counting)
-    gave half of them no chance; the default's 95 % intervals cover every one (its 80 %
+    left half of them outside its 95 % intervals; the default's cover every one (its 80 %
     intervals half: these six are the worst of the night)."""
     count = next(c for c in night_2010(FEW) if c.name == LATE)
     final = seats_of(night_2010(FEW)[-1], LAW)
