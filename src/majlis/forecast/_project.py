@@ -223,7 +223,7 @@ def _tally(seats: Ints, votes: list[Ints], modelled: Sequence[Modelled], series:
     """Sum a chunk's seats per list nationally, per constituency, and find each draw's last
     seat: the winner's lowest last quotient (a float, an estimate: it decides no seat)."""
     n, width = seats.shape[1], seats.shape[2]
-    national = np.zeros((n, n_lists), dtype=np.int16)
+    national = np.zeros((n_lists, n), dtype=np.int16)  # lists × draws: whole rows are added
     last = np.zeros((len(modelled), width), dtype=np.int64)
     top = max(c.magnitude for c in modelled)
     cell = (np.arange(len(modelled))[:, None, None] * width + np.arange(width)) * (top + 1)
@@ -235,13 +235,13 @@ def _tally(seats: Ints, votes: list[Ints], modelled: Sequence[Modelled], series:
         divisor = np.arange(top + 1, dtype=np.float64) + 1
     for k, c in enumerate(modelled):
         s = seats[k, :, : len(c.lists)]
-        national[:, c.national] += s.astype(np.int16)
+        national[c.national] += s.T
         with np.errstate(divide="ignore"):
             quotient = np.where(s > 0, votes[k] / divisor[np.maximum(s - 1, 0)], np.inf)
         won = np.flatnonzero(s.sum(axis=1) > 0)
         last[k, : len(c.lists)] = np.bincount(quotient[won].argmin(axis=1),
                                               minlength=len(c.lists))
-    return _Chunk(national=national, seats=histogram, last=last, exact_rows=exact_rows)
+    return _Chunk(national=national.T, seats=histogram, last=last, exact_rows=exact_rows)
 
 
 def _outlooks(national: NDArray[np.int16], names: tuple[str, ...], targets: tuple[int, ...],
