@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
@@ -172,28 +173,41 @@ def _group(g: GroupCount, c: PartialCount, lists: tuple[str, ...], spread: Sprea
                  national_turnout=national)
 
 
-def draw_votes(c: Constituency, rng: np.random.Generator, swing: Floats, turnout: Floats
-               ) -> Floats:
-    """Complete results for `c`, one row per draw: counted votes plus each uncounted group's.
+def draw_votes(c: Constituency, rng: np.random.Generator, swing: NDArray[np.float32],
+               turnout: Floats, out: Ints) -> None:
+    """Complete results for `c` into `out`, one row per draw: counted votes plus each uncounted
+    group's, rounded to whole votes.
 
-    `swing` (draws × all lists) is the national log-scale shift of each list's share, `turnout`
-    (draws) the national factor on the votes of voting types counted nowhere yet.
+    `swing` (draws × all lists) is the national factor on each list's share, exp of its
+    log-scale shift; `turnout` (draws) the national factor on the votes of voting types counted
+    nowhere yet.
     """
     n = swing.shape[0]
-    out = np.empty((n, len(c.lists)), dtype=np.float64)
-    out[...] = c.counted
-    shift = swing[:, c.national]
+    votes = np.empty((n, len(c.lists)), dtype=np.float64)
+    votes[...] = c.counted
     for g in c.groups:
-        with np.errstate(divide="ignore"):  # a list with no share: exp(-inf) = 0
-            centre = shift + (np.log(g.share) - 0.5 * g.sigma**2)
-        z = rng.standard_normal(out.shape, dtype=np.float32)
-        z *= g.sigma.astype(np.float32)
-        z += centre
-        np.exp(z, out=z)
-        votes = g.expected * np.exp(g.sigma_votes * rng.standard_normal(n)
-                                    - 0.5 * g.sigma_votes**2)
+        factor = rng.standard_normal(votes.shape, dtype=np.float32)
+        factor *= g.sigma.astype(np.float32)
+        np.exp(factor, out=factor)  # a list's own log-normal draw, before its centre
+        size = g.expected * np.exp(g.sigma_votes * rng.standard_normal(n)
+                                   - 0.5 * g.sigma_votes**2)
         if g.national_turnout:
-            votes *= turnout
-        z *= (votes / z.sum(axis=1, dtype=np.float64))[:, None].astype(np.float32)
-        out += z
-    return out
+            size *= turnout
+        _add_group(votes, factor, g.share * np.exp(-0.5 * g.sigma**2), swing, c.national, size)
+    np.rint(votes, out=votes)
+    out[...] = votes
+
+
+@numba.njit(nogil=True, cache=True)
+def _add_group(votes: Floats, factor: NDArray[np.float32], centre: Floats,
+               swing: NDArray[np.float32], national: Ints, size: Floats) -> None:
+    """Add one group's votes: each list's weight `factor · centre · swing`, scaled so that the
+    weights of a draw sum to its `size`. Compiled: one pass per draw, where NumPy made six."""
+    for i in range(votes.shape[0]):
+        total = 0.0
+        for j in range(votes.shape[1]):
+            factor[i, j] *= centre[j] * swing[i, national[j]]
+            total += factor[i, j]
+        scale = size[i] / total
+        for j in range(votes.shape[1]):
+            votes[i, j] += factor[i, j] * scale

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
@@ -34,6 +35,7 @@ from ._model import Settings, draw_votes, prepare
 __all__ = ["ConstituencyOutlook", "ListOutlook", "Projection", "project"]
 
 Ints = NDArray[np.int64]
+Floats = NDArray[np.float64]
 _CHUNK = 4096  # draws per chunk: fixed, so that results do not depend on `workers`
 
 
@@ -100,6 +102,25 @@ class _Chunk:
     exact_rows: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Totals:
+    """A chunk's national seats summed up, in its worker thread: the serial end of `project`
+    then only adds small tables."""
+
+    spread: Ints  # lists × seats: draws giving the list that many seats
+    largest: Floats  # per list: draws it was largest in, a tie's draw shared between the tied
+
+    @classmethod
+    def of(cls, national: NDArray[np.int16], real: NDArray[np.bool_], width: int) -> _Totals:
+        spread = np.zeros((national.shape[1], width), dtype=np.int64)
+        largest = np.zeros(national.shape[1])
+        _sum_national(national, real, spread, largest)
+        return cls(spread=spread, largest=largest)
+
+    def __add__(self, other: _Totals) -> _Totals:
+        return _Totals(spread=self.spread + other.spread, largest=self.largest + other.largest)
+
+
 def project(
     count: ReleaseCount,
     law: Law,
@@ -128,21 +149,32 @@ def project(
     starts = range(0, draws, _CHUNK)
     seeds = np.random.SeedSequence(seed).spawn(len(starts))
 
-    def run(i: int) -> _Chunk:
+    real = np.array([p not in count.not_lists for p in names])
+    most = sum(c.magnitude for c in modelled) + 1  # the most seats a list can win here
+    width = max((len(c.lists) for c in modelled), default=0)
+
+    def run(i: int) -> tuple[_Chunk, _Totals]:
+        chunk = _chunk(i)
+        return chunk, _Totals.of(chunk.national, real, most)
+
+    def _chunk(i: int) -> _Chunk:
         n = min(_CHUNK, draws - starts[i])
         rng = np.random.default_rng(seeds[i])
-        swing = settings.national_error * rng.standard_normal((n, len(names)))
+        swing = rng.standard_normal((n, len(names)), dtype=np.float32)
+        swing *= settings.national_error
+        np.exp(swing, out=swing)
         turnout = np.exp(math.sqrt(math.log1p((settings.turnout_sd / settings.turnout) ** 2))
                          * rng.standard_normal(n))
-        votes = [np.rint(draw_votes(c, rng, swing, turnout)).astype(np.int64)
-                 for c in modelled]
+        votes = np.zeros((len(modelled), n, width), dtype=np.int64)  # padded: zero votes
+        for k, c in enumerate(modelled):
+            draw_votes(c, rng, swing, turnout, votes[k, :, : len(c.lists)])
         if vector:
             assert isinstance(series, DivisorSeries)
             return _by_vector(votes, modelled, law, series, len(names), seed + starts[i])
         return _by_law(votes, modelled, law, names, seed + starts[i])
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        chunks = list(pool.map(run, range(len(starts))))
+        chunks, totals = zip(*pool.map(run, range(len(starts))), strict=True)
     national = np.concatenate([c.national for c in chunks])
     seats = np.sum([c.seats for c in chunks], axis=0)
     last = np.sum([c.last for c in chunks], axis=0)
@@ -150,8 +182,8 @@ def project(
     return Projection(
         release=count.number, release_name=count.name, digest=count.digest, seed=seed,
         draws=draws, settings=settings,
-        lists=_outlooks(national, names, tuple(targets) or (law.house // 2 + 1,),
-                        count.not_lists),
+        lists=_outlooks(sum(totals[1:], totals[0]), names, draws,
+                        tuple(targets) or (law.house // 2 + 1,)),
         parties=names, seat_draws=national,
         constituencies=tuple(
             ConstituencyOutlook(
@@ -169,20 +201,33 @@ def project(
     )
 
 
-def _width(modelled: Sequence[Modelled]) -> int:
-    return max((len(c.lists) for c in modelled), default=0)
+@numba.njit(nogil=True, cache=True)
+def _sum_national(national: NDArray[np.int16], real: NDArray[np.bool_], spread: Ints,
+                  largest: Floats) -> None:
+    """The compiled pass of `_Totals.of`: each draw's seats into `spread`, and its largest of
+    the real lists (not the blank or invalid votes) into `largest`, a tie's draw shared."""
+    for i in range(national.shape[0]):
+        top, tied = -1, 0
+        for p in range(national.shape[1]):
+            s = national[i, p]
+            spread[p, s] += 1
+            if real[p]:
+                if s > top:
+                    top, tied = s, 1
+                elif s == top:
+                    tied += 1
+        for p in range(national.shape[1]):
+            if real[p] and national[i, p] == top:
+                largest[p] += 1.0 / tied
 
 
-def _by_vector(votes: list[Ints], modelled: Sequence[Modelled], law: Law,
+def _by_vector(votes: Ints, modelled: Sequence[Modelled], law: Law,
                series: DivisorSeries, n_lists: int, seed: int) -> _Chunk:
-    """One chunk through `allocate_batch`: every constituency's draws stacked in one call,
-    padded with zero-vote lists; tied rows re-run exactly."""
-    n, width = votes[0].shape[0], _width(modelled)
-    stacked = np.zeros((len(modelled), n, width), dtype=np.int64)
-    for k, v in enumerate(votes):
-        stacked[k, :, : v.shape[1]] = v
+    """One chunk through `allocate_batch`: every constituency's draws (constituency × draw ×
+    list, padded with zero-vote lists) in one call; tied rows re-run exactly."""
+    n, width = votes.shape[1], votes.shape[2]
     magnitudes = np.repeat([c.magnitude for c in modelled], n)
-    batch = allocate_batch(stacked.reshape(-1, width), magnitudes, series)
+    batch = allocate_batch(votes.reshape(-1, width), magnitudes, series)
     seats = batch.seats.reshape(len(modelled), n, width)
     tied = np.flatnonzero(batch.tied)
     single = Law(rule=law.rule, tie=law.tie)
@@ -191,23 +236,24 @@ def _by_vector(votes: list[Ints], modelled: Sequence[Modelled], law: Law,
         c = modelled[k]
         result = allocate(Election(constituencies=(Constituency(
             name=c.name, magnitude=c.magnitude,
-            votes={p: int(x) for p, x in zip(c.lists, votes[k][i], strict=True)}),)),
+            votes=dict(zip(c.lists, votes[k, i, : len(c.lists)].tolist(), strict=True))),)),
             single, seed=seed + i).constituencies[0].seats
         seats[k, i, : len(c.lists)] = [result[p] for p in c.lists]
     return _tally(seats, votes, modelled, series, n_lists, tied.size)
 
 
-def _by_law(votes: list[Ints], modelled: Sequence[Modelled], law: Law,
+def _by_law(votes: Ints, modelled: Sequence[Modelled], law: Law,
             names: tuple[str, ...], seed: int) -> _Chunk:
     """One chunk through `allocate`, draw by draw: any law, the vector path's twin."""
-    n, width = votes[0].shape[0], _width(modelled)
-    seats = np.zeros((len(modelled), n, width), dtype=np.int64)
+    n = votes.shape[1]
+    seats = np.zeros(votes.shape, dtype=np.int64)
     national = np.zeros((n, len(names)), dtype=np.int16)
     index = {p: j for j, p in enumerate(names)}
     for i in range(n):
         allocation = allocate(Election(constituencies=tuple(
             Constituency(name=c.name, magnitude=c.magnitude,
-                         votes={p: int(x) for p, x in zip(c.lists, votes[k][i], strict=True)})
+                         votes=dict(zip(c.lists, votes[k, i, : len(c.lists)].tolist(),
+                                        strict=True)))
             for k, c in enumerate(modelled))), law, seed=seed + i)
         for k, (c, r) in enumerate(zip(modelled, allocation.constituencies, strict=True)):
             seats[k, i, : len(c.lists)] = [r.seats[p] for p in c.lists]
@@ -218,58 +264,61 @@ def _by_law(votes: list[Ints], modelled: Sequence[Modelled], law: Law,
     return _Chunk(national=national, seats=chunk.seats, last=chunk.last, exact_rows=n)
 
 
-def _tally(seats: Ints, votes: list[Ints], modelled: Sequence[Modelled], series: object,
+def _tally(seats: Ints, votes: Ints, modelled: Sequence[Modelled], series: object,
            n_lists: int, exact_rows: int) -> _Chunk:
     """Sum a chunk's seats per list nationally, per constituency, and find each draw's last
     seat: the winner's lowest last quotient (a float, an estimate: it decides no seat)."""
     n, width = seats.shape[1], seats.shape[2]
-    national = np.zeros((n_lists, n), dtype=np.int16)  # lists × draws: whole rows are added
-    last = np.zeros((len(modelled), width), dtype=np.int64)
     top = max(c.magnitude for c in modelled)
-    cell = (np.arange(len(modelled))[:, None, None] * width + np.arange(width)) * (top + 1)
-    histogram = np.bincount((cell + seats).reshape(-1), minlength=len(modelled) * width
-                            * (top + 1)).reshape(len(modelled), width, top + 1)
     if isinstance(series, DivisorSeries):
         divisor = np.array([float(series.divisor(k)) for k in range(top + 1)])
     else:  # quota laws: a list's last seat is its remainder, weighed as votes per seat
         divisor = np.arange(top + 1, dtype=np.float64) + 1
+    national = np.zeros((n, n_lists), dtype=np.int16)
+    histogram = np.zeros((len(modelled), width, top + 1), dtype=np.int64)
+    last = np.zeros((len(modelled), width), dtype=np.int64)
+    index = np.zeros((len(modelled), width), dtype=np.int64)
     for k, c in enumerate(modelled):
-        s = seats[k, :, : len(c.lists)]
-        national[c.national] += s.T
-        with np.errstate(divide="ignore"):
-            quotient = np.where(s > 0, votes[k] / divisor[np.maximum(s - 1, 0)], np.inf)
-        won = np.flatnonzero(s.sum(axis=1) > 0)
-        last[k, : len(c.lists)] = np.bincount(quotient[won].argmin(axis=1),
-                                              minlength=len(c.lists))
-    return _Chunk(national=national.T, seats=histogram, last=last, exact_rows=exact_rows)
+        index[k, : len(c.lists)] = c.national
+    _sum_seats(seats, votes, np.array([len(c.lists) for c in modelled]), index, divisor,
+               national, histogram, last)
+    return _Chunk(national=national, seats=histogram, last=last, exact_rows=exact_rows)
 
 
-def _outlooks(national: NDArray[np.int16], names: tuple[str, ...], targets: tuple[int, ...],
-              not_lists: frozenset[str]) -> tuple[ListOutlook, ...]:
+@numba.njit(nogil=True, cache=True)
+def _sum_seats(seats: Ints, votes: Ints, lists: Ints, index: Ints, divisor: Floats,
+               national: NDArray[np.int16], histogram: Ints, last: Ints) -> None:
+    """The compiled pass of `_tally`: constituency k's list j is list `index[k, j]` of the
+    release; the first of equal lowest last quotients counts as the last seat."""
+    for k in range(seats.shape[0]):
+        for i in range(seats.shape[1]):
+            winner, lowest = -1, np.inf
+            for j in range(lists[k]):
+                s = seats[k, i, j]
+                histogram[k, j, s] += 1
+                if s:
+                    national[i, index[k, j]] += s
+                    q = votes[k, i, j] / divisor[s - 1]
+                    if q < lowest:
+                        winner, lowest = j, q
+            if winner >= 0:
+                last[k, winner] += 1
+
+
+def _outlooks(totals: _Totals, names: tuple[str, ...], draws: int, targets: tuple[int, ...]
+              ) -> tuple[ListOutlook, ...]:
     """Per list: expectation, intervals, chance of being largest and of reaching each target."""
-    draws = national.shape[0]
-    width = int(national.max(initial=0)) + 1
-    real = np.array([p not in not_lists for p in names])
-    contenders = np.where(real, national, -1)
-    leader = contenders.argmax(axis=1)
-    shared = np.flatnonzero((contenders == contenders[np.arange(draws), leader][:, None])
-                            .sum(axis=1) > 1)
-    largest = np.bincount(np.delete(leader, shared), minlength=len(names)).astype(np.float64)
-    for i in shared:  # a tie for largest: each tied list gets its share of the draw
-        tied = np.flatnonzero(contenders[i] == contenders[i].max())
-        largest[tied] += 1 / tied.size
-    largest /= draws
-    by_list = np.ascontiguousarray(national.T)
-    out = []
-    for j, p in enumerate(names):
-        dist = np.bincount(by_list[j], minlength=width)
-        tail = np.cumsum(dist[::-1])[::-1] / draws  # tail[k]: share of draws with ≥ k seats
-        out.append(ListOutlook(
-            name=p, expected=float(dist @ np.arange(width)) / draws,
-            interval80=_interval(dist, 0.8), interval95=_interval(dist, 0.95),
-            largest=float(largest[j]) if real[j] else 0.0,
-            reach={t: float(tail[t]) if t < width else 0.0 for t in targets},
-            distribution=tuple(int(x) for x in dist)))
+    seen = np.flatnonzero(totals.spread.any(axis=0))
+    spread = totals.spread[:, : int(seen[-1]) + 1 if seen.size else 1]
+    tail = np.cumsum(spread[:, ::-1], axis=1)[:, ::-1] / draws  # share of draws with ≥ k seats
+    expected = spread @ np.arange(spread.shape[1]) / draws
+    out = [ListOutlook(
+        name=p, expected=float(expected[j]),
+        interval80=_interval(spread[j], 0.8), interval95=_interval(spread[j], 0.95),
+        largest=float(totals.largest[j]) / draws,
+        reach={t: float(tail[j, t]) if t < spread.shape[1] else 0.0 for t in targets},
+        distribution=tuple(spread[j].tolist()))
+        for j, p in enumerate(names)]
     return tuple(sorted(out, key=lambda x: (-x.expected, x.name)))
 
 
