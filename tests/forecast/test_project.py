@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from majlis import data, forecast
+from majlis.forecast._model import prepare
 from tests.forecast.conftest import Night, add_up, seats_of
 
 FEW = frozenset({"Basra", "Diyala", "Kirkuk", "Najaf", "Nineveh", "Wasit"})
@@ -136,3 +140,25 @@ def test_expected_power_over_a_fully_counted_release_is_the_power_of_its_seats(
         assert averaged.banzhaf[p] == pytest.approx(float(exact.banzhaf[p]), abs=1e-12)
         assert averaged.shapley_shubik[p] == pytest.approx(float(exact.shapley_shubik[p]),
                                                            abs=1e-12)
+
+
+def test_a_list_in_one_uncounted_group_has_its_national_error_in_that_groups() -> None:
+    # N runs in both governorates; M in two voting types of Najaf; L in Basra's general vote only.
+    def group(kind: str, votes: dict[str, int]) -> forecast.GroupCount:
+        return forecast.GroupCount(voting_type=kind, stations=10, counted=5, votes=votes)
+
+    count = (forecast.PartialCount(name="Najaf", groups=(
+        group("general", {"N": 500, "M": 300}), group("special-security", {"N": 40, "M": 60}))),
+        forecast.PartialCount(name="Basra", groups=(group("general", {"N": 700, "L": 200}),)))
+    settings = forecast.Settings(national_error=0.3)
+    names, folded, swung = prepare(count, LAW.magnitudes, settings)
+    _, plain, _ = prepare(count, LAW.magnitudes, replace(settings, national_error=0.0))
+    assert names == ("N", "M", "L") and swung == 2
+    najaf, basra = folded
+    assert najaf.swing.tolist() == [0, 1] and basra.swing.tolist() == [0, 2]  # 2: no swing
+    for ours, theirs in zip(folded, plain, strict=True):
+        for g, h in zip(ours.groups, theirs.groups, strict=True):
+            assert g.centre.tolist() == h.centre.tolist()  # the same median weight
+    assert najaf.groups[0].sigma.tolist() == plain[0].groups[0].sigma.tolist()
+    assert basra.groups[0].sigma[0] == plain[1].groups[0].sigma[0]
+    assert basra.groups[0].sigma[1] == pytest.approx(math.hypot(plain[1].groups[0].sigma[1], 0.3))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numba
 import numpy as np
@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from ._count import GroupCount, PartialCount, Spread
 
-__all__ = ["Constituency", "Group", "Settings", "draw_votes", "prepare"]
+__all__ = ["Constituency", "Group", "Settings", "draw_swing", "draw_votes", "prepare"]
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
@@ -57,8 +57,8 @@ class Settings:
 class Group:
     """The uncounted stations of one voting type in a constituency, as the model sees them."""
 
-    share: Floats  # the lists' expected shares of its votes
-    sigma: Floats  # per list: log-scale sd of that share
+    centre: Floats  # per list: share · exp(−σ²/2), its log-normal draw's median (mean: share)
+    sigma: Floats  # per list: log-scale sd of that share (maybe the national error's, `prepare`)
     expected: float  # its expected valid votes
     sigma_votes: float  # log-scale sd of those votes
     national_turnout: bool  # no station of its type counted anywhere: shares the national doubt
@@ -72,6 +72,7 @@ class Constituency:
     magnitude: int
     lists: tuple[str, ...]
     national: Ints  # each list's index among all lists of the release
+    swing: Ints  # each list's column in the swing table (`draw_swing`)
     counted: Ints
     groups: tuple[Group, ...]
 
@@ -105,8 +106,14 @@ def _size(g: GroupCount) -> tuple[float, float]:
 
 
 def prepare(constituencies: Sequence[PartialCount], magnitudes: Mapping[str, int],
-            settings: Settings) -> tuple[tuple[str, ...], tuple[Constituency, ...]]:
-    """Every list of the release, and each constituency's counted votes and uncounted groups."""
+            settings: Settings) -> tuple[tuple[str, ...], tuple[Constituency, ...], int]:
+    """Every list of the release, each constituency's counted votes and uncounted groups, and
+    how many lists have a national swing of their own to draw (`draw_swing`).
+
+    A list in one uncounted group only has its national error folded into that group's: the
+    sum of two independent normal shifts is one normal shift with their variances added, so
+    the draws have the same distribution with one normal fewer per list and draw.
+    """
     names = tuple(dict.fromkeys(p for c in constituencies for p in c.lists))
     index = {p: i for i, p in enumerate(names)}
     groups = [g for c in constituencies for g in c.groups]
@@ -119,18 +126,39 @@ def prepare(constituencies: Sequence[PartialCount], magnitudes: Mapping[str, int
         size = sum(_size(g)[0] for g in mine)
         if size > 0 and all(g.registered_uncounted is not None for g in mine):
             rate[t] = sum(g.counted_votes for g in mine) / size
+    made = [tuple(_group(g, c, c.lists, _shrunk(g.spread, pooled[g.voting_type], settings),
+                         rate.get(g.voting_type), settings)
+                  for g in c.groups if g.uncounted) for c in constituencies]
+    national = [np.array([index[p] for p in c.lists], dtype=np.int64) for c in constituencies]
+    groups_of = np.zeros(len(names), dtype=np.int64)  # uncounted groups each list has votes in
+    for ours, where in zip(made, national, strict=True):
+        for g in ours:
+            np.add.at(groups_of, where[g.centre > 0], 1)
+    swung = np.flatnonzero(groups_of > 1)
+    column = np.full(len(names), swung.size)  # the last column of the swing table is 1
+    column[swung] = np.arange(swung.size)
     out = []
-    for c in constituencies:
-        lists = c.lists
-        counted = np.array([sum(g.votes.get(p, 0) for g in c.groups) for p in lists],
-                           dtype=np.int64)
-        made = tuple(_group(g, c, lists, _shrunk(g.spread, pooled[g.voting_type], settings),
-                            rate.get(g.voting_type), settings)
-                     for g in c.groups if g.uncounted)
-        out.append(Constituency(name=c.name, magnitude=magnitudes[c.name], lists=lists,
-                                national=np.array([index[p] for p in lists], dtype=np.int64),
-                                counted=counted, groups=made))
-    return names, tuple(out)
+    for c, ours, where in zip(constituencies, made, national, strict=True):
+        alone = (column[where] == swung.size)[None, :]
+        out.append(Constituency(
+            name=c.name, magnitude=magnitudes[c.name], lists=c.lists, national=where,
+            swing=column[where],
+            counted=np.array([sum(g.votes.get(p, 0) for g in c.groups) for p in c.lists],
+                             dtype=np.int64),
+            groups=tuple(replace(g, sigma=np.where(
+                alone, np.hypot(g.sigma, settings.national_error), g.sigma)[0]) for g in ours)))
+    return names, tuple(out), int(swung.size)
+
+
+def draw_swing(rng: np.random.Generator, draws: int, swung: int, settings: Settings
+               ) -> NDArray[np.float32]:
+    """The national factor on each swung list's share, exp of its log-scale shift (draws ×
+    swung lists, then a column of 1 for the lists whose national error is in their group's)."""
+    swing = np.ones((draws, swung + 1), dtype=np.float32)
+    shift = rng.standard_normal((draws, swung), dtype=np.float32)
+    shift *= settings.national_error
+    np.exp(shift, out=swing[:, :swung])
+    return swing
 
 
 def _group(g: GroupCount, c: PartialCount, lists: tuple[str, ...], spread: Spread,
@@ -169,8 +197,8 @@ def _group(g: GroupCount, c: PartialCount, lists: tuple[str, ...], spread: Sprea
         relative = np.where(share > 0, var * (1 - share) / share, 0.0)
     sigma = np.minimum(np.sqrt(np.log1p(relative) + settings.constituency_error**2 + lean**2),
                        _MAX_SIGMA)
-    return Group(share=share, sigma=sigma, expected=expected, sigma_votes=sigma_votes,
-                 national_turnout=national)
+    return Group(centre=share * np.exp(-0.5 * sigma**2), sigma=sigma, expected=expected,
+                 sigma_votes=sigma_votes, national_turnout=national)
 
 
 def draw_votes(c: Constituency, rng: np.random.Generator, swing: NDArray[np.float32],
@@ -178,9 +206,8 @@ def draw_votes(c: Constituency, rng: np.random.Generator, swing: NDArray[np.floa
     """Complete results for `c` into `out`, one row per draw: counted votes plus each uncounted
     group's, rounded to whole votes.
 
-    `swing` (draws × all lists) is the national factor on each list's share, exp of its
-    log-scale shift; `turnout` (draws) the national factor on the votes of voting types counted
-    nowhere yet.
+    `swing` is the chunk's table from `draw_swing`; `turnout` (draws) the national factor on the
+    votes of voting types counted nowhere yet.
     """
     n = swing.shape[0]
     votes = np.empty((n, len(c.lists)), dtype=np.float64)
@@ -193,20 +220,20 @@ def draw_votes(c: Constituency, rng: np.random.Generator, swing: NDArray[np.floa
                                    - 0.5 * g.sigma_votes**2)
         if g.national_turnout:
             size *= turnout
-        _add_group(votes, factor, g.share * np.exp(-0.5 * g.sigma**2), swing, c.national, size)
+        _add_group(votes, factor, g.centre, swing, c.swing, size)
     np.rint(votes, out=votes)
     out[...] = votes
 
 
 @numba.njit(nogil=True, cache=True)
 def _add_group(votes: Floats, factor: NDArray[np.float32], centre: Floats,
-               swing: NDArray[np.float32], national: Ints, size: Floats) -> None:
+               swing: NDArray[np.float32], column: Ints, size: Floats) -> None:
     """Add one group's votes: each list's weight `factor · centre · swing`, scaled so that the
     weights of a draw sum to its `size`. Compiled: one pass per draw, where NumPy made six."""
     for i in range(votes.shape[0]):
         total = 0.0
         for j in range(votes.shape[1]):
-            factor[i, j] *= centre[j] * swing[i, national[j]]
+            factor[i, j] *= centre[j] * swing[i, column[j]]
             total += factor[i, j]
         scale = size[i] / total
         for j in range(votes.shape[1]):

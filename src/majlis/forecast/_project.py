@@ -30,7 +30,7 @@ from majlis.law import (
 
 from ._count import ReleaseCount
 from ._model import Constituency as Modelled
-from ._model import Settings, draw_votes, prepare
+from ._model import Settings, draw_swing, draw_votes, prepare
 
 __all__ = ["ConstituencyOutlook", "ListOutlook", "Projection", "project"]
 
@@ -142,7 +142,7 @@ def project(
     if draws < 1:
         raise ValueError("draws must be at least 1")
     inside = tuple(c for c in count.constituencies if c.name in law.magnitudes)
-    names, modelled = prepare(inside, law.magnitudes, settings)
+    names, modelled, swung = prepare(inside, law.magnitudes, settings)
     series = law.rule.series if isinstance(law.rule, DivisorRule) else None
     vector = (isinstance(series, DivisorSeries) and law.threshold is None and law.tier is None
               and not exact)
@@ -160,9 +160,7 @@ def project(
     def _chunk(i: int) -> _Chunk:
         n = min(_CHUNK, draws - starts[i])
         rng = np.random.default_rng(seeds[i])
-        swing = rng.standard_normal((n, len(names)), dtype=np.float32)
-        swing *= settings.national_error
-        np.exp(swing, out=swing)
+        swing = draw_swing(rng, n, swung, settings)
         turnout = np.exp(math.sqrt(math.log1p((settings.turnout_sd / settings.turnout) ** 2))
                          * rng.standard_normal(n))
         votes = np.zeros((len(modelled), n, width), dtype=np.int64)  # padded: zero votes
