@@ -69,6 +69,16 @@ def test_same_seed_same_projection_whatever_the_workers(night: Night) -> None:
     assert one == two
     assert one.lists != other.lists
     assert (one.seed, one.draws, one.release, one.release_name) == (7, 9000, 4, count.name)
+    # The summaries, made chunk by chunk in the worker threads, agree with the draws kept.
+    real = np.array([p not in count.not_lists for p in one.parties])
+    seats = np.where(real, one.seat_draws, -1)
+    leaders = seats == seats.max(axis=1, keepdims=True)
+    largest = (leaders / leaders.sum(axis=1, keepdims=True)).sum(axis=0) / one.draws
+    for j, p in enumerate(one.parties):
+        x = one.outlook(p)
+        assert x.distribution == tuple(np.bincount(one.seat_draws[:, j],
+                                                   minlength=len(x.distribution)))
+        assert x.largest == pytest.approx(largest[j], abs=1e-12)
 
 
 def test_vector_path_and_exact_path_give_the_same_projection(night: Night) -> None:

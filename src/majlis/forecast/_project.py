@@ -107,18 +107,21 @@ class _Totals:
     """A chunk's national seats summed up, in its worker thread: the serial end of `project`
     then only adds small tables."""
 
-    spread: Ints  # lists × seats: draws giving the list that many seats
+    spread: Ints  # lists × 0 to the most seats drawn: draws giving the list that many seats
     largest: Floats  # per list: draws it was largest in, a tie's draw shared between the tied
 
     @classmethod
-    def of(cls, national: NDArray[np.int16], real: NDArray[np.bool_], width: int) -> _Totals:
-        spread = np.zeros((national.shape[1], width), dtype=np.int64)
+    def of(cls, national: NDArray[np.int16], real: NDArray[np.bool_]) -> _Totals:
+        spread = np.zeros((national.shape[1], int(national.max(initial=0)) + 1), dtype=np.int64)
         largest = np.zeros(national.shape[1])
         _sum_national(national, real, spread, largest)
         return cls(spread=spread, largest=largest)
 
     def __add__(self, other: _Totals) -> _Totals:
-        return _Totals(spread=self.spread + other.spread, largest=self.largest + other.largest)
+        wide, narrow = sorted((self.spread, other.spread), key=lambda x: -x.shape[1])
+        spread = wide.copy()
+        spread[:, : narrow.shape[1]] += narrow
+        return _Totals(spread=spread, largest=self.largest + other.largest)
 
 
 def project(
@@ -148,16 +151,11 @@ def project(
               and not exact)
     starts = range(0, draws, _CHUNK)
     seeds = np.random.SeedSequence(seed).spawn(len(starts))
-
     real = np.array([p not in count.not_lists for p in names])
-    most = sum(c.magnitude for c in modelled) + 1  # the most seats a list can win here
     width = max((len(c.lists) for c in modelled), default=0)
 
     def run(i: int) -> tuple[_Chunk, _Totals]:
-        chunk = _chunk(i)
-        return chunk, _Totals.of(chunk.national, real, most)
-
-    def _chunk(i: int) -> _Chunk:
+        """Chunk i: its draws, their seats, and those summed up."""
         n = min(_CHUNK, draws - starts[i])
         rng = np.random.default_rng(seeds[i])
         swing = draw_swing(rng, n, swung, settings)
@@ -168,8 +166,10 @@ def project(
             draw_votes(c, rng, swing, turnout, votes[k, :, : len(c.lists)])
         if vector:
             assert isinstance(series, DivisorSeries)
-            return _by_vector(votes, modelled, law, series, len(names), seed + starts[i])
-        return _by_law(votes, modelled, law, names, seed + starts[i])
+            chunk = _by_vector(votes, modelled, law, series, len(names), seed + starts[i])
+        else:
+            chunk = _by_law(votes, modelled, law, names, seed + starts[i])
+        return chunk, _Totals.of(chunk.national, real)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         chunks, totals = zip(*pool.map(run, range(len(starts))), strict=True)
@@ -306,8 +306,7 @@ def _sum_seats(seats: Ints, votes: Ints, lists: Ints, index: Ints, divisor: Floa
 def _outlooks(totals: _Totals, names: tuple[str, ...], draws: int, targets: tuple[int, ...]
               ) -> tuple[ListOutlook, ...]:
     """Per list: expectation, intervals, chance of being largest and of reaching each target."""
-    seen = np.flatnonzero(totals.spread.any(axis=0))
-    spread = totals.spread[:, : int(seen[-1]) + 1 if seen.size else 1]
+    spread = totals.spread  # lists × 0 to the most seats drawn
     tail = np.cumsum(spread[:, ::-1], axis=1)[:, ::-1] / draws  # share of draws with ≥ k seats
     expected = spread @ np.arange(spread.shape[1]) / draws
     out = [ListOutlook(
