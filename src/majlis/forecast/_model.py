@@ -139,14 +139,14 @@ def prepare(constituencies: Sequence[PartialCount], magnitudes: Mapping[str, int
     column[swung] = np.arange(swung.size)
     out = []
     for c, ours, where in zip(constituencies, made, national, strict=True):
-        alone = (column[where] == swung.size)[None, :]
+        alone = column[where] == swung.size
         out.append(Constituency(
             name=c.name, magnitude=magnitudes[c.name], lists=c.lists, national=where,
             swing=column[where],
             counted=np.array([sum(g.votes.get(p, 0) for g in c.groups) for p in c.lists],
                              dtype=np.int64),
             groups=tuple(replace(g, sigma=np.where(
-                alone, np.hypot(g.sigma, settings.national_error), g.sigma)[0]) for g in ours)))
+                alone, np.hypot(g.sigma, settings.national_error), g.sigma)) for g in ours)))
     return names, tuple(out), int(swung.size)
 
 

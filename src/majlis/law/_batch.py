@@ -287,7 +287,7 @@ def _highest_averages(votes: Ints, magnitude: Ints, table: Floats, cuts: Floats,
 def _above(y: float, cuts: Floats, base: float, most: float) -> float:
     """How many of a list's quotients exceed λ, y being its votes / (λ · step): its explicit
     terms below y, then the tail's, at most `most` in all. Off by one near λ, in rounding.
-    Counted in floats: the compiled loop runs several times faster than with integers."""
+    Counted in floats: the compiled loop ran 2.5 times as fast as with integers."""
     k = 0.0
     for cut in cuts:
         if y > cut:
