@@ -5,6 +5,16 @@ The only package that talks to a database (SQLAlchemy; SQLite by default, Postgr
 
 from ._checks import check
 from ._files import TallyFile, read_tally_file
+from ._limits import (
+    CODE_LENGTH,
+    LIST_LENGTH,
+    MAX_COUNT,
+    NAME_LENGTH,
+    TEXT_LENGTH,
+    TIME_LENGTH,
+    count_problem,
+    text_problem,
+)
 from ._releases import Change, Difference, Release, changes, reconcile
 from ._results import CandidateCount, CentreCount, ConstituencyCount, national, seats
 from ._store import ChainCheck, IngestReport, Quarantined, Store
@@ -13,7 +23,13 @@ from ._values import Failure, SheetVersion, Source, Station, TallySheet, VotingT
 DEFAULT_URL = "sqlite:///majlis.db"
 
 __all__ = [
+    "CODE_LENGTH",
     "DEFAULT_URL",
+    "LIST_LENGTH",
+    "MAX_COUNT",
+    "NAME_LENGTH",
+    "TEXT_LENGTH",
+    "TIME_LENGTH",
     "CandidateCount",
     "CentreCount",
     "ChainCheck",
@@ -33,8 +49,10 @@ __all__ = [
     "VotingType",
     "changes",
     "check",
+    "count_problem",
     "national",
     "read_tally_file",
     "reconcile",
     "seats",
+    "text_problem",
 ]
