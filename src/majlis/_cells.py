@@ -24,8 +24,10 @@ class Problems(list[Problem]):
         self.append(Problem(source=self.source, line=line, field=field, message=message))
 
     def whole_number(self, line: int | None, field: str, value: object, *,
-              required: bool = True) -> int | None:
-        """A vote, seat or ballot count: a whole number, not negative; None when it is not."""
+                     required: bool = True, most: int | None = None,
+                     why: str = "") -> int | None:
+        """A vote, seat or ballot count: a whole number, not negative, at most `most` (`why`
+        says what that bound is); None when it is not."""
         text = "" if value is None else str(value).strip()
         if not text:
             if required:
@@ -33,11 +35,14 @@ class Problems(list[Problem]):
             return None
         try:
             number = int(text)
-        except ValueError:
-            self.add(line, field, f"{text!r} is not a whole number")
+        except ValueError:  # also past Python's 4,300 digits: no count is that long
+            self.add(line, field, f"{shown(text)} is not a whole number")
             return None
         if number < 0:
             self.add(line, field, f"{number} is negative")
+            return None
+        if most is not None and number > most:
+            self.add(line, field, f"{number:,} is more than {most:,}{why}")
             return None
         return number
 
@@ -47,20 +52,30 @@ class Problems(list[Problem]):
             raise InputError(self)
 
 
+def shown(text: str, width: int = 40) -> str:
+    """`text` quoted for a message, cut short: a 100,000-character cell is not echoed whole."""
+    return repr(text if len(text) <= width else text[:width] + "…")
+
+
 def csv_rows(text: str, problems: Problems) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) pairs, or a header problem; blank lines are skipped."""
+    """(line number, row) pairs, the header's names first (as line 1, every cell blank), or a
+    header problem; blank lines are skipped. A line the csv module cannot split (a field past
+    its size limit) ends the file with a problem on that line."""
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header = next(reader, None)
-    if header is None or not any(h.strip() for h in header):
-        problems.add(1, "header", "file is empty")
-        return
-    names = [h.strip().lower() for h in header]
-    yield 1, dict.fromkeys(names, "")
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(names):
-            problems.add(reader.line_num, "row",
-                         f"has {len(row)} fields, the header has {len(names)}")
-            continue
-        yield reader.line_num, {n: cell.strip() for n, cell in zip(names, row, strict=True)}
+    try:
+        header = next(reader, None)
+        if header is None or not any(h.strip() for h in header):
+            problems.add(1, "header", "file is empty")
+            return
+        names = [h.strip().lower() for h in header]
+        yield 1, dict.fromkeys(names, "")
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(names):
+                problems.add(reader.line_num, "row",
+                             f"has {len(row)} fields, the header has {len(names)}")
+                continue
+            yield reader.line_num, {n: cell.strip() for n, cell in zip(names, row, strict=True)}
+    except csv.Error as error:
+        problems.add(reader.line_num, "csv", f"cannot be read: {error}")

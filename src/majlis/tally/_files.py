@@ -8,19 +8,29 @@ Kinds, told apart by their header (CSV) or shape (JSON):
             `candidate` column before `votes`, rows naming a candidate give that candidate's
             votes and rows without one the list's
 - figures:  `constituency,list,votes` — another source's published totals, to reconcile with
+
+Every name and figure is checked against the store's limits here, where the file is read, so
+a value no store can keep (a NUL, an over-long name, a figure past MAX_COUNT) is one more
+`FILE:LINE: field: message`, the same on SQLite and PostgreSQL, and the file is refused whole.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from majlis._cells import Problems
+from majlis._cells import Problems, csv_rows, shown
 from majlis.errors import InputError
 
+from ._limits import (
+    CODE_LENGTH,
+    LIST_LENGTH,
+    NAME_LENGTH,
+    TIME_LENGTH,
+    count_problem,
+    text_problem,
+)
 from ._values import Source, Station, TallySheet, VotingType
 
 STATIONS = ("constituency", "centre", "station", "voting_type", "registered")
@@ -53,69 +63,105 @@ def read_tally_file(text: str, source: str) -> TallyFile:
     return _read_csv(text, source)
 
 
-def _enum(problems: Problems, line: int | None, column: str, value: str,
-             kind: type[Any]) -> Any:
+def _text(problems: Problems, line: int | None, column: str, value: object, limit: int, *,
+          required: bool = True) -> str:
+    """A name or code the store can keep ("" when it cannot: the problem is recorded).
+
+    JSON may give a number for a code (`"station": 1042`); anything else not text is refused,
+    as is what PostgreSQL would refuse halfway through a batch: a NUL or a lone surrogate.
+    """
+    if value is None or value == "":
+        if required:
+            problems.add(line, column, "missing")
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        problems.add(line, column, f"expected text, found {json.dumps(value)[:40]}")
+        return ""
+    text = str(value).strip()
+    if not text and required:
+        problems.add(line, column, "missing")
+    why = text_problem(text, limit)
+    if why is None and any("\ud800" <= ch <= "\udfff" for ch in text):
+        why = "contains a lone surrogate, which is no character of UTF-8"
+    if why:
+        problems.add(line, column, why)
+        return ""
+    return text
+
+
+def _count(problems: Problems, line: int | None, column: str, value: object) -> int:
+    """A figure of a sheet or register the store can keep (0 when it cannot: the problem is
+    recorded, and the file is refused as a whole)."""
+    if isinstance(value, bool | float):
+        problems.add(line, column, f"{json.dumps(value)} is not a whole number")
+        return 0
+    number = problems.whole_number(line, column, value)
+    why = None if number is None else count_problem(number)
+    if why:
+        problems.add(line, column, why)
+        return 0
+    return number or 0
+
+
+def _enum(problems: Problems, line: int | None, column: str, value: object,
+          kind: type[Any]) -> Any:
     try:
         return kind(value)
     except ValueError:
-        problems.add(line, column, f"{value!r} is not one of {', '.join(k.value for k in kind)}")
+        problems.add(line, column, f"{shown(str(value))} is not one of "
+                     f"{', '.join(k.value for k in kind)}")
         return None
 
 
 def _read_csv(text: str, source: str) -> TallyFile:
     problems = Problems(source)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = tuple(h.strip().lower() for h in next(reader, []))
-    out = TallyFile()
+    found = csv_rows(text, problems)
+    _, first = next(found, (1, {}))
+    header = tuple(first)
     kinds = (STATIONS, LISTS, CANDIDATES, SHEETS, SHEETS_WITH_CANDIDATES, FIGURES)
-    if header not in kinds:
+    if header not in kinds and not problems:
         problems.add(1, "header", "expected one of: " + "; ".join(",".join(h) for h in kinds)
-            + f" — found {','.join(header)}")
-        raise InputError(problems)
-    rows = []
-    for row in reader:
-        if any(cell.strip() for cell in row):
-            if len(row) != len(header):
-                problems.add(reader.line_num, "row",
-                             f"has {len(row)} fields, the header has {len(header)}")
-                continue
-            rows.append((reader.line_num, dict(zip(header, (c.strip() for c in row),
-                                                       strict=True))))
+                     + f" — found {shown(','.join(header), 200)}")
+    problems.raise_any()
+    rows = list(found)
+    out = TallyFile()
     if header == STATIONS:
         out.stations = [s for line, r in rows if (s := _station(problems, line, r))]
     elif header == FIGURES:
         for line, r in rows:
-            key = (r["constituency"], r["list"])
+            key = (_text(problems, line, "constituency", r["constituency"], NAME_LENGTH),
+                   _text(problems, line, "list", r["list"], LIST_LENGTH))
             if key in out.figures:
                 problems.add(line, "constituency,list", "appears twice")
-            out.figures[key] = problems.whole_number(line, "votes", r["votes"]) or 0
+            out.figures[key] = _count(problems, line, "votes", r["votes"])
     elif header in (LISTS, CANDIDATES):
         for line, r in rows:
-            for column in header:
-                if not r[column]:
-                    problems.add(line, column, "missing")
-            out.lists.append((r["constituency"], r["list"]))
+            constituency = _text(problems, line, "constituency", r["constituency"], NAME_LENGTH)
+            party = _text(problems, line, "list", r["list"], LIST_LENGTH)
+            out.lists.append((constituency, party))
             if header == CANDIDATES:
-                out.candidates.append((r["constituency"], r["list"], r["candidate"]))
+                out.candidates.append((constituency, party,
+                                       _text(problems, line, "candidate", r["candidate"],
+                                             LIST_LENGTH)))
     else:  # sheets, with or without candidates
         out.sheets = _sheets_from_rows(problems, rows)
     problems.raise_any()
     return out
 
 
-# A bad count reads as 0 below: the problem is recorded, and the file is refused as a whole.
+# A bad value reads as 0 or "" below: the problem is recorded, and the file is refused whole.
 
 
-def _station(problems: Problems, line: int | None, r: dict[str, Any]) -> Station | None:
-    for column in ("constituency", "centre", "station"):
-        if not str(r.get(column) or "").strip():
-            problems.add(line, column, "missing")
-    kind = _enum(problems, line, "voting_type", str(r.get("voting_type", "")), VotingType)
-    registered = problems.whole_number(line, "registered", r.get("registered")) or 0
+def _station(problems: Problems, line: int, r: dict[str, str]) -> Station | None:
+    code = _text(problems, line, "station", r["station"], CODE_LENGTH)
+    centre = _text(problems, line, "centre", r["centre"], CODE_LENGTH)
+    constituency = _text(problems, line, "constituency", r["constituency"], NAME_LENGTH)
+    kind = _enum(problems, line, "voting_type", r["voting_type"], VotingType)
+    registered = _count(problems, line, "registered", r["registered"])
     if kind is None:
         return None
-    return Station(code=str(r["station"]), centre=str(r["centre"]),
-                   constituency=str(r["constituency"]), voting_type=kind, registered=registered)
+    return Station(code=code, centre=centre, constituency=constituency, voting_type=kind,
+                   registered=registered)
 
 
 def _sheets_from_rows(problems: Problems, rows: list[tuple[int, dict[str, str]]]
@@ -129,24 +175,26 @@ def _sheets_from_rows(problems: Problems, rows: list[tuple[int, dict[str, str]]]
             for line2, r2 in group[1:]:
                 for column in SHEET_FIELDS:
                     if r2[column] != first[column]:
-                        problems.add(line2, column, f"{r2[column]!r} differs from line "
-                                     f"{first_line} of the same sheet ({first[column]!r})")
+                        problems.add(line2, column, f"{shown(r2[column])} differs from line "
+                                     f"{first_line} of the same sheet ({shown(first[column])})")
             votes: dict[str, int] = {}
             candidate_votes: dict[tuple[str, str], int] = {}
             for line2, r2 in group:
-                candidate = r2.get("candidate", "")
-                if not r2["list"]:
-                    problems.add(line2, "list", "missing")
-                elif candidate and (r2["list"], candidate) in candidate_votes:
+                party = _text(problems, line2, "list", r2["list"], LIST_LENGTH)
+                candidate = _text(problems, line2, "candidate", r2.get("candidate"),
+                                  LIST_LENGTH, required=False)
+                count = _count(problems, line2, "votes", r2["votes"])
+                if not party:
+                    continue
+                if candidate and (party, candidate) in candidate_votes:
                     problems.add(line2, "candidate",
-                                 f"{candidate!r} appears twice on this sheet")
+                                 f"{shown(candidate)} appears twice on this sheet")
                 elif candidate:
-                    candidate_votes[(r2["list"], candidate)] = (
-                        problems.whole_number(line2, "votes", r2["votes"]) or 0)
-                elif r2["list"] in votes:
-                    problems.add(line2, "list", f"{r2['list']!r} appears twice on this sheet")
+                    candidate_votes[(party, candidate)] = count
+                elif party in votes:
+                    problems.add(line2, "list", f"{shown(party)} appears twice on this sheet")
                 else:
-                    votes[r2["list"]] = problems.whole_number(line2, "votes", r2["votes"]) or 0
+                    votes[party] = count
             sheet = _sheet(problems, first_line, first, votes, candidate_votes=candidate_votes)
             if sheet:
                 sheets.append(sheet)
@@ -159,15 +207,17 @@ def _sheets_from_rows(problems: Problems, rows: list[tuple[int, dict[str, str]]]
 def _sheet(problems: Problems, line: int | None, r: dict[str, Any],
            votes: dict[str, int], where: str = "",
            candidate_votes: dict[tuple[str, str], int] | None = None) -> TallySheet | None:
-    if not str(r.get("station") or "").strip():
-        problems.add(line, f"{where}station", "missing")
-    source = _enum(problems, line, f"{where}source", str(r.get("source", "")), Source)
-    counts = {c: (problems.whole_number(line, f"{where}{c}", r.get(c)) or 0) for c in COUNTS}
+    station = _text(problems, line, f"{where}station", r.get("station"), CODE_LENGTH)
+    source = _enum(problems, line, f"{where}source", r.get("source", ""), Source)
+    received_at = _text(problems, line, f"{where}received_at", r.get("received_at"),
+                        TIME_LENGTH, required=False)
+    received_by = _text(problems, line, f"{where}received_by", r.get("received_by"),
+                        NAME_LENGTH, required=False)
+    counts = {c: _count(problems, line, f"{where}{c}", r.get(c)) for c in COUNTS}
     if source is None:
         return None
-    return TallySheet(station=str(r["station"]), source=source,
-                      received_at=str(r.get("received_at") or ""),
-                      received_by=str(r.get("received_by") or ""), votes=votes,
+    return TallySheet(station=station, source=source, received_at=received_at,
+                      received_by=received_by, votes=votes,
                       candidate_votes=candidate_votes or {}, **counts)
 
 
@@ -178,6 +228,12 @@ def _read_json(text: str, source: str) -> TallyFile:
     except json.JSONDecodeError as exc:
         problems.add(exc.lineno, "json", exc.msg)
         raise InputError(problems) from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        problems.add(None, "json", str(exc).split(":")[0])
+        raise InputError(problems) from None
+    except RecursionError:
+        problems.add(None, "json", "nested too deeply to be a tally sheet")
+        raise InputError(problems) from None
     items = data if isinstance(data, list) else [data]
     out = TallyFile()
     for i, item in enumerate(items, 1):
@@ -187,7 +243,8 @@ def _read_json(text: str, source: str) -> TallyFile:
             continue
         votes = {}
         for party, n in item["votes"].items():
-            votes[str(party)] = problems.whole_number(None, f"{where}list {party}", n) or 0
+            name = _text(problems, None, f"{where}list", party, LIST_LENGTH)
+            votes[name] = _count(problems, None, f"{where}list {name or shown(party)}", n)
         sheet = _sheet(problems, None, item, votes, where)
         if sheet:
             out.sheets.append(sheet)
