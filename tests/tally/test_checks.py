@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from majlis.tally import Source, Station, TallySheet, VotingType, check
+from majlis.tally import UNREGISTERED_CEILING, Source, Station, TallySheet, VotingType, check
 
 STATIONS = {"S": Station(code="S", centre="C", constituency="K",
                          voting_type=VotingType.GENERAL, registered=10_000)}
@@ -43,16 +43,45 @@ def test_every_arithmetic_violation_is_caught(sheet: TallySheet, field: str, del
     assert {f.rule for f in check(broken, STATIONS, LISTS)} == expected
 
 
-def test_registered_ceiling_applies_to_general_stations_only() -> None:
-    sheet = TallySheet(station="S", source=Source.MACHINE, received_at="", received_by="",
-                       ballots_received=20, cast=20, valid=20, invalid=0, spoiled=0, unused=0,
-                       votes={"A": 20})
-    small = {"S": Station(code="S", centre="C", constituency="K",
-                          voting_type=VotingType.GENERAL, registered=10)}
-    assert {f.rule for f in check(sheet, small, LISTS)} == {"cast-within-registered"}
-    special = {"S": Station(code="S", centre="C", constituency="K",
-                            voting_type=VotingType.SPECIAL_IDP, registered=0)}
-    assert check(sheet, special, LISTS) == ()
+def ballots(n: int) -> TallySheet:
+    """A consistent sheet of `n` ballots, all cast for list A."""
+    return TallySheet(station="S", source=Source.MACHINE, received_at="", received_by="",
+                      ballots_received=n, cast=n, valid=n, invalid=0, spoiled=0, unused=0,
+                      votes={"A": n})
+
+
+def station(voting_type: VotingType, registered: int) -> dict[str, Station]:
+    return {"S": Station(code="S", centre="C", constituency="K", voting_type=voting_type,
+                         registered=registered)}
+
+
+def test_the_register_bounds_general_stations() -> None:
+    (failure,) = check(ballots(20), station(VotingType.GENERAL, 10), LISTS)
+    assert (failure.rule, failure.message) == ("within-register", (
+        "cast 20 > 10 registered voters; votes for lists 20 > 10 registered voters"))
+    assert check(ballots(10), station(VotingType.GENERAL, 10), LISTS) == ()
+
+
+def test_a_billion_votes_at_a_special_station_with_219_registered_is_held() -> None:
+    billion = ballots(1_000_000_000)
+    assert {f.rule for f in check(billion, station(VotingType.SPECIAL_SECURITY, 219), LISTS)} \
+        == {"within-register"}
+    assert check(ballots(219), station(VotingType.SPECIAL_SECURITY, 219), LISTS) == ()
+
+
+def test_list_votes_past_the_register_are_held_even_when_cast_is_within() -> None:
+    padded = TallySheet(**{**_fields(ballots(100)), "votes": {"A": 90, "B": 60}})
+    rules = {f.rule for f in check(padded, station(VotingType.SPECIAL_IDP, 120), LISTS)}
+    assert rules == {"within-register", "valid-is-sum-of-lists"}
+
+
+def test_a_station_with_no_register_is_bounded_by_the_configured_ceiling() -> None:
+    unregistered = station(VotingType.OUT_OF_COUNTRY, 0)
+    assert check(ballots(UNREGISTERED_CEILING), unregistered, LISTS) == ()
+    (failure,) = check(ballots(UNREGISTERED_CEILING + 1), unregistered, LISTS)
+    assert failure.rule == "within-register"
+    assert "the most a station with no register may report" in failure.message
+    assert check(ballots(20_000), unregistered, LISTS, unregistered_ceiling=20_000) == ()
 
 
 def _fields(sheet: TallySheet) -> dict[str, object]:

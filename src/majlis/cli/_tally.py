@@ -45,7 +45,7 @@ def db_init(db: Database = None, election: ElectionName = None) -> None:
     """Create or upgrade the store's tables."""
     store = open_store(db, election)
     store.init()
-    stdout.print(f"tally store ready at {store.url}")
+    stdout.print(f"tally store ready at {store.location}")
 
 
 def ingest_command(
@@ -101,15 +101,22 @@ def quarantine_command(db: Database = None, election: ElectionName = None) -> No
 
 
 def verify_chain_command(db: Database = None, election: ElectionName = None) -> None:
-    """Recompute the hash chain: prove no stored sheet was altered or removed."""
+    """Recompute the hash chains of sheets and releases and recount the running totals: prove
+    no stored sheet or release was altered or removed, and every total is the sheets' sum."""
     verdict = open_store(db, election).verify_chain()
     if verdict.intact:
-        stdout.print(f"chain intact: {verdict.checked} sheet versions verified")
+        before = (f", {verdict.unchained} from before the release chain (only their results "
+                  "checked)") if verdict.unchained else ""
+        stdout.print(f"chain intact: {verdict.checked} sheet versions and {verdict.releases} "
+                     f"releases verified{before}; the running totals equal the sheets")
         return
-    station, source, version = verdict.broken or ("", "", 0)
-    stderr.print(f"chain BROKEN at station {station} ({source}, version {version}): "
-                 f"{verdict.reason}; {verdict.checked} versions before it verified",
-                 markup=False, highlight=False)
+    if verdict.broken is not None:
+        station, source, version = verdict.broken
+        stderr.print(f"chain BROKEN at station {station} ({source}, version {version}): "
+                     f"{verdict.reason}; {verdict.checked} versions before it verified",
+                     markup=False, highlight=False)
+    for problem in verdict.problems:
+        stderr.print(f"chain BROKEN: {problem}", markup=False, highlight=False)
     raise SystemExit(1)
 
 

@@ -3,7 +3,7 @@
 The only package that talks to a database (SQLAlchemy; SQLite by default, PostgreSQL by URL).
 """
 
-from ._checks import check
+from ._checks import UNREGISTERED_CEILING, check
 from ._files import TallyFile, read_tally_file
 from ._limits import (
     CODE_LENGTH,
@@ -30,6 +30,7 @@ __all__ = [
     "NAME_LENGTH",
     "TEXT_LENGTH",
     "TIME_LENGTH",
+    "UNREGISTERED_CEILING",
     "CandidateCount",
     "CentreCount",
     "ChainCheck",

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ._values import Failure, Station, TallySheet, VotingType
+from ._values import Failure, Station, TallySheet
 
-# Special and out-of-country stations take voters registered elsewhere: no ceiling applies.
-NO_REGISTER_CEILING = frozenset({VotingType.SPECIAL_SECURITY, VotingType.SPECIAL_IDP,
-                                 VotingType.PRISON_HOSPITAL, VotingType.OUT_OF_COUNTRY})
+# A station registered with no voters (out of country, some special stations) still cannot
+# report more ballots than this unless the store is told otherwise: a typed-in billion is held.
+UNREGISTERED_CEILING = 5_000
 
 
 def check(sheet: TallySheet, stations: Mapping[str, Station],
           lists: Mapping[str, frozenset[str]],
-          candidates: Mapping[str, frozenset[tuple[str, str]]] | None = None
-          ) -> tuple[Failure, ...]:
-    """Every rule `sheet` breaks, given the registered stations, each constituency's lists and
-    (for open-list ballots) each constituency's candidates as (list, candidate)."""
+          candidates: Mapping[str, frozenset[tuple[str, str]]] | None = None, *,
+          unregistered_ceiling: int = UNREGISTERED_CEILING) -> tuple[Failure, ...]:
+    """Every rule `sheet` breaks, given the registered stations, each constituency's lists,
+    (for open-list ballots) each constituency's candidates as (list, candidate), and the most
+    ballots a station with no register may report."""
     found = []
     station = stations.get(sheet.station)
     if station is None:
@@ -34,9 +35,9 @@ def check(sheet: TallySheet, stations: Mapping[str, Station],
     if sheet.valid != sum(sheet.votes.values()):
         found.append(Failure(rule="valid-is-sum-of-lists", message=(
             f"valid {sheet.valid} ≠ {sum(sheet.votes.values())} votes for lists")))
-    if station.voting_type not in NO_REGISTER_CEILING and sheet.cast > station.registered:
-        found.append(Failure(rule="cast-within-registered", message=(
-            f"cast {sheet.cast} > {station.registered} registered voters")))
+    over_register = _over_register(sheet, station, unregistered_ceiling)
+    if over_register:
+        found.append(Failure(rule="within-register", message=over_register))
     unknown = sorted(set(sheet.votes) - lists.get(station.constituency, frozenset()))
     if unknown:
         found.append(Failure(rule="known-lists", message=(
@@ -54,3 +55,15 @@ def check(sheet: TallySheet, stations: Mapping[str, Station],
         found.append(Failure(rule="known-candidates", message=(
             f"not standing in {station.constituency}: {', '.join(strangers)}")))
     return tuple(found)
+
+
+def _over_register(sheet: TallySheet, station: Station, unregistered_ceiling: int) -> str:
+    """What on `sheet` goes past the station's register — or, for a station registered with no
+    voters, past `unregistered_ceiling` — or "" when nothing does."""
+    if station.registered > 0:
+        ceiling, what = station.registered, f"{station.registered:,} registered voters"
+    else:
+        ceiling, what = unregistered_ceiling, (
+            f"{unregistered_ceiling:,}, the most a station with no register may report")
+    figures = (("cast", sheet.cast), ("votes for lists", sum(sheet.votes.values())))
+    return "; ".join(f"{name} {n:,} > {what}" for name, n in figures if n > ceiling)

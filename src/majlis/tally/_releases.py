@@ -66,6 +66,27 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Seal:
+    """Everything a release's digest covers besides its payload: who, when, under what name and
+    number, where the sheet chain stood (its head and length) and the release it follows."""
+
+    election: str
+    number: int
+    name: str
+    author: str
+    created_at: str
+    sheet_head: str
+    sheets: int
+    previous: str
+
+    def digest(self, text: str) -> str:
+        """The release's digest: renaming, renumbering, re-dating or re-ordering it shows."""
+        return digest(json.dumps([self.election, self.number, self.name, self.author,
+                                  self.created_at, digest(text), self.sheet_head, self.sheets,
+                                  self.previous], ensure_ascii=False))
+
+
 def from_payload(text: str) -> tuple[tuple[ConstituencyCount, ...], tuple[CandidateCount, ...]]:
     """A stored release's results and candidates (none in a release from before them)."""
     items = json.loads(text)

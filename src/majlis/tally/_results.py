@@ -7,8 +7,9 @@ every refresh of the night), `recount` recomputes them from every stored sheet i
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import Row, Subquery, case, func, select
 from sqlalchemy.orm import Session
@@ -25,6 +26,8 @@ from ._schema import (
     StationRow,
     TallyRow,
 )
+
+Key = TypeVar("Key", tuple[str, str], tuple[str, str, str])
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,6 +133,30 @@ def recount(session: Session, election: int, priority: Mapping[str, int]
         .join(SheetVotesRow, SheetVotesRow.sheet_id == chosen.c.id)
         .group_by(place.c.constituency, place.c.voting_type, SheetVotesRow.list_name))
     return _assemble(session, election, chosen, sums)
+
+
+def disagreements(kept: Sequence[ConstituencyCount], recounted: Sequence[ConstituencyCount]
+                  ) -> list[str]:
+    """Where the running totals differ from a recount of the sheets: each constituency, voting
+    type and list (or its stations counted) with both figures."""
+    votes = [_differ(f"{c} › {t} › {p}", a, b) for (c, t, p), (a, b) in _pairs(
+        {(c.name, t, p): n for c in counts for t, per in c.by_voting_type.items()
+         for p, n in per.items()} for counts in (kept, recounted))]
+    stations = [_differ(f"{c} › {t} › stations counted", a, b) for (c, t), (a, b) in _pairs(
+        {(c.name, t): n for c in counts for t, n in c.counted_by_type.items()}
+        for counts in (kept, recounted))]
+    return votes + stations
+
+
+def _pairs(tables: Iterable[dict[Key, int]]) -> list[tuple[Key, tuple[int, int]]]:
+    """Each key of two tables whose figures differ (a missing key counts 0), in order."""
+    ours, theirs = tables
+    return [(k, (ours.get(k, 0), theirs.get(k, 0))) for k in sorted(ours.keys() | theirs.keys())
+            if ours.get(k, 0) != theirs.get(k, 0)]
+
+
+def _differ(where: str, kept: int, recounted: int) -> str:
+    return f"{where}: {kept:,} in the running totals, {recounted:,} in the chained sheets"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -7,8 +7,10 @@ breaks the chain from that point on.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+GENESIS = "0" * 64  # what the first sheet version and the first release of each election follow
 
 
 class Base(DeclarativeBase):
@@ -25,6 +27,9 @@ class ElectionRow(Base):
     __tablename__ = "elections"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The digest of its last release: removing the newest release shows.
+    release_head: Mapped[str] = mapped_column(String(64), default=GENESIS,
+                                              server_default=GENESIS)
 
 
 class ConstituencyRow(Base):
@@ -110,14 +115,15 @@ class CountedRow(Base):
 
 
 class TallyRow(Base):
-    """Running totals of the counted sheets per constituency, voting type and list."""
+    """Running totals of the counted sheets per constituency, voting type and list (64-bit: a
+    sum of many 32-bit sheet figures)."""
 
     __tablename__ = "tallies"
     election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"), primary_key=True)
     constituency: Mapped[str] = mapped_column(String(200), primary_key=True)
     voting_type: Mapped[str] = mapped_column(String(40), primary_key=True)
     list_name: Mapped[str] = mapped_column(String(300), primary_key=True)
-    votes: Mapped[int] = mapped_column(Integer)
+    votes: Mapped[int] = mapped_column(BigInteger)
 
 
 class ChainHeadRow(Base):
@@ -129,7 +135,10 @@ class ChainHeadRow(Base):
 
 
 class ReleaseRow(Base):
-    """A published snapshot of the results; never changed once written."""
+    """A published snapshot of the results; never changed once written. Its digest covers what
+    it says and where the store stood (`Store.release`); each follows the one before it.
+    Releases from before the release chain have no `sheet_head` and a digest of their payload
+    alone."""
 
     __tablename__ = "releases"
     __table_args__ = (UniqueConstraint("election_id", "number"),)
@@ -141,6 +150,9 @@ class ReleaseRow(Base):
     payload: Mapped[str] = mapped_column(Text)
     digest: Mapped[str] = mapped_column(String(64))
     author: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    prev_digest: Mapped[str | None] = mapped_column(String(64))
+    sheet_head: Mapped[str | None] = mapped_column(String(64))  # the sheet chain's head then
+    sheets: Mapped[int | None] = mapped_column(Integer)  # sheet versions in the chain then
 
 
 class CandidateRow(Base):

@@ -9,39 +9,52 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import wraps
 from importlib import resources
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, make_url, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, aliased
 
-from majlis.errors import StoreError
+from majlis.errors import InputError, Problem, StoreError
 
-from ._checks import check
-from ._releases import Release, digest, from_payload, payload
+from ._checks import UNREGISTERED_CEILING, check
+from ._limits import (
+    CODE_LENGTH,
+    LIST_LENGTH,
+    NAME_LENGTH,
+    TEXT_LENGTH,
+    TIME_LENGTH,
+    count_problem,
+    text_problem,
+)
+from ._releases import Release, Seal, digest, from_payload, payload
 from ._results import (
     CandidateCount,
     CentreCount,
     ConstituencyCount,
     by_candidate,
     by_centre,
+    disagreements,
     recount,
     running,
 )
 from ._schema import (
+    GENESIS,
     CandidateRow,
     CentreRow,
     ChainHeadRow,
@@ -58,8 +71,6 @@ from ._schema import (
 )
 from ._values import Failure, SheetVersion, Source, Station, TallySheet, VotingType
 
-GENESIS = "0" * 64
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Registry:
@@ -72,6 +83,7 @@ class Registry:
 ENTRIES = (Source.ENTRY_A, Source.ENTRY_B)
 # When a station has sheets from several sources, results take the most trustworthy accepted one.
 PRIORITY = {Source.MANUAL: 3, Source.MACHINE: 2, Source.ENTRY_A: 1, Source.ENTRY_B: 1}
+RANKS = {s.value: p for s, p in PRIORITY.items()}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,15 +114,20 @@ class Quarantined:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ChainCheck:
-    """The chain's verdict: how many versions were checked and the first one that fails."""
+    """The chains' verdict: how many sheet versions were checked and the first one that fails;
+    how many releases were checked and any that fail; where the running totals differ from the
+    chained sheets."""
 
     checked: int
     broken: tuple[str, str, int] | None  # (station, source, version)
     reason: str = ""
+    releases: int = 0  # releases whose digest and place in the release chain were checked
+    unchained: int = 0  # releases from before the release chain: only their payload checked
+    problems: tuple[str, ...] = ()  # releases and running totals the sheets do not vouch for
 
     @property
     def intact(self) -> bool:
-        return self.broken is None
+        return self.broken is None and not self.problems
 
 
 def _figures(sheet: TallySheet) -> str:
@@ -136,14 +153,51 @@ def _link(prev: str, content: str) -> str:
     return hashlib.sha256(f"{prev}:{content}".encode()).hexdigest()
 
 
-class Store:
-    """A tally store at a database URL, working on one of its elections (by name)."""
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
 
-    def __init__(self, url: str, election: str = "default") -> None:
+
+def _guarded(method: Callable[Concatenate[Store, Params], Result]
+             ) -> Callable[Concatenate[Store, Params], Result]:
+    """A database's refusal (locked, gone, out of range, a broken constraint) as a StoreError
+    naming the store without its password: no front end shows a driver's traceback."""
+    @wraps(method)
+    def guarded(store: Store, /, *args: Params.args, **kwargs: Params.kwargs) -> Result:
+        try:
+            return method(store, *args, **kwargs)
+        except DBAPIError as error:
+            said = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else (
+                type(error.orig).__name__)
+            if "database is locked" in said:
+                raise StoreError(
+                    f"the tally store at {store.location} is busy: another writer held it for "
+                    f"more than {store.busy_timeout:g} s; try again") from error
+            raise StoreError(f"the tally store at {store.location} refused: {said}") from error
+    return guarded
+
+
+class Store:
+    """A tally store at a database URL, working on one of its elections (by name).
+
+    `unregistered_ceiling`: the most ballots a station registered with no voters may report
+    (rule `within-register`). `busy_timeout`: how long a SQLite writer waits for another."""
+
+    def __init__(self, url: str, election: str = "default", *,
+                 unregistered_ceiling: int = UNREGISTERED_CEILING,
+                 busy_timeout: float = 30.0) -> None:
         self.url = url
         self.election = election
+        self.unregistered_ceiling = unregistered_ceiling
+        self.busy_timeout = busy_timeout
         self._election_id: int | None = None
-        self.engine: Engine = create_engine(url)
+        self.engine: Engine = _engine(url, busy_timeout)
+        # What messages show: the URL without its password.
+        self.location = self.engine.url.render_as_string(hide_password=True)
+        named = text_problem(election, NAME_LENGTH) or (
+            "is empty: name the election" if not election.strip() else None)
+        if named:
+            raise InputError([Problem(source="election", line=None, field="--election",
+                                      message=named)])
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
@@ -166,14 +220,24 @@ class Store:
         """Refuse to work on a store that is not initialised or has an older schema."""
         if self._ready:
             return
+        if (file := self._file()) is not None and not file.exists():
+            raise StoreError(f"no tally store at {self.location}: run `majlis db init`")
         head = ScriptDirectory.from_config(self._migrations()).get_current_head()
         with self.engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
         if current != head:
             state = "is not initialised" if current is None else (
                 f"has schema {current}, this majlis needs {head}")
-            raise StoreError(f"the tally store at {self.url} {state}: run `majlis db init`")
+            raise StoreError(f"the tally store at {self.location} {state}: run `majlis db init`")
         self._ready = True
+
+    def _file(self) -> Path | None:
+        """The SQLite file of the store, if it is one (opening it would create it)."""
+        database = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or database in (None, "", ":memory:") or (
+                str(database).startswith("file:")):
+            return None
+        return Path(str(database))
 
     def _migrations(self) -> Config:
         config = Config()
@@ -182,12 +246,12 @@ class Store:
         config.attributes["engine"] = self.engine
         return config
 
+    @_guarded
     def init(self) -> None:
         """Create or upgrade the schema (Alembic migrations), and the chain's head; a new SQLite
-        file's folder is made too."""
-        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "",
-                                                                                      ":memory:"):
-            Path(str(self.engine.url.database)).parent.mkdir(parents=True, exist_ok=True)
+        file (and its folder) is made only here."""
+        if (file := self._file()) is not None:
+            file.parent.mkdir(parents=True, exist_ok=True)
         command.upgrade(self._migrations(), "head")
         self._ready = True
         with Session(self.writer) as session, session.begin():
@@ -200,7 +264,7 @@ class Store:
         if self._election_id is None:
             found = session.scalar(select(ElectionRow.id).where(ElectionRow.name == self.election))
             if found is None and not create:
-                raise StoreError(f"no election named {self.election!r} in {self.url}: "
+                raise StoreError(f"no election named {self.election!r} in {self.location}: "
                                  "register its stations first (`majlis ingest`)")
             if found is None:
                 row = ElectionRow(name=self.election)
@@ -210,13 +274,18 @@ class Store:
             self._election_id = found
         return self._election_id
 
+    @_guarded
     def register(self, stations: Iterable[Station], lists: Iterable[tuple[str, str]],
                  candidates: Iterable[tuple[str, str, str]] = ()) -> None:
         """Add constituencies, centres, stations, the lists standing in each constituency and
-        their candidates (constituency, list, candidate)."""
+        their candidates (constituency, list, candidate). Registering a station again as it is
+        changes nothing; registering it otherwise is refused (nothing is written)."""
         self._check_ready()
+        stations, lists, candidates = list(stations), list(lists), list(candidates)
+        _refuse(_registry_problems(stations, lists, candidates))
         with Session(self.writer) as session, session.begin():
             election = self._scope(session, create=True)
+            _refuse(_moved(self._registry(session).stations, stations))
             constituency_ids = {r.name: r.id for r in session.scalars(
                 select(ConstituencyRow).where(ConstituencyRow.election_id == election))}
             centre_ids = {(r.constituency_id, r.code): r.id
@@ -289,6 +358,7 @@ class Store:
                         lists={k: frozenset(v) for k, v in lists.items()},
                         candidates={k: frozenset(v) for k, v in people.items()})
 
+    @_guarded
     def ingest(
         self,
         sheets: Iterable[TallySheet],
@@ -296,8 +366,12 @@ class Store:
         batch: int = 500,
         progress: Callable[[int], None] | None = None,
     ) -> IngestReport:
-        """Check and store sheets, `batch` per transaction; already-stored sheets are skipped."""
+        """Check and store sheets, `batch` per transaction; already-stored sheets are skipped.
+        A value no store can hold (over-long, a NUL, a figure past MAX_COUNT) refuses them all
+        before any is written."""
         self._check_ready()
+        sheets = list(sheets)
+        _refuse(p for n, sheet in enumerate(sheets, 1) for p in _sheet_problems(n, sheet))
         with Session(self.engine) as session:
             registry = self._registry(session)
         report = IngestReport()
@@ -307,11 +381,13 @@ class Store:
                 progress(len(chunk))
         return report
 
+    @_guarded
     def correct(self, sheet: TallySheet, *, reason: str, author: str) -> IngestReport:
         """A corrected sheet: a new version beside the old, with the reason and its author."""
         self._check_ready()
-        if not reason or not author:
-            raise ValueError("a correction needs a reason and an author")
+        _refuse([*_texts("correction", (("reason", reason, TEXT_LENGTH),
+                                         ("author", author, NAME_LENGTH)), required=True),
+                 *_sheet_problems(1, sheet)])
         return self._store([sheet], reason=reason, author=author)
 
     def _store(self, sheets: list[TallySheet], *, reason: str, author: str,
@@ -330,7 +406,8 @@ class Store:
             for sheet in sheets:
                 prior = latest.get((sheet.station, sheet.source.value))
                 digest = _figures(sheet)
-                failures = list(check(sheet, known.stations, known.lists, known.candidates))
+                failures = list(check(sheet, known.stations, known.lists, known.candidates,
+                                      unregistered_ceiling=self.unregistered_ceiling))
                 if prior is not None and prior[1] == digest and not reason:
                     duplicates += 1
                     continue
@@ -465,6 +542,7 @@ class Store:
                 found[(station, source)] = (version, figures)
         return found
 
+    @_guarded
     def quarantined(self) -> list[Quarantined]:
         """Sheets held back and not yet superseded by a later version from the same source (a
         correction resolves a quarantine; the held-back version stays in the history)."""
@@ -483,6 +561,7 @@ class Store:
                                 failures=_failures(failures))
                     for code, source, version, failures in rows]
 
+    @_guarded
     def history(self, station: str) -> list[SheetVersion]:
         """Every stored version of a station's sheets, from every source, oldest first — the
         trail behind its counted figures, quarantined and superseded versions included."""
@@ -513,11 +592,31 @@ class Store:
             version=row.version, status=row.status, failures=_failures(row.failures),
             reason=row.reason, author=row.author) for row in rows]
 
+    @_guarded
     def verify_chain(self) -> ChainCheck:
-        """Recompute every version's hash from what is stored now; name the first mismatch."""
+        """Recompute every version's hash from what is stored now and name the first mismatch;
+        check every release's digest, its place in its election's release chain and the sheet
+        chain it recorded; recount each election from the chained sheets and name every running
+        total that differs. One snapshot of the store (repeatable read on PostgreSQL)."""
         self._check_ready()
         stream = {"yield_per": 10_000}  # the store may hold millions of rows: never all at once
-        with Session(self.engine) as session, ExitStack() as open_results:
+        snapshot = self.engine.execution_options(isolation_level="REPEATABLE READ") if (
+            self.engine.dialect.name == "postgresql") else self.engine
+        with Session(snapshot) as session, ExitStack() as open_results:
+            names = dict(session.execute(select(ElectionRow.id, ElectionRow.name)).all())
+            problems: list[str] = []
+            vouched: dict[int, list[tuple[str, str]]] = {}  # chain length → (head, release)
+            releases = unchained = 0
+            for election in session.scalars(select(ElectionRow).order_by(ElectionRow.id)):
+                rows = session.scalars(select(ReleaseRow)
+                                       .where(ReleaseRow.election_id == election.id)
+                                       .order_by(ReleaseRow.number)).all()
+                audit = _audit_releases(election.name, rows, election.release_head)
+                problems += audit.problems
+                for length, then, label in audit.vouched:
+                    vouched.setdefault(length, []).append((then, label))
+                releases += len(rows) - audit.unchained
+                unchained += audit.unchained
             votes = _Ahead(open_results.enter_context(closing(session.execute(
                 select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)
                 .order_by(SheetVotesRow.sheet_id), execution_options=stream))))
@@ -530,7 +629,7 @@ class Store:
             prev = GENESIS
             checked = 0
             where = None
-            names = dict(session.execute(select(ElectionRow.id, ElectionRow.name)).all())
+            problems += _vouched_at(vouched.pop(0, []), 0, prev)
             for row in sheets:
                 code = row.station
                 where = (code, row.source, row.version)
@@ -545,12 +644,22 @@ class Store:
                                       reason="its stored figures no longer match its hash")
                 prev = row.hash
                 checked += 1
+                problems += _vouched_at(vouched.pop(checked, []), checked, prev)
             head = session.get(ChainHeadRow, 1)
             if head is not None and head.hash != prev:
                 return ChainCheck(checked=checked, broken=where or ("", "", 0),
                                   reason="the chain's last versions were removed")
-            return ChainCheck(checked=checked, broken=None)
+            problems += [f"{label} was made when the sheet chain held {length:,} versions; it "
+                         f"holds {checked:,}: the last sheets were removed"
+                         for length, found in sorted(vouched.items()) for _, label in found]
+            for election_id, name in names.items():
+                differ = disagreements(running(session, election_id), recount(
+                    session, election_id, RANKS))
+                problems += [f"{name}: {d}" if len(names) > 1 else d for d in differ]
+            return ChainCheck(checked=checked, broken=None, releases=releases,
+                              unchained=unchained, problems=tuple(problems))
 
+    @_guarded
     def results(self) -> list[ConstituencyCount]:
         """Votes per constituency, list and voting type from each station's counted sheet —
         its best accepted one: a manual count over the machine's over agreed double entry, the
@@ -559,53 +668,81 @@ class Store:
         with Session(self.engine) as session:
             return running(session, self._scope(session))
 
+    @_guarded
     def release(self, name: str, *, author: str = "") -> Release:
         """Publish the results as they stand: a numbered snapshot that never changes, with who
-        published it."""
+        published it, sealed with where the sheet chain stands and the release before it.
+        Refused (nothing written) when the running totals differ from a recount of the sheets."""
         self._check_ready()
+        _refuse(_texts("release", (("name", name, NAME_LENGTH),)) + _texts(
+            "release", (("author", author, NAME_LENGTH),), required=False))
         with Session(self.writer) as session, session.begin():
+            head = session.scalars(
+                select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
             election = self._scope(session)
             results = running(session, election)
+            differ = disagreements(results, recount(session, election, RANKS))
+            if differ:
+                raise StoreError(
+                    f"release refused: the running totals of {self.election!r} in "
+                    f"{self.location} differ from a recount of the chained sheets — "
+                    + "; ".join(differ[:10]) + (f"; and {len(differ) - 10} more" if
+                                               len(differ) > 10 else "")
+                    + ". Run `majlis verify-chain`: a totals row was changed outside majlis")
             people = by_candidate(session, election, None)
+            scope = session.get_one(ElectionRow, election)
             number = (session.scalar(select(func.max(ReleaseRow.number))
                                      .where(ReleaseRow.election_id == election)) or 0) + 1
-            text, created_at = payload(results, people), _now()
+            text = payload(results, people)
+            seal = Seal(election=self.election, number=number, name=name, author=author,
+                        created_at=_now(), sheet_head=head.hash,
+                        sheets=session.scalar(select(func.count()).select_from(SheetRow)) or 0,
+                        previous=scope.release_head)
+            sealed = seal.digest(text)
             session.add(ReleaseRow(election_id=election, number=number, name=name,
-                                   created_at=created_at, payload=text, digest=digest(text),
-                                   author=author))
-        return Release(number=number, name=name, created_at=created_at,
-                       results=tuple(results), digest=digest(text), author=author,
+                                   created_at=seal.created_at, payload=text, digest=sealed,
+                                   author=author, prev_digest=seal.previous,
+                                   sheet_head=seal.sheet_head, sheets=seal.sheets))
+            scope.release_head = sealed
+        return Release(number=number, name=name, created_at=seal.created_at,
+                       results=tuple(results), digest=sealed, author=author,
                        candidates=tuple(people))
 
+    @_guarded
     def releases(self) -> list[Release]:
-        """Every release, oldest first; a release whose stored results were altered is refused."""
+        """Every release, oldest first; refused when a release was altered or one removed
+        from between others."""
         self._check_ready()
         with Session(self.engine) as session:
             rows = session.scalars(select(ReleaseRow)
                                    .where(ReleaseRow.election_id == self._scope(session))
                                    .order_by(ReleaseRow.number)).all()
+        wrong = _audit_releases(self.election, rows, None).problems
+        if wrong:
+            raise StoreError("; ".join(wrong))
         found = []
         for row in rows:
-            if digest(row.payload) != row.digest:
-                raise StoreError(f"release {row.number} was altered after it was published")
             results, people = from_payload(row.payload)
             found.append(Release(number=row.number, name=row.name, created_at=row.created_at,
                                  results=results, digest=row.digest, author=row.author,
                                  candidates=people))
         return found
 
+    @_guarded
     def stations(self) -> list[Station]:
         """Every registered polling station, with its voting type and register (read-only)."""
         self._check_ready()
         with Session(self.engine) as session:
             return list(self._registry(session).stations.values())
 
+    @_guarded
     def centres(self) -> list[CentreCount]:
         """Results per polling centre, with stations counted."""
         self._check_ready()
         with Session(self.engine) as session:
             return by_centre(session, self._scope(session))
 
+    @_guarded
     def candidates(self, constituency: str | None = None) -> list[CandidateCount]:
         """Candidates' personal votes from each station's counted sheet, per constituency and
         list, most votes first: the order open-list seats are filled in."""
@@ -613,12 +750,12 @@ class Store:
         with Session(self.engine) as session:
             return by_candidate(session, self._scope(session), constituency)
 
+    @_guarded
     def recount(self) -> list[ConstituencyCount]:
         """The same results recomputed from every stored sheet: the check on the running totals."""
         self._check_ready()
         with Session(self.engine) as session:
-            return recount(session, self._scope(session),
-                           {s.value: p for s, p in PRIORITY.items()})
+            return recount(session, self._scope(session), RANKS)
 
 
 class _Ahead:
@@ -637,6 +774,168 @@ class _Ahead:
         found = [tuple(row[1:]) for row in self._head[1]]
         self._head = next(self._groups, None)
         return found
+
+
+def _engine(url: str, busy_timeout: float) -> Engine:
+    """The engine for `url`, or an InputError on `--db` that does not repeat the URL (it may
+    carry a password): SQLite writers wait `busy_timeout` seconds for each other."""
+    def refused(why: str) -> InputError:
+        return InputError([Problem(source="database URL", line=None, field="--db", message=(
+            f"{why}; expected e.g. sqlite:///majlis.db or postgresql+psycopg://user@host/db"))])
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return _raise(refused("is not a database URL"))
+    waits = {"connect_args": {"timeout": busy_timeout}} if (
+        parsed.get_backend_name() == "sqlite") else {}
+    try:
+        return create_engine(parsed, **waits)
+    except (ArgumentError, ValueError, ImportError):
+        return _raise(refused(f"names no database majlis can open ({parsed.drivername!r})"))
+
+
+def _raise(error: Exception) -> Engine:
+    raise error
+
+
+def _refuse(problems: Iterable[Problem]) -> None:
+    """Raise every problem found at once, if any."""
+    found = list(problems)
+    if found:
+        raise InputError(found)
+
+
+def _shown(value: str) -> str:
+    """A value fit to quote in a message: at most 40 characters, control characters escaped."""
+    return repr(value if len(value) <= 40 else value[:40] + "…")
+
+
+def _texts(source: str, fields: Iterable[tuple[str, str, int]], *, required: bool = True
+           ) -> list[Problem]:
+    """Each text that is blank (when `required`) or cannot be stored: (field, value, limit)."""
+    found = []
+    for field, value, limit in fields:
+        why = "is empty" if required and not value.strip() else text_problem(value, limit)
+        if why:
+            found.append(Problem(source=source, line=None, field=field, message=why))
+    return found
+
+
+def _counts(source: str, fields: Iterable[tuple[str, int]]) -> list[Problem]:
+    return [Problem(source=source, line=None, field=field, message=why)
+            for field, value in fields if (why := count_problem(value))]
+
+
+def _sheet_problems(n: int, sheet: TallySheet) -> list[Problem]:
+    """Every value of sheet `n` (of those given) that no store can hold: the last guard behind
+    the file and request readers, the same on SQLite and PostgreSQL."""
+    named = text_problem(sheet.station, CODE_LENGTH) is None
+    source = f"sheet {n} (station {sheet.station})" if named else f"sheet {n}"
+    return [
+        *_texts(source, (("station", sheet.station, CODE_LENGTH),
+                         ("received_at", sheet.received_at, TIME_LENGTH),
+                         ("received_by", sheet.received_by, NAME_LENGTH)), required=False),
+        *_counts(source, ((f, getattr(sheet, f)) for f in (
+            "ballots_received", "cast", "valid", "invalid", "spoiled", "unused"))),
+        *_texts(source, ((f"votes › {_shown(p)}", p, LIST_LENGTH) for p in sheet.votes),
+                required=False),
+        *_counts(source, ((f"votes › {_shown(p)}", n) for p, n in sheet.votes.items())),
+        *_texts(source, ((f"candidate votes › {_shown(p)} › {_shown(k)}", x, LIST_LENGTH)
+                         for p, k in sheet.candidate_votes for x in (p, k)), required=False),
+        *_counts(source, ((f"candidate votes › {_shown(p)} › {_shown(k)}", n)
+                          for (p, k), n in sheet.candidate_votes.items())),
+    ]
+
+
+def _registry_problems(stations: Sequence[Station], lists: Sequence[tuple[str, str]],
+                       candidates: Sequence[tuple[str, str, str]]) -> list[Problem]:
+    """Every registry value no store can hold."""
+    found = []
+    for s in stations:
+        source = f"station {_shown(s.code)}"
+        found += _texts(source, (("station", s.code, CODE_LENGTH),
+                                 ("centre", s.centre, CODE_LENGTH),
+                                 ("constituency", s.constituency, NAME_LENGTH)))
+        found += _counts(source, (("registered", s.registered),))
+    for constituency, party in lists:
+        found += _texts(f"list {_shown(party)}", (("constituency", constituency, NAME_LENGTH),
+                                                   ("list", party, LIST_LENGTH)))
+    for constituency, party, person in candidates:
+        found += _texts(f"candidate {_shown(person)}", (
+            ("constituency", constituency, NAME_LENGTH), ("list", party, LIST_LENGTH),
+            ("candidate", person, LIST_LENGTH)))
+    return found
+
+
+def _moved(known: Mapping[str, Station], given: Iterable[Station]) -> list[Problem]:
+    """Each station given otherwise than it is registered (or than it was given before in the
+    same call): a registration is never silently kept or changed."""
+    found = []
+    seen = dict(known)
+    for s in given:
+        was = seen.setdefault(s.code, s)
+        for field in ("constituency", "centre", "voting_type", "registered"):
+            old, new = getattr(was, field), getattr(s, field)
+            if old != new:
+                found.append(Problem(source=f"station {s.code}", line=None, field=field, message=(
+                    f"registered as {str(old)!r}, given {str(new)!r}: a registered station "
+                    "does not change")))
+    return found
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Audit:
+    """What checking one election's releases found."""
+
+    problems: list[str]
+    vouched: list[tuple[int, str, str]]  # (sheet chain length, its head, which release) then
+    unchained: int  # releases from before the release chain
+
+
+def _audit_releases(election: str, rows: Sequence[ReleaseRow], head: str | None) -> _Audit:
+    """Check each release (oldest first) against its digest and the one before it, and the
+    last against the election's release head (when given): a release edited, renamed,
+    renumbered, removed or made to look older shows."""
+    problems: list[str] = []
+    vouched = []
+    previous, expected, unchained = GENESIS, 1, 0
+    for row in rows:
+        label = f"release {row.number}"
+        if row.number != expected:
+            problems.append(f"release {expected} is missing: {label} comes after release "
+                            f"{expected - 1}")
+        expected = row.number + 1
+        if row.sheet_head is None or row.sheets is None:
+            unchained += 1
+            if unchained != row.number:
+                problems.append(f"{label} has no seal but follows sealed releases: it was "
+                                "altered after it was published")
+            elif digest(row.payload) != row.digest:
+                problems.append(f"{label} was altered after it was published")
+        else:
+            seal = Seal(election=election, number=row.number, name=row.name, author=row.author,
+                        created_at=row.created_at, sheet_head=row.sheet_head, sheets=row.sheets,
+                        previous=row.prev_digest or "")
+            if seal.digest(row.payload) != row.digest:
+                problems.append(f"{label} was altered after it was published")
+            elif row.prev_digest != previous:
+                problems.append(f"{label} does not follow the release before it: a release was "
+                                "removed or altered")
+            vouched.append((row.sheets, row.sheet_head, f"{label} ({row.name!r})"))
+        previous = row.digest
+    if head is not None and head != previous:
+        problems.append(f"{election}'s last release is not the one it published last: a release"
+                        " was removed")
+    return _Audit(problems=problems, vouched=vouched, unchained=unchained)
+
+
+def _vouched_at(releases: list[tuple[str, str]], length: int, head: str) -> list[str]:
+    """Each release made when the sheet chain was `length` long whose head then is not the
+    chain's head at that length now."""
+    return [f"{label} was made when the sheet chain's version {length:,} was {then[:16]}…; "
+            f"it is now {head[:16]}…: sheets were removed or replaced"
+            for then, label in releases if then != head]
 
 
 def _failures(stored: str) -> tuple[Failure, ...]:
