@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from .conftest import signed_in
+from majlis.tally import Store
+from majlis.web import create_app
+
+from .conftest import register, signed_in
 from .test_read import publish
 
 CORRECTED = {"station": "B-001-02", "source": "machine", "ballots_received": 500, "cast": 260,
@@ -96,3 +100,26 @@ def test_power_is_exact_against_the_quota_of_the_whole_house(client: TestClient)
     assert dictator[:2] == ["list,seats,banzhaf,shapley_shubik,banzhaf_exact,"
                             "shapley_shubik_exact,swings", "Tasmim,24,1.0,1.0,1,1,4"]
     assert client.get("/api/power", params={"quota": "half"}).status_code == 422
+
+
+def test_a_projection_under_a_law_for_other_constituencies_says_why(client: TestClient) -> None:
+    publish(client)
+    answer = client.get("/api/projection", params={"law": "iraq-2021", "draws": 200})
+    assert answer.status_code == 422
+    (problem,) = answer.json()["problems"]
+    assert (problem["file"], problem["field"]) == ("query", "law")
+    assert problem["message"].startswith(
+        "iraq-2021 gives seats to none of this election's constituencies")
+    assert "max()" not in answer.text
+
+
+def test_a_projection_of_a_release_with_nothing_counted_says_why(
+        store_url: str, users_file: Path) -> None:
+    register(store_url)
+    with Store(store_url) as store:
+        store.release("before the count")
+    with TestClient(create_app(store_url, "default", law="iraq-2025", users=users_file)) as c:
+        answer = c.get("/api/projection", params={"draws": 200})
+    assert answer.status_code == 422
+    assert answer.json()["problems"][0]["message"] == (
+        "nothing is counted yet in any constituency the law gives seats to")

@@ -145,6 +145,8 @@ def project(
     if draws < 1:
         raise ValueError("draws must be at least 1")
     inside = tuple(c for c in count.constituencies if c.name in law.magnitudes)
+    if not inside:
+        raise ValueError("nothing is counted yet in any constituency the law gives seats to")
     names, modelled, swung = prepare(inside, law.magnitudes, settings)
     series = law.rule.series if isinstance(law.rule, DivisorRule) else None
     vector = (isinstance(series, DivisorSeries) and law.threshold is None and law.tier is None

@@ -1,7 +1,6 @@
 """What a release means beyond its table: the lists by their Arabic and English names and colours,
 seat projections with their intervals, and coalition power against the house's quota."""
 
-import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Annotated
@@ -15,7 +14,8 @@ from majlis.coalitions import Game, Party, Quota, power, quota_of, read_parties
 from majlis.tally import Release, national
 
 from ._auth import User
-from ._models import ListOut, PowerOut, PowerRow, ProjectionOut, ProjectionRow
+from ._heavy import CORES, WorkQueue
+from ._models import ErrorOut, ListOut, PowerOut, PowerRow, ProjectionOut, ProjectionRow
 from ._read import CSV, ERRORS, FormatParam, Level, ReleaseParam, law_of, refuse, seat_rows
 from ._service import ResultsService, viewer_of
 from ._tables import Format
@@ -28,9 +28,12 @@ PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e
 # At this many draws a projection of Iraq 2025 takes about 0.2 s; a law the vector path cannot
 # apply (Iraq 2010's quotas and tier) goes draw by draw through the exact path: about 50 s.
 MAX_DRAWS = 20_000
-# One projection at a time per worker: the public chooses draws and seed, so each new choice is
-# work, and a queue of them must not starve the tables everyone reads.
-_PROJECTING = threading.Lock()
+# The public chooses draws, seed and law, so each new choice is work: projections and power
+# tables run a core's worth at a time, a few more wait, and the rest are asked to come back
+# (503, Retry-After) rather than queue behind each other and starve the tables everyone reads.
+HEAVY_WORKERS = CORES
+HEAVY_WAITING = 2 * CORES
+RETRY_AFTER = 10  # seconds: about one projection of a whole 2010 count at 2,000 draws
 
 PublishedParam = Annotated[str, Query(
     pattern=r"^(latest|[1-9][0-9]{0,8})$",
@@ -65,7 +68,12 @@ def _quota(asked: str) -> Quota:
 
 def outlook_routes(service: ResultsService) -> APIRouter:
     """The lists, projections and coalition power, for the public."""
-    router = APIRouter(prefix="/api", tags=["outlook"], responses=ERRORS)
+    router = APIRouter(prefix="/api", tags=["outlook"], responses={
+        **ERRORS, 503: {"model": ErrorOut, "description": (
+            "The store is not available, or too many projections and power tables are being "
+            "made: try again after `Retry-After` seconds")}})
+    heavy = WorkQueue("projections and power tables", workers=HEAVY_WORKERS,
+                      waiting=HEAVY_WAITING, retry_after=RETRY_AFTER)
     Viewer = Annotated[User | None, Depends(viewer_of(service))]
     table_name = next((n for n in (service.store.election, service.law)
                        if n in data.PARTY_TABLES), None)
@@ -108,15 +116,18 @@ def outlook_routes(service: ResultsService) -> APIRouter:
         reaching a majority of the house. Made once per release, law, draws and seed."""
         name, the_law = law_of(service, law)
         found = published(release)
+        if not any(c.name in the_law.magnitudes for c in found.results):
+            raise refuse("law", f"{name} gives seats to none of this election's constituencies "
+                         f"(it has {', '.join(sorted(the_law.magnitudes)[:3])}, …): name a law "
+                         "whose constituencies are the ones counted here")
         majority = quota_of("majority", the_law.house)
 
         def make() -> BaseModel | Sequence[BaseModel]:
+            # the register is read (and its connection given back) before the long work starts
             count = publish.release_count(found, service.store.stations(),
                                           frozenset({replay.OTHER_LISTS}))
             try:
-                with _PROJECTING:
-                    p = forecast.project(count, the_law, draws=draws, seed=seed,
-                                         targets=(majority,))
+                p = forecast.project(count, the_law, draws=draws, seed=seed, targets=(majority,))
             except ValueError as error:
                 raise refuse("release", str(error)) from None
             rows = [ProjectionRow(
@@ -130,7 +141,7 @@ def outlook_routes(service: ResultsService) -> APIRouter:
                                  draws=p.draws, seed=p.seed, house=the_law.house,
                                  majority=majority, not_projected=list(p.not_projected),
                                  lists=rows)
-        return await service.table(request, found.number, fmt, make)
+        return await service.table(request, found.number, fmt, make, run=heavy.run)
 
     @router.get("/power", response_model=PowerOut, responses=CSV)
     async def power_in_house(
@@ -160,6 +171,6 @@ def outlook_routes(service: ResultsService) -> APIRouter:
             return PowerOut(release=number if isinstance(number, int) else 0, law=name,
                             house=the_law.house, quota=game.quota, seats_allocated=game.total,
                             lists=rows)
-        return await service.table(request, number, fmt, make)
+        return await service.table(request, number, fmt, make, run=heavy.run)
 
     return router

@@ -117,15 +117,18 @@ class ResultsService:
         if self._releases is not None and len(self._releases) == release.number - 1:
             self._releases = [*self._releases, release]
 
-    async def encoded(self, key: tuple[object, ...], make: Callable[[], Body]) -> Body:
+    async def encoded(self, key: tuple[object, ...], make: Callable[[], Body], *,
+                      run: Callable[[Callable[[], Body]], Awaitable[Body]] = run_in_threadpool
+                      ) -> Body:
         """The answer for `key` — which names a release, so it never goes stale — made once,
-        in a worker thread (a seat allocation takes a while)."""
+        by `run` in a worker thread (a seat allocation takes a while; heavier work is run
+        in a bounded queue of its own)."""
         if key in self._encoded:
             self._encoded.move_to_end(key)
             return self._encoded[key]
         making = self._making.get(key)
         if making is None:  # the first to ask makes it; those who ask meanwhile wait for it
-            making = self._making[key] = asyncio.ensure_future(run_in_threadpool(make))
+            making = self._making[key] = asyncio.ensure_future(run(make))
             making.add_done_callback(lambda _: self._making.pop(key, None))
         body = await asyncio.shield(making)
         self._encoded[key] = body
@@ -134,16 +137,19 @@ class ResultsService:
         return body
 
     async def table(self, request: Request, number: object, fmt: Format,
-                    make: Callable[[], BaseModel | Sequence[BaseModel]]) -> Response:
+                    make: Callable[[], BaseModel | Sequence[BaseModel]], *,
+                    run: Callable[[Callable[[], Body]], Awaitable[Body]] = run_in_threadpool
+                    ) -> Response:
         """A table answered once per release (`number`) and query; live tables (number None)
-        are made for every request."""
+        are made for every request. `run` makes it in a thread (see `encoded`)."""
         def build() -> Body:
             return encode(make(), fmt)
         if number is None:
-            return answer(request, await run_in_threadpool(build))
+            return answer(request, await run(build))
         query = tuple(sorted((k, v) for k, v in request.query_params.multi_items()
                              if k != "release"))
-        return answer(request, await self.encoded((request.url.path, number, query), build))
+        return answer(request, await self.encoded((request.url.path, number, query), build,
+                                                  run=run))
 
     async def counts(self, release: str, viewer: User | None
                      ) -> tuple[object, Sequence[ConstituencyCount]]:
