@@ -1,14 +1,18 @@
 """Reading cells of input files: every problem collected with its place, none fatal alone.
 
-Shared by the readers of votes files (`majlis.law`), tally files (`majlis.tally`) and seat tables
-(`majlis.coalitions`), so that a count is parsed, and a bad one reported, the same way everywhere.
+Shared by the readers of votes files and laws (`majlis.law`), tally files (`majlis.tally`) and
+seat tables and constraints (`majlis.coalitions`), so that a count is parsed, and a bad one
+reported, the same way everywhere.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import tomllib
 from collections.abc import Iterator
+from typing import Any
 
 from majlis.errors import InputError, Problem
 
@@ -79,3 +83,19 @@ def csv_rows(text: str, problems: Problems) -> Iterator[tuple[int, dict[str, str
             yield reader.line_num, {n: cell.strip() for n, cell in zip(names, row, strict=True)}
     except csv.Error as error:
         problems.add(reader.line_num, "csv", f"cannot be read: {error}")
+
+
+def toml_table(text: str, source: str) -> dict[str, Any]:
+    """The TOML document's table, or an InputError on the line where it stops making sense —
+    also for what tomllib raises past its own errors (a 4,300-digit integer, deep nesting)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = re.search(r"line (\d+)", str(error))
+        message = str(error)
+    except ValueError as error:
+        line, message = None, str(error).split(":")[0]
+    except RecursionError:
+        line, message = None, "nested too deeply"
+    raise InputError([Problem(source=source, line=int(line.group(1)) if line else None,
+                              field="toml", message=message)]) from None

@@ -4,16 +4,15 @@ at once. Takes text, not paths: the caller reads the file, so the core stays fre
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from majlis._cells import Problems, csv_rows
+from majlis._cells import Problems, csv_rows, toml_table
 from majlis.errors import InputError, Problem
+from majlis.law import MAX_HOUSE
 
 from ._game import Game
 from ._search import Constraints
@@ -62,7 +61,8 @@ def read_parties(text: str, source: str) -> tuple[Party, ...]:
             problems.add(line, "party", f"{name!r} repeats line {lines[name]}")
             continue
         lines[name] = line
-        seats = problems.whole_number(line, "seats", cells["seats"])
+        seats = problems.whole_number(line, "seats", cells["seats"], most=MAX_HOUSE,
+                                      why=", the most majlis counts in a house")
         colour = cells.get("colour", "")
         if colour and not COLOUR.fullmatch(colour):
             problems.add(line, "colour", f"{colour!r} is not #rrggbb")
@@ -81,6 +81,9 @@ def read_parties(text: str, source: str) -> tuple[Party, ...]:
         problems.add(1, "party", "no parties")
     elif not problems and not sum(p.seats for p in parties.values()):
         problems.add(None, "seats", "no party has a seat")
+    elif not problems and sum(p.seats for p in parties.values()) > MAX_HOUSE:
+        problems.add(None, "seats", f"the parties hold {sum(p.seats for p in parties.values()):,}"
+                     f" seats; majlis counts at most {MAX_HOUSE:,} in a house")
     problems.raise_any()
     return tuple(parties.values())
 
@@ -113,12 +116,7 @@ def read_constraints(text: str, source: str, game: Game,
                      parties: tuple[Party, ...] = ()) -> CoalitionRules:
     """Constraints from TOML for this game; axis positions in the file are added to the
     parties' own, and every name must be a party of the game."""
-    try:
-        raw: dict[str, Any] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise InputError([Problem(source=source, line=int(line.group(1)) if line else None,
-                                  field="toml", message=str(exc))]) from None
+    raw = toml_table(text, source)
     try:
         config = ConstraintsConfig.model_validate(raw)
     except ValidationError as exc:

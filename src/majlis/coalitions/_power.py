@@ -7,6 +7,11 @@ that table after dividing out the party's own factor, which reduces to an altern
 prefix sums: O(n² · quota) work in all, never 2^n. Counts stay whole numbers: in NumPy's uint64
 (exact modulo 2^64, enough below 65 parties) and, for larger games, also modulo primes below
 2^31, joined by the Chinese remainder theorem.
+
+The work is pseudo-polynomial: the table grows with the quota, so a seat table of 4·10⁸ seats
+per party once took 24 GB. A game whose tables would pass MAX_TABLE_BYTES is refused
+(InputError) before any is made; every real house (a few hundred seats, a few dozen parties)
+needs a few kilobytes.
 """
 
 from __future__ import annotations
@@ -20,10 +25,13 @@ from math import ceil, factorial, gcd
 import numpy as np
 from numpy.typing import NDArray
 
+from majlis.errors import InputError, Problem
+
 from ._game import Game, Quota, quota_of
 from ._modular import exactly
 
 REDUCE_EVERY = 30  # counts below 2^31 may double 30 times within int64
+MAX_TABLE_BYTES = 2**30  # about 1 GB: the tables of one game, largest at once
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,8 +135,23 @@ def _swings_by_size(weights: tuple[int, ...], quota: int) -> dict[int, list[int]
     values = sorted(set(weights))
     if quota > sum(weights):
         return {v: [0] * n for v in values}
+    _check_size(n, quota, values)
     flat = exactly(lambda modulus: _band_counts(weights, quota, values, modulus), n)
     return {v: flat[i * n:(i + 1) * n] for i, v in enumerate(values)}
+
+
+def _check_size(n: int, quota: int, values: list[int]) -> None:
+    """Refuse a game whose counting tables would not fit in MAX_TABLE_BYTES: `_band_counts`
+    holds about three (parties + 1) × quota tables at once, then about five of
+    weights × parties × shifts for the alternating sums."""
+    shifts = min(n, max(ceil(quota / v) for v in values if v))
+    needed = 8 * max(3 * (n + 1) * (quota + 1), 5 * len(values) * n * shifts)
+    if needed > MAX_TABLE_BYTES:
+        raise InputError([Problem(
+            source="game", line=None, field="seats",
+            message=f"{n:,} parties and a quota of {quota:,} seats (after dividing out the "
+            f"seats' common factor) need about {needed / 2**20:,.0f} MB to count exactly; "
+            f"at most {MAX_TABLE_BYTES / 2**20:,.0f} MB are allowed")])
 
 
 def _band_counts(weights: tuple[int, ...], quota: int, values: list[int],

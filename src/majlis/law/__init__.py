@@ -7,6 +7,7 @@ Every quotient is a `Fraction`; `allocate_batch` is the vectorised twin for proj
 
 from ._allocate import Law, ReservedSeats, allocate
 from ._batch import BatchAllocation, allocate_batch
+from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
 from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
 from ._config import METHODS, parse_law
 from ._csv import read_election
@@ -31,6 +32,8 @@ from ._values import (
 
 __all__ = [
     "DIVISOR_SERIES",
+    "MAX_HOUSE",
+    "MAX_MAGNITUDE",
     "METHODS",
     "QUOTAS",
     "Allocation",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from majlis.errors import AllocationError
 
+from ._bounds import check_seats
 from ._candidates import Ranking, WomenRule, elect
 from ._divisors import Outcome
 from ._rules import Rule, SntvRule
@@ -76,8 +77,10 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
     """Seats for every list in every constituency, and in the upper tier, exactly as `law` says.
 
     `seed` draws the lot for any tie the law leaves to lot; it is recorded in the result so that
-    the same call always gives the same seats.
+    the same call always gives the same seats. An election asking for more seats than
+    MAX_MAGNITUDE in a constituency or MAX_HOUSE in all is refused (InputError) before any work.
     """
+    check_seats(election, law)
     general = law.general(election)
     qualified = qualifying(law, general, seed)
     results: list[ConstituencyResult] = []

@@ -33,6 +33,9 @@ import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from majlis.errors import InputError, Problem
+
+from ._bounds import MAX_MAGNITUDE
 from ._divisors import DivisorSeries, HuntingtonHill, highest_averages
 from ._ties import Precedence, TieRule
 
@@ -141,6 +144,10 @@ def allocate_batch(
     m = np.broadcast_to(m, (n_rows,)).astype(np.int64)
     if m.size and m.min() < 0:
         raise ValueError("seats must be non-negative")
+    if m.size and m.max() > MAX_MAGNITUDE:  # the plan tabulates the series up to it
+        raise InputError([Problem(source="seats", line=None, field="magnitude",
+                                  message=f"{int(m.max()):,} seats is more than "
+                                  f"{MAX_MAGNITUDE:,}, the most majlis allocates")])
     share = None if threshold is None else Fraction(threshold)
     if share is not None and not 0 <= share <= 1:
         raise ValueError("threshold must be a share between 0 and 1")

@@ -7,16 +7,17 @@ of the TOML file it sits on.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from majlis._cells import toml_table
 from majlis.errors import InputError, Problem
 
 from ._allocate import Law, ReservedSeats
+from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
 from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
 from ._divisors import DIVISOR_SERIES, DivisorSeries
 from ._quotas import QUOTAS, QuotaRule, Remainder
@@ -28,6 +29,8 @@ from ._ties import TieRule
 METHODS = (*DIVISOR_SERIES, *QUOTAS, "sntv")
 Number = int | float
 Percent = Annotated[float, Field(ge=0, le=100)]
+Magnitude = Annotated[int, Field(ge=1, le=MAX_MAGNITUDE)]  # seats of one constituency
+HouseSeats = Annotated[int, Field(ge=1, le=MAX_HOUSE)]  # seats across the house
 
 
 class _Strict(BaseModel):
@@ -75,7 +78,7 @@ class AllocationConfig(RuleConfig):
 class ConditionConfig(_Strict):
     percent: Percent | None = None
     natural_quota: bool = False
-    seats: Annotated[int, Field(ge=1)] | None = None
+    seats: Magnitude | None = None
     scope: Scope = Scope.DISTRICT
     base: Base = Base.VALID
 
@@ -105,15 +108,15 @@ class ThresholdConfig(ConditionConfig):
 
 class ReservedConfig(RuleConfig):
     community: str
-    seats: Annotated[int, Field(ge=1)]
+    seats: Magnitude
 
 
 class TierConfig(RuleConfig):
     kind: Literal["compensatory", "levelling"]
     name: str | None = None
-    seats: Annotated[int, Field(ge=1)] | None = None
-    quota_seats: Annotated[int, Field(ge=1)] | None = None
-    seats_per_district: Annotated[int, Field(ge=0)] | None = None
+    seats: HouseSeats | None = None
+    quota_seats: HouseSeats | None = None
+    seats_per_district: Annotated[int, Field(ge=0, le=MAX_MAGNITUDE)] | None = None
     threshold: ThresholdConfig | None = None
     placement: str = "sainte-lague"
     placement_first_divisor: Annotated[float, Field(ge=0)] | None = None
@@ -179,11 +182,20 @@ class WomenConfig(_Strict):
 class LawConfig(_Strict):
     allocation: AllocationConfig
     threshold: ThresholdConfig | None = None
-    districts: dict[str, Annotated[int, Field(ge=1)]] = {}
+    districts: dict[str, Magnitude] = {}
     reserved: dict[str, ReservedConfig] = {}
     tier: TierConfig | None = None
     candidates: CandidatesConfig = CandidatesConfig()
     women: WomenConfig | None = None
+
+    @model_validator(mode="after")
+    def _house_within_bound(self) -> LawConfig:
+        house = (sum(self.districts.values()) + sum(r.seats for r in self.reserved.values())
+                 + (self.tier.seats or 0 if self.tier else 0))
+        if house > MAX_HOUSE:
+            raise ValueError(f"the house has {house:,} seats; majlis allocates at most "
+                             f"{MAX_HOUSE:,}")
+        return self
 
     def build(self) -> Law:
         return Law(
@@ -221,20 +233,11 @@ def parse_law(text: str, source: str, *, presets: Callable[[str], str] | None = 
         ) from None
 
 
-def _toml(text: str, source: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise InputError([Problem(source=source, line=int(line.group(1)) if line else None,
-                                  field="toml", message=str(exc))]) from None
-
-
 def _extended(
     text: str, source: str, presets: Callable[[str], str] | None, seen: tuple[str, ...]
 ) -> dict[str, Any]:
     """The law's tables over its base's; a base may extend a further base."""
-    raw = _toml(text, source)
+    raw = toml_table(text, source)
     name = raw.pop("extends", None)
     if name is None:
         return raw

@@ -12,12 +12,14 @@ from majlis._cells import Problems, csv_rows
 from majlis.errors import Problem
 
 from ._allocate import Law
+from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
 from ._rules import SntvRule
 from ._values import CandidateVotes, Constituency, Election, frozen_mapping
 
 VOTES_HEADERS = (("district", "party", "votes"), ("district", "party", "candidate", "votes"))
 CANDIDATE_COLUMNS = ("gender", "community")
 DISTRICT_COLUMNS = ("district", "seats", "blank", "invalid", "valid", "tier_seats", "region")
+MOST = ", the most majlis allocates to one constituency"
 GENDERS = {"f": "F", "female": "F", "woman": "F", "m": "M", "male": "M", "man": "M"}
 
 
@@ -53,7 +55,7 @@ def read_districts(text: str, source: str) -> dict[str, _District]:
         if name in districts:
             problems.add(line, "district", f"{name!r} repeats line {districts[name].line}")
             continue
-        seats = problems.whole_number(line, "seats", row["seats"])
+        seats = problems.whole_number(line, "seats", row["seats"], most=MAX_MAGNITUDE, why=MOST)
         if seats == 0:
             problems.add(line, "seats", "a constituency needs at least one seat")
         districts[name] = _District(
@@ -63,10 +65,14 @@ def read_districts(text: str, source: str) -> dict[str, _District]:
                            required=False) or 0,
             valid=problems.whole_number(line, "valid", row.get("valid", ""), required=False),
             tier_seats=problems.whole_number(line, "tier_seats", row.get("tier_seats", ""),
-                              required=False),
+                                             required=False, most=MAX_MAGNITUDE, why=MOST),
             region=row.get("region") or None,
             line=line,
         )
+    house = sum((d.seats or 0) + (d.tier_seats or 0) for d in districts.values())
+    if house > MAX_HOUSE:
+        problems.add(None, "seats", f"the districts add up to {house:,} seats; majlis allocates "
+                     f"at most {MAX_HOUSE:,}")
     problems.raise_any()
     return districts
 
