@@ -22,6 +22,12 @@ PEOPLE = {("Tasmim", "Asaad al-Eidani"): 120, ("Tasmim", "Zahra"): 30, ("Tasmim"
           ("Tasmim", "Ali"): 10, ("Tasmim", "Omar"): 5, ("State of Law", "Khalaf"): 90}
 
 
+# Each thing the page's content policy refused, as the browser reports it.
+REFUSED = """window.refused = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.refused.push(`${e.violatedDirective} ${e.blockedURI}`));"""
+
+
 def stations() -> list[Station]:
     """Four general stations and one for the security forces in each governorate: 20 in all."""
     return [Station(code=f"{name[:3]}-{k}", centre=f"{name[:3]}-C", constituency=name,
@@ -55,10 +61,14 @@ def test_the_dashboard_follows_a_night_live(browser: Browser, tmp_path: Path,
         store.release("first results")
     with serving(create_app(url, "default", law="iraq-2025", users=users_file)) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.add_init_script(REFUSED)
         page.goto(base)
         expect(page.locator("#counted-total")).to_contain_text("10%")  # 2 of 20 stations
         expect(page.locator("#hemicycle")).to_have_attribute("data-seats", "25")  # Basra's
         expect(page.locator("#legend")).to_contain_text("Tasmim")
+        # the lists' colours are styles set by the script, which the content policy allows
+        assert page.locator("#legend .swatch").first.evaluate(
+            "e => getComputedStyle(e).backgroundColor") not in ("", "rgba(0, 0, 0, 0)")
         shot(page, "1-first-release")
 
         def staff(name: str) -> dict[str, str]:
@@ -137,6 +147,7 @@ def test_the_dashboard_follows_a_night_live(browser: Browser, tmp_path: Path,
         expect(page.locator("#candidates-table")).not_to_contain_text("Omar")
         expect(page.locator("#national")).to_be_hidden()
         shot(page, "4-basra-arabic")
+        assert page.evaluate("window.refused") == []  # the whole night, within the policy
 
         phone = browser.new_page(viewport={"width": 390, "height": 844})
         phone.goto(base)

@@ -17,6 +17,8 @@ from majlis.errors import AllocationError, InputError, Problem, StoreError
 from majlis.tally import Store
 
 from ._auth import Tokens, Users
+from ._docs import serve_docs
+from ._guard import BodyLimit, SafeAnswers
 from ._live import Broker, RedisBroker
 from ._models import ErrorOut, ProblemOut
 from ._outlook import outlook_routes
@@ -100,9 +102,12 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
             await service.stop()
 
     app = FastAPI(title="majlis", version="0.1.0", lifespan=lifespan, summary=(
-        "Election results as published, release by release; tally sheets in for the staff."))
+        "Election results as published, release by release; tally sheets in for the staff."),
+        docs_url=None, redoc_url=None)  # /docs is served offline by serve_docs
     app.state.service = service
     app.add_middleware(CsvSuffix)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SafeAnswers)  # outermost: every answer, a 413 too, gets its headers
     app.add_exception_handler(InputError, _input_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_error)
@@ -112,6 +117,7 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.include_router(outlook_routes(service))
     app.include_router(write_routes(service, staff))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    serve_docs(app)
 
     @app.get("/", include_in_schema=False)
     def dashboard() -> FileResponse:

@@ -91,7 +91,11 @@ const $ = (id) => document.getElementById(id);
 
 function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  for (const [key, value] of Object.entries(attributes)) {
+    // styles through the CSSOM: the content policy refuses style attributes, not this
+    if (key === "style") node.style.cssText = value;
+    else node.setAttribute(key, value);
+  }
   node.append(...children);
   return node;
 }
