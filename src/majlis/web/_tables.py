@@ -18,7 +18,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 __all__ = ["CACHE_CONTROL", "Body", "CsvSuffix", "Format", "answer", "encode"]
 
 # Short enough that a page never lags a release by much, long enough to spare the workers when a
-# newsroom's readers all refresh at once; revalidation is cheap thanks to the ETag.
+# newsroom's readers all refresh at once; revalidation is cheap thanks to the ETag. Answers to
+# the signed-in staff are made private by `_guard.SafeAnswers`.
 CACHE_CONTROL = "public, max-age=5"
 
 

@@ -25,6 +25,7 @@ from ._models import (
 )
 from ._read import CSV, FormatParam
 from ._service import ResultsService, staff_of
+from ._signin import SignIns
 from ._tables import Format, answer, encode
 
 __all__ = ["write_routes"]
@@ -38,15 +39,18 @@ def _report(report: IngestReport) -> IngestOut:
 
 def write_routes(service: ResultsService, users: Users) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["results staff"], responses={
-        code: {"model": ErrorOut} for code in (401, 403, 422, 503)})
+        code: {"model": ErrorOut} for code in (401, 403, 413, 422, 503)})
+    sign_ins = SignIns(users)
     Clerk = Annotated[User, Depends(staff_of(service, Role.CLERK, Role.SUPERVISOR))]
     Supervisor = Annotated[User, Depends(staff_of(service, Role.SUPERVISOR))]
     Publisher = Annotated[User, Depends(staff_of(service, Role.PUBLISHER))]
 
-    @router.post("/token", response_model=TokenOut)
-    def token(credentials: TokenIn) -> TokenOut:
-        """Sign in: a bearer token for `Authorization: Bearer …`, valid for `expires_in` s."""
-        user = users.verify(credentials.username, credentials.password)
+    @router.post("/token", response_model=TokenOut, responses={429: {"model": ErrorOut}})
+    async def token(request: Request, credentials: TokenIn) -> TokenOut:
+        """Sign in: a bearer token for `Authorization: Bearer …`, valid for `expires_in` s.
+        Too many failures for a name or from an address are 429 with `Retry-After`."""
+        user = await sign_ins.verify(credentials.username, credentials.password,
+                                     request.client.host if request.client else "unknown")
         if user is None:
             raise HTTPException(401, "wrong name or password",
                                 headers={"WWW-Authenticate": "Bearer"})
