@@ -42,17 +42,25 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             store.init()
         yield url
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    plain = POSTGRES.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    try:
+    with postgres_schema() as url:
         with Store(url) as store:
             store.init()
         yield url
+
+
+PLAIN_POSTGRES = POSTGRES.replace("postgresql+psycopg://", "postgresql://")  # for psycopg itself
+
+
+@contextmanager
+def postgres_schema(base: str = POSTGRES) -> Iterator[str]:
+    """A URL on `base` whose search path is a fresh, empty schema, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PLAIN_POSTGRES, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{base}?options=-csearch_path%3D{schema}"
     finally:
-        with psycopg.connect(plain, autocommit=True) as conn:
+        with psycopg.connect(PLAIN_POSTGRES, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 

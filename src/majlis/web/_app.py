@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from majlis.tally import Store
 from ._auth import Tokens, Users
 from ._docs import serve_docs
 from ._guard import BodyLimit, SafeAnswers
+from ._incidents import record
 from ._live import Broker, RedisBroker
 from ._models import ErrorOut, ProblemOut
 from ._outlook import outlook_routes
@@ -31,6 +33,7 @@ __all__ = ["create_app"]
 
 STATIC = Path(__file__).parent / "static"
 TOKEN_TTL = 12 * 3600  # one shift of an election night
+RETRY_AFTER = 30  # seconds: the longest wait between the service's own attempts at the store
 
 
 def _error(status: int, detail: str, problems: tuple[Problem, ...] = (),
@@ -59,8 +62,21 @@ async def _http_error(_: Request, error: Exception) -> JSONResponse:
     return _error(error.status_code, str(error.detail), headers=error.headers)
 
 
-async def _store_error(_: Request, error: Exception) -> JSONResponse:
-    return _error(503, str(error))
+async def _store_error(request: Request, error: Exception) -> JSONResponse:
+    """The store cannot be used: the staff read why in the log; the public, who can do nothing
+    about it, only when to come back (its message names the database and how to mend it)."""
+    incident = record(error, f"{request.method} {request.url.path}: the store is not available",
+                      level=logging.WARNING, trace=False)
+    return _error(503, "the results store is not available; the staff have been told "
+                  f"(incident {incident})", headers={"Retry-After": str(RETRY_AFTER)})
+
+
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    """Anything else is a bug or a failure below majlis (a database gone away): a generic
+    answer in the documented shape, the traceback in the log under the same incident id."""
+    incident = record(error, f"{request.method} {request.url.path} failed")
+    return _error(500, f"something went wrong on the server; the staff have been told "
+                  f"(incident {incident})")
 
 
 async def _allocation_error(_: Request, error: Exception) -> JSONResponse:
@@ -85,10 +101,10 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     redis_url = redis_url or os.environ.get("MAJLIS_REDIS_URL") or None
     store = Store(store_url, election)
 
-    def broker(heard: Callable[[dict[str, object]], None]) -> Broker:
+    def broker(stale: Callable[[], None]) -> Broker:
         if redis_url:
-            return RedisBroker(heard, url=redis_url, channel=f"majlis:{election}:releases")
-        return Broker(heard)
+            return RedisBroker(stale, url=redis_url, channel=f"majlis:{election}:releases")
+        return Broker(stale)
 
     service = ResultsService(store, law=law, broker=broker, tokens=Tokens(
         staff, secret=secret or os.environ.get("MAJLIS_SECRET"), ttl=token_ttl))
@@ -113,6 +129,7 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(StoreError, _store_error)
     app.add_exception_handler(AllocationError, _allocation_error)
+    app.add_exception_handler(Exception, _unexpected)
     app.include_router(read_routes(service))
     app.include_router(outlook_routes(service))
     app.include_router(write_routes(service, staff))

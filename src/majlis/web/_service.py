@@ -4,9 +4,9 @@ live broker and the staff's tokens."""
 
 import asyncio
 import contextlib
-import json
+import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from functools import lru_cache
 from operator import attrgetter
 from typing import Annotated, TypeVar
@@ -18,11 +18,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from majlis import data
-from majlis.errors import InputError, MajlisError, Problem
+from majlis.errors import InputError, Problem, StoreError
 from majlis.law import Law
 from majlis.tally import CandidateCount, ConstituencyCount, Release, Store
 
 from ._auth import Role, TokenError, Tokens, User
+from ._incidents import Backoff, record
 from ._live import Broker
 from ._models import release_out
 from ._tables import Body, Format, answer, encode
@@ -54,55 +55,82 @@ class ResultsService:
     """
 
     def __init__(self, store: Store, *, law: str | None, tokens: Tokens,
-                 broker: Callable[[Callable[[dict[str, object]], None]], Broker]) -> None:
+                 broker: Callable[[Callable[[], None]], Broker]) -> None:
         self.store = store
         self.law = law
         self.tokens = tokens
-        self.broker = broker(self.heard)
+        self.broker = broker(self.stale)
         self._releases: list[Release] | None = None
         self._encoded: OrderedDict[tuple[object, ...], Body] = OrderedDict()
         self._making: dict[tuple[object, ...], asyncio.Future[Body]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._stale = asyncio.Event()  # a release event was heard: re-read before the poll
+        self._refreshing: asyncio.Task[None] | None = None
+        self._unread: Exception | None = None  # why the releases could not be read, until they are
 
     async def start(self) -> None:
-        with contextlib.suppress(MajlisError):  # a store not ready answers 503 per request
-            self._releases = await run_in_threadpool(self.store.releases)
+        """Read the releases and start listening; a store or Redis that cannot be used yet is
+        logged and tried again in the background, so the service starts whatever is down."""
+        try:
+            await self._read()
+        except Exception as error:  # any failure: the pages are served, reads answer 503
+            record(error, "the releases could not be read at start; trying again",
+                   level=logging.WARNING)
         self.broker.announced = len(self._releases or ())
         await self.broker.start()
-        self._spawn(self._poll())
+        self._refreshing = asyncio.create_task(self._keep_fresh())
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._refreshing is not None:
+            self._refreshing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._refreshing
         await self.broker.stop()
         self.store.close()
 
-    def _spawn(self, work: Coroutine[None, None, None]) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _poll(self) -> None:
+    async def _keep_fresh(self) -> None:
+        """Re-read the releases every REFRESH seconds, or at once when an event says there is a
+        new one, for as long as the worker runs: a failure is logged and tried again after a
+        wait that grows (2 s to 30 s) while it lasts."""
+        backoff = Backoff()
         while True:
-            await asyncio.sleep(REFRESH)
-            with contextlib.suppress(MajlisError):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stale.wait(), REFRESH)
+            self._stale.clear()
+            try:
                 await self._refresh()
+            except Exception as error:  # any failure, a bug included: never stop re-reading
+                delay = backoff.failed()
+                record(error, f"re-reading the releases failed; trying again in {delay:g} s",
+                       level=logging.WARNING)
+                await asyncio.sleep(delay)
+            else:
+                backoff.succeeded()
 
     async def _refresh(self) -> None:
-        """Read the releases again; tell this worker's pages of any not yet announced."""
-        self._releases = await run_in_threadpool(self.store.releases)
-        for release in self._releases[self.broker.announced:]:
-            self.broker.deliver(json.dumps(release_out(release).model_dump()))
+        """Read the releases again; tell this worker's pages of any not yet announced, as the
+        store holds them."""
+        for release in (await self._read())[self.broker.announced:]:
+            self.broker.deliver(release_out(release).model_dump())
 
-    def heard(self, event: dict[str, object]) -> None:
-        """A release was announced: read it, unless this worker already holds it."""
-        if int(str(event.get("number", 0))) > len(self._releases or ()):
-            self._spawn(self._refresh())
+    async def _read(self) -> list[Release]:
+        try:
+            self._releases = await run_in_threadpool(self.store.releases)
+        except Exception as error:
+            self._unread = error
+            raise
+        self._unread = None
+        return self._releases
+
+    def stale(self) -> None:
+        """A release may have been published elsewhere: re-read the store's releases soon."""
+        self._stale.set()
 
     def releases(self) -> list[Release]:
-        if self._releases is None:  # the store was not ready at start: say why (503)
-            self._releases = self.store.releases()
+        """The releases as last read; until they could be read, the store is unavailable (503)
+        and is read again in the background."""
+        if self._releases is None:
+            raise StoreError("the releases have not been read from the store yet") from (
+                self._unread)
         return self._releases
 
     def release(self, number: int | None) -> Release | None:
@@ -113,9 +141,12 @@ class ResultsService:
         return found[number - 1] if 0 < number <= len(found) else None
 
     def published(self, release: Release) -> None:
-        """Hold a release this worker just published, without waiting to read it back."""
+        """Hold a release this worker just published, without waiting to read it back (or read
+        them all again, when others were published meanwhile)."""
         if self._releases is not None and len(self._releases) == release.number - 1:
             self._releases = [*self._releases, release]
+        else:
+            self.stale()
 
     async def encoded(self, key: tuple[object, ...], make: Callable[[], Body], *,
                       run: Callable[[Callable[[], Body]], Awaitable[Body]] = run_in_threadpool

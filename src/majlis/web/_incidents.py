@@ -1,0 +1,56 @@
+"""What goes wrong while the service runs: told to the staff in the server log (logger
+`majlis.web`), never to the public, and never with a password; retried with a capped backoff by
+the background work that must outlive it."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import traceback
+
+__all__ = ["Backoff", "logger", "record", "redacted"]
+
+logger = logging.getLogger("majlis.web")
+
+# scheme://user:password@host — the password of any URL, whatever library wrote the text
+_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@'\"]*:)[^@\s'\"]*@")
+
+
+def redacted(text: str) -> str:
+    """`text` with the password of every URL in it masked as `***`."""
+    return _PASSWORD.sub(r"\g<head>***@", text)
+
+
+def record(error: BaseException, what: str, *, level: int = logging.ERROR,
+           trace: bool = True) -> str:
+    """Log `error` — with its traceback, or for a known condition only what it and its causes
+    say — passwords masked, under a short incident id that the public answer names; the id."""
+    incident = secrets.token_hex(4)
+    if trace:
+        told = "".join(traceback.format_exception(error))
+    else:
+        causes: list[BaseException] = [error]
+        while causes[-1].__cause__ is not None and len(causes) < 8:
+            causes.append(causes[-1].__cause__)
+        told = "".join(line for e in causes for line in traceback.format_exception_only(e))
+    logger.log(level, "incident %s: %s\n%s", incident, what, redacted(told.rstrip()))
+    return incident
+
+
+class Backoff:
+    """Capped exponential waits between the attempts of a background task: quick to recover
+    from a hiccup, gentle on a database or Redis that is down for a while."""
+
+    def __init__(self, first: float = 2.0, cap: float = 30.0) -> None:
+        self.first = first
+        self.cap = cap
+        self._next = first
+
+    def failed(self) -> float:
+        """The seconds to wait before the next attempt."""
+        delay, self._next = self._next, min(self.cap, self._next * 2)
+        return delay
+
+    def succeeded(self) -> None:
+        self._next = self.first
