@@ -137,3 +137,66 @@ def test_an_account_needs_a_name_and_a_long_password(name: str) -> None:
         Users().add(name, Role.CLERK, PASSWORD)
     with pytest.raises(InputError, match="8 characters"):
         Users().add("amal", Role.CLERK, "short")
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    ({"valid": 3_000_000_000}, "0 › valid", "less than or equal to 2147483647"),
+    ({"votes": {"Tasmim\x00": 118, "Sadiqoun": 82}}, "0 › votes › Tasmim\x00 › [key]",
+     "contains a NUL character, which no store keeps"),
+    ({"votes": {"T" * 301: 118, "Sadiqoun": 82}}, f"0 › votes › {'T' * 301} › [key]",
+     "at most 300 characters"),
+    ({"station": "N" * 101}, "0 › station", "at most 100 characters"),
+    ({"station": " "}, "0 › station", "is blank"),
+    ({"received_at": "2025-11-11\t19:00"}, "0 › received_at", "a control character"),
+    ({"votes": {f"list {k}": 0 for k in range(1_001)}}, "0 › votes", "at most 1000 items"),
+    ({"candidate_votes": {"Tasmim": {f"candidate {k}": 0 for k in range(1_001)}}},
+     "0 › candidate_votes › Tasmim", "at most 1000 items"),
+])
+def test_a_sheet_past_the_stores_limits_is_422_and_nothing_is_stored(
+        client: TestClient, night: str, change: dict[str, object], field: str,
+        message: str) -> None:
+    stored = trail(night)
+    answer = client.post("/api/sheets", json=[{**NAJAF, **change}],
+                         headers=signed_in(client, "amal"))
+    assert answer.status_code == 422, answer.text
+    (problem,) = answer.json()["problems"]
+    assert (problem["file"], problem["field"]) == ("body", field)
+    assert message in problem["message"]
+    assert trail(night) == stored
+
+
+def test_a_list_name_as_long_as_the_store_keeps_is_accepted(client: TestClient,
+                                                            night: str) -> None:
+    longest = "ق" * 300  # the store's list names are 300 characters
+    answer = client.post("/api/sheets", json=[{**NAJAF, "votes": {longest: 118, "Sadiqoun": 82}}],
+                         headers=signed_in(client, "amal"))
+    assert answer.status_code == 200, answer.text
+    assert ("N-001-01", "manual", 1) in {row[:3] for row in trail(night)}
+
+
+def test_more_sheets_than_one_request_carries_are_422(client: TestClient, night: str) -> None:
+    answer = client.post("/api/sheets", json=[NAJAF] * 1_001, headers=signed_in(client, "amal"))
+    assert answer.status_code == 422
+    assert "at most 1000 items" in answer.json()["problems"][0]["message"]
+
+
+def test_a_correction_reason_may_be_long_but_not_blank(client: TestClient) -> None:
+    supervisor = signed_in(client, "basim")
+    blank = client.post("/api/corrections", json={"sheet": B002, "reason": "  "},
+                        headers=supervisor)
+    assert blank.status_code == 422
+    assert blank.json()["problems"][0]["message"] == "is blank"
+    told = client.post("/api/corrections", json={"sheet": B002, "reason": "recounted: " * 500},
+                       headers=supervisor)
+    assert told.status_code == 200, told.text  # 5,500 characters: the store keeps 10,000
+    too_long = client.post("/api/corrections", json={"sheet": B002, "reason": "x" * 10_001},
+                           headers=supervisor)
+    assert too_long.status_code == 422
+
+
+@pytest.mark.parametrize("name", ["", " ", "\t", "x" * 201, "first\x00results"])
+def test_a_release_needs_a_name_the_store_keeps(client: TestClient, name: str) -> None:
+    answer = client.post("/api/releases", json={"name": name}, headers=signed_in(client, "carla"))
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["problems"][0]["field"] == "name"
+    assert client.get("/api/releases").json() == []

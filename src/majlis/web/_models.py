@@ -5,11 +5,27 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
-from majlis.tally import Release, SheetVersion, Source, TallySheet
+from majlis.tally import (
+    CODE_LENGTH,
+    LIST_LENGTH,
+    MAX_COUNT,
+    NAME_LENGTH,
+    TEXT_LENGTH,
+    TIME_LENGTH,
+    Release,
+    SheetVersion,
+    Source,
+    TallySheet,
+    text_problem,
+)
 
 __all__ = [
+    "MAX_CANDIDATES",
+    "MAX_LISTS",
+    "MAX_SHEETS",
     "CandidateRow",
     "CentreResultRow",
     "ConstituencyOut",
@@ -42,10 +58,33 @@ __all__ = [
     "version_out",
 ]
 
-# Names are data (often Arabic): any printable text, but never a NUL, which PostgreSQL refuses.
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")]
-Code = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")]
-Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
+MAX_SHEETS = 1_000  # sheets in one request: a few hundred KB of JSON without candidates
+MAX_LISTS = 1_000  # lists on one sheet (Baghdad had fewer than 100 in 2025)
+MAX_CANDIDATES = 1_000  # candidates of one list on one sheet (at most twice its seats, 2025)
+
+
+def _printable(*, blank: bool) -> AfterValidator:
+    """Text as the store keeps it, the same on SQLite and PostgreSQL — no NUL (which PostgreSQL
+    refuses), no other control character (it would break a CSV or a log line) — and, unless
+    `blank`, not blank. The lengths are the store's columns', checked by the field."""
+
+    def check(value: str) -> str:
+        problem = text_problem(value, len(value))
+        if problem is None and any(c < " " for c in value):
+            problem = "contains a control character (a tab or a line break)"
+        if problem is None and not blank and not value.strip():
+            problem = "is blank"
+        if problem is not None:
+            raise PydanticCustomError("stored_text", problem)
+        return value
+    return AfterValidator(check)
+
+
+# Names are data (often Arabic): any printable text, as long as the store's columns.
+Code = Annotated[str, Field(max_length=CODE_LENGTH), _printable(blank=False)]
+Name = Annotated[str, Field(max_length=NAME_LENGTH), _printable(blank=False)]
+ListName = Annotated[str, Field(max_length=LIST_LENGTH), _printable(blank=False)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 
 
 class _In(BaseModel):
@@ -57,16 +96,19 @@ class SheetIn(_In):
 
     station: Code
     source: Source
-    received_at: Annotated[str, StringConstraints(max_length=40, pattern=r"^[^\x00-\x1f]*$")] = ""
+    received_at: Annotated[str, Field(max_length=TIME_LENGTH), _printable(blank=True)] = ""
     ballots_received: Count
     cast: Count
     valid: Count
     invalid: Count
     spoiled: Count
     unused: Count
-    votes: Annotated[dict[Name, Count], Field(min_length=1, description="list → votes")]
-    candidate_votes: dict[Name, dict[Name, Count]] = Field(
-        default_factory=dict, description="list → candidate → votes, on open-list ballots")
+    votes: Annotated[dict[ListName, Count], Field(min_length=1, max_length=MAX_LISTS,
+                                                  description="list → votes")]
+    candidate_votes: dict[ListName, Annotated[dict[ListName, Count],
+                                              Field(max_length=MAX_CANDIDATES)]] = Field(
+        default_factory=dict, max_length=MAX_LISTS,
+        description="list → candidate → votes, on open-list ballots")
 
     def sheet(self, received_by: str) -> TallySheet:
         return TallySheet(
@@ -81,7 +123,7 @@ class SheetIn(_In):
 
 class CorrectionIn(_In):
     sheet: SheetIn
-    reason: Name
+    reason: Annotated[str, Field(max_length=TEXT_LENGTH), _printable(blank=False)]
 
 
 class ReleaseIn(_In):
@@ -89,8 +131,8 @@ class ReleaseIn(_In):
 
 
 class TokenIn(_In):
-    username: Annotated[str, StringConstraints(max_length=200)]
-    password: Annotated[str, StringConstraints(max_length=1000)]
+    username: Annotated[str, Field(max_length=NAME_LENGTH)]
+    password: Annotated[str, Field(max_length=1000)]
 
 
 class TokenOut(BaseModel):

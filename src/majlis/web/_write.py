@@ -4,7 +4,7 @@ trail under the name of the user who made it."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
@@ -12,6 +12,7 @@ from majlis.tally import IngestReport
 
 from ._auth import Role, User, Users
 from ._models import (
+    MAX_SHEETS,
     CorrectionIn,
     ErrorOut,
     IngestOut,
@@ -58,7 +59,8 @@ def write_routes(service: ResultsService, users: Users) -> APIRouter:
                         role=user.role.value)
 
     @router.post("/sheets", response_model=IngestOut)
-    def ingest(sheets: list[SheetIn], user: Clerk) -> IngestOut:
+    def ingest(sheets: Annotated[list[SheetIn], Body(max_length=MAX_SHEETS)],
+               user: Clerk) -> IngestOut:
         """Enter tally sheets (a clerk or supervisor): checked, stored, chained — or
         quarantined with every rule they fail. `received_by` is the signed-in user."""
         return _report(service.store.ingest([s.sheet(user.name) for s in sheets]))
