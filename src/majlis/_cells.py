@@ -46,7 +46,8 @@ class Problems(list[Problem]):
             self.add(line, field, f"{number} is negative")
             return None
         if most is not None and number > most:
-            self.add(line, field, f"{number:,} is more than {most:,}{why}")
+            figure = f"{number:,}" if len(text) <= 40 else shown(text)
+            self.add(line, field, f"{figure} is more than {most:,}{why}")
             return None
         return number
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from majlis.tally import Store
 from tests.cli.test_allocate import majlis, write
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "tally"
@@ -89,3 +90,15 @@ def test_candidate_results_from_the_command_line(tmp_path: Path) -> None:
     assert run.stdout.count('"candidate"') == 1 and '"votes": 75' in run.stdout
     assert "Zahra" in majlis("results", "--level", "candidate", "--db", db).stdout
     assert majlis("results", "--constituency", "Najaf", "--db", db).returncode == 2
+
+
+def test_names_no_store_keeps_are_refused_before_the_database_sees_them(
+        store: Store, tmp_path: Path) -> None:
+    """On PostgreSQL a NUL or an over-long name used to come back as a database traceback."""
+    bad = write(tmp_path / "stations.csv", "constituency,centre,station,voting_type,registered\n"
+                f"Basra,C1,{'S' * 101},general,10\nBas\x00ra,C1,S2,general,10\n")
+    run = majlis("ingest", bad, "--db", store.url)
+    assert (run.returncode, run.stderr.splitlines()) == (2, [
+        f"{bad}:2: station: is 101 characters long; at most 100 are kept",
+        f"{bad}:3: constituency: contains a NUL character, which no store keeps"])
+    assert store.stations() == []

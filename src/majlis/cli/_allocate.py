@@ -41,16 +41,31 @@ class Format(StrEnum):
 
 
 def read_text(path: Path) -> str:
-    """A UTF-8 file's text (a BOM is dropped), or an InputError naming the file."""
+    """A UTF-8 file's text (a BOM is dropped), or an InputError naming the file: missing, a
+    directory, unreadable or not UTF-8."""
     try:
         return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([Problem(source=str(path), line=None, field="file",
-                                  message="no such file")]) from None
+    except OSError as exc:
+        raise InputError([file_problem(path, exc)]) from None
     except UnicodeDecodeError as exc:
         raise InputError([Problem(source=str(path), line=None, field="encoding",
                                   message=f"not UTF-8 ({exc.reason} at byte {exc.start})")]) \
             from None
+
+
+def file_problem(path: Path | str, error: OSError) -> Problem:
+    """What the system said of a file the user named: `no such file or directory`, …"""
+    return Problem(source=str(path), line=None, field="file",
+                   message=(error.strerror or str(error)).lower())
+
+
+def exists(path: Path) -> bool:
+    """Whether `path` names a file or folder — False, not an error, for a name too long to be
+    one: a preset's name is tried next."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def allocate_command(
@@ -61,7 +76,8 @@ def allocate_command(
         Path | None, typer.Option("--districts", help="CSV: district,seats[,blank,invalid,valid]")
     ] = None,
     seed: Annotated[
-        int | None, typer.Option("--seed", help="Seed of the lot for ties (drawn if not given)")
+        int | None, typer.Option("--seed", min=0,
+                                  help="Seed of the lot for ties (drawn if not given)")
     ] = None,
     output: Annotated[Format, typer.Option("--format", help="csv, json or table")] = Format.CSV,
     totals: Annotated[bool, typer.Option("--totals", help="Append national rows (district *)")]
@@ -243,14 +259,14 @@ def problems_exit(error: InputError) -> None:
 
 def law_of(path: Path) -> Law:
     """A law from a TOML file, or a preset by name (`iraq-2025`) when no such file exists."""
-    if not path.exists() and str(path) in data.laws():
+    if not exists(path) and str(path) in data.laws():
         return data.law(str(path))
     return parse_law(read_text(path), str(path), presets=data.law_text)
 
 
 def election_of(votes: Path, law: Law, districts: Path | None) -> Election:
     """An election from a votes CSV (and districts CSV), or a bundled election by name."""
-    if not votes.exists() and str(votes) in data.ELECTIONS and districts is None:
+    if not exists(votes) and str(votes) in data.ELECTIONS and districts is None:
         bundled = data.election(str(votes))
         if bundled.missing:
             stderr.print(f"note: {bundled.name}: no figures for {', '.join(bundled.missing)}; "

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from majlis.errors import AllocationError, InputError, StoreError
+from majlis.errors import InputError, MajlisError
 
-from ._allocate import allocate_command, problems_exit, stderr
+from ._allocate import allocate_command, file_problem, problems_exit, stderr
 from ._bundled import compare_command, data_app, laws_command
 from ._coalitions import cabinet_command, coalitions_command, power_command
 from ._forecast import project_command
@@ -59,11 +59,18 @@ def _root() -> None:
 
 
 def main() -> None:
-    """Entry point: user errors become `FILE:LINE: field: message` lines and exit code 2."""
+    """Entry point, and the last line of defence: user errors (InputError, or a file of the
+    user's that the system refuses to read or write) become `FILE:LINE: field: message` lines and
+    exit code 2; any other MajlisError (the law cannot fill the seats, the store is not ready)
+    prints `error: …` and exits 1. Anything else is a bug, and shows as one."""
     try:
         app(standalone_mode=True)
     except InputError as error:
         problems_exit(error)
-    except (AllocationError, StoreError) as error:
+    except MajlisError as error:
         stderr.print(f"error: {error}", markup=False, highlight=False)
         raise SystemExit(1) from None
+    except OSError as error:
+        if error.filename is None:
+            raise
+        problems_exit(InputError([file_problem(error.filename, error)]))

@@ -114,7 +114,7 @@ def coalitions_command(
         "--constraints", help="TOML: incompatible, required, blocs, connected, positions, "
         "declared")] = None,
     by: Annotated[str, typer.Option("--by", help="Rank by seats, surplus or parties")] = "seats",
-    limit: Annotated[int, typer.Option("--limit", help="Show at most this many")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many")] = 20,
     output: Output = Format.TABLE,
 ) -> None:
     """The minimal coalitions that reach the quota under the constraints, the largest bloc

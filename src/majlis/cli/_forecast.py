@@ -46,7 +46,7 @@ def project_command(
     law: Annotated[Path | None, typer.Option(
         "--law", help="A TOML file or a preset (default: the preset named like the election)")]
     = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the draws")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the draws")] = 0,
     target: Annotated[list[int] | None, typer.Option(
         "--target", help="Seat total to report the chance of reaching (default: a majority)")]
     = None,

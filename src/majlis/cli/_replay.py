@@ -23,7 +23,7 @@ replay_app = typer.Typer(help="Election night, replayed from official totals.",
                          no_args_is_help=True)
 
 Name = Annotated[str, typer.Argument(help="A replayable election (iraq-2025)")]
-Seed = Annotated[int, typer.Option("--seed", help="Seed of the made-up stations")]
+Seed = Annotated[int, typer.Option("--seed", min=0, help="Seed of the made-up stations")]
 
 
 def _plan(name: str) -> replay.Plan:
@@ -66,9 +66,10 @@ def run_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for every release's files")]
     = Path("out"),
     seed: Seed = 2025,
-    night: Annotated[int, typer.Option("--night-seed", help="Seed of the night's script")] = 11,
+    night: Annotated[int, typer.Option("--night-seed", min=0,
+                                          help="Seed of the night's script")] = 11,
     speed: Annotated[float, typer.Option(
-        "--speed", help="Play in time: X night-seconds per second (0: as fast as possible)")]
+        "--speed", min=0, help="Play in time: X night-seconds per second (0: as fast as possible)")]
     = 0.0,
 ) -> None:
     """Play NAME's night into the tally store: a release, seats and a wire line per wave."""

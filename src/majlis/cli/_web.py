@@ -27,7 +27,8 @@ def serve_command(
     db: Database = None,
     election: ElectionName = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on")] = 8000,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535,
+                                      help="Port to listen on (1–65535)")] = 8000,
     law: Annotated[str | None, typer.Option(
         "--law", help="The preset law seats follow by default, e.g. iraq-2025")] = None,
     redis: Annotated[str | None, typer.Option(

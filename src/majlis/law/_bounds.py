@@ -6,6 +6,7 @@ above any assembly that exists — the largest, China's National People's Congre
 3,000 seats, and the largest single constituency in use (the Netherlands' or Israel's whole
 country) 150 — yet low enough that a whole allocation of the largest election allowed takes
 seconds (10,000 seats among 20 lists: 0.1 s; their margins 13 s on this project's machine).
+Votes read from a file are bounded too (MAX_VOTES), only so that every figure can be shown.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 MAX_MAGNITUDE = 10_000  # seats of one constituency, of its levelling seats, of a cabinet
 MAX_HOUSE = 100_000  # seats of the whole house: constituencies and upper tier
+MAX_VOTES = 10**12  # one list's votes in a file: over a hundred times the world's people, and
+                    # small enough that every quotient still has a float to show it by
 
 
 def check_seats(election: Election, law: Law) -> None:

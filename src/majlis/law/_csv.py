@@ -12,7 +12,7 @@ from majlis._cells import Problems, csv_rows
 from majlis.errors import Problem
 
 from ._allocate import Law
-from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
+from ._bounds import MAX_HOUSE, MAX_MAGNITUDE, MAX_VOTES
 from ._rules import SntvRule
 from ._values import CandidateVotes, Constituency, Election, frozen_mapping
 
@@ -20,6 +20,7 @@ VOTES_HEADERS = (("district", "party", "votes"), ("district", "party", "candidat
 CANDIDATE_COLUMNS = ("gender", "community")
 DISTRICT_COLUMNS = ("district", "seats", "blank", "invalid", "valid", "tier_seats", "region")
 MOST = ", the most majlis allocates to one constituency"
+MOST_VOTES = ", the most majlis counts"
 GENDERS = {"f": "F", "female": "F", "woman": "F", "m": "M", "male": "M", "man": "M"}
 
 
@@ -60,10 +61,12 @@ def read_districts(text: str, source: str) -> dict[str, _District]:
             problems.add(line, "seats", "a constituency needs at least one seat")
         districts[name] = _District(
             seats=seats,
-            blank=problems.whole_number(line, "blank", row.get("blank", ""), required=False) or 0,
+            blank=problems.whole_number(line, "blank", row.get("blank", ""), required=False,
+                                        most=MAX_VOTES, why=MOST_VOTES) or 0,
             invalid=problems.whole_number(line, "invalid", row.get("invalid", ""),
-                           required=False) or 0,
-            valid=problems.whole_number(line, "valid", row.get("valid", ""), required=False),
+                                          required=False, most=MAX_VOTES, why=MOST_VOTES) or 0,
+            valid=problems.whole_number(line, "valid", row.get("valid", ""), required=False,
+                                        most=MAX_VOTES, why=MOST_VOTES),
             tier_seats=problems.whole_number(line, "tier_seats", row.get("tier_seats", ""),
                                              required=False, most=MAX_MAGNITUDE, why=MOST),
             region=row.get("region") or None,
@@ -107,7 +110,8 @@ def read_election(
         for column in ("district", "party"):
             if not row[column]:
                 problems.add(line, column, "missing")
-        count = problems.whole_number(line, "votes", row["votes"])
+        count = problems.whole_number(line, "votes", row["votes"], most=MAX_VOTES,
+                                      why=MOST_VOTES)
         if not district or not party or count is None:
             continue
         key = (district, party, row.get("candidate", ""))
