@@ -91,11 +91,13 @@ def test_a_bug_answers_500_in_the_documented_shape_with_an_incident_in_the_log(
     def broken() -> list[object]:
         raise RuntimeError(f"internal state at postgresql://staff:{SECRET}@10.0.0.9/tally")
 
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app) as client:  # answered, not raised on to the server to log it again
         monkeypatch.setattr(app.state.service, "releases", broken)
         answer = client.get("/api/results")
     assert answer.status_code == 500
     assert answer.headers["content-type"] == "application/json"
+    assert answer.headers["x-content-type-options"] == "nosniff"  # headers like every answer's
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
     assert set(answer.json()) == {"detail", "problems"}
     assert "internal state" not in answer.text and SECRET not in answer.text
     record = incident_in(caplog, answer)

@@ -20,7 +20,7 @@ from majlis.tally import Store
 from ._auth import Tokens, Users
 from ._docs import serve_docs
 from ._guard import BodyLimit, SafeAnswers
-from ._incidents import record
+from ._incidents import Incidents, record
 from ._live import Broker, RedisBroker
 from ._models import ErrorOut, ProblemOut
 from ._outlook import outlook_routes
@@ -121,6 +121,7 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
         "Election results as published, release by release; tally sheets in for the staff."),
         docs_url=None, redoc_url=None)  # /docs is served offline by serve_docs
     app.state.service = service
+    app.add_middleware(Incidents, answer=_unexpected)  # innermost: a 500 gets the headers too
     app.add_middleware(CsvSuffix)
     app.add_middleware(BodyLimit)
     app.add_middleware(SafeAnswers)  # outermost: every answer, a 413 too, gets its headers
@@ -129,7 +130,7 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(StoreError, _store_error)
     app.add_exception_handler(AllocationError, _allocation_error)
-    app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(Exception, _unexpected)  # a failure in the middleware itself
     app.include_router(read_routes(service))
     app.include_router(outlook_routes(service))
     app.include_router(write_routes(service, staff))

@@ -8,8 +8,13 @@ import logging
 import re
 import secrets
 import traceback
+from collections.abc import Awaitable, Callable
 
-__all__ = ["Backoff", "logger", "record", "redacted"]
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["Backoff", "Incidents", "logger", "record", "redacted"]
 
 logger = logging.getLogger("majlis.web")
 
@@ -54,3 +59,34 @@ class Backoff:
 
     def succeeded(self) -> None:
         self._next = self.first
+
+
+class Incidents:
+    """Answers an exception that escapes a route with `answer`, inside the other middleware, so
+    that a 500 carries the headers every answer does, and is not raised on to the server, which
+    would log its text again with nothing masked."""
+
+    def __init__(self, app: ASGIApp, *,
+                 answer: Callable[[Request, Exception], Awaitable[Response]]) -> None:
+        self.app = app
+        self.answer = answer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as error:  # any failure of a route: the public gets the generic answer
+            if started:  # an answer broke midway (a stream): nothing more can be said to it
+                record(error, f"{scope['method']} {scope['path']} failed while answering")
+                return
+            response = await self.answer(Request(scope), error)
+            await response(scope, receive, send)
