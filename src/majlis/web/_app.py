@@ -66,7 +66,7 @@ async def _store_error(request: Request, error: Exception) -> JSONResponse:
     """The store cannot be used: the staff read why in the log; the public, who can do nothing
     about it, only when to come back (its message names the database and how to mend it)."""
     incident = record(error, f"{request.method} {request.url.path}: the store is not available",
-                      level=logging.WARNING, trace=False)
+                      level=logging.WARNING)
     return _error(503, "the results store is not available; the staff have been told "
                   f"(incident {incident})", headers={"Retry-After": str(RETRY_AFTER)})
 

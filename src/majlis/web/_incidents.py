@@ -14,7 +14,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["Backoff", "Incidents", "logger", "record", "redacted"]
+from majlis.errors import MajlisError
+
+__all__ = ["Backoff", "Incidents", "logger", "record", "redacted", "said"]
 
 logger = logging.getLogger("majlis.web")
 
@@ -27,17 +29,22 @@ def redacted(text: str) -> str:
     return _PASSWORD.sub(r"\g<head>***@", text)
 
 
-def record(error: BaseException, what: str, *, level: int = logging.ERROR,
-           trace: bool = True) -> str:
-    """Log `error` — with its traceback, or for a known condition only what it and its causes
-    say — passwords masked, under a short incident id that the public answer names; the id."""
+def said(error: BaseException) -> str:
+    """What `error` says on one line, its type first, passwords masked."""
+    return redacted(f"{type(error).__name__}: {error}")
+
+
+def record(error: BaseException, what: str, *, level: int = logging.ERROR) -> str:
+    """Log `error` — with its traceback, or for a condition majlis names (a MajlisError, say a
+    store not initialised) only what it and its causes say — passwords masked, under a short
+    incident id that the public answer names; the id."""
     incident = secrets.token_hex(4)
-    if trace:
+    if not isinstance(error, MajlisError):
         told = "".join(traceback.format_exception(error))
     else:
         causes: list[BaseException] = [error]
         while causes[-1].__cause__ is not None and len(causes) < 8:
-            causes.append(causes[-1].__cause__)
+            causes.append(causes[-1].__cause__)  # a StoreError the database's refusal caused
         told = "".join(line for e in causes for line in traceback.format_exception_only(e))
     logger.log(level, "incident %s: %s\n%s", incident, what, redacted(told.rstrip()))
     return incident

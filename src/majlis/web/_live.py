@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 
 import redis.asyncio as redis
 
-from ._incidents import Backoff, logger, redacted
+from ._incidents import Backoff, logger, said
 from ._models import ReleaseOut
 
 __all__ = ["Broker", "RedisBroker", "stream"]
@@ -120,7 +120,7 @@ class RedisBroker(Broker):
                 logger.warning("Redis ended the subscription to %s", self._channel)
             except Exception as error:  # any failure of Redis or its client: never stop listening
                 logger.warning("Redis channel %s: %s; serving by re-reading the store every few "
-                               "seconds", self._channel, redacted(repr(error)))
+                               "seconds", self._channel, said(error))
             finally:
                 self._tried.set()
             delay = backoff.failed()
@@ -158,7 +158,7 @@ class RedisBroker(Broker):
         except Exception as error:  # any failure of Redis or its client: the release stands
             logger.warning("release %s is published but Redis did not take its event (%s); the "
                            "other workers find it by re-reading the store", event["number"],
-                           redacted(repr(error)))
+                           said(error))
 
     async def stop(self) -> None:
         if self._task is not None:
