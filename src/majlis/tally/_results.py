@@ -7,9 +7,8 @@ every refresh of the night), `recount` recomputes them from every stored sheet i
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from sqlalchemy import Row, Subquery, case, func, select
 from sqlalchemy.orm import Session
@@ -26,8 +25,6 @@ from ._schema import (
     StationRow,
     TallyRow,
 )
-
-Key = TypeVar("Key", tuple[str, str], tuple[str, str, str])
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -115,15 +112,24 @@ def running(session: Session, election: int) -> list[ConstituencyCount]:
     return _assemble(session, election, counted, sums)
 
 
-def recount(session: Session, election: int, priority: Mapping[str, int]
-            ) -> list[ConstituencyCount]:
-    """Results recomputed from every stored sheet: each station's best accepted version."""
+def recount(session: Session, election: int, priority: Mapping[str, int], *,
+            after: int | None = None, until: int | None = None) -> list[ConstituencyCount]:
+    """Results recomputed from every stored sheet: each station's best accepted version. With
+    `after`, only the stations with an accepted sheet stored after that sheet id; with `until`,
+    as the sheets stood when that id was the last (`counted_by_type` then counts only the
+    stations recounted)."""
     rank = case(dict(priority), value=SheetRow.source)
+    accepted = (SheetRow.status == "accepted", SheetRow.election_id == election)
+    later = select(SheetRow.station_id).where(*accepted, SheetRow.id > after) if (
+        after is not None) else None
     ranked = (
         select(SheetRow.id, SheetRow.station_id, func.row_number().over(
             partition_by=SheetRow.station_id,
             order_by=(rank.desc(), SheetRow.version.desc())).label("rank"))
-        .where(SheetRow.status == "accepted", SheetRow.election_id == election).subquery())
+        .where(*accepted,
+               *(() if later is None else (SheetRow.station_id.in_(later),)),
+               *(() if until is None else (SheetRow.id <= until,)))
+        .subquery())
     chosen = select(ranked.c.id, ranked.c.station_id).where(ranked.c.rank == 1).subquery()
     place = _places(election)
     sums = session.execute(
@@ -135,24 +141,27 @@ def recount(session: Session, election: int, priority: Mapping[str, int]
     return _assemble(session, election, chosen, sums)
 
 
-def disagreements(kept: Sequence[ConstituencyCount], recounted: Sequence[ConstituencyCount]
-                  ) -> list[str]:
+Figures = Counter[tuple[str, str, str, str]]
+
+
+def figures(counts: Iterable[ConstituencyCount]) -> Figures:
+    """Counts as one table to compare and add: votes per (constituency, voting type, list, "")
+    and stations counted per (constituency, voting type, "", "stations counted")."""
+    found: Figures = Counter()
+    for c in counts:
+        for voting_type, per_list in c.by_voting_type.items():
+            for party, n in per_list.items():
+                found[(c.name, voting_type, party, "")] += n
+        for voting_type, n in c.counted_by_type.items():
+            found[(c.name, voting_type, "", "stations counted")] += n
+    return found
+
+
+def disagreements(kept: Figures, recounted: Figures) -> list[str]:
     """Where the running totals differ from a recount of the sheets: each constituency, voting
-    type and list (or its stations counted) with both figures."""
-    votes = [_differ(f"{c} › {t} › {p}", a, b) for (c, t, p), (a, b) in _pairs(
-        {(c.name, t, p): n for c in counts for t, per in c.by_voting_type.items()
-         for p, n in per.items()} for counts in (kept, recounted))]
-    stations = [_differ(f"{c} › {t} › stations counted", a, b) for (c, t), (a, b) in _pairs(
-        {(c.name, t): n for c in counts for t, n in c.counted_by_type.items()}
-        for counts in (kept, recounted))]
-    return votes + stations
-
-
-def _pairs(tables: Iterable[dict[Key, int]]) -> list[tuple[Key, tuple[int, int]]]:
-    """Each key of two tables whose figures differ (a missing key counts 0), in order."""
-    ours, theirs = tables
-    return [(k, (ours.get(k, 0), theirs.get(k, 0))) for k in sorted(ours.keys() | theirs.keys())
-            if ours.get(k, 0) != theirs.get(k, 0)]
+    type and list (or its stations counted) with both figures (a figure absent is 0)."""
+    return [_differ(" › ".join(x for x in key if x), kept[key], recounted[key])
+            for key in sorted(kept.keys() | recounted.keys()) if kept[key] != recounted[key]]
 
 
 def _differ(where: str, kept: int, recounted: int) -> str:

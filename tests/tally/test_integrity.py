@@ -1,0 +1,209 @@
+"""What the chains vouch for (#21): running totals recounted from the chained sheets, releases
+sealed in a chain of their own, and the tampering that used to pass `verify-chain`."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from majlis.errors import StoreError
+from majlis.tally import Store
+from tests.tally.conftest import LISTS, STATIONS, sheet
+
+BASRA = {"Tasmim": 200, "State of Law": 100}
+
+
+def night(store: Store) -> None:
+    """Three stations counted and a release after the first two."""
+    store.ingest([sheet("B-001-01"), sheet("B-001-02")])
+    store.release("first results", author="publisher 1")
+    store.ingest([sheet("N-001-01", votes={"Tasmim": 120, "Sadiqoun": 80})])
+
+
+def execute(store: Store, *statements: str) -> None:
+    with store.engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+
+
+def test_a_clean_night_verifies_sheets_releases_and_totals(registered: Store) -> None:
+    night(registered)
+    registered.release("second", author="publisher 1")
+    verdict = registered.verify_chain()
+    assert verdict.intact
+    assert (verdict.checked, verdict.releases, verdict.unchained) == (3, 2, 0)
+
+
+def test_a_running_total_raised_in_the_database_is_refused_by_verify_and_release(
+    registered: Store,
+) -> None:
+    night(registered)
+    execute(registered, "UPDATE tallies SET votes = votes + 100000 "
+                        "WHERE constituency = 'Basra' AND list_name = 'Tasmim'")
+    verdict = registered.verify_chain()
+    assert verdict.broken is None and not verdict.intact
+    assert verdict.problems == ("Basra › general › Tasmim: 100,400 in the running totals, 400 "
+                                "in the chained sheets",)
+    with pytest.raises(StoreError, match=r"release refused: .* Basra › general › Tasmim: "
+                                         r"100,400 in the running totals, 400 in the chained"):
+        registered.release("tampered")
+    assert [r.name for r in registered.releases()] == ["first results"]  # nothing written
+
+
+def test_a_counted_station_removed_in_the_database_is_refused(registered: Store) -> None:
+    registered.ingest([sheet("B-001-01")])
+    execute(registered, "DELETE FROM counted")
+    assert registered.verify_chain().problems == (
+        "Basra › general › stations counted: 0 in the running totals, 1 in the chained sheets",)
+
+
+def remove_last_sheet(store: Store) -> None:
+    """Delete the newest sheet version and everything pointing at it; reset the chain's head to
+    the version before it, as someone with the database's password could."""
+    execute(store,
+            "DELETE FROM counted WHERE sheet_id = (SELECT max(id) FROM tally_sheets)",
+            "DELETE FROM sheet_votes WHERE sheet_id = (SELECT max(id) FROM tally_sheets)",
+            "UPDATE chain_head SET hash = (SELECT prev_hash FROM tally_sheets "
+            "WHERE id = (SELECT max(id) FROM tally_sheets))",
+            "DELETE FROM tally_sheets WHERE id = (SELECT max(id) FROM tally_sheets)")
+
+
+def test_the_last_sheet_removed_with_the_head_reset_shows_in_the_totals(
+    registered: Store,
+) -> None:
+    night(registered)
+    remove_last_sheet(registered)
+    problems = registered.verify_chain().problems
+    assert "Najaf › general › Tasmim: 120 in the running totals, 0 in the chained sheets" \
+        in problems
+
+
+def test_the_last_sheet_removed_with_head_and_totals_reset_shows_in_the_release(
+    registered: Store,
+) -> None:
+    night(registered)
+    registered.release("second")  # made when the chain held 3 versions
+    remove_last_sheet(registered)
+    execute(registered, "DELETE FROM tallies WHERE constituency = 'Najaf'")
+    assert registered.verify_chain().problems == (
+        "release 2 ('second') was made when the sheet chain held 3 versions; it holds 2: the "
+        "last sheets were removed",)
+
+
+def test_a_sheet_replaced_under_a_release_shows(registered: Store) -> None:
+    registered.ingest([sheet("B-001-01")])
+    registered.release("first")
+    remove_last_sheet(registered)
+    execute(registered, "DELETE FROM tallies")
+    registered.ingest([sheet("B-001-01", votes={"Tasmim": 100, "State of Law": 200})])
+    (problem,) = registered.verify_chain().problems
+    assert problem.startswith("release 1 ('first') was made when the sheet chain's version 1 "
+                              "was ")
+    assert problem.endswith("sheets were removed or replaced")
+
+
+@pytest.mark.parametrize("tampering", [
+    "UPDATE releases SET name = 'final results' WHERE number = 1",
+    "UPDATE releases SET author = 'someone else' WHERE number = 1",
+    "UPDATE releases SET created_at = '2025-11-12T00:00:00+00:00' WHERE number = 1",
+    "UPDATE releases SET payload = replace(payload, '200', '201') WHERE number = 1",
+])
+def test_a_release_edited_with_its_digest_recomputed_is_refused(
+    registered: Store, tampering: str
+) -> None:
+    night(registered)
+    execute(registered, tampering)
+    with registered.engine.begin() as conn:  # the old digest: of the payload alone
+        payload = conn.execute(text("SELECT payload FROM releases")).scalar_one()
+        conn.execute(text("UPDATE releases SET digest = :d"),
+                     {"d": hashlib.sha256(payload.encode()).hexdigest()})
+    assert registered.verify_chain().problems[0] == (
+        "release 1 was altered after it was published")
+    with pytest.raises(StoreError, match="release 1 was altered after it was published"):
+        registered.releases()
+
+
+def test_a_release_removed_from_between_others_is_refused(registered: Store) -> None:
+    night(registered)
+    registered.release("second")
+    registered.release("third")
+    execute(registered, "DELETE FROM releases WHERE number = 2")
+    assert registered.verify_chain().problems == (
+        "release 2 is missing: release 3 comes after release 1",
+        "release 3 does not follow the release before it: a release was removed or altered")
+    with pytest.raises(StoreError, match="release 2 is missing"):
+        registered.releases()
+
+
+def test_the_last_release_removed_or_renumbered_shows(registered: Store) -> None:
+    night(registered)
+    registered.release("second")
+    execute(registered, "DELETE FROM releases WHERE number = 2")
+    assert registered.verify_chain().problems == (
+        "default's last release is not the one it published last: a release was removed",)
+    registered.release("second again")  # follows the head: the removal stays visible
+    assert "release 2 does not follow the release before it: a release was removed or " \
+           "altered" in registered.verify_chain().problems
+
+
+def test_a_release_renumbered_is_refused(registered: Store) -> None:
+    night(registered)
+    execute(registered, "UPDATE releases SET number = 7")
+    assert registered.verify_chain().problems == (
+        "release 1 is missing: release 7 comes after release 0",
+        "release 7 was altered after it was published")
+
+
+def test_a_release_seals_where_the_sheet_chain_stood(registered: Store) -> None:
+    night(registered)
+    with registered.engine.connect() as conn:
+        first = conn.execute(text("SELECT sheets, sheet_head, prev_digest, digest FROM releases"
+                                  )).one()
+        second_sheet = conn.execute(text("SELECT hash FROM tally_sheets ORDER BY id")).all()[1]
+    assert (first.sheets, first.sheet_head, first.prev_digest) == (2, second_sheet.hash,
+                                                                    "0" * 64)
+    later = registered.release("second")
+    with registered.engine.connect() as conn:
+        assert conn.execute(text("SELECT prev_digest FROM releases WHERE number = 2")
+                            ).scalar_one() == first.digest
+        assert conn.execute(text("SELECT release_head FROM elections")).scalar_one() \
+            == later.digest
+
+
+def test_a_total_raised_before_the_first_release_is_refused(registered: Store) -> None:
+    registered.ingest([sheet("B-001-01")])
+    execute(registered, "UPDATE tallies SET votes = 0 WHERE list_name = 'State of Law'")
+    with pytest.raises(StoreError, match="Basra › general › State of Law: 0 in the running "
+                                         "totals, 100 in the chained sheets"):
+        registered.release("first")
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["B-001-01", "B-001-02", "N-001-01"]),
+                          st.sampled_from(["machine", "manual", "entry-a", "entry-b"]),
+                          st.integers(0, 150), st.booleans(), st.booleans()),
+                min_size=1, max_size=14))
+def test_releases_through_any_night_are_never_refused_and_always_verify(
+    steps: list[tuple[str, str, int, bool, bool]]
+) -> None:
+    """Each release checks the totals against the last release and what changed since: through
+    any mix of sources, double entries and corrections it agrees with a full recount."""
+    with tempfile.TemporaryDirectory() as folder, Store(f"sqlite:///{folder}/n.db") as store:
+        store.init()
+        store.register(STATIONS, LISTS)
+        for number, (station, source, tasmim, correction, publish) in enumerate(steps):
+            other = "State of Law" if station.startswith("B") else "Sadiqoun"
+            s = sheet(station, source, votes={"Tasmim": tasmim, other: 150 - tasmim})
+            if correction:
+                store.correct(s, reason="recount", author="supervisor")
+            else:
+                store.ingest([s])
+            if publish:
+                assert store.release(f"release {number}").results == tuple(store.recount())
+        verdict = store.verify_chain()
+        assert verdict.intact, verdict
