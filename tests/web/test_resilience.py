@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -77,6 +78,26 @@ def test_a_killed_database_connection_does_not_stop_releases_reaching_the_servic
                        "the release made after the hiccup reaches the API")
 
 
+def test_a_store_made_ready_after_the_service_started_is_served_once_the_backoff_allows(
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="majlis.web")
+
+    def waits() -> list[str]:
+        return re.findall(r"trying again in (\d+) s", caplog.text)
+
+    with postgres_schema() as url, TestClient(create_app(url, "default")) as client:
+        assert client.get("/api/releases").status_code == 503
+        eventually(lambda: waits()[:2] == ["2", "4"], "the retries wait longer each time")
+        with Store(url) as store:  # the staff run `majlis db init`, then the night begins
+            store.init()
+        register(url)
+        with Store(url) as store:
+            store.ingest(example("sheets.csv").sheets)
+            store.release("once the store was ready")
+        eventually(lambda: client.get("/api/releases").status_code == 200, "served", 30)
+        assert names(client) == ["once the store was ready"]
+
+
 def test_the_service_starts_and_serves_without_redis(
         night: str, users_file: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="majlis.web")
@@ -130,10 +151,11 @@ FORGED = [
     json.dumps({"number": True}),
     json.dumps({"number": -4}),
     json.dumps({"number": 1, "name": "x", "script": "<script>alert(1)</script>"}),
-    "[" * 100_000,
+    "[" * 4000,  # nested past what json.loads recurses into
+    json.dumps({"number": 3, "name": "x" * 5000}),  # far longer than any release event
     json.dumps({"number": 2, "name": "FORGED AGAIN"}),
 ]
-REFUSED = 8  # every forged message but the two well-formed ones, which only prompt a re-read
+REFUSED = 9  # every forged message but the two well-formed ones, which only prompt a re-read
 
 
 def test_forged_messages_on_the_channel_never_reach_a_page(
