@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from fractions import Fraction
 
 from hypothesis import strategies as st
@@ -76,3 +79,109 @@ def weighted_games(draw: st.DrawFn, *, max_players: int = 15, max_weight: int = 
         weights[0] = 1
     return (dict(zip(LIST_NAMES, weights, strict=False)),
             draw(st.integers(1, sum(weights))))
+
+
+# What a file reader may be handed: random text and bytes, and well-formed files whose values go
+# to the extremes (huge and negative numbers, NUL, over-long and odd text, deep nesting, BOMs).
+
+ODD_CELLS = ["", " ", "-0", "+7", "1.5", "1e9", "0x10", "١٢٣", "1_000", "nan", "inf", "true",
+             "\x00", "a\x00b", "\ufeff", "\u202eevil", "\r", "\n", '"', ",", "'", "\\", "null",
+             "9" * 4301, "x" * 131_073, "L" * 301, "S" * 101, "D" * 201, "-2147483649",
+             "2147483647", "2147483648", "18446744073709551616"]
+
+extreme_cells = st.one_of(
+    st.sampled_from(ODD_CELLS),
+    st.integers(-(2**70), 2**70).map(str),
+    st.integers(0, 500).map(str),
+    st.text(max_size=12),
+    st.text(min_size=95, max_size=320),
+)
+
+
+def _text_of(data: bytes, how: str) -> str:
+    return data.decode("latin-1") if how == "latin-1" else data.decode("utf-8", "surrogateescape")
+
+
+random_texts = st.one_of(
+    st.text(max_size=300),
+    st.tuples(st.binary(max_size=300), st.sampled_from(["latin-1", "utf-8"])).map(
+        lambda b: _text_of(*b)),
+)
+
+
+@st.composite
+def csv_texts(draw: st.DrawFn, headers: list[tuple[str, ...]]) -> str:
+    """A CSV file: one of `headers` (or a mangled one), rows of extreme cells, a BOM or CRLF
+    now and then, the odd row of the wrong width."""
+    header = list(draw(st.sampled_from(headers)))
+    if draw(st.booleans()):
+        header = draw(st.permutations(header))
+    if draw(st.integers(0, 9)) == 0:
+        header.append(draw(extreme_cells))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=draw(st.sampled_from(["\n", "\r\n"])))
+    writer.writerow(header)
+    for _ in range(draw(st.integers(0, 6))):
+        width = len(header) if draw(st.integers(0, 9)) else draw(st.integers(0, 8))
+        writer.writerow(draw(st.lists(extreme_cells, min_size=width, max_size=width)))
+    return ("\ufeff" if draw(st.booleans()) else "") + buffer.getvalue()
+
+
+@st.composite
+def plausible_csv(draw: st.DrawFn, headers: list[tuple[str, ...]],
+                  sane: dict[str, st.SearchStrategy[str]]) -> str:
+    """A CSV file that would be read but for the few cells turned extreme: each column's cells
+    from `sane` (a small count where it names none), then up to two replaced."""
+    header = draw(st.sampled_from(headers))
+    rows = [[draw(sane.get(column, st.integers(0, 600).map(str))) for column in header]
+            for _ in range(draw(st.integers(1, 5)))]
+    for _ in range(draw(st.integers(0, 2))):
+        row = draw(st.sampled_from(rows))
+        row[draw(st.integers(0, len(header) - 1))] = draw(extreme_cells)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
+    return buffer.getvalue()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | extreme_cells,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(extreme_cells, inner,
+                                                                max_size=4),
+    max_leaves=12,
+)
+
+deeply_nested = st.tuples(st.integers(500, 200_000), st.sampled_from(["[", '{"a":', "a = ["])
+                          ).map(lambda x: x[1] * x[0])
+
+
+def toml_text(value: object) -> str:
+    """A TOML rendering of `value` (inline tables), for laws and constraints built as data."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return {"inf": "inf", "-inf": "-inf", "nan": "nan"}.get(str(value), repr(value))
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_text(v) for v in value) + "]"
+    assert isinstance(value, dict)
+    return "{" + ", ".join(f"{_toml_string(k)} = {toml_text(v)}" for k, v in value.items()) + "}"
+
+
+def _toml_string(text: str) -> str:
+    """A basic string: JSON's escapes are TOML's, but for characters past U+FFFF (written as
+    they are) and DEL (which TOML wants escaped)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def toml_document(tables: dict[str, object]) -> str:
+    """Top-level keys as `key = value` lines, each value inline."""
+    return "".join(f"{_toml_string(k)} = {toml_text(v)}\n" for k, v in tables.items())
+
+
+toml_values = st.recursive(
+    st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | extreme_cells,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(extreme_cells, inner,
+                                                                max_size=3),
+    max_leaves=8,
+)
