@@ -90,6 +90,9 @@ def test_empty_reason_empty_release_and_a_malformed_database_url(tmp_path: Path,
     sheet = write(tmp_path / "sheet.csv", SHEETS + "S1,machine,t,c,10,10,10,0,0,0,A,10\n")
     code, said = run("correct", sheet, "--reason", " ", "--author", "a", "--db", db)
     assert code == 2 and ": reason: " in said and "Traceback" not in said
+    lists = write(tmp_path / "lists.csv", "constituency,list\nBasra,A\n")
+    assert run("correct", lists, "--reason", "", "--author", "a", "--db", db) == (
+        2, f"{lists}: sheets: no tally sheet in this file to correct\n")
     code, said = run("release", "", "--db", db)
     assert code == 2 and ": name: " in said
     code, said = run("results", "--db", "nonsense://")

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from majlis import tally
+from majlis.errors import InputError, Problem
 
 from ._allocate import Format, law_of, read_text, stderr, stdout, write_csv
 
@@ -83,8 +84,12 @@ def correct_command(
 ) -> None:
     """Store a corrected sheet as a new version, with its reason and author."""
     store = open_store(db, election)
+    sheets = tally.read_tally_file(read_text(file), str(file)).sheets
+    if not sheets:
+        raise InputError([Problem(source=str(file), line=None, field="sheets",
+                                  message="no tally sheet in this file to correct")])
     report = tally.IngestReport()
-    for sheet in tally.read_tally_file(read_text(file), str(file)).sheets:
+    for sheet in sheets:
         report += store.correct(sheet, reason=reason, author=author)
     stdout.print(f"{report.accepted} accepted, {report.quarantined} quarantined")
 
