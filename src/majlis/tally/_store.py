@@ -52,6 +52,7 @@ from ._results import (
     by_centre,
     disagreements,
     figures,
+    moved_since,
     recount,
     running,
 )
@@ -725,8 +726,7 @@ class Store:
                 ).problems:
             return figures(recount(session, election, RANKS))
         expected = figures(from_payload(last.payload)[0])
-        expected.update(figures(recount(session, election, RANKS, after=since)))
-        expected.subtract(figures(recount(session, election, RANKS, after=since, until=since)))
+        expected.update(moved_since(session, election, RANKS, since))
         return expected
 
     @_guarded
