@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -73,6 +74,10 @@ def csv_rows(text: str, problems: Problems) -> Iterator[tuple[int, dict[str, str
             problems.add(1, "header", "file is empty")
             return
         names = [h.strip().lower() for h in header]
+        twice = sorted(n for n, k in Counter(names).items() if k > 1)
+        if twice:  # a row would keep only the last of them
+            problems.add(1, "header", f"names {', '.join(map(shown, twice))} twice")
+            return
         yield 1, dict.fromkeys(names, "")
         for row in reader:
             if not any(cell.strip() for cell in row):

@@ -114,3 +114,8 @@ def test_a_csv_field_past_the_csv_modules_limit_is_a_problem_on_its_line() -> No
     text = f"constituency,list\nBasra,A\nBasra,{'x' * 131_073}\n"
     assert problems_of(text) == [
         "f.csv:3: csv: cannot be read: field larger than field limit (131072)"]
+
+
+def test_a_column_named_twice_is_refused_not_read_as_its_last() -> None:
+    assert problems_of("constituency,list,list\nBasra,A,B\n") == [
+        "f.csv:1: header: names 'list' twice"]
