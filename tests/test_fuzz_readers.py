@@ -281,8 +281,6 @@ def test_a_users_file_is_read_or_refused(users_folder: Path, content: bytes) -> 
     reads(Users.load, path)
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError,
-                   reason="web/_auth.py Users.load lets json's RecursionError through")
 def test_a_deeply_nested_users_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "users.json"
     path.write_text('{"users": ' + "[" * 100_000, encoding="utf-8")

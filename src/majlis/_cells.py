@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import tomllib
 from collections import Counter
@@ -89,6 +90,22 @@ def csv_rows(text: str, problems: Problems) -> Iterator[tuple[int, dict[str, str
             yield reader.line_num, {n: cell.strip() for n, cell in zip(names, row, strict=True)}
     except csv.Error as error:
         problems.add(reader.line_num, "csv", f"cannot be read: {error}")
+
+
+def json_document(text: str, source: str, what: str) -> Any:
+    """The JSON document in `text`, or an InputError on the line where it stops making sense —
+    also for what `json` raises past its own errors (a 4,300-digit integer, deep nesting);
+    `what` names the document for that last message."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        line: int | None = error.lineno
+        message = error.msg
+    except ValueError as error:
+        line, message = None, str(error).split(":")[0]
+    except RecursionError:
+        line, message = None, f"nested too deeply to be {what}"
+    raise InputError([Problem(source=source, line=line, field="json", message=message)]) from None
 
 
 def toml_table(text: str, source: str) -> dict[str, Any]:

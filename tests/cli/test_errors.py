@@ -74,7 +74,7 @@ def test_the_tally_files_bad_and_extreme_values_are_refused_whole(tmp_path: Path
         2, f"{wide}:2: csv: cannot be read: field larger than field limit (131072)\n")
     deep = write(tmp_path / "deep.json", "[" * 100_000)
     assert run("ingest", deep, "--db", db) == (
-        2, f"{deep}: json: nested too deeply to be a tally sheet\n")
+        2, f"{deep}: json: nested too deeply to be a tally file\n")
     long = write(tmp_path / "long.csv", f"constituency,list\nBasra,{'L' * 400}\nBas\x00ra,A\n")
     assert run("ingest", long, "--db", db) == (
         2, f"{long}:2: list: is 400 characters long; at most 300 are kept\n"

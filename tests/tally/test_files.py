@@ -99,7 +99,7 @@ def test_json_refuses_booleans_floats_huge_numbers_nuls_and_odd_text() -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("[" * 100_000, "s.json: json: nested too deeply to be a tally sheet"),
+    ("[" * 100_000, "s.json: json: nested too deeply to be a tally file"),
     ('[{"votes": {"A": ' + "9" * 5000 + "}}]",
      "s.json: json: Exceeds the limit (4300 digits) for integer string conversion"),
     ('{"votes": {"A": 1}, "source": "machine", "station": "\\u0000", "ballots_received": 1, '

@@ -20,8 +20,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from majlis._cells import Problems, csv_rows, shown
-from majlis.errors import InputError
+from majlis._cells import Problems, csv_rows, json_document, shown
 
 from ._limits import (
     CODE_LENGTH,
@@ -223,17 +222,7 @@ def _sheet(problems: Problems, line: int | None, r: dict[str, Any],
 
 def _read_json(text: str, source: str) -> TallyFile:
     problems = Problems(source)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        problems.add(exc.lineno, "json", exc.msg)
-        raise InputError(problems) from None
-    except ValueError as exc:  # an integer of more than 4,300 digits
-        problems.add(None, "json", str(exc).split(":")[0])
-        raise InputError(problems) from None
-    except RecursionError:
-        problems.add(None, "json", "nested too deeply to be a tally sheet")
-        raise InputError(problems) from None
+    data = json_document(text, source, "a tally file")
     items = data if isinstance(data, list) else [data]
     out = TallyFile()
     for i, item in enumerate(items, 1):

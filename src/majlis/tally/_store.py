@@ -807,17 +807,13 @@ def _engine(url: str, busy_timeout: float) -> Engine:
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
-        return _raise(refused("is not a database URL"))
+        raise refused("is not a database URL") from None
     waits = {"connect_args": {"timeout": busy_timeout}} if (
         parsed.get_backend_name() == "sqlite") else {}
-    try:
-        return create_engine(parsed, **waits)
+    try:  # a connection the server dropped (a restart, pg_terminate_backend) is replaced
+        return create_engine(parsed, pool_pre_ping=True, **waits)
     except (ArgumentError, ValueError, ImportError):
-        return _raise(refused(f"names no database majlis can open ({parsed.drivername!r})"))
-
-
-def _raise(error: Exception) -> Engine:
-    raise error
+        raise refused(f"names no database majlis can open ({parsed.drivername!r})") from None
 
 
 def _refuse(problems: Iterable[Problem]) -> None:

@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from majlis._cells import json_document
 from majlis.errors import InputError, Problem
 
 __all__ = ["Role", "TokenError", "Tokens", "User", "Users"]
@@ -53,7 +54,7 @@ class Users:
         if not path.exists():
             return cls()
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            raw = json_document(path.read_text(encoding="utf-8"), str(path), "a users file")
             return cls({u["name"]: (Role(u["role"]), str(u["password_hash"]))
                         for u in raw["users"]})
         except (ValueError, KeyError, TypeError) as error:
