@@ -7,8 +7,16 @@ columns of one version, and the running totals are 64-bit, so no count of sheets
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
+from majlis._cells import shown
+from majlis.errors import InputError, Problem
+
+from ._values import Station, TallySheet
+
 __all__ = ["CODE_LENGTH", "LIST_LENGTH", "MAX_COUNT", "NAME_LENGTH", "TEXT_LENGTH", "TIME_LENGTH",
-           "count_problem", "text_problem"]
+           "count_problem", "refuse", "registry_problems", "sheet_problems", "text_problem",
+           "text_problems"]
 
 MAX_COUNT = 2**31 - 1  # the largest figure one tally sheet may carry
 CODE_LENGTH = 100  # polling station and centre codes
@@ -34,3 +42,67 @@ def count_problem(value: int) -> str | None:
     if value > MAX_COUNT:
         return f"{value:,} is more than {MAX_COUNT:,}, the most one sheet can carry"
     return None
+
+
+def refuse(problems: Iterable[Problem]) -> None:
+    """Raise every problem found at once, if any."""
+    found = list(problems)
+    if found:
+        raise InputError(found)
+
+
+def text_problems(source: str, fields: Iterable[tuple[str, str, int]], *, required: bool = True
+           ) -> list[Problem]:
+    """Each text that is blank (when `required`) or cannot be stored: (field, value, limit)."""
+    found = []
+    for field, value, limit in fields:
+        why = "is empty" if required and not value.strip() else text_problem(value, limit)
+        if why:
+            found.append(Problem(source=source, line=None, field=field, message=why))
+    return found
+
+
+def _counts(source: str, fields: Iterable[tuple[str, int]]) -> list[Problem]:
+    return [Problem(source=source, line=None, field=field, message=why)
+            for field, value in fields if (why := count_problem(value))]
+
+
+def sheet_problems(n: int, sheet: TallySheet) -> list[Problem]:
+    """Every value of sheet `n` (of those given) that no store can hold: the last guard behind
+    the file and request readers, the same on SQLite and PostgreSQL."""
+    named = text_problem(sheet.station, CODE_LENGTH) is None
+    source = f"sheet {n} (station {sheet.station})" if named else f"sheet {n}"
+    return [
+        *text_problems(source, (("station", sheet.station, CODE_LENGTH),
+                         ("received_at", sheet.received_at, TIME_LENGTH),
+                         ("received_by", sheet.received_by, NAME_LENGTH)), required=False),
+        *_counts(source, ((f, getattr(sheet, f)) for f in (
+            "ballots_received", "cast", "valid", "invalid", "spoiled", "unused"))),
+        *text_problems(source, ((f"votes › {shown(p)}", p, LIST_LENGTH) for p in sheet.votes),
+                required=False),
+        *_counts(source, ((f"votes › {shown(p)}", n) for p, n in sheet.votes.items())),
+        *text_problems(source, ((f"candidate votes › {shown(p)} › {shown(k)}", x, LIST_LENGTH)
+                         for p, k in sheet.candidate_votes for x in (p, k)), required=False),
+        *_counts(source, ((f"candidate votes › {shown(p)} › {shown(k)}", n)
+                          for (p, k), n in sheet.candidate_votes.items())),
+    ]
+
+
+def registry_problems(stations: Sequence[Station], lists: Sequence[tuple[str, str]],
+                       candidates: Sequence[tuple[str, str, str]]) -> list[Problem]:
+    """Every registry value no store can hold."""
+    found = []
+    for s in stations:
+        source = f"station {shown(s.code)}"
+        found += text_problems(source, (("station", s.code, CODE_LENGTH),
+                                 ("centre", s.centre, CODE_LENGTH),
+                                 ("constituency", s.constituency, NAME_LENGTH)))
+        found += _counts(source, (("registered", s.registered),))
+    for constituency, party in lists:
+        found += text_problems(f"list {shown(party)}", (("constituency", constituency, NAME_LENGTH),
+                                                   ("list", party, LIST_LENGTH)))
+    for constituency, party, person in candidates:
+        found += text_problems(f"candidate {shown(person)}", (
+            ("constituency", constituency, NAME_LENGTH), ("list", party, LIST_LENGTH),
+            ("candidate", person, LIST_LENGTH)))
+    return found

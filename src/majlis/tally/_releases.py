@@ -7,8 +7,13 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ._results import CandidateCount, ConstituencyCount
+from ._schema import GENESIS
+
+if TYPE_CHECKING:
+    from ._schema import ReleaseRow
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -110,3 +115,59 @@ def reconcile(ours: Sequence[ConstituencyCount], theirs: Mapping[tuple[str, str]
     mine = {(c.name, p): n for c in ours for p, n in c.votes.items()}
     return [Difference(constituency=k[0], list=k[1], ours=mine.get(k), theirs=theirs.get(k))
             for k in sorted(mine.keys() | theirs.keys()) if mine.get(k) != theirs.get(k)]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Audit:
+    """What checking one election's releases found."""
+
+    problems: list[str]
+    vouched: list[tuple[int, str, str]]  # (sheet chain length, its head, which release) then
+    unchained: int  # releases from before the release chain
+
+
+def audit_releases(election: str, rows: Sequence[ReleaseRow], head: str | None, *,
+                    first: int = 1, previous: str | None = GENESIS) -> Audit:
+    """Check each release (oldest first, from number `first`, following the release whose
+    digest is `previous`) against its digest and the one before it, and the last against the
+    election's release head (when given): a release edited, renamed, renumbered, removed or
+    made to look older shows."""
+    problems: list[str] = []
+    vouched = []
+    expected, unchained = first, first - 1
+    for row in rows:
+        label = f"release {row.number}"
+        if row.number != expected:
+            problems.append(f"release {expected} is missing: {label} comes after release "
+                            f"{expected - 1}")
+        expected = row.number + 1
+        if row.sheet_head is None or row.sheets is None:
+            unchained += 1
+            if unchained != row.number:
+                problems.append(f"{label} has no seal but follows sealed releases: it was "
+                                "altered after it was published")
+            elif digest(row.payload) != row.digest:
+                problems.append(f"{label} was altered after it was published")
+        else:
+            seal = Seal(election=election, number=row.number, name=row.name, author=row.author,
+                        created_at=row.created_at, sheet_head=row.sheet_head, sheets=row.sheets,
+                        previous=row.prev_digest or "")
+            if seal.digest(row.payload) != row.digest:
+                problems.append(f"{label} was altered after it was published")
+            elif row.prev_digest != previous:
+                problems.append(f"{label} does not follow the release before it: a release was "
+                                "removed or altered")
+            vouched.append((row.sheets, row.sheet_head, f"{label} ({row.name!r})"))
+        previous = row.digest
+    if head is not None and head != previous:
+        problems.append(f"{election}'s last release is not the one it published last: a release"
+                        " was removed")
+    return Audit(problems=problems, vouched=vouched, unchained=unchained)
+
+
+def vouched_at(releases: list[tuple[str, str]], length: int, head: str) -> list[str]:
+    """Each release made when the sheet chain was `length` long whose head then is not the
+    chain's head at that length now."""
+    return [f"{label} was made when the sheet chain's version {length:,} was {then[:16]}…; "
+            f"it is now {head[:16]}…: sheets were removed or replaced"
+            for then, label in releases if then != head]

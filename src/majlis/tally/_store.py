@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,25 +24,26 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, make_url, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, aliased
 
 from majlis.errors import InputError, Problem, StoreError
 
 from ._checks import UNREGISTERED_CEILING, check
+from ._engine import open_engine
 from ._limits import (
-    CODE_LENGTH,
-    LIST_LENGTH,
     NAME_LENGTH,
     TEXT_LENGTH,
-    TIME_LENGTH,
-    count_problem,
+    refuse,
+    registry_problems,
+    sheet_problems,
     text_problem,
+    text_problems,
 )
-from ._releases import Release, Seal, digest, from_payload, payload
+from ._releases import Release, Seal, audit_releases, from_payload, payload, vouched_at
 from ._results import (
     CandidateCount,
     CentreCount,
@@ -193,7 +194,7 @@ class Store:
         self.unregistered_ceiling = unregistered_ceiling
         self.busy_timeout = busy_timeout
         self._election_id: int | None = None
-        self.engine: Engine = _engine(url, busy_timeout)
+        self.engine: Engine = open_engine(url, busy_timeout)
         # What messages show: the URL without its password.
         self.location = self.engine.url.render_as_string(hide_password=True)
         named = text_problem(election, NAME_LENGTH) or (
@@ -201,12 +202,7 @@ class Store:
         if named:
             raise InputError([Problem(source="election", line=None, field="--election",
                                       message=named)])
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-            event.listen(self.engine, "begin", _sqlite_begin)
-        # Writers take SQLite's write lock at BEGIN, so two workers cannot interleave the chain;
-        # readers begin plainly and, in WAL mode, never wait for a writer.
-        self.writer: Engine = self.engine.execution_options(writer=True)
+        self.writer: Engine = self.engine.execution_options(writer=True)  # see _engine
         self._ready = False
 
     def close(self) -> None:
@@ -285,10 +281,10 @@ class Store:
         changes nothing; registering it otherwise is refused (nothing is written)."""
         self._check_ready()
         stations, lists, candidates = list(stations), list(lists), list(candidates)
-        _refuse(_registry_problems(stations, lists, candidates))
+        refuse(registry_problems(stations, lists, candidates))
         with Session(self.writer) as session, session.begin():
             election = self._scope(session, create=True)
-            _refuse(_moved(self._registry(session).stations, stations))
+            refuse(_moved(self._registry(session).stations, stations))
             constituency_ids = {r.name: r.id for r in session.scalars(
                 select(ConstituencyRow).where(ConstituencyRow.election_id == election))}
             centre_ids = {(r.constituency_id, r.code): r.id
@@ -374,7 +370,7 @@ class Store:
         before any is written."""
         self._check_ready()
         sheets = list(sheets)
-        _refuse(p for n, sheet in enumerate(sheets, 1) for p in _sheet_problems(n, sheet))
+        refuse(p for n, sheet in enumerate(sheets, 1) for p in sheet_problems(n, sheet))
         with Session(self.engine) as session:
             registry = self._registry(session)
         report = IngestReport()
@@ -388,9 +384,9 @@ class Store:
     def correct(self, sheet: TallySheet, *, reason: str, author: str) -> IngestReport:
         """A corrected sheet: a new version beside the old, with the reason and its author."""
         self._check_ready()
-        _refuse([*_texts("correction", (("reason", reason, TEXT_LENGTH),
+        refuse([*text_problems("correction", (("reason", reason, TEXT_LENGTH),
                                          ("author", author, NAME_LENGTH)), required=True),
-                 *_sheet_problems(1, sheet)])
+                 *sheet_problems(1, sheet)])
         return self._store([sheet], reason=reason, author=author)
 
     def _store(self, sheets: list[TallySheet], *, reason: str, author: str,
@@ -614,7 +610,7 @@ class Store:
                 rows = session.scalars(select(ReleaseRow)
                                        .where(ReleaseRow.election_id == election.id)
                                        .order_by(ReleaseRow.number)).all()
-                audit = _audit_releases(election.name, rows, election.release_head)
+                audit = audit_releases(election.name, rows, election.release_head)
                 problems += audit.problems
                 for length, then, label in audit.vouched:
                     vouched.setdefault(length, []).append((then, label))
@@ -632,7 +628,7 @@ class Store:
             prev = GENESIS
             checked = 0
             where = None
-            problems += _vouched_at(vouched.pop(0, []), 0, prev)
+            problems += vouched_at(vouched.pop(0, []), 0, prev)
             for row in sheets:
                 code = row.station
                 where = (code, row.source, row.version)
@@ -647,7 +643,7 @@ class Store:
                                       reason="its stored figures no longer match its hash")
                 prev = row.hash
                 checked += 1
-                problems += _vouched_at(vouched.pop(checked, []), checked, prev)
+                problems += vouched_at(vouched.pop(checked, []), checked, prev)
             head = session.get(ChainHeadRow, 1)
             if head is not None and head.hash != prev:
                 return ChainCheck(checked=checked, broken=where or ("", "", 0),
@@ -677,7 +673,7 @@ class Store:
         published it, sealed with where the sheet chain stands and the release before it.
         Refused (nothing written) when the running totals differ from a recount of the sheets."""
         self._check_ready()
-        _refuse(_texts("release", (("name", name, NAME_LENGTH),)) + _texts(
+        refuse(text_problems("release", (("name", name, NAME_LENGTH),)) + text_problems(
             "release", (("author", author, NAME_LENGTH),), required=False))
         with Session(self.writer) as session, session.begin():
             head = session.scalars(
@@ -721,7 +717,7 @@ class Store:
         since = None if last is None or last.sheet_head is None or last.sheets is None else (
             0 if last.sheets == 0 else
             session.scalar(select(SheetRow.id).where(SheetRow.hash == last.sheet_head)))
-        if last is None or since is None or _audit_releases(
+        if last is None or since is None or audit_releases(
                 self.election, [last], None, first=last.number, previous=last.prev_digest
                 ).problems:
             return figures(recount(session, election, RANKS))
@@ -738,7 +734,7 @@ class Store:
             rows = session.scalars(select(ReleaseRow)
                                    .where(ReleaseRow.election_id == self._scope(session))
                                    .order_by(ReleaseRow.number)).all()
-        wrong = _audit_releases(self.election, rows, None).problems
+        wrong = audit_releases(self.election, rows, None).problems
         if wrong:
             raise StoreError("; ".join(wrong))
         found = []
@@ -797,94 +793,6 @@ class _Ahead:
         return found
 
 
-def _engine(url: str, busy_timeout: float) -> Engine:
-    """The engine for `url`, or an InputError on `--db` that does not repeat the URL (it may
-    carry a password): SQLite writers wait `busy_timeout` seconds for each other."""
-    def refused(why: str) -> InputError:
-        return InputError([Problem(source="database URL", line=None, field="--db", message=(
-            f"{why}; expected e.g. sqlite:///majlis.db or postgresql+psycopg://user@host/db"))])
-
-    try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError):
-        raise refused("is not a database URL") from None
-    waits = {"connect_args": {"timeout": busy_timeout}} if (
-        parsed.get_backend_name() == "sqlite") else {}
-    try:  # a connection the server dropped (a restart, pg_terminate_backend) is replaced
-        return create_engine(parsed, pool_pre_ping=True, **waits)
-    except (ArgumentError, ValueError, ImportError):
-        raise refused(f"names no database majlis can open ({parsed.drivername!r})") from None
-
-
-def _refuse(problems: Iterable[Problem]) -> None:
-    """Raise every problem found at once, if any."""
-    found = list(problems)
-    if found:
-        raise InputError(found)
-
-
-def _shown(value: str) -> str:
-    """A value fit to quote in a message: at most 40 characters, control characters escaped."""
-    return repr(value if len(value) <= 40 else value[:40] + "…")
-
-
-def _texts(source: str, fields: Iterable[tuple[str, str, int]], *, required: bool = True
-           ) -> list[Problem]:
-    """Each text that is blank (when `required`) or cannot be stored: (field, value, limit)."""
-    found = []
-    for field, value, limit in fields:
-        why = "is empty" if required and not value.strip() else text_problem(value, limit)
-        if why:
-            found.append(Problem(source=source, line=None, field=field, message=why))
-    return found
-
-
-def _counts(source: str, fields: Iterable[tuple[str, int]]) -> list[Problem]:
-    return [Problem(source=source, line=None, field=field, message=why)
-            for field, value in fields if (why := count_problem(value))]
-
-
-def _sheet_problems(n: int, sheet: TallySheet) -> list[Problem]:
-    """Every value of sheet `n` (of those given) that no store can hold: the last guard behind
-    the file and request readers, the same on SQLite and PostgreSQL."""
-    named = text_problem(sheet.station, CODE_LENGTH) is None
-    source = f"sheet {n} (station {sheet.station})" if named else f"sheet {n}"
-    return [
-        *_texts(source, (("station", sheet.station, CODE_LENGTH),
-                         ("received_at", sheet.received_at, TIME_LENGTH),
-                         ("received_by", sheet.received_by, NAME_LENGTH)), required=False),
-        *_counts(source, ((f, getattr(sheet, f)) for f in (
-            "ballots_received", "cast", "valid", "invalid", "spoiled", "unused"))),
-        *_texts(source, ((f"votes › {_shown(p)}", p, LIST_LENGTH) for p in sheet.votes),
-                required=False),
-        *_counts(source, ((f"votes › {_shown(p)}", n) for p, n in sheet.votes.items())),
-        *_texts(source, ((f"candidate votes › {_shown(p)} › {_shown(k)}", x, LIST_LENGTH)
-                         for p, k in sheet.candidate_votes for x in (p, k)), required=False),
-        *_counts(source, ((f"candidate votes › {_shown(p)} › {_shown(k)}", n)
-                          for (p, k), n in sheet.candidate_votes.items())),
-    ]
-
-
-def _registry_problems(stations: Sequence[Station], lists: Sequence[tuple[str, str]],
-                       candidates: Sequence[tuple[str, str, str]]) -> list[Problem]:
-    """Every registry value no store can hold."""
-    found = []
-    for s in stations:
-        source = f"station {_shown(s.code)}"
-        found += _texts(source, (("station", s.code, CODE_LENGTH),
-                                 ("centre", s.centre, CODE_LENGTH),
-                                 ("constituency", s.constituency, NAME_LENGTH)))
-        found += _counts(source, (("registered", s.registered),))
-    for constituency, party in lists:
-        found += _texts(f"list {_shown(party)}", (("constituency", constituency, NAME_LENGTH),
-                                                   ("list", party, LIST_LENGTH)))
-    for constituency, party, person in candidates:
-        found += _texts(f"candidate {_shown(person)}", (
-            ("constituency", constituency, NAME_LENGTH), ("list", party, LIST_LENGTH),
-            ("candidate", person, LIST_LENGTH)))
-    return found
-
-
 def _moved(known: Mapping[str, Station], given: Iterable[Station]) -> list[Problem]:
     """Each station given otherwise than it is registered (or than it was given before in the
     same call): a registration is never silently kept or changed."""
@@ -901,62 +809,6 @@ def _moved(known: Mapping[str, Station], given: Iterable[Station]) -> list[Probl
     return found
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Audit:
-    """What checking one election's releases found."""
-
-    problems: list[str]
-    vouched: list[tuple[int, str, str]]  # (sheet chain length, its head, which release) then
-    unchained: int  # releases from before the release chain
-
-
-def _audit_releases(election: str, rows: Sequence[ReleaseRow], head: str | None, *,
-                    first: int = 1, previous: str | None = GENESIS) -> _Audit:
-    """Check each release (oldest first, from number `first`, following the release whose
-    digest is `previous`) against its digest and the one before it, and the last against the
-    election's release head (when given): a release edited, renamed, renumbered, removed or
-    made to look older shows."""
-    problems: list[str] = []
-    vouched = []
-    expected, unchained = first, first - 1
-    for row in rows:
-        label = f"release {row.number}"
-        if row.number != expected:
-            problems.append(f"release {expected} is missing: {label} comes after release "
-                            f"{expected - 1}")
-        expected = row.number + 1
-        if row.sheet_head is None or row.sheets is None:
-            unchained += 1
-            if unchained != row.number:
-                problems.append(f"{label} has no seal but follows sealed releases: it was "
-                                "altered after it was published")
-            elif digest(row.payload) != row.digest:
-                problems.append(f"{label} was altered after it was published")
-        else:
-            seal = Seal(election=election, number=row.number, name=row.name, author=row.author,
-                        created_at=row.created_at, sheet_head=row.sheet_head, sheets=row.sheets,
-                        previous=row.prev_digest or "")
-            if seal.digest(row.payload) != row.digest:
-                problems.append(f"{label} was altered after it was published")
-            elif row.prev_digest != previous:
-                problems.append(f"{label} does not follow the release before it: a release was "
-                                "removed or altered")
-            vouched.append((row.sheets, row.sheet_head, f"{label} ({row.name!r})"))
-        previous = row.digest
-    if head is not None and head != previous:
-        problems.append(f"{election}'s last release is not the one it published last: a release"
-                        " was removed")
-    return _Audit(problems=problems, vouched=vouched, unchained=unchained)
-
-
-def _vouched_at(releases: list[tuple[str, str]], length: int, head: str) -> list[str]:
-    """Each release made when the sheet chain was `length` long whose head then is not the
-    chain's head at that length now."""
-    return [f"{label} was made when the sheet chain's version {length:,} was {then[:16]}…; "
-            f"it is now {head[:16]}…: sheets were removed or replaced"
-            for then, label in releases if then != head]
-
-
 def _failures(stored: str) -> tuple[Failure, ...]:
     """The failed rules of a stored version (kept as JSON; empty when it passed)."""
     return tuple(Failure(rule=r, message=m) for r, m in json.loads(stored)) if stored else ()
@@ -964,19 +816,6 @@ def _failures(stored: str) -> tuple[Failure, ...]:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    writer = conn.get_execution_options().get("writer", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
-
-
-def _sqlite_pragmas(connection: object, _record: object) -> None:
-    cursor = connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.close()
-    connection.isolation_level = None  # type: ignore[attr-defined]  # we issue BEGIN ourselves
 
 
 def _chunks(items: Iterable[TallySheet], size: int) -> Iterator[list[TallySheet]]:
