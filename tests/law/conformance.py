@@ -30,7 +30,7 @@ def check_law(election: Election, law: Law, *, seed: int = 7) -> Allocation:
             c = next(x for x in election.constituencies if x.name == name)
             expected = law.tier.seats_per_district if c.tier_seats is None else c.tier_seats
             assert sum(placed.values()) == expected, name
-    reversed_lists = Election(constituencies=tuple(
+    reversed_lists = replace(election, constituencies=tuple(
         replace(c, votes=dict(reversed(list(c.votes.items()))))
         for c in election.constituencies))
     assert allocate(reversed_lists, law, seed=seed).totals() == result.totals()

@@ -75,6 +75,10 @@ def allocate_command(
     districts: Annotated[
         Path | None, typer.Option("--districts", help="CSV: district,seats[,blank,invalid,valid]")
     ] = None,
+    lists: Annotated[
+        Path | None, typer.Option("--lists", help="CSV: party plus named attribute columns "
+                                  "(kind, members, minority, …) that the law reads")
+    ] = None,
     seed: Annotated[
         int | None, typer.Option("--seed", min=0,
                                   help="Seed of the lot for ties (drawn if not given)")
@@ -88,7 +92,7 @@ def allocate_command(
 ) -> None:
     """Allocate seats exactly as LAW says, for every list in every district."""
     the_law = law_of(law)
-    election = election_of(votes, the_law, districts)
+    election = election_of(votes, the_law, districts, lists)
     drawn = secrets.randbelow(2**32) if seed is None else seed
     allocation = allocate(election, the_law, seed=drawn)
     rows = seat_rows(allocation, with_totals=totals)
@@ -264,13 +268,17 @@ def law_of(path: Path) -> Law:
     return parse_law(read_text(path), str(path), presets=data.law_text)
 
 
-def election_of(votes: Path, law: Law, districts: Path | None) -> Election:
-    """An election from a votes CSV (and districts CSV), or a bundled election by name."""
-    if not exists(votes) and str(votes) in data.ELECTIONS and districts is None:
+def election_of(
+    votes: Path, law: Law, districts: Path | None, lists: Path | None
+) -> Election:
+    """An election from a votes CSV (and districts and lists CSVs), or a bundled election by
+    name."""
+    if not exists(votes) and str(votes) in data.ELECTIONS and districts is None and lists is None:
         bundled = data.election(str(votes))
         if bundled.missing:
             stderr.print(f"note: {bundled.name}: no figures for {', '.join(bundled.missing)}; "
                          "their seats are not allocated", markup=False, highlight=False)
         return bundled.election
     return read_election(read_text(votes), str(votes), law,
-                         read_text(districts) if districts else None, str(districts))
+                         read_text(districts) if districts else None, str(districts),
+                         read_text(lists) if lists else None, str(lists))

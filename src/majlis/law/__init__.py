@@ -5,7 +5,7 @@ threshold, reserved seats, an upper tier, a tie rule — and applied by one verb
 Every quotient is a `Fraction`; `allocate_batch` is the vectorised twin for projections.
 """
 
-from ._allocate import Law, ReservedSeats, allocate
+from ._allocate import Law, Mention, ReservedSeats, allocate
 from ._batch import BatchAllocation, allocate_batch
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
 from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
@@ -13,9 +13,9 @@ from ._config import METHODS, parse_law
 from ._csv import read_election
 from ._divisors import DIVISOR_SERIES, DivisorSeries, HuntingtonHill
 from ._explain import Margin, margins
-from ._quotas import QUOTAS, QuotaRule, Remainder
+from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
 from ._rules import DivisorRule, SntvRule
-from ._threshold import Base, DistrictSeats, Scope, Threshold, VoteShare
+from ._threshold import Base, DistrictSeats, ListCondition, ListMatch, Scope, Threshold, VoteShare
 from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import Precedence, TieRule
 from ._values import (
@@ -54,13 +54,17 @@ __all__ = [
     "HuntingtonHill",
     "Law",
     "LevellingTier",
+    "ListCondition",
+    "ListMatch",
     "Margin",
+    "Mention",
     "Precedence",
     "QuarterByList",
     "QuotaRule",
     "Ranking",
     "Remainder",
     "ReservedSeats",
+    "Rounding",
     "Scope",
     "SntvRule",
     "Threshold",

@@ -40,11 +40,26 @@ class ReservedSeats:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Mention:
+    """Where a law file names a list (`[threshold] exempt`) or a list attribute
+    (`[[threshold.by_list]] attribute`), so that a name the votes or the lists file lack is
+    reported at its line instead of silently matching nothing."""
+
+    name: str
+    source: str
+    line: int | None
+    field: str
+    attribute: bool = False
+    numeric: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Law:
     """An electoral law: the constituency rule and the parts around it.
 
     `magnitudes` are seats per constituency when the law fixes them (a `[districts]` table);
-    a districts file given with the votes takes precedence.
+    a districts file given with the votes takes precedence. `mentions` are the list names and
+    attributes the law file wrote, checked against the votes when they are read.
     """
 
     rule: Rule
@@ -55,6 +70,7 @@ class Law:
     magnitudes: Mapping[str, int] = field(default_factory=dict)
     ranking: Ranking = Ranking.OPEN
     women: WomenRule | None = None
+    mentions: tuple[Mention, ...] = ()
 
     @property
     def house(self) -> int:
@@ -82,7 +98,7 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
     """
     check_seats(election, law)
     general = law.general(election)
-    qualified = qualifying(law, general, seed)
+    qualified = qualifying(law, general, seed, election.lists)
     results: list[ConstituencyResult] = []
     ties: list[Tie] = []
     for c in election.constituencies:
@@ -115,7 +131,10 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
 
 
 def qualifying(
-    law: Law, general: tuple[Constituency, ...], seed: int
+    law: Law,
+    general: tuple[Constituency, ...],
+    seed: int,
+    lists: Mapping[str, Mapping[str, str]],
 ) -> dict[str, frozenset[str]]:
     """The lists the threshold lets into each general constituency's count.
 
@@ -127,7 +146,7 @@ def qualifying(
     won: dict[str, int] | None = None
     if any(isinstance(cond, DistrictSeats) for cond in law.threshold.conditions):
         won = add_up(apportion(c, law, frozenset(c.votes), seed).seats for c in general)
-    return law.threshold.qualifying(general, won)
+    return law.threshold.qualifying(general, won, lists)
 
 
 def apportion(c: Constituency, law: Law, allowed: frozenset[str], seed: int) -> Outcome:
@@ -161,4 +180,4 @@ def _upper_tier(
         won = add_up(by_name[c.name] for c in general)
         valid = sum(c.valid_votes for c in general)
         return law.tier.apportion(national, valid, won, precedence)
-    return law.tier.apportion(general, by_name, precedence)
+    return law.tier.apportion(general, by_name, precedence, election.lists)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
@@ -16,13 +17,22 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from majlis._cells import toml_table
 from majlis.errors import InputError, Problem
 
-from ._allocate import Law, ReservedSeats
+from ._allocate import Law, Mention, ReservedSeats
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
 from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
 from ._divisors import DIVISOR_SERIES, DivisorSeries
-from ._quotas import QUOTAS, QuotaRule, Remainder
+from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
 from ._rules import DivisorRule, Rule, SntvRule
-from ._threshold import Base, Condition, DistrictSeats, Scope, Threshold, VoteShare
+from ._threshold import (
+    Base,
+    Condition,
+    DistrictSeats,
+    ListCondition,
+    ListMatch,
+    Scope,
+    Threshold,
+    VoteShare,
+)
 from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import TieRule
 
@@ -42,6 +52,7 @@ class RuleConfig(_Strict):
     first_divisor: Annotated[float, Field(ge=0)] | None = None
     divisors: list[Annotated[float, Field(ge=0)]] | None = None
     remainder: Remainder | None = None
+    quota_rounding: Rounding | None = None
 
     @model_validator(mode="after")
     def _fits_method(self) -> RuleConfig:
@@ -50,8 +61,8 @@ class RuleConfig(_Strict):
         divisor = self.method in DIVISOR_SERIES
         if not divisor and (self.first_divisor is not None or self.divisors is not None):
             raise ValueError("first_divisor and divisors apply to divisor methods only")
-        if self.method not in QUOTAS and self.remainder is not None:
-            raise ValueError("remainder applies to quota methods only")
+        if self.method not in QUOTAS and (self.remainder or self.quota_rounding) is not None:
+            raise ValueError("remainder and quota_rounding apply to quota methods only")
         if self.divisors is not None and len(self.divisors) < 2:
             raise ValueError("divisors needs at least two terms (the step continues them)")
         return self
@@ -60,7 +71,8 @@ class RuleConfig(_Strict):
         if self.method == "sntv":
             return SntvRule()
         if self.method in QUOTAS:
-            return QuotaRule(self.method, self.remainder or Remainder.LARGEST)
+            return QuotaRule(self.method, self.remainder or Remainder.LARGEST,
+                             self.quota_rounding)
         series = DIVISOR_SERIES[self.method]
         if self.divisors is not None:
             series = DivisorSeries.of(tuple(_exact(d) for d in self.divisors))
@@ -96,14 +108,55 @@ class ConditionConfig(_Strict):
         return VoteShare(share=share, scope=self.scope, base=self.base)
 
 
+class ListConditionConfig(ConditionConfig):
+    attribute: str
+    equals: str | int | None = None
+    at_least: int | None = None
+    at_most: int | None = None
+
+    @model_validator(mode="after")
+    def _selects(self) -> ListConditionConfig:
+        if self.equals is None and self.at_least is None and self.at_most is None:
+            raise ValueError("give equals, at_least or at_most: which lists this applies to")
+        return self
+
+    def build_for_lists(self, threshold: ConditionConfig) -> ListCondition:
+        """The condition, measured as the threshold measures it unless it says otherwise."""
+        match = ListMatch(attribute=self.attribute,
+                          equals=None if self.equals is None else str(self.equals),
+                          at_least=self.at_least, at_most=self.at_most)
+        inherited = {k: getattr(threshold, k) for k in ("scope", "base")
+                     if k not in self.model_fields_set}
+        return ListCondition(match=match, condition=self.model_copy(update=inherited).build())
+
+
 class ThresholdConfig(ConditionConfig):
     percent: Percent | None = None
     exempt: list[str] = []
     alternatives: list[ConditionConfig] = []
+    by_list: list[ListConditionConfig] = []
+    fallback_percent: Percent | None = None
 
     def build_threshold(self) -> Threshold:
         conditions = (ConditionConfig.build(self), *(a.build() for a in self.alternatives))
-        return Threshold(conditions=conditions, exempt=frozenset(self.exempt))
+        return Threshold(
+            conditions=conditions, exempt=frozenset(self.exempt),
+            by_list=tuple(b.build_for_lists(self) for b in self.by_list),
+            fallback=None if self.fallback_percent is None
+            else _exact(self.fallback_percent) / 100,
+        )
+
+    def mentions(self, text: str, source: str, table: tuple[str, ...]) -> list[Mention]:
+        """The lists and list attributes this threshold names, each with its line."""
+        named = [Mention(name=n, source=source, line=_line_of(text, (*table, "exempt")),
+                         field=".".join((*table, "exempt"))) for n in self.exempt]
+        named.extend(
+            Mention(name=b.attribute, source=source,
+                    line=_line_of(text, (*table, "by_list", i, "attribute")),
+                    field=f"{'.'.join(table)}.by_list.{i}.attribute", attribute=True,
+                    numeric=b.at_least is not None or b.at_most is not None)
+            for i, b in enumerate(self.by_list))
+        return named
 
 
 class ReservedConfig(RuleConfig):
@@ -198,6 +251,7 @@ class LawConfig(_Strict):
         return self
 
     def build(self) -> Law:
+        """The law's parts; `mentions` are filled in by `parse_law`, which knows the lines."""
         return Law(
             rule=self.allocation.build(),
             threshold=self.threshold.build_threshold() if self.threshold else None,
@@ -220,7 +274,11 @@ def parse_law(text: str, source: str, *, presets: Callable[[str], str] | None = 
     raw = _extended(text, source, presets, ())
     try:
         config = LawConfig.model_validate(raw)
-        return config.build()
+        mentions = [*(config.threshold.mentions(text, source, ("threshold",))
+                      if config.threshold else ()),
+                    *(config.tier.threshold.mentions(text, source, ("tier", "threshold"))
+                      if config.tier and config.tier.threshold else ())]
+        return replace(config.build(), mentions=tuple(mentions))
     except ValidationError as exc:
         raise InputError(
             Problem(source=source, line=_line_of(text, e["loc"]), field=_dotted(e["loc"]),
@@ -274,16 +332,18 @@ def _message(error: Any) -> str:
 
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    """The line where a key of `loc` is written: its table header, then the key under it."""
+    """The line where a key of `loc` is written: its table header (the n-th of an array of
+    tables `[[…]]` when `loc` gives an index), then the key under it."""
     lines = text.splitlines()
     start = 0
     keys = [str(p) for p in loc if not isinstance(p, int)]
+    index = next((p for p in loc if isinstance(p, int)), 0)
     for depth in range(len(keys), 0, -1):
         header = re.compile(r"^\s*\[+\s*" + r"\s*\.\s*".join(
             rf"(\"{re.escape(k)}\"|{re.escape(k)})" for k in keys[:depth]) + r"\s*\]+")
-        found = next((i for i, s in enumerate(lines) if header.match(s)), None)
-        if found is not None:
-            start = found
+        found = [i for i, s in enumerate(lines) if header.match(s)]
+        if found:
+            start = found[min(index, len(found) - 1)]
             break
     if not keys:
         return None

@@ -80,15 +80,84 @@ def read_districts(text: str, source: str) -> dict[str, _District]:
     return districts
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Lists:
+    """A lists file as read: each list's attributes and the line it is on."""
+
+    source: str
+    columns: tuple[str, ...]
+    attributes: dict[str, dict[str, str]]
+    lines: dict[str, int]
+
+
+def read_lists(text: str, problems: Problems) -> _Lists:
+    """Attributes per list (`party` plus any named columns: `kind`, `members`, `minority`…);
+    an empty cell is an attribute the list does not have."""
+    columns: tuple[str, ...] = ()
+    attributes: dict[str, dict[str, str]] = {}
+    lines: dict[str, int] = {}
+    for line, row in csv_rows(text, problems):
+        if line == 1:
+            if "party" not in row or "" in row:
+                problems.add(1, "header", "expected party and named attribute columns, found "
+                             f"{','.join(row)}")
+                break
+            columns = tuple(c for c in row if c != "party")
+            continue
+        name = row["party"]
+        if not name:
+            problems.add(line, "party", "missing")
+        elif name in lines:
+            problems.add(line, "party", f"{name!r} repeats line {lines[name]}")
+        else:
+            lines[name] = line
+            attributes[name] = {c: row[c] for c in columns if row[c]}
+    return _Lists(source=problems.source, columns=columns, attributes=attributes, lines=lines)
+
+
+def _named_lists(
+    law: Law, lists: _Lists | None, votes: dict[str, dict[str, int]], votes_source: str,
+    problems: Problems,
+) -> list[Problem]:
+    """Every list a law or lists file names must stand in the votes, and every attribute a law
+    reads must be a column of the lists file (a whole number where the law compares it)."""
+    standing = {p for count in votes.values() for p in count}
+    if lists is not None:
+        for name, line in lists.lines.items():
+            if name not in standing:
+                problems.add(line, "party", f"{name!r} is not a list in {votes_source}")
+    for m in law.mentions:
+        message = None
+        if not m.attribute and m.name not in standing:
+            message = f"{m.name!r} is not a list in {votes_source}"
+        elif m.attribute and lists is None:
+            message = f"reads the list attribute {m.name!r}: give a lists file (--lists)"
+        elif m.attribute and lists is not None and m.name not in lists.columns:
+            message = f"{lists.source} has no column {m.name!r}"
+        elif m.numeric and lists is not None:
+            for name, attributes in lists.attributes.items():
+                problems.whole_number(lists.lines[name], m.name, attributes.get(m.name),
+                                      required=False)
+        if message:
+            problems.append(Problem(source=m.source, line=m.line, field=m.field,
+                                    message=message))
+    return list(dict.fromkeys(problems))  # two tables reading one attribute: one report
+
+
 def read_election(
     votes_text: str,
     votes_source: str,
     law: Law,
     districts_text: str | None = None,
     districts_source: str = "DISTRICTS.csv",
+    lists_text: str | None = None,
+    lists_source: str = "LISTS.csv",
 ) -> Election:
-    """An `Election` from a votes CSV, seats from the districts CSV or the law's tables."""
+    """An `Election` from a votes CSV, seats from the districts CSV or the law's tables, list
+    attributes from the lists CSV."""
     districts = read_districts(districts_text, districts_source) if districts_text else {}
+    in_lists = Problems(lists_source)
+    lists = read_lists(lists_text, in_lists) if lists_text is not None else None
     problems = Problems(votes_source)
     votes: dict[str, dict[str, int]] = {}
     candidates: dict[str, list[CandidateVotes]] = {}
@@ -155,5 +224,8 @@ def read_election(
         ))
     if not first_line and not problems:
         problems.add(2, "votes", "no rows after the header")
+    problems.extend(_named_lists(law, lists, votes, votes_source, in_lists))
     problems.raise_any()
-    return Election(constituencies=tuple(constituencies))
+    return Election(constituencies=tuple(constituencies),
+                    lists=frozen_mapping({p: frozen_mapping(a)
+                                          for p, a in (lists.attributes if lists else {}).items()}))

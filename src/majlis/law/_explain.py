@@ -54,7 +54,7 @@ def margins(
             allowed = frozenset(changed.votes)
         else:
             everywhere = tuple(changed if x.name == c.name else x for x in general)
-            allowed = qualifying(law, everywhere, seed)[c.name]
+            allowed = qualifying(law, everywhere, seed, election.lists)[c.name]
         try:
             return apportion(changed, law, allowed, seed).seats.get(party, 0)
         except AllocationError:  # nobody left with a vote: no seat for anyone

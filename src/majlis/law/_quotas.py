@@ -6,6 +6,7 @@ is how Iraq's January 2005 count "recomputed" the quota once small lists were ex
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -38,16 +39,35 @@ class Remainder(StrEnum):
     HIGHEST_AVERAGE = "highest-average"
 
 
+class Rounding(StrEnum):
+    """How a law makes the quota a whole number of votes (Slovakia: down), if it does."""
+
+    DOWN = "down"
+    UP = "up"
+    NEAREST = "nearest"
+
+    def of(self, quota: Fraction) -> Fraction:
+        if self is Rounding.DOWN:
+            return Fraction(math.floor(quota))
+        if self is Rounding.UP:
+            return Fraction(math.ceil(quota))
+        return Fraction(math.floor(quota + Fraction(1, 2)))  # half up
+
+
 @dataclass(frozen=True, slots=True)
 class QuotaRule:
-    """Whole quotas first, then the remaining seats by `remainder`."""
+    """Whole quotas first, then the remaining seats by `remainder`; the quota is exact unless
+    `rounding` makes it a whole number."""
 
     quota: str
     remainder: Remainder = Remainder.LARGEST
+    rounding: Rounding | None = None
 
     def apportion(self, votes: Mapping[str, int], seats: int, precedence: Precedence) -> Outcome:
         total = sum(votes.values())
         quota = QUOTAS[self.quota](total, seats)
+        if self.rounding is not None:
+            quota = self.rounding.of(quota)
         whole = {p: int(v // quota) if quota else 0 for p, v in votes.items()}
         left = {p: v - quota * whole[p] for p, v in votes.items()}
         # Whole quotas can exceed the seats (Imperiali quota): take back the smallest remainders.

@@ -1,7 +1,9 @@
 """Thresholds: which lists may take part in the count at all.
 
 A threshold is a set of alternative conditions (any one qualifies a list) plus named exempt
-lists (minority parties). A list at exactly the threshold qualifies ("at least 3 %").
+lists (minority parties). A list at exactly the threshold qualifies ("at least 3 %"). The first
+condition may differ by list, chosen by the list's attributes (a coalition of four parties
+needs 10 %, a party 5 %), and a fallback admits the next lists when too few votes qualify.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from types import MappingProxyType
 
 from ._values import Constituency, add_up
 
@@ -20,12 +23,15 @@ class Base(StrEnum):
     VALID = "valid"
     VALID_AND_BLANK = "valid_and_blank"
     LIST_VOTES = "list_votes"
+    CAST = "cast"
 
     def of(self, c: Constituency) -> int:
         if self is Base.VALID:
             return c.valid_votes
         if self is Base.VALID_AND_BLANK:
             return c.valid_votes + c.blank
+        if self is Base.CAST:
+            return c.valid_votes + c.blank + c.invalid
         return c.list_votes
 
 
@@ -53,19 +59,70 @@ class DistrictSeats:
 
 
 Condition = VoteShare | DistrictSeats
+NO_LISTS: Mapping[str, Mapping[str, str]] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListMatch:
+    """Lists whose `attribute` (from the lists file) is `equals`, or a whole number within
+    `at_least`..`at_most`; a list without the attribute does not match."""
+
+    attribute: str
+    equals: str | None = None
+    at_least: int | None = None
+    at_most: int | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.at_least is not None or self.at_most is not None
+
+    def matches(self, attributes: Mapping[str, str]) -> bool:
+        value = attributes.get(self.attribute)
+        if value is None or (self.equals is not None and value != self.equals):
+            return False
+        if not self.numeric:
+            return True
+        number = int(value)  # the lists reader refused a value that is not a whole number
+        return ((self.at_least is None or number >= self.at_least)
+                and (self.at_most is None or number <= self.at_most))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListCondition:
+    """The condition that replaces a threshold's first one for the lists `match` selects."""
+
+    match: ListMatch
+    condition: Condition
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Threshold:
-    """Alternative conditions, any of which qualifies a list; `exempt` lists always qualify."""
+    """Alternative conditions, any of which qualifies a list; `exempt` lists always qualify.
+
+    `by_list` replaces the first condition for the lists it selects (the first match wins).
+    `fallback`: while the qualifying lists hold this share of the first condition's base or
+    less, the next lists in order of votes are admitted (lists with equal votes together).
+    """
 
     conditions: tuple[Condition, ...]
     exempt: frozenset[str] = frozenset()
+    by_list: tuple[ListCondition, ...] = ()
+    fallback: Fraction | None = None
+
+    def conditions_for(
+        self, party: str, lists: Mapping[str, Mapping[str, str]] = NO_LISTS
+    ) -> tuple[Condition, ...]:
+        """The conditions a list must meet one of, given the lists' attributes."""
+        attributes = lists.get(party, {})
+        first = next((b.condition for b in self.by_list if b.match.matches(attributes)),
+                     self.conditions[0])
+        return (first, *self.conditions[1:])
 
     def qualifying(
         self,
         constituencies: tuple[Constituency, ...],
         district_seats: Mapping[str, int] | None = None,
+        lists: Mapping[str, Mapping[str, str]] = NO_LISTS,
     ) -> dict[str, frozenset[str]]:
         """The lists that qualify in each constituency (national conditions count everywhere)."""
         national = add_up(c.votes for c in constituencies)
@@ -75,10 +132,42 @@ class Threshold:
                 p for p in c.votes
                 if p in self.exempt
                 or any(self._meets(cond, p, c, constituencies, national, district_seats)
-                       for cond in self.conditions)
+                       for cond in self.conditions_for(p, lists))
             )
-        return result
+        if self.fallback is None:
+            return result
+        return self._fall_back(self.fallback, constituencies, result)
 
+    def _fall_back(
+        self,
+        share: Fraction,
+        constituencies: tuple[Constituency, ...],
+        qualified: dict[str, frozenset[str]],
+    ) -> dict[str, frozenset[str]]:
+        """Admit the next lists by votes until the qualifying lists hold more than `share` of
+        the base, measured where the first condition measures it (nationally for seats)."""
+        first = self.conditions[0]
+        base = first.base if isinstance(first, VoteShare) else Base.VALID
+        national = not isinstance(first, VoteShare) or first.scope is Scope.NATIONAL
+        groups = [constituencies] if national else [(c,) for c in constituencies]
+        result = dict(qualified)
+        for group in groups:
+            votes = add_up(c.votes for c in group)
+            admitted: set[str] = set().union(*(qualified[c.name] for c in group))
+            held = sum(votes[p] for p in admitted)
+            waiting = sorted((p for p in votes if p not in admitted), key=lambda p: -votes[p])
+            needed = share * sum(base.of(c) for c in group)
+            new: set[str] = set()
+            last: int | None = None
+            for party in waiting:
+                if held > needed and votes[party] != last:
+                    break
+                new.add(party)
+                last = votes[party]
+                held += last
+            for c in group:
+                result[c.name] = qualified[c.name] | frozenset(p for p in new if p in c.votes)
+        return result
     @staticmethod
     def _meets(
         cond: Condition,

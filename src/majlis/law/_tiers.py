@@ -21,7 +21,7 @@ from majlis.errors import AllocationError
 from ._divisors import Key, Series
 from ._quotas import QuotaRule
 from ._rules import DivisorRule
-from ._threshold import Threshold
+from ._threshold import NO_LISTS, Threshold
 from ._ties import Precedence
 from ._values import Constituency, TierResult, add_up, frozen_mapping
 
@@ -91,6 +91,7 @@ class LevellingTier:
         constituencies: tuple[Constituency, ...],
         district_seats: Mapping[str, Mapping[str, int]],
         precedence: Precedence,
+        lists: Mapping[str, Mapping[str, str]] = NO_LISTS,
     ) -> TierResult:
         per_district = {
             c.name: self.seats_per_district if c.tier_seats is None else c.tier_seats
@@ -99,7 +100,7 @@ class LevellingTier:
         house = sum(c.magnitude for c in constituencies) + sum(per_district.values())
         national = add_up(c.votes for c in constituencies)
         won = {p: 0 for p in national} | add_up(district_seats[c.name] for c in constituencies)
-        qualified = set().union(*self.threshold.qualifying(constituencies, won).values())
+        qualified = set().union(*self.threshold.qualifying(constituencies, won, lists).values())
         excluded: set[str] = set()
         while True:
             sharing = {p: national[p] for p in qualified - excluded}

@@ -77,9 +77,11 @@ class Constituency:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Election:
-    """Every constituency of one election, in input order."""
+    """Every constituency of one election, in input order, and each list's attributes (from a
+    lists file: `kind`, `members`, …) that a law may read."""
 
     constituencies: tuple[Constituency, ...]
+    lists: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.constituencies]
