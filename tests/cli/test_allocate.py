@@ -152,3 +152,19 @@ def test_elected_candidates_with_the_women_quota(tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.csv", "district,party,candidate,votes,gender\nErbil,A,a1,9,X\n")
     run = majlis("allocate", bad, "--law", law)
     assert run.returncode == 2 and "bad.csv:2: gender: 'X' is not F or M" in run.stderr
+
+
+def test_lists_file_gives_attributes_the_law_reads_and_names_what_is_not_in_the_votes(
+        tmp_path: Path) -> None:
+    world = ROOT / "src" / "majlis" / "data" / "world"
+    args = ("allocate", world / "slovakia2023_votes.csv", "--law",
+            EXAMPLES / "laws" / "slovakia-nrsr.toml",
+            "--districts", world / "slovakia2023_districts.csv")
+    run = majlis(*args, "--lists", world / "slovakia2023_lists.csv")
+    assert run.returncode == 0, run.stderr
+    assert "Slovakia,OĽaNO,264137,16" in run.stdout.splitlines()
+    lists = write(tmp_path / "lists.csv", "party,members\nOLaNO,3\n")
+    run = majlis(*args, "--lists", lists)
+    assert run.returncode == 2
+    assert run.stderr.splitlines() == [f"{lists}:2: party: 'OLaNO' is not a list in "
+                                       f"{world / 'slovakia2023_votes.csv'}"]

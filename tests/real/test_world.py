@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 from majlis import data
-from majlis.law import parse_law, read_election
+from majlis.law import VoteShare, parse_law, read_election
 from tests.law.conformance import check_law
 
 LAWS = Path(__file__).resolve().parents[2] / "examples" / "laws"
 
 
-def run(law_file: str, votes: str, districts: str):
+def run(law_file: str, votes: str, districts: str, lists: str | None = None):
     law = parse_law((LAWS / law_file).read_text(encoding="utf-8"), law_file)
-    election = read_election(data.path(votes).read_text(encoding="utf-8"), votes, law,
-                             data.path(districts).read_text(encoding="utf-8"), districts)
+    election = read_election(
+        data.path(votes).read_text(encoding="utf-8"), votes, law,
+        data.path(districts).read_text(encoding="utf-8"), districts,
+        data.path(lists).read_text(encoding="utf-8") if lists else None, lists or "")
     return election, law, check_law(election, law)
 
 
@@ -44,3 +47,24 @@ def test_norway_2021_reproduces_constituency_and_levelling_seats_by_county() -> 
         "PF": 1}
     # Ap and Sp won more constituency seats than their national share: they are levelled out.
     assert result.tier.excluded == {"Ap", "Sp"}
+
+
+def test_slovakia_2023_reproduces_official_seats_with_thresholds_by_list() -> None:
+    election, law, result = run("slovakia-nrsr.toml", "world/slovakia2023_votes.csv",
+                                "world/slovakia2023_districts.csv", "world/slovakia2023_lists.csv")
+    published = {r["party"]: int(r["seats"]) for r in data.rows("world/slovakia2023_seats.csv")}
+    assert len(published) == 25 and sum(published.values()) == 150
+    assert dict(result.seats_in("Slovakia")) == published
+    # Which threshold each list faced, and who fell short of it.
+    assert law.threshold is not None
+    faced = {p: law.threshold.conditions_for(p, election.lists)[0] for p in published}
+    shares = {p: c.share for p, c in faced.items() if isinstance(c, VoteShare)}
+    assert shares["OĽaNO"] == Fraction(7, 100)  # a coalition of three parties, at 8.89 %
+    assert {s for p, s in shares.items() if p != "OĽaNO"} == {Fraction(5, 100)}
+    slovakia = result.constituencies[0]
+    assert "OĽaNO" in slovakia.qualified
+    assert set(published) - slovakia.qualified >= {"Republika", "Aliancia"}  # 4.75 %, 4.38 %
+    assert slovakia.qualified == {p for p, s in published.items() if s}
+    # The republic electoral number: 2,471,860 qualifying votes ÷ 151 = 16,369.93…, rounded down.
+    assert {a.value for a in slovakia.awards if a.stage == "quota"} == {16369}
+    assert sum(a.stage == "remainder" for a in slovakia.awards) == 2
