@@ -9,7 +9,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from functools import lru_cache
 from operator import attrgetter
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -80,10 +80,14 @@ class ResultsService:
         self._refreshing = asyncio.create_task(self._keep_fresh())
 
     async def stop(self) -> None:
+        """Stop re-reading and end the answers still being made (a thread already at work
+        finishes first) before the store's connections are closed: none is left open behind."""
+        work: list[asyncio.Future[Any]] = [*self._making.values()]
         if self._refreshing is not None:
-            self._refreshing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._refreshing
+            work.append(self._refreshing)
+        for task in work:
+            task.cancel()
+        await asyncio.gather(*work, return_exceptions=True)
         await self.broker.stop()
         self.store.close()
 
