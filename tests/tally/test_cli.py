@@ -60,6 +60,15 @@ def test_releases_and_reconciliation_from_the_command_line(tmp_path: Path) -> No
     assert "first results" in majlis("releases", "--db", db).stdout
     run = majlis("reconcile", EXAMPLES / "television.csv", "--db", db)
     assert "1 differences" in run.stdout and "+10" in run.stdout
+    with Store(db) as store:
+        kept = store.releases()[-1].digest
+    assert f"last release of default: {kept}" in majlis("verify-chain", "--db", db).stdout
+    elsewhere = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    majlis("db", "init", "--db", elsewhere)
+    run = majlis("verify-chain", "--published", kept, "--db", elsewhere)
+    assert run.returncode == 1
+    assert f"chain BROKEN: release {kept[:16]}… was published but is not in the store" in (
+        run.stderr)
 
 
 def test_candidate_results_from_the_command_line(tmp_path: Path) -> None:

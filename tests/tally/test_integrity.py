@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from majlis.errors import StoreError
+from majlis.errors import InputError, StoreError
 from majlis.tally import Store
 from tests.tally.conftest import LISTS, STATIONS, sheet
 
@@ -149,6 +149,29 @@ def test_the_last_release_removed_or_renumbered_shows(registered: Store) -> None
     registered.release("second again")  # follows the head: the removal stays visible
     assert "release 2 does not follow the release before it: a release was removed or " \
            "altered" in registered.verify_chain().problems
+
+
+def test_the_newest_release_and_sheets_removed_with_every_head_reset_show_to_a_kept_digest(
+        registered: Store) -> None:
+    """Nothing inside the store tells a clean truncation, heads and totals reset to match; a
+    release digest somebody kept outside it does."""
+    night(registered)
+    first = registered.releases()[0].digest
+    kept = registered.release("second").digest
+    assert registered.verify_chain().latest == (("default", kept),)
+    execute(registered,
+            "DELETE FROM releases WHERE number = 2",
+            f"UPDATE elections SET release_head = '{first}'")
+    assert registered.verify_chain().intact  # the store alone cannot tell
+    assert registered.verify_chain([first]).intact
+    assert registered.verify_chain([kept.upper()]).problems == (
+        f"release {kept[:16]}… was published but is not in the store: it, or the releases after "
+        "it, were removed",)
+
+
+def test_a_kept_digest_that_is_no_digest_is_the_callers_mistake(registered: Store) -> None:
+    with pytest.raises(InputError, match="--published: 'abc' is not a release digest"):
+        registered.verify_chain(["abc"])
 
 
 def test_a_release_renumbered_is_refused(registered: Store) -> None:

@@ -105,15 +105,25 @@ def quarantine_command(db: Database = None, election: ElectionName = None) -> No
     stdout.print(table)
 
 
-def verify_chain_command(db: Database = None, election: ElectionName = None) -> None:
+def verify_chain_command(
+    db: Database = None,
+    election: ElectionName = None,
+    published: Annotated[list[str] | None, typer.Option(
+        "--published", help="A release digest kept outside the store (repeatable): it must "
+        "still be there, with every release and sheet before it")] = None,
+) -> None:
     """Recompute the hash chains of sheets and releases and recount the running totals: prove
     no stored sheet or release was altered or removed, and every total is the sheets' sum."""
-    verdict = open_store(db, election).verify_chain()
+    verdict = open_store(db, election).verify_chain(published or ())
     if verdict.intact:
         before = (f", {verdict.unchained} from before the release chain (only their results "
                   "checked)") if verdict.unchained else ""
         stdout.print(f"chain intact: {verdict.checked} sheet versions and {verdict.releases} "
                      f"releases verified{before}; the running totals equal the sheets")
+        for name, last in verdict.latest:
+            stdout.print(f"last release of {name}: {last} (kept outside the store, "
+                         "`--published` it later to prove nothing up to it was removed)",
+                         markup=False, highlight=False)
         return
     if verdict.broken is not None:
         station, source, version = verdict.broken

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, aliased
 
+from majlis._cells import shown
 from majlis.errors import InputError, Problem, StoreError
 
 from ._checks import UNREGISTERED_CEILING, check
@@ -88,6 +90,7 @@ ENTRIES = (Source.ENTRY_A, Source.ENTRY_B)
 # When a station has sheets from several sources, results take the most trustworthy accepted one.
 PRIORITY = {Source.MANUAL: 3, Source.MACHINE: 2, Source.ENTRY_A: 1, Source.ENTRY_B: 1}
 RANKS = {s.value: p for s, p in PRIORITY.items()}
+_DIGEST = re.compile("[0-9a-f]{64}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,6 +131,7 @@ class ChainCheck:
     releases: int = 0  # releases whose digest and place in the release chain were checked
     unchained: int = 0  # releases from before the release chain: only their payload checked
     problems: tuple[str, ...] = ()  # releases and running totals the sheets do not vouch for
+    latest: tuple[tuple[str, str], ...] = ()  # (election, digest of its last release): to keep
 
     @property
     def intact(self) -> bool:
@@ -592,12 +596,20 @@ class Store:
             reason=row.reason, author=row.author) for row in rows]
 
     @_guarded
-    def verify_chain(self) -> ChainCheck:
+    def verify_chain(self, published: Iterable[str] = ()) -> ChainCheck:
         """Recompute every version's hash from what is stored now and name the first mismatch;
         check every release's digest, its place in its election's release chain and the sheet
         chain it recorded; recount each election from the chained sheets and name every running
-        total that differs. One snapshot of the store (repeatable read on PostgreSQL)."""
+        total that differs. One snapshot of the store (repeatable read on PostgreSQL).
+
+        `published`: release digests kept outside the store (read off the API, a bulletin, a
+        notary). The store alone cannot tell its newest releases and sheets removed with every
+        head reset to match; a digest someone kept can, as each release seals those before it."""
         self._check_ready()
+        kept = [d.strip().lower() for d in published]
+        refuse(Problem(source="verify-chain", line=None, field="--published",
+                        message=f"{shown(d)} is not a release digest (64 hexadecimal digits)")
+                for d in kept if not _DIGEST.fullmatch(d))
         stream = {"yield_per": 10_000}  # the store may hold millions of rows: never all at once
         snapshot = self.engine.execution_options(isolation_level="REPEATABLE READ") if (
             self.engine.dialect.name == "postgresql") else self.engine
@@ -606,16 +618,23 @@ class Store:
             problems: list[str] = []
             vouched: dict[int, list[tuple[str, str]]] = {}  # chain length → (head, release)
             releases = unchained = 0
+            stored: set[str] = set()
+            latest: list[tuple[str, str]] = []
             for election in session.scalars(select(ElectionRow).order_by(ElectionRow.id)):
                 rows = session.scalars(select(ReleaseRow)
                                        .where(ReleaseRow.election_id == election.id)
                                        .order_by(ReleaseRow.number)).all()
                 audit = audit_releases(election.name, rows, election.release_head)
+                stored.update(row.digest for row in rows)
+                if rows:
+                    latest.append((election.name, rows[-1].digest))
                 problems += audit.problems
                 for length, then, label in audit.vouched:
                     vouched.setdefault(length, []).append((then, label))
                 releases += len(rows) - audit.unchained
                 unchained += audit.unchained
+            problems += [f"release {d[:16]}… was published but is not in the store: it, or the "
+                         "releases after it, were removed" for d in kept if d not in stored]
             votes = _Ahead(open_results.enter_context(closing(session.execute(
                 select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)
                 .order_by(SheetVotesRow.sheet_id), execution_options=stream))))
@@ -656,7 +675,8 @@ class Store:
                     recount(session, election_id, RANKS)))
                 problems += [f"{name}: {d}" if len(names) > 1 else d for d in differ]
             return ChainCheck(checked=checked, broken=None, releases=releases,
-                              unchained=unchained, problems=tuple(problems))
+                              unchained=unchained, problems=tuple(problems),
+                              latest=tuple(latest))
 
     @_guarded
     def results(self) -> list[ConstituencyCount]:
