@@ -13,21 +13,25 @@ from ._bundle import (
     law_text,
     laws,
     load,
-    path,
-    rows,
 )
+from ._files import path, rows
+from ._names import ALIAS_TABLES, ListName, ListNames, list_names
 from ._parties import PARTY_HOUSES, PARTY_TABLES, parties_text
 
 __all__ = [
+    "ALIAS_TABLES",
     "DATASETS",
     "ELECTIONS",
     "PARTY_HOUSES",
     "PARTY_TABLES",
     "BundledElection",
+    "ListName",
+    "ListNames",
     "election",
     "law",
     "law_text",
     "laws",
+    "list_names",
     "load",
     "parties_text",
     "path",

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
-from importlib.resources.abc import Traversable
 
 from majlis.law import Constituency, Election, Law, parse_law
 
-ROOT = resources.files(__package__)
-
-
-def path(name: str) -> Traversable:
-    """A bundled file, e.g. `path("iraq/iraq2005jan_national.csv")`."""
-    return ROOT.joinpath(name)
-
-
-def rows(name: str) -> list[dict[str, str]]:
-    """A bundled CSV as a list of rows keyed by header."""
-    text = path(name).read_text(encoding="utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+from ._files import ROOT, path, rows
+from ._names import list_names
 
 
 def _tables() -> tuple[str, ...]:
@@ -149,8 +135,11 @@ def _iraq_2010() -> BundledElection:
 
 def _iraq_2025(final: tuple[str, ...] = ()) -> BundledElection:
     """Preliminary votes (12 November); for the governorates in `final`, the final votes and
-    seats (17 November), lists missing from the final table keeping their preliminary votes."""
-    table = rows("iraq/iraq2025_governorate_results.csv")
+    seats (17 November), lists missing from the final table keeping their preliminary votes.
+    Each list under its one name (`list_names`), however the governorate's source spelled it."""
+    names = list_names("iraq-2025")
+    table = [r | {"list": names.canonical(r["list"])}
+             for r in rows("iraq/iraq2025_governorate_results.csv")]
     preset = law("iraq-2025")
     votes: dict[str, dict[str, int]] = {}
     published: dict[str, dict[frozenset[str], int]] = {}

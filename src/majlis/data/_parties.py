@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ._bundle import path
+from ._files import path
 
 PARTY_TABLES: Mapping[str, str] = {
     "iraq-2005-jan": "iraq/iraq2005jan_parties.csv",

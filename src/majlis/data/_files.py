@@ -1,0 +1,21 @@
+"""The package's own files, read where they are installed (nothing is fetched at run time)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from importlib import resources
+from importlib.resources.abc import Traversable
+
+ROOT = resources.files(__package__)
+
+
+def path(name: str) -> Traversable:
+    """A bundled file, e.g. `path("iraq/iraq2005jan_national.csv")`."""
+    return ROOT.joinpath(name)
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    """A bundled CSV as a list of rows keyed by header."""
+    text = path(name).read_text(encoding="utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
