@@ -191,3 +191,46 @@ def test_a_quota_rounded_down_that_hands_out_too_many_seats_takes_back_the_small
     allocation = allocate(read_election("district,party,votes\nLand,A,10\nLand,B,10\nLand,C,9\n",
                                         "votes.csv", law, DISTRICTS, "districts.csv"), law)
     assert sum(allocation.totals().values()) == 10
+
+
+WINS = """\
+[allocation]
+method = "sainte-lague"
+
+[threshold]
+percent = 5
+scope = "national"
+
+[[threshold.alternatives]]
+wins_at_least = 3
+"""
+WINS_VOTES = "district,party,votes\nLand,A,6000\nLand,B,3510\nLand,C,490\n"
+TWENTY = "district,seats\nLand,20\n"
+
+
+def test_constituencies_won_elsewhere_qualify_a_list_below_the_percentage() -> None:
+    # Germany's old shape, 5 % or three constituencies: C has 4.9 %. Out, the 20 Sainte-Laguë
+    # seats go A 13, B 7 (A's 13th quotient 6000/25 = 240 beats B's 8th 3510/15 = 234).
+    assert seats(WINS, WINS_VOTES, "party,wins\nA,40\nC,2\n", TWENTY) == {"A": 13, "B": 7}
+    assert seats(WINS, WINS_VOTES, "party,wins\nA,40\n", TWENTY) == {
+        "A": 13, "B": 7}  # a list with no row won none
+    # With three wins C is in: its 490 takes a seat from A's 12th (6000/23 = 260.87).
+    assert seats(WINS, WINS_VOTES, "party,wins\nA,40\nC,3\n", TWENTY) == {
+        "A": 12, "B": 7, "C": 1}
+
+
+def test_wins_must_be_given_whole_and_for_lists_in_the_votes() -> None:
+    def refused(lists: str | None) -> list[str]:
+        law = parse_law(WINS, "law.toml")
+        with pytest.raises(InputError) as caught:
+            read_election(WINS_VOTES, "votes.csv", law, TWENTY, "districts.csv", lists,
+                          "wins.csv")
+        return [str(p) for p in caught.value.problems]
+
+    assert refused(None) == ["law.toml:9: threshold.alternatives.0.wins_at_least: reads the "
+                             "list attribute 'wins': give a lists file (--lists)"]
+    assert refused("party,wins\nC,three\nCee,3\n") == [
+        "wins.csv:3: party: 'Cee' is not a list in votes.csv",
+        "wins.csv:2: wins: 'three' is not a whole number"]
+    with pytest.raises(InputError, match="exactly one of percent"):
+        parse_law(WINS.replace("wins_at_least = 3", "wins_at_least = 3\npercent = 4"), "l")

@@ -68,3 +68,22 @@ def test_slovakia_2023_reproduces_official_seats_with_thresholds_by_list() -> No
     # The republic electoral number: 2,471,860 qualifying votes ÷ 151 = 16,369.93…, rounded down.
     assert {a.value for a in slovakia.awards if a.stage == "quota"} == {16369}
     assert sum(a.stage == "remainder" for a in slovakia.awards) == 2
+
+
+def test_new_zealand_2017_reproduces_official_seats_with_an_electorate_qualifying_act() -> None:
+    election, _, result = run("new-zealand-mmp.toml", "world/newzealand2017_votes.csv",
+                              "world/newzealand2017_districts.csv",
+                              "world/newzealand2017_lists.csv")
+    rows = data.rows("world/newzealand2017_seats.csv")
+    assert len(rows) == 16 and sum(int(r["seats"]) for r in rows) == 120
+    assert dict(result.seats_in("New Zealand")) == {r["party"]: int(r["seats"]) for r in rows}
+    # List seats are the share less the electorates won, as the Commission published them.
+    for r in rows:
+        wins = int(election.lists.get(r["party"], {}).get("wins", 0))
+        assert result.seats_in("New Zealand")[r["party"]] - wins == int(r["list_seats"]), r
+    # ACT (0.50 %) shares only through Epsom; the Māori Party (1.18 %, no electorate) and TOP
+    # (2.44 %) do not.
+    qualified = result.constituencies[0].qualified
+    assert "ACT New Zealand" in qualified
+    assert {"Māori Party", "The Opportunities Party (TOP)"}.isdisjoint(qualified)
+    assert len(qualified) == 5

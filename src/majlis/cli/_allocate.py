@@ -77,7 +77,7 @@ def allocate_command(
     ] = None,
     lists: Annotated[
         Path | None, typer.Option("--lists", help="CSV: party plus named attribute columns "
-                                  "(kind, members, minority, …) that the law reads")
+                                  "(kind, members, wins, …) that the law reads")
     ] = None,
     seed: Annotated[
         int | None, typer.Option("--seed", min=0,

@@ -15,7 +15,16 @@ from ._divisors import DIVISOR_SERIES, DivisorSeries, HuntingtonHill
 from ._explain import Margin, margins
 from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
 from ._rules import DivisorRule, SntvRule
-from ._threshold import Base, DistrictSeats, ListCondition, ListMatch, Scope, Threshold, VoteShare
+from ._threshold import (
+    Base,
+    ConstituencyWins,
+    DistrictSeats,
+    ListCondition,
+    ListMatch,
+    Scope,
+    Threshold,
+    VoteShare,
+)
 from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import Precedence, TieRule
 from ._values import (
@@ -44,6 +53,7 @@ __all__ = [
     "CompensatoryTier",
     "Constituency",
     "ConstituencyResult",
+    "ConstituencyWins",
     "DistrictSeats",
     "DistrictWoman",
     "DivisorRule",

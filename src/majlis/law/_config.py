@@ -24,8 +24,10 @@ from ._divisors import DIVISOR_SERIES, DivisorSeries
 from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
 from ._rules import DivisorRule, Rule, SntvRule
 from ._threshold import (
+    WINS,
     Base,
     Condition,
+    ConstituencyWins,
     DistrictSeats,
     ListCondition,
     ListMatch,
@@ -91,17 +93,22 @@ class ConditionConfig(_Strict):
     percent: Percent | None = None
     natural_quota: bool = False
     seats: Magnitude | None = None
+    wins_at_least: Magnitude | None = None
     scope: Scope = Scope.DISTRICT
     base: Base = Base.VALID
 
     @model_validator(mode="after")
     def _one_kind(self) -> ConditionConfig:
-        kinds = (self.percent is not None) + self.natural_quota + (self.seats is not None)
+        kinds = ((self.percent is not None) + self.natural_quota + (self.seats is not None)
+                 + (self.wins_at_least is not None))
         if kinds != 1:
-            raise ValueError("give exactly one of percent, natural_quota = true, or seats")
+            raise ValueError("give exactly one of percent, natural_quota = true, seats or "
+                             "wins_at_least")
         return self
 
     def build(self) -> Condition:
+        if self.wins_at_least is not None:
+            return ConstituencyWins(wins=self.wins_at_least)
         if self.seats is not None:
             return DistrictSeats(seats=self.seats)
         share = None if self.natural_quota else _exact(self.percent or 0) / 100
@@ -156,6 +163,14 @@ class ThresholdConfig(ConditionConfig):
                     field=f"{'.'.join(table)}.by_list.{i}.attribute", attribute=True,
                     numeric=b.at_least is not None or b.at_most is not None)
             for i, b in enumerate(self.by_list))
+        conditions: list[tuple[tuple[str | int, ...], ConditionConfig]] = [
+            ((), self), *((("alternatives", i), a) for i, a in enumerate(self.alternatives)),
+            *((("by_list", i), b) for i, b in enumerate(self.by_list))]
+        named.extend(
+            Mention(name=WINS, source=source, line=_line_of(text, (*table, *at, "wins_at_least")),
+                    field=".".join(str(k) for k in (*table, *at, "wins_at_least")),
+                    attribute=True, numeric=True)
+            for at, c in conditions if c.wins_at_least is not None)
         return named
 
 

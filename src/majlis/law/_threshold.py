@@ -1,9 +1,11 @@
 """Thresholds: which lists may take part in the count at all.
 
 A threshold is a set of alternative conditions (any one qualifies a list) plus named exempt
-lists (minority parties). A list at exactly the threshold qualifies ("at least 3 %"). The first
-condition may differ by list, chosen by the list's attributes (a coalition of four parties
-needs 10 %, a party 5 %), and a fallback admits the next lists when too few votes qualify.
+lists (minority parties). A condition is a share of the votes, constituency seats won in this
+count, or single-member constituencies won in a tier counted elsewhere (given as input). A list
+at exactly the threshold qualifies ("at least 3 %"). The first condition may differ by list,
+chosen by the list's attributes (a coalition of four parties needs 10 %, a party 5 %), and a
+fallback admits the next lists when too few votes qualify.
 """
 
 from __future__ import annotations
@@ -58,7 +60,22 @@ class DistrictSeats:
     seats: int
 
 
-Condition = VoteShare | DistrictSeats
+WINS = "wins"  # the lists file's column of constituencies won elsewhere
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConstituencyWins:
+    """At least `wins` single-member constituencies won in a tier counted elsewhere, as the
+    lists file's `wins` column gives them ("5 % or three constituencies", "5 % or one
+    electorate"); a list without the column's value won none."""
+
+    wins: int
+
+    def met_by(self, attributes: Mapping[str, str]) -> bool:
+        return int(attributes.get(WINS, 0)) >= self.wins  # the reader refused non-numbers
+
+
+Condition = VoteShare | DistrictSeats | ConstituencyWins
 NO_LISTS: Mapping[str, Mapping[str, str]] = MappingProxyType({})
 
 
@@ -131,7 +148,7 @@ class Threshold:
             result[c.name] = frozenset(
                 p for p in c.votes
                 if p in self.exempt
-                or any(self._meets(cond, p, c, constituencies, national, district_seats)
+                or any(self._meets(cond, p, c, constituencies, national, district_seats, lists)
                        for cond in self.conditions_for(p, lists))
             )
         if self.fallback is None:
@@ -168,6 +185,7 @@ class Threshold:
             for c in group:
                 result[c.name] = qualified[c.name] | frozenset(p for p in new if p in c.votes)
         return result
+
     @staticmethod
     def _meets(
         cond: Condition,
@@ -176,7 +194,10 @@ class Threshold:
         everywhere: tuple[Constituency, ...],
         national: Mapping[str, int],
         district_seats: Mapping[str, int] | None,
+        lists: Mapping[str, Mapping[str, str]],
     ) -> bool:
+        if isinstance(cond, ConstituencyWins):
+            return cond.met_by(lists.get(party, {}))
         if isinstance(cond, DistrictSeats):
             if district_seats is None:
                 raise ValueError("a seats condition needs the constituency seats won")
