@@ -8,6 +8,7 @@ from majlis.tally import Store
 from tests.cli.test_allocate import majlis, write
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "tally"
+HEAD = "station,source,received_at,received_by,ballots_received,cast,valid,invalid,spoiled,unused"
 
 
 def test_election_night_from_the_command_line(tmp_path: Path) -> None:
@@ -111,3 +112,22 @@ def test_names_no_store_keeps_are_refused_before_the_database_sees_them(
         f"{bad}:2: station: is 101 characters long; at most 100 are kept",
         f"{bad}:3: constituency: contains a NUL character, which no store keeps"])
     assert store.stations() == []
+
+
+def test_ingest_names_each_list_once_under_the_elections_alias_table(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'night.db'}"
+    majlis("db", "init", "--db", db, "--election", "iraq-2025")
+    stations = write(tmp_path / "stations.csv", "constituency,centre,station,voting_type,"
+                     "registered\nBasra,B1,B1-1,general,500\nBasra,B1,B1-2,general,500\n")
+    lists = write(tmp_path / "lists.csv", "constituency,list,alias\nBasra,Asas,Foundation List\n"
+                  "Basra,Hukuk Devleti Koalisyonu,\n")
+    sheets = write(tmp_path / "sheets.csv", f"{HEAD},list,votes\n"
+                   "B1-1,machine,t,c,500,100,100,0,0,400,Al-Asas,60\n"
+                   "B1-1,machine,t,c,500,100,100,0,0,400,State of Law,40\n"
+                   "B1-2,machine,t,c,500,90,90,0,0,410,Foundation List,50\n"
+                   "B1-2,machine,t,c,500,90,90,0,0,410,ائتلاف دولة القانون,40\n")
+    run = majlis("ingest", stations, lists, sheets, "--db", db, "--election", "iraq-2025")
+    assert "2 accepted, 0 quarantined" in run.stdout, run.stdout + run.stderr
+    run = majlis("results", "--db", db, "--election", "iraq-2025", "--format", "csv")
+    assert run.stdout.splitlines()[1:] == ["Basra,Al-Asas al-Iraqi Coalition,110,,2,2",
+                                           "Basra,State of Law Coalition,80,,2,2"]

@@ -119,3 +119,29 @@ def test_a_csv_field_past_the_csv_modules_limit_is_a_problem_on_its_line() -> No
 def test_a_column_named_twice_is_refused_not_read_as_its_last() -> None:
     assert problems_of("constituency,list,list\nBasra,A,B\n") == [
         "f.csv:1: header: names 'list' twice"]
+
+
+def test_every_list_name_goes_through_the_callers_rename() -> None:
+    one = {"Asas": "Al-Asas", "A": "A"}.get
+    lists = read_tally_file("constituency,list,alias\nBasra,Asas,Foundation\nBasra,A,\n",
+                            "l.csv", lambda n: one(n, n))
+    assert lists.lists == [("Basra", "Al-Asas"), ("Basra", "A")]
+    assert lists.aliases == {"Foundation": "Al-Asas"}
+    (sheet,) = read_tally_file(f"{HEAD},list,votes\nS1,machine,t,c,9,9,9,0,0,0,Asas,9\n",
+                               "s.csv", lambda n: one(n, n)).sheets
+    assert sheet.votes == {"Al-Asas": 9}
+    figures = read_tally_file("constituency,list,votes\nBasra,Asas,7\n", "f.csv",
+                              lambda n: one(n, n)).figures
+    assert figures == {("Basra", "Al-Asas"): 7}
+
+
+def test_two_spellings_of_one_list_on_a_sheet_are_refused() -> None:
+    same = {"Asas": "Al-Asas"}.get
+    with pytest.raises(InputError) as raised:
+        read_tally_file(f"{HEAD},list,votes\nS1,machine,t,c,9,9,9,0,0,0,Asas,4\n"
+                        "S1,machine,t,c,9,9,9,0,0,0,Al-Asas,5\n", "s.csv", lambda n: same(n, n))
+    assert [(p.line, p.field) for p in raised.value.problems] == [(3, "list")]
+    text = json.dumps([{**dict.fromkeys(HEAD.split(","), 0), "station": "S1",
+                        "source": "machine", "votes": {"Asas": 4, "Al-Asas": 5}}])
+    with pytest.raises(InputError, match="appears twice"):
+        read_tally_file(text, "s.json", lambda n: same(n, n))

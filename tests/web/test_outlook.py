@@ -44,15 +44,18 @@ def test_a_station_history_shows_the_public_its_accepted_versions_and_the_staff_
     assert client.get("/api/stations/nowhere/history").json() == []
 
 
-def test_lists_carry_arabic_names_and_colours_from_the_party_table(client: TestClient) -> None:
+def test_lists_carry_arabic_names_and_colours_whatever_their_spelling(client: TestClient) -> None:
     assert client.get("/api/lists").json() == []  # nothing released
     publish(client)
     lists = {r["name"]: r for r in client.get("/api/lists").json()}
     assert list(lists) == ["Tasmim", "State of Law", "Sadiqoun"]  # by national votes
     assert lists["State of Law"]["name_ar"] == "ائتلاف دولة القانون"  # the 2025 table's
     assert lists["State of Law"]["colour"] == "#1565c0"
-    assert (lists["Tasmim"]["name_en"], lists["Tasmim"]["name_ar"]) == ("Tasmim", None)
-    assert lists["Sadiqoun"]["name_en"] is None  # the table spells it Sadiqoon
+    # the alias table knows both spellings: its Arabic name where the party table has none
+    assert (lists["Tasmim"]["name_en"], lists["Tasmim"]["name_ar"]) == ("Tasmim", "تحالف تصميم")
+    assert (lists["Sadiqoun"]["name_en"], lists["Sadiqoun"]["name_ar"]) == (
+        "Sadiqoon", "حركة الصادقون")  # the party table spells it Sadiqoon
+    assert lists["Sadiqoun"]["colour"] == "#4e342e"
     assert len({r["colour"] for r in lists.values()}) == 3
     assert client.get("/api/lists.csv").text.startswith("name,name_ar,name_en,colour,votes\n")
 

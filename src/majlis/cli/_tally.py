@@ -14,7 +14,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from majlis import tally
+from majlis import data, tally
 from majlis.errors import InputError, Problem
 
 from ._allocate import Format, law_of, read_text, stderr, stdout, write_csv
@@ -54,9 +54,16 @@ def ingest_command(
     db: Database = None,
     election: ElectionName = None,
 ) -> None:
-    """Register stations and lists, and take in tally sheets, checking every one."""
+    """Register stations and lists, and take in tally sheets, checking every one. Lists are
+    named as the election's alias table names them; a lists file's `alias` column adds
+    spellings for the files after it."""
     store = open_store(db, election)
-    parsed = [(path, tally.read_tally_file(read_text(path), str(path))) for path in files]
+    names = data.list_names(store.election)
+    parsed = []
+    for path in files:
+        found = tally.read_tally_file(read_text(path), str(path), names.canonical)
+        names = names.with_aliases(found.aliases)
+        parsed.append((path, found))
     for _, found in parsed:
         if found.stations or found.lists:
             store.register(found.stations, found.lists, found.candidates)
@@ -84,7 +91,8 @@ def correct_command(
 ) -> None:
     """Store a corrected sheet as a new version, with its reason and author."""
     store = open_store(db, election)
-    sheets = tally.read_tally_file(read_text(file), str(file)).sheets
+    sheets = tally.read_tally_file(read_text(file), str(file),
+                                   data.list_names(store.election).canonical).sheets
     if not sheets:
         raise InputError([Problem(source=str(file), line=None, field="sheets",
                                   message="no tally sheet in this file to correct")])
@@ -169,8 +177,9 @@ def reconcile_command(
     release: Annotated[int | None, typer.Option("--release", help="Compare a release")] = None,
 ) -> None:
     """Every constituency and list where another published source differs from ours."""
-    figures = tally.read_tally_file(read_text(file), str(file)).figures
     store = open_store(db, election)
+    figures = tally.read_tally_file(read_text(file), str(file),
+                                    data.list_names(store.election).canonical).figures
     ours = release_of(store, release).results if release else store.results()
     found = tally.reconcile(ours, figures)
     table = Table(title=f"{len(found)} differences with {file}", title_justify="left")

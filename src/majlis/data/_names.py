@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from ._files import rows
+from ._parties import PARTY_TABLES
 
 ALIAS_TABLES: Mapping[str, str] = {"iraq-2025": "iraq/iraq2025_list_aliases.csv"}
 
@@ -76,8 +77,9 @@ class ListNames:
 
 @cache
 def list_names(election: str) -> ListNames:
-    """The bundled alias table of an election (`iraq-2025`); no spellings for an election
-    without one, so its names stay as given."""
+    """The bundled alias table of an election (`iraq-2025`), and its seat table's names for the
+    lists the alias table knows; no spellings for an election without one, so its names stay
+    as given."""
     if election not in ALIAS_TABLES:
         return ListNames()
     spellings: dict[str, ListName] = {}
@@ -90,4 +92,10 @@ def list_names(election: str) -> ListNames:
         for name in (r["alias"], r["canonical"], r["canonical_ar"]):
             if name:
                 spellings[spelling(name)] = listed
+    if election in PARTY_TABLES:  # the seat table's names, where they name a known list
+        for r in rows(PARTY_TABLES[election]):
+            known = [spellings[s] for s in map(spelling, (r["party"], r["name_en"]))
+                     if s in spellings]
+            for name in (r["party"], r["name_en"]) if known else ():
+                spellings.setdefault(spelling(name), known[0])
     return ListNames(spellings=spellings, uncertain=uncertain)

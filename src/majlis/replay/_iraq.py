@@ -10,7 +10,7 @@ each, and marked so in the plan's provenance.
 
 from __future__ import annotations
 
-from majlis.data import law, load
+from majlis.data import law, list_names, load
 
 from ._plan import OTHER_LISTS, Plan, Provenance
 from ._synthesis import Group, Stage, Totals, largest_remainder
@@ -29,7 +29,9 @@ BAGHDAD_BALLOTS = 2_129_183  # final, general and special together (Mehr News)
 
 
 def _votes() -> tuple[dict[str, dict[str, int]], dict[str, str]]:
-    """Each governorate's published list votes at the latest stage found, and that stage."""
+    """Each governorate's published list votes at the latest stage found, and that stage; each
+    list under its one name, so that the night never counts one list under two."""
+    names = list_names("iraq-2025")
     found: dict[str, dict[str, int]] = {}
     stage: dict[str, str] = {}
     tables = (load("iraq/iraq2025_governorate_results"),
@@ -41,7 +43,8 @@ def _votes() -> tuple[dict[str, dict[str, int]], dict[str, str]]:
                 if r["stage"].startswith(latest) and r["stage"] != "preliminary_2025-11-12_INA" \
                         and r["votes"] and stage.get(d, latest) == latest:
                     stage[d] = latest
-                    found.setdefault(d, {}).setdefault(r["list"], int(r["votes"]))
+                    found.setdefault(d, {}).setdefault(names.canonical(r["list"]),
+                                                       int(r["votes"]))
     return found, stage
 
 

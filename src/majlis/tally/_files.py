@@ -2,7 +2,8 @@
 
 Kinds, told apart by their header (CSV) or shape (JSON):
 - stations: `constituency,centre,station,voting_type,registered`
-- lists:    `constituency,list`, or `constituency,list,candidate` to register candidates too
+- lists:    `constituency,list`, or `constituency,list,candidate` to register candidates too;
+            either may end in an `alias` column: another spelling of the row's list
 - sheets:   `station,source,received_at,received_by,ballots_received,cast,valid,invalid,spoiled,
             unused,list,votes` — one row per list; a sheet's rows are consecutive; with a
             `candidate` column before `votes`, rows naming a candidate give that candidate's
@@ -12,11 +13,14 @@ Kinds, told apart by their header (CSV) or shape (JSON):
 Every name and figure is checked against the store's limits here, where the file is read, so
 a value no store can keep (a NUL, an over-long name, a figure past MAX_COUNT) is one more
 `FILE:LINE: field: message`, the same on SQLite and PostgreSQL, and the file is refused whole.
+Every list name read goes through the caller's `rename` (the election's `data.list_names`), so
+one list spelled two ways is stored, counted and reconciled as one.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,26 +44,37 @@ SHEET_FIELDS = ("station", "source", "received_at", "received_by", "ballots_rece
 SHEETS = (*SHEET_FIELDS, "list", "votes")
 SHEETS_WITH_CANDIDATES = (*SHEET_FIELDS, "list", "candidate", "votes")
 CANDIDATES = ("constituency", "list", "candidate")
+ALIAS = "alias"
 COUNTS = ("ballots_received", "cast", "valid", "invalid", "spoiled", "unused")
 
 
 @dataclass
 class TallyFile:
-    """What one file holds: registry entries or sheets (only one kind per file)."""
+    """What one file holds: registry entries or sheets (only one kind per file); `aliases`
+    maps each further spelling a lists file gives to the list it spells."""
 
     stations: list[Station] = field(default_factory=list)
     lists: list[tuple[str, str]] = field(default_factory=list)
     candidates: list[tuple[str, str, str]] = field(default_factory=list)
     sheets: list[TallySheet] = field(default_factory=list)
     figures: dict[tuple[str, str], int] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
 
 
-def read_tally_file(text: str, source: str) -> TallyFile:
-    """Parse `text` (CSV, or JSON when it starts with `[` or `{`)."""
+Rename = Callable[[str], str]
+
+
+def _as_given(name: str) -> str:
+    return name
+
+
+def read_tally_file(text: str, source: str, rename: Rename = _as_given) -> TallyFile:
+    """Parse `text` (CSV, or JSON when it starts with `[` or `{`), each list under the name
+    `rename` gives it."""
     text = text.removeprefix("\ufeff")
     if text.lstrip().startswith(("[", "{")):
-        return _read_json(text, source)
-    return _read_csv(text, source)
+        return _read_json(text, source, rename)
+    return _read_csv(text, source, rename)
 
 
 def _text(problems: Problems, line: int | None, column: str, value: object, limit: int, *,
@@ -112,11 +127,13 @@ def _enum(problems: Problems, line: int | None, column: str, value: object,
         return None
 
 
-def _read_csv(text: str, source: str) -> TallyFile:
+def _read_csv(text: str, source: str, rename: Rename) -> TallyFile:
     problems = Problems(source)
     found = csv_rows(text, problems)
     _, first = next(found, (1, {}))
     header = tuple(first)
+    aliased = header[-1:] == (ALIAS,) and header[:-1] in (LISTS, CANDIDATES)
+    header = header[:-1] if aliased else header
     kinds = (STATIONS, LISTS, CANDIDATES, SHEETS, SHEETS_WITH_CANDIDATES, FIGURES)
     if header not in kinds and not problems:
         problems.add(1, "header", "expected one of: " + "; ".join(",".join(h) for h in kinds)
@@ -129,21 +146,24 @@ def _read_csv(text: str, source: str) -> TallyFile:
     elif header == FIGURES:
         for line, r in rows:
             key = (_text(problems, line, "constituency", r["constituency"], NAME_LENGTH),
-                   _text(problems, line, "list", r["list"], LIST_LENGTH))
+                   rename(_text(problems, line, "list", r["list"], LIST_LENGTH)))
             if key in out.figures:
                 problems.add(line, "constituency,list", "appears twice")
             out.figures[key] = _count(problems, line, "votes", r["votes"])
     elif header in (LISTS, CANDIDATES):
         for line, r in rows:
             constituency = _text(problems, line, "constituency", r["constituency"], NAME_LENGTH)
-            party = _text(problems, line, "list", r["list"], LIST_LENGTH)
+            party = rename(_text(problems, line, "list", r["list"], LIST_LENGTH))
             out.lists.append((constituency, party))
+            alias = _text(problems, line, ALIAS, r.get(ALIAS), LIST_LENGTH, required=False)
+            if alias:
+                out.aliases[alias] = party
             if header == CANDIDATES:
                 out.candidates.append((constituency, party,
                                        _text(problems, line, "candidate", r["candidate"],
                                              LIST_LENGTH)))
     else:  # sheets, with or without candidates
-        out.sheets = _sheets_from_rows(problems, rows)
+        out.sheets = _sheets_from_rows(problems, rows, rename)
     problems.raise_any()
     return out
 
@@ -163,8 +183,8 @@ def _station(problems: Problems, line: int, r: dict[str, str]) -> Station | None
                    registered=registered)
 
 
-def _sheets_from_rows(problems: Problems, rows: list[tuple[int, dict[str, str]]]
-                      ) -> list[TallySheet]:
+def _sheets_from_rows(problems: Problems, rows: list[tuple[int, dict[str, str]]],
+                      rename: Rename) -> list[TallySheet]:
     sheets = []
     group: list[tuple[int, dict[str, str]]] = []
     for line, r in [*rows, (0, {})]:
@@ -179,7 +199,7 @@ def _sheets_from_rows(problems: Problems, rows: list[tuple[int, dict[str, str]]]
             votes: dict[str, int] = {}
             candidate_votes: dict[tuple[str, str], int] = {}
             for line2, r2 in group:
-                party = _text(problems, line2, "list", r2["list"], LIST_LENGTH)
+                party = rename(_text(problems, line2, "list", r2["list"], LIST_LENGTH))
                 candidate = _text(problems, line2, "candidate", r2.get("candidate"),
                                   LIST_LENGTH, required=False)
                 count = _count(problems, line2, "votes", r2["votes"])
@@ -220,7 +240,7 @@ def _sheet(problems: Problems, line: int | None, r: dict[str, Any],
                       candidate_votes=candidate_votes or {}, **counts)
 
 
-def _read_json(text: str, source: str) -> TallyFile:
+def _read_json(text: str, source: str, rename: Rename) -> TallyFile:
     problems = Problems(source)
     data = json_document(text, source, "a tally file")
     items = data if isinstance(data, list) else [data]
@@ -232,7 +252,9 @@ def _read_json(text: str, source: str) -> TallyFile:
             continue
         votes = {}
         for party, n in item["votes"].items():
-            name = _text(problems, None, f"{where}list", party, LIST_LENGTH)
+            name = rename(_text(problems, None, f"{where}list", party, LIST_LENGTH))
+            if name and name in votes:  # two spellings of one list
+                problems.add(None, f"{where}list {name}", "appears twice on this sheet")
             votes[name] = _count(problems, None, f"{where}list {name or shown(party)}", n)
         sheet = _sheet(problems, None, item, votes, where)
         if sheet:

@@ -45,10 +45,13 @@ LawParam = Annotated[str | None, Query(max_length=100, description=(
 @lru_cache(maxsize=len(data.PARTY_TABLES))
 def _party_table(name: str) -> dict[str, Party]:
     """A bundled party table under every name its lists go by in results: the table's name, the
-    short English name, and the name without its bracketed part (`Kurdistan Alliance`)."""
+    short English name, the name without its bracketed part (`Kurdistan Alliance`), and the one
+    name the election's alias table gives the list (`data.list_names`)."""
+    names = data.list_names(name)
     found: dict[str, Party] = {}
     for p in read_parties(data.parties_text(name), data.PARTY_TABLES[name]):
-        for key in (p.name, p.name_en, p.name.split(" (")[0]):
+        listed = names.resolve(p.name)
+        for key in (p.name, p.name_en, p.name.split(" (")[0], listed.name if listed else ""):
             if key:
                 found.setdefault(key.casefold(), p)
     return found
@@ -78,6 +81,7 @@ def outlook_routes(service: ResultsService) -> APIRouter:
     table_name = next((n for n in (service.store.election, service.law)
                        if n in data.PARTY_TABLES), None)
     known = _party_table(table_name) if table_name else {}
+    names = data.list_names(table_name or "")
 
     def published(release: str) -> Release:
         found = service.release(None if release == "latest" else int(release))
@@ -89,17 +93,20 @@ def outlook_routes(service: ResultsService) -> APIRouter:
     @router.get("/lists", response_model=list[ListOut], responses=CSV)
     async def lists(request: Request, viewer: Viewer, release: ReleaseParam = "latest",
                     fmt: FormatParam = Format.JSON) -> Response:
-        """The lists of a release by national votes, with their Arabic and English names from
-        the bundled party table of the election (or law) where it knows them, and a colour."""
+        """The lists of a release by national votes, with their Arabic and English names and a
+        colour: the Arabic name from the election's alias table where it knows the list (any
+        spelling), else from its bundled party table, as are the English name and colour."""
         number, counts = await service.counts(release, viewer)
 
         def make() -> list[ListOut]:
             votes = national(counts).votes
-            parties = {name: known.get(name.casefold(), Party(name=name, seats=0))
-                       for name in votes}
+            parties = {name: known.get(name.casefold()) or known.get(
+                names.canonical(name).casefold(), Party(name=name, seats=0)) for name in votes}
+            arabic = {name: (found.name_ar if (found := names.resolve(name)) else "")
+                      or parties[name].name_ar for name in votes}
             taken = [p.colour for p in parties.values() if p.colour]
             spare = iter([c for c in PALETTE if all(_apart(c, t) for t in taken)])
-            return [ListOut(name=name, name_ar=parties[name].name_ar or None,
+            return [ListOut(name=name, name_ar=arabic[name] or None,
                             name_en=parties[name].name_en or None,
                             colour=parties[name].colour or next(spare, "#888888"), votes=n)
                     for name, n in sorted(votes.items(), key=lambda x: (-x[1], x[0]))]
