@@ -168,3 +168,23 @@ def test_lists_file_gives_attributes_the_law_reads_and_names_what_is_not_in_the_
     assert run.returncode == 2
     assert run.stderr.splitlines() == [f"{lists}:2: party: 'OLaNO' is not a list in "
                                        f"{world / 'slovakia2023_votes.csv'}"]
+
+
+def test_agreements_from_the_lists_file_are_explained_in_json_and_tables() -> None:
+    world = ROOT / "src" / "majlis" / "data" / "world"
+    args = ("allocate", world / "israel2022_votes.csv", "--law",
+            EXAMPLES / "laws" / "israel-knesset.toml",
+            "--districts", world / "israel2022_districts.csv",
+            "--lists", world / "israel2022_lists.csv")
+    run = majlis(*args)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[1] == "Israel,Likud,1115336,32"
+    out = json.loads(majlis(*args, "--format", "json").stdout)
+    (israel,) = out["constituencies"]
+    likud = next(g for g in israel["agreements"] if "Likud" in g["lists"])
+    assert (likud["lists"], likud["votes"], likud["seats"], likud["split"]) == (
+        ["Likud", "Religious Zionism"], 1631806, 46, {"Likud": 32, "Religious Zionism": 14})
+    assert [a["list"] for a in likud["awards"]][-1] == "Likud"
+    assert israel["last_seat"]["list"] == "Likud + Religious Zionism"
+    table = majlis(*args, "--format", "table").stdout
+    assert "Israel — surplus-vote agreements" in table and "1,631,806" in table

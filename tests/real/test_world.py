@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
 from majlis import data
-from majlis.law import VoteShare, parse_law, read_election
+from majlis.law import VoteShare, allocate, parse_law, read_election
 from tests.law.conformance import check_law
 
 LAWS = Path(__file__).resolve().parents[2] / "examples" / "laws"
@@ -87,3 +88,27 @@ def test_new_zealand_2017_reproduces_official_seats_with_an_electorate_qualifyin
     assert "ACT New Zealand" in qualified
     assert {"Māori Party", "The Opportunities Party (TOP)"}.isdisjoint(qualified)
     assert len(qualified) == 5
+
+
+def test_israel_2022_reproduces_official_seats_with_surplus_vote_agreements() -> None:
+    election, law, result = run("israel-knesset.toml", "world/israel2022_votes.csv",
+                                "world/israel2022_districts.csv",
+                                "world/israel2022_lists.csv")
+    published = {r["party"]: int(r["seats"]) for r in data.rows("world/israel2022_seats.csv")}
+    assert len(published) == 13 and sum(published.values()) == 120
+    assert dict(result.seats_in("Israel")) == published
+    israel = result.constituencies[0]
+    # 3.25 % of 4,764,742 valid votes is 154,854.1: Labor (175,992) is in, Meretz (150,793) out,
+    # so the Labor–Meretz agreement lapses; three agreements stand.
+    assert israel.qualified == {p for p, s in published.items() if s}
+    assert {(g.lists, g.votes, g.seats, tuple(g.split.values())) for g in israel.agreements} == {
+        (("Likud", "Religious Zionism"), 1631806, 46, (32, 14)),
+        (("Yesh Atid", "National Unity"), 1279917, 36, (24, 12)),
+        (("Shas", "United Torah Judaism"), 673158, 18, (11, 7))}
+    # The 120th seat went to Likud + Religious Zionism (1,631,806 ÷ 46); counted alone, Likud
+    # would have 31 and Labor 5.
+    assert israel.awards[-1].list == "Likud + Religious Zionism"
+    assert (israel.runner_up.seat, israel.runner_up.list) == (121, "Shas + United Torah Judaism")
+    alone = allocate(replace(election, lists={}), law).totals()
+    assert (alone["Likud"], alone["Labor"]) == (31, 5)
+    assert election.lists["Meretz"]["agreement"] == "Labor–Meretz"

@@ -77,7 +77,7 @@ def allocate_command(
     ] = None,
     lists: Annotated[
         Path | None, typer.Option("--lists", help="CSV: party plus named attribute columns "
-                                  "(kind, members, wins, …) that the law reads")
+                                  "(kind, members, wins, agreement, …) that the law reads")
     ] = None,
     seed: Annotated[
         int | None, typer.Option("--seed", min=0,
@@ -183,6 +183,10 @@ def to_json(
                     for e in c.elected],
                 "margins": [{"list": m.list, "seats": m.seats, "to_gain": m.to_gain,
                              "to_lose": m.to_lose} for m in explained[c.name]],
+                "agreements": [
+                    {"lists": list(g.lists), "votes": g.votes, "seats": g.seats,
+                     "split": dict(g.split), "awards": [_award(a) for a in g.awards]}
+                    for g in c.agreements],
             }
             for c in allocation.constituencies
         ],
@@ -222,6 +226,15 @@ def print_tables(
                 caption += f"; next in line: {nxt.list} at {_shown(nxt.value)}"
             table.caption = caption
         stdout.print(table)
+        if c.agreements:
+            pooled = Table(title=f"{c.name} — surplus-vote agreements", title_justify="left")
+            for column in ("agreement", "votes", "seats together", "split"):
+                pooled.add_column(column, justify="left" if column in ("agreement", "split")
+                                  else "right")
+            for g in c.agreements:
+                pooled.add_row(g.label, f"{g.votes:,}", str(g.seats),
+                               ", ".join(f"{p} {g.split[p]}" for p in g.lists))
+            stdout.print(pooled)
         if c.elected:
             people = Table(title=f"{c.name} — who sits", title_justify="left")
             for column in ("candidate", "list", "votes", "seat won by"):

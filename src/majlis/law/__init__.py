@@ -1,10 +1,12 @@
 """Electoral rules → seats: pure, exact functions over plain values.
 
 A law is composed of small parts — a constituency rule (divisor series, quota, SNTV), a
-threshold, reserved seats, an upper tier, a tie rule — and applied by one verb, `allocate`.
+threshold, surplus-vote agreements, reserved seats, an upper tier, a tie rule — and applied by one
+verb, `allocate`.
 Every quotient is a `Fraction`; `allocate_batch` is the vectorised twin for projections.
 """
 
+from ._agreements import Agreements
 from ._allocate import Law, Mention, ReservedSeats, allocate
 from ._batch import BatchAllocation, allocate_batch
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
@@ -28,6 +30,7 @@ from ._threshold import (
 from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import Precedence, TieRule
 from ._values import (
+    AgreementSplit,
     Allocation,
     Award,
     CandidateVotes,
@@ -45,6 +48,8 @@ __all__ = [
     "MAX_MAGNITUDE",
     "METHODS",
     "QUOTAS",
+    "AgreementSplit",
+    "Agreements",
     "Allocation",
     "Award",
     "Base",

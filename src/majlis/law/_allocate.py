@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 from majlis.errors import AllocationError
 
+from ._agreements import Agreements
 from ._bounds import check_seats
 from ._candidates import Ranking, WomenRule, elect
 from ._divisors import Outcome
 from ._rules import Rule, SntvRule
-from ._threshold import DistrictSeats, Threshold
+from ._threshold import NO_LISTS, DistrictSeats, Threshold
 from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import Precedence, TieRule
 from ._values import (
@@ -59,11 +60,13 @@ class Law:
 
     `magnitudes` are seats per constituency when the law fixes them (a `[districts]` table);
     a districts file given with the votes takes precedence. `mentions` are the list names and
-    attributes the law file wrote, checked against the votes when they are read.
+    attributes the law file wrote, checked against the votes when they are read. `agreements`
+    pool the votes of lists that signed one in each general constituency.
     """
 
     rule: Rule
     threshold: Threshold | None = None
+    agreements: Agreements | None = None
     tier: CompensatoryTier | LevellingTier | None = None
     reserved: Mapping[str, ReservedSeats] = field(default_factory=dict)
     tie: TieRule = TieRule.VOTES
@@ -103,7 +106,7 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
     ties: list[Tie] = []
     for c in election.constituencies:
         allowed = qualified.get(c.name, frozenset(c.votes))
-        outcome = apportion(c, law, allowed, seed)
+        outcome = apportion(c, law, allowed, seed, election.lists)
         if sum(outcome.seats.values()) < c.magnitude:
             raise AllocationError(
                 f"{c.name}: only {sum(outcome.seats.values())} of {c.magnitude} seats can be "
@@ -121,6 +124,7 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
                 runner_up=outcome.runner_up,
                 elected=tuple(Elected(candidate=x, via="votes") for x in outcome.elected),
                 community=reserved.community if reserved else None,
+                agreements=outcome.agreements,
             )
         )
         ties.extend(outcome.ties)
@@ -145,23 +149,34 @@ def qualifying(
         return {}
     won: dict[str, int] | None = None
     if any(isinstance(cond, DistrictSeats) for cond in law.threshold.conditions):
-        won = add_up(apportion(c, law, frozenset(c.votes), seed).seats for c in general)
+        won = add_up(apportion(c, law, frozenset(c.votes), seed, lists).seats for c in general)
     return law.threshold.qualifying(general, won, lists)
 
 
-def apportion(c: Constituency, law: Law, allowed: frozenset[str], seed: int) -> Outcome:
-    """One constituency's seats among the lists `allowed` to take part."""
+def apportion(
+    c: Constituency,
+    law: Law,
+    allowed: frozenset[str],
+    seed: int,
+    lists: Mapping[str, Mapping[str, str]] = NO_LISTS,
+) -> Outcome:
+    """One constituency's seats among the lists `allowed` to take part, lists that signed an
+    agreement counted as one (`lists` gives who signed)."""
     rule = law.rule_for(c.name)
     if isinstance(rule, SntvRule):
         candidates = tuple(x for x in c.candidates if x.list in allowed)
         return rule.elect(c.name, candidates, c.magnitude, law.tie, seed)
-    precedence = Precedence.draw(c.name, c.votes, law.tie, seed)
     votes = {p: v for p, v in c.votes.items() if p in allowed}
     if not votes and c.magnitude:
         raise AllocationError(f"{c.name}: no list qualifies for a seat")
     if not any(votes.values()) and c.magnitude:
         raise AllocationError(f"{c.name}: no qualifying list has a vote")
-    return rule.apportion(votes, c.magnitude, precedence)
+    if law.agreements is not None and c.name not in law.reserved:
+        blocs = law.agreements.blocs(votes, lists)
+        if blocs:
+            return law.agreements.apportion(c.name, votes, c.magnitude, rule, blocs, law.tie,
+                                            seed)
+    return rule.apportion(votes, c.magnitude, Precedence.draw(c.name, c.votes, law.tie, seed))
 
 
 def _upper_tier(

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from majlis._cells import toml_table
 from majlis.errors import InputError, Problem
 
+from ._agreements import Agreements
 from ._allocate import Law, Mention, ReservedSeats
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
 from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
@@ -230,6 +231,16 @@ class TierConfig(RuleConfig):
         )
 
 
+class AgreementsConfig(_Strict):
+    attribute: str = "agreement"
+
+    def mention(self, text: str, source: str) -> Mention:
+        """The lists file's column the agreements are read from, at its line."""
+        return Mention(name=self.attribute, source=source,
+                       line=_line_of(text, ("agreements", "attribute")),
+                       field="agreements.attribute", attribute=True)
+
+
 class CandidatesConfig(_Strict):
     ranking: Ranking = Ranking.OPEN
 
@@ -250,6 +261,7 @@ class WomenConfig(_Strict):
 class LawConfig(_Strict):
     allocation: AllocationConfig
     threshold: ThresholdConfig | None = None
+    agreements: AgreementsConfig | None = None
     districts: dict[str, Magnitude] = {}
     reserved: dict[str, ReservedConfig] = {}
     tier: TierConfig | None = None
@@ -263,6 +275,8 @@ class LawConfig(_Strict):
         if house > MAX_HOUSE:
             raise ValueError(f"the house has {house:,} seats; majlis allocates at most "
                              f"{MAX_HOUSE:,}")
+        if self.agreements is not None and self.allocation.method == "sntv":
+            raise ValueError("agreements pool the votes of lists; SNTV elects candidates")
         return self
 
     def build(self) -> Law:
@@ -270,6 +284,8 @@ class LawConfig(_Strict):
         return Law(
             rule=self.allocation.build(),
             threshold=self.threshold.build_threshold() if self.threshold else None,
+            agreements=Agreements(attribute=self.agreements.attribute)
+            if self.agreements else None,
             tier=self.tier.build_tier() if self.tier else None,
             reserved={name: ReservedSeats(community=r.community, rule=r.build())
                       for name, r in self.reserved.items()},
@@ -292,7 +308,8 @@ def parse_law(text: str, source: str, *, presets: Callable[[str], str] | None = 
         mentions = [*(config.threshold.mentions(text, source, ("threshold",))
                       if config.threshold else ()),
                     *(config.tier.threshold.mentions(text, source, ("tier", "threshold"))
-                      if config.tier and config.tier.threshold else ())]
+                      if config.tier and config.tier.threshold else ()),
+                    *((config.agreements.mention(text, source),) if config.agreements else ())]
         return replace(config.build(), mentions=tuple(mentions))
     except ValidationError as exc:
         raise InputError(

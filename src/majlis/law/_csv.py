@@ -141,7 +141,21 @@ def _named_lists(
         if message:
             problems.append(Problem(source=m.source, line=m.line, field=m.field,
                                     message=message))
+    if law.agreements is not None and lists is not None:
+        _signed_by_two(law.agreements.attribute, lists, problems)
     return list(dict.fromkeys(problems))  # two tables reading one attribute: one report
+
+
+def _signed_by_two(column: str, lists: _Lists, problems: Problems) -> None:
+    """An agreement named by one list only is a misspelling, not an agreement."""
+    signed: dict[str, list[str]] = {}
+    for name, attributes in lists.attributes.items():
+        if column in attributes:
+            signed.setdefault(attributes[column], []).append(name)
+    for value, names in signed.items():
+        if len(names) == 1:
+            problems.add(lists.lines[names[0]], column,
+                         f"{names[0]!r} is the only list that signed agreement {value!r}")
 
 
 def read_election(

@@ -14,7 +14,7 @@ from fractions import Fraction
 from itertools import pairwise
 
 from ._ties import Precedence
-from ._values import Award, CandidateVotes, Tie
+from ._values import AgreementSplit, Award, CandidateVotes, Tie
 
 Key = Fraction | float  # a float only for +inf: a zero divisor puts a list first
 
@@ -28,6 +28,7 @@ class Outcome:
     runner_up: Award | None
     ties: tuple[Tie, ...]
     elected: tuple[CandidateVotes, ...] = ()
+    agreements: tuple[AgreementSplit, ...] = ()
 
 
 class Quotient:

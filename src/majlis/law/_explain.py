@@ -56,7 +56,7 @@ def margins(
             everywhere = tuple(changed if x.name == c.name else x for x in general)
             allowed = qualifying(law, everywhere, seed, election.lists)[c.name]
         try:
-            return apportion(changed, law, allowed, seed).seats.get(party, 0)
+            return apportion(changed, law, allowed, seed, election.lists).seats.get(party, 0)
         except AllocationError:  # nobody left with a vote: no seat for anyone
             return 0
 

@@ -89,11 +89,11 @@ class QuotaRule:
                 votes, remaining, DIVISOR_SERIES["dhondt"], precedence,
                 initial=whole, stage="remainder",
             )
-            shifted = tuple(
-                Award(seat=a.seat + len(awards), list=a.list, value=a.value, stage=a.stage)
-                for a in rest.awards
-            )
-            return Outcome(rest.seats, (*awards, *shifted), rest.runner_up, rest.ties)
+            shifted = tuple(replace(a, seat=a.seat + len(awards)) for a in rest.awards)
+            runner_up = rest.runner_up and replace(rest.runner_up,
+                                                   seat=rest.runner_up.seat + len(awards))
+            ties = tuple(replace(t, seat=t.seat + len(awards)) for t in rest.ties)
+            return Outcome(rest.seats, (*awards, *shifted), runner_up, ties)
         order = sorted(votes, key=lambda p: (-left[p], precedence.rank[p]))
         seats_won = dict(whole)
         # More seats left than lists only happens with tiny counts; remainders then go round again.

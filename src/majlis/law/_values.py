@@ -121,6 +121,23 @@ class Tie:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AgreementSplit:
+    """Lists that signed a surplus-vote agreement, counted as one: their combined votes, the
+    seats they won together, and how those seats were split between them by the same rule."""
+
+    lists: tuple[str, ...]
+    votes: int
+    seats: int
+    split: Mapping[str, int]
+    awards: tuple[Award, ...]
+
+    @property
+    def label(self) -> str:
+        """How the count names the agreement where it stands as one list."""
+        return " + ".join(self.lists)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ConstituencyResult:
     """Seats of one constituency, with the awards that explain them."""
 
@@ -133,6 +150,7 @@ class ConstituencyResult:
     runner_up: Award | None
     elected: tuple[Elected, ...] = ()
     community: str | None = None
+    agreements: tuple[AgreementSplit, ...] = ()
 
     @property
     def last_award(self) -> Award | None:
