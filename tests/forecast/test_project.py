@@ -10,6 +10,7 @@ import pytest
 
 from majlis import data, forecast
 from majlis.forecast._model import prepare
+from majlis.law import Agreements
 from tests.forecast.conftest import Night, add_up, seats_of
 
 FEW = frozenset({"Basra", "Diyala", "Kirkuk", "Najaf", "Nineveh", "Wasit"})
@@ -88,6 +89,12 @@ def test_vector_path_and_exact_path_give_the_same_projection(night: Night) -> No
     assert vector.lists == exact.lists
     assert vector.constituencies == exact.constituencies
     assert exact.exact_rows == 400 and vector.exact_rows < 400
+
+
+def test_a_law_with_surplus_vote_agreements_is_refused_not_projected_unpooled(
+        night: Night) -> None:
+    with pytest.raises(ValueError, match="do not pool surplus-vote agreements"):
+        forecast.project(night(FEW)[1], replace(LAW, agreements=Agreements()), draws=10)
 
 
 def test_expected_seats_fill_every_constituency(night: Night) -> None:

@@ -4,7 +4,8 @@ Draws go in fixed chunks, each with its own generator spawned from the seed, so 
 the same whatever the number of worker threads. Seats come from the law engine's vectorised
 divisor path; a row it flags as tied goes through the exact path, which applies the law's tie
 rule. A law the vector path cannot apply (quotas, thresholds, upper tiers) goes through the
-exact path draw by draw — correct, and slow.
+exact path draw by draw — correct, and slow. Surplus-vote agreements are refused: a release
+carries no list attributes to pool them by.
 """
 
 from __future__ import annotations
@@ -149,6 +150,9 @@ def project(
         raise ValueError("nothing is counted yet in any constituency the law gives seats to")
     names, modelled, swung = prepare(inside, law.magnitudes, settings)
     series = law.rule.series if isinstance(law.rule, DivisorRule) else None
+    if law.agreements is not None:  # a release carries no list attributes to pool them by
+        raise ValueError("projections do not pool surplus-vote agreements yet: project under "
+                         "a law without [agreements]")
     vector = (isinstance(series, DivisorSeries) and law.threshold is None and law.tier is None
               and not exact)
     starts = range(0, draws, _CHUNK)
