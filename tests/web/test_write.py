@@ -10,11 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from majlis import data
 from majlis.errors import InputError
-from majlis.tally import Store
+from majlis.tally import Store, read_tally_file
 from majlis.web import Role, Users, create_app
 
-from .conftest import PASSWORD, signed_in
+from .conftest import EXAMPLES, PASSWORD, signed_in
 
 NAJAF = {"station": "N-001-01", "source": "manual", "ballots_received": 400, "cast": 215,
          "valid": 200, "invalid": 15, "spoiled": 5, "unused": 180,
@@ -200,3 +201,28 @@ def test_a_release_needs_a_name_the_store_keeps(client: TestClient, name: str) -
     assert answer.status_code == 422, answer.text
     assert answer.json()["problems"][0]["field"] == "name"
     assert client.get("/api/releases").json() == []
+
+
+def test_a_sheet_names_each_list_as_the_elections_alias_table_does(
+        store_url: str, users_file: Path) -> None:
+    """Posted in any known spelling, a list's votes land under its one name; two spellings of
+    one list on a sheet are refused, not added up."""
+    names = data.list_names("iraq-2025")
+    registry = [read_tally_file((EXAMPLES / f).read_text(encoding="utf-8"), f, names.canonical)
+                for f in ("stations.csv", "lists.csv")]
+    with Store(store_url, "iraq-2025") as store:
+        store.register(registry[0].stations, registry[1].lists)
+    sheet = B002 | {"votes": {"Qarar": 80, "Hukuk Devleti Koalisyonu": 170}}
+    with TestClient(create_app(store_url, "iraq-2025", users=users_file)) as client:
+        clerk = signed_in(client, "amal")
+        taken = client.post("/api/sheets", json=[sheet], headers=clerk)
+        assert taken.json()["accepted"] == 1, taken.text
+        twice = client.post("/api/sheets", headers=clerk, json=[
+            B002 | {"station": "B-001-01", "votes": {"Tasmim": 80, "Qarar": 170}}])
+        assert twice.status_code == 422
+        assert twice.json()["problems"] == [{
+            "file": "request", "line": None, "field": "votes › Qarar",
+            "message": "spells 'Tasmim Alliance', which this sheet already has"}]
+    with Store(store_url, "iraq-2025") as store:
+        assert {(c.name, p): n for c in store.results() for p, n in c.votes.items()} == {
+            ("Basra", "Tasmim Alliance"): 80, ("Basra", "State of Law Coalition"): 170}

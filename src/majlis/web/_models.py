@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from majlis.errors import InputError, Problem
 from majlis.tally import (
     CODE_LENGTH,
     LIST_LENGTH,
@@ -110,14 +112,27 @@ class SheetIn(_In):
         default_factory=dict, max_length=MAX_LISTS,
         description="list → candidate → votes, on open-list ballots")
 
-    def sheet(self, received_by: str) -> TallySheet:
+    def sheet(self, received_by: str, rename: Callable[[str], str]) -> TallySheet:
+        """The sheet as the store takes it, every list under the one name `rename` gives it (the
+        election's alias table): two spellings of one list on a sheet are refused, not added."""
+        votes: dict[str, int] = {}
+        twice = []
+        for given, n in self.votes.items():
+            name = rename(given)
+            if name in votes:
+                twice.append(Problem(source="request", line=None, field=f"votes › {given}",
+                                     message=f"spells {name!r}, which this sheet already has"))
+            votes[name] = n
+        if twice:
+            raise InputError(twice)
         return TallySheet(
             station=self.station, source=self.source,
             received_at=self.received_at or datetime.now(UTC).isoformat(timespec="seconds"),
             received_by=received_by, ballots_received=self.ballots_received, cast=self.cast,
             valid=self.valid, invalid=self.invalid, spoiled=self.spoiled, unused=self.unused,
-            votes=dict(self.votes),
-            candidate_votes={(party, person): n for party, people in self.candidate_votes.items()
+            votes=votes,
+            candidate_votes={(rename(party), person): n
+                             for party, people in self.candidate_votes.items()
                              for person, n in people.items()})
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from majlis import data
 from majlis.tally import IngestReport
 
 from ._auth import Role, User, Users
@@ -42,6 +43,7 @@ def write_routes(service: ResultsService, users: Users) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["results staff"], responses={
         code: {"model": ErrorOut} for code in (401, 403, 413, 422, 503)})
     sign_ins = SignIns(users)
+    names = data.list_names(service.store.election)  # one name per list, as ingest gives it
     Clerk = Annotated[User, Depends(staff_of(service, Role.CLERK, Role.SUPERVISOR))]
     Supervisor = Annotated[User, Depends(staff_of(service, Role.SUPERVISOR))]
     Publisher = Annotated[User, Depends(staff_of(service, Role.PUBLISHER))]
@@ -63,14 +65,15 @@ def write_routes(service: ResultsService, users: Users) -> APIRouter:
                user: Clerk) -> IngestOut:
         """Enter tally sheets (a clerk or supervisor): checked, stored, chained — or
         quarantined with every rule they fail. `received_by` is the signed-in user."""
-        return _report(service.store.ingest([s.sheet(user.name) for s in sheets]))
+        return _report(service.store.ingest([s.sheet(user.name, names.canonical)
+                                              for s in sheets]))
 
     @router.post("/corrections", response_model=IngestOut)
     def correct(correction: CorrectionIn, user: Supervisor) -> IngestOut:
         """Correct a sheet (a supervisor): a new version beside the old, with the reason and
         the supervisor as its author."""
-        return _report(service.store.correct(correction.sheet.sheet(user.name),
-                                             reason=correction.reason, author=user.name))
+        sheet = correction.sheet.sheet(user.name, names.canonical)
+        return _report(service.store.correct(sheet, reason=correction.reason, author=user.name))
 
     @router.get("/quarantine", response_model=list[QuarantineRow], responses=CSV)
     def quarantine(request: Request, _: Supervisor, fmt: FormatParam = Format.JSON) -> Response:
