@@ -24,10 +24,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx2
-
 from majlis.tally import Source, Station, Store, TallySheet, VotingType
 from majlis.web import Role, Users, create_app
+
+try:
+    import httpx2  # the load and SSE clients: a test dependency (`make bench` installs it)
+except ImportError:
+    httpx2 = None
 
 HOST = "127.0.0.1"
 REDIS = os.environ.get("MAJLIS_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -146,6 +149,9 @@ async def sse_clients(base: str, token: str) -> tuple[float, int]:
 
 
 def main() -> None:
+    if httpx2 is None:
+        raise SystemExit("benchmarks/api.py loads the service with httpx2: install the test "
+                         "extra and start Redis first, as `make bench` does")
     seconds = int(os.environ.get("BENCH_SECONDS", "10"))
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"

@@ -1,51 +1,15 @@
-"""The replayed nights as the forecast sees them: one `ReleaseCount` per release, and the seats
-finally won."""
+"""The replayed nights as the forecast sees them (`majlis.backtest`): one `ReleaseCount` per
+release, built once a session; national seats from seats per constituency."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 
-import numpy as np
 import pytest
 
-from majlis import forecast, replay
-from majlis.law import Constituency, Election, Law, allocate
+from majlis import backtest, forecast, replay
 
 Night = Callable[[frozenset[str] | None], list[forecast.ReleaseCount]]
-
-
-def night_counts(made: replay.Replay, waves: Sequence[replay.Wave],
-                 only: frozenset[str] | None = None) -> list[forecast.ReleaseCount]:
-    """Each release of the night from the stations counted by then, at their true figures
-    (the night's few corrected entry errors are left out: they change a handful of votes)."""
-    where = {s.code: i for i, s in enumerate(made.stations)}
-    done = np.zeros(len(made.stations), dtype=np.bool_)
-    starts = np.cumsum([0, *(len(c.cast) for c in made.counts)])
-    out = []
-    for number, wave in enumerate(waves, 1):
-        done[[where[s.station] for s in wave.sheets]] = True
-        out.append(forecast.ReleaseCount(
-            number=number, name=wave.name, not_lists=frozenset({replay.OTHER_LISTS}),
-            constituencies=tuple(
-                forecast.count_stations(c.name, c.lists, c.voting_type, c.registered, c.votes,
-                                        done[lo:lo + len(c.cast)])
-                for c, lo in zip(made.counts, starts, strict=False)
-                if only is None or c.name in only)))
-    return out
-
-
-def seats_of(count: forecast.ReleaseCount, law: Law) -> dict[str, dict[str, int]]:
-    """Seats by the exact path on the votes counted, per constituency, and an upper tier's
-    under its name — what `forecast.assess` scores against."""
-    election = Election(constituencies=tuple(
-        Constituency(name=c.name, magnitude=law.magnitudes[c.name], votes={
-            p: sum(g.votes.get(p, 0) for g in c.groups) for p in c.lists})
-        for c in count.constituencies))
-    allocation = allocate(election, law)
-    out = {r.name: dict(r.seats) for r in allocation.constituencies}
-    if allocation.tier is not None:
-        out[allocation.tier.name] = dict(allocation.tier.seats)
-    return out
 
 
 def add_up(seats: Mapping[str, Mapping[str, int]]) -> dict[str, int]:
@@ -62,7 +26,7 @@ def _nights(name: str) -> Night:
     waves = replay.script(made)
 
     def counts(only: frozenset[str] | None = None) -> list[forecast.ReleaseCount]:
-        return night_counts(made, waves, only)
+        return backtest.release_counts(made, waves, only)
 
     return counts
 

@@ -7,8 +7,8 @@ from collections import defaultdict
 
 import pytest
 
-from majlis import data, forecast
-from tests.forecast.conftest import Night, add_up, seats_of
+from majlis import backtest, data, forecast
+from tests.forecast.conftest import Night, add_up
 
 LAW = data.law("iraq-2010")
 FEW = frozenset({"Dohuk", "Karbala", "Kirkuk", "Muthanna", "Najaf", "Nineveh"})
@@ -18,7 +18,7 @@ LATE = "partial results (90–98 %)"
 def test_the_final_count_projects_the_constituency_and_compensatory_seats(
         night_2010: Night) -> None:
     final = night_2010(FEW)[-1]
-    truth = seats_of(final, LAW)
+    truth = backtest.seats(final, LAW)
     national = add_up(truth)
     p = forecast.project(final, LAW, draws=300, seed=1)
     assert p.exact_rows == 300  # a quota law with an upper tier: every draw by `allocate`
@@ -56,7 +56,7 @@ def test_the_default_model_covers_the_late_count_the_former_default_missed(
     left half of them outside its 95 % intervals; the default's cover every one (its 80 %
     intervals half: these six are the worst of the night)."""
     count = next(c for c in night_2010(FEW) if c.name == LATE)
-    final = seats_of(night_2010(FEW)[-1], LAW)
+    final = backtest.seats(night_2010(FEW)[-1], LAW)
     default = forecast.assess(forecast.project(count, LAW, draws=1000, seed=4), final)
     former = forecast.assess(forecast.project(
         count, LAW, draws=1000, seed=4,

@@ -8,10 +8,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from majlis import data, forecast
+from majlis import backtest, data, forecast
 from majlis.forecast._model import prepare
 from majlis.law import Agreements
-from tests.forecast.conftest import Night, add_up, seats_of
+from tests.forecast.conftest import Night, add_up
 
 FEW = frozenset({"Basra", "Diyala", "Kirkuk", "Najaf", "Nineveh", "Wasit"})
 LAW = data.law("iraq-2025")
@@ -19,7 +19,7 @@ LAW = data.law("iraq-2025")
 
 def test_a_fully_counted_release_gives_the_true_seats_with_certainty(night: Night) -> None:
     final = night(FEW)[-1]
-    truth = seats_of(final, LAW)
+    truth = backtest.seats(final, LAW)
     national = add_up(truth)
     projection = forecast.project(final, LAW, draws=3000, seed=5)
     for x in projection.lists:
@@ -36,7 +36,7 @@ def test_a_fully_counted_release_gives_the_true_seats_with_certainty(night: Nigh
 def test_intervals_cover_the_final_seats_through_the_night(night: Night) -> None:
     """Releases 1–8 of the night on six governorates, against the seats finally won."""
     counts = night(FEW)
-    final = seats_of(counts[-1], LAW)
+    final = backtest.seats(counts[-1], LAW)
     found = [forecast.assess(forecast.project(c, LAW, draws=2000, seed=c.number), final)
              for c in counts[:-1]]
     pairs = sum(a.seats for a in found)
@@ -53,7 +53,7 @@ def test_intervals_cover_the_final_seats_through_the_night(night: Night) -> None
 def test_an_overconfident_model_is_caught_by_the_backtest(night: Night) -> None:
     """Without station, constituency or national error the intervals shrink and miss."""
     counts = night(FEW)
-    final = seats_of(counts[-1], LAW)
+    final = backtest.seats(counts[-1], LAW)
     sure = forecast.Settings(station_icc=0.0, size_cv=0.0, constituency_error=0.0,
                              national_error=0.0, turnout_error=0.0, type_lean=0.0,
                              turnout_sd=0.001, prior_units=10**9)
@@ -147,7 +147,7 @@ def test_expected_power_over_a_fully_counted_release_is_the_power_of_its_seats(
     final = night(FEW)[-1]
     projection = forecast.project(final, LAW, draws=500, seed=2)
     assert projection.seat_draws.shape == (500, len(projection.parties))
-    truth = add_up(seats_of(final, LAW))
+    truth = add_up(backtest.seats(final, LAW))
     seats = {p: truth.get(p, 0) for p in projection.parties}
     quota = sum(seats.values()) // 2 + 1
     averaged = expected_power(projection.parties, projection.seat_draws, quota)
