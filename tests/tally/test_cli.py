@@ -72,6 +72,24 @@ def test_releases_and_reconciliation_from_the_command_line(tmp_path: Path) -> No
         run.stderr)
 
 
+def test_a_release_at_the_moment_it_stands_for_from_the_command_line(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'night.db'}"
+    majlis("db", "init", "--db", db)
+    majlis("ingest", EXAMPLES / "stations.csv", EXAMPLES / "lists.csv", "--db", db)
+    run = majlis("release", "first results", "--at", "2025-11-12T01:30:00+03:00", "--db", db)
+    assert "release 1 'first results' at 2025-11-12T01:30:00+03:00:" in run.stdout, run.stderr
+    run = majlis("release", "second", "--at", "half past one", "--db", db)
+    assert run.returncode == 2
+    assert run.stderr.splitlines() == ["release: --at: 'half past one' is not an ISO 8601 time;"
+                                       " expected e.g. 2025-11-12T01:30:00+03:00"]
+    run = majlis("release", "second", "--at", "2025-11-12T01:00+03:00", "--db", db)
+    assert run.returncode == 2
+    assert run.stderr.splitlines() == [
+        "release: at: 2025-11-12T01:00:00+03:00 is before release 1's time, "
+        "2025-11-12T01:30:00+03:00: releases are published in order"]
+    assert "chain intact" in majlis("verify-chain", "--db", db).stdout
+
+
 def test_candidate_results_from_the_command_line(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'night.db'}"
     majlis("db", "init", "--db", db)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -196,6 +197,35 @@ def test_a_release_seals_where_the_sheet_chain_stood(registered: Store) -> None:
                             ).scalar_one() == first.digest
         assert conn.execute(text("SELECT release_head FROM elections")).scalar_one() \
             == later.digest
+
+
+BAGHDAD = timezone(timedelta(hours=3))
+
+
+def test_a_release_keeps_the_moment_it_stands_for_in_order_and_sealed(registered: Store
+                                                                       ) -> None:
+    registered.ingest([sheet("B-001-01")])
+    first = registered.release("first", at=datetime(2025, 11, 12, 1, 30, tzinfo=BAGHDAD))
+    assert first.created_at == "2025-11-12T01:30:00+03:00"
+    # the same moment written in UTC is not going back
+    same = registered.release("again", at=datetime(2025, 11, 11, 22, 30, tzinfo=UTC))
+    assert same.created_at == "2025-11-11T22:30:00+00:00"
+    with pytest.raises(InputError) as refused:
+        registered.release("late", at=datetime(2025, 11, 12, 1, 29, tzinfo=BAGHDAD))
+    assert [(p.field, p.message) for p in refused.value.problems] == [(
+        "at", "2025-11-12T01:29:00+03:00 is before release 2's time, 2025-11-11T22:30:00+00:00:"
+              " releases are published in order")]
+    with pytest.raises(InputError, match="release: at: 2025-11-13T00:00:00 has no time zone"):
+        registered.release("naive", at=datetime(2025, 11, 13))
+    assert [r.created_at for r in registered.releases()] == [
+        "2025-11-12T01:30:00+03:00", "2025-11-11T22:30:00+00:00"]
+    now = registered.release("now")  # the wall clock, after the night it follows
+    assert datetime.fromisoformat(now.created_at) > datetime(2025, 11, 12, tzinfo=UTC)
+    assert registered.verify_chain().intact
+    execute(registered, "UPDATE releases SET created_at = '2025-11-12T01:31:00+03:00' "
+                        "WHERE number = 1")  # the moment is sealed as stored
+    assert registered.verify_chain().problems[0] == (
+        "release 1 was altered after it was published")
 
 
 def test_a_total_raised_before_the_first_release_is_refused(registered: Store) -> None:

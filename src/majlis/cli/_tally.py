@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime
 from enum import StrEnum
 from itertools import groupby
 from operator import attrgetter
@@ -149,13 +150,28 @@ def release_command(
     = "",
     db: Database = None,
     election: ElectionName = None,
+    at: Annotated[str | None, typer.Option(
+        "--at", help="The moment it stands for, ISO 8601 with its offset, e.g. "
+                     "2025-11-12T01:30:00+03:00 (default: now)")] = None,
 ) -> None:
     """Publish the results as they stand: a numbered snapshot that never changes."""
-    published = open_store(db, election).release(name, author=author)
+    published = open_store(db, election).release(name, author=author, at=_moment(at))
     counted = sum(c.counted for c in published.results)
     stations = sum(c.stations for c in published.results)
     stdout.print(f"release {published.number} '{published.name}' at {published.created_at}: "
                  f"{counted} of {stations} stations counted; digest {published.digest[:16]}")
+
+
+def _moment(text: str | None) -> datetime | None:
+    """`--at` as a moment with its offset; the store refuses one without."""
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError([Problem(source="release", line=None, field="--at", message=(
+            f"{text!r} is not an ISO 8601 time; expected e.g. 2025-11-12T01:30:00+03:00"))]
+                         ) from None
 
 
 def releases_command(db: Database = None, election: ElectionName = None) -> None:

@@ -688,13 +688,20 @@ class Store:
             return running(session, self._scope(session))
 
     @_guarded
-    def release(self, name: str, *, author: str = "") -> Release:
+    def release(self, name: str, *, author: str = "", at: datetime | None = None) -> Release:
         """Publish the results as they stand: a numbered snapshot that never changes, with who
-        published it, sealed with where the sheet chain stands and the release before it.
-        Refused (nothing written) when the running totals differ from a recount of the sheets."""
+        published it and when — now, or `at`, the moment it stands for (a replayed night's
+        clock), kept with its offset — sealed with where the sheet chain stands and the release
+        before it. Refused (nothing written) when the running totals differ from a recount of
+        the sheets, or when its time is before the previous release's: releases are ordered."""
         self._check_ready()
         refuse(text_problems("release", (("name", name, NAME_LENGTH),)) + text_problems(
-            "release", (("author", author, NAME_LENGTH),), required=False))
+            "release", (("author", author, NAME_LENGTH),), required=False) + (
+            [Problem(source="release", line=None, field="at", message=(
+                f"{at.isoformat()} has no time zone offset; expected e.g. "
+                "2025-11-12T01:30:00+03:00"))] if at is not None and at.utcoffset() is None
+            else []))
+        created_at = _now() if at is None else at.isoformat(timespec="seconds")
         with Session(self.writer) as session, session.begin():
             head = session.scalars(
                 select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
@@ -710,11 +717,19 @@ class Store:
                     + ". Run `majlis verify-chain`: a totals row was changed outside majlis")
             people = by_candidate(session, election, None)
             scope = session.get_one(ElectionRow, election)
-            number = (session.scalar(select(func.max(ReleaseRow.number))
-                                     .where(ReleaseRow.election_id == election)) or 0) + 1
+            last = session.execute(select(ReleaseRow.number, ReleaseRow.created_at)
+                                   .where(ReleaseRow.election_id == election)
+                                   .order_by(ReleaseRow.number.desc()).limit(1)).first()
+            before = _instant(last.created_at) if last is not None else None
+            if last is not None and before is not None and (
+                    datetime.fromisoformat(created_at) < before):
+                raise InputError([Problem(source="release", line=None, field="at", message=(
+                    f"{created_at} is before release {last.number}'s time, "
+                    f"{last.created_at}: releases are published in order"))])
+            number = (last.number if last else 0) + 1
             text = payload(results, people)
             seal = Seal(election=self.election, number=number, name=name, author=author,
-                        created_at=_now(), sheet_head=head.hash,
+                        created_at=created_at, sheet_head=head.hash,
                         sheets=session.scalar(select(func.count()).select_from(SheetRow)) or 0,
                         previous=scope.release_head)
             sealed = seal.digest(text)
@@ -836,6 +851,16 @@ def _failures(stored: str) -> tuple[Failure, ...]:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _instant(stored: str) -> datetime | None:
+    """A release's stored time as a moment to order by: one without an offset is UTC, as
+    `_now` has always written them; none when an older majlis stored something else."""
+    try:
+        moment = datetime.fromisoformat(stored)
+    except ValueError:
+        return None
+    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
 
 
 def _chunks(items: Iterable[TallySheet], size: int) -> Iterator[list[TallySheet]]:
