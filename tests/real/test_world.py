@@ -112,3 +112,23 @@ def test_israel_2022_reproduces_official_seats_with_surplus_vote_agreements() ->
     alone = allocate(replace(election, lists={}), law).totals()
     assert (alone["Likud"], alone["Labor"]) == (31, 5)
     assert election.lists["Meretz"]["agreement"] == "Labor–Meretz"
+
+
+def test_us_house_2020_apportionment_reproduces_every_states_seats() -> None:
+    law = parse_law((LAWS / "us-house.toml").read_text(encoding="utf-8"), "us-house.toml")
+    assert law.apportionment is not None
+    population = {r["district"]: int(r["population"])
+                  for r in data.rows("world/us2020_districts.csv")}
+    published = {r["district"]: int(r["seats"]) for r in data.rows("world/us2020_seats.csv")}
+    assert len(population) == 50 and sum(population.values()) == 331_108_434
+    assert len(published) == 50 and sum(published.values()) == 435
+    result = law.apportionment.apportion(population, law.tie)
+    assert dict(result.magnitudes) == published
+    # The Census Bureau: the last seat went to Minnesota, New York was next in line, and 89 more
+    # New Yorkers would have taken it (88 would not).
+    assert result.awards[-1].seat == 435 and result.awards[-1].list == "Minnesota"
+    assert result.runner_up is not None and result.runner_up.list == "New York"
+    for extra, seats in ((88, (26, 8)), (89, (27, 7))):
+        moved = law.apportionment.apportion({**population, "New York": 20_215_751 + extra},
+                                            law.tie).magnitudes
+        assert (moved["New York"], moved["Minnesota"]) == seats, extra

@@ -1,13 +1,14 @@
 """Electoral rules → seats: pure, exact functions over plain values.
 
 A law is composed of small parts — a constituency rule (divisor series, quota, SNTV), a
-threshold, surplus-vote agreements, reserved seats, an upper tier, a tie rule — and applied by one
-verb, `allocate`.
+threshold, surplus-vote agreements, seats apportioned to constituencies, reserved seats, an upper
+tier, a tie rule — and applied by one verb, `allocate`.
 Every quotient is a `Fraction`; `allocate_batch` is the vectorised twin for projections.
 """
 
 from ._agreements import Agreements
 from ._allocate import Law, Mention, ReservedSeats, allocate
+from ._apportionment import Apportionment, ApportionmentBasis, MinimumRule
 from ._batch import BatchAllocation, allocate_batch
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
 from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
@@ -32,6 +33,7 @@ from ._ties import Precedence, TieRule
 from ._values import (
     AgreementSplit,
     Allocation,
+    Apportioned,
     Award,
     CandidateVotes,
     Constituency,
@@ -51,6 +53,9 @@ __all__ = [
     "AgreementSplit",
     "Agreements",
     "Allocation",
+    "Apportioned",
+    "Apportionment",
+    "ApportionmentBasis",
     "Award",
     "Base",
     "BatchAllocation",
@@ -73,6 +78,7 @@ __all__ = [
     "ListMatch",
     "Margin",
     "Mention",
+    "MinimumRule",
     "Precedence",
     "QuarterByList",
     "QuotaRule",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from majlis.errors import AllocationError
 
 from ._agreements import Agreements
+from ._apportionment import Apportionment
 from ._bounds import check_seats
 from ._candidates import Ranking, WomenRule, elect
 from ._divisors import Outcome
@@ -61,7 +62,8 @@ class Law:
     `magnitudes` are seats per constituency when the law fixes them (a `[districts]` table);
     a districts file given with the votes takes precedence. `mentions` are the list names and
     attributes the law file wrote, checked against the votes when they are read. `agreements`
-    pool the votes of lists that signed one in each general constituency.
+    pool the votes of lists that signed one in each general constituency. `apportionment`
+    computes the magnitudes from population, registered voters or votes when they are read.
     """
 
     rule: Rule
@@ -74,6 +76,7 @@ class Law:
     ranking: Ranking = Ranking.OPEN
     women: WomenRule | None = None
     mentions: tuple[Mention, ...] = ()
+    apportionment: Apportionment | None = None
 
     @property
     def house(self) -> int:

@@ -19,6 +19,7 @@ from majlis.errors import InputError, Problem
 
 from ._agreements import Agreements
 from ._allocate import Law, Mention, ReservedSeats
+from ._apportionment import Apportionment, ApportionmentBasis, MinimumRule
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
 from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
 from ._divisors import DIVISOR_SERIES, DivisorSeries
@@ -241,6 +242,30 @@ class AgreementsConfig(_Strict):
                        field="agreements.attribute", attribute=True)
 
 
+class ApportionmentConfig(RuleConfig):
+    basis: ApportionmentBasis
+    seats: HouseSeats
+    minimum: Annotated[int, Field(ge=0, le=MAX_MAGNITUDE)] = 0
+    minimum_rule: MinimumRule = MinimumRule.FIRST
+    fixed: dict[str, Magnitude] = {}
+
+    @model_validator(mode="after")
+    def _fits(self) -> ApportionmentConfig:
+        if self.method == "sntv":
+            raise ValueError("constituencies are apportioned seats by a divisor or quota method")
+        if sum(self.fixed.values()) > self.seats:
+            raise ValueError(f"the fixed seats ({sum(self.fixed.values())}) exceed seats "
+                             f"({self.seats})")
+        return self
+
+    def build_apportionment(self) -> Apportionment:
+        rule = self.build()
+        assert not isinstance(rule, SntvRule)
+        return Apportionment(rule=rule, basis=self.basis, seats=self.seats,
+                             minimum=self.minimum, minimum_rule=self.minimum_rule,
+                             fixed=dict(self.fixed))
+
+
 class CandidatesConfig(_Strict):
     ranking: Ranking = Ranking.OPEN
 
@@ -262,6 +287,7 @@ class LawConfig(_Strict):
     allocation: AllocationConfig
     threshold: ThresholdConfig | None = None
     agreements: AgreementsConfig | None = None
+    apportionment: ApportionmentConfig | None = None
     districts: dict[str, Magnitude] = {}
     reserved: dict[str, ReservedConfig] = {}
     tier: TierConfig | None = None
@@ -270,11 +296,16 @@ class LawConfig(_Strict):
 
     @model_validator(mode="after")
     def _house_within_bound(self) -> LawConfig:
-        house = (sum(self.districts.values()) + sum(r.seats for r in self.reserved.values())
+        apportioned = self.apportionment.seats if self.apportionment else 0
+        house = (apportioned + sum(self.districts.values())
+                 + sum(r.seats for r in self.reserved.values())
                  + (self.tier.seats or 0 if self.tier else 0))
         if house > MAX_HOUSE:
             raise ValueError(f"the house has {house:,} seats; majlis allocates at most "
                              f"{MAX_HOUSE:,}")
+        if self.apportionment is not None and self.districts:
+            raise ValueError("[apportionment] computes the seats per constituency: give fixed "
+                             "seats in its `fixed` table, not in [districts]")
         if self.agreements is not None and self.allocation.method == "sntv":
             raise ValueError("agreements pool the votes of lists; SNTV elects candidates")
         return self
@@ -293,6 +324,8 @@ class LawConfig(_Strict):
             magnitudes={**self.districts, **{n: r.seats for n, r in self.reserved.items()}},
             ranking=self.candidates.ranking,
             women=self.women.build() if self.women else None,
+            apportionment=self.apportionment.build_apportionment()
+            if self.apportionment else None,
         )
 
 

@@ -12,13 +12,15 @@ from majlis._cells import Problems, csv_rows
 from majlis.errors import Problem
 
 from ._allocate import Law
+from ._apportionment import Apportionment, ApportionmentBasis
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE, MAX_VOTES
 from ._rules import SntvRule
-from ._values import CandidateVotes, Constituency, Election, frozen_mapping
+from ._values import Apportioned, CandidateVotes, Constituency, Election, frozen_mapping
 
 VOTES_HEADERS = (("district", "party", "votes"), ("district", "party", "candidate", "votes"))
 CANDIDATE_COLUMNS = ("gender", "community")
-DISTRICT_COLUMNS = ("district", "seats", "blank", "invalid", "valid", "tier_seats", "region")
+DISTRICT_COLUMNS = ("district", "seats", "blank", "invalid", "valid", "tier_seats", "region",
+                    "population", "registered")
 MOST = ", the most majlis allocates to one constituency"
 MOST_VOTES = ", the most majlis counts"
 GENDERS = {"f": "F", "female": "F", "woman": "F", "m": "M", "male": "M", "man": "M"}
@@ -32,21 +34,34 @@ class _District:
     valid: int | None = None
     tier_seats: int | None = None
     region: str | None = None
+    basis: int | None = None
     line: int = 0
 
 
-def read_districts(text: str, source: str) -> dict[str, _District]:
-    """Seats (and optional blank, invalid, valid, tier_seats counts) per constituency."""
+def read_districts(
+    text: str, source: str, apportionment: Apportionment | None = None
+) -> dict[str, _District]:
+    """Seats (and optional blank, invalid, valid, tier_seats counts) per constituency; when the
+    law apportions the seats, the population or registered voters it apportions them by."""
     problems = Problems(source)
     districts: dict[str, _District] = {}
     rows = csv_rows(text, problems)
+    column = apportionment.basis.value if apportionment is not None else None
     for line, row in rows:
         if line == 1:
             unknown = [c for c in row if c not in DISTRICT_COLUMNS]
-            if "district" not in row or "seats" not in row or unknown:
+            if "district" not in row or ("seats" not in row and column is None) or unknown:
                 problems.add(1, "header", "expected district,seats with optional columns "
                              f"{', '.join(DISTRICT_COLUMNS[2:])}"
                              + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+                break
+            if column is not None and "seats" in row:
+                problems.add(1, "seats", "the law apportions the seats ([apportionment]): a "
+                             "districts file gives no seats column")
+                break
+            if column not in (None, ApportionmentBasis.VOTES) and column not in row:
+                problems.add(1, "header", f"expected a {column} column: the law apportions "
+                             f"the seats by {column} ([apportionment] basis)")
                 break
             continue
         name = row["district"]
@@ -56,7 +71,8 @@ def read_districts(text: str, source: str) -> dict[str, _District]:
         if name in districts:
             problems.add(line, "district", f"{name!r} repeats line {districts[name].line}")
             continue
-        seats = problems.whole_number(line, "seats", row["seats"], most=MAX_MAGNITUDE, why=MOST)
+        seats = None if column is not None else problems.whole_number(
+            line, "seats", row["seats"], most=MAX_MAGNITUDE, why=MOST)
         if seats == 0:
             problems.add(line, "seats", "a constituency needs at least one seat")
         districts[name] = _District(
@@ -70,6 +86,10 @@ def read_districts(text: str, source: str) -> dict[str, _District]:
             tier_seats=problems.whole_number(line, "tier_seats", row.get("tier_seats", ""),
                                              required=False, most=MAX_MAGNITUDE, why=MOST),
             region=row.get("region") or None,
+            basis=problems.whole_number(
+                line, column, row[column], most=MAX_VOTES, why=MOST_VOTES,
+                required=name not in apportionment.fixed)
+            if column is not None and apportionment is not None and column in row else None,
             line=line,
         )
     house = sum((d.seats or 0) + (d.tier_seats or 0) for d in districts.values())
@@ -169,7 +189,8 @@ def read_election(
 ) -> Election:
     """An `Election` from a votes CSV, seats from the districts CSV or the law's tables, list
     attributes from the lists CSV."""
-    districts = read_districts(districts_text, districts_source) if districts_text else {}
+    districts = read_districts(districts_text, districts_source, law.apportionment) \
+        if districts_text else {}
     in_lists = Problems(lists_source)
     lists = read_lists(lists_text, in_lists) if lists_text is not None else None
     problems = Problems(votes_source)
@@ -213,10 +234,14 @@ def read_election(
             candidates.setdefault(district, []).append(CandidateVotes(
                 list=party, candidate=key[2], votes=count,
                 gender=GENDERS.get(gender.lower()), community=row.get("community") or None))
+    apportioned = _apportioned(law, districts, votes, districts_source, problems)
     constituencies = []
     for name, line in first_line.items():
         info = districts.get(name, _District())
-        seats = info.seats if name in districts else law.magnitudes.get(name)
+        if apportioned is not None and name in apportioned.magnitudes:
+            seats: int | None = apportioned.magnitudes[name]
+        else:
+            seats = info.seats if name in districts else law.magnitudes.get(name)
         if seats is None:
             problems.add(line, "district", f"{name!r} has no seats: not in "
                          f"{districts_source if districts_text else 'a districts file'} "
@@ -242,4 +267,33 @@ def read_election(
     problems.raise_any()
     return Election(constituencies=tuple(constituencies),
                     lists=frozen_mapping({p: frozen_mapping(a)
-                                          for p, a in (lists.attributes if lists else {}).items()}))
+                                          for p, a in (lists.attributes if lists else {}).items()}),
+                    apportionment=apportioned)
+
+
+def _apportioned(
+    law: Law, districts: dict[str, _District], votes: dict[str, dict[str, int]],
+    districts_source: str, problems: Problems,
+) -> Apportioned | None:
+    """The magnitudes the law's [apportionment] computes: over the districts file's rows by
+    their population or registered voters, or over the general constituencies by valid votes."""
+    if law.apportionment is None:
+        return None
+    if law.apportionment.basis is ApportionmentBasis.VOTES:
+        valid = {n: d.valid for n, d in districts.items() if d.valid is not None}
+        basis = {n: valid.get(n, sum(v.values())) for n, v in votes.items()
+                 if n not in law.reserved}
+    elif not districts:
+        problems.append(Problem(
+            source=districts_source, line=None, field="apportionment",
+            message=f"the law apportions the seats by {law.apportionment.basis}: give a "
+            f"districts file with a {law.apportionment.basis} column (--districts)"))
+        return None
+    else:
+        basis = {n: d.basis for n, d in districts.items() if d.basis is not None}
+    try:
+        return law.apportionment.apportion(basis, law.tie)
+    except ValueError as exc:
+        problems.append(Problem(source=districts_source, line=None, field="apportionment",
+                                message=str(exc)))
+        return None

@@ -76,12 +76,27 @@ class Constituency:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Apportioned:
+    """Seats apportioned to constituencies (`[apportionment]`): each one's magnitude, and the
+    awards that explain them, the constituencies standing where lists stand in a count."""
+
+    basis: str
+    magnitudes: Mapping[str, int]
+    awards: tuple[Award, ...]
+    runner_up: Award | None
+    ties: tuple[Tie, ...]
+    seed: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Election:
-    """Every constituency of one election, in input order, and each list's attributes (from a
-    lists file: `kind`, `members`, …) that a law may read."""
+    """Every constituency of one election, in input order, each list's attributes (from a
+    lists file: `kind`, `members`, …) that a law may read, and how the magnitudes were
+    apportioned when the law computes them."""
 
     constituencies: tuple[Constituency, ...]
     lists: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    apportionment: Apportioned | None = None
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.constituencies]
