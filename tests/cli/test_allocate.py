@@ -188,3 +188,22 @@ def test_agreements_from_the_lists_file_are_explained_in_json_and_tables() -> No
     assert israel["last_seat"]["list"] == "Likud + Religious Zionism"
     table = majlis(*args, "--format", "table").stdout
     assert "Israel — surplus-vote agreements" in table and "1,631,806" in table
+
+
+def test_magnitudes_apportioned_by_population_show_in_json_and_the_table(tmp_path: Path) -> None:
+    law = write(tmp_path / "law.toml", '[allocation]\nmethod = "dhondt"\n[apportionment]\n'
+                'method = "hare"\nbasis = "population"\nseats = 10\nminimum = 1\n')
+    votes = write(tmp_path / "votes.csv",
+                  "district,party,votes\nNorth,X,600\nNorth,Y,400\nSouth,X,120\nSouth,Y,300\n")
+    districts = write(tmp_path / "districts.csv", "district,population\nNorth,7000\nSouth,1000\n")
+    # One each, then 8 by Hare quotas of 8000/8 = 1000: North 7, South 1.
+    run = majlis("allocate", votes, "--law", law, "--districts", districts, "--format", "json")
+    assert run.returncode == 0, run.stderr
+    shown = {c["name"]: c["magnitude"] for c in json.loads(run.stdout)["constituencies"]}
+    assert shown == {"North": 8, "South": 2}
+    table = majlis("allocate", votes, "--law", law, "--districts", districts, "--format", "table")
+    assert "North — 8 seats" in table.stdout and "South — 2 seats" in table.stdout
+    given = write(tmp_path / "given.csv", "district,seats\nNorth,5\nSouth,5\n")
+    refused = majlis("allocate", votes, "--law", law, "--districts", given)
+    assert refused.returncode == 2
+    assert f"{given}:1: seats: the law apportions the seats" in refused.stderr
