@@ -117,6 +117,12 @@ def test_the_night_resolves_its_incidents_and_ends_on_the_official_totals(
     assert sum(direct.totals().values()) == 10 + 11 + 7
     assert store.verify_chain().intact
     assert "recount" in " ".join(i for r in reports for i in r.incidents)
+    # each release at the moment of the night it stands for, on Baghdad's clock
+    assert [r.release.created_at for r in reports[:4]] == [
+        "2025-11-09T18:00:00+03:00", "2025-11-11T20:00:00+03:00", "2025-11-11T23:00:00+03:00",
+        "2025-11-12T02:00:00+03:00"]
+    assert [r.created_at for r in store.releases()] == [r.release.created_at for r in reports]
+    assert {s.received_at for s in waves[1].sheets} == {"2025-11-11T20:00+03:00"}
 
 
 def test_written_files_ingest_back_to_the_same_totals(tmp_path: Path) -> None:
@@ -180,3 +186,7 @@ def test_2010_releases_show_exactly_the_published_partial_counts(
     assert "Dohuk" not in by_name["partial results (18–63 %)"] or not any(
         by_name["partial results (18–63 %)"]["Dohuk"].values())
     assert by_name["final"] == {t.name: dict(t.votes) for t in small.plan.constituencies}
+    assert [(r.release.name, r.release.created_at) for r in reports[:3]] == [
+        ("20.7 % of stations", "2010-03-07T20:00:00+03:00"),
+        ("partial results (18–63 %)", "2010-03-07T23:00:00+03:00"),
+        ("68.2 % of stations", "2010-03-08T02:00:00+03:00")]

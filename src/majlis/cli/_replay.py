@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -92,15 +91,15 @@ def run_command(
         task = progress.add_task("sheets", total=sum(len(w.sheets) for w in waves))
         for number, wave in enumerate(waves):
             if speed and number:
-                gap = datetime.fromisoformat(wave.at) - datetime.fromisoformat(
-                    waves[number - 1].at)
+                gap = wave.at - waves[number - 1].at
                 time.sleep(gap.total_seconds() / speed)
             progress.update(task, description=wave.name)
             (report,) = replay.play([wave], store, law,
                                     progress=lambda n: progress.advance(task, n))
             n = report.quarantined
             held = f" [{n} sheet{'s' if n > 1 else ''} held back]" if n else ""
-            lines.append(f"[{wave.at}] release {report.release.number}: {report.line}{held}")
+            lines.append(f"[{report.release.created_at}] release {report.release.number}: "
+                         f"{report.line}{held}")
             progress.console.print(lines[-1], markup=False, highlight=False)
             _write_release(report, out)
     (out / "night.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -112,7 +111,7 @@ def _write_release(report: replay.Reported, out: Path) -> None:
     constituency, voting type and list)."""
     release, stem = report.release, out / f"release-{report.release.number:02d}"
     seats = {c.name: dict(c.seats) for c in report.allocation.constituencies}
-    document = {"number": release.number, "name": release.name, "at": report.wave.at,
+    document = {"number": release.number, "name": release.name, "at": release.created_at,
                 "digest": release.digest, "line": report.line,
                 "corrections": list(report.incidents),
                 "results": [count_json(c, seats.get(c.name)) for c in release.results]}

@@ -173,7 +173,7 @@ def iraq_2025() -> Plan:
              "official" if g in KNOWN_GENERAL_STATIONS else "synthesised",
              "published" if g in KNOWN_GENERAL_STATIONS else
              f"the other of {GENERAL_STATIONS:,} stations shared by register")
-    return Plan(name="iraq-2025", law="iraq-2025", day="2025-11-11",
+    return Plan(name="iraq-2025", law="iraq-2025", day="2025-11-11", zone="Asia/Baghdad",
                 constituencies=tuple(constituencies),
                 magnitudes={g: preset.magnitudes[g] for g in names},
                 centre_size=GENERAL_STATIONS / CENTRES, centres=CENTRES,
@@ -245,7 +245,7 @@ def iraq_2010() -> Plan:
         ]
         provenance += [Provenance(constituency=g, figure=f, value=v, status=st, how=how)
                        for f, v, st, how in facts]
-    return Plan(name="iraq-2010", law="iraq-2010", day="2010-03-07",
+    return Plan(name="iraq-2010", law="iraq-2010", day="2010-03-07", zone="Asia/Baghdad",
                 constituencies=tuple(constituencies),
                 magnitudes={g: preset.magnitudes[g] for g in names},
                 centre_size=5.0, women_share=0.25, provenance=tuple(provenance),

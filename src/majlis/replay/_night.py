@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -51,7 +52,7 @@ class Wave:
     """What arrives before one release, and the corrections made before it is published."""
 
     name: str
-    at: str
+    at: datetime  # the night's clock, in the election's own time zone
     sheets: tuple[TallySheet, ...]
     corrections: tuple[Correction, ...] = ()
 
@@ -76,10 +77,11 @@ def script(replay: Replay, seed: int = 11) -> tuple[Wave, ...]:
     all in waves whose release no published figure pins down, each corrected in the next."""
     rng = np.random.default_rng(seed)
     sheets = list(replay.sheets())
-    closing = datetime.fromisoformat(f"{replay.plan.day}T18:00")
-    early = (closing - timedelta(days=2)).isoformat(timespec="minutes")
-    special = [replace(s, received_at=early) for s, st in zip(sheets, replay.stations,
-                                                              strict=True)
+    closing = datetime.fromisoformat(f"{replay.plan.day}T18:00").replace(
+        tzinfo=ZoneInfo(replay.plan.zone))
+    early = closing - timedelta(days=2)
+    special = [replace(s, received_at=_clock(early)) for s, st in zip(sheets, replay.stations,
+                                                                      strict=True)
                if st.voting_type is not VotingType.GENERAL]
     batches, names = _published(replay) if replay.plan.stages else _paced(replay, rng)
     free = [i for batch, name in zip(batches[:-1], names, strict=False) if name is None
@@ -87,14 +89,14 @@ def script(replay: Replay, seed: int = 11) -> tuple[Wave, ...]:
     chosen = rng.choice(free, size=8, replace=False).tolist()
     wrong, hand, recount = chosen[:6], chosen[6], chosen[7]
 
-    def true(i: int, at: str, source: Source = Source.MACHINE) -> TallySheet:
-        return replace(sheets[i], received_at=at, source=source)
+    def true(i: int, at: datetime, source: Source = Source.MACHINE) -> TallySheet:
+        return replace(sheets[i], received_at=_clock(at), source=source)
 
     waves = [Wave(name="special vote", at=early, sheets=tuple(special))] if special else []
     pending: list[Correction] = []
     counted, total = 0, sum(len(b) for b in batches)
     for number, (batch, published) in enumerate(zip(batches, names, strict=True)):
-        at = (closing + timedelta(hours=2 + 3 * number)).isoformat(timespec="minutes")
+        at = closing + timedelta(hours=2 + 3 * number)
         fixes, pending = tuple(pending), []  # what the last wave held back is corrected now
         arrived: list[TallySheet] = []
         for i in batch:
@@ -126,6 +128,12 @@ def script(replay: Replay, seed: int = 11) -> tuple[Wave, ...]:
 
 
 Batches = tuple[list[list[int]], list[str | None]]
+
+
+def _clock(at: datetime) -> str:
+    """A moment of the night as written on a sheet and a wire line: to the minute, with its
+    offset."""
+    return at.isoformat(timespec="minutes")
 
 
 def _paced(replay: Replay, rng: np.random.Generator) -> Batches:
@@ -238,7 +246,7 @@ def play(waves: Sequence[Wave], store: Store, law: Law,
         store.ingest(wave.sheets, progress=progress)
         for fix in wave.corrections:
             store.correct(fix.sheet, reason=fix.reason, author=fix.author)
-        release = store.release(wave.name, author="results desk (replay)")
+        release = store.release(wave.name, author="results desk (replay)", at=wave.at)
         allocation = seats(release.results, law)
         report = Reported(wave=wave, release=release, allocation=allocation,
                           line=wire(release.results, allocation),

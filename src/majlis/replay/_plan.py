@@ -29,6 +29,7 @@ class Plan:
     name: str
     law: str
     day: str
+    zone: str  # the IANA time zone the night's clock keeps, e.g. "Asia/Baghdad"
     constituencies: tuple[Totals, ...]
     magnitudes: Mapping[str, int]
     centre_size: float  # stations per polling centre, where the number of centres is not known
