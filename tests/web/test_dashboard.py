@@ -3,6 +3,7 @@ opens a constituency, and fits a phone. Screenshots go to tests/web/artifacts/."
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx2
@@ -58,7 +59,8 @@ def test_the_dashboard_follows_a_night_live(browser: Browser, tmp_path: Path,
         store.ingest([tally_sheet("Bas-1", {"Tasmim": 200, "State of Law": 150, "Sadiqoun": 50},
                                   PEOPLE),
                       tally_sheet("Bas-2", {"Tasmim": 180, "State of Law": 170, "Sadiqoun": 40})])
-        store.release("first results")
+        # published at 01:30 in Baghdad, stored in UTC: the page shows Baghdad's clock
+        store.release("first results", at=datetime(2025, 11, 11, 22, 30, tzinfo=UTC))
     with serving(create_app(url, "default", law="iraq-2025", users=users_file)) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.add_init_script(REFUSED)
@@ -69,7 +71,14 @@ def test_the_dashboard_follows_a_night_live(browser: Browser, tmp_path: Path,
         # the lists' colours are styles set by the script, which the content policy allows
         assert page.locator("#legend .swatch").first.evaluate(
             "e => getComputedStyle(e).backgroundColor") not in ("", "rgba(0, 0, 0, 0)")
+        expect(page.locator("#release")).to_have_text(
+            "Release 1: first results (12 November 2025 at 01:30 Baghdad time)")
         shot(page, "1-first-release")
+        page.locator("#lang").click()  # Arabic-Indic digits and Iraq's names of the months
+        expect(page.locator("#release")).to_have_text(
+            "الإعلان ١: \u2068first results\u2069 (١٢ تشرين الثاني ٢٠٢٥ في ٠١:٣٠ بتوقيت بغداد)")
+        page.locator("#lang").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
 
         def staff(name: str) -> dict[str, str]:
             token = httpx2.post(f"{base}/api/token", json={

@@ -10,8 +10,10 @@ import math
 import re
 from contextlib import ExitStack
 from dataclasses import replace
+from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx2
 from playwright.sync_api import Browser, Page, expect
@@ -39,6 +41,17 @@ def shown_percent(counted: int, stations: int) -> str:
     return f"{tenths // 10}%" if tenths % 10 == 0 else f"{tenths // 10}.{tenths % 10}%"
 
 
+def baghdad(created_at: str) -> datetime:
+    return datetime.fromisoformat(created_at).astimezone(ZoneInfo("Asia/Baghdad"))
+
+
+def shown_time(created_at: str) -> str:
+    """A release's time as the English page writes it: "11 November 2025 at 20:00 Baghdad
+    time"."""
+    at = baghdad(created_at)
+    return f"{at.day} {at:%B %Y} at {at:%H:%M} Baghdad time"
+
+
 def legend(report: replay.Reported) -> list[str]:
     """The lists holding seats on a release, most seats (then votes) first, with their seats."""
     votes = tally.national(report.release.results).votes
@@ -55,7 +68,8 @@ def sees_release(page: Page, report: replay.Reported, *, pushed: bool = True) ->
         expect(page.locator("#status")).to_have_text(
             f"New results: release {release.number}, {release.name}", timeout=LIVE)
     expect(page.locator("#release")).to_have_text(
-        f"Release {release.number}: {release.name} ({release.created_at})", timeout=LIVE)
+        f"Release {release.number}: {release.name} ({shown_time(release.created_at)})",
+        timeout=LIVE)
     total = tally.national(release.results)
     expect(page.locator("#counted-total")).to_have_text(
         f"{shown_percent(total.counted, total.stations)} counted — "
@@ -125,6 +139,9 @@ def test_the_dashboard_follows_a_replayed_night(browser: Browser, tmp_path: Path
         expect(page.locator("#seats-title")).to_have_text("المقاعد")
         expect(page.locator("#map-title")).to_have_text("المحافظات")
         expect(page.locator("#status")).to_contain_text("نتائج جديدة: الإعلان")
+        # the night's clock, in Arabic-Indic digits: "… في ٠٥:٠٠ بتوقيت بغداد"
+        clock = f"{baghdad(report.release.created_at):%H:%M}".translate(INDIC)
+        expect(page.locator("#release")).to_contain_text(f"في {clock} بتوقيت بغداد")
         total = tally.national(report.release.results)
         expect(page.locator("#counted-total")).to_contain_text("فُرز")
         counted = page.locator("#counted-total").inner_text().translate(WESTERN)

@@ -12,6 +12,7 @@ const TEXT = {
     constituency: "Constituency", votingType: "Voting type", counted: "Counted",
     ofStations: (c, n) => `${c} of ${n} stations`, percentCounted: (p) => `${p} counted`,
     release: (n, name, at) => `Release ${n}: ${name} (${at})`, noRelease: "No results published yet.",
+    baghdadTime: (at) => `${at} Baghdad time`,
     published: (n, name) => `New results: release ${n}, ${name}`,
     hemicycle: (total, parts) => `${total} seats: ${parts}`, seatsOf: (name, n) => `${name}: ${n}`,
     noSeats: "Seats are allocated once votes are counted.", other: "Switch language",
@@ -41,6 +42,7 @@ const TEXT = {
     constituency: "الدائرة", votingType: "نوع الاقتراع", counted: "المفروز",
     ofStations: (c, n) => `${c} من ${n} محطة`, percentCounted: (p) => `فُرز ${p}`,
     release: (n, name, at) => `الإعلان ${n}: ${name} (${at})`, noRelease: "لم تُنشر نتائج بعد.",
+    baghdadTime: (at) => `${at} بتوقيت بغداد`,
     published: (n, name) => `نتائج جديدة: الإعلان ${n}، ${name}`,
     hemicycle: (total, parts) => `${total} مقعدًا: ${parts}`, seatsOf: (name, n) => `${name}: ${n}`,
     noSeats: "تُوزَّع المقاعد حين تُفرز الأصوات.", other: "تغيير اللغة",
@@ -83,6 +85,15 @@ const t = (key, ...args) => {
 const number = (n) => new Intl.NumberFormat(state.lang === "ar" ? "ar-IQ" : "en-GB").format(n);
 const percent = (p) => new Intl.NumberFormat(state.lang === "ar" ? "ar-IQ" : "en-GB",
   { style: "percent", maximumFractionDigits: 1 }).format(p / 100);
+// A release's time on Baghdad's clock (UTC+3, no daylight saving), whatever offset it was stored
+// with, in the page's language; a time no browser can read is shown as stored.
+const moment = (iso) => {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return isolated(iso);
+  return t("baghdadTime", new Intl.DateTimeFormat(state.lang === "ar" ? "ar-IQ" : "en-GB", {
+    day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
+    hourCycle: "h23", timeZone: "Asia/Baghdad" }).format(at));
+};
 const place = (name) => (state.lang === "ar" && ARABIC[name]) || name;
 // A list by its Arabic name where the party table knows it; colours come from the same table.
 const listName = (name) => (state.lang === "ar" && state.data?.names[name]) || name;
@@ -143,7 +154,7 @@ function render() {
   $("lang").setAttribute("aria-label", `${t("other")}: ${other[1]}`);
   const latest = d.election.latest;
   $("release").textContent = latest
-    ? t("release", number(latest.number), isolated(latest.name), isolated(latest.created_at))
+    ? t("release", number(latest.number), isolated(latest.name), moment(latest.created_at))
     : t("noRelease");
   $("counted-total").textContent = latest
     ? `${t("percentCounted", percent(latest.percent_counted))} — ${t("ofStations",
@@ -159,8 +170,8 @@ function render() {
   route();
 }
 
-// A release's name and time are written in English: in Arabic text they are isolated (FSI … PDI)
-// so that the right-to-left order does not scramble them.
+// A release's name is written in English: in Arabic text it is isolated (FSI … PDI)
+// so that the right-to-left order does not scramble it.
 function isolated(text) {
   return state.lang === "ar" ? `\u2068${text}\u2069` : text;
 }
