@@ -178,3 +178,31 @@ def test_2025_reserved_contests_are_the_published_minority_seats() -> None:
         contests[reserved.community] = contests.get(reserved.community, 0) + 1
     assert contests == published == {"Christian": 5, "Feyli Kurd": 1, "Shabak": 1, "Yazidi": 1,
                                      "Sabean-Mandaean": 1}
+
+
+def test_2025_governorates_reproduce_published_seats() -> None:
+    """Every governorate whose seat winners all have published votes, reproduced by the preset:
+    the Kurdistan Region on final votes, Najaf and Kirkuk (final seats) and Dhi Qar (preliminary
+    seats) on preliminary votes. Baghdad and Nineveh cannot be checked (data README)."""
+    bundled = data.election("iraq-2025-governorates")
+    result = check_law(bundled.election, data.law("iraq-2025"))
+    assert bundled.reproduced(seats_by_constituency(result)) == {
+        "Erbil": True, "Sulaymaniyah": True, "Dohuk": True, "Najaf": True, "Kirkuk": True,
+        "Dhi Qar": True}
+    assert result.seats_in("Kirkuk")["Taqaddum Party"] == 3
+    assert result.seats_in("Najaf")["Badr Organization"] == 0
+
+
+def test_2025_official_national_table_keeps_every_source_and_shows_the_infobox() -> None:
+    table = data.rows("iraq/iraq2025_national_seats.csv")
+    shown = {r["list"]: int(r["seats"]) for r in table if r["shown"]}
+    assert {r["source_key"] for r in table if r["shown"]} == {"wikimili-2025"}
+    assert sum(shown.values()) == 329
+    assert (shown["Reconstruction and Development Coalition"], shown["Badr Organization"]) == (
+        46, 18)
+    badr = {int(r["seats"]) for r in table if r["list"] == "Badr Organization"
+            and r["stage"].startswith("final")}
+    assert badr == {19, 20, 21}
+    names = data.list_names("iraq-2025")
+    assert all(names.canonical(n) == n for n in shown if n not in ("NI", "Minorities (quota)")
+               and n not in names.uncertain)
