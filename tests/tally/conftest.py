@@ -68,3 +68,14 @@ def sheet(station: str = "B-001-01", source: str = "machine", **figures: object)
 def registered(store: Store) -> Store:
     store.register(STATIONS, LISTS)
     return store
+
+
+def enter(store: Store, station: str, source: str, tasmim: int, correction: bool) -> None:
+    """One step of a generated night: a sheet of 150 votes split between Tasmim and the
+    station's other list, ingested or stored as a correction."""
+    other = "State of Law" if station.startswith("B") else "Sadiqoun"
+    s = sheet(station, source, votes={"Tasmim": tasmim, other: 150 - tasmim})
+    if correction:
+        store.correct(s, reason="recount", author="supervisor")
+    else:
+        store.ingest([s])

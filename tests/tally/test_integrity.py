@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from majlis.errors import InputError, StoreError
 from majlis.tally import Store
-from tests.tally.conftest import LISTS, STATIONS, sheet
+from tests.tally.conftest import LISTS, STATIONS, enter, sheet
 
 BASRA = {"Tasmim": 200, "State of Law": 100}
 
@@ -250,12 +250,7 @@ def test_releases_through_any_night_are_never_refused_and_always_verify(
         store.init()
         store.register(STATIONS, LISTS)
         for number, (station, source, tasmim, correction, publish) in enumerate(steps):
-            other = "State of Law" if station.startswith("B") else "Sadiqoun"
-            s = sheet(station, source, votes={"Tasmim": tasmim, other: 150 - tasmim})
-            if correction:
-                store.correct(s, reason="recount", author="supervisor")
-            else:
-                store.ingest([s])
+            enter(store, station, source, tasmim, correction)
             if publish:
                 assert store.release(f"release {number}").results == tuple(store.recount())
         verdict = store.verify_chain()

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from majlis.errors import StoreError
 from majlis.tally import Store, TallySheet, changes, national, reconcile
-from tests.tally.conftest import LISTS, STATIONS, sheet
+from tests.tally.conftest import LISTS, STATIONS, enter, sheet
 
 
 def test_results_count_each_station_once_with_percent_counted(registered: Store) -> None:
@@ -133,12 +133,7 @@ def test_running_totals_equal_a_recount_after_any_night(
         store.init()
         store.register(STATIONS, LISTS)
         for station, source, tasmim, correction in steps:
-            other = "State of Law" if station.startswith("B") else "Sadiqoun"
-            s = sheet(station, source, votes={"Tasmim": tasmim, other: 150 - tasmim})
-            if correction:
-                store.correct(s, reason="recount", author="supervisor")
-            else:
-                store.ingest([s])
+            enter(store, station, source, tasmim, correction)
         assert store.results() == store.recount()
         store.engine.dispose()
 
