@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
@@ -24,6 +24,7 @@ from majlis.law import (
     Election,
     Law,
     Margin,
+    MixedCount,
     allocate,
     margins,
     parse_law,
@@ -103,7 +104,12 @@ def allocate_command(
                     e.displaced.candidate if e.displaced else "")
                    for c in allocation.constituencies for e in c.elected))
     elif output is Format.CSV:
-        write_csv(("district", "party", "votes", "seats"), rows)
+        mixed = mixed_count(allocation)
+        if mixed is None:
+            write_csv(("district", "party", "votes", "seats"), rows)
+        else:
+            write_csv(("district", "party", "votes", "seats", *MIXED_COLUMNS),
+                      (r + mixed_cells(mixed, r) for r in rows))
     else:
         explained = {c.name: margins(election, the_law, c.name, seed=drawn)
                      for c in election.constituencies}
@@ -142,6 +148,34 @@ def seat_rows(allocation: Allocation, *, with_totals: bool) -> list[tuple[str, s
         rows.extend(sorted((("*", p, votes.get(p, 0), s) for p, s in seat_totals.items()),
                            key=lambda r: (-r[3], r[1])))
     return rows
+
+
+MIXED_COLUMNS = ("wins", "list_seats", "overhang")
+
+
+def mixed_count(allocation: Allocation) -> tuple[str, MixedCount] | None:
+    """The constituency counted as the list tier of a mixed-member law, and its count."""
+    return next(((c.name, c.mixed) for c in allocation.constituencies if c.mixed), None)
+
+
+def mixed_cells(
+    mixed: tuple[str, MixedCount], row: tuple[str, str, int, int]
+) -> tuple[object, ...]:
+    """A CSV row's constituency wins, list seats and overhang (blank outside the count)."""
+    name, count = mixed
+    if row[0] not in (name, "*"):
+        return ("", "", "")
+    return tuple(m.get(row[1], 0) for m in (count.wins, count.list_seats, count.overhang))
+
+
+def _mixed(count: MixedCount | None) -> dict[str, Any] | None:
+    if count is None:
+        return None
+    return {"overhang_rule": count.overhang_rule, "seats": count.seats,
+            "outside": count.outside, "shared": count.shared, "house": count.house,
+            "entitlement": dict(count.entitlement), "wins": dict(count.wins),
+            "list_seats": dict(count.list_seats), "overhang": dict(count.overhang),
+            "levelling": dict(count.levelling), "not_awarded": dict(count.not_awarded)}
 
 
 def _exact(value: Fraction | None) -> dict[str, Any] | None:
@@ -187,6 +221,7 @@ def to_json(
                     {"lists": list(g.lists), "votes": g.votes, "seats": g.seats,
                      "split": dict(g.split), "awards": [_award(a) for a in g.awards]}
                     for g in c.agreements],
+                "mixed": _mixed(c.mixed),
             }
             for c in allocation.constituencies
         ],
@@ -235,6 +270,8 @@ def print_tables(
                 pooled.add_row(g.label, f"{g.votes:,}", str(g.seats),
                                ", ".join(f"{p} {g.split[p]}" for p in g.lists))
             stdout.print(pooled)
+        if c.mixed:
+            print_mixed(c.name, c.votes, c.mixed)
         if c.elected:
             people = Table(title=f"{c.name} — who sits", title_justify="left")
             for column in ("candidate", "list", "votes", "seat won by"):
@@ -261,6 +298,50 @@ def print_tables(
         for _, party, votes_cast, won in (r for r in rows if r[0] == "*"):
             table.add_row(party, f"{votes_cast:,}", str(won))
         stdout.print(table)
+
+
+OVERHANG_HEADING = {"kept": "overhang kept", "levelling": "overhang levelled",
+                    "capped": "wins not awarded"}
+
+
+def print_mixed(name: str, votes: Mapping[str, int], count: MixedCount) -> None:
+    """The mixed-member stage: each list's entitlement, wins, list seats and overhang, and how
+    the house came to its size."""
+    table = Table(title=f"{name} — mixed-member count", title_justify="left")
+    columns = ["list", "party votes", "entitlement", "wins", "list seats",
+               OVERHANG_HEADING[count.overhang_rule]]
+    if count.overhang_rule == "levelling":
+        columns.append("levelling seats")
+    for column in columns:
+        table.add_column(column, justify="left" if column == "list" else "right")
+    shown = set(count.entitlement) | set(count.wins)
+    for party in sorted(shown, key=lambda p: (-votes[p], p)):
+        cells = [party, f"{votes[party]:,}",
+                 str(count.entitlement[party]) if party in count.entitlement else "—",
+                 str(count.wins.get(party, 0)), str(count.list_seats.get(party, 0)),
+                 str(count.overhang.get(party, 0))]
+        if count.overhang_rule == "levelling":
+            cells.append(str(count.levelling.get(party, 0)))
+        table.add_row(*cells)
+    table.caption = _house(count)
+    stdout.print(table)
+
+
+def _house(count: MixedCount) -> str:
+    """How the house came to its size, in words."""
+    text = f"house: {count.house} seats"
+    if count.outside:
+        text += (f"; {count.outside} won by lists outside the share, "
+                 f"{count.seats - count.outside} shared")
+    over = sum(count.overhang.values())
+    if count.overhang_rule == "kept" and over:
+        text += f"; {count.seats} + {over} overhang kept"
+    elif count.overhang_rule == "levelling" and count.house != count.seats:
+        text += (f"; {count.seats} enlarged by {count.house - count.seats} until every "
+                 "entitlement covers its wins")
+    elif count.overhang_rule == "capped" and over:
+        text += f"; {over} wins not covered by party votes not awarded"
+    return text
 
 
 def _shown(value: Fraction | None) -> str:

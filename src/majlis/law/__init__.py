@@ -2,7 +2,7 @@
 
 A law is composed of small parts — a constituency rule (divisor series, quota, SNTV), a
 threshold, surplus-vote agreements, seats apportioned to constituencies, reserved seats, an upper
-tier, a tie rule — and applied by one verb, `allocate`.
+tier, a mixed-member list tier, a tie rule — and applied by one verb, `allocate`.
 Every quotient is a `Fraction`; `allocate_batch` is the vectorised twin for projections.
 """
 
@@ -16,6 +16,7 @@ from ._config import METHODS, parse_law
 from ._csv import read_election
 from ._divisors import DIVISOR_SERIES, DivisorSeries, HuntingtonHill
 from ._explain import Margin, margins
+from ._mixed import MixedMember, Overhang
 from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
 from ._rules import DivisorRule, SntvRule
 from ._threshold import (
@@ -40,6 +41,7 @@ from ._values import (
     ConstituencyResult,
     Elected,
     Election,
+    MixedCount,
     Tie,
     TierResult,
 )
@@ -79,6 +81,9 @@ __all__ = [
     "Margin",
     "Mention",
     "MinimumRule",
+    "MixedCount",
+    "MixedMember",
+    "Overhang",
     "Precedence",
     "QuarterByList",
     "QuotaRule",

@@ -12,7 +12,9 @@ from ._apportionment import Apportionment
 from ._bounds import check_seats
 from ._candidates import Ranking, WomenRule, elect
 from ._divisors import Outcome
-from ._rules import Rule, SntvRule
+from ._mixed import MixedMember, wins_of
+from ._quotas import QuotaRule
+from ._rules import DivisorRule, Rule, SntvRule
 from ._threshold import NO_LISTS, DistrictSeats, Threshold
 from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import Precedence, TieRule
@@ -64,6 +66,8 @@ class Law:
     attributes the law file wrote, checked against the votes when they are read. `agreements`
     pool the votes of lists that signed one in each general constituency. `apportionment`
     computes the magnitudes from population, registered voters or votes when they are read.
+    `mixed` makes each general count the list tier of a mixed-member system: an entitlement on
+    party votes less the constituencies each list won elsewhere.
     """
 
     rule: Rule
@@ -77,6 +81,7 @@ class Law:
     women: WomenRule | None = None
     mentions: tuple[Mention, ...] = ()
     apportionment: Apportionment | None = None
+    mixed: MixedMember | None = None
 
     @property
     def house(self) -> int:
@@ -104,13 +109,17 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
     """
     check_seats(election, law)
     general = law.general(election)
+    if law.mixed is not None and len(general) != 1:
+        raise AllocationError(
+            f"a mixed-member law counts the party votes in one national constituency, with the "
+            f"lists file's wins; this election has {len(general)} general constituencies")
     qualified = qualifying(law, general, seed, election.lists)
     results: list[ConstituencyResult] = []
     ties: list[Tie] = []
     for c in election.constituencies:
         allowed = qualified.get(c.name, frozenset(c.votes))
         outcome = apportion(c, law, allowed, seed, election.lists)
-        if sum(outcome.seats.values()) < c.magnitude:
+        if outcome.mixed is None and sum(outcome.seats.values()) < c.magnitude:
             raise AllocationError(
                 f"{c.name}: only {sum(outcome.seats.values())} of {c.magnitude} seats can be "
                 "filled from these votes (too few qualifying lists or candidates)"
@@ -128,6 +137,7 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
                 elected=tuple(Elected(candidate=x, via="votes") for x in outcome.elected),
                 community=reserved.community if reserved else None,
                 agreements=outcome.agreements,
+                mixed=outcome.mixed,
             )
         )
         ties.extend(outcome.ties)
@@ -169,17 +179,25 @@ def apportion(
     if isinstance(rule, SntvRule):
         candidates = tuple(x for x in c.candidates if x.list in allowed)
         return rule.elect(c.name, candidates, c.magnitude, law.tie, seed)
+    counting: DivisorRule | QuotaRule = rule
+    general = c.name not in law.reserved
+
+    def share(votes: Mapping[str, int], seats: int) -> Outcome:
+        blocs = law.agreements.blocs(votes, lists) if law.agreements and general else ()
+        if blocs and law.agreements is not None:
+            return law.agreements.apportion(c.name, votes, seats, counting, blocs, law.tie,
+                                            seed)
+        return counting.apportion(votes, seats, Precedence.draw(c.name, c.votes, law.tie, seed))
+
+    if law.mixed is not None and general:
+        return law.mixed.count(c, allowed, wins_of(lists), share,
+                               monotone=isinstance(rule, DivisorRule))
     votes = {p: v for p, v in c.votes.items() if p in allowed}
     if not votes and c.magnitude:
         raise AllocationError(f"{c.name}: no list qualifies for a seat")
     if not any(votes.values()) and c.magnitude:
         raise AllocationError(f"{c.name}: no qualifying list has a vote")
-    if law.agreements is not None and c.name not in law.reserved:
-        blocs = law.agreements.blocs(votes, lists)
-        if blocs:
-            return law.agreements.apportion(c.name, votes, c.magnitude, rule, blocs, law.tie,
-                                            seed)
-    return rule.apportion(votes, c.magnitude, Precedence.draw(c.name, c.votes, law.tie, seed))
+    return share(votes, c.magnitude)
 
 
 def _upper_tier(

@@ -23,6 +23,7 @@ from ._apportionment import Apportionment, ApportionmentBasis, MinimumRule
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
 from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
 from ._divisors import DIVISOR_SERIES, DivisorSeries
+from ._mixed import MixedMember, Overhang
 from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
 from ._rules import DivisorRule, Rule, SntvRule
 from ._threshold import (
@@ -242,6 +243,17 @@ class AgreementsConfig(_Strict):
                        field="agreements.attribute", attribute=True)
 
 
+class MixedConfig(_Strict):
+    """`[mixed]`: the count is the list tier of a mixed-member system (docs/law-format.md)."""
+
+    overhang: Overhang
+
+    def mention(self, text: str, source: str) -> Mention:
+        """The lists file's `wins` column, which the entitlement is reduced by."""
+        return Mention(name=WINS, source=source, line=_line_of(text, ("mixed", "overhang")),
+                       field="mixed", attribute=True, numeric=True)
+
+
 class ApportionmentConfig(RuleConfig):
     basis: ApportionmentBasis
     seats: HouseSeats
@@ -293,6 +305,7 @@ class LawConfig(_Strict):
     tier: TierConfig | None = None
     candidates: CandidatesConfig = CandidatesConfig()
     women: WomenConfig | None = None
+    mixed: MixedConfig | None = None
 
     @model_validator(mode="after")
     def _house_within_bound(self) -> LawConfig:
@@ -308,6 +321,9 @@ class LawConfig(_Strict):
                              "seats in its `fixed` table, not in [districts]")
         if self.agreements is not None and self.allocation.method == "sntv":
             raise ValueError("agreements pool the votes of lists; SNTV elects candidates")
+        if self.mixed is not None and (self.allocation.method == "sntv" or self.tier):
+            raise ValueError("[mixed] shares the house on party votes by a list method, with "
+                             "no [tier] above it")
         return self
 
     def build(self) -> Law:
@@ -326,6 +342,7 @@ class LawConfig(_Strict):
             women=self.women.build() if self.women else None,
             apportionment=self.apportionment.build_apportionment()
             if self.apportionment else None,
+            mixed=MixedMember(overhang=self.mixed.overhang) if self.mixed else None,
         )
 
 
@@ -342,7 +359,8 @@ def parse_law(text: str, source: str, *, presets: Callable[[str], str] | None = 
                       if config.threshold else ()),
                     *(config.tier.threshold.mentions(text, source, ("tier", "threshold"))
                       if config.tier and config.tier.threshold else ()),
-                    *((config.agreements.mention(text, source),) if config.agreements else ())]
+                    *((config.agreements.mention(text, source),) if config.agreements else ()),
+                    *((config.mixed.mention(text, source),) if config.mixed else ())]
         return replace(config.build(), mentions=tuple(mentions))
     except ValidationError as exc:
         raise InputError(

@@ -153,6 +153,36 @@ class AgreementSplit:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MixedCount:
+    """A mixed-member count (`[mixed]`): the party-vote entitlement, the constituency wins
+    counted elsewhere, and what became of wins the entitlement does not cover.
+
+    `seats` is the law's house; `outside` the seats won by lists that do not share in the party
+    vote, taken out before the share; `shared` the seats the sharing lists were entitled to in
+    all (more than `seats − outside` once levelling enlarged it); `house` the seats filled.
+    `overhang` holds each list's wins beyond its entitlement at the law's house — kept, levelled
+    or not awarded as `overhang_rule` says; `levelling` the seats each list gained as the house
+    was enlarged.
+    """
+
+    overhang_rule: str
+    seats: int
+    outside: int
+    shared: int
+    house: int
+    entitlement: Mapping[str, int]
+    wins: Mapping[str, int]
+    list_seats: Mapping[str, int]
+    overhang: Mapping[str, int]
+    levelling: Mapping[str, int]
+
+    @property
+    def not_awarded(self) -> Mapping[str, int]:
+        """Wins left without a seat: the overhang when the law caps it, else none."""
+        return self.overhang if self.overhang_rule == "capped" else {}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ConstituencyResult:
     """Seats of one constituency, with the awards that explain them."""
 
@@ -166,6 +196,7 @@ class ConstituencyResult:
     elected: tuple[Elected, ...] = ()
     community: str | None = None
     agreements: tuple[AgreementSplit, ...] = ()
+    mixed: MixedCount | None = None
 
     @property
     def last_award(self) -> Award | None:
