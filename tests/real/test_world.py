@@ -7,7 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from majlis import data
-from majlis.law import VoteShare, allocate, parse_law, read_election
+from majlis.law import Overhang, VoteShare, allocate, parse_law, read_election
 from tests.law.conformance import check_law
 
 LAWS = Path(__file__).resolve().parents[2] / "examples" / "laws"
@@ -132,3 +132,57 @@ def test_us_house_2020_apportionment_reproduces_every_states_seats() -> None:
         moved = law.apportionment.apportion({**population, "New York": 20_215_751 + extra},
                                             law.tie).magnitudes
         assert (moved["New York"], moved["Minnesota"]) == seats, extra
+
+
+# Mixed-member proportional (#15 point 5): the list tier over constituencies won elsewhere.
+
+def test_new_zealand_2008_reproduces_official_seats_with_the_maori_party_overhang_kept() -> None:
+    election, _, result = run("new-zealand-mmp.toml", "world/newzealand2008_votes.csv",
+                              "world/newzealand2008_districts.csv",
+                              "world/newzealand2008_lists.csv")
+    rows = data.rows("world/newzealand2008_seats.csv")
+    assert len(rows) == 17 and sum(int(r["seats"]) for r in rows) == 122
+    (nz,) = result.constituencies
+    assert dict(nz.seats) == {r["party"]: int(r["seats"]) for r in rows}
+    mixed = nz.mixed
+    assert mixed is not None
+    for r in rows:
+        party = r["party"]
+        assert (mixed.wins.get(party, 0), mixed.list_seats.get(party, 0)) == (
+            int(r["electorate_seats"]), int(r["list_seats"])), party
+    # 2.39 % gives the Māori Party 3 of the 120; it keeps its 5 electorates and the House
+    # grows to 122. NZ First (4.07 %, no electorate) does not share.
+    assert mixed.entitlement["Māori Party"] == 3 and dict(mixed.overhang) == {"Māori Party": 2}
+    assert (mixed.seats, mixed.outside, mixed.house) == (120, 0, 122)
+    assert sum(mixed.entitlement.values()) == 120
+    assert "New Zealand First Party" not in nz.qualified
+    # The 120th seat of the share: National at 9,159.98 just ahead of Labour at 9,159.54.
+    assert (nz.awards[-1].list, nz.runner_up.list) == ("National Party", "Labour Party")
+    assert nz.awards[-1].value == Fraction(1053398, 115)
+    assert election.lists["Māori Party"]["wins"] == "5"
+
+
+def test_germany_2025_reproduces_official_seats_with_uncovered_wins_not_awarded() -> None:
+    election, law, result = run("germany-bundestag.toml", "world/germany2025_votes.csv",
+                                "world/germany2025_districts.csv",
+                                "world/germany2025_lists.csv")
+    rows = {r["party"]: r for r in data.rows("world/germany2025_seats.csv")}
+    assert sum(int(r["seats"]) for r in rows.values()) == 630
+    (germany,) = result.constituencies
+    assert dict(germany.seats) == {p: int(r["seats"]) for p, r in rows.items()}
+    mixed = germany.mixed
+    assert mixed is not None and mixed.house == 630 and mixed.outside == 0
+    # BSW (4.98 %) and FDP fall short; SSW shares as a minority party with 0.15 %.
+    assert germany.qualified == {p for p, r in rows.items() if int(r["seats"])}
+    # CSU won all 47 Bavarian constituencies; its second votes cover 44: 3 winners go without.
+    assert dict(mixed.not_awarded) == {"CSU": 3}
+    assert int(rows["CSU"]["constituency_seats"]) == min(mixed.wins["CSU"],
+                                                         mixed.entitlement["CSU"])
+    # Every other party's national entitlement covers its national wins: its uncovered winners
+    # (CDU 15, AfD 4, SPD 1) are a matter of Land lists, which this national count does not see.
+    for party, r in rows.items():
+        assert mixed.wins.get(party, 0) == int(r["constituency_seats"]) + int(
+            r["wins_not_awarded"]), party
+    # Were overhang kept (New Zealand's rule), the house would grow by CSU's 3.
+    kept = replace(law, mixed=replace(law.mixed, overhang=Overhang.KEPT))
+    assert allocate(election, kept).constituencies[0].mixed.house == 633
