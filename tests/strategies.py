@@ -185,3 +185,18 @@ toml_values = st.recursive(
                                                                 max_size=3),
     max_leaves=8,
 )
+
+
+@st.composite
+def mixed_counts(draw: st.DrawFn, *, max_lists: int = 6) -> tuple[Constituency, dict[str, int]]:
+    """A national count of party votes and the constituencies each list won elsewhere; now and
+    then an independent (no party votes, a win). Votes within a factor of ten of each other, so
+    that levelling never needs more than a few hundred seats."""
+    n = draw(st.integers(1, max_lists))
+    votes = dict(zip(LIST_NAMES, draw(st.lists(st.integers(1_000, 10_000), min_size=n,
+                                               max_size=n)), strict=False))
+    wins = {p: w for p in votes if (w := draw(st.integers(0, 6)))}
+    if draw(st.booleans()):
+        votes["Independent"], wins["Independent"] = 0, draw(st.integers(1, 2))
+    seats = draw(st.integers(wins.get("Independent", 0) + 1, 30))
+    return Constituency(name="Nation", magnitude=seats, votes=votes), wins

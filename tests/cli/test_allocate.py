@@ -207,3 +207,29 @@ def test_magnitudes_apportioned_by_population_show_in_json_and_the_table(tmp_pat
     refused = majlis("allocate", votes, "--law", law, "--districts", given)
     assert refused.returncode == 2
     assert f"{given}:1: seats: the law apportions the seats" in refused.stderr
+
+
+def test_a_mixed_member_count_shows_wins_list_seats_overhang_and_the_house() -> None:
+    world = ROOT / "src" / "majlis" / "data" / "world"
+    args = ("allocate", world / "newzealand2008_votes.csv", "--law",
+            EXAMPLES / "laws" / "new-zealand-mmp.toml",
+            "--districts", world / "newzealand2008_districts.csv",
+            "--lists", world / "newzealand2008_lists.csv")
+    run = majlis(*args)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "district,party,votes,seats,wins,list_seats,overhang"
+    assert "New Zealand,Māori Party,55980,5,5,0,2" in lines
+    assert "New Zealand,National Party,1053398,58,41,17,0" in lines
+    (nz,) = json.loads(majlis(*args, "--format", "json").stdout)["constituencies"]
+    mixed = nz["mixed"]
+    assert (mixed["overhang_rule"], mixed["seats"], mixed["house"]) == ("kept", 120, 122)
+    assert (mixed["entitlement"]["Māori Party"], mixed["overhang"]) == (3, {"Māori Party": 2})
+    table = majlis(*args, "--format", "table").stdout
+    assert "New Zealand — mixed-member count" in table
+    assert "house: 122 seats; 120 + 2 overhang kept" in table
+    plain = majlis("allocate", world / "israel2022_votes.csv", "--law",
+                   EXAMPLES / "laws" / "israel-knesset.toml",
+                   "--districts", world / "israel2022_districts.csv",
+                   "--lists", world / "israel2022_lists.csv", "--format", "json")
+    assert json.loads(plain.stdout)["constituencies"][0]["mixed"] is None
