@@ -170,12 +170,16 @@ def test_lists_file_gives_attributes_the_law_reads_and_names_what_is_not_in_the_
                                        f"{world / 'slovakia2023_votes.csv'}"]
 
 
-def test_agreements_from_the_lists_file_are_explained_in_json_and_tables() -> None:
+def bundled_world(election: str, law: str) -> tuple[str | Path, ...]:
+    """`majlis allocate` on a bundled world election's votes, districts and lists files."""
     world = ROOT / "src" / "majlis" / "data" / "world"
-    args = ("allocate", world / "israel2022_votes.csv", "--law",
-            EXAMPLES / "laws" / "israel-knesset.toml",
-            "--districts", world / "israel2022_districts.csv",
-            "--lists", world / "israel2022_lists.csv")
+    return ("allocate", world / f"{election}_votes.csv", "--law", EXAMPLES / "laws" / law,
+            "--districts", world / f"{election}_districts.csv",
+            "--lists", world / f"{election}_lists.csv")
+
+
+def test_agreements_from_the_lists_file_are_explained_in_json_and_tables() -> None:
+    args = bundled_world("israel2022", "israel-knesset.toml")
     run = majlis(*args)
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[1] == "Israel,Likud,1115336,32"
@@ -210,11 +214,7 @@ def test_magnitudes_apportioned_by_population_show_in_json_and_the_table(tmp_pat
 
 
 def test_a_mixed_member_count_shows_wins_list_seats_overhang_and_the_house() -> None:
-    world = ROOT / "src" / "majlis" / "data" / "world"
-    args = ("allocate", world / "newzealand2008_votes.csv", "--law",
-            EXAMPLES / "laws" / "new-zealand-mmp.toml",
-            "--districts", world / "newzealand2008_districts.csv",
-            "--lists", world / "newzealand2008_lists.csv")
+    args = bundled_world("newzealand2008", "new-zealand-mmp.toml")
     run = majlis(*args)
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
@@ -228,8 +228,5 @@ def test_a_mixed_member_count_shows_wins_list_seats_overhang_and_the_house() -> 
     table = majlis(*args, "--format", "table").stdout
     assert "New Zealand — mixed-member count" in table
     assert "house: 122 seats; 120 + 2 overhang kept" in table
-    plain = majlis("allocate", world / "israel2022_votes.csv", "--law",
-                   EXAMPLES / "laws" / "israel-knesset.toml",
-                   "--districts", world / "israel2022_districts.csv",
-                   "--lists", world / "israel2022_lists.csv", "--format", "json")
+    plain = majlis(*bundled_world("israel2022", "israel-knesset.toml"), "--format", "json")
     assert json.loads(plain.stdout)["constituencies"][0]["mixed"] is None

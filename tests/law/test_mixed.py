@@ -19,6 +19,7 @@ from majlis.law import (
     DivisorRule,
     Election,
     Law,
+    MixedCount,
     MixedMember,
     Overhang,
     Precedence,
@@ -195,52 +196,49 @@ rules = st.one_of(divisor_rules, quota_rules)
 
 
 def _counted(overhang: Overhang, rule: Rule, c: Constituency,
-             wins: Mapping[str, int]) -> tuple[Constituency, Allocation]:
+             wins: Mapping[str, int]) -> tuple[Mapping[str, int], MixedCount]:
+    """The seats and the mixed-member count of a drawn election (wins outside the share fit)."""
     assume(sum(w for p, w in wins.items() if not c.votes[p]) <= c.magnitude)
     law = Law(rule=rule, mixed=MixedMember(overhang=overhang))
     election = Election(constituencies=(c,), lists={p: {"wins": str(w)} for p, w in wins.items()})
-    return c, check_law(election, law)
+    (nation,) = check_law(election, law).constituencies
+    assert nation.mixed is not None
+    return nation.seats, nation.mixed
 
 
 @given(rules, mixed_counts())
 def test_kept_the_house_is_the_law_s_seats_plus_the_overhang(
         rule: Rule, drawn: tuple[Constituency, dict[str, int]]) -> None:
-    c, result = _counted(Overhang.KEPT, rule, *drawn)
-    (nation,) = result.constituencies
-    mixed = nation.mixed
-    assert mixed is not None
-    assert mixed.house == c.magnitude + sum(mixed.overhang.values()) == sum(nation.seats.values())
+    c = drawn[0]
+    seats, mixed = _counted(Overhang.KEPT, rule, *drawn)
+    assert mixed.house == c.magnitude + sum(mixed.overhang.values()) == sum(seats.values())
     assert sum(mixed.entitlement.values()) == c.magnitude - mixed.outside
     for p, e in mixed.entitlement.items():
         w = mixed.wins.get(p, 0)
-        assert nation.seats[p] == max(e, w) == mixed.list_seats[p] + w
+        assert seats[p] == max(e, w) == mixed.list_seats[p] + w
 
 
 @given(rules, mixed_counts())
 def test_capped_a_list_never_takes_more_than_its_entitlement(
         rule: Rule, drawn: tuple[Constituency, dict[str, int]]) -> None:
-    c, result = _counted(Overhang.CAPPED, rule, *drawn)
-    (nation,) = result.constituencies
-    mixed = nation.mixed
-    assert mixed is not None
-    assert mixed.house == c.magnitude == sum(nation.seats.values())
+    c = drawn[0]
+    seats, mixed = _counted(Overhang.CAPPED, rule, *drawn)
+    assert mixed.house == c.magnitude == sum(seats.values())
     for p, e in mixed.entitlement.items():
         w = mixed.wins.get(p, 0)
-        assert nation.seats[p] == e == mixed.list_seats[p] + min(w, e)
+        assert seats[p] == e == mixed.list_seats[p] + min(w, e)
         assert mixed.not_awarded.get(p, 0) == max(0, w - e)
 
 
 @given(rules, mixed_counts())
 def test_levelling_gives_the_smallest_house_that_covers_every_win(
         rule: Rule, drawn: tuple[Constituency, dict[str, int]]) -> None:
-    c, result = _counted(Overhang.LEVELLING, rule, *drawn)
-    (nation,) = result.constituencies
-    mixed = nation.mixed
-    assert mixed is not None
+    c = drawn[0]
+    seats, mixed = _counted(Overhang.LEVELLING, rule, *drawn)
     base = c.magnitude - mixed.outside
-    assert mixed.house == mixed.shared + mixed.outside == sum(nation.seats.values())
-    assert all(nation.seats[p] >= w for p, w in mixed.wins.items())
-    assert all(nation.seats[p] == mixed.list_seats[p] + mixed.wins.get(p, 0)
+    assert mixed.house == mixed.shared + mixed.outside == sum(seats.values())
+    assert all(seats[p] >= w for p, w in mixed.wins.items())
+    assert all(seats[p] == mixed.list_seats[p] + mixed.wins.get(p, 0)
                for p in mixed.entitlement)
     if mixed.shared == base:
         assert not mixed.overhang
