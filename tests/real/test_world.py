@@ -22,6 +22,12 @@ def run(law_file: str, votes: str, districts: str, lists: str | None = None):
     return election, law, check_law(election, law)
 
 
+def run_world(law_file: str, name: str):
+    """`run` on a bundled world election's votes, districts and lists files."""
+    return run(law_file, f"world/{name}_votes.csv", f"world/{name}_districts.csv",
+               f"world/{name}_lists.csv")
+
+
 def test_madrid_november_2019_reproduces_published_dhondt_seats() -> None:
     _, _, result = run("spain-congress.toml", "world/spain2019nov_madrid_votes.csv",
                        "world/spain2019nov_madrid_districts.csv")
@@ -72,9 +78,7 @@ def test_slovakia_2023_reproduces_official_seats_with_thresholds_by_list() -> No
 
 
 def test_new_zealand_2017_reproduces_official_seats_with_an_electorate_qualifying_act() -> None:
-    election, _, result = run("new-zealand-mmp.toml", "world/newzealand2017_votes.csv",
-                              "world/newzealand2017_districts.csv",
-                              "world/newzealand2017_lists.csv")
+    election, _, result = run_world("new-zealand-mmp.toml", "newzealand2017")
     rows = data.rows("world/newzealand2017_seats.csv")
     assert len(rows) == 16 and sum(int(r["seats"]) for r in rows) == 120
     assert dict(result.seats_in("New Zealand")) == {r["party"]: int(r["seats"]) for r in rows}
@@ -137,9 +141,7 @@ def test_us_house_2020_apportionment_reproduces_every_states_seats() -> None:
 # Mixed-member proportional (#15 point 5): the list tier over constituencies won elsewhere.
 
 def test_new_zealand_2008_reproduces_official_seats_with_the_maori_party_overhang_kept() -> None:
-    election, _, result = run("new-zealand-mmp.toml", "world/newzealand2008_votes.csv",
-                              "world/newzealand2008_districts.csv",
-                              "world/newzealand2008_lists.csv")
+    election, _, result = run_world("new-zealand-mmp.toml", "newzealand2008")
     rows = data.rows("world/newzealand2008_seats.csv")
     assert len(rows) == 17 and sum(int(r["seats"]) for r in rows) == 122
     (nz,) = result.constituencies
@@ -163,9 +165,7 @@ def test_new_zealand_2008_reproduces_official_seats_with_the_maori_party_overhan
 
 
 def test_germany_2025_reproduces_official_seats_with_uncovered_wins_not_awarded() -> None:
-    election, law, result = run("germany-bundestag.toml", "world/germany2025_votes.csv",
-                                "world/germany2025_districts.csv",
-                                "world/germany2025_lists.csv")
+    election, law, result = run_world("germany-bundestag.toml", "germany2025")
     rows = {r["party"]: r for r in data.rows("world/germany2025_seats.csv")}
     assert sum(int(r["seats"]) for r in rows.values()) == 630
     (germany,) = result.constituencies
