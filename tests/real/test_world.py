@@ -7,7 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from majlis import data
-from majlis.law import Overhang, VoteShare, allocate, parse_law, read_election
+from majlis.law import Overhang, Precedence, VoteShare, allocate, parse_law, read_election
 from tests.law.conformance import check_law
 
 LAWS = Path(__file__).resolve().parents[2] / "examples" / "laws"
@@ -186,3 +186,22 @@ def test_germany_2025_reproduces_official_seats_with_uncovered_wins_not_awarded(
     # Were overhang kept (New Zealand's rule), the house would grow by CSU's 3.
     kept = replace(law, mixed=replace(law.mixed, overhang=Overhang.KEPT))
     assert allocate(election, kept).constituencies[0].mixed.house == 633
+
+
+def test_hesse_2018_reproduces_official_seats_with_overhang_levelled_to_137() -> None:
+    _, law, result = run_world("hesse-landtag.toml", "hesse2018")
+    rows = data.rows("world/hesse2018_seats.csv")
+    (hesse,) = result.constituencies
+    assert {p: s for p, s in hesse.seats.items() if s} == {r["party"]: int(r["seats"])
+                                                            for r in rows}
+    mixed = hesse.mixed
+    assert mixed is not None and (mixed.seats, mixed.house) == (110, 137)
+    for r in rows:
+        assert mixed.wins.get(r["party"], 0) == int(r["constituency_seats"]), r
+    # The CDU's Hare/Niemeyer share of 110 is 32 against 40 constituencies won: 8 overhang.
+    assert dict(mixed.overhang) == {"CDU": 8}
+    assert sum(mixed.levelling.values()) - mixed.levelling["CDU"] == 19
+    # 137 is the smallest house whose share gives the CDU its 40: 136 gives it 39.
+    sharing = {p: hesse.votes[p] for p in mixed.entitlement}
+    precedence = Precedence.draw("Hessen", hesse.votes, law.tie, 7)
+    assert law.rule.apportion(sharing, 136, precedence).seats["CDU"] == 39
