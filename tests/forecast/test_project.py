@@ -10,7 +10,7 @@ import pytest
 
 from majlis import backtest, data, forecast
 from majlis.forecast._model import prepare
-from majlis.law import Agreements
+from majlis.law import Agreements, MixedMember, Overhang
 from tests.forecast.conftest import Night, add_up
 
 FEW = frozenset({"Basra", "Diyala", "Kirkuk", "Najaf", "Nineveh", "Wasit"})
@@ -91,10 +91,13 @@ def test_vector_path_and_exact_path_give_the_same_projection(night: Night) -> No
     assert exact.exact_rows == 400 and vector.exact_rows < 400
 
 
-def test_a_law_with_surplus_vote_agreements_is_refused_not_projected_unpooled(
-        night: Night) -> None:
-    with pytest.raises(ValueError, match="do not pool surplus-vote agreements"):
-        forecast.project(night(FEW)[1], replace(LAW, agreements=Agreements()), draws=10)
+@pytest.mark.parametrize(("part", "refusal"), [
+    ({"agreements": Agreements()}, "do not pool surplus-vote agreements"),
+    ({"mixed": MixedMember(overhang=Overhang.KEPT)}, "do not count mixed-member laws")])
+def test_a_law_with_parts_a_release_cannot_feed_is_refused_not_projected_without_them(
+        night: Night, part: dict[str, object], refusal: str) -> None:
+    with pytest.raises(ValueError, match=refusal):
+        forecast.project(night(FEW)[1], replace(LAW, **part), draws=10)
 
 
 def test_expected_seats_fill_every_constituency(night: Night) -> None:

@@ -153,6 +153,9 @@ def project(
     if law.agreements is not None:  # a release carries no list attributes to pool them by
         raise ValueError("projections do not pool surplus-vote agreements yet: project under "
                          "a law without [agreements]")
+    if law.mixed is not None:  # nor the constituencies won that a mixed-member count reads
+        raise ValueError("projections do not count mixed-member laws yet: project under a law "
+                         "without [mixed]")
     vector = (isinstance(series, DivisorSeries) and law.threshold is None and law.tier is None
               and not exact)
     starts = range(0, draws, _CHUNK)
