@@ -12,7 +12,7 @@ from ._apportionment import Apportionment
 from ._bounds import check_seats
 from ._candidates import Ranking, WomenRule, elect
 from ._divisors import Outcome
-from ._mixed import MixedMember, wins_of
+from ._mixed import MixedMember, quota_ceiling, wins_of
 from ._quotas import QuotaRule
 from ._rules import DivisorRule, Rule, SntvRule
 from ._threshold import NO_LISTS, DistrictSeats, Threshold
@@ -191,7 +191,8 @@ def apportion(
 
     if law.mixed is not None and general:
         return law.mixed.count(c, allowed, wins_of(lists), share,
-                               monotone=isinstance(rule, DivisorRule))
+                               monotone=isinstance(rule, DivisorRule),
+                               ceiling=None if law.agreements else quota_ceiling(counting))
     votes = {p: v for p, v in c.votes.items() if p in allowed}
     if not votes and c.magnitude:
         raise AllocationError(f"{c.name}: no list qualifies for a seat")

@@ -13,6 +13,7 @@ until every entitlement covers its wins), or `capped` (not awarded).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -21,10 +22,13 @@ from majlis.errors import AllocationError
 
 from ._bounds import MAX_HOUSE
 from ._divisors import Outcome
+from ._quotas import QUOTAS, QuotaRule, Remainder
+from ._rules import DivisorRule
 from ._threshold import WINS
 from ._values import Constituency, MixedCount, frozen_mapping
 
 Share = Callable[[Mapping[str, int], int], Outcome]  # the law's rule: votes, seats → seats
+Ceiling = Callable[[Mapping[str, int], int], Mapping[str, int]]  # most seats a list can take
 
 
 class Overhang(StrEnum):
@@ -33,6 +37,27 @@ class Overhang(StrEnum):
     KEPT = "kept"
     LEVELLING = "levelling"
     CAPPED = "capped"
+
+
+def quota_ceiling(rule: DivisorRule | QuotaRule) -> Ceiling | None:
+    """For a largest-remainder quota method, the most seats each list can take: its whole
+    quotas, one remainder seat, and one more for every round the remainders go round when more
+    seats are left than lists. Lets levelling pass over houses that cannot cover the wins
+    without counting them (a quota method is not monotone, so no house can be skipped blind)."""
+    if not isinstance(rule, QuotaRule) or rule.remainder is not Remainder.LARGEST:
+        return None
+
+    def most(votes: Mapping[str, int], seats: int) -> Mapping[str, int]:
+        total = sum(votes.values())
+        quota = QUOTAS[rule.quota](total, seats)
+        if rule.rounding is not None:
+            quota = rule.rounding.of(quota)
+        if not quota:
+            return dict.fromkeys(votes, seats)
+        rounds = max(0, math.ceil((seats - total / quota) / len(votes)))
+        return {p: int(v // quota) + 1 + rounds for p, v in votes.items()}
+
+    return most
 
 
 def wins_of(lists: Mapping[str, Mapping[str, str]]) -> dict[str, int]:
@@ -46,7 +71,8 @@ class MixedMember:
 
     The constituency's magnitude is the law's house. `monotone` says the law's rule never takes
     a seat from a list as the house grows (every divisor method), so the levelling house can be
-    found by bisection; a quota method is enlarged one seat at a time.
+    found by bisection; a quota method is enlarged one seat at a time, past the houses where
+    `ceiling` shows that some list cannot reach its wins.
     """
 
     overhang: Overhang
@@ -59,6 +85,7 @@ class MixedMember:
         share: Share,
         *,
         monotone: bool,
+        ceiling: Ceiling | None = None,
     ) -> Outcome:
         """Seats per list in the house: entitlement, wins and overhang as the law treats them."""
         sharing = {p: v for p, v in c.votes.items() if p in allowed and v > 0}
@@ -71,11 +98,13 @@ class MixedMember:
                 f"constituencies, more than the {c.magnitude} seats of the house")
         if base and not sharing:
             raise AllocationError(f"{c.name}: no list qualifies for a seat")
-        first = share(sharing, base)
+        # Every seat taken by wins outside the share: nothing to count (a quota of 0 seats
+        # would divide by zero).
+        first = share(sharing, base) if base else Outcome(dict.fromkeys(sharing, 0), (), None, ())
         over = {p: max(0, won[p] - first.seats.get(p, 0)) for p in sharing}
         final, shared = first, base
         if self.overhang is Overhang.LEVELLING and any(over.values()):
-            shared, final = _levelled(c.name, sharing, won, base, share, monotone)
+            shared, final = _levelled(c.name, sharing, won, base, share, monotone, ceiling)
         entitlement = {p: final.seats.get(p, 0) for p in sharing}
         seats = {p: 0 if p in sharing else won[p] for p in c.votes}
         for p, e in entitlement.items():
@@ -104,6 +133,7 @@ def _levelled(
     base: int,
     share: Share,
     monotone: bool,
+    ceiling: Ceiling | None,
 ) -> tuple[int, Outcome]:
     """The smallest house above `base` whose entitlement covers every sharing list's wins."""
 
@@ -117,6 +147,10 @@ def _levelled(
 
     if not monotone:
         for seats in range(base + 1, MAX_HOUSE + 1):
+            if ceiling is not None:
+                most = ceiling(sharing, seats)
+                if any(most[p] < won[p] for p in sharing):
+                    continue
             found = covering(seats)
             if found is not None:
                 return seats, found
