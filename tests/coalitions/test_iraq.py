@@ -20,7 +20,7 @@ from majlis.coalitions import (
     gamson,
     largest_bloc,
     rank,
-    read_parties,
+    read_seat_table,
 )
 
 IRAQIYA = "Iraqi National Movement (Iraqiya)"
@@ -33,12 +33,12 @@ KURDS = frozenset({KA, "Gorran (Movement for Change)", "Kurdistan Islamic Union"
 
 @pytest.fixture(scope="module")
 def parties_2010() -> dict[str, int]:
-    return {p.name: p.seats for p in read_parties(data.parties_text("iraq-2010"), "2010")}
+    return {p.name: p.seats for p in read_seat_table(data.parties_text("iraq-2010"), "2010")}
 
 
 def test_bundled_seat_tables_fill_the_house(parties_2010: dict[str, int]) -> None:
     assert sum(parties_2010.values()) == 325 and Game.of(parties_2010).quota == 163
-    parties_2025 = read_parties(data.parties_text("iraq-2025"), "2025")
+    parties_2025 = read_seat_table(data.parties_text("iraq-2025"), "2025")
     assert sum(p.seats for p in parties_2025) == 329 and len(parties_2025) == 42
 
 
@@ -82,8 +82,8 @@ def test_constrained_search_agrees_with_brute_force_on_2010(
     assert {c.members for c in coalitions(game, rules)} == expected
 
 
-def test_ranking_by_parties_puts_the_two_largest_first(parties_2010: dict[str, int]) -> None:
-    found = coalitions(Game.of(parties_2010), by="parties")
+def test_ranking_by_size_puts_the_two_largest_first(parties_2010: dict[str, int]) -> None:
+    found = coalitions(Game.of(parties_2010), by="size")
     assert found[0].members == {SOL, IRAQIYA} and found[0].surplus == 17
     assert [c.seats for c in rank(list(found))] == sorted(c.seats for c in found)
 
@@ -95,7 +95,7 @@ def test_largest_bloc_both_readings(parties_2010: dict[str, int]) -> None:
 
 
 def test_posts_convention_against_the_2010_coalition() -> None:
-    community = {p.name: p.community for p in read_parties(data.parties_text("iraq-2010"), "x")}
+    community = {p.name: p.community for p in read_seat_table(data.parties_text("iraq-2010"), "x")}
     checks = check_posts(frozenset({SOL, INA, KA}), IRAQ_POSTS, community)
     assert [(c.post.name, c.eligible) for c in checks] == [
         ("Prime Minister", (INA, SOL)), ("President", (KA,)), ("Speaker", ())]
@@ -114,7 +114,7 @@ def test_2022_rule_a_sovereign_ministry_per_15_seats() -> None:
         "Defence", "Interior", "Oil", "Finance", "Foreign Affairs", "Ministry 1", "Ministry 2"]
     posts = (Seat(post="Oil", kind="sovereign"), Seat(post="Finance", kind="sovereign"),
              *(Seat(post=f"M{i}", kind="ministry") for i in range(8)))
-    shares = {s.party: s for s in cabinet({"A": 45, "B": 15, "C": 10}, system, posts)}
+    shares = {s.list: s for s in cabinet({"A": 45, "B": 15, "C": 10}, system, posts)}
     assert shares["A"].posts[:2] == ("Oil", "Finance") and len(shares["A"].posts) == 5
     assert [len(shares[p].posts) for p in "BC"] == [3, 2]
     assert all(s.left == 0 for s in shares.values())  # prices sum to the seats: all spent

@@ -78,7 +78,7 @@ def minimal_brute_force(game: Game) -> tuple[int, dict[str, Fraction], dict[str,
     """Minimal winning coalitions, Deegan–Packel, Holler and Johnston (raw) from all 2^n
     coalitions and the definitions: minimal when every member is pivotal; Johnston shares each
     winning coalition among its pivots."""
-    names = game.parties
+    names = game.lists
     deegan = dict.fromkeys(names, Fraction(0))
     holler = dict.fromkeys(names, Fraction(0))
     johnston = dict.fromkeys(names, Fraction(0))

@@ -71,11 +71,11 @@ def test_same_seed_same_projection_whatever_the_workers(night: Night) -> None:
     assert one.lists != other.lists
     assert (one.seed, one.draws, one.release, one.release_name) == (7, 9000, 4, count.name)
     # The summaries, made chunk by chunk in the worker threads, agree with the draws kept.
-    real = np.array([p not in count.not_lists for p in one.parties])
+    real = np.array([p not in count.not_lists for p in one.list_names])
     seats = np.where(real, one.seat_draws, -1)
     leaders = seats == seats.max(axis=1, keepdims=True)
     largest = (leaders / leaders.sum(axis=1, keepdims=True)).sum(axis=0) / one.draws
-    for j, p in enumerate(one.parties):
+    for j, p in enumerate(one.list_names):
         x = one.outlook(p)
         assert x.distribution == tuple(np.bincount(one.seat_draws[:, j],
                                                    minlength=len(x.distribution)))
@@ -146,14 +146,14 @@ def test_expected_power_over_a_fully_counted_release_is_the_power_of_its_seats(
     from majlis.coalitions import Game, expected_power, power
     final = night(FEW)[-1]
     projection = forecast.project(final, LAW, draws=500, seed=2)
-    assert projection.seat_draws.shape == (500, len(projection.parties))
+    assert projection.seat_draws.shape == (500, len(projection.list_names))
     truth = add_up(backtest.seats(final, LAW))
-    seats = {p: truth.get(p, 0) for p in projection.parties}
+    seats = {p: truth.get(p, 0) for p in projection.list_names}
     quota = sum(seats.values()) // 2 + 1
-    averaged = expected_power(projection.parties, projection.seat_draws, quota)
+    averaged = expected_power(projection.list_names, projection.seat_draws, quota)
     exact = power(Game(seats=seats, quota=quota))
     assert averaged.distinct == 1  # every draw is the same seat table
-    for p in projection.parties:
+    for p in projection.list_names:
         assert averaged.banzhaf[p] == pytest.approx(float(exact.banzhaf[p]), abs=1e-12)
         assert averaged.shapley_shubik[p] == pytest.approx(float(exact.shapley_shubik[p]),
                                                            abs=1e-12)

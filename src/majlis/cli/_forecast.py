@@ -116,8 +116,8 @@ def project_command(
 def _expected_power(projection: forecast.Projection, quota: int) -> None:
     """Banzhaf and Shapley–Shubik power averaged over the draws (each distinct seat table
     computed once, exactly), the unpublished lists' aggregate left out: it is not a party."""
-    keep = [j for j, p in enumerate(projection.parties) if p not in projection.not_lists]
-    parties = tuple(projection.parties[j] for j in keep)
+    keep = [j for j, p in enumerate(projection.list_names) if p not in projection.not_lists]
+    parties = tuple(projection.list_names[j] for j in keep)
     power = expected_power(parties, projection.seat_draws[:, keep], quota)
     table = Table(title=f"Expected voting power for {quota} seats ({power.distinct:,} distinct "
                         f"seat tables in {power.draws:,} draws)", title_justify="left")

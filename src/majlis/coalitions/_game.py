@@ -30,10 +30,10 @@ def quota_of(rule: Quota, total: int) -> int:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Game:
-    """Parties with whole-number weights (seats) and the quota a coalition must reach.
+    """Lists with whole-number weights (seats) and the quota a coalition must reach.
 
-    A coalition is a frozenset of party names; it wins when its seats reach the quota. Parties
-    with no seats may sit in the table: they are dummies and hold no power.
+    A coalition is a frozenset of list names; it wins when its seats reach the quota. Lists with
+    no seats may sit in the table: they are dummies and hold no power.
     """
 
     seats: Mapping[str, int]
@@ -52,7 +52,7 @@ class Game:
         return cls(seats=table, quota=quota_of(quota, sum(table.values())))
 
     @property
-    def parties(self) -> tuple[str, ...]:
+    def lists(self) -> tuple[str, ...]:
         return tuple(self.seats)
 
     @property
@@ -73,11 +73,11 @@ class Game:
             return frozenset()
         return frozenset(p for p in members if weight - self.seats[p] < self.quota)
 
-    def without(self, *parties: str) -> Game:
-        """What if these parties stay out (boycott, walk-out): same quota, fewer players — so
+    def without(self, *names: str) -> Game:
+        """What if these lists stay out (boycott, walk-out): same quota, fewer players — so
         the quota may now be out of reach, and no one holds power."""
-        unknown = [p for p in parties if p not in self.seats]
+        unknown = [p for p in names if p not in self.seats]
         if unknown:
             raise KeyError(f"no party {unknown[0]!r} in this game")
-        return Game(seats={p: s for p, s in self.seats.items() if p not in parties},
+        return Game(seats={p: s for p, s in self.seats.items() if p not in names},
                     quota=self.quota)

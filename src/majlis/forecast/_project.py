@@ -85,8 +85,8 @@ class Projection:
     exact_rows: int
     not_projected: tuple[str, ...]
     not_lists: frozenset[str]
-    # Every draw's national seats (draws × `parties`): what a coalition analysis averages over.
-    parties: tuple[str, ...]
+    # Every draw's national seats (draws × `list_names`): what a coalition analysis averages over.
+    list_names: tuple[str, ...]
     seat_draws: NDArray[np.int16] = field(compare=False, repr=False)
 
     def outlook(self, name: str) -> ListOutlook:
@@ -188,7 +188,7 @@ def project(
         draws=draws, settings=settings,
         lists=_outlooks(sum(totals[1:], totals[0]), names, draws,
                         tuple(targets) or (law.house // 2 + 1,)),
-        parties=names, seat_draws=national,
+        list_names=names, seat_draws=national,
         constituencies=tuple(
             ConstituencyOutlook(
                 name=c.name, magnitude=c.magnitude, counted=p.share_counted,
