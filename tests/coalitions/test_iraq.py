@@ -22,6 +22,7 @@ from majlis.coalitions import (
     rank,
     read_seat_table,
 )
+from majlis.errors import InputError
 
 IRAQIYA = "Iraqi National Movement (Iraqiya)"
 SOL = "State of Law Coalition"
@@ -118,6 +119,11 @@ def test_2022_rule_a_sovereign_ministry_per_15_seats() -> None:
     assert shares["A"].posts[:2] == ("Oil", "Finance") and len(shares["A"].posts) == 5
     assert [len(shares[p].posts) for p in "BC"] == [3, 2]
     assert all(s.left == 0 for s in shares.values())  # prices sum to the seats: all spent
+    with pytest.raises(InputError) as caught:
+        cabinet({"A": 45}, system, (Seat(post="Envoy", kind="envoy"), Seat(post="X", kind="x")))
+    assert [str(p) for p in caught.value.problems] == [
+        "iraq-2022: posts: no price for a post of kind 'envoy'",
+        "iraq-2022: posts: no price for a post of kind 'x'"]
 
 
 def test_gamson_against_the_reported_2010_cabinet() -> None:

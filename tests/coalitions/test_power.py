@@ -11,7 +11,17 @@ import powerindex
 import pytest
 from hypothesis import given, settings
 
-from majlis.coalitions import Game, expected_power, minimal_power, minimal_winning, power, quota_of
+from majlis.coalitions import (
+    Constraints,
+    Game,
+    coalitions,
+    expected_power,
+    minimal_power,
+    minimal_winning,
+    power,
+    quota_of,
+)
+from majlis.errors import InputError
 from tests.strategies import weighted_games
 
 EEC = {"France": 4, "Germany": 4, "Italy": 4, "Belgium": 2, "Netherlands": 2, "Luxembourg": 1}
@@ -177,6 +187,27 @@ def test_a_boycott_keeps_the_quota() -> None:
     assert after.quota == 51 and power(after).banzhaf == {"B": Fraction(1, 2),
                                                           "C": Fraction(1, 2)}
     assert power(game.without("A", "B")).banzhaf == {"C": 0}
+
+
+def test_a_game_the_caller_got_wrong_is_refused_with_every_problem() -> None:
+    with pytest.raises(InputError) as caught:
+        Game.of({"A": 40, "B": 35}).without("A", "Z", "Y")
+    assert [str(p) for p in caught.value.problems] == [
+        "game: without: no party 'Z' in this game", "game: without: no party 'Y' in this game"]
+    with pytest.raises(InputError, match=r"^game: quota: a share of the house is in"):
+        quota_of(Fraction(3, 2), 10)
+    with pytest.raises(InputError, match=r"^game: quota: the quota must be at least one seat"):
+        Game(seats={"A": 1}, quota=0)
+    with pytest.raises(InputError, match=r"^game: seats: seats cannot be negative"):
+        Game(seats={"A": -1, "B": 3}, quota=2)
+    with pytest.raises(InputError) as caught:
+        coalitions(Game.of({"A": 40, "B": 35}),
+                   Constraints(required=frozenset({"C"}), connected=("left-right",)))
+    assert [str(p) for p in caught.value.problems] == [
+        "constraints: required: no party 'C' in the seat table",
+        "constraints: connected: no positions on axis 'left-right'"]
+    with pytest.raises(InputError, match=r"^draws: shape: draws must be an array of draws × 2"):
+        expected_power(("A", "B"), np.array([[1, 2, 3]]))
 
 
 def test_expected_power_groups_identical_draws_and_matches_the_exact_path(

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from majlis import backtest, data, forecast
+from majlis.errors import InputError
 from majlis.forecast._model import prepare
 from majlis.law import Agreements
 from tests.forecast.conftest import Night, add_up
@@ -93,8 +94,24 @@ def test_vector_path_and_exact_path_give_the_same_projection(night: Night) -> No
 
 def test_a_law_with_surplus_vote_agreements_is_refused_not_projected_unpooled(
         night: Night) -> None:
-    with pytest.raises(ValueError, match="do not pool surplus-vote agreements"):
+    with pytest.raises(InputError, match="do not pool surplus-vote agreements") as caught:
         forecast.project(night(FEW)[1], replace(LAW, agreements=Agreements()), draws=10)
+    assert [(p.source, p.field) for p in caught.value.problems] == [("release 2", "law")]
+
+
+def test_a_projection_refused_says_every_problem_of_its_input(night: Night) -> None:
+    with pytest.raises(InputError) as caught:
+        forecast.project(night(FEW)[1], replace(LAW, magnitudes={"Atlantis": 7},
+                                                 agreements=Agreements()), draws=0)
+    assert [(p.source, p.field) for p in caught.value.problems] == [
+        ("release 2", "draws"), ("release 2", "constituencies"), ("release 2", "law")]
+
+
+def test_a_group_count_with_more_stations_counted_than_it_has_is_refused() -> None:
+    with pytest.raises(InputError) as caught:
+        forecast.GroupCount(voting_type="general", stations=3, counted=4, votes={"A": 1, "B": -2})
+    assert [str(p) for p in caught.value.problems] == [
+        "general: counted: 4 of 3 stations counted", "general: votes: B: negative votes"]
 
 
 def test_expected_seats_fill_every_constituency(night: Night) -> None:
@@ -117,8 +134,9 @@ def test_a_voting_type_counted_nowhere_needs_its_register() -> None:
     blind = forecast.GroupCount(voting_type="general", stations=10, counted=0, votes={})
     count = forecast.ReleaseCount(number=1, name="special vote", constituencies=(
         forecast.PartialCount(name="Najaf", groups=(counted, blind)),))
-    with pytest.raises(ValueError, match="register is unknown"):
+    with pytest.raises(InputError, match="register is unknown") as caught:
         forecast.project(count, LAW, draws=10)
+    assert [(p.source, p.field) for p in caught.value.problems] == [("Najaf", "general")]
     known = forecast.GroupCount(voting_type="general", stations=10, counted=0, votes={},
                                 registered=10_000)
     p = forecast.project(forecast.ReleaseCount(number=1, name="special vote", constituencies=(

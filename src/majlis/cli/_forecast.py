@@ -74,11 +74,8 @@ def project_command(
                                   frozenset({replay.OTHER_LISTS}))
     rules = law_of(name)
     started = time.perf_counter()
-    try:
-        projection = forecast.project(count, rules, draws=draws, seed=seed,
-                                      targets=tuple(target or ()))
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--release") from None
+    projection = forecast.project(count, rules, draws=draws, seed=seed,
+                                  targets=tuple(target or ()))
     took = time.perf_counter() - started
     reach = next(iter(projection.lists[0].reach), 0) if projection.lists else 0
     table = Table(title=f"Release {count.number} ({count.name}): {draws:,} draws, seed {seed}, "

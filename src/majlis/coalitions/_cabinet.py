@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
 
+from majlis.errors import InputError, Problem
 from majlis.law import Constituency, Election, Law, QuotaRule, allocate
 
 
@@ -110,7 +111,9 @@ def cabinet(seats: Mapping[str, int], system: PointsSystem, posts: tuple[Seat, .
     """Deal the posts, dearest first, each to the list with most points left."""
     unpriced = sorted({p.kind for p in posts} - system.prices.keys())
     if unpriced:
-        raise ValueError(f"{system.name} prices no post of kind {', '.join(unpriced)}")
+        raise InputError([Problem(source=system.name, line=None, field="posts",
+                                  message=f"no price for a post of kind {kind!r}")
+                          for kind in unpriced])
     points = {p: system.points(s) for p, s in seats.items()}
     spent = dict.fromkeys(seats, 0)
     held: dict[str, list[str]] = {p: [] for p in seats}

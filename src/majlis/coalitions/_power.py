@@ -88,9 +88,12 @@ def expected_power(lists: tuple[str, ...], draws: NDArray[np.integer],
     draw's house."""
     table = np.asarray(draws, dtype=np.int64)
     if table.ndim != 2 or table.shape[1] != len(lists):
-        raise ValueError(f"draws must be an array of draws × {len(lists)} lists")
+        raise InputError([Problem(source="draws", line=None, field="shape",
+                                  message=f"draws must be an array of draws × {len(lists)} lists,"
+                                  f" not {' × '.join(map(str, table.shape))}")])
     if (table < 0).any():
-        raise ValueError("seats cannot be negative")
+        raise InputError([Problem(source="draws", line=None, field="seats",
+                                  message="seats cannot be negative")])
     unique, counts = np.unique(table, axis=0, return_counts=True)
     banzhaf = np.zeros(len(lists))
     shapley = np.zeros(len(lists))

@@ -15,6 +15,8 @@ from fractions import Fraction
 from itertools import combinations
 from typing import Literal
 
+from majlis.errors import InputError, Problem
+
 from ._game import Game
 
 CoalitionOrder = Literal["seats", "surplus", "size"]
@@ -77,7 +79,8 @@ def coalitions(game: Game, constraints: Constraints | None = None, *,
     rules = constraints or Constraints()
     problems = rules.problems(game)
     if problems:
-        raise ValueError("; ".join(f"{f}: {m}" for f, m in problems))
+        raise InputError(Problem(source="constraints", line=None, field=f, message=m)
+                         for f, m in problems)
     search = _Search(game, rules)
     found = [Coalition(members=m, seats=game.weight(m), surplus=game.weight(m) - game.quota,
                        pivots=game.pivots(m)) for m in search.minimal()]

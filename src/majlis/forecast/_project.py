@@ -19,6 +19,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from majlis.errors import InputError, Problem
 from majlis.law import (
     Constituency,
     DivisorRule,
@@ -143,16 +144,19 @@ def project(
     `allocate`, the vector path's slow twin.
     """
     settings = settings or Settings()
-    if draws < 1:
-        raise ValueError("draws must be at least 1")
     inside = tuple(c for c in count.constituencies if c.name in law.magnitudes)
+    refused = [("draws", "draws must be at least 1")] if draws < 1 else []
     if not inside:
-        raise ValueError("nothing is counted yet in any constituency the law gives seats to")
+        refused.append(("constituencies",
+                        "nothing is counted yet in any constituency the law gives seats to"))
+    if law.agreements is not None:  # a release carries no list attributes to pool them by
+        refused.append(("law", "projections do not pool surplus-vote agreements yet: project "
+                               "under a law without [agreements]"))
+    if refused:
+        raise InputError(Problem(source=f"release {count.number}", line=None, field=f, message=m)
+                         for f, m in refused)
     names, modelled, swung = prepare(inside, law.magnitudes, settings)
     series = law.rule.series if isinstance(law.rule, DivisorRule) else None
-    if law.agreements is not None:  # a release carries no list attributes to pool them by
-        raise ValueError("projections do not pool surplus-vote agreements yet: project under "
-                         "a law without [agreements]")
     vector = (isinstance(series, DivisorSeries) and law.threshold is None and law.tier is None
               and not exact)
     starts = range(0, draws, _CHUNK)

@@ -133,10 +133,7 @@ def outlook_routes(service: ResultsService) -> APIRouter:
             # the register is read (and its connection given back) before the long work starts
             count = publish.release_count(found, service.store.stations(),
                                           frozenset({replay.OTHER_LISTS}))
-            try:
-                p = forecast.project(count, the_law, draws=draws, seed=seed, targets=(majority,))
-            except ValueError as error:
-                raise refuse("release", str(error)) from None
+            p = forecast.project(count, the_law, draws=draws, seed=seed, targets=(majority,))
             rows = [ProjectionRow(
                 list=x.name, expected=round(x.expected, 3), low80=x.interval80[0],
                 high80=x.interval80[1], low95=x.interval95[0], high95=x.interval95[1],
