@@ -272,7 +272,7 @@ def read_election(
 
 
 def _apportioned(
-    law: Law, districts: dict[str, _ConstituencyRow], votes: dict[str, dict[str, int]],
+    law: Law, rows: dict[str, _ConstituencyRow], votes: dict[str, dict[str, int]],
     constituencies_source: str, problems: Problems,
 ) -> Apportioned | None:
     """The magnitudes the law's [apportionment] computes: over the districts file's rows by
@@ -280,17 +280,17 @@ def _apportioned(
     if law.apportionment is None:
         return None
     if law.apportionment.basis is ApportionmentBasis.VOTES:
-        valid = {n: d.valid for n, d in districts.items() if d.valid is not None}
+        valid = {n: d.valid for n, d in rows.items() if d.valid is not None}
         basis = {n: valid.get(n, sum(v.values())) for n, v in votes.items()
                  if n not in law.reserved}
-    elif not districts:
+    elif not rows:
         problems.append(Problem(
             source=constituencies_source, line=None, field="apportionment",
             message=f"the law apportions the seats by {law.apportionment.basis}: give a "
             f"districts file with a {law.apportionment.basis} column (--districts)"))
         return None
     else:
-        basis = {n: d.basis for n, d in districts.items() if d.basis is not None}
+        basis = {n: d.basis for n, d in rows.items() if d.basis is not None}
     try:
         return law.apportionment.apportion(basis, law.tie)
     except ValueError as exc:

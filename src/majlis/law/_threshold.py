@@ -127,10 +127,10 @@ class Threshold:
     fallback: Fraction | None = None
 
     def conditions_for(
-        self, party: str, lists: Mapping[str, Mapping[str, str]] = NO_LISTS
+        self, name: str, lists: Mapping[str, Mapping[str, str]] = NO_LISTS
     ) -> tuple[Condition, ...]:
         """The conditions a list must meet one of, given the lists' attributes."""
-        attributes = lists.get(party, {})
+        attributes = lists.get(name, {})
         first = next((b.condition for b in self.by_list if b.match.matches(attributes)),
                      self.conditions[0])
         return (first, *self.conditions[1:])
@@ -189,7 +189,7 @@ class Threshold:
     @staticmethod
     def _meets(
         cond: Condition,
-        party: str,
+        name: str,
         c: Constituency,
         everywhere: tuple[Constituency, ...],
         national: Mapping[str, int],
@@ -197,15 +197,15 @@ class Threshold:
         lists: Mapping[str, Mapping[str, str]],
     ) -> bool:
         if isinstance(cond, ConstituencyWins):
-            return cond.met_by(lists.get(party, {}))
+            return cond.met_by(lists.get(name, {}))
         if isinstance(cond, ConstituencySeats):
             if constituency_seats is None:
                 raise ValueError("a seats condition needs the constituency seats won")
-            return constituency_seats.get(party, 0) >= cond.seats
+            return constituency_seats.get(name, 0) >= cond.seats
         if cond.scope is Scope.CONSTITUENCY:
-            votes, base, seats = c.votes[party], cond.base.of(c), c.magnitude
+            votes, base, seats = c.votes[name], cond.base.of(c), c.magnitude
         else:
-            votes = national[party]
+            votes = national[name]
             base = sum(cond.base.of(x) for x in everywhere)
             seats = sum(x.magnitude for x in everywhere)
         share = Fraction(1, seats) if cond.share is None else cond.share
