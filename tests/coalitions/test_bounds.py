@@ -1,4 +1,4 @@
-"""The power table is pseudo-polynomial in the seats: a seat table of 4·10⁸ seats per party
+"""The power table is pseudo-polynomial in the seats: a seat table of 4·10⁸ seats per list
 once ran to 24 GB. The reader and `power` itself now refuse such a game at once."""
 
 from __future__ import annotations
@@ -51,6 +51,6 @@ def test_the_seat_table_reader_bounds_each_party_and_the_house() -> None:
 
 @pytest.mark.parametrize("name", sorted(data.PARTY_TABLES))
 def test_every_bundled_seat_table_is_still_counted(name: str) -> None:
-    parties = read_seat_table(data.parties_text(name), name)
-    seats = {p.name: p.seats for p in parties}
+    table = read_seat_table(data.parties_text(name), name)
+    seats = {p.name: p.seats for p in table}
     assert sum(power(Game(seats=seats, quota=sum(seats.values()) // 2 + 1)).swings.values())
