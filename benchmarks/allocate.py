@@ -44,7 +44,7 @@ IRAQ = SERIES.with_first(Fraction(17, 10))
 
 
 def base_votes(rng: np.random.Generator) -> np.ndarray:
-    """Votes (district × list): a few big lists, a long tail; about 45,000 votes per seat."""
+    """Votes (constituency × list): a few big lists, a long tail; about 45,000 votes per seat."""
     magnitude = np.array(list(MAGNITUDES.values()))
     shares = rng.lognormal(0.0, 1.4, (len(MAGNITUDES), LISTS))
     shares /= shares.sum(axis=1, keepdims=True)

@@ -26,10 +26,10 @@ def best(run: Callable[[], object], repeat: int = 5) -> float:
     return min(times)
 
 
-def seats(rng: np.random.Generator, parties: int, house: int) -> dict[str, int]:
+def seats(rng: np.random.Generator, lists: int, house: int) -> dict[str, int]:
     """A fragmented house: a few large lists, a long tail, every list with a seat."""
-    shares = rng.dirichlet(np.full(parties, 0.6))
-    table = rng.multinomial(house - parties, shares) + 1
+    shares = rng.dirichlet(np.full(lists, 0.6))
+    table = rng.multinomial(house - lists, shares) + 1
     return {f"L{i:03d}": int(s) for i, s in enumerate(table)}
 
 
@@ -66,11 +66,11 @@ def main() -> None:
     minimal("40 parties 329 seats", house, 5)
     minimal("100 players weight 10000", big, 1)
 
-    parties = tuple(f"L{i:02d}" for i in range(20))
+    names = tuple(f"L{i:02d}" for i in range(20))
     base = np.array(list(seats(rng, 20, 329).values()))
     draws = np.array([rng.multinomial(329, base / base.sum()) for _ in range(10_000)])
     start = time.perf_counter()
-    result = expected_power(parties, draws)
+    result = expected_power(names, draws)
     elapsed = time.perf_counter() - start
     print(f"expected power 10000 draws 20 parties: {elapsed:.2f} s")
     print(f"expected power distinct seat tables: {result.distinct} of 10000")

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from majlis import data
-from majlis.coalitions import Game, read_constraints, read_parties
+from majlis.coalitions import Game, read_constraints, read_seat_table
 from majlis.errors import InputError
 from majlis.law import MAX_MAGNITUDE, METHODS, Law, parse_law, read_election
 from majlis.tally import Store, read_tally_file
@@ -257,7 +257,7 @@ SEATS_SANE = {"party": st.sampled_from(["A", "B", "C", "D"]), "colour": st.just(
                    st.sampled_from(["A", "Z"]) | extreme_cells, max_size=3), max_size=2),
            }).map(toml_document)))
 def test_seat_tables_and_constraints_are_read_or_refused(seats: str, constraints: str) -> None:
-    reads(read_parties, seats, "seats.csv")
+    reads(read_seat_table, seats, "seats.csv")
     reads(read_constraints, constraints, "constraints.toml", GAME)
 
 

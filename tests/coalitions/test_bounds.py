@@ -1,4 +1,4 @@
-"""The power table is pseudo-polynomial in the seats: a seat table of 4·10⁸ seats per party
+"""The power table is pseudo-polynomial in the seats: a seat table of 4·10⁸ seats per list
 once ran to 24 GB. The reader and `power` itself now refuse such a game at once."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from majlis import data
-from majlis.coalitions import Game, expected_power, power, read_parties
+from majlis.coalitions import Game, expected_power, power, read_seat_table
 from majlis.errors import InputError
 from majlis.law import MAX_HOUSE
 
@@ -36,14 +36,14 @@ def test_a_large_but_reducible_game_is_still_counted() -> None:
 
 def test_the_seat_table_reader_bounds_each_party_and_the_house() -> None:
     with pytest.raises(InputError) as caught:
-        read_parties("party,seats\nA,400000000\nB,400000001\n", "seats.csv")
+        read_seat_table("party,seats\nA,400000000\nB,400000001\n", "seats.csv")
     assert [str(p) for p in caught.value.problems] == [
         f"seats.csv:2: seats: 400,000,000 is more than {MAX_HOUSE:,}, the most majlis counts "
         "in a house",
         f"seats.csv:3: seats: 400,000,001 is more than {MAX_HOUSE:,}, the most majlis counts "
         "in a house"]
     with pytest.raises(InputError) as caught:
-        read_parties("party,seats\nA,60000\nB,60000\n", "seats.csv")
+        read_seat_table("party,seats\nA,60000\nB,60000\n", "seats.csv")
     assert [str(p) for p in caught.value.problems] == [
         f"seats.csv: seats: the parties hold 120,000 seats; majlis counts at most {MAX_HOUSE:,} "
         "in a house"]
@@ -51,6 +51,6 @@ def test_the_seat_table_reader_bounds_each_party_and_the_house() -> None:
 
 @pytest.mark.parametrize("name", sorted(data.PARTY_TABLES))
 def test_every_bundled_seat_table_is_still_counted(name: str) -> None:
-    parties = read_parties(data.parties_text(name), name)
-    seats = {p.name: p.seats for p in parties}
+    table = read_seat_table(data.parties_text(name), name)
+    seats = {p.name: p.seats for p in table}
     assert sum(power(Game(seats=seats, quota=sum(seats.values()) // 2 + 1)).swings.values())

@@ -11,7 +11,17 @@ import powerindex
 import pytest
 from hypothesis import given, settings
 
-from majlis.coalitions import Game, expected_power, minimal_power, minimal_winning, power, quota_of
+from majlis.coalitions import (
+    Constraints,
+    Game,
+    coalitions,
+    expected_power,
+    minimal_power,
+    minimal_winning,
+    power,
+    quota_of,
+)
+from majlis.errors import InputError
 from tests.strategies import weighted_games
 
 EEC = {"France": 4, "Germany": 4, "Italy": 4, "Belgium": 2, "Netherlands": 2, "Luxembourg": 1}
@@ -78,7 +88,7 @@ def minimal_brute_force(game: Game) -> tuple[int, dict[str, Fraction], dict[str,
     """Minimal winning coalitions, Deegan–Packel, Holler and Johnston (raw) from all 2^n
     coalitions and the definitions: minimal when every member is pivotal; Johnston shares each
     winning coalition among its pivots."""
-    names = game.parties
+    names = game.lists
     deegan = dict.fromkeys(names, Fraction(0))
     holler = dict.fromkeys(names, Fraction(0))
     johnston = dict.fromkeys(names, Fraction(0))
@@ -115,7 +125,7 @@ def test_minimal_indices_agree_with_brute_force(game: tuple[dict[str, int], int]
 
 
 def test_minimal_indices_count_exactly_beyond_uint64() -> None:
-    """40 parties of 3 seats and 60 of 1: more than 2^64 minimal winning coalitions, shares
+    """40 lists of 3 seats and 60 of 1: more than 2^64 minimal winning coalitions, shares
     times lcm(1..100) of 240 bits; the reference counts coalitions by how many of each kind."""
     heavy, light, quota = 40, 60, 91
     game = Game(seats={f"h{i}": 3 for i in range(heavy)} | {f"l{i}": 1 for i in range(light)},
@@ -145,10 +155,10 @@ def test_minimal_indices_count_exactly_beyond_uint64() -> None:
 @given(weighted_games(max_players=12))
 def test_powerindex_package_agrees(game: tuple[dict[str, int], int]) -> None:
     seats, quota = game
-    # powerindex 0.3.5 miscounts Banzhaf when a party with no seats comes last ([5, 3, 1, 0],
-    # quota 8: it gives the 1-seat party 1/9; that party is never a swing), and calls any party
+    # powerindex 0.3.5 miscounts Banzhaf when a list with no seats comes last ([5, 3, 1, 0],
+    # quota 8: it gives the 1-seat list 1/9; that list is never a swing), and calls any list
     # reaching the quota a dictator even when the quota is half the house or less ([5, 2, 1],
-    # quota 3: 2 + 1 win too). So it is given parties with seats and a majority quota.
+    # quota 3: 2 + 1 win too). So it is given lists with seats and a majority quota.
     seats = {p: s for p, s in seats.items() if s}
     quota = min(max(quota, sum(seats.values()) // 2 + 1), sum(seats.values()))
     ours = power(Game(seats=seats, quota=quota))
@@ -179,16 +189,37 @@ def test_a_boycott_keeps_the_quota() -> None:
     assert power(game.without("A", "B")).banzhaf == {"C": 0}
 
 
+def test_a_game_the_caller_got_wrong_is_refused_with_every_problem() -> None:
+    with pytest.raises(InputError) as caught:
+        Game.of({"A": 40, "B": 35}).without("A", "Z", "Y")
+    assert [str(p) for p in caught.value.problems] == [
+        "game: without: no party 'Z' in this game", "game: without: no party 'Y' in this game"]
+    with pytest.raises(InputError, match=r"^game: quota: a share of the house is in"):
+        quota_of(Fraction(3, 2), 10)
+    with pytest.raises(InputError, match=r"^game: quota: the quota must be at least one seat"):
+        Game(seats={"A": 1}, quota=0)
+    with pytest.raises(InputError, match=r"^game: seats: seats cannot be negative"):
+        Game(seats={"A": -1, "B": 3}, quota=2)
+    with pytest.raises(InputError) as caught:
+        coalitions(Game.of({"A": 40, "B": 35}),
+                   Constraints(required=frozenset({"C"}), connected=("left-right",)))
+    assert [str(p) for p in caught.value.problems] == [
+        "constraints: required: no party 'C' in the seat table",
+        "constraints: connected: no positions on axis 'left-right'"]
+    with pytest.raises(InputError, match=r"^draws: shape: draws must be an array of draws × 2"):
+        expected_power(("A", "B"), np.array([[1, 2, 3]]))
+
+
 def test_expected_power_groups_identical_draws_and_matches_the_exact_path(
         rng: np.random.Generator) -> None:
-    parties = ("A", "B", "C", "D")
+    names = ("A", "B", "C", "D")
     base = np.array([[40, 30, 20, 10], [45, 25, 20, 10], [40, 30, 20, 10]])
     draws = base[rng.integers(0, 3, size=300)]
-    result = expected_power(parties, draws)
+    result = expected_power(names, draws)
     assert result.draws == 300 and result.distinct == 2
     weights = (draws == base[1]).all(axis=1).mean()
-    for i, p in enumerate(parties):
-        exact = [float(power(Game.of(dict(zip(parties, map(int, row), strict=True)))).banzhaf[p])
+    for i, p in enumerate(names):
+        exact = [float(power(Game.of(dict(zip(names, map(int, row), strict=True)))).banzhaf[p])
                  for row in base[:2]]
         assert result.banzhaf[p] == pytest.approx((1 - weights) * exact[0] + weights * exact[1],
                                                   abs=1e-12), i

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from majlis import data
 from majlis.cli import app
-from majlis.coalitions import read_parties
+from majlis.coalitions import read_seat_table
 
 # Published house per election, and what the bundled table holds where the sources name fewer
 # seats (documented in src/majlis/data/iraq/README.md).
@@ -22,7 +22,7 @@ NAMED = {"iraq-2014": 264,  # the nine main lists; 64 seats (other lists, 8 mino
 
 
 def seats_of(name: str) -> dict[str, int]:
-    return {p.name: p.seats for p in read_parties(data.parties_text(name), name)}
+    return {p.name: p.seats for p in read_seat_table(data.parties_text(name), name)}
 
 
 @pytest.mark.parametrize("name", sorted(data.PARTY_TABLES))
@@ -54,7 +54,7 @@ def test_2025_communities_add_up_to_the_published_totals() -> None:
               "Kurdish": published["All Kurdish lists"],
               "minorities": published["Minority quota seats"]}
     assert totals == {"Shia": 187, "Sunni": 77, "Kurdish": 56, "minorities": 9}
-    parties = read_parties(data.parties_text("iraq-2025"), "2025")
+    parties = read_seat_table(data.parties_text("iraq-2025"), "2025")
     coded: Counter[str] = Counter()
     for p in parties:
         coded[p.community] += p.seats
@@ -75,7 +75,7 @@ def test_2025_coordination_framework_is_the_declared_bloc() -> None:
     """Shafaq, 17 Nov 2025: the CF's largest bloc is Reconstruction and Development, State of
     Law, Sadiqoon, Badr, National State Forces and Huqooq (148 seats by the CF's own count, with
     Sadiqoon 28 and Badr 21; 144 in the final table bundled here)."""
-    parties = read_parties(data.parties_text("iraq-2025"), "2025")
+    parties = read_seat_table(data.parties_text("iraq-2025"), "2025")
     framework = {p.name: p.seats for p in parties if p.bloc == "Coordination Framework"}
     assert len(framework) == 6 and sum(framework.values()) == 144
     assert all(p.community == "Shia" for p in parties if p.name in framework)

@@ -31,3 +31,16 @@ def test_project_prints_a_table_and_writes_json(tmp_path: Path) -> None:
     assert sum(x["expected"] for x in found["lists"]) == 37  # Basra 25 + Najaf 12
     missing = majlis("project", "--release", "2", "--law", "iraq-2025", "--db", db)
     assert missing.returncode == 2 and "no release 2" in missing.stderr
+
+
+def test_project_of_a_release_with_nothing_counted_says_where(tmp_path: Path) -> None:
+    """The forecast's refusal reaches the user as one located problem, exit 2, no traceback."""
+    db = f"sqlite:///{tmp_path / 'night.db'}"
+    majlis("db", "init", "--db", db)
+    majlis("ingest", EXAMPLES / "stations.csv", EXAMPLES / "lists.csv", "--db", db)
+    majlis("release", "before the count", "--db", db)
+    run = majlis("project", "--release", "1", "--law", "iraq-2025", "--draws", "100",
+                 "--db", db)
+    assert run.returncode == 2
+    assert run.stderr.strip() == ("release 1: constituencies: nothing is counted yet in any "
+                                  "constituency the law gives seats to")

@@ -8,6 +8,7 @@ from collections import defaultdict
 import pytest
 
 from majlis import backtest, data, forecast
+from majlis.errors import InputError
 from tests.forecast.conftest import Night, add_up
 
 LAW = data.law("iraq-2010")
@@ -68,8 +69,9 @@ def test_the_default_model_covers_the_late_count_the_former_default_missed(
 
 
 def test_the_count_order_error_needs_a_case() -> None:
-    with pytest.raises(ValueError, match="no count adds votes"):
+    with pytest.raises(InputError, match="no count adds votes") as caught:
         forecast.count_order_error([[{"A": 10}, {"A": 10}]])
+    assert [(p.source, p.field) for p in caught.value.problems] == [("counts", "floor")]
 
 
 @pytest.mark.parametrize("release", [1, 2])
@@ -77,5 +79,8 @@ def test_a_governorate_with_nothing_counted_cannot_be_projected(night_2010: Nigh
                                                                 release: int) -> None:
     """Before the 58 % wave most governorates have counted nothing: project says which."""
     count = night_2010(frozenset({"Basra", "Najaf"}))[release - 1]
-    with pytest.raises(ValueError, match="Najaf: no votes counted yet"):
+    with pytest.raises(InputError) as caught:
         forecast.project(count, LAW, draws=10)
+    (problem,) = caught.value.problems
+    assert (problem.source, problem.message) == ("Najaf", "no votes counted yet; nothing to "
+                                                 "project from")

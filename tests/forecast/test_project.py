@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from majlis import backtest, data, forecast
+from majlis.errors import InputError
 from majlis.forecast._model import prepare
 from majlis.law import Agreements, MixedMember, Overhang
 from tests.forecast.conftest import Night, add_up
@@ -71,11 +72,11 @@ def test_same_seed_same_projection_whatever_the_workers(night: Night) -> None:
     assert one.lists != other.lists
     assert (one.seed, one.draws, one.release, one.release_name) == (7, 9000, 4, count.name)
     # The summaries, made chunk by chunk in the worker threads, agree with the draws kept.
-    real = np.array([p not in count.not_lists for p in one.parties])
+    real = np.array([p not in count.not_lists for p in one.list_names])
     seats = np.where(real, one.seat_draws, -1)
     leaders = seats == seats.max(axis=1, keepdims=True)
     largest = (leaders / leaders.sum(axis=1, keepdims=True)).sum(axis=0) / one.draws
-    for j, p in enumerate(one.parties):
+    for j, p in enumerate(one.list_names):
         x = one.outlook(p)
         assert x.distribution == tuple(np.bincount(one.seat_draws[:, j],
                                                    minlength=len(x.distribution)))
@@ -96,8 +97,24 @@ def test_vector_path_and_exact_path_give_the_same_projection(night: Night) -> No
     ({"mixed": MixedMember(overhang=Overhang.KEPT)}, "do not count mixed-member laws")])
 def test_a_law_with_parts_a_release_cannot_feed_is_refused_not_projected_without_them(
         night: Night, part: dict[str, object], refusal: str) -> None:
-    with pytest.raises(ValueError, match=refusal):
+    with pytest.raises(InputError, match=refusal) as caught:
         forecast.project(night(FEW)[1], replace(LAW, **part), draws=10)
+    assert [(p.source, p.field) for p in caught.value.problems] == [("release 2", "law")]
+
+
+def test_a_projection_refused_says_every_problem_of_its_input(night: Night) -> None:
+    with pytest.raises(InputError) as caught:
+        forecast.project(night(FEW)[1], replace(LAW, magnitudes={"Atlantis": 7},
+                                                 agreements=Agreements()), draws=0)
+    assert [(p.source, p.field) for p in caught.value.problems] == [
+        ("release 2", "draws"), ("release 2", "constituencies"), ("release 2", "law")]
+
+
+def test_a_group_count_with_more_stations_counted_than_it_has_is_refused() -> None:
+    with pytest.raises(InputError) as caught:
+        forecast.GroupCount(voting_type="general", stations=3, counted=4, votes={"A": 1, "B": -2})
+    assert [str(p) for p in caught.value.problems] == [
+        "general: counted: 4 of 3 stations counted", "general: votes: B: negative votes"]
 
 
 def test_expected_seats_fill_every_constituency(night: Night) -> None:
@@ -120,8 +137,9 @@ def test_a_voting_type_counted_nowhere_needs_its_register() -> None:
     blind = forecast.GroupCount(voting_type="general", stations=10, counted=0, votes={})
     count = forecast.ReleaseCount(number=1, name="special vote", constituencies=(
         forecast.PartialCount(name="Najaf", groups=(counted, blind)),))
-    with pytest.raises(ValueError, match="register is unknown"):
+    with pytest.raises(InputError, match="register is unknown") as caught:
         forecast.project(count, LAW, draws=10)
+    assert [(p.source, p.field) for p in caught.value.problems] == [("Najaf", "general")]
     known = forecast.GroupCount(voting_type="general", stations=10, counted=0, votes={},
                                 registered=10_000)
     p = forecast.project(forecast.ReleaseCount(number=1, name="special vote", constituencies=(
@@ -149,14 +167,14 @@ def test_expected_power_over_a_fully_counted_release_is_the_power_of_its_seats(
     from majlis.coalitions import Game, expected_power, power
     final = night(FEW)[-1]
     projection = forecast.project(final, LAW, draws=500, seed=2)
-    assert projection.seat_draws.shape == (500, len(projection.parties))
+    assert projection.seat_draws.shape == (500, len(projection.list_names))
     truth = add_up(backtest.seats(final, LAW))
-    seats = {p: truth.get(p, 0) for p in projection.parties}
+    seats = {p: truth.get(p, 0) for p in projection.list_names}
     quota = sum(seats.values()) // 2 + 1
-    averaged = expected_power(projection.parties, projection.seat_draws, quota)
+    averaged = expected_power(projection.list_names, projection.seat_draws, quota)
     exact = power(Game(seats=seats, quota=quota))
     assert averaged.distinct == 1  # every draw is the same seat table
-    for p in projection.parties:
+    for p in projection.list_names:
         assert averaged.banzhaf[p] == pytest.approx(float(exact.banzhaf[p]), abs=1e-12)
         assert averaged.shapley_shubik[p] == pytest.approx(float(exact.shapley_shubik[p]),
                                                            abs=1e-12)

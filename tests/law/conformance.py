@@ -33,7 +33,7 @@ def check_law(election: Election, law: Law, *, seed: int = 7) -> Allocation:
     if result.tier is not None and result.tier.placed:
         for name, placed in result.tier.placed.items():
             c = next(x for x in election.constituencies if x.name == name)
-            expected = law.tier.seats_per_district if c.tier_seats is None else c.tier_seats
+            expected = law.tier.seats_per_constituency if c.tier_seats is None else c.tier_seats
             assert sum(placed.values()) == expected, name
     reversed_lists = replace(election, constituencies=tuple(
         replace(c, votes=dict(reversed(list(c.votes.items()))))

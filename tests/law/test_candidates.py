@@ -11,7 +11,7 @@ from majlis.law import (
     DIVISOR_SERIES,
     CandidateVotes,
     Constituency,
-    DistrictWoman,
+    ConstituencyWoman,
     DivisorRule,
     Election,
     EveryNth,
@@ -125,7 +125,7 @@ def test_district_woman_fills_the_region_quota_from_districts_without_women() ->
                         ("C", "w3", 100, "F"))
     three = sntv_district("Basra 3", ("A", "m4", 900, "M"), ("B", "m5", 800, "M"),
                           ("C", "w4", 200, "F"))
-    law = Law(rule=SntvRule(), women=DistrictWoman())
+    law = Law(rule=SntvRule(), women=ConstituencyWoman())
     result = allocate(Election(constituencies=(one, two, three)), law)
     # Three districts need three women; Basra 2 elected one on votes. Basra 1's best woman
     # (300) goes first, then Basra 3's (200), each replacing the district's lowest-voted man.
@@ -142,7 +142,7 @@ def test_district_woman_stops_when_the_region_has_its_women() -> None:
     two = sntv_district("Basra 2", ("A", "m2", 900, "M"), ("B", "m3", 800, "M"),
                         ("C", "w3", 100, "F"))
     result = allocate(Election(constituencies=(one, two)),
-                      Law(rule=SntvRule(), women=DistrictWoman()))
+                      Law(rule=SntvRule(), women=ConstituencyWoman()))
     assert all(quota(r) == {} for r in result.constituencies)
 
 

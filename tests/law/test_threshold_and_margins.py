@@ -12,7 +12,7 @@ from majlis.law import (
     DIVISOR_SERIES,
     Base,
     Constituency,
-    DistrictSeats,
+    ConstituencySeats,
     DivisorRule,
     Election,
     Law,
@@ -26,7 +26,7 @@ from majlis.law import (
 from tests.strategies import constituencies, divisor_rules, quota_rules, sntv_district
 
 
-def share(percent: int, scope: Scope = Scope.DISTRICT, base: Base = Base.VALID) -> VoteShare:
+def share(percent: int, scope: Scope = Scope.CONSTITUENCY, base: Base = Base.VALID) -> VoteShare:
     return VoteShare(share=Fraction(percent, 100), scope=scope, base=base)
 
 
@@ -120,7 +120,7 @@ def test_national_share_or_constituency_seats() -> None:
                                    threshold=Threshold(conditions=(national,))))
     assert alone.totals()["R"] == 0
     either = Law(rule=DivisorRule(DIVISOR_SERIES["dhondt"]),
-                 threshold=Threshold(conditions=(national, DistrictSeats(seats=2))))
+                 threshold=Threshold(conditions=(national, ConstituencySeats(seats=2))))
     result = allocate(election, either)
     assert result.seats_in("Home")["R"] == 2
     assert margins(election, either, "Home")[2].seats == 2

@@ -53,7 +53,7 @@ def test_levelling_tier_tops_up_and_leaves_overhang_alone() -> None:
         for name in ("East", "West", "Centre")))
     four_percent = Threshold(conditions=(VoteShare(share=Fraction(4, 100),
                                                    scope=Scope.NATIONAL),))
-    tier = LevellingTier(seats_per_district=1, threshold=four_percent,
+    tier = LevellingTier(seats_per_constituency=1, threshold=four_percent,
                          national_rule=DivisorRule(DIVISOR_SERIES["sainte-lague"]),
                          placement=DIVISOR_SERIES["sainte-lague"])
     result = check_law(plurality, Law(rule=DivisorRule(DIVISOR_SERIES["dhondt"]), tier=tier))

@@ -16,10 +16,10 @@ from majlis import data, tally
 from majlis.coalitions import (
     IRAQ_POSTS,
     POINTS_SYSTEMS,
+    CoalitionOrder,
     Game,
-    Party,
+    ListSeats,
     Quota,
-    Ranking,
     cabinet,
     check_posts,
     coalitions,
@@ -29,7 +29,7 @@ from majlis.coalitions import (
     power,
     quota_of,
     read_constraints,
-    read_parties,
+    read_seat_table,
 )
 from majlis.replay import OTHER_LISTS
 
@@ -79,7 +79,7 @@ def power_command(
         more = minimal_power(game)
         indices |= {"deegan_packel": dict(more.deegan_packel), "holler": dict(more.holler),
                     "johnston": dict(more.johnston)}
-    order = sorted(game.parties, key=lambda p: (-game.seats[p], p))
+    order = sorted(game.lists, key=lambda p: (-game.seats[p], p))
     if output is Format.JSON:
         typer.echo(json.dumps({"quota": game.quota, "parties": {
             p: {"seats": game.seats[p], "swings": exact.swings[p],
@@ -121,7 +121,8 @@ def coalitions_command(
     (both readings), and whether each coalition can fill the top posts by convention."""
     if by not in ("seats", "surplus", "parties"):
         raise typer.BadParameter("seats, surplus or parties", param_hint="--by")
-    ranking: Ranking = "seats" if by == "seats" else "surplus" if by == "surplus" else "parties"
+    ranking: CoalitionOrder = "seats" if by == "seats" else "surplus" if by == "surplus" \
+        else "size"
     parties, house = _parties(election, seats, release, db, store, law)
     game = _game(parties, quota, house)
     playing = Game(seats={p: s for p, s in game.seats.items() if s}, quota=game.quota)
@@ -150,7 +151,7 @@ def coalitions_command(
                              "coalition": bloc.coalition, "coalition_seats": bloc.coalition_seats,
                              "coalition_members": sorted(bloc.coalition_members)},
             "coalitions": [{"members": sorted(c.members), "seats": c.seats,
-                            "surplus": c.surplus, "parties": c.parties,
+                            "surplus": c.surplus, "parties": c.size,
                             "pivots": sorted(c.pivots),
                             "posts": {k.post.name: list(k.eligible) for k in checks}}
                            for c, checks in zip(shown, posts, strict=True)],
@@ -159,7 +160,7 @@ def coalitions_command(
     short = {p.name: p.name_en or p.name for p in parties}
     if output is Format.CSV:
         write_csv(("rank", "seats", "surplus", "parties", "members", "pivots"),
-                  ((i, c.seats, c.surplus, c.parties, " + ".join(sorted(c.members)),
+                  ((i, c.seats, c.surplus, c.size, " + ".join(sorted(c.members)),
                     " + ".join(sorted(c.pivots))) for i, c in enumerate(shown, 1)))
         return
     table = Table(title=f"{len(found)} minimal coalitions reaching {game.quota} of {game.total}"
@@ -176,7 +177,7 @@ def coalitions_command(
     for i, (c, checks) in enumerate(zip(shown, posts, strict=True), 1):
         members = ", ".join(sorted((short[m] + ("*" if m in c.pivots else "") for m in c.members),
                                    key=str.lower))
-        table.add_row(str(i), str(c.seats), str(c.surplus), str(c.parties), members,
+        table.add_row(str(i), str(c.seats), str(c.surplus), str(c.size), members,
                       *("✓" if k.filled else "✗" for k in checks))
     stdout.print(table)
     stdout.print("* pivotal: the coalition loses without it")
@@ -212,7 +213,7 @@ def cabinet_command(
                "largest remainders)"
     elif points in POINTS_SYSTEMS:
         system = POINTS_SYSTEMS[points]
-        rows = [{"party": s.party, "seats": s.seats, "points": str(s.points),
+        rows = [{"party": s.list, "seats": s.seats, "points": str(s.points),
                  "posts": list(s.posts), "spent": s.spent, "left": str(s.left)}
                 for s in cabinet(table_seats, system, system.posts(ministries))]
         note = system.source
@@ -243,32 +244,32 @@ def _bloc_caption(lists: tuple[str, ...], list_seats: int, name: str | None, sea
 
 
 def _parties(election: str | None, seats: Path | None, release: int | None, db: str | None,
-             store: str | None, law: Path | None) -> tuple[tuple[Party, ...], int | None]:
+             store: str | None, law: Path | None) -> tuple[tuple[ListSeats, ...], int | None]:
     """The seat table — bundled, from a file, or won on a release — and the whole house where it
     is known (a release's law, a bundled election): the quota counts seats the table lacks."""
     if sum(x is not None for x in (election, seats, release)) != 1:
         raise typer.BadParameter("give a bundled seat table, --seats FILE or --release N "
                                  "(one of them)", param_hint="ELECTION")
     if seats is not None:
-        return read_parties(read_text(seats), str(seats)), None
+        return read_seat_table(read_text(seats), str(seats)), None
     if release is not None:
         opened = open_store(db, store)
         the_law = law_of(law or Path(opened.election))
         won = tally.seats(release_of(opened, release).results, the_law).totals()
-        known = ({p.name: p for p in read_parties(data.parties_text(opened.election), "")}
+        known = ({p.name: p for p in read_seat_table(data.parties_text(opened.election), "")}
                  if opened.election in data.PARTY_TABLES else {})
-        return tuple(replace(known[p], seats=n) if p in known else Party(name=p, seats=n)
+        return tuple(replace(known[p], seats=n) if p in known else ListSeats(name=p, seats=n)
                      for p, n in sorted(won.items(), key=lambda x: (-x[1], x[0]))
                      if p != OTHER_LISTS), the_law.house
     assert election is not None
     if election not in data.PARTY_TABLES:
         raise typer.BadParameter(f"one of: {', '.join(data.PARTY_TABLES)}",
                                  param_hint="ELECTION")
-    return (read_parties(data.parties_text(election), f"{election} (bundled)"),
+    return (read_seat_table(data.parties_text(election), f"{election} (bundled)"),
             data.PARTY_HOUSES[election])
 
 
-def _game(parties: tuple[Party, ...], quota: str, house: int | None) -> Game:
+def _game(parties: tuple[ListSeats, ...], quota: str, house: int | None) -> Game:
     rule: Quota
     if quota in ("majority", "two-thirds"):
         rule = "majority" if quota == "majority" else "two-thirds"
@@ -281,7 +282,7 @@ def _game(parties: tuple[Party, ...], quota: str, house: int | None) -> Game:
     return Game(seats=table, quota=quota_of(rule, house or sum(table.values())))
 
 
-def _name(parties: tuple[Party, ...], given: str, option: str) -> str:
+def _name(parties: tuple[ListSeats, ...], given: str, option: str) -> str:
     """A party by its name or its short English name."""
     for p in parties:
         if given in (p.name, p.name_en):

@@ -74,11 +74,8 @@ def project_command(
                                   frozenset({replay.OTHER_LISTS}))
     rules = law_of(name)
     started = time.perf_counter()
-    try:
-        projection = forecast.project(count, rules, draws=draws, seed=seed,
-                                      targets=tuple(target or ()))
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--release") from None
+    projection = forecast.project(count, rules, draws=draws, seed=seed,
+                                  targets=tuple(target or ()))
     took = time.perf_counter() - started
     reach = next(iter(projection.lists[0].reach), 0) if projection.lists else 0
     table = Table(title=f"Release {count.number} ({count.name}): {draws:,} draws, seed {seed}, "
@@ -116,8 +113,8 @@ def project_command(
 def _expected_power(projection: forecast.Projection, quota: int) -> None:
     """Banzhaf and Shapley–Shubik power averaged over the draws (each distinct seat table
     computed once, exactly), the unpublished lists' aggregate left out: it is not a party."""
-    keep = [j for j, p in enumerate(projection.parties) if p not in projection.not_lists]
-    parties = tuple(projection.parties[j] for j in keep)
+    keep = [j for j, p in enumerate(projection.list_names) if p not in projection.not_lists]
+    parties = tuple(projection.list_names[j] for j in keep)
     power = expected_power(parties, projection.seat_draws[:, keep], quota)
     table = Table(title=f"Expected voting power for {quota} seats ({power.distinct:,} distinct "
                         f"seat tables in {power.draws:,} draws)", title_justify="left")

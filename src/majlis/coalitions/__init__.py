@@ -7,30 +7,30 @@ real talks, and `cabinet`/`gamson` turn a coalition into ministries.
 """
 
 from ._cabinet import POINTS_SYSTEMS, PointsSystem, Seat, Share, cabinet, gamson
-from ._files import CoalitionRules, Party, read_constraints, read_parties
+from ._files import CoalitionRules, ListSeats, read_constraints, read_seat_table
 from ._formation import IRAQ_POSTS, LargestBloc, Post, PostCheck, check_posts, largest_bloc
 from ._game import Game, Quota, quota_of
 from ._minimal import MinimalPower, minimal_power
 from ._power import ExpectedPower, Power, expected_power, power
-from ._search import Coalition, Constraints, Ranking, coalitions, minimal_winning, rank
+from ._search import Coalition, CoalitionOrder, Constraints, coalitions, minimal_winning, rank
 
 __all__ = [
     "IRAQ_POSTS",
     "POINTS_SYSTEMS",
     "Coalition",
+    "CoalitionOrder",
     "CoalitionRules",
     "Constraints",
     "ExpectedPower",
     "Game",
     "LargestBloc",
+    "ListSeats",
     "MinimalPower",
-    "Party",
     "PointsSystem",
     "Post",
     "PostCheck",
     "Power",
     "Quota",
-    "Ranking",
     "Seat",
     "Share",
     "cabinet",
@@ -45,5 +45,5 @@ __all__ = [
     "quota_of",
     "rank",
     "read_constraints",
-    "read_parties",
+    "read_seat_table",
 ]

@@ -1,11 +1,11 @@
 """Sharing the cabinet: Gamson's law, and the points systems of Iraqi government formation.
 
-Gamson's law gives each coalition party ministries in proportion to the seats it brings — here
+Gamson's law gives each list of the coalition ministries in proportion to the seats it brings — here
 Hare quota and largest remainders over the coalition's seats, majlis's own law engine. Iraq's
-blocs bargained with prices instead: a party earns points by its seats and spends them on posts.
+blocs bargained with prices instead: a list earns points by its seats and spends them on posts.
 The sources (see `docs/iraq-electoral-system.md` §8.2) give the prices, not the order in which
-parties choose, so majlis deals the posts from the dearest down, each to the party with most
-points left (more seats, then name, break ties); a party may end in debt.
+lists choose, so majlis deals the posts from the dearest down, each to the list with most
+points left (more seats, then name, break ties); a list may end in debt.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
 
+from majlis.errors import InputError, Problem
 from majlis.law import Constituency, Election, Law, QuotaRule, allocate
 
 
 def gamson(seats: Mapping[str, int], ministries: int) -> tuple[dict[str, Fraction],
                                                                dict[str, int]]:
-    """Each party's exact proportional share of `ministries`, and whole ministries from it."""
+    """Each list's exact proportional share of `ministries`, and whole ministries from it."""
     total = sum(seats.values())
     shares = {p: Fraction(s * ministries, total) for p, s in seats.items()}
     cabinet = Constituency(name="cabinet", magnitude=ministries, votes=dict(seats))
@@ -92,9 +93,9 @@ POINTS_SYSTEMS: Mapping[str, PointsSystem] = {
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Share:
-    """One party's line of the cabinet table."""
+    """One list's line of the cabinet table."""
 
-    party: str
+    list: str
     seats: int
     points: Fraction
     posts: tuple[str, ...]
@@ -107,10 +108,12 @@ class Share:
 
 def cabinet(seats: Mapping[str, int], system: PointsSystem, posts: tuple[Seat, ...]
             ) -> tuple[Share, ...]:
-    """Deal the posts, dearest first, each to the party with most points left."""
+    """Deal the posts, dearest first, each to the list with most points left."""
     unpriced = sorted({p.kind for p in posts} - system.prices.keys())
     if unpriced:
-        raise ValueError(f"{system.name} prices no post of kind {', '.join(unpriced)}")
+        raise InputError([Problem(source=system.name, line=None, field="posts",
+                                  message=f"no price for a post of kind {kind!r}")
+                          for kind in unpriced])
     points = {p: system.points(s) for p, s in seats.items()}
     spent = dict.fromkeys(seats, 0)
     held: dict[str, list[str]] = {p: [] for p in seats}
@@ -118,5 +121,5 @@ def cabinet(seats: Mapping[str, int], system: PointsSystem, posts: tuple[Seat, .
         taker = min(seats, key=lambda p: (spent[p] - points[p], -seats[p], p))
         held[taker].append(seat.post)
         spent[taker] += system.prices[seat.kind]
-    return tuple(Share(party=p, seats=seats[p], points=points[p], posts=tuple(held[p]),
+    return tuple(Share(list=p, seats=seats[p], points=points[p], posts=tuple(held[p]),
                        spent=spent[p]) for p in sorted(seats, key=lambda p: (-seats[p], p)))

@@ -1,4 +1,4 @@
-"""Reading seat tables with party metadata (CSV) and coalition constraints (TOML), every problem
+"""Reading seat tables with list metadata (CSV) and coalition constraints (TOML), every problem
 at once. Takes text, not paths: the caller reads the file, so the core stays free of I/O."""
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Party:
-    """A party (list) of a seat table and what is known of it: the bloc it belongs to, the
+class ListSeats:
+    """A list of a seat table, its seats and what is known of it: the bloc it belongs to, the
     community it speaks for, its place on ideological axes, and how to show it."""
 
     name: str
@@ -37,9 +37,9 @@ class Party:
     name_en: str = ""
 
 
-def read_parties(text: str, source: str) -> tuple[Party, ...]:
+def read_seat_table(text: str, source: str) -> tuple[ListSeats, ...]:
     """A seat table: `party,seats` and optionally bloc, community, colour, name_ar, name_en,
-    source and `axis_NAME` columns (a number: the party's place on axis NAME)."""
+    source and `axis_NAME` columns (a number: the list's place on axis NAME)."""
     problems = Problems(source)
     rows = csv_rows(text, problems)
     _, first = next(rows, (1, {}))
@@ -50,7 +50,7 @@ def read_parties(text: str, source: str) -> tuple[Party, ...]:
                      f"{', '.join(COLUMNS[2:])}, {AXIS}NAME"
                      + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
         problems.raise_any()
-    parties: dict[str, Party] = {}
+    lists: dict[str, ListSeats] = {}
     lines: dict[str, int] = {}
     for line, cells in rows:
         name = cells["party"]
@@ -73,19 +73,19 @@ def read_parties(text: str, source: str) -> tuple[Party, ...]:
             except ValueError:
                 problems.add(line, column, f"{cells[column]!r} is not a number")
         if seats is not None:
-            parties[name] = Party(name=name, seats=seats, bloc=cells.get("bloc", ""),
-                                  community=cells.get("community", ""), positions=positions,
-                                  colour=colour, name_ar=cells.get("name_ar", ""),
-                                  name_en=cells.get("name_en", ""))
+            lists[name] = ListSeats(name=name, seats=seats, bloc=cells.get("bloc", ""),
+                                    community=cells.get("community", ""), positions=positions,
+                                    colour=colour, name_ar=cells.get("name_ar", ""),
+                                    name_en=cells.get("name_en", ""))
     if not lines:
         problems.add(1, "party", "no parties")
-    elif not problems and not sum(p.seats for p in parties.values()):
+    elif not problems and not sum(x.seats for x in lists.values()):
         problems.add(None, "seats", "no party has a seat")
-    elif not problems and sum(p.seats for p in parties.values()) > MAX_HOUSE:
-        problems.add(None, "seats", f"the parties hold {sum(p.seats for p in parties.values()):,}"
+    elif not problems and sum(x.seats for x in lists.values()) > MAX_HOUSE:
+        problems.add(None, "seats", f"the parties hold {sum(x.seats for x in lists.values()):,}"
                      f" seats; majlis counts at most {MAX_HOUSE:,} in a house")
     problems.raise_any()
-    return tuple(parties.values())
+    return tuple(lists.values())
 
 
 class _Strict(BaseModel):
@@ -113,9 +113,9 @@ class CoalitionRules:
 
 
 def read_constraints(text: str, source: str, game: Game,
-                     parties: tuple[Party, ...] = ()) -> CoalitionRules:
+                     lists: tuple[ListSeats, ...] = ()) -> CoalitionRules:
     """Constraints from TOML for this game; axis positions in the file are added to the
-    parties' own, and every name must be a party of the game."""
+    lists' own, and every name must be a list of the game."""
     raw = toml_table(text, source)
     try:
         config = ConstraintsConfig.model_validate(raw)
@@ -126,9 +126,9 @@ def read_constraints(text: str, source: str, game: Game,
                     message="unknown key" if e["type"] == "extra_forbidden" else e["msg"])
             for e in exc.errors()) from None
     positions: dict[str, dict[str, Fraction]] = {}
-    for party in parties:
-        for axis, x in party.positions.items():
-            positions.setdefault(axis, {})[party.name] = x
+    for row in lists:
+        for axis, x in row.positions.items():
+            positions.setdefault(axis, {})[row.name] = x
     for axis, placed in config.positions.items():
         positions.setdefault(axis, {}).update({p: Fraction(str(x)) for p, x in placed.items()})
     constraints = Constraints(

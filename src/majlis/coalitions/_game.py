@@ -8,6 +8,8 @@ from fractions import Fraction
 from math import ceil
 from typing import Literal
 
+from majlis.errors import InputError, Problem
+
 QuotaRule = Literal["majority", "two-thirds"]
 Quota = int | Fraction | QuotaRule
 
@@ -21,19 +23,19 @@ def quota_of(rule: Quota, total: int) -> int:
         return ceil(Fraction(2, 3) * total)
     if isinstance(rule, Fraction):
         if not 0 < rule <= 1:
-            raise ValueError(f"a share of the house is in (0, 1], not {rule}")
+            raise _refused("quota", f"a share of the house is in (0, 1], not {rule}")
         return ceil(rule * total)
     if isinstance(rule, bool) or not isinstance(rule, int):
-        raise ValueError(f"unknown quota {rule!r}: majority, two-thirds, a share or seats")
+        raise _refused("quota", f"unknown quota {rule!r}: majority, two-thirds, a share or seats")
     return rule
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Game:
-    """Parties with whole-number weights (seats) and the quota a coalition must reach.
+    """Lists with whole-number weights (seats) and the quota a coalition must reach.
 
-    A coalition is a frozenset of party names; it wins when its seats reach the quota. Parties
-    with no seats may sit in the table: they are dummies and hold no power.
+    A coalition is a frozenset of list names; it wins when its seats reach the quota. Lists with
+    no seats may sit in the table: they are dummies and hold no power.
     """
 
     seats: Mapping[str, int]
@@ -41,9 +43,9 @@ class Game:
 
     def __post_init__(self) -> None:
         if any(s < 0 for s in self.seats.values()):
-            raise ValueError("seats cannot be negative")
+            raise _refused("seats", "seats cannot be negative")
         if self.quota < 1:
-            raise ValueError(f"the quota must be at least one seat, not {self.quota}")
+            raise _refused("quota", f"the quota must be at least one seat, not {self.quota}")
 
     @classmethod
     def of(cls, seats: Mapping[str, int], quota: Quota = "majority") -> Game:
@@ -52,7 +54,7 @@ class Game:
         return cls(seats=table, quota=quota_of(quota, sum(table.values())))
 
     @property
-    def parties(self) -> tuple[str, ...]:
+    def lists(self) -> tuple[str, ...]:
         return tuple(self.seats)
 
     @property
@@ -73,11 +75,17 @@ class Game:
             return frozenset()
         return frozenset(p for p in members if weight - self.seats[p] < self.quota)
 
-    def without(self, *parties: str) -> Game:
-        """What if these parties stay out (boycott, walk-out): same quota, fewer players — so
+    def without(self, *names: str) -> Game:
+        """What if these lists stay out (boycott, walk-out): same quota, fewer players — so
         the quota may now be out of reach, and no one holds power."""
-        unknown = [p for p in parties if p not in self.seats]
+        unknown = [p for p in names if p not in self.seats]
         if unknown:
-            raise KeyError(f"no party {unknown[0]!r} in this game")
-        return Game(seats={p: s for p, s in self.seats.items() if p not in parties},
+            raise InputError(Problem(source="game", line=None, field="without",
+                                     message=f"no party {p!r} in this game") for p in unknown)
+        return Game(seats={p: s for p, s in self.seats.items() if p not in names},
                     quota=self.quota)
+
+
+def _refused(field: str, message: str) -> InputError:
+    """A game the caller got wrong: its seats or its quota."""
+    return InputError([Problem(source="game", line=None, field=field, message=message)])

@@ -1,16 +1,16 @@
 """Deegan–Packel, Holler and Johnston power, exactly, by dynamic programming in the sum of seats.
 
 These indices share out coalitions among their critical members, those whose leaving makes the
-coalition lose. With the parties in descending order of seats, a winning coalition's critical
+coalition lose. With the lists in descending order of seats, a winning coalition's critical
 members are its heavier ones: those weighing more than its surplus over the quota. Read from the
 heaviest, a coalition is A (critical), c (its last critical member) and D (the rest, none
 critical), and it has critical members exactly when
 
     quota + max(D) ≤ w(A) + w(c) + w(D) < quota + w(c)        (max(∅) = 0);
 
-it is minimal winning — everyone critical — when D is empty. So each party's share is a sum over
-(size, weight) of A: a forward table of the subsets before the party (kept by dividing the
-party's own factor out of the product of all, going backwards) times a backward table of the
+it is minimal winning — everyone critical — when D is empty. So each list's share is a sum over
+(size, weight) of A: a forward table of the subsets before the list (kept by dividing the
+list's own factor out of the product of all, going backwards) times a backward table of the
 ways to complete them. O(n² · quota) work in all: never the 2^n coalitions, nor the minimal
 winning ones, of which a long tail of one-seat lists makes billions.
 """
@@ -44,10 +44,10 @@ class MinimalPower:
 
 def minimal_power(game: Game) -> MinimalPower:
     """Deegan–Packel (each minimal winning coalition shared equally among its members, then
-    averaged), Holler (public good: a party's share of memberships in minimal winning
+    averaged), Holler (public good: a list's share of memberships in minimal winning
     coalitions) and Johnston (each vulnerable coalition shared among its critical members)."""
-    weights, quota = _reduced(tuple(game.seats[p] for p in game.parties), game.quota)
-    # parties without seats are never critical: they only double every vulnerable coalition
+    weights, quota = _reduced(tuple(game.seats[p] for p in game.lists), game.quota)
+    # lists without seats are never critical: they only double every vulnerable coalition
     order = sorted((i for i, w in enumerate(weights) if w), key=lambda i: -weights[i])
     seated = tuple(weights[i] for i in order)
     n = len(seated)
@@ -68,18 +68,18 @@ def _normalised(game: Game, order: list[int], raw: list[int]) -> dict[str, Fract
     total = sum(raw)
     share = dict(zip(order, raw, strict=True))
     return {p: Fraction(share.get(i, 0), total) if total else Fraction(0)
-            for i, p in enumerate(game.parties)}
+            for i, p in enumerate(game.lists)}
 
 
 def _counts(weights: tuple[int, ...], quota: int, whole: int,
             modulus: int | None) -> NDArray[np.integer]:
-    """Holler memberships, Deegan–Packel and Johnston shares (times `whole`) of each party —
+    """Holler memberships, Deegan–Packel and Johnston shares (times `whole`) of each list —
     weights in descending order, none zero, none above the quota — then the number of minimal
     winning coalitions; modulo 2^64 (uint64) or a prime below 2^31 (int64).
 
-    before[a, s]: subsets of the parties before the current one, by size a and weight s.
+    before[a, s]: subsets of the lists before the current one, by size a and weight s.
     after[k, a, s]: for index k, the completions of a critical prefix of a members weighing s,
-    each counting its share of index k per critical member. suffix[x]: subsets of the parties
+    each counting its share of index k per critical member. suffix[x]: subsets of the lists
     after the current one by weight; tops[y]: those subsets without their heaviest member (and
     the empty set), which bound max(D) from below.
     """

@@ -1,6 +1,6 @@
 """Exact whole-number counts from fixed-width NumPy arithmetic.
 
-The power indices count coalitions, and the counts outgrow 64 bits beyond about 64 parties. A
+The power indices count coalitions, and the counts outgrow 64 bits beyond about 64 lists. A
 count is computed in uint64 (exact modulo 2^64, wrapping for free) and, when that is too few
 bits, again in int64 modulo primes below 2^31 (products of two residues fit), and the residues
 are joined by the Chinese remainder theorem into Python ints.

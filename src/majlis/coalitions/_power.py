@@ -1,16 +1,16 @@
 """Banzhaf and Shapley–Shubik power, exactly, by generating functions in the sum of seats.
 
 The coalitions of a game are counted by size and weight with one polynomial,
-∏ (1 + y·x^w) truncated below the quota: a table of (parties + 1) × quota whole numbers. A
-party's swings — coalitions of the others that lose without it and win with it — are read from
-that table after dividing out the party's own factor, which reduces to an alternating sum of
+∏ (1 + y·x^w) truncated below the quota: a table of (lists + 1) × quota whole numbers. A
+list's swings — coalitions of the others that lose without it and win with it — are read from
+that table after dividing out the list's own factor, which reduces to an alternating sum of
 prefix sums: O(n² · quota) work in all, never 2^n. Counts stay whole numbers: in NumPy's uint64
-(exact modulo 2^64, enough below 65 parties) and, for larger games, also modulo primes below
+(exact modulo 2^64, enough below 65 lists) and, for larger games, also modulo primes below
 2^31, joined by the Chinese remainder theorem.
 
 The work is pseudo-polynomial: the table grows with the quota, so a seat table of 4·10⁸ seats
-per party once took 24 GB. A game whose tables would pass MAX_TABLE_BYTES is refused
-(InputError) before any is made; every real house (a few hundred seats, a few dozen parties)
+per list once took 24 GB. A game whose tables would pass MAX_TABLE_BYTES is refused
+(InputError) before any is made; every real house (a few hundred seats, a few dozen lists)
 needs a few kilobytes.
 """
 
@@ -36,9 +36,9 @@ MAX_TABLE_BYTES = 2**30  # about 1 GB: the tables of one game, largest at once
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Power:
-    """Each party's power in one game, exact.
+    """Each list's power in one game, exact.
 
-    `swings` is the raw Banzhaf count: the coalitions of the other parties that the party turns
+    `swings` is the raw Banzhaf count: the coalitions of the other lists that the list turns
     from losing into winning — how often it is the kingmaker. The indices are shares that sum to 1
     (or are all 0 when no coalition can reach the quota).
     """
@@ -50,8 +50,8 @@ class Power:
 
 
 def power(game: Game) -> Power:
-    """Normalised Banzhaf and Shapley–Shubik indices of every party, as exact fractions."""
-    names = game.parties
+    """Normalised Banzhaf and Shapley–Shubik indices of every list, as exact fractions."""
+    names = game.lists
     weights, quota = _reduced(tuple(game.seats[p] for p in names), game.quota)
     n = len(weights)
     by_size = _swings_by_size(weights, quota)
@@ -75,34 +75,37 @@ class ExpectedPower:
     `distinct` counts the different seat tables among the draws: each is computed once.
     """
 
-    parties: tuple[str, ...]
+    lists: tuple[str, ...]
     draws: int
     distinct: int
     banzhaf: Mapping[str, float]
     shapley_shubik: Mapping[str, float]
 
 
-def expected_power(parties: tuple[str, ...], draws: NDArray[np.integer],
+def expected_power(lists: tuple[str, ...], draws: NDArray[np.integer],
                    quota: Quota = "majority") -> ExpectedPower:
-    """Mean indices over an array of seat draws (draws × parties); the quota is applied to each
+    """Mean indices over an array of seat draws (draws × lists); the quota is applied to each
     draw's house."""
     table = np.asarray(draws, dtype=np.int64)
-    if table.ndim != 2 or table.shape[1] != len(parties):
-        raise ValueError(f"draws must be an array of draws × {len(parties)} parties")
+    if table.ndim != 2 or table.shape[1] != len(lists):
+        raise InputError([Problem(source="draws", line=None, field="shape",
+                                  message=f"draws must be an array of draws × {len(lists)} lists,"
+                                  f" not {' × '.join(map(str, table.shape))}")])
     if (table < 0).any():
-        raise ValueError("seats cannot be negative")
+        raise InputError([Problem(source="draws", line=None, field="seats",
+                                  message="seats cannot be negative")])
     unique, counts = np.unique(table, axis=0, return_counts=True)
-    banzhaf = np.zeros(len(parties))
-    shapley = np.zeros(len(parties))
+    banzhaf = np.zeros(len(lists))
+    shapley = np.zeros(len(lists))
     for row, count in zip(unique.tolist(), counts.tolist(), strict=True):
         b, s = _float_indices(tuple(row), quota_of(quota, sum(row)))
         banzhaf += count * b
         shapley += count * s
     n_draws = len(table)
     return ExpectedPower(
-        parties=parties, draws=n_draws, distinct=len(unique),
-        banzhaf=dict(zip(parties, (banzhaf / n_draws).tolist(), strict=True)),
-        shapley_shubik=dict(zip(parties, (shapley / n_draws).tolist(), strict=True)),
+        lists=lists, draws=n_draws, distinct=len(unique),
+        banzhaf=dict(zip(lists, (banzhaf / n_draws).tolist(), strict=True)),
+        shapley_shubik=dict(zip(lists, (shapley / n_draws).tolist(), strict=True)),
     )
 
 
@@ -122,15 +125,15 @@ def _float_indices(seats: tuple[int, ...], quota: int) -> tuple[NDArray[np.float
 
 def _reduced(weights: tuple[int, ...], quota: int) -> tuple[tuple[int, ...], int]:
     """The same game with smaller numbers: weights over their common divisor, none above the
-    quota (a party that wins alone is the same player at any larger weight)."""
+    quota (a list that wins alone is the same player at any larger weight)."""
     divisor = reduce(gcd, weights, 0) or 1
     quota = ceil(Fraction(quota, divisor))
     return tuple(min(w // divisor, quota) for w in weights), quota
 
 
 def _swings_by_size(weights: tuple[int, ...], quota: int) -> dict[int, list[int]]:
-    """For each distinct weight, the swings of a party of that weight by the number of other
-    parties in the coalition it joins (0 … n-1)."""
+    """For each distinct weight, the swings of a list of that weight by the number of other
+    lists in the coalition it joins (0 … n-1)."""
     n = len(weights)
     values = sorted(set(weights))
     if quota > sum(weights):
@@ -142,8 +145,8 @@ def _swings_by_size(weights: tuple[int, ...], quota: int) -> dict[int, list[int]
 
 def _check_size(n: int, quota: int, values: list[int]) -> None:
     """Refuse a game whose counting tables would not fit in MAX_TABLE_BYTES: `_band_counts`
-    holds about three (parties + 1) × quota tables at once, then about five of
-    weights × parties × shifts for the alternating sums."""
+    holds about three (lists + 1) × quota tables at once, then about five of
+    weights × lists × shifts for the alternating sums."""
     shifts = min(n, max(ceil(quota / v) for v in values if v))
     needed = 8 * max(3 * (n + 1) * (quota + 1), 5 * len(values) * n * shifts)
     if needed > MAX_TABLE_BYTES:
@@ -158,7 +161,7 @@ def _band_counts(weights: tuple[int, ...], quota: int, values: list[int],
                  modulus: int | None) -> NDArray[np.integer]:
     """Swings by size for each weight in `values`, modulo 2^64 (uint64) or a prime < 2^31.
 
-    table[k, t] counts coalitions of k parties and weight t < quota. Without one party of
+    table[k, t] counts coalitions of k lists and weight t < quota. Without one list of
     weight v the table is table / (1 + y·x^v) = Σ_j (-1)^j y^j x^(jv) · table, and its swings
     are the coalitions of weight in [quota - v, quota): differences of prefix sums.
     """

@@ -1,8 +1,8 @@
 """Which coalitions can govern: minimal winning coalitions under the constraints of real talks.
 
-Constraints: pairs that never sit together, parties every coalition must hold, blocs that move
-as one (a pre-electoral alliance, the Kurdish parties), and connectedness on ideological axes —
-no party outside the coalition placed strictly between two of its members. A coalition is
+Constraints: pairs that never sit together, lists every coalition must hold, blocs that move
+as one (a pre-electoral alliance, the Kurdish lists), and connectedness on ideological axes —
+no list outside the coalition placed strictly between two of its members. A coalition is
 *minimal* when no unit can leave with the rest still allowed and winning: without axes this is
 the classic minimal winning coalition; with them, Axelrod's minimal connected winning coalition.
 """
@@ -15,21 +15,23 @@ from fractions import Fraction
 from itertools import combinations
 from typing import Literal
 
+from majlis.errors import InputError, Problem
+
 from ._game import Game
 
-Ranking = Literal["seats", "surplus", "parties"]
+CoalitionOrder = Literal["seats", "surplus", "size"]
 
 
 def minimal_winning(game: Game) -> tuple[frozenset[str], ...]:
     """Every minimal winning coalition: it reaches the quota and loses if any member leaves."""
-    order = sorted(game.parties, key=lambda p: -game.seats[p])
+    order = sorted(game.lists, key=lambda p: -game.seats[p])
     return tuple(frozenset(order[i] for i in _indices(mask))
                  for mask in _minimal_masks([game.seats[p] for p in order], game.quota))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Constraints:
-    """What talks rule in or out; `positions` places parties on named axes (a party missing
+    """What talks rule in or out; `positions` places lists on named axes (a list missing
     from an axis it must be connected on cannot join)."""
 
     incompatible: frozenset[frozenset[str]] = frozenset()
@@ -57,7 +59,8 @@ class Constraints:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Coalition:
-    """A coalition that can govern, with what ranks it: seats, surplus over the quota, parties."""
+    """A coalition that can govern, with what ranks it: seats, surplus over the quota, size (the
+    number of its lists)."""
 
     members: frozenset[str]
     seats: int
@@ -65,41 +68,42 @@ class Coalition:
     pivots: frozenset[str]
 
     @property
-    def parties(self) -> int:
+    def size(self) -> int:
         return len(self.members)
 
 
 def coalitions(game: Game, constraints: Constraints | None = None, *,
-               by: Ranking = "seats") -> tuple[Coalition, ...]:
+               by: CoalitionOrder = "seats") -> tuple[Coalition, ...]:
     """Every minimal coalition allowed by the constraints, ranked (smallest first) by seats,
-    surplus or number of parties; ties by the other measures, then by name."""
+    surplus or size (number of lists); ties by the other measures, then by name."""
     rules = constraints or Constraints()
     problems = rules.problems(game)
     if problems:
-        raise ValueError("; ".join(f"{f}: {m}" for f, m in problems))
+        raise InputError(Problem(source="constraints", line=None, field=f, message=m)
+                         for f, m in problems)
     search = _Search(game, rules)
     found = [Coalition(members=m, seats=game.weight(m), surplus=game.weight(m) - game.quota,
                        pivots=game.pivots(m)) for m in search.minimal()]
     return rank(found, by=by)
 
 
-def rank(found: list[Coalition] | tuple[Coalition, ...], *, by: Ranking = "seats"
+def rank(found: list[Coalition] | tuple[Coalition, ...], *, by: CoalitionOrder = "seats"
          ) -> tuple[Coalition, ...]:
     """Smallest first by the chosen measure (seats and surplus order alike; surplus is the one
     shown when the quota is the point), then the others, then names."""
     def key(c: Coalition) -> tuple[int, int, list[str]]:
-        size = c.seats if by != "parties" else c.parties
-        other = c.parties if by != "parties" else c.seats
-        return size, other, sorted(c.members)
+        first = c.seats if by != "size" else c.size
+        then = c.size if by != "size" else c.seats
+        return first, then, sorted(c.members)
     return tuple(sorted(found, key=key))
 
 
 class _Search:
-    """Units are parties or whole blocs; coalitions are bit masks over units."""
+    """Units are lists or whole blocs; coalitions are bit masks over units."""
 
     def __init__(self, game: Game, rules: Constraints) -> None:
         in_bloc = {p for bloc in rules.blocs for p in bloc}
-        groups = [sorted(b) for b in rules.blocs] + [[p] for p in game.parties
+        groups = [sorted(b) for b in rules.blocs] + [[p] for p in game.lists
                                                       if p not in in_bloc]
         groups.sort(key=lambda g: (-game.weight(g), g))
         self.game, self.rules = game, rules

@@ -1,5 +1,5 @@
 """Party metadata per election — seats, bloc, community, colours, names, axis positions — as the
-text of a seat table, for `majlis.coalitions.read_parties` (data does not import coalitions)."""
+text of a seat table, for `majlis.coalitions.read_seat_table` (data does not import coalitions)."""
 
 from __future__ import annotations
 

@@ -12,6 +12,8 @@ import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from majlis.errors import InputError, Problem
+
 from ._project import Projection
 
 __all__ = ["Assessment", "assess", "count_order_error"]
@@ -110,5 +112,6 @@ def count_order_error(counts: Iterable[Iterable[Mapping[str, int]]], *,
                     cases.append(abs(math.log(added[p] / gained / share)) if added[p] > 0
                                  else math.inf)
     if not cases:
-        raise ValueError("no count adds votes to a list holding the floor's share before it")
+        raise InputError([Problem(source="counts", line=None, field="floor", message=(
+            "no count adds votes to a list holding the floor's share before it"))])
     return statistics.median(cases) / 0.6745, len(cases)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
+from majlis.errors import InputError, Problem
+
 __all__ = ["GroupCount", "PartialCount", "ReleaseCount", "Spread", "count_stations", "spread"]
 
 
@@ -48,11 +50,13 @@ class GroupCount:
     spread: Spread | None = None
 
     def __post_init__(self) -> None:
+        problems = []
         if not 0 <= self.counted <= self.stations:
-            raise ValueError(f"{self.voting_type}: {self.counted} of {self.stations} stations "
-                             "counted")
-        if any(v < 0 for v in self.votes.values()):
-            raise ValueError(f"{self.voting_type}: negative votes")
+            problems.append(("counted", f"{self.counted} of {self.stations} stations counted"))
+        problems += [("votes", f"{p}: negative votes") for p, v in self.votes.items() if v < 0]
+        if problems:
+            raise InputError(Problem(source=self.voting_type, line=None, field=f, message=m)
+                             for f, m in problems)
 
     @property
     def uncounted(self) -> int:
@@ -101,7 +105,8 @@ def spread(votes: ArrayLike) -> Spread:
     """
     v = np.asarray(votes, dtype=np.float64)
     if v.ndim != 2:
-        raise ValueError("votes must be stations × lists")
+        raise InputError([Problem(source="votes", line=None, field="shape",
+                                  message=f"votes must be stations × lists, not {v.ndim}-d")])
     n = v.sum(axis=1)
     v, n = v[n > 0], n[n > 0]
     s = n.size

@@ -18,6 +18,8 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from majlis.errors import InputError, Problem
+
 from ._count import GroupCount, PartialCount, Spread
 
 __all__ = ["Constituency", "Group", "Settings", "draw_swing", "draw_votes", "prepare"]
@@ -179,13 +181,15 @@ def _group(g: GroupCount, c: PartialCount, lists: tuple[str, ...], spread: Sprea
     else:  # nothing of this type counted here: other types' shares, turnout from elsewhere
         others = [h for h in c.groups if h.counted_votes]
         if not others:
-            raise ValueError(f"{c.name}: no votes counted yet; nothing to project from")
+            raise InputError([Problem(source=c.name, line=None, field=g.voting_type,
+                                      message="no votes counted yet; nothing to project from")])
         votes = np.array([sum(h.votes.get(p, 0) for h in others) for p in lists],
                          dtype=np.float64)
         share = votes / votes.sum()
         if g.registered is None:
-            raise ValueError(f"{c.name}: no {g.voting_type} station counted and its register "
-                             "is unknown; the votes it holds cannot be estimated")
+            raise InputError([Problem(source=c.name, line=None, field=g.voting_type,
+                                      message="no station counted and its register is unknown; "
+                                      "the votes it holds cannot be estimated")])
         size = float(g.registered if g.registered_uncounted is None else g.registered_uncounted)
         national = rate is None
         expected = size * (settings.turnout if rate is None else rate)

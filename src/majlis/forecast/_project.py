@@ -19,6 +19,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from majlis.errors import InputError, Problem
 from majlis.law import (
     Constituency,
     DivisorRule,
@@ -85,8 +86,8 @@ class Projection:
     exact_rows: int
     not_projected: tuple[str, ...]
     not_lists: frozenset[str]
-    # Every draw's national seats (draws × `parties`): what a coalition analysis averages over.
-    parties: tuple[str, ...]
+    # Every draw's national seats (draws × `list_names`): what a coalition analysis averages over.
+    list_names: tuple[str, ...]
     seat_draws: NDArray[np.int16] = field(compare=False, repr=False)
 
     def outlook(self, name: str) -> ListOutlook:
@@ -143,19 +144,22 @@ def project(
     `allocate`, the vector path's slow twin.
     """
     settings = settings or Settings()
-    if draws < 1:
-        raise ValueError("draws must be at least 1")
     inside = tuple(c for c in count.constituencies if c.name in law.magnitudes)
+    refused = [("draws", "draws must be at least 1")] if draws < 1 else []
     if not inside:
-        raise ValueError("nothing is counted yet in any constituency the law gives seats to")
+        refused.append(("constituencies",
+                        "nothing is counted yet in any constituency the law gives seats to"))
+    if law.agreements is not None:  # a release carries no list attributes to pool them by
+        refused.append(("law", "projections do not pool surplus-vote agreements yet: project "
+                               "under a law without [agreements]"))
+    if law.mixed is not None:  # nor the constituencies won that a mixed-member count reads
+        refused.append(("law", "projections do not count mixed-member laws yet: project under a "
+                               "law without [mixed]"))
+    if refused:
+        raise InputError(Problem(source=f"release {count.number}", line=None, field=f, message=m)
+                         for f, m in refused)
     names, modelled, swung = prepare(inside, law.magnitudes, settings)
     series = law.rule.series if isinstance(law.rule, DivisorRule) else None
-    if law.agreements is not None:  # a release carries no list attributes to pool them by
-        raise ValueError("projections do not pool surplus-vote agreements yet: project under "
-                         "a law without [agreements]")
-    if law.mixed is not None:  # nor the constituencies won that a mixed-member count reads
-        raise ValueError("projections do not count mixed-member laws yet: project under a law "
-                         "without [mixed]")
     vector = (isinstance(series, DivisorSeries) and law.threshold is None and law.tier is None
               and not exact)
     starts = range(0, draws, _CHUNK)
@@ -191,7 +195,7 @@ def project(
         draws=draws, settings=settings,
         lists=_outlooks(sum(totals[1:], totals[0]), names, draws,
                         tuple(targets) or (law.house // 2 + 1,)),
-        parties=names, seat_draws=national,
+        list_names=names, seat_draws=national,
         constituencies=tuple(
             ConstituencyOutlook(
                 name=c.name, magnitude=c.magnitude, counted=p.share_counted,

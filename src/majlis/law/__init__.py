@@ -11,7 +11,7 @@ from ._allocate import Law, Mention, ReservedSeats, allocate
 from ._apportionment import Apportionment, ApportionmentBasis, MinimumRule
 from ._batch import BatchAllocation, allocate_batch
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
-from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
+from ._candidates import ConstituencyWoman, EveryNth, QuarterByList, Ranking, WomenRule
 from ._config import METHODS, parse_law
 from ._csv import read_election
 from ._divisors import DIVISOR_SERIES, DivisorSeries, HuntingtonHill
@@ -21,8 +21,8 @@ from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
 from ._rules import DivisorRule, SntvRule
 from ._threshold import (
     Base,
+    ConstituencySeats,
     ConstituencyWins,
-    DistrictSeats,
     ListCondition,
     ListMatch,
     Scope,
@@ -65,9 +65,9 @@ __all__ = [
     "CompensatoryTier",
     "Constituency",
     "ConstituencyResult",
+    "ConstituencySeats",
     "ConstituencyWins",
-    "DistrictSeats",
-    "DistrictWoman",
+    "ConstituencyWoman",
     "DivisorRule",
     "DivisorSeries",
     "Elected",

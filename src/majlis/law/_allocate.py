@@ -15,7 +15,7 @@ from ._divisors import Outcome
 from ._mixed import MixedMember, quota_ceiling, wins_of
 from ._quotas import QuotaRule
 from ._rules import DivisorRule, Rule, SntvRule
-from ._threshold import NO_LISTS, DistrictSeats, Threshold
+from ._threshold import NO_LISTS, ConstituencySeats, Threshold
 from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import Precedence, TieRule
 from ._values import (
@@ -161,7 +161,7 @@ def qualifying(
     if law.threshold is None:
         return {}
     won: dict[str, int] | None = None
-    if any(isinstance(cond, DistrictSeats) for cond in law.threshold.conditions):
+    if any(isinstance(cond, ConstituencySeats) for cond in law.threshold.conditions):
         won = add_up(apportion(c, law, frozenset(c.votes), seed, lists).seats for c in general)
     return law.threshold.qualifying(general, won, lists)
 

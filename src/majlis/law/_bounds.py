@@ -54,10 +54,10 @@ def _seat_problems(election: Election, law: Law) -> Iterator[Problem]:
         if tier.seats > MAX_HOUSE:
             yield problem("law", "tier.seats", tier.seats, MAX_HOUSE)
     elif tier is not None:
-        if tier.seats_per_district > MAX_MAGNITUDE:
-            yield problem("law", "tier.seats_per_district", tier.seats_per_district,
+        if tier.seats_per_constituency > MAX_MAGNITUDE:
+            yield problem("law", "tier.seats_per_district", tier.seats_per_constituency,
                           MAX_MAGNITUDE)
-        house += sum(tier.seats_per_district if c.tier_seats is None else c.tier_seats
+        house += sum(tier.seats_per_constituency if c.tier_seats is None else c.tier_seats
                      for c in election.constituencies)
     if house > MAX_HOUSE:
         yield problem("election", "seats", house, MAX_HOUSE)

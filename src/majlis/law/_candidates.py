@@ -120,22 +120,23 @@ class EveryNth:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DistrictWoman:
-    """Iraq 2021 (SNTV): one seat per district for a woman, counted over the district's region.
+class ConstituencyWoman:
+    """Iraq 2021 (SNTV): one seat per constituency for a woman, counted over its region.
 
-    A region (a governorate) needs as many women as it has districts. Women elected on their own
-    votes count; while the region falls short, a district without an elected woman gives its
-    lowest-voted winning man's seat to its highest-voted woman — districts whose best woman has
-    most votes first.
+    A region (a governorate) needs as many women as it has constituencies. Women elected on their
+    own votes count; while the region falls short, a constituency without an elected woman gives
+    its lowest-voted winning man's seat to its highest-voted woman — constituencies whose best
+    woman has most votes first.
     """
 
-    def apply_region(self, districts: list[tuple[list[CandidateVotes], list[CandidateVotes]]]
-                     ) -> None:
-        """`districts`: (winners, all candidates by votes) per district, changed in place."""
-        goal = len(districts)
-        women = sum(_woman(x) for seated, _ in districts for x in seated)
+    def apply_region(self, constituencies: list[tuple[list[CandidateVotes],
+                                                       list[CandidateVotes]]]) -> None:
+        """`constituencies`: (winners, all candidates by votes) per constituency, changed in
+        place."""
+        goal = len(constituencies)
+        women = sum(_woman(x) for seated, _ in constituencies for x in seated)
         open_ = [(seated, next(w for w in everyone if _woman(w) and w not in seated))
-                 for seated, everyone in districts
+                 for seated, everyone in constituencies
                  if not any(map(_woman, seated)) and any(not _woman(x) for x in seated)
                  and any(_woman(w) and w not in seated for w in everyone)]
         for seated, woman in sorted(open_, key=lambda sw: -sw[1].votes):
@@ -146,7 +147,7 @@ class DistrictWoman:
             women += 1
 
 
-WomenRule = QuarterByList | EveryNth | DistrictWoman
+WomenRule = QuarterByList | EveryNth | ConstituencyWoman
 
 
 def _women(winners: Winners) -> int:
@@ -168,7 +169,7 @@ def _swap(seated: list[CandidateVotes], ranking: list[CandidateVotes],
 
 def record(before: list[CandidateVotes], after: list[CandidateVotes],
            via: str) -> tuple[Elected, ...]:
-    """The elected of one list (or SNTV district) with each quota woman paired to the man she
+    """The elected of one list (or SNTV constituency) with each quota woman paired to the man she
     displaced: the highest-voted newcomer with the lowest-voted man who lost his seat."""
     newcomers = sorted((x for x in after if x not in before), key=lambda x: -x.votes)
     displaced = sorted((x for x in before if x not in after), key=lambda x: x.votes)
@@ -210,13 +211,13 @@ def elect(
                 winners[party] = order[party][:seats]
         plans.append((c, r, winners, order))
     before = [{p: list(w) for p, w in winners.items()} for _, _, winners, _ in plans]
-    if isinstance(women, DistrictWoman):
+    if isinstance(women, ConstituencyWoman):
         regions: dict[str, list[tuple[list[CandidateVotes], list[CandidateVotes]]]] = {}
         for c, r, winners, order in plans:
             if r.community is None and "" in winners:
                 regions.setdefault(c.region or c.name, []).append((winners[""], order[""]))
-        for districts in regions.values():
-            women.apply_region(districts)
+        for region in regions.values():
+            women.apply_region(region)
     elif women is not None:
         for _, r, winners, order in plans:
             if r.community is None and winners and "" not in winners:

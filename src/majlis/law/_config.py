@@ -21,7 +21,7 @@ from ._agreements import Agreements
 from ._allocate import Law, Mention, ReservedSeats
 from ._apportionment import Apportionment, ApportionmentBasis, MinimumRule
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
-from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
+from ._candidates import ConstituencyWoman, EveryNth, QuarterByList, Ranking, WomenRule
 from ._divisors import DIVISOR_SERIES, DivisorSeries
 from ._mixed import MixedMember, Overhang
 from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
@@ -30,8 +30,8 @@ from ._threshold import (
     WINS,
     Base,
     Condition,
+    ConstituencySeats,
     ConstituencyWins,
-    DistrictSeats,
     ListCondition,
     ListMatch,
     Scope,
@@ -97,7 +97,7 @@ class ConditionConfig(_Strict):
     natural_quota: bool = False
     seats: Magnitude | None = None
     wins_at_least: Magnitude | None = None
-    scope: Scope = Scope.DISTRICT
+    scope: Scope = Scope.CONSTITUENCY
     base: Base = Base.VALID
 
     @model_validator(mode="after")
@@ -113,7 +113,7 @@ class ConditionConfig(_Strict):
         if self.wins_at_least is not None:
             return ConstituencyWins(wins=self.wins_at_least)
         if self.seats is not None:
-            return DistrictSeats(seats=self.seats)
+            return ConstituencySeats(seats=self.seats)
         share = None if self.natural_quota else _exact(self.percent or 0) / 100
         return VoteShare(share=share, scope=self.scope, base=self.base)
 
@@ -225,7 +225,7 @@ class TierConfig(RuleConfig):
             raise ValueError("placement must name a divisor method")
         return LevellingTier(
             name=self.name or "levelling",
-            seats_per_district=self.seats_per_district,
+            seats_per_constituency=self.seats_per_district,
             threshold=self.threshold.build_threshold(),
             national_rule=rule,
             placement=placement.series,
@@ -292,7 +292,7 @@ class WomenConfig(_Strict):
             return QuarterByList(share=_exact(self.share) / 100)
         if self.rule == "every-nth":
             return EveryNth(every=self.every)
-        return DistrictWoman()
+        return ConstituencyWoman()
 
 
 class LawConfig(_Strict):

@@ -27,7 +27,7 @@ GENDERS = {"f": "F", "female": "F", "woman": "F", "m": "M", "male": "M", "man": 
 
 
 @dataclass
-class _District:
+class _ConstituencyRow:
     seats: int | None = None
     blank: int = 0
     invalid: int = 0
@@ -38,13 +38,13 @@ class _District:
     line: int = 0
 
 
-def read_districts(
+def read_constituencies(
     text: str, source: str, apportionment: Apportionment | None = None
-) -> dict[str, _District]:
+) -> dict[str, _ConstituencyRow]:
     """Seats (and optional blank, invalid, valid, tier_seats counts) per constituency; when the
     law apportions the seats, the population or registered voters it apportions them by."""
     problems = Problems(source)
-    districts: dict[str, _District] = {}
+    districts: dict[str, _ConstituencyRow] = {}
     rows = csv_rows(text, problems)
     column = apportionment.basis.value if apportionment is not None else None
     for line, row in rows:
@@ -75,7 +75,7 @@ def read_districts(
             line, "seats", row["seats"], most=MAX_MAGNITUDE, why=MOST)
         if seats == 0:
             problems.add(line, "seats", "a constituency needs at least one seat")
-        districts[name] = _District(
+        districts[name] = _ConstituencyRow(
             seats=seats,
             blank=problems.whole_number(line, "blank", row.get("blank", ""), required=False,
                                         most=MAX_VOTES, why=MOST_VOTES) or 0,
@@ -182,15 +182,15 @@ def read_election(
     votes_text: str,
     votes_source: str,
     law: Law,
-    districts_text: str | None = None,
-    districts_source: str = "DISTRICTS.csv",
+    constituencies_text: str | None = None,
+    constituencies_source: str = "DISTRICTS.csv",
     lists_text: str | None = None,
     lists_source: str = "LISTS.csv",
 ) -> Election:
     """An `Election` from a votes CSV, seats from the districts CSV or the law's tables, list
     attributes from the lists CSV."""
-    districts = read_districts(districts_text, districts_source, law.apportionment) \
-        if districts_text else {}
+    districts = read_constituencies(constituencies_text, constituencies_source,
+                                    law.apportionment) if constituencies_text else {}
     in_lists = Problems(lists_source)
     lists = read_lists(lists_text, in_lists) if lists_text is not None else None
     problems = Problems(votes_source)
@@ -234,22 +234,22 @@ def read_election(
             candidates.setdefault(district, []).append(CandidateVotes(
                 list=party, candidate=key[2], votes=count,
                 gender=GENDERS.get(gender.lower()), community=row.get("community") or None))
-    apportioned = _apportioned(law, districts, votes, districts_source, problems)
+    apportioned = _apportioned(law, districts, votes, constituencies_source, problems)
     constituencies = []
     for name, line in first_line.items():
-        info = districts.get(name, _District())
+        info = districts.get(name, _ConstituencyRow())
         if apportioned is not None and name in apportioned.magnitudes:
             seats: int | None = apportioned.magnitudes[name]
         else:
             seats = info.seats if name in districts else law.magnitudes.get(name)
         if seats is None:
             problems.add(line, "district", f"{name!r} has no seats: not in "
-                         f"{districts_source if districts_text else 'a districts file'} "
-                         "nor in the law's [districts] or [reserved] tables")
+                         f"{constituencies_source if constituencies_text else 'a districts file'}"
+                         " nor in the law's [districts] or [reserved] tables")
             continue
         if info.valid is not None and info.valid < sum(votes[name].values()):
             problems.append(Problem(
-                source=districts_source, line=info.line, field="valid",
+                source=constituencies_source, line=info.line, field="valid",
                 message=f"{info.valid} is less than the {sum(votes[name].values())} "
                 f"votes listed for {name!r}"))
         if isinstance(law.rule_for(name), SntvRule) and not has_candidates:
@@ -272,28 +272,28 @@ def read_election(
 
 
 def _apportioned(
-    law: Law, districts: dict[str, _District], votes: dict[str, dict[str, int]],
-    districts_source: str, problems: Problems,
+    law: Law, rows: dict[str, _ConstituencyRow], votes: dict[str, dict[str, int]],
+    constituencies_source: str, problems: Problems,
 ) -> Apportioned | None:
     """The magnitudes the law's [apportionment] computes: over the districts file's rows by
     their population or registered voters, or over the general constituencies by valid votes."""
     if law.apportionment is None:
         return None
     if law.apportionment.basis is ApportionmentBasis.VOTES:
-        valid = {n: d.valid for n, d in districts.items() if d.valid is not None}
+        valid = {n: d.valid for n, d in rows.items() if d.valid is not None}
         basis = {n: valid.get(n, sum(v.values())) for n, v in votes.items()
                  if n not in law.reserved}
-    elif not districts:
+    elif not rows:
         problems.append(Problem(
-            source=districts_source, line=None, field="apportionment",
+            source=constituencies_source, line=None, field="apportionment",
             message=f"the law apportions the seats by {law.apportionment.basis}: give a "
             f"districts file with a {law.apportionment.basis} column (--districts)"))
         return None
     else:
-        basis = {n: d.basis for n, d in districts.items() if d.basis is not None}
+        basis = {n: d.basis for n, d in rows.items() if d.basis is not None}
     try:
         return law.apportionment.apportion(basis, law.tie)
     except ValueError as exc:
-        problems.append(Problem(source=districts_source, line=None, field="apportionment",
+        problems.append(Problem(source=constituencies_source, line=None, field="apportionment",
                                 message=str(exc)))
         return None

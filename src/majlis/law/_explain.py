@@ -48,15 +48,15 @@ def margins(
     c = next(x for x in election.constituencies if x.name == constituency)
     general = law.general(election)
 
-    def seats_with(party: str, candidate: str | None, votes: int) -> int:
-        changed = _with_votes(c, party, candidate, votes)
+    def seats_with(name: str, candidate: str | None, votes: int) -> int:
+        changed = _with_votes(c, name, candidate, votes)
         if law.threshold is None or c.name in law.reserved:
             allowed = frozenset(changed.votes)
         else:
             everywhere = tuple(changed if x.name == c.name else x for x in general)
             allowed = qualifying(law, everywhere, seed, election.lists)[c.name]
         try:
-            return apportion(changed, law, allowed, seed, election.lists).seats.get(party, 0)
+            return apportion(changed, law, allowed, seed, election.lists).seats.get(name, 0)
         except AllocationError:  # nobody left with a vote: no seat for anyone
             return 0
 
@@ -112,16 +112,16 @@ def _divisor_hints(
     return hints
 
 
-def _with_votes(c: Constituency, party: str, candidate: str | None, votes: int) -> Constituency:
+def _with_votes(c: Constituency, name: str, candidate: str | None, votes: int) -> Constituency:
     """The constituency with one list's (or one of its candidates') votes set to `votes`."""
     if candidate is None:
-        delta = votes - c.votes[party]
+        delta = votes - c.votes[name]
         candidates = c.candidates
     else:
-        old = next(x for x in c.candidates if x.list == party and x.candidate == candidate)
+        old = next(x for x in c.candidates if x.list == name and x.candidate == candidate)
         delta = votes - old.votes
         candidates = tuple(replace(x, votes=votes) if x is old else x for x in c.candidates)
-    return replace(c, votes=frozen_mapping({**c.votes, party: c.votes[party] + delta}),
+    return replace(c, votes=frozen_mapping({**c.votes, name: c.votes[name] + delta}),
                    candidates=candidates, valid=None if c.valid is None else c.valid + delta)
 
 

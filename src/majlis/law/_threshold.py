@@ -40,7 +40,7 @@ class Base(StrEnum):
 class Scope(StrEnum):
     """Where a list's share is measured: in each constituency, or over the whole country."""
 
-    DISTRICT = "district"
+    CONSTITUENCY = "district"
     NATIONAL = "national"
 
 
@@ -49,12 +49,12 @@ class VoteShare:
     """At least `share` of the base; `share=None` means one natural quota (base ÷ seats)."""
 
     share: Fraction | None
-    scope: Scope = Scope.DISTRICT
+    scope: Scope = Scope.CONSTITUENCY
     base: Base = Base.VALID
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DistrictSeats:
+class ConstituencySeats:
     """At least `seats` constituency seats won nationally ("5 % or 3 seats")."""
 
     seats: int
@@ -75,7 +75,7 @@ class ConstituencyWins:
         return int(attributes.get(WINS, 0)) >= self.wins  # the reader refused non-numbers
 
 
-Condition = VoteShare | DistrictSeats | ConstituencyWins
+Condition = VoteShare | ConstituencySeats | ConstituencyWins
 NO_LISTS: Mapping[str, Mapping[str, str]] = MappingProxyType({})
 
 
@@ -127,10 +127,10 @@ class Threshold:
     fallback: Fraction | None = None
 
     def conditions_for(
-        self, party: str, lists: Mapping[str, Mapping[str, str]] = NO_LISTS
+        self, name: str, lists: Mapping[str, Mapping[str, str]] = NO_LISTS
     ) -> tuple[Condition, ...]:
         """The conditions a list must meet one of, given the lists' attributes."""
-        attributes = lists.get(party, {})
+        attributes = lists.get(name, {})
         first = next((b.condition for b in self.by_list if b.match.matches(attributes)),
                      self.conditions[0])
         return (first, *self.conditions[1:])
@@ -138,7 +138,7 @@ class Threshold:
     def qualifying(
         self,
         constituencies: tuple[Constituency, ...],
-        district_seats: Mapping[str, int] | None = None,
+        constituency_seats: Mapping[str, int] | None = None,
         lists: Mapping[str, Mapping[str, str]] = NO_LISTS,
     ) -> dict[str, frozenset[str]]:
         """The lists that qualify in each constituency (national conditions count everywhere)."""
@@ -148,7 +148,7 @@ class Threshold:
             result[c.name] = frozenset(
                 p for p in c.votes
                 if p in self.exempt
-                or any(self._meets(cond, p, c, constituencies, national, district_seats, lists)
+                or any(self._meets(cond, p, c, constituencies, national, constituency_seats, lists)
                        for cond in self.conditions_for(p, lists))
             )
         if self.fallback is None:
@@ -189,23 +189,23 @@ class Threshold:
     @staticmethod
     def _meets(
         cond: Condition,
-        party: str,
+        name: str,
         c: Constituency,
         everywhere: tuple[Constituency, ...],
         national: Mapping[str, int],
-        district_seats: Mapping[str, int] | None,
+        constituency_seats: Mapping[str, int] | None,
         lists: Mapping[str, Mapping[str, str]],
     ) -> bool:
         if isinstance(cond, ConstituencyWins):
-            return cond.met_by(lists.get(party, {}))
-        if isinstance(cond, DistrictSeats):
-            if district_seats is None:
+            return cond.met_by(lists.get(name, {}))
+        if isinstance(cond, ConstituencySeats):
+            if constituency_seats is None:
                 raise ValueError("a seats condition needs the constituency seats won")
-            return district_seats.get(party, 0) >= cond.seats
-        if cond.scope is Scope.DISTRICT:
-            votes, base, seats = c.votes[party], cond.base.of(c), c.magnitude
+            return constituency_seats.get(name, 0) >= cond.seats
+        if cond.scope is Scope.CONSTITUENCY:
+            votes, base, seats = c.votes[name], cond.base.of(c), c.magnitude
         else:
-            votes = national[party]
+            votes = national[name]
             base = sum(cond.base.of(x) for x in everywhere)
             seats = sum(x.magnitude for x in everywhere)
         share = Fraction(1, seats) if cond.share is None else cond.share

@@ -44,7 +44,7 @@ class CompensatoryTier:
         self,
         national_votes: Mapping[str, int],
         valid: int,
-        district_seats: Mapping[str, int],
+        constituency_seats: Mapping[str, int],
         precedence: Precedence,
     ) -> TierResult:
         quota = Fraction(valid, self.quota_seats)
@@ -52,7 +52,7 @@ class CompensatoryTier:
         left = self.seats
         newcomers = sorted(
             (p for p, v in national_votes.items()
-             if v >= quota and district_seats.get(p, 0) == 0),
+             if v >= quota and constituency_seats.get(p, 0) == 0),
             key=lambda p: (-national_votes[p], precedence.rank[p]),
         )
         for party in newcomers:
@@ -60,7 +60,7 @@ class CompensatoryTier:
             left -= seats[party]
         winners = {
             p: v for p, v in national_votes.items()
-            if v >= quota and district_seats.get(p, 0) > 0
+            if v >= quota and constituency_seats.get(p, 0) > 0
         }
         if left and not winners:
             raise AllocationError(f"{self.name}: no list qualifies for the remaining seats")
@@ -80,7 +80,7 @@ class LevellingTier:
     """
 
     name: str = "levelling"
-    seats_per_district: int
+    seats_per_constituency: int
     threshold: Threshold
     national_rule: DivisorRule | QuotaRule
     placement: Series
@@ -89,17 +89,17 @@ class LevellingTier:
     def apportion(
         self,
         constituencies: tuple[Constituency, ...],
-        district_seats: Mapping[str, Mapping[str, int]],
+        constituency_seats: Mapping[str, Mapping[str, int]],
         precedence: Precedence,
         lists: Mapping[str, Mapping[str, str]] = NO_LISTS,
     ) -> TierResult:
-        per_district = {
-            c.name: self.seats_per_district if c.tier_seats is None else c.tier_seats
+        per_constituency = {
+            c.name: self.seats_per_constituency if c.tier_seats is None else c.tier_seats
             for c in constituencies
         }
-        house = sum(c.magnitude for c in constituencies) + sum(per_district.values())
+        house = sum(c.magnitude for c in constituencies) + sum(per_constituency.values())
         national = add_up(c.votes for c in constituencies)
-        won = {p: 0 for p in national} | add_up(district_seats[c.name] for c in constituencies)
+        won = {p: 0 for p in national} | add_up(constituency_seats[c.name] for c in constituencies)
         qualified = set().union(*self.threshold.qualifying(constituencies, won, lists).values())
         excluded: set[str] = set()
         while True:
@@ -111,7 +111,8 @@ class LevellingTier:
                 break
             excluded |= over
         levelling = {p: share[p] - won[p] for p in sharing if share[p] > won[p]}
-        placed = self._place(constituencies, district_seats, per_district, levelling, precedence)
+        placed = self._place(constituencies, constituency_seats, per_constituency, levelling,
+                             precedence)
         return TierResult(
             name=self.name,
             seats=frozen_mapping({p: levelling.get(p, 0) for p in national}),
@@ -123,26 +124,26 @@ class LevellingTier:
     def _place(
         self,
         constituencies: tuple[Constituency, ...],
-        district_seats: Mapping[str, Mapping[str, int]],
-        per_district: Mapping[str, int],
+        constituency_seats: Mapping[str, Mapping[str, int]],
+        per_constituency: Mapping[str, int],
         levelling: Mapping[str, int],
         precedence: Precedence,
     ) -> dict[str, dict[str, int]]:
         """One seat at a time to the highest relative quotient among open lists and districts."""
         party_left = dict(levelling)
-        district_left = dict(per_district)
+        constituency_left = dict(per_constituency)
         placed: dict[str, dict[str, int]] = {c.name: {} for c in constituencies}
         while any(party_left.values()):
             best: tuple[Key, int, str, str] | None = None
             for c in constituencies:
-                if not district_left[c.name]:
+                if not constituency_left[c.name]:
                     continue
                 scale = Fraction(c.magnitude, c.valid_votes) if self.relative else Fraction(1)
                 for party, left in party_left.items():
                     votes = c.votes.get(party, 0)
                     if not left or not votes:
                         continue
-                    seats = district_seats[c.name].get(party, 0) + placed[c.name].get(party, 0)
+                    seats = constituency_seats[c.name].get(party, 0) + placed[c.name].get(party, 0)
                     key = self.placement.key(votes, seats) * scale
                     candidate = (key, -precedence.rank[party], party, c.name)
                     if best is None or candidate[:2] > best[:2]:
@@ -152,5 +153,5 @@ class LevellingTier:
             _, _, party, district = best
             placed[district][party] = placed[district].get(party, 0) + 1
             party_left[party] -= 1
-            district_left[district] -= 1
+            constituency_left[district] -= 1
         return placed

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from majlis import data, forecast, publish, replay
-from majlis.coalitions import Game, Party, Quota, power, quota_of, read_parties
+from majlis.coalitions import Game, ListSeats, Quota, power, quota_of, read_seat_table
 from majlis.tally import Release, national
 
 from ._auth import User
@@ -43,13 +43,13 @@ LawParam = Annotated[str | None, Query(max_length=100, description=(
 
 
 @lru_cache(maxsize=len(data.PARTY_TABLES))
-def _party_table(name: str) -> dict[str, Party]:
+def _party_table(name: str) -> dict[str, ListSeats]:
     """A bundled party table under every name its lists go by in results: the table's name, the
     short English name, the name without its bracketed part (`Kurdistan Alliance`), and the one
     name the election's alias table gives the list (`data.list_names`)."""
     names = data.list_names(name)
-    found: dict[str, Party] = {}
-    for p in read_parties(data.parties_text(name), data.PARTY_TABLES[name]):
+    found: dict[str, ListSeats] = {}
+    for p in read_seat_table(data.parties_text(name), data.PARTY_TABLES[name]):
         listed = names.resolve(p.name)
         for key in (p.name, p.name_en, p.name.split(" (")[0], listed.name if listed else ""):
             if key:
@@ -101,7 +101,7 @@ def outlook_routes(service: ResultsService) -> APIRouter:
         def make() -> list[ListOut]:
             votes = national(counts).votes
             parties = {name: known.get(name.casefold()) or known.get(
-                names.canonical(name).casefold(), Party(name=name, seats=0)) for name in votes}
+                names.canonical(name).casefold(), ListSeats(name=name, seats=0)) for name in votes}
             arabic = {name: (found.name_ar if (found := names.resolve(name)) else "")
                       or parties[name].name_ar for name in votes}
             taken = [p.colour for p in parties.values() if p.colour]
@@ -133,10 +133,7 @@ def outlook_routes(service: ResultsService) -> APIRouter:
             # the register is read (and its connection given back) before the long work starts
             count = publish.release_count(found, service.store.stations(),
                                           frozenset({replay.OTHER_LISTS}))
-            try:
-                p = forecast.project(count, the_law, draws=draws, seed=seed, targets=(majority,))
-            except ValueError as error:
-                raise refuse("release", str(error)) from None
+            p = forecast.project(count, the_law, draws=draws, seed=seed, targets=(majority,))
             rows = [ProjectionRow(
                 list=x.name, expected=round(x.expected, 3), low80=x.interval80[0],
                 high80=x.interval80[1], low95=x.interval95[0], high95=x.interval95[1],
