@@ -6,6 +6,8 @@ from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
+import pytest
+
 from majlis import data
 from majlis.law import VoteShare, allocate, parse_law, read_election
 from tests.law.conformance import check_law
@@ -132,3 +134,29 @@ def test_us_house_2020_apportionment_reproduces_every_states_seats() -> None:
         moved = law.apportionment.apportion({**population, "New York": 20_215_751 + extra},
                                             law.tie).magnitudes
         assert (moved["New York"], moved["Minnesota"]) == seats, extra
+
+
+@pytest.mark.parametrize(("year", "voters", "upper"), [
+    (2014, None,
+     {"SP": 39, "SVP": 23, "FDP": 21, "Grüne": 14, "glp": 13, "CVP": 6, "AL": 9}),
+    (2018, {"SP": 32892, "SVP": 12999, "FDP": 16312, "Grüne": 12064, "glp": 10580, "AL": 7892,
+            "EVP/BDP": 2810},
+     {"SP": 43, "SVP": 17, "FDP": 21, "Grüne": 16, "glp": 14, "AL": 10, "EVP/BDP": 4}),
+])
+def test_zurich_city_council_reproduces_biproportional_seats_by_list_and_constituency(
+        year: int, voters: dict[str, int] | None, upper: dict[str, int]) -> None:
+    _, _, result = run("zurich-city-council.toml", f"world/zurich{year}_votes.csv",
+                       f"world/zurich{year}_districts.csv")
+    bp = result.biproportional
+    assert bp is not None
+    # The upper apportionment: voter numbers (party votes ÷ magnitude, a half rounded up) as the
+    # city published them for 2018 (Grüne's 20,296 ÷ 16 = 1,268.5 counts 1,269), and each list
+    # group's seats.
+    if voters is not None:
+        assert dict(bp.weights) == voters
+    assert dict(bp.upper) == upper
+    published = data.rows(f"world/zurich{year}_seats.csv")
+    assert len(published) == 9 * len(upper) and sum(int(r["seats"]) for r in published) == 125
+    for row in published:
+        assert result.seats_in(row["district"])[row["party"]] == int(row["seats"]), row
+    assert not result.ties

@@ -20,6 +20,7 @@ from majlis.errors import InputError, Problem
 from ._agreements import Agreements
 from ._allocate import Law, Mention, ReservedSeats
 from ._apportionment import Apportionment, ApportionmentBasis, MinimumRule
+from ._biproportional import Biproportional, UpperBasis, VoterRounding
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
 from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
 from ._divisors import DIVISOR_SERIES, DivisorSeries
@@ -266,6 +267,37 @@ class ApportionmentConfig(RuleConfig):
                              fixed=dict(self.fixed))
 
 
+class BiproportionalConfig(_Strict):
+    upper: str | None = None
+    upper_first_divisor: Annotated[float, Field(gt=0)] | None = None
+    basis: UpperBasis = UpperBasis.VOTES
+    voter_rounding: VoterRounding = VoterRounding.NEAREST
+
+    @model_validator(mode="after")
+    def _divisor_upper(self) -> BiproportionalConfig:
+        if self.upper is not None and self.upper not in DIVISOR_SERIES:
+            raise ValueError(f"upper must name a divisor method, one of: "
+                             f"{', '.join(DIVISOR_SERIES)}")
+        if self.upper_first_divisor is not None and self.upper in (None, "huntington-hill"):
+            raise ValueError("upper_first_divisor needs upper to name a divisor series")
+        return self
+
+    def build(self, allocation: AllocationConfig) -> Biproportional:
+        """The upper rule (the allocation's method unless named) and its basis."""
+        if allocation.method not in DIVISOR_SERIES or allocation.method == "huntington-hill":
+            raise ValueError("[biproportional] needs a divisor method with rational divisors "
+                             "in [allocation] (the lower apportionment)")
+        lower = allocation.build()
+        assert isinstance(lower, DivisorRule) and isinstance(lower.series, DivisorSeries)
+        if lower.series.divisor(0) <= 0:
+            raise ValueError("the lower apportionment needs a first divisor above 0: a list "
+                             "with votes in a constituency would be owed a seat there")
+        upper = lower if self.upper is None else RuleConfig(
+            method=self.upper, first_divisor=self.upper_first_divisor).build()
+        assert isinstance(upper, DivisorRule)
+        return Biproportional(upper=upper, basis=self.basis, rounding=self.voter_rounding)
+
+
 class CandidatesConfig(_Strict):
     ranking: Ranking = Ranking.OPEN
 
@@ -293,6 +325,7 @@ class LawConfig(_Strict):
     tier: TierConfig | None = None
     candidates: CandidatesConfig = CandidatesConfig()
     women: WomenConfig | None = None
+    biproportional: BiproportionalConfig | None = None
 
     @model_validator(mode="after")
     def _house_within_bound(self) -> LawConfig:
@@ -308,6 +341,9 @@ class LawConfig(_Strict):
                              "seats in its `fixed` table, not in [districts]")
         if self.agreements is not None and self.allocation.method == "sntv":
             raise ValueError("agreements pool the votes of lists; SNTV elects candidates")
+        if self.biproportional is not None and (self.tier or self.agreements):
+            raise ValueError("[biproportional] apportions every seat over the whole election: "
+                             "it takes no [tier] or [agreements]")
         return self
 
     def build(self) -> Law:
@@ -326,6 +362,8 @@ class LawConfig(_Strict):
             women=self.women.build() if self.women else None,
             apportionment=self.apportionment.build_apportionment()
             if self.apportionment else None,
+            biproportional=self.biproportional.build(self.allocation)
+            if self.biproportional else None,
         )
 
 
