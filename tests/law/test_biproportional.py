@@ -155,7 +155,7 @@ def matrices(draw: st.DrawFn) -> dict[str, tuple[int, dict[str, int]]]:
             for j in range(n_places)}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(table=matrices(), lower=st.sampled_from(["sainte-lague", "dhondt", "danish"]))
 def test_row_and_column_sums_are_always_met_or_the_marginals_refused(
         table: dict[str, tuple[int, dict[str, int]]], lower: str) -> None:

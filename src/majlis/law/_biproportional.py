@@ -28,7 +28,7 @@ from math import floor, lcm
 
 from majlis.errors import InputError, Problem
 
-from ._divisors import DivisorSeries
+from ._divisors import DivisorSeries, highest_averages
 from ._rules import DivisorRule
 from ._ties import Precedence, TieRule
 from ._values import BiproportionalResult, Constituency, Tie, frozen_mapping
@@ -138,31 +138,40 @@ def _lower(
 ) -> _Lower:
     """Seats per list × constituency meeting `rows` (list seats) and the magnitudes exactly.
 
-    Nodes: the source, one per list, one per constituency, the sink. A path source → list →
-    constituency (→ list → constituency …) → sink moves one seat: each list → constituency step
-    adds the cell's next seat (factor d(x) / v), each constituency → list step takes one back
-    (factor v / d(x − 1)). Dijkstra on potentials keeps every factor ≥ 1, so products compare
-    like sums of logarithms; equal paths are taken in a fixed order (lists by the tie rule's
-    precedence, constituencies in input order).
+    It starts from each constituency counted alone by the series — a biproportional matrix for
+    its own list sums, proven by constituency divisors alone — and moves seats from lists above
+    their upper seats to lists below them along cheapest paths. Nodes: the source, one per
+    list, one per constituency, the sink. A path source → list below its seats → constituency
+    (→ list → constituency …) → list above its seats (or a constituency with seats left) → sink
+    moves one seat: each list → constituency step adds the cell's next seat (factor d(x) / v),
+    each constituency → list step takes one back (factor v / d(x − 1)). Dijkstra on potentials
+    keeps every factor ≥ 1, so products compare like sums of logarithms; equal paths are taken
+    in a fixed order (lists by the tie rule's precedence, constituencies in input order).
     """
     lists = sorted(rows, key=precedence.rank.__getitem__)
     names = [c.name for c in constituencies]
     votes = {(p, c.name): c.votes.get(p, 0) for p in lists for c in constituencies}
     columns = {c.name: c.magnitude for c in constituencies}
     x = dict.fromkeys(votes, 0)
-    row_left = dict(rows)
-    col_left = dict(columns)
+    for c in constituencies:
+        standing = {p: votes[p, c.name] for p in lists if votes[p, c.name] > 0}
+        if standing and c.magnitude:
+            alone = highest_averages(standing, c.magnitude, series, precedence).seats
+            x.update({(p, c.name): s for p, s in alone.items()})
+    row_left = {p: rows[p] - sum(x[p, n] for n in names) for p in lists}
+    col_left = {n: columns[n] - sum(x[p, n] for p in lists) for n in names}
     source, sink = ("source", ""), ("sink", "")
     nodes: list[Node] = [source, *(("list", p) for p in lists),
-                                    *(("constituency", n) for n in names), sink]
+                         *(("constituency", n) for n in names), sink]
     order = {n: i for i, n in enumerate(nodes)}
 
     def edges(u: Node) -> list[tuple[Node, Fraction]]:
         if u == source:
             return [(("list", p), Fraction(1)) for p in lists if row_left[p] > 0]
         if u[0] == "list":
-            return [(("constituency", n), Fraction(series.divisor(x[u[1], n]), votes[u[1], n]))
-                    for n in names if votes[u[1], n] > 0]
+            out = [(("constituency", n), Fraction(series.divisor(x[u[1], n]), votes[u[1], n]))
+                   for n in names if votes[u[1], n] > 0]
+            return [*out, (sink, Fraction(1))] if row_left[u[1]] < 0 else out
         if u[0] == "constituency":
             out = [(("list", p), Fraction(votes[p, u[1]], series.divisor(x[p, u[1]] - 1)))
                    for p in lists if x[p, u[1]] > 0]
@@ -171,13 +180,14 @@ def _lower(
 
     potential = {n: Fraction(1) for n in nodes}
     for n in names:
-        factors = [Fraction(series.divisor(0), votes[p, n]) for p in lists if votes[p, n] > 0]
+        factors = [Fraction(series.divisor(x[p, n]), votes[p, n])
+                   for p in lists if votes[p, n] > 0]
         potential["constituency", n] = min(factors, default=Fraction(1))
-    potential[sink] = min(potential["constituency", n] for n in names) if names else Fraction(1)
-    for _ in range(sum(rows.values())):
+    potential[sink] = min((Fraction(1), *(potential["constituency", n] for n in names)))
+    while any(left > 0 for left in row_left.values()):
         dist, parent = _shortest(source, edges, potential, order)
         if sink not in dist:
-            _refuse(dist, rows, columns, lists)
+            _refuse(dist, rows, columns)
         far = max(dist.values())
         potential = {n: potential[n] * dist.get(n, far) for n in nodes}
         node = sink
@@ -189,6 +199,8 @@ def _lower(
                 x[node[1], prev[1]] -= 1
             elif prev == source:
                 row_left[node[1]] -= 1
+            elif prev[0] == "list":
+                row_left[prev[1]] += 1
             else:
                 col_left[prev[1]] -= 1
             node = prev
@@ -230,7 +242,7 @@ def _shortest(
 
 
 def _refuse(dist: Mapping[Node, Fraction], rows: Mapping[str, int],
-            columns: Mapping[str, int], lists: Sequence[str]) -> None:
+            columns: Mapping[str, int]) -> None:
     """No seat can move: the lists reached are owed more than the constituencies they reach."""
     owed = [n[1] for n in dist if n[0] == "list"]
     where = [n[1] for n in dist if n[0] == "constituency"]
