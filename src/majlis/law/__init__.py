@@ -12,7 +12,7 @@ from ._apportionment import Apportionment, ApportionmentBasis, MinimumRule
 from ._batch import BatchAllocation, allocate_batch
 from ._biproportional import Biproportional, UpperBasis, VoterRounding
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
-from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
+from ._candidates import DistrictWoman, EveryNth, MinimumWomen, QuarterByList, Ranking, WomenRule
 from ._config import METHODS, parse_law
 from ._csv import read_election
 from ._divisors import DIVISOR_SERIES, DivisorSeries, HuntingtonHill
@@ -83,6 +83,7 @@ __all__ = [
     "Margin",
     "Mention",
     "MinimumRule",
+    "MinimumWomen",
     "Precedence",
     "QuarterByList",
     "QuotaRule",

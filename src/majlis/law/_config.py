@@ -22,7 +22,14 @@ from ._allocate import Law, Mention, ReservedSeats
 from ._apportionment import Apportionment, ApportionmentBasis, MinimumRule
 from ._biproportional import Biproportional, UpperBasis, VoterRounding
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
-from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
+from ._candidates import (
+    DistrictWoman,
+    EveryNth,
+    MinimumWomen,
+    QuarterByList,
+    Ranking,
+    WomenRule,
+)
 from ._divisors import DIVISOR_SERIES, DivisorSeries
 from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
 from ._rules import DivisorRule, Rule, SntvRule
@@ -303,11 +310,30 @@ class CandidatesConfig(_Strict):
 
 
 class WomenConfig(_Strict):
-    rule: Literal["quarter-by-list", "every-nth", "district-woman"]
+    rule: Literal["quarter-by-list", "every-nth", "district-woman", "minimum"]
     share: Annotated[float, Field(gt=0, le=100)] = 25.0
     every: Annotated[int, Field(ge=2)] = 4
+    seats: Annotated[int, Field(ge=0, le=MAX_MAGNITUDE)] | None = None
+    rounding: Rounding = Rounding.NEAREST
+    constituencies: dict[str, Annotated[int, Field(ge=0, le=MAX_MAGNITUDE)]] = {}
+
+    @model_validator(mode="after")
+    def _minimum_keys(self) -> WomenConfig:
+        given = self.model_fields_set
+        if self.rule != "minimum" and given & {"seats", "rounding", "constituencies"}:
+            raise ValueError("seats, rounding and constituencies apply to rule = \"minimum\"")
+        if self.rule == "minimum" and not given & {"seats", "share", "constituencies"}:
+            raise ValueError("rule = \"minimum\" needs seats, share or constituencies")
+        if self.rule == "minimum" and {"seats", "share"} <= given:
+            raise ValueError("give seats or share, not both")
+        return self
 
     def build(self) -> WomenRule:
+        if self.rule == "minimum":
+            return MinimumWomen(
+                seats=self.seats,
+                share=_exact(self.share) / 100 if "share" in self.model_fields_set else None,
+                rounding=self.rounding, constituencies=dict(self.constituencies))
         if self.rule == "quarter-by-list":
             return QuarterByList(share=_exact(self.share) / 100)
         if self.rule == "every-nth":
