@@ -132,6 +132,25 @@ def test_a_threshold_met_in_one_constituency_admits_a_list_everywhere() -> None:
     assert result.totals()["C"] == 1
 
 
+def test_the_strongest_list_condition_gives_a_constituencys_leader_a_seat_there() -> None:
+    table = {"I": (2, {"A": 200, "B": 100}), "II": (1, {"A": 10, "B": 11})}
+    plain = check_law(election(table), law())
+    assert (dict(plain.seats_in("I")), dict(plain.seats_in("II"))) == (
+        {"A": 1, "B": 1}, {"A": 1, "B": 0})
+    strongest = check_law(election(table), law(extra="strongest_list_seat = true\n"))
+    # B has most votes in II (11 to 10): it takes its one seat there, A both seats of I.
+    assert (dict(strongest.seats_in("I")), dict(strongest.seats_in("II"))) == (
+        {"A": 2, "B": 0}, {"A": 0, "B": 1})
+    assert strongest.totals() == plain.totals() == {"A": 2, "B": 1}
+
+
+def test_a_list_leading_more_constituencies_than_its_seats_is_refused() -> None:
+    table = {"I": (1, {"A": 30, "B": 20}), "II": (1, {"A": 30, "B": 20}),
+             "III": (1, {"A": 0, "B": 200})}
+    with pytest.raises(InputError, match="A has the most votes in 2 constituencies but won 1"):
+        allocate(election(table), law(extra="strongest_list_seat = true\n"))
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ('[allocation]\nmethod = "adams"\n[biproportional]\n', "first divisor above 0"),
     ('[allocation]\nmethod = "huntington-hill"\n[biproportional]\n', "rational divisors"),
@@ -156,19 +175,29 @@ def matrices(draw: st.DrawFn) -> dict[str, tuple[int, dict[str, int]]]:
 
 
 @settings(max_examples=80, deadline=None)
-@given(table=matrices(), lower=st.sampled_from(["sainte-lague", "dhondt", "danish"]))
+@given(table=matrices(), lower=st.sampled_from(["sainte-lague", "dhondt", "danish"]),
+       strongest=st.booleans())
 def test_row_and_column_sums_are_always_met_or_the_marginals_refused(
-        table: dict[str, tuple[int, dict[str, int]]], lower: str) -> None:
+        table: dict[str, tuple[int, dict[str, int]]], lower: str, strongest: bool) -> None:
     if not any(v for m, votes in table.values() if m for v in votes.values()):
         return
+    extra = f"strongest_list_seat = {str(strongest).lower()}\n"
     try:
-        result = allocate(election(table), law(lower=lower))
+        result = allocate(election(table), law(lower=lower, extra=extra))
     except InputError as exc:
-        assert "cannot both be met" in str(exc) or "no qualifying list" in str(exc)
+        assert any(m in str(exc) for m in ("cannot both be met", "no qualifying list",
+                                             "strongest-list condition"))
         return
     bp = result.biproportional
     assert bp is not None
     for name, (magnitude, _) in table.items():
         assert sum(result.seats_in(name).values()) == magnitude
     assert {p: s for p, s in result.totals().items() if p in bp.upper} == dict(bp.upper)
+    if strongest:  # each constituency's one strongest list with seats holds one there
+        for name, (magnitude, votes) in table.items():
+            top = max(votes.values())
+            leaders = [p for p, v in votes.items() if v == top]
+            if magnitude and top and len(leaders) == 1 and bp.upper[leaders[0]]:
+                assert result.seats_in(name)[leaders[0]] >= 1, name
+        return
     divisors_prove(result, DIVISOR_SERIES[lower], table)  # type: ignore[arg-type]

@@ -67,6 +67,31 @@ class Biproportional:
     upper: DivisorRule
     basis: UpperBasis = UpperBasis.VOTES
     rounding: VoterRounding = VoterRounding.NEAREST
+    strongest_list_seat: bool = False
+
+    def strongest(self, constituencies: Sequence[Constituency], upper: Mapping[str, int]
+                  ) -> frozenset[tuple[str, str]]:
+        """(list, constituency) cells owed a seat by the strongest-list condition
+        (Majorzbedingung): in each constituency with seats, the one qualifying list with most
+        votes there, if the upper apportionment gave it any seat (with equal most votes the
+        condition does not apply there). A list owed more such seats than it won is refused."""
+        if not self.strongest_list_seat:
+            return frozenset()
+        cells = set()
+        for c in constituencies:
+            votes = {p: c.votes.get(p, 0) for p in upper}
+            top = max(votes.values(), default=0)
+            leaders = [p for p, v in votes.items() if v == top]
+            if c.magnitude and top and len(leaders) == 1 and upper[leaders[0]]:
+                cells.add((leaders[0], c.name))
+        problems = [Problem(source="votes", line=None, field="biproportional",
+                            message=f"{p} has the most votes in {led} constituencies but won "
+                                    f"{upper[p]} seats: the strongest-list condition cannot hold")
+                    for p in upper
+                    for led in (sum(1 for q, _ in cells if q == p),) if led > upper[p]]
+        if problems:
+            raise InputError(problems)
+        return frozenset(cells)
 
     def weights(self, constituencies: Sequence[Constituency], lists: Sequence[str]
                 ) -> dict[str, Fraction]:
@@ -109,7 +134,9 @@ class Biproportional:
             raise InputError([Problem(source="votes", line=None, field="biproportional",
                                       message="no qualifying list has a vote")])
         upper = self.upper.apportion(scaled, house, precedence)
-        seats = _lower(constituencies, {p: upper.seats[p] for p in lists}, lower, precedence)
+        rows = {p: upper.seats[p] for p in lists}
+        seats = _lower(constituencies, rows, lower, precedence,
+                       self.strongest(constituencies, rows))
         return BiproportionalResult(
             weights=frozen_mapping(weights),
             upper=frozen_mapping({p: upper.seats[p] for p in lists}),
@@ -135,6 +162,7 @@ def _lower(
     rows: Mapping[str, int],
     series: DivisorSeries,
     precedence: Precedence,
+    locked: frozenset[tuple[str, str]] = frozenset(),
 ) -> _Lower:
     """Seats per list × constituency meeting `rows` (list seats) and the magnitudes exactly.
 
@@ -147,6 +175,9 @@ def _lower(
     each constituency → list step takes one back (factor v / d(x − 1)). Dijkstra on potentials
     keeps every factor ≥ 1, so products compare like sums of logarithms; equal paths are taken
     in a fixed order (lists by the tie rule's precedence, constituencies in input order).
+    A `locked` cell keeps its first seat: that seat can never be taken back (the
+    strongest-list condition; the list with most votes always wins a constituency's first seat
+    when it is counted alone).
     """
     lists = sorted(rows, key=precedence.rank.__getitem__)
     names = [c.name for c in constituencies]
@@ -174,7 +205,7 @@ def _lower(
             return [*out, (sink, Fraction(1))] if row_left[u[1]] < 0 else out
         if u[0] == "constituency":
             out = [(("list", p), Fraction(votes[p, u[1]], series.divisor(x[p, u[1]] - 1)))
-                   for p in lists if x[p, u[1]] > 0]
+                   for p in lists if x[p, u[1]] > ((p, u[1]) in locked)]
             return [*out, (sink, Fraction(1))] if col_left[u[1]] > 0 else out
         return []
 
@@ -187,7 +218,7 @@ def _lower(
     while any(left > 0 for left in row_left.values()):
         dist, parent = _shortest(source, edges, potential, order)
         if sink not in dist:
-            _refuse(dist, rows, columns)
+            _refuse(dist, rows, columns, {cell: x[cell] for cell in locked})
         far = max(dist.values())
         potential = {n: potential[n] * dist.get(n, far) for n in nodes}
         node = sink
@@ -212,7 +243,7 @@ def _lower(
     constituency_divisors = {n: base * series.step / potential["constituency", n]
                              for n in names}
     matrix = {n: {p: x[p, n] for p in lists} for n in names}
-    tie = _tie(lists, names, votes, x, series, list_divisors, constituency_divisors)
+    tie = _tie(lists, names, votes, x, series, list_divisors, constituency_divisors, locked)
     return _Lower(matrix, list_divisors, constituency_divisors, tie)
 
 
@@ -242,16 +273,19 @@ def _shortest(
 
 
 def _refuse(dist: Mapping[Node, Fraction], rows: Mapping[str, int],
-            columns: Mapping[str, int]) -> None:
-    """No seat can move: the lists reached are owed more than the constituencies they reach."""
+            columns: Mapping[str, int], locked: Mapping[tuple[str, str], int]) -> None:
+    """No seat can move: the lists reached are owed more than the constituencies they reach
+    can give them (their seats less those locked to other lists)."""
     owed = [n[1] for n in dist if n[0] == "list"]
     where = [n[1] for n in dist if n[0] == "constituency"]
+    held = sum(s for (p, n), s in locked.items() if n in where and p not in owed)
     raise InputError([Problem(
         source="votes", line=None, field="biproportional",
         message=f"the list and constituency seats cannot both be met: {', '.join(owed)} "
                 f"won {sum(rows[p] for p in owed)} seats in the upper apportionment but have "
                 f"votes only in {', '.join(where) or 'no constituency'}, which fill "
-                f"{sum(columns[n] for n in where)}")])
+                f"{sum(columns[n] for n in where) - held}"
+                + (f" beside {held} held by their strongest lists" if held else ""))])
 
 
 def _tie(
@@ -262,6 +296,7 @@ def _tie(
     series: DivisorSeries,
     list_divisors: Mapping[str, Fraction],
     constituency_divisors: Mapping[str, Fraction],
+    locked: frozenset[tuple[str, str]],
 ) -> tuple[Tie, ...]:
     """A tie when another matrix meets the sums equally well: lists p → r → … → p where each
     could take, in some constituency, a seat the next one holds there (p's quotient exactly
@@ -272,7 +307,8 @@ def _tie(
             series.step) * list_divisors[p] * constituency_divisors[n]
 
     step = {p: [(r, n) for n in names if on(p, n, x[p, n])
-                for r in lists if r != p and x[r, n] and on(r, n, x[r, n] - 1)]
+                for r in lists if r != p and x[r, n] > ((r, n) in locked)
+                and on(r, n, x[r, n] - 1)]
             for p in lists}
     for start in lists:
         path: list[tuple[str, str]] = []

@@ -279,6 +279,7 @@ class BiproportionalConfig(_Strict):
     upper_first_divisor: Annotated[float, Field(gt=0)] | None = None
     basis: UpperBasis = UpperBasis.VOTES
     voter_rounding: VoterRounding = VoterRounding.NEAREST
+    strongest_list_seat: bool = False
 
     @model_validator(mode="after")
     def _divisor_upper(self) -> BiproportionalConfig:
@@ -302,7 +303,8 @@ class BiproportionalConfig(_Strict):
         upper = lower if self.upper is None else RuleConfig(
             method=self.upper, first_divisor=self.upper_first_divisor).build()
         assert isinstance(upper, DivisorRule)
-        return Biproportional(upper=upper, basis=self.basis, rounding=self.voter_rounding)
+        return Biproportional(upper=upper, basis=self.basis, rounding=self.voter_rounding,
+                              strongest_list_seat=self.strongest_list_seat)
 
 
 class CandidatesConfig(_Strict):

@@ -189,7 +189,8 @@ class BiproportionalResult:
     numbers) and seats, the awards of the upper apportionment, and the divisors of the lower
     one: a list's votes in a constituency ÷ (its list divisor × the constituency divisor) lies
     between d(x − 1) / step and d(x) / step of the law's series, x its seats there (`seats`) —
-    for Sainte-Laguë x − ½ and x + ½, standard rounding; for D'Hondt x and x + 1."""
+    for Sainte-Laguë x − ½ and x + ½, standard rounding; for D'Hondt x and x + 1 (a seat held
+    by the strongest-list condition aside)."""
 
     weights: Mapping[str, Fraction]
     upper: Mapping[str, int]
