@@ -154,7 +154,7 @@ def project(
         raise ValueError("projections do not pool surplus-vote agreements yet: project under "
                          "a law without [agreements]")
     vector = (isinstance(series, DivisorSeries) and law.threshold is None and law.tier is None
-              and not exact)
+              and law.biproportional is None and not exact)  # the vector path counts alone
     starts = range(0, draws, _CHUNK)
     seeds = np.random.SeedSequence(seed).spawn(len(starts))
     real = np.array([p not in count.not_lists for p in names])
