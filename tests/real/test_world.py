@@ -160,3 +160,26 @@ def test_zurich_city_council_reproduces_biproportional_seats_by_list_and_constit
     for row in published:
         assert result.seats_in(row["district"])[row["party"]] == int(row["seats"]), row
     assert not result.ties
+
+
+def test_zurich_2018_official_divisors_round_the_bundled_votes_to_the_published_seats() -> None:
+    """The city's own certificate (list-group and constituency divisors as published), read as
+    majlis reads its divisors: votes ÷ (list divisor × constituency divisor), rounded half up."""
+    lists = {"SP": "1", "SVP": "1.0708", "FDP": "0.973", "Grüne": "0.934", "glp": "1.02",
+             "AL": "1", "EVP/BDP": "0.73"}
+    places = dict(zip(["1+2", "3", "4+5", "6", "7+8", "9", "10", "11", "12"],
+                      [9870, 12100, 10000, 9000, 15850, 10950, 11080, 12400, 5000], strict=True))
+    seats = {(r["district"], r["party"]): int(r["seats"])
+             for r in data.rows("world/zurich2018_seats.csv")}
+    for r in data.rows("world/zurich2018_votes.csv"):
+        quotient = Fraction(int(r["votes"])) / (Fraction(lists[r["party"]]) * places[r["district"]])
+        assert int(quotient + Fraction(1, 2)) == seats[r["district"], r["party"]], r
+    _, _, result = run("zurich-city-council.toml", "world/zurich2018_votes.csv",
+                       "world/zurich2018_districts.csv")
+    bp = result.biproportional
+    assert bp is not None
+    for r in data.rows("world/zurich2018_votes.csv"):
+        ours = Fraction(int(r["votes"])) / (bp.list_divisors[r["party"]]
+                                            * bp.constituency_divisors[r["district"]])
+        s = seats[r["district"], r["party"]]
+        assert s - Fraction(1, 2) <= ours <= s + Fraction(1, 2), r
