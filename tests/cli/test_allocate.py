@@ -230,3 +230,20 @@ def test_a_mixed_member_count_shows_wins_list_seats_overhang_and_the_house() -> 
     assert "house: 122 seats; 120 + 2 overhang kept" in table
     plain = majlis(*bundled_world("israel2022", "israel-knesset.toml"), "--format", "json")
     assert json.loads(plain.stdout)["constituencies"][0]["mixed"] is None
+def test_biproportional_stages_are_explained_in_json_and_tables() -> None:
+    world = ROOT / "src" / "majlis" / "data" / "world"
+    args = ("allocate", world / "zurich2018_votes.csv", "--law",
+            EXAMPLES / "laws" / "zurich-city-council.toml",
+            "--districts", world / "zurich2018_districts.csv")
+    run = majlis(*args, "--format", "json")
+    assert run.returncode == 0, run.stderr
+    bp = json.loads(run.stdout)["biproportional"]
+    assert bp["upper"]["SP"] == 43 and bp["weights"]["SP"]["exact"] == "32892"
+    assert bp["seats"]["11"]["EVP/BDP"] == 2
+    assert bp["list_divisors"]["SP"]["exact"] == "1"
+    assert set(bp["constituency_divisors"]) == {"1+2", "3", "4+5", "6", "7+8", "9", "10",
+                                                "11", "12"}
+    table = majlis(*args, "--format", "table")
+    assert table.returncode == 0, table.stderr
+    assert "biproportional — upper apportionment" in table.stdout
+    assert "biproportional — constituency divisors" in table.stdout

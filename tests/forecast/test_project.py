@@ -11,7 +11,14 @@ import pytest
 from majlis import backtest, data, forecast
 from majlis.errors import InputError
 from majlis.forecast._model import prepare
-from majlis.law import Agreements, MixedMember, Overhang
+from majlis.law import (
+    DIVISOR_SERIES,
+    Agreements,
+    Biproportional,
+    DivisorRule,
+    MixedMember,
+    Overhang,
+)
 from tests.forecast.conftest import Night, add_up
 
 FEW = frozenset({"Basra", "Diyala", "Kirkuk", "Najaf", "Nineveh", "Wasit"})
@@ -200,3 +207,15 @@ def test_a_list_in_one_uncounted_group_has_its_national_error_in_that_groups() -
     assert najaf.groups[0].sigma.tolist() == plain[0].groups[0].sigma.tolist()
     assert basra.groups[0].sigma[0] == plain[1].groups[0].sigma[0]
     assert basra.groups[0].sigma[1] == pytest.approx(math.hypot(plain[1].groups[0].sigma[1], 0.3))
+
+
+def test_a_biproportional_law_is_projected_by_the_exact_path(night: Night) -> None:
+    """The vector path counts each constituency alone, which a biproportional law never does."""
+    law = replace(LAW, rule=DivisorRule(DIVISOR_SERIES["sainte-lague"]), threshold=None,
+                  biproportional=Biproportional(upper=DivisorRule(DIVISOR_SERIES["dhondt"])))
+    final = night(FEW)[-1]
+    national = add_up(backtest.seats(final, law))
+    projection = forecast.project(final, law, draws=40, seed=5)
+    assert projection.exact_rows == 40
+    for x in projection.lists:
+        assert x.distribution[national[x.name]] == 40, x.name

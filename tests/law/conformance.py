@@ -46,7 +46,10 @@ def check_law(election: Election, law: Law, *, seed: int = 7) -> Allocation:
 
 def _vector_agrees(result: Allocation, law: Law) -> None:
     """Where the law's rule is a divisor series, the NumPy path gives the same seats (in
-    constituencies where no agreement pooled votes: the vector path counts lists alone)."""
+    constituencies where no agreement pooled votes: the vector path counts lists alone; never
+    under a biproportional law, which counts no constituency alone)."""
+    if law.biproportional is not None:
+        return
     if not isinstance(law.rule, DivisorRule) or not isinstance(law.rule.series, DivisorSeries):
         return
     rows = [c for c in result.constituencies if c.community is None and c.mixed is None]

@@ -189,7 +189,7 @@ def test_the_law_file_and_the_lists_file_are_checked_where_they_are_written() ->
         "law.toml:4: mixed.overhang: Input should be 'kept', 'levelling' or 'capped'"]
     assert problems(MMP.replace('"sainte-lague"', '"sntv"'), None) == [
         "law.toml: law: [mixed] shares the house on party votes by a list method, with no "
-        "[tier] above it"]
+        "[tier] or [biproportional] above it"]
     assert problems(MMP, None) == [
         "law.toml:4: mixed: reads the list attribute 'wins': give a lists file (--lists)"]
     assert problems(MMP, "party,kind\nA,party\n") == [

@@ -6,6 +6,8 @@ from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
+import pytest
+
 from majlis import data
 from majlis.law import Overhang, Precedence, VoteShare, allocate, parse_law, read_election
 from tests.law.conformance import check_law
@@ -205,3 +207,50 @@ def test_hesse_2018_reproduces_official_seats_with_overhang_levelled_to_137() ->
     sharing = {p: hesse.votes[p] for p in mixed.entitlement}
     precedence = Precedence.draw("Hessen", hesse.votes, law.tie, 7)
     assert law.rule.apportion(sharing, 136, precedence).seats["CDU"] == 39
+@pytest.mark.parametrize(("year", "voters", "upper"), [
+    (2014, None,
+     {"SP": 39, "SVP": 23, "FDP": 21, "Grüne": 14, "glp": 13, "CVP": 6, "AL": 9}),
+    (2018, {"SP": 32892, "SVP": 12999, "FDP": 16312, "Grüne": 12064, "glp": 10580, "AL": 7892,
+            "EVP/BDP": 2810},
+     {"SP": 43, "SVP": 17, "FDP": 21, "Grüne": 16, "glp": 14, "AL": 10, "EVP/BDP": 4}),
+])
+def test_zurich_city_council_reproduces_biproportional_seats_by_list_and_constituency(
+        year: int, voters: dict[str, int] | None, upper: dict[str, int]) -> None:
+    _, _, result = run("zurich-city-council.toml", f"world/zurich{year}_votes.csv",
+                       f"world/zurich{year}_districts.csv")
+    bp = result.biproportional
+    assert bp is not None
+    # The upper apportionment: voter numbers (party votes ÷ magnitude, a half rounded up) as the
+    # city published them for 2018 (Grüne's 20,296 ÷ 16 = 1,268.5 counts 1,269), and each list
+    # group's seats.
+    if voters is not None:
+        assert dict(bp.weights) == voters
+    assert dict(bp.upper) == upper
+    published = data.rows(f"world/zurich{year}_seats.csv")
+    assert len(published) == 9 * len(upper) and sum(int(r["seats"]) for r in published) == 125
+    for row in published:
+        assert result.seats_in(row["district"])[row["party"]] == int(row["seats"]), row
+    assert not result.ties
+
+
+def test_zurich_2018_official_divisors_round_the_bundled_votes_to_the_published_seats() -> None:
+    """The city's own certificate (list-group and constituency divisors as published), read as
+    majlis reads its divisors: votes ÷ (list divisor × constituency divisor), rounded half up."""
+    lists = {"SP": "1", "SVP": "1.0708", "FDP": "0.973", "Grüne": "0.934", "glp": "1.02",
+             "AL": "1", "EVP/BDP": "0.73"}
+    places = dict(zip(["1+2", "3", "4+5", "6", "7+8", "9", "10", "11", "12"],
+                      [9870, 12100, 10000, 9000, 15850, 10950, 11080, 12400, 5000], strict=True))
+    seats = {(r["district"], r["party"]): int(r["seats"])
+             for r in data.rows("world/zurich2018_seats.csv")}
+    for r in data.rows("world/zurich2018_votes.csv"):
+        quotient = Fraction(int(r["votes"])) / (Fraction(lists[r["party"]]) * places[r["district"]])
+        assert int(quotient + Fraction(1, 2)) == seats[r["district"], r["party"]], r
+    _, _, result = run("zurich-city-council.toml", "world/zurich2018_votes.csv",
+                       "world/zurich2018_districts.csv")
+    bp = result.biproportional
+    assert bp is not None
+    for r in data.rows("world/zurich2018_votes.csv"):
+        ours = Fraction(int(r["votes"])) / (bp.list_divisors[r["party"]]
+                                            * bp.constituency_divisors[r["district"]])
+        s = seats[r["district"], r["party"]]
+        assert s - Fraction(1, 2) <= ours <= s + Fraction(1, 2), r

@@ -21,6 +21,7 @@ from majlis.errors import InputError, Problem
 from majlis.law import (
     Allocation,
     Award,
+    BiproportionalResult,
     Election,
     Law,
     Margin,
@@ -230,8 +231,23 @@ def to_json(
             "placed": {d: dict(s) for d, s in tier.placed.items()},
             "entitlement": dict(tier.entitlement), "excluded": sorted(tier.excluded),
         },
+        "biproportional": _biproportional(allocation.biproportional),
         "totals": allocation.totals(),
         "rows": [{"district": d, "party": p, "votes": v, "seats": s} for d, p, v, s in rows],
+    }
+
+
+def _biproportional(bp: BiproportionalResult | None) -> dict[str, Any] | None:
+    if bp is None:
+        return None
+    return {
+        "weights": {p: _exact(w) for p, w in bp.weights.items()},
+        "upper": dict(bp.upper),
+        "awards": [_award(a) for a in bp.awards],
+        "runner_up": _award(bp.runner_up),
+        "list_divisors": {p: _exact(d) for p, d in bp.list_divisors.items()},
+        "constituency_divisors": {n: _exact(d) for n, d in bp.constituency_divisors.items()},
+        "seats": {n: dict(s) for n, s in bp.seats.items()},
     }
 
 
@@ -250,10 +266,10 @@ def print_tables(
         seats = allocation.seats_in(c.name)
         by_list = {m.list: m for m in explained[c.name]}
         for party in sorted(c.votes, key=lambda p: (-seats[p], -c.votes[p], p)):
-            m = by_list[party]
+            m = by_list.get(party)  # none under a biproportional law
             table.add_row(party, f"{c.votes[party]:,}", str(seats[party]),
-                          "—" if m.to_gain is None else f"{m.to_gain:,}",
-                          "—" if m.to_lose is None else f"{m.to_lose:,}")
+                          "—" if m is None or m.to_gain is None else f"{m.to_gain:,}",
+                          "—" if m is None or m.to_lose is None else f"{m.to_lose:,}")
         last, nxt = c.last_award, c.runner_up
         if last is not None:
             caption = f"last seat: {last.list} at {_shown(last.value)}"
@@ -282,6 +298,8 @@ def print_tables(
                 people.add_row(e.candidate.candidate, e.candidate.list,
                                f"{e.candidate.votes:,}", how)
             stdout.print(people)
+    if allocation.biproportional is not None:
+        _print_biproportional(allocation.biproportional)
     tier = allocation.tier
     if tier is not None and any(tier.seats.values()):
         table = Table(title=f"{tier.name} tier", title_justify="left")
@@ -342,6 +360,24 @@ def _house(count: MixedCount) -> str:
     elif count.overhang_rule == "capped" and over:
         text += f"; {over} wins not covered by party votes not awarded"
     return text
+def _print_biproportional(bp: BiproportionalResult) -> None:
+    """The upper apportionment, then the divisors that prove the lower one."""
+    upper = Table(title="biproportional — upper apportionment", title_justify="left")
+    for column in ("list", "weight", "seats", "list divisor"):
+        upper.add_column(column, justify="left" if column == "list" else "right")
+    for party in sorted(bp.upper, key=lambda p: (-bp.upper[p], p)):
+        upper.add_row(party, _shown(bp.weights[party]), str(bp.upper[party]),
+                      f"{float(bp.list_divisors[party]):.4f}")
+    if bp.runner_up is not None and bp.awards:
+        upper.caption = (f"last seat: {bp.awards[-1].list} at {_shown(bp.awards[-1].value)}; "
+                         f"next in line: {bp.runner_up.list} at {_shown(bp.runner_up.value)}")
+    stdout.print(upper)
+    lower = Table(title="biproportional — constituency divisors", title_justify="left")
+    lower.add_column("constituency")
+    lower.add_column("divisor", justify="right")
+    for name, divisor in bp.constituency_divisors.items():
+        lower.add_row(name, _shown(divisor))
+    stdout.print(lower)
 
 
 def _shown(value: Fraction | None) -> str:

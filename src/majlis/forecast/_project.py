@@ -161,7 +161,7 @@ def project(
     names, modelled, swung = prepare(inside, law.magnitudes, settings)
     series = law.rule.series if isinstance(law.rule, DivisorRule) else None
     vector = (isinstance(series, DivisorSeries) and law.threshold is None and law.tier is None
-              and not exact)
+              and law.biproportional is None and not exact)  # the vector path counts alone
     starts = range(0, draws, _CHUNK)
     seeds = np.random.SeedSequence(seed).spawn(len(starts))
     real = np.array([p not in count.not_lists for p in names])

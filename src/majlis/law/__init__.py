@@ -1,8 +1,9 @@
 """Electoral rules → seats: pure, exact functions over plain values.
 
 A law is composed of small parts — a constituency rule (divisor series, quota, SNTV), a
-threshold, surplus-vote agreements, seats apportioned to constituencies, reserved seats, an upper
-tier, a mixed-member list tier, a tie rule — and applied by one verb, `allocate`.
+threshold, surplus-vote agreements, seats apportioned to constituencies, a biproportional
+apportionment, reserved seats, an upper tier, a mixed-member list tier, a tie rule — and applied
+by one verb, `allocate`.
 Every quotient is a `Fraction`; `allocate_batch` is the vectorised twin for projections.
 """
 
@@ -10,8 +11,16 @@ from ._agreements import Agreements
 from ._allocate import Law, Mention, ReservedSeats, allocate
 from ._apportionment import Apportionment, ApportionmentBasis, MinimumRule
 from ._batch import BatchAllocation, allocate_batch
+from ._biproportional import Biproportional, UpperBasis, VoterRounding
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
-from ._candidates import ConstituencyWoman, EveryNth, QuarterByList, Ranking, WomenRule
+from ._candidates import (
+    ConstituencyWoman,
+    EveryNth,
+    MinimumWomen,
+    QuarterByList,
+    Ranking,
+    WomenRule,
+)
 from ._config import METHODS, parse_law
 from ._csv import read_election
 from ._divisors import DIVISOR_SERIES, DivisorSeries, HuntingtonHill
@@ -36,6 +45,7 @@ from ._values import (
     Allocation,
     Apportioned,
     Award,
+    BiproportionalResult,
     CandidateVotes,
     Constituency,
     ConstituencyResult,
@@ -61,6 +71,8 @@ __all__ = [
     "Award",
     "Base",
     "BatchAllocation",
+    "Biproportional",
+    "BiproportionalResult",
     "CandidateVotes",
     "CompensatoryTier",
     "Constituency",
@@ -81,6 +93,7 @@ __all__ = [
     "Margin",
     "Mention",
     "MinimumRule",
+    "MinimumWomen",
     "MixedCount",
     "MixedMember",
     "Overhang",
@@ -97,7 +110,9 @@ __all__ = [
     "Tie",
     "TieRule",
     "TierResult",
+    "UpperBasis",
     "VoteShare",
+    "VoterRounding",
     "WomenRule",
     "allocate",
     "allocate_batch",

@@ -9,9 +9,10 @@ from majlis.errors import AllocationError
 
 from ._agreements import Agreements
 from ._apportionment import Apportionment
+from ._biproportional import Biproportional
 from ._bounds import check_seats
 from ._candidates import Ranking, WomenRule, elect
-from ._divisors import Outcome
+from ._divisors import DivisorSeries, Outcome
 from ._mixed import MixedMember, quota_ceiling, wins_of
 from ._quotas import QuotaRule
 from ._rules import DivisorRule, Rule, SntvRule
@@ -20,6 +21,7 @@ from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import Precedence, TieRule
 from ._values import (
     Allocation,
+    BiproportionalResult,
     Constituency,
     ConstituencyResult,
     Elected,
@@ -68,6 +70,9 @@ class Law:
     computes the magnitudes from population, registered voters or votes when they are read.
     `mixed` makes each general count the list tier of a mixed-member system: an entitlement on
     party votes less the constituencies each list won elsewhere.
+    `biproportional` shares the general constituencies' seats among lists over the whole
+    election first, then among lists in each constituency (the rule's series is the lower
+    apportionment's).
     """
 
     rule: Rule
@@ -82,6 +87,7 @@ class Law:
     mentions: tuple[Mention, ...] = ()
     apportionment: Apportionment | None = None
     mixed: MixedMember | None = None
+    biproportional: Biproportional | None = None
 
     @property
     def house(self) -> int:
@@ -114,11 +120,16 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
             f"a mixed-member law counts the party votes in one national constituency, with the "
             f"lists file's wins; this election has {len(general)} general constituencies")
     qualified = qualifying(law, general, seed, election.lists)
+    double = _biproportional(law, general, qualified, seed)
     results: list[ConstituencyResult] = []
-    ties: list[Tie] = []
+    ties: list[Tie] = list(double.ties) if double else []
     for c in election.constituencies:
         allowed = qualified.get(c.name, frozenset(c.votes))
-        outcome = apportion(c, law, allowed, seed, election.lists)
+        if double is not None and c.name in double.seats:
+            allowed = frozenset(double.upper)
+            outcome = Outcome({p: double.seats[c.name].get(p, 0) for p in c.votes}, (), None, ())
+        else:
+            outcome = apportion(c, law, allowed, seed, election.lists)
         if outcome.mixed is None and sum(outcome.seats.values()) < c.magnitude:
             raise AllocationError(
                 f"{c.name}: only {sum(outcome.seats.values())} of {c.magnitude} seats can be "
@@ -144,7 +155,22 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
     if any(c.candidates for c in election.constituencies):
         results = elect(election.constituencies, results, law.ranking, law.women, seed)
     tier = _upper_tier(election, law, general, results, seed)
-    return Allocation(constituencies=tuple(results), tier=tier, seed=seed, ties=tuple(ties))
+    return Allocation(constituencies=tuple(results), tier=tier, seed=seed, ties=tuple(ties),
+                      biproportional=double)
+
+
+def _biproportional(
+    law: Law, general: tuple[Constituency, ...], qualified: Mapping[str, frozenset[str]],
+    seed: int,
+) -> BiproportionalResult | None:
+    """The law's biproportional apportionment of the general constituencies, if it has one: a
+    list the threshold admits in any constituency takes part in all of them."""
+    if law.biproportional is None:
+        return None
+    if not isinstance(law.rule, DivisorRule) or not isinstance(law.rule.series, DivisorSeries):
+        raise ValueError("a biproportional lower apportionment needs a divisor series")
+    lists = frozenset(p for c in general for p in qualified.get(c.name, frozenset(c.votes)))
+    return law.biproportional.apportion(general, lists, law.rule.series, law.tie, seed)
 
 
 def qualifying(

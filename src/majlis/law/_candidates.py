@@ -8,13 +8,14 @@ with the man it displaced, because that is the question each displaced candidate
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from fractions import Fraction
 from math import floor
 
-from majlis.errors import AllocationError
+from majlis.errors import AllocationError, InputError, Problem
 
+from ._quotas import Rounding
 from ._ties import Precedence, TieRule
 from ._values import (
     CandidateVotes,
@@ -147,7 +148,52 @@ class ConstituencyWoman:
             women += 1
 
 
-WomenRule = QuarterByList | EveryNth | ConstituencyWoman
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MinimumWomen:
+    """At least so many women per constituency: `seats` in every one, or `share` of its seats
+    made whole by `rounding`, or the number `constituencies` gives it by name (a constituency
+    not named there takes `seats` or `share`, else none). While the votes elect fewer, the
+    best-placed unelected woman — of the constituency under SNTV, of a list that won a seat
+    under list rules, the one with most votes among each list's best-placed — takes the seat of
+    the worst-placed elected man of the same list (under SNTV, of the constituency). Afghanistan's
+    Wolesi Jirga (SNTV, a minimum per province) has this shape.
+    """
+
+    seats: int | None = None
+    share: Fraction | None = None
+    rounding: Rounding = Rounding.NEAREST
+    constituencies: Mapping[str, int] = field(default_factory=dict)
+
+    def required(self, name: str, magnitude: int) -> int:
+        """Women the constituency must seat (never more than its seats)."""
+        if name in self.constituencies:
+            goal = self.constituencies[name]
+        elif self.seats is not None:
+            goal = self.seats
+        elif self.share is not None:
+            goal = int(self.rounding.of(magnitude * self.share))
+        else:
+            goal = 0
+        return min(goal, magnitude)
+
+    def apply(self, winners: Winners, ranking: Mapping[str, list[CandidateVotes]],
+              goal: int) -> Winners:
+        while _women(winners) < goal:
+            waiting = []
+            for party, seated in winners.items():
+                woman = next((x for x in ranking[party] if _woman(x) and x not in seated), None)
+                if woman is not None and any(not _woman(x) for x in seated):
+                    waiting.append((woman, party))
+            if not waiting:
+                break  # no woman left where a man could give way: the shortfall stands
+            woman, party = max(waiting, key=lambda wp: wp[0].votes)
+            seated = winners[party]
+            man = max((x for x in seated if not _woman(x)), key=ranking[party].index)
+            seated[seated.index(man)] = woman
+        return winners
+
+
+WomenRule = QuarterByList | EveryNth | ConstituencyWoman | MinimumWomen
 
 
 def _women(winners: Winners) -> int:
@@ -190,6 +236,12 @@ def elect(
     seed: int,
 ) -> list[ConstituencyResult]:
     """Results with their elected candidates, the women's rule applied to general seats."""
+    if isinstance(women, MinimumWomen):
+        unknown = sorted(set(women.constituencies) - {c.name for c in constituencies})
+        if unknown:
+            raise InputError([Problem(source="law", line=None, field="women.constituencies",
+                                      message=f"{n!r} is not a constituency of this election")
+                              for n in unknown])
     plans: list[tuple[Constituency, ConstituencyResult, Winners, Winners]] = []
     for c, r in zip(constituencies, results, strict=True):
         if not c.candidates:
@@ -218,6 +270,10 @@ def elect(
                 regions.setdefault(c.region or c.name, []).append((winners[""], order[""]))
         for region in regions.values():
             women.apply_region(region)
+    elif isinstance(women, MinimumWomen):
+        for _, r, winners, order in plans:
+            if r.community is None and winners:
+                women.apply(winners, order, women.required(r.name, r.magnitude))
     elif women is not None:
         for _, r, winners, order in plans:
             if r.community is None and winners and "" not in winners:

@@ -20,8 +20,16 @@ from majlis.errors import InputError, Problem
 from ._agreements import Agreements
 from ._allocate import Law, Mention, ReservedSeats
 from ._apportionment import Apportionment, ApportionmentBasis, MinimumRule
+from ._biproportional import Biproportional, UpperBasis, VoterRounding
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
-from ._candidates import ConstituencyWoman, EveryNth, QuarterByList, Ranking, WomenRule
+from ._candidates import (
+    ConstituencyWoman,
+    EveryNth,
+    MinimumWomen,
+    QuarterByList,
+    Ranking,
+    WomenRule,
+)
 from ._divisors import DIVISOR_SERIES, DivisorSeries
 from ._mixed import MixedMember, Overhang
 from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
@@ -278,16 +286,68 @@ class ApportionmentConfig(RuleConfig):
                              fixed=dict(self.fixed))
 
 
+class BiproportionalConfig(_Strict):
+    upper: str | None = None
+    upper_first_divisor: Annotated[float, Field(gt=0)] | None = None
+    basis: UpperBasis = UpperBasis.VOTES
+    voter_rounding: VoterRounding = VoterRounding.NEAREST
+    strongest_list_seat: bool = False
+
+    @model_validator(mode="after")
+    def _divisor_upper(self) -> BiproportionalConfig:
+        if self.upper is not None and self.upper not in DIVISOR_SERIES:
+            raise ValueError(f"upper must name a divisor method, one of: "
+                             f"{', '.join(DIVISOR_SERIES)}")
+        if self.upper_first_divisor is not None and self.upper in (None, "huntington-hill"):
+            raise ValueError("upper_first_divisor needs upper to name a divisor series")
+        return self
+
+    def build(self, allocation: AllocationConfig) -> Biproportional:
+        """The upper rule (the allocation's method unless named) and its basis."""
+        if allocation.method not in DIVISOR_SERIES or allocation.method == "huntington-hill":
+            raise ValueError("[biproportional] needs a divisor method with rational divisors "
+                             "in [allocation] (the lower apportionment)")
+        lower = allocation.build()
+        assert isinstance(lower, DivisorRule) and isinstance(lower.series, DivisorSeries)
+        if lower.series.divisor(0) <= 0:
+            raise ValueError("the lower apportionment needs a first divisor above 0: a list "
+                             "with votes in a constituency would be owed a seat there")
+        upper = lower if self.upper is None else RuleConfig(
+            method=self.upper, first_divisor=self.upper_first_divisor).build()
+        assert isinstance(upper, DivisorRule)
+        return Biproportional(upper=upper, basis=self.basis, rounding=self.voter_rounding,
+                              strongest_list_seat=self.strongest_list_seat)
+
+
 class CandidatesConfig(_Strict):
     ranking: Ranking = Ranking.OPEN
 
 
 class WomenConfig(_Strict):
-    rule: Literal["quarter-by-list", "every-nth", "district-woman"]
+    rule: Literal["quarter-by-list", "every-nth", "district-woman", "minimum"]
     share: Annotated[float, Field(gt=0, le=100)] = 25.0
     every: Annotated[int, Field(ge=2)] = 4
+    seats: Annotated[int, Field(ge=0, le=MAX_MAGNITUDE)] | None = None
+    rounding: Rounding = Rounding.NEAREST
+    constituencies: dict[str, Annotated[int, Field(ge=0, le=MAX_MAGNITUDE)]] = {}
+
+    @model_validator(mode="after")
+    def _minimum_keys(self) -> WomenConfig:
+        given = self.model_fields_set
+        if self.rule != "minimum" and given & {"seats", "rounding", "constituencies"}:
+            raise ValueError("seats, rounding and constituencies apply to rule = \"minimum\"")
+        if self.rule == "minimum" and not given & {"seats", "share", "constituencies"}:
+            raise ValueError("rule = \"minimum\" needs seats, share or constituencies")
+        if self.rule == "minimum" and {"seats", "share"} <= given:
+            raise ValueError("give seats or share, not both")
+        return self
 
     def build(self) -> WomenRule:
+        if self.rule == "minimum":
+            return MinimumWomen(
+                seats=self.seats,
+                share=_exact(self.share) / 100 if "share" in self.model_fields_set else None,
+                rounding=self.rounding, constituencies=dict(self.constituencies))
         if self.rule == "quarter-by-list":
             return QuarterByList(share=_exact(self.share) / 100)
         if self.rule == "every-nth":
@@ -306,6 +366,7 @@ class LawConfig(_Strict):
     candidates: CandidatesConfig = CandidatesConfig()
     women: WomenConfig | None = None
     mixed: MixedConfig | None = None
+    biproportional: BiproportionalConfig | None = None
 
     @model_validator(mode="after")
     def _house_within_bound(self) -> LawConfig:
@@ -321,9 +382,13 @@ class LawConfig(_Strict):
                              "seats in its `fixed` table, not in [districts]")
         if self.agreements is not None and self.allocation.method == "sntv":
             raise ValueError("agreements pool the votes of lists; SNTV elects candidates")
-        if self.mixed is not None and (self.allocation.method == "sntv" or self.tier):
+        if self.mixed is not None and (self.allocation.method == "sntv" or self.tier
+                                       or self.biproportional):
             raise ValueError("[mixed] shares the house on party votes by a list method, with "
-                             "no [tier] above it")
+                             "no [tier] or [biproportional] above it")
+        if self.biproportional is not None and (self.tier or self.agreements):
+            raise ValueError("[biproportional] apportions every seat over the whole election: "
+                             "it takes no [tier] or [agreements]")
         return self
 
     def build(self) -> Law:
@@ -343,6 +408,8 @@ class LawConfig(_Strict):
             apportionment=self.apportionment.build_apportionment()
             if self.apportionment else None,
             mixed=MixedMember(overhang=self.mixed.overhang) if self.mixed else None,
+            biproportional=self.biproportional.build(self.allocation)
+            if self.biproportional else None,
         )
 
 

@@ -43,10 +43,14 @@ def margins(
     """The margin of every list in one constituency, all other votes held as counted.
 
     Under SNTV a list gains a seat through its best unelected candidate and loses one through its
-    weakest elected candidate, so those are the votes varied.
+    weakest elected candidate, so those are the votes varied. Under a biproportional law a
+    general constituency is not counted alone — a vote there can move seats in every other —
+    so it has no margins here (an empty tuple).
     """
     c = next(x for x in election.constituencies if x.name == constituency)
     general = law.general(election)
+    if law.biproportional is not None and c in general:
+        return ()
 
     def seats_with(name: str, candidate: str | None, votes: int) -> int:
         changed = _with_votes(c, name, candidate, votes)

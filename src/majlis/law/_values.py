@@ -215,6 +215,25 @@ class TierResult:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BiproportionalResult:
+    """A biproportional apportionment explained: each list's upper basis (votes or voter
+    numbers) and seats, the awards of the upper apportionment, and the divisors of the lower
+    one: a list's votes in a constituency ÷ (its list divisor × the constituency divisor) lies
+    between d(x − 1) / step and d(x) / step of the law's series, x its seats there (`seats`) —
+    for Sainte-Laguë x − ½ and x + ½, standard rounding; for D'Hondt x and x + 1 (a seat held
+    by the strongest-list condition aside)."""
+
+    weights: Mapping[str, Fraction]
+    upper: Mapping[str, int]
+    awards: tuple[Award, ...]
+    runner_up: Award | None
+    list_divisors: Mapping[str, Fraction]
+    constituency_divisors: Mapping[str, Fraction]
+    seats: Mapping[str, Mapping[str, int]]
+    ties: tuple[Tie, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Allocation:
     """The whole outcome of applying a law to an election; reproducible from `seed`."""
 
@@ -222,6 +241,7 @@ class Allocation:
     tier: TierResult | None
     seed: int
     ties: tuple[Tie, ...]
+    biproportional: BiproportionalResult | None = None
 
     @property
     def lot_used(self) -> bool:
