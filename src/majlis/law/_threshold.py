@@ -112,6 +112,22 @@ class ListCondition:
     condition: Condition
 
 
+class _Nation:
+    """The national totals a national condition measures against, each summed once per count
+    (not once per list and constituency)."""
+
+    def __init__(self, constituencies: tuple[Constituency, ...]) -> None:
+        self.constituencies = constituencies
+        self.votes = add_up(c.votes for c in constituencies)
+        self.seats = sum(c.magnitude for c in constituencies)
+        self._bases: dict[Base, int] = {}
+
+    def base(self, base: Base) -> int:
+        if base not in self._bases:
+            self._bases[base] = sum(base.of(c) for c in self.constituencies)
+        return self._bases[base]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Threshold:
     """Alternative conditions, any of which qualifies a list; `exempt` lists always qualify.
@@ -142,13 +158,13 @@ class Threshold:
         lists: Mapping[str, Mapping[str, str]] = NO_LISTS,
     ) -> dict[str, frozenset[str]]:
         """The lists that qualify in each constituency (national conditions count everywhere)."""
-        national = add_up(c.votes for c in constituencies)
+        national = _Nation(constituencies)
         result: dict[str, frozenset[str]] = {}
         for c in constituencies:
             result[c.name] = frozenset(
                 p for p in c.votes
                 if p in self.exempt
-                or any(self._meets(cond, p, c, constituencies, national, district_seats, lists)
+                or any(self._meets(cond, p, c, national, district_seats, lists)
                        for cond in self.conditions_for(p, lists))
             )
         if self.fallback is None:
@@ -191,8 +207,7 @@ class Threshold:
         cond: Condition,
         party: str,
         c: Constituency,
-        everywhere: tuple[Constituency, ...],
-        national: Mapping[str, int],
+        national: _Nation,
         district_seats: Mapping[str, int] | None,
         lists: Mapping[str, Mapping[str, str]],
     ) -> bool:
@@ -205,8 +220,8 @@ class Threshold:
         if cond.scope is Scope.DISTRICT:
             votes, base, seats = c.votes[party], cond.base.of(c), c.magnitude
         else:
-            votes = national[party]
-            base = sum(cond.base.of(x) for x in everywhere)
-            seats = sum(x.magnitude for x in everywhere)
+            votes = national.votes[party]
+            base = national.base(cond.base)
+            seats = national.seats
         share = Fraction(1, seats) if cond.share is None else cond.share
-        return votes >= share * base
+        return votes * share.denominator >= share.numerator * base
