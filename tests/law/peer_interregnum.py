@@ -41,6 +41,10 @@ from majlis.law import (
 # (Adams is left out: interregnum divides by its zero first divisor.)
 DIVISORS = {"dhondt": "dhondt", "sainte-lague": "sainte_lague", "danish": "danish",
             "imperiali": "imperiali"}
+_SL = DIVISOR_SERIES["sainte-lague"]
+assert isinstance(_SL, DivisorSeries)
+NAMED = {DIVISOR_SERIES[ours]: theirs for ours, theirs in DIVISORS.items()} | {
+    _SL.with_first(Fraction(7, 5)): "sainte_lague_1.4"}
 QUOTAS = {"hare": "hare", "droop": "droop", "hagenbach-bischoff": "hagenbach_bischoff",
           "droop-exact": "hagenbach_bischoff", "imperiali-quota": "imperiali"}
 ROOT = "country"
@@ -73,8 +77,7 @@ def method(rule: DivisorRule | QuotaRule) -> dict[str, Any]:
         raise Unsupported("interregnum's Huntington–Hill divisors are floats")
     if series.start[0] == 0:
         raise Unsupported("interregnum divides by a zero first divisor")
-    named = next((theirs for ours, theirs in DIVISORS.items() if DIVISOR_SERIES[ours] == series),
-                 None)
+    named = next((theirs for ours, theirs in NAMED.items() if ours == series), None)
     divisor: str | DivisorIterator[Fraction] = named or DivisorIterator(_terms(series))
     return {"method": "highest_averages", "method_params": {"divisor_f": divisor}}
 
@@ -126,7 +129,7 @@ def system(election: Election, law: Law) -> dict[str, Any]:
     constituency or over the country. A levelling tier is Norway's structure: a compensatory
     node sharing the whole house among lists over the tier threshold, lists over their share
     excluded and the share recomputed, and a reapportionment node placing the levelling seats
-    by relative quotients. Wins (`wins_at_least`) become single-seat electorates, one per win.
+    by relative quotients. Wins (`wins_at_least`) are the lists file's `wins`, given as input.
     """
     if law.agreements or law.reserved or law.women or law.apportionment:
         raise Unsupported("agreements, reserved seats, women's rule, apportionment")
@@ -147,11 +150,13 @@ def system(election: Election, law: Law) -> dict[str, Any]:
         root = _levelling(election, tier, districts)
     wins = {p: int(a.get("wins", 0)) for p, a in election.lists.items()}
     if any(wins.values()):
+        # Wins counted elsewhere, as input: one district of as many seats as wins, shared by
+        # D'Hondt on votes equal to the wins, gives each list exactly its wins (its quotients
+        # reach 1 that many times, and no further).
         root["divisions"].append(
-            {"name": ELECTORATES, "type": "group", "method": "winner_takes_all", "aggregate": True,
-             "divisions": [{"name": f"{p} {i}", "seats": 1,
-                            "candidates": [{"name": p, "votes": 1}]}
-                           for p, n in sorted(wins.items()) for i in range(n)]})
+            {"name": ELECTORATES, "seats": sum(wins.values()), "method": "highest_averages",
+             "method_params": {"divisor_f": "dhondt"},
+             "candidates": [{"name": p, "votes": n} for p, n in sorted(wins.items()) if n]})
     return root
 
 
