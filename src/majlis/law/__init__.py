@@ -31,6 +31,7 @@ from ._threshold import (
 from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import Precedence, TieRule
 from ._values import (
+    Admission,
     AgreementSplit,
     Allocation,
     Apportioned,
@@ -50,6 +51,7 @@ __all__ = [
     "MAX_MAGNITUDE",
     "METHODS",
     "QUOTAS",
+    "Admission",
     "AgreementSplit",
     "Agreements",
     "Allocation",

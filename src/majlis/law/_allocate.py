@@ -17,6 +17,7 @@ from ._threshold import NO_LISTS, DistrictSeats, Threshold
 from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import Precedence, TieRule
 from ._values import (
+    Admission,
     Allocation,
     Constituency,
     ConstituencyResult,
@@ -104,11 +105,13 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
     """
     check_seats(election, law)
     general = law.general(election)
-    qualified = qualifying(law, general, seed, election.lists)
+    admitted = admissions(law, general, seed, election.lists)
     results: list[ConstituencyResult] = []
     ties: list[Tie] = []
     for c in election.constituencies:
-        allowed = qualified.get(c.name, frozenset(c.votes))
+        admission = admitted.get(c.name, {})
+        allowed = frozenset(p for p, a in admission.items() if a.qualified) \
+            if c.name in admitted else frozenset(c.votes)
         outcome = apportion(c, law, allowed, seed, election.lists)
         if sum(outcome.seats.values()) < c.magnitude:
             raise AllocationError(
@@ -128,6 +131,9 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
                 elected=tuple(Elected(candidate=x, via="votes") for x in outcome.elected),
                 community=reserved.community if reserved else None,
                 agreements=outcome.agreements,
+                admission=frozen_mapping(admission),
+                lapsed=law.agreements.lapsed(c.votes, allowed, election.lists)
+                if law.agreements is not None and reserved is None else (),
             )
         )
         ties.extend(outcome.ties)
@@ -143,7 +149,19 @@ def qualifying(
     seed: int,
     lists: Mapping[str, Mapping[str, str]],
 ) -> dict[str, frozenset[str]]:
-    """The lists the threshold lets into each general constituency's count.
+    """The lists the threshold lets into each general constituency's count."""
+    return {name: frozenset(p for p, a in by_list.items() if a.qualified)
+            for name, by_list in admissions(law, general, seed, lists).items()}
+
+
+def admissions(
+    law: Law,
+    general: tuple[Constituency, ...],
+    seed: int,
+    lists: Mapping[str, Mapping[str, str]],
+) -> dict[str, dict[str, Admission]]:
+    """Each list's admission to each general constituency's count, and why (no threshold:
+    none recorded, every list counts).
 
     A condition on constituency seats ("or Y seats") counts the seats each list wins with the
     threshold disregarded — the seats a list earns before any threshold applies.
@@ -153,7 +171,7 @@ def qualifying(
     won: dict[str, int] | None = None
     if any(isinstance(cond, DistrictSeats) for cond in law.threshold.conditions):
         won = add_up(apportion(c, law, frozenset(c.votes), seed, lists).seats for c in general)
-    return law.threshold.qualifying(general, won, lists)
+    return law.threshold.admissions(general, won, lists)
 
 
 def apportion(
