@@ -12,17 +12,19 @@ The benchmarks borrow this module when the tests are importable (benchmarks/allo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from interregnum.district import unserialize_node
 from interregnum.divisors import DivisorIterator
+from interregnum.methods import allocators
 from interregnum.methods.events import TieEvent
 
 from majlis.law import (
     DIVISOR_SERIES,
+    Apportionment,
     Base,
     ConstituencyWins,
     DivisorRule,
@@ -30,6 +32,7 @@ from majlis.law import (
     Election,
     Law,
     LevellingTier,
+    MinimumRule,
     QuotaRule,
     Remainder,
     Scope,
@@ -220,3 +223,30 @@ def _events(result: Any) -> Iterator[Any]:
     for inner in (getattr(result, "data", None), getattr(result, "result", None),
                   *(getattr(result, "steps", None) or ())):
         yield from _events(inner)
+
+
+def apportion(apportionment: Apportionment, basis: Mapping[str, int]) -> Seats:
+    """Magnitudes by interregnum's allocator on its own, the constituencies standing as lists:
+    `first`, the minimum given and the rest shared as a count of their own; `floor` (divisor
+    methods), the series continued from the minimum — interregnum's initial seats."""
+    rule = apportionment.rule
+    shared = {n: b for n, b in basis.items() if n not in apportionment.fixed}
+    floor = apportionment.minimum_rule is MinimumRule.FLOOR
+    if floor and isinstance(rule, QuotaRule):
+        raise Unsupported("a quota method's floor: interregnum has no re-count without them")
+    fields = method(rule)
+    allocator = allocators.get(fields["method"])(**fields["method_params"])
+    minimum = dict.fromkeys(shared, apportionment.minimum)
+    left = apportionment.seats - sum(apportionment.fixed.values()) - sum(minimum.values())
+    if not left:
+        return Seats(constituencies={"": {**apportionment.fixed, **minimum}}, levelling={},
+                     tied=False)
+    if floor:
+        result = allocator(candidates=list(shared.items()), seats=left,
+                           initial_seats=list(minimum.items()), skip_initial_seats=False)
+        seats = {x.name: x.seats for x in result.allocation}
+    else:
+        result = allocator(candidates=list(shared.items()), seats=left)
+        seats = {x.name: x.seats + minimum[x.name] for x in result.allocation}
+    return Seats(constituencies={"": {**apportionment.fixed, **seats}}, levelling={},
+                 tied=any(isinstance(e, TieEvent) for e in _events(result)))

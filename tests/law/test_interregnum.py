@@ -7,7 +7,8 @@ Where the two differ by a documented rule the data are restricted, never the ass
 - whole quotas beyond the seats (Imperiali quota): interregnum raises the quota until they fit,
   majlis takes back the seats of the smallest remainders (docs/law-format.md). Discarded.
 - Huntington–Hill (interregnum's divisors are floats) and Adams (it divides by the zero first
-  divisor) are not compared.
+  divisor) are not compared; nor a quota method's minimum as a floor (majlis re-counts without
+  the constituencies raised to it, interregnum has no such count).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from majlis.law import (
     DIVISOR_SERIES,
     QUOTAS,
     Allocation,
+    Apportionment,
+    ApportionmentBasis,
     Constituency,
     ConstituencyWins,
     DivisorRule,
@@ -30,13 +33,15 @@ from majlis.law import (
     Election,
     Law,
     LevellingTier,
+    MinimumRule,
     QuotaRule,
     Scope,
     Threshold,
+    TieRule,
     VoteShare,
     allocate,
 )
-from tests.law.peer_interregnum import run
+from tests.law.peer_interregnum import apportion, run
 from tests.strategies import constituencies, elections, sainte_lague_variants
 
 DIVISORS = st.sampled_from(["dhondt", "sainte-lague", "danish", "imperiali"]).map(
@@ -138,3 +143,31 @@ def test_share_with_an_electorate_alternative_same_seats_as_interregnum(
     theirs = run(election, law)
     assume(not theirs.tied)
     assert held(ours, c.name) == theirs.constituencies[c.name]
+
+
+@given(st.dictionaries(st.sampled_from([f"C{i:02d}" for i in range(30)]),
+                       st.integers(1, 40_000_000), min_size=2, max_size=30),
+       RULES, st.integers(0, 3), st.sampled_from(MinimumRule), st.integers(0, 200),
+       st.booleans())
+def test_apportionment_same_magnitudes_as_interregnum(
+        basis: dict[str, int], rule: ListRule, minimum: int, minimum_rule: MinimumRule,
+        extra: int, fixed: bool) -> None:
+    """Seats apportioned to constituencies by population, with a minimum given first or as a
+    floor (a divisor series continued from the minimum: interregnum's initial seats) and one
+    constituency's seats fixed."""
+    assume(not (minimum_rule is MinimumRule.FLOOR and isinstance(rule, QuotaRule)))
+    pinned = {min(basis): 1} if fixed else {}
+    seats = minimum * (len(basis) - len(pinned)) + sum(pinned.values()) + extra
+    assume(seats >= 1)
+    ours = Apportionment(rule=rule, basis=ApportionmentBasis.POPULATION, seats=seats,
+                         minimum=minimum, minimum_rule=minimum_rule, fixed=pinned)
+    result = ours.apportion(basis, TieRule.VOTES)
+    assume(not result.ties)
+    shared = {n: b for n, b in basis.items() if n not in pinned}
+    counted = seats - sum(pinned.values()) - minimum * len(shared)
+    if isinstance(rule, QuotaRule) and counted:
+        quota = QUOTAS[rule.quota](sum(shared.values()), counted)
+        assume(sum(b // quota for b in shared.values()) <= counted)
+    theirs = apportion(ours, basis)
+    assume(not theirs.tied)
+    assert dict(result.magnitudes) == theirs.constituencies[""]
