@@ -5,7 +5,9 @@ Where the two differ by a documented rule the data are restricted, never the ass
 - ties: interregnum breaks a tie by more votes, then at random (its own generator); majlis by
   the law's rule and a seeded lot. Any tie met by either library discards the example.
 - whole quotas beyond the seats (Imperiali quota): interregnum raises the quota until they fit,
-  majlis takes back the seats of the smallest remainders (docs/law-format.md). Discarded.
+  majlis takes back the seats of the smallest remainders (docs/law-format.md). Discarded, as are
+  counts with more seats left after whole quotas than lists (tiny votes): majlis gives the
+  remainders round again, interregnum stops.
 - Huntington–Hill (interregnum's divisors are floats) and Adams (it divides by the zero first
   divisor) are not compared; nor a quota method's minimum as a floor (majlis re-counts without
   the constituencies raised to it, interregnum has no such count).
@@ -65,10 +67,18 @@ def seats_by_majlis(election: Election, law: Law) -> Allocation:
     assume(not result.ties)
     if isinstance(law.rule, QuotaRule):
         for c in result.constituencies:
-            votes = [v for p, v in c.votes.items() if p in c.qualified]
-            quota = QUOTAS[law.rule.quota](sum(votes), c.magnitude)
-            assume(sum(v // quota for v in votes) <= c.magnitude)
+            quotas_fit(law.rule, [v for p, v in c.votes.items() if p in c.qualified],
+                       c.magnitude)
     return result
+
+
+def quotas_fit(rule: QuotaRule, votes: list[int], seats: int) -> None:
+    """Discard a count whose whole quotas exceed the seats, or whose remainders must go round
+    more than once (more seats left than lists): the libraries' documented rules part there."""
+    if seats:
+        quota = QUOTAS[rule.quota](sum(votes), seats)
+        whole = sum(int(v // quota) for v in votes)
+        assume(whole <= seats <= whole + len(votes))
 
 
 def held(result: Allocation, constituency: str) -> dict[str, int]:
@@ -165,9 +175,8 @@ def test_apportionment_same_magnitudes_as_interregnum(
     assume(not result.ties)
     shared = {n: b for n, b in basis.items() if n not in pinned}
     counted = seats - sum(pinned.values()) - minimum * len(shared)
-    if isinstance(rule, QuotaRule) and counted:
-        quota = QUOTAS[rule.quota](sum(shared.values()), counted)
-        assume(sum(b // quota for b in shared.values()) <= counted)
+    if isinstance(rule, QuotaRule):
+        quotas_fit(rule, list(shared.values()), counted)
     theirs = apportion(ours, basis)
     assume(not theirs.tied)
     assert dict(result.magnitudes) == theirs.constituencies[""]
