@@ -201,13 +201,14 @@ class Threshold:
         """Each list's admission to each constituency's count: the condition that let it in
         (the first of its conditions it meets), or the conditions it failed."""
         national = _Nation(constituencies)
-        described: dict[Condition, str] = {}
+        described = {id(f): describe(f)  # each condition put in words once per count
+                     for f in (*self.conditions, *(b.condition for b in self.by_list))}
         result: dict[str, dict[str, Admission]] = {}
         for c in constituencies:
             result[c.name] = admitted = {}
             for p in c.votes:
                 faced = self.conditions_for(p, lists)
-                words = tuple(described.setdefault(f, describe(f)) for f in faced)
+                words = tuple(described[id(f)] for f in faced)
                 if p in self.exempt:
                     admitted[p] = Admission(qualified=True, by=EXEMPT, faced=words)
                     continue
