@@ -4,6 +4,14 @@ A synthetic Iraq-like election (18 governorates, 329 seats, 30 lists each, modif
 Sainte-Laguë 1.7), built from a fixed seed. Prints one `name: value unit` line per figure.
 Times are best of several runs, except `batch_time_first_call`, which also pays for the first
 touch of a fresh 430 MB result array (slow in a VM whose memory is mapped in lazily).
+
+Then two laws of more than one tier on bundled official data, timed beside interregnum (the
+peer that writes multi-tier systems) on the same law: a mixed-member law (New Zealand 2017:
+Sainte-Laguë on the party vote, 5 % or one electorate, the 71 electorates won given as input —
+interregnum counts them as 71 single-seat districts) and a two-tier law (Norway 2021: 19
+counties, then levelling seats placed back by relative quotients). interregnum is a test
+dependency: its tree of the law comes from tests/law/peer_interregnum.py, when the tests are
+there to import.
 """
 
 from __future__ import annotations
@@ -14,9 +22,12 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from fractions import Fraction
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from majlis import data
 from majlis.law import (
     DIVISOR_SERIES,
     Constituency,
@@ -26,6 +37,8 @@ from majlis.law import (
     Law,
     allocate,
     allocate_batch,
+    parse_law,
+    read_election,
 )
 
 SEED = 2025
@@ -41,6 +54,14 @@ MAGNITUDES = {
 SERIES = DIVISOR_SERIES["sainte-lague"]
 assert isinstance(SERIES, DivisorSeries)
 IRAQ = SERIES.with_first(Fraction(17, 10))
+ROOT = Path(__file__).resolve().parents[1]
+# (figure name, law file, votes, districts, lists) for the laws of more than one tier.
+TIERED = (
+    ("mixed_member_nz2017", "new-zealand-mmp.toml", "world/newzealand2017_votes.csv",
+     "world/newzealand2017_districts.csv", "world/newzealand2017_lists.csv"),
+    ("two_tier_norway2021", "norway-2021.toml", "world/norway2021_votes.csv",
+     "world/norway2021_districts.csv", None),
+)
 
 
 def base_votes(rng: np.random.Generator) -> np.ndarray:
@@ -87,6 +108,45 @@ def best_of(repeat: int, fn: Callable[[], object]) -> float:
 
 def line(name: str, value: float, unit: str) -> None:
     print(f"{name}: {value:.6g} {unit}", flush=True)
+
+
+def interregnum_peer() -> Any:
+    """tests/law/peer_interregnum.py, or None where the tests or interregnum are absent."""
+    sys.path.append(str(ROOT))
+    try:
+        from tests.law import peer_interregnum
+    except ImportError:  # pragma: no cover - the tests and interregnum are for the tests only
+        return None
+    finally:
+        sys.path.remove(str(ROOT))
+    return peer_interregnum
+
+
+def tiered_laws() -> None:
+    """Each law of more than one tier: majlis, interregnum on the same law, their ratio, and
+    whether the two give the same seats."""
+    peer = interregnum_peer()
+    for name, law_file, votes, districts, lists in TIERED:
+        law = parse_law((ROOT / "examples" / "laws" / law_file).read_text(encoding="utf-8"),
+                        law_file)
+        election = read_election(
+            data.path(votes).read_text(encoding="utf-8"), votes, law,
+            data.path(districts).read_text(encoding="utf-8"), districts,
+            data.path(lists).read_text(encoding="utf-8") if lists else None, lists or "")
+        ours = best_of(15, lambda e=election, law=law: allocate(e, law))
+        line(f"{name}_time", ours * 1e3, "ms")
+        if peer is None:
+            continue
+        theirs = best_of(5, lambda e=election, law=law: peer.run(e, law))
+        line(f"interregnum_{name}_time", theirs * 1e3, "ms")
+        line(f"{name}_speedup_vs_interregnum", theirs / ours, "x")
+        result, seats = allocate(election, law), peer.run(election, law)
+        agree = all({p: s for p, s in c.seats.items() if s} == seats.constituencies[c.name]
+                    for c in result.constituencies)
+        if result.tier is not None:
+            agree &= all({p: s for p, s in placed.items() if s} == seats.levelling[d]
+                         for d, placed in result.tier.placed.items())
+        line(f"{name}_agrees_with_interregnum", float(agree), "bool")
 
 
 def main() -> None:
@@ -180,6 +240,7 @@ def main() -> None:
     line("input_votes_size", rows.nbytes / 2**20, "MiB")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     line("process_peak_rss", rss / (2**20 if sys.platform == "darwin" else 2**10), "MiB")
+    tiered_laws()
 
 
 if __name__ == "__main__":

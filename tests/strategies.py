@@ -15,6 +15,7 @@ from majlis.law import (
     Constituency,
     DivisorRule,
     DivisorSeries,
+    Election,
     QuotaRule,
 )
 
@@ -41,6 +42,24 @@ def constituencies(draw: st.DrawFn, *, max_seats: int = 40, **kw: int) -> Consti
     votes = draw(vote_counts(**kw))
     seats = draw(st.integers(1, max_seats))
     return Constituency(name="C", magnitude=seats, votes=votes)
+
+
+@st.composite
+def elections(draw: st.DrawFn, *, max_constituencies: int = 6, max_lists: int = 8,
+              max_seats: int = 15, max_votes: int = 200_000) -> Election:
+    """Constituencies D1, D2, … in which the same lists stand, each list with a vote in one
+    of them at least."""
+    n = draw(st.integers(2, max_lists))
+    names = LIST_NAMES[:n]
+    rows = draw(st.lists(st.lists(st.integers(0, max_votes), min_size=n, max_size=n),
+                         min_size=1, max_size=max_constituencies))
+    for j in range(n):
+        if not any(row[j] for row in rows):
+            rows[0][j] = draw(st.integers(1, max_votes))
+    return Election(constituencies=tuple(
+        Constituency(name=f"D{i + 1}", magnitude=draw(st.integers(1, max_seats)),
+                     votes=dict(zip(names, row, strict=True)))
+        for i, row in enumerate(rows)))
 
 
 @st.composite

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import shlex
 import socket
@@ -15,7 +16,7 @@ import pytest
 from pydantic import BaseModel
 
 from majlis import data
-from majlis.cli import app
+from majlis.cli import _allocate, app
 from majlis.law import _config, parse_law
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,20 +83,66 @@ def test_every_preset_law_is_named_in_the_readme_and_parses() -> None:
         data.law(name)
 
 
-def config_keys(model: type[BaseModel]) -> set[str]:
-    keys = set(model.model_fields)
-    for field in model.model_fields.values():
-        for inner in (*getattr(field.annotation, "__args__", ()), field.annotation):
-            nested = getattr(inner, "__args__", (inner,))
-            for kind in nested:
-                if isinstance(kind, type) and issubclass(kind, BaseModel):
-                    keys |= config_keys(kind)
-    return keys
+def nested_models(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    """The fields of `model` that are tables of their own (`[tier.threshold]`,
+    `[[threshold.by_list]]`, `[reserved."Name"]`), by key."""
+    found: dict[str, type[BaseModel]] = {}
+    for key, field in model.model_fields.items():
+        kinds = [field.annotation]
+        while kinds:
+            kind = kinds.pop()
+            if isinstance(kind, type) and issubclass(kind, BaseModel):
+                found[key] = kind
+            kinds.extend(getattr(kind, "__args__", ()))
+    return found
 
 
-def test_every_law_key_is_documented() -> None:
-    for key in sorted(config_keys(_config.LawConfig)):
-        assert re.search(rf"`{key}`|\[{key}[\].]|\[\w+\.{key}\]|{key} =", LAW_FORMAT), key
+def section(table: str) -> str:
+    """The part of docs/law-format.md under the `## [table]` heading."""
+    parts = re.split(r"^## ", LAW_FORMAT, flags=re.M)
+    return next(p for p in parts if p.startswith(f"`[{table}")).split("\n", 1)[1]
+
+
+def row_keys(text: str) -> set[str]:
+    """The keys a table documents: each row's first cell, `a`, `b` for rows of several keys."""
+    return {key for cell in re.findall(r"^\| ([^|]*) \|", text, flags=re.M)
+            for key in re.findall(r"`\[*([a-z_]+(?:\.[a-z_]+)?)\]*`", cell)}
+
+
+def law_tables() -> list[tuple[str, type[BaseModel]]]:
+    """Every table the parser accepts with its model, nested ones under their parent's name."""
+    tables = []
+    for table, model in nested_models(_config.LawConfig).items():
+        tables.append((table, model))
+        tables.extend((f"{table}.{key}", inner) for key, inner in nested_models(model).items())
+    return tables
+
+
+@pytest.mark.parametrize(("table", "model"), law_tables(), ids=lambda x: getattr(x, "__name__",
+                                                                                    x))
+def test_every_law_key_is_documented_in_its_tables_section(table: str,
+                                                           model: type[BaseModel]) -> None:
+    """Each key of a table is a row of the table in that table's section of the docs (a key of a
+    nested table may be named in the row that introduces it), so a key the parser learns cannot
+    go undocumented, nor be documented under the wrong table."""
+    top, _, nested = table.partition(".")
+    text = section(top)
+    documented = row_keys(text)
+    if nested:
+        if model in dict(nested_models(_config.LawConfig)).values():
+            return  # the same table as a top-level one (`[tier.threshold]` as `[threshold]`)
+        rows = [r for r in text.splitlines() if re.match(rf"\| `\[*{top}\.{nested}\]*`|"
+                                                        rf"\| `{nested}`", r)]
+        assert rows, f"{table}: no row"
+        documented |= {k for r in rows for k in re.findall(r"`([a-z_]+)`", r)}
+    for key in model.model_fields:
+        key_row = f"{top}.{key}" if f"{top}.{key}" in documented else key
+        assert key_row in documented or key in documented, f"[{table}] {key}"
+
+
+def test_every_top_level_table_has_its_section() -> None:
+    for table in _config.LawConfig.model_fields:
+        assert section(table), table
 
 
 def test_every_method_is_documented() -> None:
@@ -108,3 +155,31 @@ def test_every_method_is_documented() -> None:
 def test_example_laws_parse_and_are_named_in_the_readme(law: Path) -> None:
     parse_law(law.read_text(encoding="utf-8"), str(law))
     assert f"examples/laws/{law.name}" in README
+
+
+def via_values() -> set[str]:
+    """Every way a candidate can take a seat: the strings the law package passes as `via`
+    (a keyword argument, or a variable named `via`), read from its source."""
+    found: set[str] = set()
+    for path in (ROOT / "src" / "majlis" / "law").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            values = [k.value for k in getattr(node, "keywords", ()) if k.arg == "via"]
+            if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == "via" for t in node.targets):
+                values.append(node.value)
+            found |= {c.value for v in values for c in ast.walk(v)
+                      if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+    return found
+
+
+def test_every_elected_column_and_via_is_documented() -> None:
+    output = section_named("Output")
+    for column in _allocate.ELECTED_COLUMNS:
+        assert f"| `{column}` |" in output, column
+    assert {"votes", "list order", "women's quota"} <= via_values()
+    for via in via_values():
+        assert f"| `{via}` |" in output, via
+
+
+def section_named(title: str) -> str:
+    return re.split(rf"^## {title}\n", LAW_FORMAT, flags=re.M)[1].split("\n## ", 1)[0]

@@ -230,6 +230,8 @@ def test_a_mixed_member_count_shows_wins_list_seats_overhang_and_the_house() -> 
     assert "house: 122 seats; 120 + 2 overhang kept" in table
     plain = majlis(*bundled_world("israel2022", "israel-knesset.toml"), "--format", "json")
     assert json.loads(plain.stdout)["constituencies"][0]["mixed"] is None
+
+
 def test_biproportional_stages_are_explained_in_json_and_tables() -> None:
     world = ROOT / "src" / "majlis" / "data" / "world"
     args = ("allocate", world / "zurich2018_votes.csv", "--law",
@@ -247,3 +249,55 @@ def test_biproportional_stages_are_explained_in_json_and_tables() -> None:
     assert table.returncode == 0, table.stderr
     assert "biproportional — upper apportionment" in table.stdout
     assert "biproportional — constituency divisors" in table.stdout
+
+
+def test_apportionment_shows_its_awards_and_runner_up_and_draws_its_lot_from_the_seed(
+        tmp_path: Path) -> None:
+    law = write(tmp_path / "law.toml", '[allocation]\nmethod = "dhondt"\n[apportionment]\n'
+                'method = "hare"\nbasis = "population"\nseats = 2\n')
+    votes = write(tmp_path / "votes.csv", "district,party,votes\nNorth,X,600\nNorth,Y,400\n"
+                  "South,X,120\nSouth,Y,300\nEast,X,50\nEast,Y,70\n")
+    districts = write(tmp_path / "districts.csv",
+                      "district,population\nNorth,1000\nSouth,1000\nEast,2000\n")
+    # East takes the one whole Hare quota (4000 ÷ 2); North and South tie on remainders of 1000.
+    args = ("allocate", votes, "--law", law, "--districts", districts)
+    shown = {}
+    for seed, winner, next_in_line in ((1, "North", "South"), (2, "South", "North")):
+        run = majlis(*args, "--format", "json", "--seed", str(seed))
+        assert run.returncode == 0, run.stderr
+        apportionment = json.loads(run.stdout)["apportionment"]
+        shown[seed] = apportionment
+        assert apportionment["seed"] == seed and apportionment["basis"] == "population"
+        assert apportionment["magnitudes"] == {"East": 1, winner: 1, next_in_line: 0}
+        assert [(a["list"], a["stage"]) for a in apportionment["awards"]] == [
+            ("East", "quota"), (winner, "remainder")]
+        assert apportionment["last_seat"]["list"] == winner
+        assert apportionment["runner_up"]["list"] == next_in_line
+        assert apportionment["runner_up"]["value"]["exact"] == "1000"
+        assert apportionment["ties"] == [{"constituency": "apportionment", "seat": 2,
+                                          "lists": apportionment["ties"][0]["lists"],
+                                          "winner": winner, "decided_by": "lot"}]
+        assert "rerun with --seed" in run.stderr
+    table = majlis(*args, "--format", "table", "--seed", "2").stdout
+    assert "seats apportioned by population" in table
+    assert "last seat: South at 1,000.00; next in line: North at 1,000.00" in table
+
+
+def test_json_and_table_say_which_threshold_each_list_faced_and_which_agreement_lapsed(
+        ) -> None:
+    world = ROOT / "src" / "majlis" / "data" / "world"
+    args = ("allocate", world / "israel2022_votes.csv", "--law",
+            EXAMPLES / "laws" / "israel-knesset.toml", "--districts",
+            world / "israel2022_districts.csv", "--lists", world / "israel2022_lists.csv")
+    run = majlis(*args, "--format", "json")
+    assert run.returncode == 0, run.stderr
+    (israel,) = json.loads(run.stdout)["constituencies"]
+    faced = ["3.25 % of valid votes nationally"]
+    assert israel["threshold"]["Labor"] == {"qualified": True, "by": faced[0], "faced": faced}
+    assert israel["threshold"]["Meretz"] == {"qualified": False, "by": None, "faced": faced}
+    assert sorted(p for p, a in israel["threshold"].items() if a["qualified"]) == sorted(
+        israel["qualified"])
+    assert israel["lapsed_agreements"] == [["Labor", "Meretz"]]
+    table = majlis(*args, "--format", "table").stdout
+    assert "Israel: the agreement Labor + Meretz lapsed (Meretz out of the count)" in table
+    assert "out: below" in table and "in: 3.25 %" in table

@@ -58,6 +58,8 @@ def test_an_agreement_with_a_partner_below_the_threshold_lapses() -> None:
     land = count(law).constituencies[0]
     assert land.agreements == ()
     assert dict(land.seats) == {"A": 2, "B": 2, "C": 1, "D": 0}
+    assert land.lapsed == (("C", "D"),)
+    assert count(DHONDT).constituencies[0].lapsed == ()
 
 
 def test_three_lists_in_one_agreement_under_sainte_lague() -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from majlis.errors import InputError
 from majlis.law import (
+    Admission,
     Law,
     Precedence,
     QuotaRule,
@@ -170,6 +171,22 @@ def test_fallback_admits_the_next_lists_until_more_than_half_the_votes_qualify()
     # Over half already: nobody else comes in.
     assert qualified(FALLBACK, fallback_votes(4000, 1100, 900, 900, 900, 800, 700, 700)) == {
         "A", "B"}
+
+
+
+def test_each_list_is_told_which_condition_admitted_it_or_which_it_failed() -> None:
+    # A and B pass 10 % (948), I (10 votes) is exempt: 4,510 of 9,480 is not more than half,
+    # and C (940) comes in by the fallback; D (930) does not.
+    law = parse_law(FALLBACK + 'exempt = ["I"]\n', "law.toml")
+    votes = fallback_votes(3000, 1500, 940, 930, 900, 800, 700, 700, 10)
+    land = check_law(read_election(votes, "votes.csv", law, DISTRICTS, "districts.csv"),
+                     law).constituencies[0]
+    faced = ("10 % of valid votes in the constituency",)
+    assert land.admission["A"] == Admission(qualified=True, by=faced[0], faced=faced)
+    assert land.admission["C"] == Admission(qualified=True, by="fallback", faced=faced)
+    assert land.admission["I"] == Admission(qualified=True, by="exempt", faced=faced)
+    assert land.admission["D"] == Admission(qualified=False, by=None, faced=faced)
+    assert land.qualified == {p for p, a in land.admission.items() if a.qualified}
 
 
 def test_quota_rounding_down_up_and_nearest() -> None:

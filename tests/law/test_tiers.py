@@ -12,9 +12,11 @@ from majlis.law import (
     Election,
     Law,
     LevellingTier,
+    Precedence,
     QuotaRule,
     Scope,
     Threshold,
+    TieRule,
     VoteShare,
 )
 from tests.law.conformance import check_law
@@ -69,3 +71,25 @@ def test_the_house_counts_reserved_and_compensatory_seats() -> None:
     from majlis.data import law
     assert law("iraq-2010").house == 325  # 310 + 8 minority + 7 compensatory: 163 to govern
     assert law("iraq-2025").house == 329  # 320 + 9 minority: 165 to govern
+
+
+def test_huntington_hill_placement_divides_its_true_quotients_by_the_votes_per_seat() -> None:
+    """Huntington–Hill quotients are compared squared, so `relative` divides them by the
+    district's votes per seat squared: the order is that of v ÷ √(k(k+1)) × seats ÷ votes."""
+    a = Constituency(name="A", magnitude=2, votes={"P": 100, "Q": 200}, tier_seats=1)
+    b = Constituency(name="B", magnitude=4, votes={"P": 300, "Q": 400}, tier_seats=1)
+    c = Constituency(name="C", magnitude=1, votes={"P": 400}, tier_seats=0)
+    held = {"A": {"P": 1, "Q": 1}, "B": {"P": 2, "Q": 2}, "C": {"P": 1}}
+    tier = LevellingTier(
+        seats_per_constituency=1, placement=DIVISOR_SERIES["huntington-hill"],
+        threshold=Threshold(conditions=(VoteShare(share=Fraction(0), scope=Scope.NATIONAL),)),
+        national_rule=QuotaRule("hare"))
+    # Hare: P 800 and Q 600 of 1,400 votes for 9 seats: 5.14 and 3.86, so P 5 and Q 4, one
+    # levelling seat each. Q in A: 200 ÷ √2 × 2 ÷ 300 = 0.943 beats Q in B: 400 ÷ √6 × 4 ÷ 700 =
+    # 0.933 (and P's 0.471 and 0.700): Q takes A and P takes B. Squared quotients divided by the
+    # plain ratio would have put Q in B (152.4 against 133.3) and P in A.
+    result = tier.apportion((a, b, c), held, Precedence.draw(
+        "levelling", {"P": 800, "Q": 600}, TieRule.VOTES, 0))
+    assert dict(result.seats) == {"P": 1, "Q": 1}
+    assert {d: dict(s) for d, s in result.placed.items()} == {
+        "A": {"Q": 1}, "B": {"P": 1}, "C": {}}

@@ -70,6 +70,11 @@ def test_slovakia_2023_reproduces_official_seats_with_thresholds_by_list() -> No
     shares = {p: c.share for p, c in faced.items() if isinstance(c, VoteShare)}
     assert shares["OĽaNO"] == Fraction(7, 100)  # a coalition of three parties, at 8.89 %
     assert {s for p, s in shares.items() if p != "OĽaNO"} == {Fraction(5, 100)}
+    # The result says so too, list by list: OĽaNO in by 7 %, Republika out below 5 %.
+    faced = result.constituencies[0].admission
+    assert faced["OĽaNO"].by == "7 % of valid votes nationally"
+    assert (faced["Republika"].qualified, faced["Republika"].faced) == (
+        False, ("5 % of valid votes nationally",))
     slovakia = result.constituencies[0]
     assert "OĽaNO" in slovakia.qualified
     assert set(published) - slovakia.qualified >= {"Republika", "Aliancia"}  # 4.75 %, 4.38 %

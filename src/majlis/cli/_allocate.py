@@ -19,19 +19,23 @@ from rich.table import Table
 from majlis import data
 from majlis.errors import InputError, Problem
 from majlis.law import (
+    Admission,
     Allocation,
+    Apportioned,
     Award,
     BiproportionalResult,
     Election,
     Law,
     Margin,
     MixedCount,
+    Tie,
     allocate,
     margins,
     parse_law,
     read_election,
 )
 
+ELECTED_COLUMNS = ("district", "party", "candidate", "votes", "gender", "via", "displaced")
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
 
@@ -89,17 +93,17 @@ def allocate_command(
     totals: Annotated[bool, typer.Option("--totals", help="Append national rows (district *)")]
     = False,
     elected: Annotated[bool, typer.Option(
-        "--elected", help="CSV of who takes the seats instead: district,party,candidate,votes,"
-        "gender,via,displaced")] = False,
+        "--elected", help=f"CSV of who takes the seats instead: {','.join(ELECTED_COLUMNS)} "
+        "(columns and `via` values: docs/law-format.md, Output)")] = False,
 ) -> None:
     """Allocate seats exactly as LAW says, for every list in every district."""
     the_law = law_of(law)
-    election = election_of(votes, the_law, districts, lists)
     drawn = secrets.randbelow(2**32) if seed is None else seed
+    election = election_of(votes, the_law, districts, lists, seed=drawn)
     allocation = allocate(election, the_law, seed=drawn)
     rows = seat_rows(allocation, with_totals=totals)
     if elected:
-        write_csv(("district", "party", "candidate", "votes", "gender", "via", "displaced"),
+        write_csv(ELECTED_COLUMNS,
                   ((c.name, e.candidate.list, e.candidate.candidate, e.candidate.votes,
                     e.candidate.gender or "", e.via,
                     e.displaced.candidate if e.displaced else "")
@@ -115,11 +119,15 @@ def allocate_command(
         explained = {c.name: margins(election, the_law, c.name, seed=drawn)
                      for c in election.constituencies}
         if output is Format.JSON:
-            typer.echo(json.dumps(to_json(allocation, explained, rows), ensure_ascii=False,
-                                  indent=2))
+            typer.echo(json.dumps(to_json(allocation, explained, rows, election.apportionment),
+                                  ensure_ascii=False, indent=2))
         else:
             print_tables(allocation, explained, rows, with_totals=totals)
-    if allocation.lot_used:
+            if election.apportionment is not None:
+                print_apportionment(election.apportionment)
+    apportioned_by_lot = election.apportionment is not None and any(
+        t.decided_by == "lot" for t in election.apportionment.ties)
+    if allocation.lot_used or apportioned_by_lot:
         stderr.print(f"note: a tie was decided by lot with seed {drawn}; "
                      f"rerun with --seed {drawn} to reproduce it")
 
@@ -192,23 +200,42 @@ def _award(award: Award | None) -> dict[str, Any] | None:
             "stage": award.stage, "value": _exact(award.value)}
 
 
+def _ties(ties: Iterable[Tie]) -> list[dict[str, Any]]:
+    return [{"constituency": t.constituency, "seat": t.seat, "lists": list(t.lists),
+             "winner": t.winner, "decided_by": t.decided_by} for t in ties]
+
+
+def _apportionment(apportioned: Apportioned | None) -> dict[str, Any] | None:
+    """How the seats were apportioned to constituencies, when the law computes them."""
+    if apportioned is None:
+        return None
+    return {"basis": apportioned.basis, "seed": apportioned.seed,
+            "magnitudes": dict(apportioned.magnitudes),
+            "awards": [_award(a) for a in apportioned.awards],
+            "last_seat": _award(apportioned.awards[-1] if apportioned.awards else None),
+            "runner_up": _award(apportioned.runner_up), "ties": _ties(apportioned.ties)}
+
+
 def to_json(
     allocation: Allocation,
     explained: dict[str, tuple[Margin, ...]],
     rows: list[tuple[str, str, int, int]],
+    apportioned: Apportioned | None = None,
 ) -> dict[str, Any]:
     """Everything the allocation knows, exact values as strings beside their approximations."""
     tier = allocation.tier
     return {
         "seed": allocation.seed,
         "lot_used": allocation.lot_used,
-        "ties": [{"constituency": t.constituency, "seat": t.seat, "lists": list(t.lists),
-                  "winner": t.winner, "decided_by": t.decided_by} for t in allocation.ties],
+        "ties": _ties(allocation.ties),
+        "apportionment": _apportionment(apportioned),
         "constituencies": [
             {
                 "name": c.name, "magnitude": c.magnitude, "community": c.community,
                 "votes": dict(c.votes), "seats": dict(allocation.seats_in(c.name)),
                 "qualified": sorted(c.qualified),
+                "threshold": {p: {"qualified": a.qualified, "by": a.by, "faced": list(a.faced)}
+                              for p, a in c.admission.items()},
                 "awards": [_award(a) for a in c.awards],
                 "last_seat": _award(c.last_award), "runner_up": _award(c.runner_up),
                 "elected": [
@@ -223,6 +250,7 @@ def to_json(
                      "split": dict(g.split), "awards": [_award(a) for a in g.awards]}
                     for g in c.agreements],
                 "mixed": _mixed(c.mixed),
+                "lapsed_agreements": [list(bloc) for bloc in c.lapsed],
             }
             for c in allocation.constituencies
         ],
@@ -261,15 +289,19 @@ def print_tables(
     """One table per district with each list's margins, then the national totals."""
     for c in allocation.constituencies:
         table = Table(title=f"{c.name} — {c.magnitude} seats", title_justify="left")
-        for column in ("list", "votes", "seats", "to gain a seat", "can lose"):
-            table.add_column(column, justify="left" if column == "list" else "right")
+        columns = ("list", "votes", "seats", "to gain a seat", "can lose",
+                   *(("threshold",) if c.admission else ()))
+        for column in columns:
+            table.add_column(column, justify="left" if column in ("list", "threshold")
+                             else "right")
         seats = allocation.seats_in(c.name)
         by_list = {m.list: m for m in explained[c.name]}
         for party in sorted(c.votes, key=lambda p: (-seats[p], -c.votes[p], p)):
             m = by_list.get(party)  # none under a biproportional law
             table.add_row(party, f"{c.votes[party]:,}", str(seats[party]),
                           "—" if m is None or m.to_gain is None else f"{m.to_gain:,}",
-                          "—" if m is None or m.to_lose is None else f"{m.to_lose:,}")
+                          "—" if m is None or m.to_lose is None else f"{m.to_lose:,}",
+                          *((_admission(c.admission[party]),) if c.admission else ()))
         last, nxt = c.last_award, c.runner_up
         if last is not None:
             caption = f"last seat: {last.list} at {_shown(last.value)}"
@@ -288,6 +320,10 @@ def print_tables(
             stdout.print(pooled)
         if c.mixed:
             print_mixed(c.name, c.votes, c.mixed)
+        for bloc in c.lapsed:
+            out = [p for p in bloc if p not in c.qualified]
+            stdout.print(f"{c.name}: the agreement {' + '.join(bloc)} lapsed "
+                         f"({', '.join(out)} out of the count)", markup=False, highlight=False)
         if c.elected:
             people = Table(title=f"{c.name} — who sits", title_justify="left")
             for column in ("candidate", "list", "votes", "seat won by"):
@@ -360,6 +396,8 @@ def _house(count: MixedCount) -> str:
     elif count.overhang_rule == "capped" and over:
         text += f"; {over} wins not covered by party votes not awarded"
     return text
+
+
 def _print_biproportional(bp: BiproportionalResult) -> None:
     """The upper apportionment, then the divisors that prove the lower one."""
     upper = Table(title="biproportional — upper apportionment", title_justify="left")
@@ -378,6 +416,27 @@ def _print_biproportional(bp: BiproportionalResult) -> None:
     for name, divisor in bp.constituency_divisors.items():
         lower.add_row(name, _shown(divisor))
     stdout.print(lower)
+
+
+def _admission(admission: Admission) -> str:
+    """In: the condition that let the list in. Out: the conditions it met none of."""
+    if admission.qualified:
+        return f"in: {admission.by}"
+    return f"out: below {' or '.join(admission.faced)}"
+
+
+def print_apportionment(apportioned: Apportioned) -> None:
+    """The seats each constituency was apportioned, and the last seat and the next in line."""
+    table = Table(title=f"seats apportioned by {apportioned.basis}", title_justify="left")
+    table.add_column("constituency")
+    table.add_column("seats", justify="right")
+    for name, seats in sorted(apportioned.magnitudes.items(), key=lambda x: (-x[1], x[0])):
+        table.add_row(name, str(seats))
+    last, nxt = (apportioned.awards[-1] if apportioned.awards else None), apportioned.runner_up
+    if last is not None:
+        table.caption = f"last seat: {last.list} at {_shown(last.value)}" + (
+            f"; next in line: {nxt.list} at {_shown(nxt.value)}" if nxt is not None else "")
+    stdout.print(table)
 
 
 def _shown(value: Fraction | None) -> str:
@@ -399,10 +458,10 @@ def law_of(path: Path) -> Law:
 
 
 def election_of(
-    votes: Path, law: Law, districts: Path | None, lists: Path | None
+    votes: Path, law: Law, districts: Path | None, lists: Path | None, *, seed: int = 0
 ) -> Election:
     """An election from a votes CSV (and districts and lists CSVs), or a bundled election by
-    name."""
+    name; `seed` draws the lot for a tie in apportioning seats to constituencies."""
     if not exists(votes) and str(votes) in data.ELECTIONS and districts is None and lists is None:
         bundled = data.election(str(votes))
         if bundled.missing:
@@ -411,4 +470,4 @@ def election_of(
         return bundled.election
     return read_election(read_text(votes), str(votes), law,
                          read_text(districts) if districts else None, str(districts),
-                         read_text(lists) if lists else None, str(lists))
+                         read_text(lists) if lists else None, str(lists), seed=seed)

@@ -41,6 +41,7 @@ from ._threshold import (
 from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import Precedence, TieRule
 from ._values import (
+    Admission,
     AgreementSplit,
     Allocation,
     Apportioned,
@@ -62,6 +63,7 @@ __all__ = [
     "MAX_MAGNITUDE",
     "METHODS",
     "QUOTAS",
+    "Admission",
     "AgreementSplit",
     "Agreements",
     "Allocation",

@@ -38,6 +38,15 @@ class Agreements:
         return tuple(tuple(sorted(members, key=lambda p: (-votes[p], p)))
                      for members in signed.values() if len(members) > 1)
 
+    def lapsed(
+        self, votes: Mapping[str, int], allowed: frozenset[str],
+        lists: Mapping[str, Mapping[str, str]],
+    ) -> tuple[tuple[str, ...], ...]:
+        """The agreements signed by lists of this constituency that do not stand: all of their
+        lists but one (or all) are out of the count."""
+        return tuple(bloc for bloc in self.blocs(votes, lists)
+                     if sum(p in allowed for p in bloc) < 2)
+
     def apportion(
         self,
         constituency: str,

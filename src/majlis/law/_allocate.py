@@ -20,6 +20,7 @@ from ._threshold import NO_LISTS, ConstituencySeats, Threshold
 from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import Precedence, TieRule
 from ._values import (
+    Admission,
     Allocation,
     BiproportionalResult,
     Constituency,
@@ -119,11 +120,14 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
         raise AllocationError(
             f"a mixed-member law counts the party votes in one national constituency, with the "
             f"lists file's wins; this election has {len(general)} general constituencies")
-    qualified = qualifying(law, general, seed, election.lists)
+    admitted = admissions(law, general, seed, election.lists)
+    qualified = {name: frozenset(p for p, a in admission.items() if a.qualified)
+                 for name, admission in admitted.items()}
     double = _biproportional(law, general, qualified, seed)
     results: list[ConstituencyResult] = []
     ties: list[Tie] = list(double.ties) if double else []
     for c in election.constituencies:
+        admission = admitted.get(c.name, {})
         allowed = qualified.get(c.name, frozenset(c.votes))
         if double is not None and c.name in double.seats:
             allowed = frozenset(double.upper)
@@ -149,6 +153,9 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
                 community=reserved.community if reserved else None,
                 agreements=outcome.agreements,
                 mixed=outcome.mixed,
+                admission=frozen_mapping(admission),
+                lapsed=law.agreements.lapsed(c.votes, allowed, election.lists)
+                if law.agreements is not None and reserved is None else (),
             )
         )
         ties.extend(outcome.ties)
@@ -179,7 +186,19 @@ def qualifying(
     seed: int,
     lists: Mapping[str, Mapping[str, str]],
 ) -> dict[str, frozenset[str]]:
-    """The lists the threshold lets into each general constituency's count.
+    """The lists the threshold lets into each general constituency's count."""
+    return {name: frozenset(p for p, a in by_list.items() if a.qualified)
+            for name, by_list in admissions(law, general, seed, lists).items()}
+
+
+def admissions(
+    law: Law,
+    general: tuple[Constituency, ...],
+    seed: int,
+    lists: Mapping[str, Mapping[str, str]],
+) -> dict[str, dict[str, Admission]]:
+    """Each list's admission to each general constituency's count, and why (no threshold:
+    none recorded, every list counts).
 
     A condition on constituency seats ("or Y seats") counts the seats each list wins with the
     threshold disregarded — the seats a list earns before any threshold applies.
@@ -189,7 +208,7 @@ def qualifying(
     won: dict[str, int] | None = None
     if any(isinstance(cond, ConstituencySeats) for cond in law.threshold.conditions):
         won = add_up(apportion(c, law, frozenset(c.votes), seed, lists).seats for c in general)
-    return law.threshold.qualifying(general, won, lists)
+    return law.threshold.admissions(general, won, lists)
 
 
 def apportion(

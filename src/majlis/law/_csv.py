@@ -186,9 +186,11 @@ def read_election(
     constituencies_source: str = "DISTRICTS.csv",
     lists_text: str | None = None,
     lists_source: str = "LISTS.csv",
+    *,
+    seed: int = 0,
 ) -> Election:
     """An `Election` from a votes CSV, seats from the districts CSV or the law's tables, list
-    attributes from the lists CSV."""
+    attributes from the lists CSV; `seed` draws the lot for a tie in apportioning the seats."""
     districts = read_constituencies(constituencies_text, constituencies_source,
                                     law.apportionment) if constituencies_text else {}
     in_lists = Problems(lists_source)
@@ -234,7 +236,7 @@ def read_election(
             candidates.setdefault(district, []).append(CandidateVotes(
                 list=party, candidate=key[2], votes=count,
                 gender=GENDERS.get(gender.lower()), community=row.get("community") or None))
-    apportioned = _apportioned(law, districts, votes, constituencies_source, problems)
+    apportioned = _apportioned(law, districts, votes, constituencies_source, problems, seed)
     constituencies = []
     for name, line in first_line.items():
         info = districts.get(name, _ConstituencyRow())
@@ -273,7 +275,7 @@ def read_election(
 
 def _apportioned(
     law: Law, rows: dict[str, _ConstituencyRow], votes: dict[str, dict[str, int]],
-    constituencies_source: str, problems: Problems,
+    constituencies_source: str, problems: Problems, seed: int,
 ) -> Apportioned | None:
     """The magnitudes the law's [apportionment] computes: over the districts file's rows by
     their population or registered voters, or over the general constituencies by valid votes."""
@@ -292,7 +294,7 @@ def _apportioned(
     else:
         basis = {n: d.basis for n, d in rows.items() if d.basis is not None}
     try:
-        return law.apportionment.apportion(basis, law.tie)
+        return law.apportionment.apportion(basis, law.tie, seed)
     except ValueError as exc:
         problems.append(Problem(source=constituencies_source, line=None, field="apportionment",
                                 message=str(exc)))

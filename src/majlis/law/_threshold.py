@@ -11,12 +11,12 @@ fallback admits the next lists when too few votes qualify.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
 
-from ._values import Constituency, add_up
+from ._values import Admission, Constituency, add_up
 
 
 class Base(StrEnum):
@@ -112,6 +112,52 @@ class ListCondition:
     condition: Condition
 
 
+EXEMPT = "exempt"  # Admission.by of a list the threshold exempts
+FALLBACK = "fallback"  # Admission.by of a list the fallback admitted
+
+
+BASE_WORDS = {Base.VALID: "valid votes", Base.VALID_AND_BLANK: "valid and blank votes",
+              Base.CAST: "ballots cast", Base.LIST_VOTES: "list votes"}
+
+
+def describe(cond: Condition) -> str:
+    """A condition in words: `5 % of valid votes nationally`, `3 constituency seats won`."""
+    if isinstance(cond, ConstituencyWins):
+        return f"{cond.wins} single-member constituenc{'y' if cond.wins == 1 else 'ies'} won"
+    if isinstance(cond, ConstituencySeats):
+        return f"{cond.seats} constituency seat{'' if cond.seats == 1 else 's'} won"
+    where = "nationally" if cond.scope is Scope.NATIONAL else "in the constituency"
+    if cond.share is None:
+        return f"one natural quota of {BASE_WORDS[cond.base]} {where}"
+    return f"{_percent(cond.share * 100)} % of {BASE_WORDS[cond.base]} {where}"
+
+
+def _percent(x: Fraction) -> str:
+    """A percentage as the law writes it: 5, 3.25, or 100/3 when its decimals do not end."""
+    for places in range(13):
+        scaled = x * 10**places
+        if scaled.denominator == 1:
+            digits = str(scaled.numerator).rjust(places + 1, "0")
+            return digits if not places else f"{digits[:-places]}.{digits[-places:]}"
+    return str(x)
+
+
+class _Nation:
+    """The national totals a national condition measures against, each summed once per count
+    (not once per list and constituency)."""
+
+    def __init__(self, constituencies: tuple[Constituency, ...]) -> None:
+        self.constituencies = constituencies
+        self.votes = add_up(c.votes for c in constituencies)
+        self.seats = sum(c.magnitude for c in constituencies)
+        self._bases: dict[Base, int] = {}
+
+    def base(self, base: Base) -> int:
+        if base not in self._bases:
+            self._bases[base] = sum(base.of(c) for c in self.constituencies)
+        return self._bases[base]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Threshold:
     """Alternative conditions, any of which qualifies a list; `exempt` lists always qualify.
@@ -142,18 +188,41 @@ class Threshold:
         lists: Mapping[str, Mapping[str, str]] = NO_LISTS,
     ) -> dict[str, frozenset[str]]:
         """The lists that qualify in each constituency (national conditions count everywhere)."""
-        national = add_up(c.votes for c in constituencies)
-        result: dict[str, frozenset[str]] = {}
+        return {name: frozenset(p for p, a in by_list.items() if a.qualified)
+                for name, by_list in self.admissions(constituencies, constituency_seats,
+                                                     lists).items()}
+
+    def admissions(
+        self,
+        constituencies: tuple[Constituency, ...],
+        constituency_seats: Mapping[str, int] | None = None,
+        lists: Mapping[str, Mapping[str, str]] = NO_LISTS,
+    ) -> dict[str, dict[str, Admission]]:
+        """Each list's admission to each constituency's count: the condition that let it in
+        (the first of its conditions it meets), or the conditions it failed."""
+        national = _Nation(constituencies)
+        described = {id(f): describe(f)  # each condition put in words once per count
+                     for f in (*self.conditions, *(b.condition for b in self.by_list))}
+        result: dict[str, dict[str, Admission]] = {}
         for c in constituencies:
-            result[c.name] = frozenset(
-                p for p in c.votes
-                if p in self.exempt
-                or any(self._meets(cond, p, c, constituencies, national, constituency_seats, lists)
-                       for cond in self.conditions_for(p, lists))
-            )
+            result[c.name] = admitted = {}
+            for p in c.votes:
+                faced = self.conditions_for(p, lists)
+                words = tuple(described[id(f)] for f in faced)
+                if p in self.exempt:
+                    admitted[p] = Admission(qualified=True, by=EXEMPT, faced=words)
+                    continue
+                met = next((w for f, w in zip(faced, words, strict=True)
+                            if self._meets(f, p, c, national, constituency_seats, lists)), None)
+                admitted[p] = Admission(qualified=met is not None, by=met, faced=words)
         if self.fallback is None:
             return result
-        return self._fall_back(self.fallback, constituencies, result)
+        qualified = {name: frozenset(p for p, a in by_list.items() if a.qualified)
+                     for name, by_list in result.items()}
+        for name, lists_in in self._fall_back(self.fallback, constituencies, qualified).items():
+            for p in lists_in - qualified[name]:
+                result[name][p] = replace(result[name][p], qualified=True, by=FALLBACK)
+        return result
 
     def _fall_back(
         self,
@@ -191,8 +260,7 @@ class Threshold:
         cond: Condition,
         name: str,
         c: Constituency,
-        everywhere: tuple[Constituency, ...],
-        national: Mapping[str, int],
+        national: _Nation,
         constituency_seats: Mapping[str, int] | None,
         lists: Mapping[str, Mapping[str, str]],
     ) -> bool:
@@ -205,8 +273,8 @@ class Threshold:
         if cond.scope is Scope.CONSTITUENCY:
             votes, base, seats = c.votes[name], cond.base.of(c), c.magnitude
         else:
-            votes = national[name]
-            base = sum(cond.base.of(x) for x in everywhere)
-            seats = sum(x.magnitude for x in everywhere)
+            votes = national.votes[name]
+            base = national.base(cond.base)
+            seats = national.seats
         share = Fraction(1, seats) if cond.share is None else cond.share
-        return votes >= share * base
+        return votes * share.denominator >= share.numerator * base

@@ -12,13 +12,14 @@ Two families, as laws write them:
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from majlis.errors import AllocationError
 
-from ._divisors import Key, Series
+from ._divisors import HuntingtonHill, Quotient, Series
 from ._quotas import QuotaRule
 from ._rules import DivisorRule
 from ._threshold import NO_LISTS, Threshold
@@ -129,29 +130,43 @@ class LevellingTier:
         levelling: Mapping[str, int],
         precedence: Precedence,
     ) -> dict[str, dict[str, int]]:
-        """One seat at a time to the highest relative quotient among open lists and districts."""
+        """One seat at a time to the highest relative quotient among open lists and districts.
+
+        Each (list, district) pair waits in a heap at its next quotient; only the pair that
+        takes a seat moves on, so a seat costs a heap step rather than a scan of every pair.
+        Equal quotients go to the list of higher precedence, then to the earlier district.
+        """
         party_left = dict(levelling)
         constituency_left = dict(per_constituency)
         placed: dict[str, dict[str, int]] = {c.name: {} for c in constituencies}
+        heap: list[tuple[Quotient, int, int, str]] = []
+        for i, c in enumerate(constituencies):
+            for party, votes in c.votes.items():
+                if party_left.get(party) and votes and constituency_left[c.name]:
+                    seats = constituency_seats[c.name].get(party, 0)
+                    heap.append((self._relative(c, votes, seats), precedence.rank[party], i,
+                                 party))
+        heapq.heapify(heap)
         while any(party_left.values()):
-            best: tuple[Key, int, str, str] | None = None
-            for c in constituencies:
-                if not constituency_left[c.name]:
-                    continue
-                scale = Fraction(c.magnitude, c.valid_votes) if self.relative else Fraction(1)
-                for party, left in party_left.items():
-                    votes = c.votes.get(party, 0)
-                    if not left or not votes:
-                        continue
-                    seats = constituency_seats[c.name].get(party, 0) + placed[c.name].get(party, 0)
-                    key = self.placement.key(votes, seats) * scale
-                    candidate = (key, -precedence.rank[party], party, c.name)
-                    if best is None or candidate[:2] > best[:2]:
-                        best = candidate
-            if best is None:
+            while heap and not (party_left[heap[0][3]]
+                                and constituency_left[constituencies[heap[0][2]].name]):
+                heapq.heappop(heap)
+            if not heap:
                 raise AllocationError(f"{self.name}: levelling seats cannot be placed")
-            _, _, party, district = best
-            placed[district][party] = placed[district].get(party, 0) + 1
+            _, rank, i, party = heapq.heappop(heap)
+            c = constituencies[i]
+            placed[c.name][party] = placed[c.name].get(party, 0) + 1
             party_left[party] -= 1
-            constituency_left[district] -= 1
+            constituency_left[c.name] -= 1
+            seats = constituency_seats[c.name].get(party, 0) + placed[c.name][party]
+            heapq.heappush(heap, (self._relative(c, c.votes[party], seats), rank, i, party))
         return placed
+
+    def _relative(self, c: Constituency, votes: int, seats: int) -> Quotient:
+        """The next quotient, divided by the district's valid votes per constituency seat when
+        `relative` (squared for Huntington–Hill, whose quotients are compared squared)."""
+        quotient = self.placement.quotient(votes, seats)
+        if not self.relative:
+            return quotient
+        power = 2 if isinstance(self.placement, HuntingtonHill) else 1
+        return Quotient(quotient.num * c.magnitude**power, quotient.den * c.valid_votes**power)

@@ -183,8 +183,21 @@ class MixedCount:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Admission:
+    """Whether a list takes part in a constituency's count, and why: `by` is the condition that
+    admitted it (the first of `faced` it meets, or `exempt`, or `fallback`), None when it met
+    none of the conditions it `faced` (each in words, as the output shows them)."""
+
+    qualified: bool
+    by: str | None
+    faced: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ConstituencyResult:
-    """Seats of one constituency, with the awards that explain them."""
+    """Seats of one constituency, with the awards that explain them: `admission` says which
+    threshold condition let each list in or kept it out (empty without a threshold), `lapsed`
+    the surplus-vote agreements signed here that fell with all but one list out of the count."""
 
     name: str
     magnitude: int
@@ -197,6 +210,8 @@ class ConstituencyResult:
     community: str | None = None
     agreements: tuple[AgreementSplit, ...] = ()
     mixed: MixedCount | None = None
+    admission: Mapping[str, Admission] = field(default_factory=dict)
+    lapsed: tuple[tuple[str, ...], ...] = ()
 
     @property
     def last_award(self) -> Award | None:
