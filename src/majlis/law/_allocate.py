@@ -18,6 +18,7 @@ from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import Precedence, TieRule
 from ._values import (
     Allocation,
+    CandidateVotes,
     Constituency,
     ConstituencyResult,
     Elected,
@@ -166,8 +167,10 @@ def apportion(
     """One constituency's seats among the lists `allowed` to take part, lists that signed an
     agreement counted as one (`lists` gives who signed)."""
     rule = law.rule_for(c.name)
-    if isinstance(rule, SntvRule):
-        candidates = tuple(x for x in c.candidates if x.list in allowed)
+    if isinstance(rule, SntvRule):  # votes by entry alone (a tally's sheets): each a candidate
+        candidates = tuple(x for x in c.candidates or (
+            CandidateVotes(list=p, candidate=p, votes=v) for p, v in c.votes.items())
+            if x.list in allowed)
         return rule.elect(c.name, candidates, c.magnitude, law.tie, seed)
     votes = {p: v for p, v in c.votes.items() if p in allowed}
     if not votes and c.magnitude:
