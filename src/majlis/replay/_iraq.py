@@ -260,7 +260,9 @@ def iraq_2025() -> Plan:
     for g in ("Nineveh", "Erbil", "Dohuk"):  # (voters − special ballots) ÷ general turnout
         fixed[g] = round((int(published[g]["voters"]) - special_cast[g]) / turnout[g])
     turnout["Baghdad"] = baghdad_general / fixed["Baghdad"]
-    def counts(need: dict[str, int]) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+
+    def counts(need: dict[str, int]
+               ) -> tuple[dict[str, int], dict[str, int], dict[str, int], float]:
         """Registers, general ballots and invalid ballots when the lists need `need` votes:
         invalid ballots at 2021's share, lowered by quarters while the votes do not fit the
         national register."""
@@ -275,14 +277,14 @@ def iraq_2025() -> Plan:
                        round(register[g] * turnout[g]) for g in names}
             invalid = {g: max(0, min(round((general[g] + special_cast[g]) * share),
                                      general[g] + special_cast[g] - need[g])) for g in names}
-            return register, general, invalid
+            return register, general, invalid, share
         raise ValueError("the lists' votes do not fit the national register")
 
     published_votes = {g: sum(votes.get(g, {}).values()) for g in names}
-    register, general_cast, invalid = counts(published_votes)
+    register, general_cast, invalid, _ = counts(published_votes)
     filled = {f.name: f for f in _fill(names, dict(preset.magnitudes), votes, {
         g: general_cast[g] + special_cast[g] - invalid[g] for g in names}, preset)}
-    register, general_cast, invalid = counts(
+    register, general_cast, invalid, share = counts(
         {g: published_votes[g] + sum(filled[g].votes.values()) for g in names})
     minors = np.random.default_rng(FILL_SEED + 1)
     general_stations = {g: KNOWN_GENERAL_STATIONS[g] for g in KNOWN_GENERAL_STATIONS} | \
@@ -310,8 +312,8 @@ def iraq_2025() -> Plan:
         how = ("published" if g in ("Baghdad", "Kirkuk") else
                "(published voters − special ballots) ÷ published general turnout" if g in fixed
                else
-               "what the published votes need at the published turnout, plus the rest of the "
-               "national register shared by seats")
+               "what the lists' votes (published and made up) need at the published turnout, "
+               "plus the rest of the national register shared by seats")
         note(g, "registered (general)", register[g],
              "official" if g in ("Baghdad", "Kirkuk") else
              "derived" if g in fixed else "synthesised", how)
@@ -322,7 +324,7 @@ def iraq_2025() -> Plan:
             note(g, f"ballots cast ({kind})", c, "derived",
                  f"published {kind} register {reg} × published turnout")
         note(g, "invalid", invalid[g], "synthesised",
-             f"{INVALID_SHARE:.2%} of ballots (2021's share)")
+             f"{share:.2%} of ballots ({INVALID_SHARE:.2%} is 2021's share)")
         for party, n in listed.items():
             if party not in votes.get(g, {}):
                 won = filled[g].seats.get(party, 0)
