@@ -173,6 +173,9 @@ def _contests(preset: Law, turnout: dict[str, float], rng: np.random.Generator
         notes += [Provenance(constituency=name, figure="registered (general)",
                              value=round(cast / turnout[governorate]), status="synthesised",
                              how=how),
+                  Provenance(constituency=name, figure="general stations",
+                             value=out[-1].groups[0].stations, status="synthesised",
+                             how=f"one per about {VOTES_PER_STATION} ballots"),
                   Provenance(constituency=name, figure=f"votes: {who}", value=won,
                              status="official" if known else "synthesised",
                              how="published winner (minority_contest_candidates)" if known
