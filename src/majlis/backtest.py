@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from majlis import forecast, replay
+from majlis.data import OTHER_LISTS
 from majlis.law import Constituency, Election, Law, allocate
 
 __all__ = ["release_counts", "seats"]
@@ -29,7 +30,7 @@ def release_counts(made: replay.Replay, waves: Sequence[replay.Wave],
     for number, wave in enumerate(waves, 1):
         done[[where[s.station] for s in wave.sheets]] = True
         out.append(forecast.ReleaseCount(
-            number=number, name=wave.name, not_lists=frozenset({replay.OTHER_LISTS}),
+            number=number, name=wave.name, not_lists=frozenset({OTHER_LISTS}),
             constituencies=tuple(
                 forecast.count_stations(c.name, c.lists, c.voting_type, c.registered, c.votes,
                                         done[lo:lo + len(c.cast)])

@@ -19,6 +19,7 @@ from majlis.law import (
     Law,
     QuotaRule,
     Remainder,
+    ReservedSeats,
     SntvRule,
     TieRule,
     allocate,
@@ -130,6 +131,21 @@ def test_sntv_elects_the_candidates_with_most_votes() -> None:
     assert [e.candidate.candidate for e in result.constituencies[0].elected] == ["a1", "b1", "c1"]
     # A list vote total can lead while its seats trail: the SNTV penalty for spreading votes.
     assert dict(result.seats_in("D1")) == {"A": 1, "B": 1, "C": 1}
+
+
+def test_sntv_given_votes_by_entry_counts_each_entry_as_one_candidate() -> None:
+    """A tally's sheets carry one figure per entry: in a reserved SNTV contest each entry is a
+    candidate standing alone, and the top entries win — Iraq's minority seats as counted."""
+    contest = Constituency(name="Yazidi", magnitude=1,
+                           votes={"Khalid Sido": 9_686, "B": 4_954, "C": 9_685})
+    law = Law(rule=DivisorRule(DIVISOR_SERIES["sainte-lague"]),
+              reserved={"Yazidi": ReservedSeats(community="Yazidi", rule=SntvRule())})
+    result = allocate(Election(constituencies=(contest,)), law)
+    assert dict(result.seats_in("Yazidi")) == {"Khalid Sido": 1, "B": 0, "C": 0}
+    assert result.constituencies[0].runner_up is not None
+    assert result.constituencies[0].runner_up.list == "C"
+    two = Constituency(name="D", magnitude=2, votes={"A": 5, "B": 7, "C": 6})
+    assert seats(dict(two.votes), 2, Law(rule=SntvRule())) == {"A": 0, "B": 1, "C": 1}
 
 
 def test_too_few_candidates_is_an_allocation_error() -> None:

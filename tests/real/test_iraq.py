@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import sys
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from majlis import data
+from majlis.cli import main
 from majlis.law import (
     DIVISOR_SERIES,
     CompensatoryTier,
@@ -22,6 +28,7 @@ from majlis.law import (
     TieRule,
     allocate,
 )
+from majlis.web import create_app
 from tests.law.conformance import check_law
 
 
@@ -206,3 +213,47 @@ def test_2025_official_national_table_keeps_every_source_and_shows_the_infobox()
     names = data.list_names("iraq-2025")
     assert all(names.canonical(n) == n for n in shown if n not in ("NI", "Minorities (quota)")
                and n not in names.uncertain)
+
+
+def test_2025_demo_night_ends_on_the_official_national_table(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make demo`'s replay, run as it runs it: its final table is the official one list by
+    list — 329 seats, no pseudo-list, the nine minority seats to their published winners —
+    and every governorate's published seats hold."""
+    monkeypatch.setattr(sys, "argv", ["majlis", "replay", "run", "iraq-2025", "--db",
+                                      f"sqlite:///{tmp_path / 'night.db'}", "--out",
+                                      str(tmp_path)])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code in (0, None)
+    with (tmp_path / "seats.csv").open(encoding="utf-8") as f:
+        won = {r["list"]: int(r["seats"]) for r in csv.DictReader(f) if r["seats"] != "0"}
+    final = json.loads(sorted(tmp_path.glob("release-*.json"))[-1].read_text(encoding="utf-8"))
+    seats = {c["constituency"]: {p: n for p, n in c["seats"].items() if n}
+             for c in final["results"]}
+    the_law = data.law("iraq-2025")
+    contests = {w for name in the_law.reserved for w in seats[name]}
+    names = data.list_names("iraq-2025")
+    official = {names.uncertain.get(r["list"], r["list"]): int(r["seats"])
+                for r in data.rows("iraq/iraq2025_national_seats.csv") if r["shown"]}
+    assert sum(won.values()) == 329 == the_law.house and the_law.house // 2 + 1 == 165
+    assert {p: n for p, n in won.items() if p not in contests} == {
+        p: n for p, n in official.items() if p != "Minorities (quota)"}
+    assert len(contests) == official["Minorities (quota)"] == 9
+    winners = {(r["governorate"], r["candidate"].split(" (")[0])
+               for r in data.rows("iraq/iraq2025_minority_contest_candidates.csv")
+               if r["election"] == "2025-11-11" and r["elected"] == "yes"}
+    assert {(name.split("(")[1].rstrip(")"), w) for name in the_law.reserved
+            for w in seats[name]} == winners
+    located = 0
+    for r in data.rows("iraq/iraq2025_governorate_seats.csv"):
+        if r["row_role"] == "primary":
+            got = seats[r["district"]].get(names.canonical(r["list"]), 0)
+            assert got == int(r["seats"]) if r["seats"] else got >= int(r["seats_min"]), r
+            located += int(r["seats"] or 0)
+    assert located == 191
+    # the dashboard's hemicycle draws the service's national seats: 329 on this night
+    with TestClient(create_app(f"sqlite:///{tmp_path / 'night.db'}", "iraq-2025",
+                               law="iraq-2025")) as client:
+        assert {r["list"]: r["seats"] for r in client.get("/api/seats").json()
+                if r["seats"]} == won

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from majlis import replay, tally
+from majlis import data, replay, tally
 from majlis.data import law, list_names, load
 from majlis.law import Constituency, Election, allocate
 from majlis.tally import Store, VotingType, read_tally_file
@@ -23,7 +23,7 @@ SMALL = replay.build(replace(PLAN, constituencies=tuple(
 
 
 def test_every_constituency_adds_up_exactly_to_its_totals() -> None:
-    assert len(BUILT.counts) == 18
+    assert len(BUILT.counts) == 18 + 9  # the governorates and the reserved contests
     for count, totals in zip(BUILT.counts, PLAN.constituencies, strict=True):
         assert dict(zip(count.lists, count.votes.sum(axis=0).tolist(), strict=True)) \
             == dict(totals.votes), count.name
@@ -50,22 +50,30 @@ def test_the_plan_keeps_the_published_figures() -> None:
     assert {names.canonical(p) for t in PLAN.constituencies for p in t.votes} == {
         p for t in PLAN.constituencies for p in t.votes}
     assert by_name["Kirkuk"].groups[0].registered == 953_267
-    assert sum(t.groups[0].registered for t in PLAN.constituencies) == 20_063_773
-    assert sum(g.stations for t in PLAN.constituencies for g in t.groups
+    governorates = [t for t in PLAN.constituencies if t.name not in PLAN.reserved]
+    assert sum(t.groups[0].registered for t in governorates) == 20_063_773
+    assert sum(g.stations for t in governorates for g in t.groups
                if g.voting_type == "general") == 39_285
     assert sum(g.stations for t in PLAN.constituencies for g in t.groups
                if g.voting_type != "general") == 4_501 + 97
     assert by_name["Baghdad"].groups[0].stations == 9_016
-    assert len({s.centre for s in BUILT.stations if s.voting_type is VotingType.GENERAL}) \
+    assert len({s.centre for s in BUILT.stations if s.voting_type is VotingType.GENERAL
+                and s.constituency not in PLAN.reserved}) \
         == 8_703  # the published number of polling centres
-    assert len({s.code for s in BUILT.stations}) == len(BUILT.stations) == 43_883
+    contests = sum(t.groups[0].stations for t in PLAN.constituencies if t.name in PLAN.reserved)
+    assert len({s.code for s in BUILT.stations}) == len(BUILT.stations) == 43_883 + contests
     special = {g.voting_type: g.cast for g in by_name["Dohuk"].groups}
     assert special["special-idp"] == round(25_986 * 0.7748)  # published register × turnout
     status = {(p.constituency, p.figure): p.status for p in PLAN.provenance}
     assert status[("Kirkuk", "registered (general)")] == "official"
     assert status[("Basra", "registered (general)")] == "synthesised"
-    assert status[("Basra", f"votes: {replay.OTHER_LISTS}")] == "synthesised"
+    assert status[("Basra", "votes: Minor list 1 (Basra)")] == "synthesised"
+    assert status[("Baghdad", "votes: Al-Hasm al-Watani Alliance")] == "synthesised"
     assert status[("Baghdad", "votes: Taqaddum Party")] == "official"
+    assert status[("Christian (Dohuk)", "votes: Sami Oshana")] == "official"
+    assert status[("Christian (Baghdad)", "votes: Evan Faeq Jabro")] == "synthesised"
+    assert all(s == "synthesised" for (_, figure), s in status.items() if "Minor list" in figure)
+    assert not any(data.OTHER_LISTS in t.votes for t in PLAN.constituencies)
 
 
 def test_candidates_carry_personal_votes_and_the_women_the_law_requires() -> None:
@@ -80,7 +88,7 @@ def test_candidates_carry_personal_votes_and_the_women_the_law_requires() -> Non
         assert sum(c.gender == "F" for c in people) == len(people) // 4
     assert {party for _, party in lists} >= {"Taqaddum Party",
                                              "Reconstruction and Development Coalition"}
-    assert not any(c.list == replay.OTHER_LISTS for c in BUILT.candidates)
+    assert not any(c.constituency in PLAN.reserved for c in BUILT.candidates)  # SNTV entries
 
 
 def test_the_same_seed_makes_the_same_replay() -> None:

@@ -31,7 +31,6 @@ from majlis.coalitions import (
     read_constraints,
     read_seat_table,
 )
-from majlis.replay import OTHER_LISTS
 
 from ._allocate import Format, law_of, read_text, stdout, write_csv
 from ._tally import Database, ElectionName, open_store, release_of
@@ -260,7 +259,7 @@ def _parties(election: str | None, seats: Path | None, release: int | None, db: 
                  if opened.election in data.PARTY_TABLES else {})
         return tuple(replace(known[p], seats=n) if p in known else ListSeats(name=p, seats=n)
                      for p, n in sorted(won.items(), key=lambda x: (-x[1], x[0]))
-                     if p != OTHER_LISTS), the_law.house
+                     if p != data.OTHER_LISTS), the_law.house
     assert election is not None
     if election not in data.PARTY_TABLES:
         raise typer.BadParameter(f"one of: {', '.join(data.PARTY_TABLES)}",

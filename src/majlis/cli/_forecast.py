@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from majlis import data, forecast, publish, replay
+from majlis import data, forecast, publish
 from majlis.coalitions import expected_power
 
 from ._allocate import law_of, stderr, stdout
@@ -71,7 +71,7 @@ def project_command(
     if law is None and str(name) not in data.laws():
         raise typer.BadParameter(f"no preset law named {name}; give one", param_hint="--law")
     count = publish.release_count(release_of(store, release), store.stations(),
-                                  frozenset({replay.OTHER_LISTS}))
+                                  frozenset({data.OTHER_LISTS}))
     rules = law_of(name)
     started = time.perf_counter()
     projection = forecast.project(count, rules, draws=draws, seed=seed,

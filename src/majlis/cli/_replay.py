@@ -14,6 +14,7 @@ from rich.table import Table
 
 from majlis import replay, tally
 from majlis.coalitions import Game, power
+from majlis.data import OTHER_LISTS
 
 from ._allocate import law_of, stderr, stdout
 from ._tally import count_json, open_store
@@ -126,9 +127,12 @@ def _write_release(report: replay.Reported, out: Path) -> None:
 
 
 def _summary(report: replay.Reported, house: int, out: Path) -> None:
-    """The final seat table, the largest lists and what each needs for a majority."""
+    """The final seat table (a reserved contest's winner named with the contest), the largest
+    lists and what each needs for a majority."""
     totals = tally.national(report.release.results).votes
     won = sorted(report.allocation.totals().items(), key=lambda kv: (-kv[1], kv[0]))
+    contest = {p: c.name for c in report.allocation.constituencies if c.community
+               for p, n in c.seats.items() if n}
     majority = house // 2 + 1
     seated = [(p, n) for p, n in won if n]
     table = Table(title=f"Seats after the final count — {house} seats, {majority} to govern",
@@ -137,21 +141,22 @@ def _summary(report: replay.Reported, house: int, out: Path) -> None:
     for column in ("list", "votes", "seats", f"short of {majority}"):
         table.add_column(column, justify="left" if column == "list" else "right")
     for party, n in seated:
-        table.add_row(party, f"{totals.get(party, 0):,}", str(n),
-                      "" if party == replay.OTHER_LISTS else str(majority - n))
+        label = f"{party} ({contest[party]} seat)" if party in contest else party
+        table.add_row(label, f"{totals.get(party, 0):,}", str(n),
+                      "" if party == OTHER_LISTS else str(majority - n))
     stdout.print(table)
-    leaders = [(p, n) for p, n in seated if p != replay.OTHER_LISTS][:3]
+    leaders = [(p, n) for p, n in seated if p != OTHER_LISTS][:3]
     stdout.print("Largest lists: " + "; ".join(
         f"{p} {n} seats, {majority - n} short of {majority}" for p, n in leaders) + ".")
-    published = {p: n for p, n in seated if p != replay.OTHER_LISTS}
+    published = {p: n for p, n in seated if p != OTHER_LISTS}
     banzhaf = power(Game(seats=published, quota=majority)).banzhaf
     strongest = sorted(banzhaf, key=lambda p: -banzhaf[p])[:5]
     stdout.print(f"Voting power for {majority} (normalised Banzhaf among the published lists, "
                  "`majlis power`): "
                  + ", ".join(f"{p} {float(banzhaf[p]):.3f}" for p in strongest) + ".")
     elected = sum(n for _, n in won)
-    stdout.print(f"{elected} of {house} seats allocated here (the {house - elected} reserved "
-                 f"minority seats are not replayed). Written to {out}/: release-01 … "
+    stdout.print(f"{elected} of {house} seats allocated here ({len(contest)} in the reserved "
+                 f"minority contests). Written to {out}/: release-01 … "
                  f"release-{report.release.number:02d} (.json, .csv), night.txt, seats.csv")
     with (out / "seats.csv").open("w", newline="", encoding="utf-8") as f:
         seats_csv = csv.writer(f)

@@ -15,13 +15,14 @@ from ._bundle import (
     load,
 )
 from ._files import path, rows
-from ._names import ALIAS_TABLES, ListName, ListNames, list_names
+from ._names import ALIAS_TABLES, OTHER_LISTS, ListName, ListNames, list_names
 from ._parties import PARTY_HOUSES, PARTY_TABLES, parties_text
 
 __all__ = [
     "ALIAS_TABLES",
     "DATASETS",
     "ELECTIONS",
+    "OTHER_LISTS",
     "PARTY_HOUSES",
     "PARTY_TABLES",
     "BundledElection",

@@ -20,6 +20,9 @@ from ._files import rows
 from ._parties import PARTY_TABLES
 
 ALIAS_TABLES: Mapping[str, str] = {"iraq-2025": "iraq/iraq2025_list_aliases.csv"}
+# Not a list: the votes of the lists a source left out, counted together where nothing tells
+# them apart (the 2010 replay). It leads nothing, and its seats are named apart.
+OTHER_LISTS = "Other lists (not published)"
 
 
 def spelling(name: str) -> str:

@@ -23,6 +23,7 @@ from ._values import (
     Admission,
     Allocation,
     BiproportionalResult,
+    CandidateVotes,
     Constituency,
     ConstituencyResult,
     Elected,
@@ -221,8 +222,10 @@ def apportion(
     """One constituency's seats among the lists `allowed` to take part, lists that signed an
     agreement counted as one (`lists` gives who signed)."""
     rule = law.rule_for(c.name)
-    if isinstance(rule, SntvRule):
-        candidates = tuple(x for x in c.candidates if x.list in allowed)
+    if isinstance(rule, SntvRule):  # votes by entry alone (a tally's sheets): each a candidate
+        candidates = tuple(x for x in c.candidates or (
+            CandidateVotes(list=p, candidate=p, votes=v) for p, v in c.votes.items())
+            if x.list in allowed)
         return rule.elect(c.name, candidates, c.magnitude, law.tie, seed)
     counting: DivisorRule | QuotaRule = rule
     general = c.name not in law.reserved

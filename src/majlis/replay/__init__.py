@@ -4,9 +4,10 @@ and the night played into a tally store wave by wave."""
 from collections.abc import Callable, Mapping
 
 from ._build import Candidate, Replay, build, write
+from ._fill import Filled, Published, fill, minor_lists
 from ._iraq import iraq_2010, iraq_2025
 from ._night import Correction, Reported, Wave, play, register, script, wire
-from ._plan import OTHER_LISTS, Plan, Provenance
+from ._plan import Plan, Provenance
 from ._synthesis import Group, Stage, Stations, Totals, fit, synthesise
 
 PLANS: Mapping[str, Callable[[], Plan]] = {"iraq-2025": iraq_2025, "iraq-2010": iraq_2010}
@@ -20,13 +21,14 @@ def plan(name: str) -> Plan:
 
 
 __all__ = [
-    "OTHER_LISTS",
     "PLANS",
     "Candidate",
     "Correction",
+    "Filled",
     "Group",
     "Plan",
     "Provenance",
+    "Published",
     "Replay",
     "Reported",
     "Stage",
@@ -34,7 +36,9 @@ __all__ = [
     "Totals",
     "Wave",
     "build",
+    "fill",
     "fit",
+    "minor_lists",
     "plan",
     "play",
     "register",

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
+from majlis.data import OTHER_LISTS
 from majlis.tally import Source, Station, TallySheet, VotingType
 
-from ._plan import OTHER_LISTS, Plan
+from ._plan import Plan
 from ._synthesis import Stations, largest_remainder, synthesise
 
 SHEET_FIELDS = ("station", "source", "received_at", "received_by", "ballots_received", "cast",
@@ -76,14 +77,15 @@ def build(plan: Plan, seed: int = 2025) -> Replay:
     candidates: list[Candidate] = []
     general = {t.name: next(g.stations for g in t.groups if g.voting_type == "general")
                for t in plan.constituencies}
-    centres = (largest_remainder(plan.centres, general) if plan.centres else
-               {name: max(1, round(n / plan.centre_size)) for name, n in general.items()})
+    shared = {name: n for name, n in general.items() if name not in plan.reserved}
+    centres = {name: max(1, round(n / plan.centre_size)) for name, n in general.items()} | (
+        largest_remainder(plan.centres, shared) if plan.centres else {})  # the published ones
     for totals in plan.constituencies:
         count = synthesise(totals, rng)
         counts.append(count)
         stations += _stations(count, centres[totals.name], plan.centre_size, rng)
         for party, votes in totals.votes.items():
-            if party != OTHER_LISTS and votes:
+            if party != OTHER_LISTS and votes and totals.name not in plan.reserved:
                 share = votes / sum(totals.votes.values())
                 candidates += _candidates(totals.name, party, votes, share,
                                           plan.magnitudes[totals.name], plan.women_share, rng)
@@ -96,7 +98,8 @@ def _stations(count: Stations, centres: int, centre_size: float, rng: np.random.
     """Codes like `BAS-0012-03` (special centres `BAS-S012-01`): consecutive stations of one
     voting type share a centre — the general ones exactly `centres` centres, the special ones
     about `centre_size` stations to a centre — each centre at least one station."""
-    prefix = count.name.replace(" ", "")[:3].upper()
+    main, _, within = count.name.partition(" (")  # a contest: "Christian (Dohuk)" → CHRDOH
+    prefix = (main.replace(" ", "")[:3] + within.replace(" ", "")[:3]).upper()
     out: list[Station] = []
     kinds = list(dict.fromkeys(count.voting_type))
     row, special = 0, 0  # special centres are numbered on across special voting types

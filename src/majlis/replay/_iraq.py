@@ -10,9 +10,13 @@ each, and marked so in the plan's provenance.
 
 from __future__ import annotations
 
-from majlis.data import law, list_names, load
+import numpy as np
 
-from ._plan import OTHER_LISTS, Plan, Provenance
+from majlis.data import OTHER_LISTS, law, list_names, load
+from majlis.law import DivisorRule, DivisorSeries, Law
+
+from ._fill import Filled, Published, capped, fill, minor_lists
+from ._plan import Plan, Provenance
 from ._synthesis import Group, Stage, Totals, largest_remainder
 
 GENERAL_REGISTER = 20_063_773
@@ -26,6 +30,8 @@ KNOWN_GENERAL_STATIONS = {"Baghdad": 9_016, "Anbar": 1_820, "Erbil": 2_023,
                           "Sulaymaniyah": 2_200, "Dohuk": 1_396}
 KNOWN_SPECIAL_STATIONS = {"Erbil": 385, "Sulaymaniyah": 378, "Dohuk": 195}
 BAGHDAD_BALLOTS = 2_129_183  # final, general and special together (Mehr News)
+FILL_SEED = 2025  # the generator of the votes nobody published (replay._fill)
+MINORITY_ROW = "Minorities (quota)"  # the national table's row for the nine reserved seats
 
 
 def _votes() -> tuple[dict[str, dict[str, int]], dict[str, str]]:
@@ -46,6 +52,144 @@ def _votes() -> tuple[dict[str, dict[str, int]], dict[str, str]]:
                     found.setdefault(d, {}).setdefault(names.canonical(r["list"]),
                                                        int(r["votes"]))
     return found, stage
+
+
+def _seats() -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], dict[str, int]]:
+    """Published seats per governorate (primary rows: exact, and "won at least N") and the
+    national table majlis shows, each list under its one name. The national table's four
+    UNCERTAIN infobox labels stand for the lists the alias table guesses (NPM for Jamaheer …):
+    held apart, Jamaheer's published 67,208 votes in Salahuddin would win seats the table gives
+    no list of that name."""
+    names = list_names("iraq-2025")
+    fixed: dict[str, dict[str, int]] = {}
+    minimum: dict[str, dict[str, int]] = {}
+    for r in load("iraq/iraq2025_governorate_seats"):
+        if r["row_role"] == "primary":
+            into = fixed if r["seats"] else minimum
+            into.setdefault(r["district"], {})[names.canonical(r["list"])] = \
+                int(r["seats"] or r["seats_min"])
+    national = {names.uncertain.get(r["list"], r["list"]): int(r["seats"])
+                for r in load("iraq/iraq2025_national_seats")
+                if r["shown"] == "yes" and r["list"] != MINORITY_ROW}
+    return fixed, minimum, national
+
+
+def _series(preset: Law) -> DivisorSeries:
+    """The preset's divisors: the fill needs a divisor method."""
+    if not isinstance(preset.rule, DivisorRule) or \
+            not isinstance(preset.rule.series, DivisorSeries):
+        raise ValueError("the 2025 replay fills seats by a divisor method")
+    return preset.rule.series
+
+
+def _fill(names: list[str], magnitudes: dict[str, int], votes: dict[str, dict[str, int]],
+          valid: dict[str, int], preset: Law) -> list[Filled]:
+    """The unpublished votes as named lists and minor lists, so that the preset gives every
+    published governorate seat and every list its national seats (replay._fill); a list's open
+    seats go first where Shafaq's final top three ranks it."""
+    fixed, minimum, national = _seats()
+    prefer: dict[str, list[str]] = {}
+    for r in load("iraq/iraq2025_final_rank_top3"):
+        prefer.setdefault(list_names("iraq-2025").canonical(r["list"], r["list_ar"]),
+                          []).append(r["governorate"])
+    return fill([Published(name=g, magnitude=magnitudes[g], votes=votes.get(g, {}),
+                       valid=valid[g], fixed=fixed.get(g, {}), minimum=minimum.get(g, {}))
+                 for g in names], national, _series(preset),
+                np.random.default_rng(FILL_SEED), prefer=prefer)
+
+
+# The minority contests: candidates per community (assyriapost: 19 Christian; rudawarabia:
+# 7 Yazidi, 4 Shabak, 9 Feyli; lalishduhok-600539: 13 Sabean-Mandaean), the votes of all the
+# community's candidates (ACI MENA: about 150,000 Christian; KirkukNow: more than 270,000 in all
+# nine contests) and the published margins of a winner over the runner-up (Al-Mada: Feyli, more
+# than 9,000; peregraf: Dohuk, more than 700).
+CANDIDATES = {"Christian": 19, "Yazidi": 7, "Shabak": 4, "Sabean-Mandaean": 13, "Feyli Kurd": 9}
+CHRISTIAN_VOTES = 150_000
+MINORITY_VOTES = 270_000
+MARGINS = {"Feyli (Wasit)": 9_001, "Christian (Dohuk)": 701}
+ROUNDED = {"Ali Shamil": 4_000}  # printed as '4 آلاف' (about 4 thousand)
+VOTES_PER_STATION = 500  # a contest's stations: its ballots at about this many to a station
+
+
+def _contests(preset: Law, turnout: dict[str, float], rng: np.random.Generator
+              ) -> tuple[list[Totals], list[Provenance]]:
+    """The nine reserved contests (SNTV): the published winners with their votes; a winner
+    whose votes were not found gets the mean of the community's published winners; the other
+    candidates share the rest of their group's published total (Christian, then the four other
+    communities) in proportion to the winners' votes, by a seeded draw below the winner (less
+    any published margin, else a tenth of the winner's votes); a named loser keeps a printed
+    figure. The community's candidates
+    are shared equally over its contests."""
+    found: dict[str, list[dict[str, str]]] = {}
+    for r in load("iraq/iraq2025_minority_contest_candidates"):
+        for name, seat in preset.reserved.items():
+            if r["election"] == "2025-11-11" and r["community"].startswith(seat.community) \
+                    and f"({r['governorate']})" in name and r["candidate"]:
+                found.setdefault(name, []).append(r)
+    contests = list(preset.reserved)
+    winner: dict[str, tuple[str, int, bool]] = {}
+    for name in contests:
+        (row,) = [r for r in found[name] if r["elected"] == "yes" and r["votes"]] or \
+            [r for r in found[name] if r["elected"] == "yes"][:1]
+        winner[name] = (row["candidate"].split(" (")[0], int(row["votes"] or 0),
+                        bool(row["votes"]))
+    community = {n: preset.reserved[n].community for n in contests}
+    for name, (who, _, known) in winner.items():
+        if not known:
+            peers = [v for c, (_, v, k) in winner.items()
+                     if k and community[c] == community[name]]
+            winner[name] = (who, round(sum(peers) / len(peers)), False)
+    seats_of = {c: [n for n in contests if community[n] == c] for c in CANDIDATES}
+    size = {n: m for c, names in seats_of.items()
+            for n, m in largest_remainder(CANDIDATES[c], dict.fromkeys(names, 1.0)).items()}
+    groups = {"Christian": CHRISTIAN_VOTES, "other": MINORITY_VOTES - CHRISTIAN_VOTES}
+    rest: dict[str, int] = {}
+    for group, total in groups.items():
+        members = [n for n in contests if (community[n] == "Christian") == (group == "Christian")]
+        rest |= largest_remainder(total - sum(winner[n][1] for n in members),
+                                  {n: winner[n][1] for n in members})
+    out, notes = [], []
+    for name in contests:
+        who, won, known = winner[name]
+        governorate = name.split("(")[1].rstrip(")")
+        losers = [r for r in found[name] if r["elected"] == "no"]
+        printed = {r["candidate"]: ROUNDED[r["candidate"]] for r in losers
+                   if r["candidate"] in ROUNDED}
+        named = [r["candidate"] for r in losers if r["candidate"] not in printed]
+        free = size[name] - 1 - len(printed)
+        cap = won - MARGINS.get(name, won // 10)
+        drawn = sorted(capped(rest[name] - sum(printed.values()),
+                               rng.dirichlet(np.full(free, 2.0)), cap), reverse=True)
+        first = 2 + len(printed) + len(named)
+        labels = named + [f"{community[name]} candidate {k} ({governorate})"
+                          for k in range(first, first + free - len(named))]
+        votes = {who: won, **printed, **dict(zip(labels, drawn, strict=True))}
+        cast = sum(votes.values())
+        out.append(Totals(name=name, groups=(Group(
+            voting_type="general", stations=max(1, round(cast / VOTES_PER_STATION)),
+            registered=round(cast / turnout[governorate]), cast=cast),), votes=votes,
+            invalid=0))
+        how = "contest ballots ÷ the governorate's published general turnout"
+        notes += [Provenance(constituency=name, figure="registered (general)",
+                             value=round(cast / turnout[governorate]), status="synthesised",
+                             how=how),
+                  Provenance(constituency=name, figure="general stations",
+                             value=out[-1].groups[0].stations, status="synthesised",
+                             how=f"one per about {VOTES_PER_STATION} ballots"),
+                  Provenance(constituency=name, figure=f"votes: {who}", value=won,
+                             status="official" if known else "synthesised",
+                             how="published winner (minority_contest_candidates)" if known
+                             else "published winner, votes not found: the mean of the "
+                             "community's published winners"),
+                  *(Provenance(constituency=name, figure=f"votes: {c}", value=n,
+                               status="official", how="as printed, rounded")
+                    for c, n in printed.items()),
+                  *(Provenance(constituency=name, figure=f"votes: {c}", value=n,
+                               status="synthesised",
+                               how=f"the group's published total less its winners, shared by "
+                               f"winners' votes, a seeded draw below {cap:,}")
+                    for c, n in zip(labels, drawn, strict=True))]
+    return out, notes
 
 
 def _special() -> dict[str, dict[str, tuple[int, int]]]:
@@ -119,9 +263,33 @@ def iraq_2025() -> Plan:
     for g in ("Nineveh", "Erbil", "Dohuk"):  # (voters − special ballots) ÷ general turnout
         fixed[g] = round((int(published[g]["voters"]) - special_cast[g]) / turnout[g])
     turnout["Baghdad"] = baghdad_general / fixed["Baghdad"]
-    floor = {g: (sum(votes.get(g, {}).values()) / (1 - INVALID_SHARE) - special_cast[g])
-             / turnout[g] for g in names}
-    register = _registers(names, dict(preset.magnitudes), floor, fixed)
+
+    def counts(need: dict[str, int]
+               ) -> tuple[dict[str, int], dict[str, int], dict[str, int], float]:
+        """Registers, general ballots and invalid ballots when the lists need `need` votes:
+        invalid ballots at 2021's share, lowered by quarters while the votes do not fit the
+        national register."""
+        for step in range(4, -1, -1):
+            share = INVALID_SHARE * step / 4
+            floor = {g: (need[g] / (1 - share) - special_cast[g]) / turnout[g] for g in names}
+            try:
+                register = _registers(names, dict(preset.magnitudes), floor, fixed)
+            except ValueError:
+                continue
+            general = {g: baghdad_general if g == "Baghdad" else
+                       round(register[g] * turnout[g]) for g in names}
+            invalid = {g: max(0, min(round((general[g] + special_cast[g]) * share),
+                                     general[g] + special_cast[g] - need[g])) for g in names}
+            return register, general, invalid, share
+        raise ValueError("the lists' votes do not fit the national register")
+
+    published_votes = {g: sum(votes.get(g, {}).values()) for g in names}
+    register, general_cast, invalid, _ = counts(published_votes)
+    filled = {f.name: f for f in _fill(names, dict(preset.magnitudes), votes, {
+        g: general_cast[g] + special_cast[g] - invalid[g] for g in names}, preset)}
+    register, general_cast, invalid, share = counts(
+        {g: published_votes[g] + sum(filled[g].votes.values()) for g in names})
+    minors = np.random.default_rng(FILL_SEED + 1)
     general_stations = {g: KNOWN_GENERAL_STATIONS[g] for g in KNOWN_GENERAL_STATIONS} | \
         largest_remainder(GENERAL_STATIONS - sum(KNOWN_GENERAL_STATIONS.values()),
                           {g: register[g] for g in names if g not in KNOWN_GENERAL_STATIONS})
@@ -134,50 +302,53 @@ def iraq_2025() -> Plan:
 
     constituencies = []
     for g in names:
-        general_cast = baghdad_general if g == "Baghdad" else round(register[g] * turnout[g])
-        cast = general_cast + special_cast[g]
-        listed = dict(votes.get(g, {}))
-        invalid = min(round(cast * INVALID_SHARE), cast - sum(listed.values()))
-        if cast - invalid > sum(listed.values()):
-            listed[OTHER_LISTS] = cast - invalid - sum(listed.values())
+        listed = dict(votes.get(g, {})) | filled[g].votes
+        listed |= minor_lists(filled[g], general_cast[g] + special_cast[g] - invalid[g]
+                              - sum(listed.values()), _series(preset), minors)
         groups = [Group(voting_type="general", stations=general_stations[g],
-                        registered=register[g], cast=general_cast)]
+                        registered=register[g], cast=general_cast[g])]
         groups += [Group(voting_type=kind, stations=(security if kind == "special-security"
                                                      else idp)[g], registered=reg, cast=c)
                    for kind, (reg, c) in sorted(special[g].items())]
         constituencies.append(Totals(name=g, groups=tuple(groups), votes=listed,
-                                     invalid=invalid))
+                                     invalid=invalid[g]))
         how = ("published" if g in ("Baghdad", "Kirkuk") else
                "(published voters − special ballots) ÷ published general turnout" if g in fixed
                else
-               "what the published votes need at the published turnout, plus the rest of the "
-               "national register shared by seats")
+               "what the lists' votes (published and made up) need at the published turnout, "
+               "plus the rest of the national register shared by seats")
         note(g, "registered (general)", register[g],
              "official" if g in ("Baghdad", "Kirkuk") else
              "derived" if g in fixed else "synthesised", how)
-        note(g, "ballots cast (general)", general_cast, "derived",
+        note(g, "ballots cast (general)", general_cast[g], "derived",
              "final ballots less special ballots" if g == "Baghdad" else
              "registered × published general turnout")
         for kind, (reg, c) in sorted(special[g].items()):
             note(g, f"ballots cast ({kind})", c, "derived",
                  f"published {kind} register {reg} × published turnout")
-        note(g, "invalid", invalid, "synthesised",
-             f"{INVALID_SHARE:.2%} of ballots (2021's share), less where the lists need it")
+        note(g, "invalid", invalid[g], "synthesised",
+             f"{share:.2%} of ballots ({INVALID_SHARE:.2%} is 2021's share)")
         for party, n in listed.items():
-            if party == OTHER_LISTS:
-                note(g, f"votes: {party}", n, "synthesised", "valid ballots less the "
-                     "published lists' votes")
+            if party not in votes.get(g, {}):
+                won = filled[g].seats.get(party, 0)
+                note(g, f"votes: {party}", n, "synthesised",
+                     f"inside the band that wins its {won} seat{'s' * (won != 1)} at the cut "
+                     f"{float(filled[g].cut):,.0f} (replay._fill)" if won else
+                     f"a minor list: the valid ballots left over, each below the first seat "
+                     f"at the cut {float(filled[g].cut):,.0f} (replay._fill)")
             else:
                 note(g, f"votes: {party}", n, "official", f"{stage[g]} result")
         note(g, "general stations", general_stations[g],
              "official" if g in KNOWN_GENERAL_STATIONS else "synthesised",
              "published" if g in KNOWN_GENERAL_STATIONS else
              f"the other of {GENERAL_STATIONS:,} stations shared by register")
+    contests, notes = _contests(preset, turnout, np.random.default_rng(FILL_SEED + 2))
     return Plan(name="iraq-2025", law="iraq-2025", day="2025-11-11", zone="Asia/Baghdad",
-                constituencies=tuple(constituencies),
-                magnitudes={g: preset.magnitudes[g] for g in names},
+                constituencies=(*constituencies, *contests),
+                magnitudes=dict(preset.magnitudes),
                 centre_size=GENERAL_STATIONS / CENTRES, centres=CENTRES,
-                women_share=0.25, provenance=tuple(provenance))
+                women_share=0.25, provenance=(*provenance, *notes),
+                reserved=frozenset(preset.reserved))
 
 
 # 2010: governorate figures include the special and out-of-country votes (their columns add up

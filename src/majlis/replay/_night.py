@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from majlis.data import OTHER_LISTS
 from majlis.law import Allocation, Law
 from majlis.tally import (
     ConstituencyCount,
@@ -32,7 +33,6 @@ from majlis.tally import (
 )
 
 from ._build import Replay
-from ._plan import OTHER_LISTS
 
 # Share of general stations counted at each release of the night (the last is the final count).
 STAGES = (0.12, 0.3, 0.5, 0.62, 0.8, 0.94, 0.9974, 1.0)

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 from ._synthesis import Totals
 
-OTHER_LISTS = "Other lists (not published)"
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Provenance:
@@ -37,3 +35,4 @@ class Plan:
     provenance: tuple[Provenance, ...]
     stages: tuple[str, ...] = ()  # the published partial counts, in order
     centres: int = 0  # general-vote polling centres nationally, when published
+    reserved: frozenset[str] = frozenset()  # contests whose entries are candidates (SNTV)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from majlis import data, forecast, publish, replay
+from majlis import data, forecast, publish
 from majlis.coalitions import Game, ListSeats, Quota, power, quota_of, read_seat_table
 from majlis.tally import Release, national
 
@@ -132,7 +132,7 @@ def outlook_routes(service: ResultsService) -> APIRouter:
         def make() -> BaseModel | Sequence[BaseModel]:
             # the register is read (and its connection given back) before the long work starts
             count = publish.release_count(found, service.store.stations(),
-                                          frozenset({replay.OTHER_LISTS}))
+                                          frozenset({data.OTHER_LISTS}))
             p = forecast.project(count, the_law, draws=draws, seed=seed, targets=(majority,))
             rows = [ProjectionRow(
                 list=x.name, expected=round(x.expected, 3), low80=x.interval80[0],
@@ -161,7 +161,7 @@ def outlook_routes(service: ResultsService) -> APIRouter:
 
         def make() -> BaseModel | Sequence[BaseModel]:
             seats = {r.list: r.seats for r in seat_rows(counts, the_law, Level.NATIONAL)
-                     if r.seats and r.list != replay.OTHER_LISTS}
+                     if r.seats and r.list != data.OTHER_LISTS}
             game = Game(seats=seats, quota=quota_of(_quota(quota), the_law.house))
             found = power(game) if seats else None
             rows = [PowerRow(
