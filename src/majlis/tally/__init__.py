@@ -3,8 +3,10 @@
 The only package that talks to a database (SQLAlchemy; SQLite by default, PostgreSQL by URL).
 """
 
+from ._chain import ChainCheck
 from ._checks import UNREGISTERED_CEILING, check
 from ._files import TallyFile, read_tally_file
+from ._intake import IngestReport
 from ._limits import (
     CODE_LENGTH,
     LIST_LENGTH,
@@ -15,9 +17,10 @@ from ._limits import (
     count_problem,
     text_problem,
 )
+from ._published import Quarantined
 from ._releases import Change, Difference, Release, changes, reconcile
 from ._results import CandidateCount, CentreCount, ConstituencyCount, national, seats
-from ._store import ChainCheck, IngestReport, Quarantined, Store
+from ._store import Store
 from ._values import Failure, SheetVersion, Source, Station, TallySheet, VotingType
 
 DEFAULT_URL = "sqlite:///majlis.db"

@@ -26,6 +26,10 @@ class Source(StrEnum):
     ENTRY_B = "entry-b"
 
 
+# When a station has sheets from several sources, results take the most trustworthy accepted one.
+PRIORITY = {Source.MANUAL: 3, Source.MACHINE: 2, Source.ENTRY_A: 1, Source.ENTRY_B: 1}
+RANKS = {s.value: p for s, p in PRIORITY.items()}  # the same, by the source's stored name
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Station:
     """A polling station, with the centre and constituency it belongs to."""
