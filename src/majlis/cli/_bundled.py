@@ -10,8 +10,9 @@ from rich.table import Table
 
 from majlis import data
 from majlis.law import allocate
+from majlis.tally import Format
 
-from ._allocate import Format, stdout, write_csv
+from ._allocate import stdout, write_csv
 
 data_app = typer.Typer(help="Bundled official results and their sources.", no_args_is_help=True)
 

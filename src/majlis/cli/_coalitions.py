@@ -32,8 +32,9 @@ from majlis.coalitions import (
     read_parties,
 )
 from majlis.replay import OTHER_LISTS
+from majlis.tally import Format
 
-from ._allocate import Format, law_of, read_text, stdout, write_csv
+from ._allocate import law_of, read_text, stdout, write_csv
 from ._tally import Database, ElectionName, open_store, release_of
 
 MAX_UNITS = 28  # beyond this many parties (blocs merged) the enumeration can take hours

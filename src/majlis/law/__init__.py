@@ -18,6 +18,7 @@ from ._divisors import DIVISOR_SERIES, DivisorSeries, HuntingtonHill
 from ._explain import Margin, margins
 from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
 from ._rules import DivisorRule, SntvRule
+from ._table import SeatCount, seat_table
 from ._threshold import (
     Base,
     ConstituencyWins,
@@ -87,6 +88,7 @@ __all__ = [
     "ReservedSeats",
     "Rounding",
     "Scope",
+    "SeatCount",
     "SntvRule",
     "Threshold",
     "Tie",
@@ -99,4 +101,5 @@ __all__ = [
     "margins",
     "parse_law",
     "read_election",
+    "seat_table",
 ]

@@ -21,7 +21,16 @@ from ._published import Quarantined
 from ._releases import Change, Difference, Release, changes, reconcile
 from ._results import CandidateCount, CentreCount, ConstituencyCount, national, seats
 from ._store import Store
-from ._values import Failure, SheetVersion, Source, Station, TallySheet, VotingType
+from ._values import (
+    Failure,
+    Format,
+    Level,
+    SheetVersion,
+    Source,
+    Station,
+    TallySheet,
+    VotingType,
+)
 
 DEFAULT_URL = "sqlite:///majlis.db"
 
@@ -41,7 +50,9 @@ __all__ = [
     "ConstituencyCount",
     "Difference",
     "Failure",
+    "Format",
     "IngestReport",
+    "Level",
     "Quarantined",
     "Release",
     "SheetVersion",

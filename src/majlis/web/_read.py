@@ -2,8 +2,7 @@
 stations counted, seats under a law — as JSON or CSV, cached per release."""
 
 from collections.abc import Sequence
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -11,8 +10,9 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
 from majlis.errors import InputError, Problem
-from majlis.law import Constituency, Election, Law, allocate
-from majlis.tally import ConstituencyCount, VotingType, national
+from majlis.law import Law, seat_table
+from majlis.tally import ConstituencyCount, Level, VotingType, national
+from majlis.tally import seats as allocated
 
 from ._live import stream
 from ._models import (
@@ -34,7 +34,7 @@ from ._models import (
     version_out,
 )
 from ._service import ResultsService, Service, Viewer, law_named
-from ._tables import Format
+from ._tables import Format, Served
 
 __all__ = [
     "CSV",
@@ -49,16 +49,14 @@ __all__ = [
 ]
 
 
-class Level(StrEnum):
-    NATIONAL = "national"
-    CONSTITUENCY = "constituency"
-    CENTRE = "centre"
+# The levels the service reads results at (candidates have their own route).
+Levels = Literal[Level.NATIONAL, Level.CONSTITUENCY, Level.CENTRE]
 
 
 ReleaseParam = Annotated[str, Query(
     pattern=r"^(latest|live|[1-9][0-9]{0,8})$",
     description="`latest` (the default), a release number, or `live` (results staff only)")]
-FormatParam = Annotated[Format, Query(alias="format", description="json, or csv (also: `.csv`)")]
+FormatParam = Annotated[Served, Query(alias="format", description="json, or csv (also: `.csv`)")]
 CSV: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "The table (JSON or CSV)"},
     304: {"description": "Not modified since the ETag given in If-None-Match"}}
@@ -93,20 +91,17 @@ def _result_rows(counts: Sequence[ConstituencyCount]) -> list[ResultRow]:
 
 def seat_rows(counts: Sequence[ConstituencyCount], law: Law, level: Level) -> list[SeatRow]:
     """Seats on the votes so far, in the constituencies the law gives seats to."""
-    contested = tuple(Constituency(name=c.name, magnitude=law.magnitudes[c.name], votes=c.votes)
-                      for c in counts if c.votes and c.name in law.magnitudes)
-    if not contested:
+    if not any(c.votes and c.name in law.magnitudes for c in counts):
         return []
-    result = allocate(Election(constituencies=contested), law)
+    result = allocated(counts, law)
     if level is Level.NATIONAL:
         votes = national(counts).votes
-        seats = result.totals()
+        won = result.totals()
         return sorted((SeatRow(constituency="national", list=p, votes=votes.get(p, 0),
-                               seats=seats.get(p, 0)) for p in votes.keys() | seats.keys()),
+                               seats=won.get(p, 0)) for p in votes.keys() | won.keys()),
                       key=lambda r: (-r.seats, -r.votes, r.list))
-    return [SeatRow(constituency=c.name, list=p, votes=n, seats=c.seats.get(p, 0))
-            for c in result.constituencies
-            for p, n in sorted(c.votes.items(), key=lambda x: (-c.seats.get(x[0], 0), -x[1]))]
+    return [SeatRow(constituency=r.constituency, list=r.list, votes=r.votes, seats=r.seats)
+            for r in seat_table(result)]
 
 
 def refuse(field: str, message: str) -> InputError:
@@ -197,7 +192,7 @@ async def counted(request: Request, service: Service, viewer: Viewer,
 @router.get("/results", response_model=list[ResultRow] | list[CentreResultRow],
             responses=CSV)
 async def results(request: Request, service: Service, viewer: Viewer,
-                  release: ReleaseParam = "latest", level: Level = Level.CONSTITUENCY,
+                  release: ReleaseParam = "latest", level: Levels = Level.CONSTITUENCY,
                   voting_type: VotingType | None = None,
                   constituency: Annotated[str | None, Query(max_length=200)] = None,
                   fmt: FormatParam = Format.JSON) -> Response:
@@ -242,7 +237,7 @@ async def seats(request: Request, service: Service, viewer: Viewer,
                 release: ReleaseParam = "latest",
                 law: Annotated[str | None, Query(max_length=100, description=(
                     "A preset law (`majlis laws`); default: the service's"))] = None,
-                level: Annotated[Level, Query(description="national or constituency")]
+                level: Annotated[Levels, Query(description="national or constituency")]
                 = Level.NATIONAL,
                 fmt: FormatParam = Format.JSON) -> Response:
     """Seats on the votes of a release, as a preset law allocates them."""
