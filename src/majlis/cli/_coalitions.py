@@ -262,9 +262,6 @@ def _parties(election: str | None, seats: Path | None, release: int | None, db: 
                      for p, n in sorted(won.items(), key=lambda x: (-x[1], x[0]))
                      if p != OTHER_LISTS), the_law.house
     assert election is not None
-    if election not in data.PARTY_TABLES:
-        raise typer.BadParameter(f"one of: {', '.join(data.PARTY_TABLES)}",
-                                 param_hint="ELECTION")
     return (read_parties(data.parties_text(election), f"{election} (bundled)"),
             data.PARTY_HOUSES[election])
 
