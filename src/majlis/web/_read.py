@@ -100,8 +100,11 @@ def seat_rows(counts: Sequence[ConstituencyCount], law: Law, level: Level) -> li
         return sorted((SeatRow(constituency="national", list=p, votes=votes.get(p, 0),
                                seats=won.get(p, 0)) for p in votes.keys() | won.keys()),
                       key=lambda r: (-r.seats, -r.votes, r.list))
+    # per constituency: a tier whose seats are not placed is no constituency (level=national
+    # counts its seats)
+    unplaced = result.tier.name if result.tier is not None and not result.tier.placed else None
     return [SeatRow(constituency=r.constituency, list=r.list, votes=r.votes, seats=r.seats)
-            for r in seat_table(result)]
+            for r in seat_table(result) if r.constituency != unplaced]
 
 
 def refuse(field: str, message: str) -> InputError:
