@@ -13,7 +13,7 @@ import json
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from majlis.errors import InputError, Problem
@@ -90,6 +90,22 @@ def csv_rows(text: str, problems: Problems) -> Iterator[tuple[int, dict[str, str
             yield reader.line_num, {n: cell.strip() for n, cell in zip(names, row, strict=True)}
     except csv.Error as error:
         problems.add(reader.line_num, "csv", f"cannot be read: {error}")
+
+
+def named_rows(rows: Iterable[tuple[int, dict[str, str]]], column: str, problems: Problems,
+               lines: dict[str, int]) -> Iterator[tuple[int, str, dict[str, str]]]:
+    """(line, name, row) of each data row named in `column`, each name once: a row whose name
+    is missing, or repeats one given before (`lines` keeps the line each was first given on), is
+    reported on its line and left out."""
+    for line, row in rows:
+        name = row[column]
+        if not name:
+            problems.add(line, column, "missing")
+        elif name in lines:
+            problems.add(line, column, f"{name!r} repeats line {lines[name]}")
+        else:
+            lines[name] = line
+            yield line, name, row
 
 
 def json_document(text: str, source: str, what: str) -> Any:

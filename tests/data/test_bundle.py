@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from majlis import data
+from majlis.errors import InputError
 
 
 def test_every_bundled_table_is_named_in_the_readme_beside_it() -> None:
@@ -18,7 +19,7 @@ def test_load_by_name_with_or_without_extension() -> None:
     rows = data.load("iraq/iraq2025_minority_quota_winners")
     assert rows == data.load("iraq/iraq2025_minority_quota_winners.csv")
     assert len(rows) == 9 and sum(r["quota"] == "Christian" for r in rows) == 5
-    with pytest.raises(KeyError, match="no bundled table"):
+    with pytest.raises(InputError, match="bundled data: table: no bundled table"):
         data.load("iraq/nowhere")
 
 
@@ -34,5 +35,5 @@ def test_a_preset_law_extends_its_base() -> None:
 
 
 def test_unknown_bundled_election() -> None:
-    with pytest.raises(KeyError, match="no bundled election"):
+    with pytest.raises(InputError, match="bundled data: election: no bundled election"):
         data.election("iraq-1953")

@@ -7,7 +7,6 @@ import io
 import json
 import secrets
 from collections.abc import Iterable, Mapping
-from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,17 +32,13 @@ from majlis.law import (
     margins,
     parse_law,
     read_election,
+    seat_table,
 )
+from majlis.tally import Format
 
 ELECTED_COLUMNS = ("district", "party", "candidate", "votes", "gender", "via", "displaced")
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
-
-
-class Format(StrEnum):
-    CSV = "csv"
-    JSON = "json"
-    TABLE = "table"
 
 
 def read_text(path: Path) -> str:
@@ -142,14 +137,7 @@ def write_csv(header: tuple[str, ...], rows: Iterable[tuple[object, ...]]) -> No
 
 def seat_rows(allocation: Allocation, *, with_totals: bool) -> list[tuple[str, str, int, int]]:
     """One row per (district, list) given, tier seats placed in their district, sorted."""
-    rows: list[tuple[str, str, int, int]] = []
-    for c in allocation.constituencies:
-        seats = allocation.seats_in(c.name)
-        rows.extend((c.name, p, v, seats[p]) for p, v in c.votes.items())
-    tier = allocation.tier
-    national = allocation.national_votes()
-    if tier is not None and not tier.placed:
-        rows.extend((tier.name, p, national.get(p, 0), s) for p, s in tier.seats.items())
+    rows = [(r.constituency, r.list, r.votes, r.seats) for r in seat_table(allocation)]
     rows.sort(key=lambda r: (r[0], -r[3], r[1]))
     if with_totals:
         votes = allocation.national_votes(reserved=True)

@@ -31,8 +31,9 @@ from majlis.coalitions import (
     read_constraints,
     read_seat_table,
 )
+from majlis.tally import Format
 
-from ._allocate import Format, law_of, read_text, stdout, write_csv
+from ._allocate import law_of, read_text, stdout, write_csv
 from ._tally import Database, ElectionName, open_store, release_of
 
 MAX_UNITS = 28  # beyond this many parties (blocs merged) the enumeration can take hours
@@ -261,9 +262,6 @@ def _parties(election: str | None, seats: Path | None, release: int | None, db: 
                      for p, n in sorted(won.items(), key=lambda x: (-x[1], x[0]))
                      if p != data.OTHER_LISTS), the_law.house
     assert election is not None
-    if election not in data.PARTY_TABLES:
-        raise typer.BadParameter(f"one of: {', '.join(data.PARTY_TABLES)}",
-                                 param_hint="ELECTION")
     return (read_seat_table(data.parties_text(election), f"{election} (bundled)"),
             data.PARTY_HOUSES[election])
 

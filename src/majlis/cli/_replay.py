@@ -17,7 +17,7 @@ from majlis.coalitions import Game, power
 from majlis.data import OTHER_LISTS
 
 from ._allocate import law_of, stderr, stdout
-from ._tally import count_json, open_store
+from ._tally import count_json, open_store, seats_by_constituency
 
 replay_app = typer.Typer(help="Election night, replayed from official totals.",
                          no_args_is_help=True)
@@ -111,7 +111,7 @@ def _write_release(report: replay.Reported, out: Path) -> None:
     """`release-NN.json` (the counts, seats and wire line) and `release-NN.csv` (one row per
     constituency, voting type and list)."""
     release, stem = report.release, out / f"release-{report.release.number:02d}"
-    seats = {c.name: dict(c.seats) for c in report.allocation.constituencies}
+    seats = seats_by_constituency(report.allocation)
     document = {"number": release.number, "name": release.name, "at": release.created_at,
                 "digest": release.digest, "line": report.line,
                 "corrections": list(report.incidents),

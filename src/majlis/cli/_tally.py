@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from datetime import datetime
-from enum import StrEnum
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
@@ -17,16 +16,10 @@ from rich.table import Table
 
 from majlis import data, tally
 from majlis.errors import InputError, Problem
+from majlis.law import Allocation, seat_table
+from majlis.tally import Format, Level
 
-from ._allocate import Format, law_of, read_text, stderr, stdout, write_csv
-
-
-class Level(StrEnum):
-    CONSTITUENCY = "constituency"
-    CENTRE = "centre"
-    NATIONAL = "national"
-    CANDIDATE = "candidate"
-
+from ._allocate import law_of, read_text, stderr, stdout, write_csv
 
 Database = Annotated[str | None, typer.Option(
     "--db", help="Database URL (default: $MAJLIS_DATABASE_URL, else sqlite:///majlis.db)")]
@@ -218,6 +211,15 @@ def release_of(store: tally.Store, number: int) -> tally.Release:
     return found[number]
 
 
+def seats_by_constituency(allocation: Allocation) -> dict[str, dict[str, int]]:
+    """The seat table (`majlis.law.seat_table`) by constituency and list, as `majlis results
+    --law` and the replay's release files show it."""
+    found: dict[str, dict[str, int]] = {}
+    for row in seat_table(allocation):
+        found.setdefault(row.constituency, {})[row.list] = row.seats
+    return found
+
+
 def count_json(c: tally.ConstituencyCount, seats: dict[str, int] | None) -> dict[str, object]:
     """One constituency's count as the JSON `majlis results` and the replay's files share."""
     return {"constituency": c.name, "stations": c.stations, "counted": c.counted,
@@ -264,10 +266,7 @@ def results_command(
         counts = [tally.national(counts)]
     moved = {(c.constituency, c.list): c.gained
              for c in tally.changes(release_of(store, since).results, counts)} if since else {}
-    seats: dict[str, dict[str, int]] = {}
-    if law is not None:
-        seats = {r.name: dict(r.seats)
-                 for r in tally.seats(counts, law_of(law)).constituencies}
+    seats = seats_by_constituency(tally.seats(counts, law_of(law))) if law is not None else {}
     rows = [(c.name, party, n, seats.get(c.name, {}).get(party, ""), c.counted, c.stations,
              *((moved.get((c.name, party), 0),) if since else ()))
             for c in counts for party, n in sorted(c.votes.items(), key=lambda x: -x[1])]

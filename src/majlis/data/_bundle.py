@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from majlis.law import Constituency, Election, Law, parse_law
 
-from ._files import ROOT, path, rows
+from ._files import ROOT, path, rows, unknown
 from ._names import list_names
 
 
@@ -32,12 +32,13 @@ def load(name: str) -> list[dict[str, str]]:
     """A bundled table by name (`iraq/iraq2025_national`, `.csv` optional), as rows."""
     name = name.removesuffix(".csv")
     if name not in DATASETS:
-        raise KeyError(f"no bundled table {name!r}; `majlis data list` names them all")
+        raise unknown("table", f"no bundled table {name!r}; `majlis data list` names them all")
     return rows(f"{name}.csv")
 
 
 def law_text(name: str) -> str:
-    """A preset law's TOML by name; KeyError when there is none."""
+    """A preset law's TOML by name; KeyError when there is none — the lookup `parse_law` makes
+    for `extends`, reporting a name it lacks at the law file's line."""
     entry = path(f"laws/{name}.toml")
     if not entry.is_file():
         raise KeyError(name)
@@ -56,6 +57,8 @@ def laws() -> dict[str, str]:
 
 def law(name: str) -> Law:
     """A preset law by name (`iraq-2025`), its `extends` resolved among the presets."""
+    if name not in laws():
+        raise unknown("law", f"no preset law {name!r}; one of: {', '.join(laws())}")
     return parse_law(law_text(name), f"{name} (preset)", presets=law_text)
 
 
@@ -224,5 +227,5 @@ ELECTIONS: Mapping[str, Callable[[], BundledElection]] = {
 def election(name: str) -> BundledElection:
     """A bundled election by name (`majlis data list` shows them)."""
     if name not in ELECTIONS:
-        raise KeyError(f"no bundled election {name!r}; one of: {', '.join(ELECTIONS)}")
+        raise unknown("election", f"no bundled election {name!r}; one of: {', '.join(ELECTIONS)}")
     return ELECTIONS[name]()

@@ -7,6 +7,8 @@ import io
 from importlib import resources
 from importlib.resources.abc import Traversable
 
+from majlis.errors import InputError, Problem
+
 ROOT = resources.files(__package__)
 
 
@@ -19,3 +21,8 @@ def rows(name: str) -> list[dict[str, str]]:
     """A bundled CSV as a list of rows keyed by header."""
     text = path(name).read_text(encoding="utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
+
+
+def unknown(field: str, message: str) -> InputError:
+    """A bundled name that is not there: the caller's mistake, named by what was asked for."""
+    return InputError([Problem(source="bundled data", line=None, field=field, message=message)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ._files import path
+from ._files import path, unknown
 
 PARTY_TABLES: Mapping[str, str] = {
     "iraq-2005-jan": "iraq/iraq2005jan_parties.csv",
@@ -28,5 +28,6 @@ PARTY_HOUSES: Mapping[str, int] = {
 def parties_text(name: str) -> str:
     """The bundled seat table of an election (`iraq-2010`), as CSV text."""
     if name not in PARTY_TABLES:
-        raise KeyError(f"no bundled seat table {name!r}; one of: {', '.join(PARTY_TABLES)}")
+        raise unknown("seat table",
+                      f"no bundled seat table {name!r}; one of: {', '.join(PARTY_TABLES)}")
     return path(PARTY_TABLES[name]).read_text(encoding="utf-8")

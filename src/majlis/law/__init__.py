@@ -28,6 +28,7 @@ from ._explain import Margin, margins
 from ._mixed import MixedMember, Overhang
 from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
 from ._rules import DivisorRule, SntvRule
+from ._table import SeatCount, seat_table
 from ._threshold import (
     Base,
     ConstituencySeats,
@@ -107,6 +108,7 @@ __all__ = [
     "ReservedSeats",
     "Rounding",
     "Scope",
+    "SeatCount",
     "SntvRule",
     "Threshold",
     "Tie",
@@ -121,4 +123,5 @@ __all__ = [
     "margins",
     "parse_law",
     "read_election",
+    "seat_table",
 ]

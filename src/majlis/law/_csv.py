@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from majlis._cells import Problems, csv_rows
+from majlis._cells import Problems, csv_rows, named_rows
 from majlis.errors import Problem
 
 from ._allocate import Law
@@ -47,30 +47,10 @@ def read_constituencies(
     districts: dict[str, _ConstituencyRow] = {}
     rows = csv_rows(text, problems)
     column = apportionment.basis.value if apportionment is not None else None
-    for line, row in rows:
-        if line == 1:
-            unknown = [c for c in row if c not in DISTRICT_COLUMNS]
-            if "district" not in row or ("seats" not in row and column is None) or unknown:
-                problems.add(1, "header", "expected district,seats with optional columns "
-                             f"{', '.join(DISTRICT_COLUMNS[2:])}"
-                             + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
-                break
-            if column is not None and "seats" in row:
-                problems.add(1, "seats", "the law apportions the seats ([apportionment]): a "
-                             "districts file gives no seats column")
-                break
-            if column not in (None, ApportionmentBasis.VOTES) and column not in row:
-                problems.add(1, "header", f"expected a {column} column: the law apportions "
-                             f"the seats by {column} ([apportionment] basis)")
-                break
-            continue
-        name = row["district"]
-        if not name:
-            problems.add(line, "district", "missing")
-            continue
-        if name in districts:
-            problems.add(line, "district", f"{name!r} repeats line {districts[name].line}")
-            continue
+    header = next(rows, None)
+    named = named_rows(rows, "district", problems, {}) if header is not None and (
+        _districts_header(header[1], column, problems)) else iter(())
+    for line, name, row in named:
         seats = None if column is not None else problems.whole_number(
             line, "seats", row["seats"], most=MAX_MAGNITUDE, why=MOST)
         if seats == 0:
@@ -100,6 +80,25 @@ def read_constituencies(
     return districts
 
 
+def _districts_header(row: dict[str, str], column: str | None, problems: Problems) -> bool:
+    """Whether a districts file's header has the columns the law needs (else a problem)."""
+    unknown = [c for c in row if c not in DISTRICT_COLUMNS]
+    if "district" not in row or ("seats" not in row and column is None) or unknown:
+        problems.add(1, "header", "expected district,seats with optional columns "
+                     f"{', '.join(DISTRICT_COLUMNS[2:])}"
+                     + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+        return False
+    if column is not None and "seats" in row:
+        problems.add(1, "seats", "the law apportions the seats ([apportionment]): a "
+                     "districts file gives no seats column")
+        return False
+    if column not in (None, ApportionmentBasis.VOTES) and column not in row:
+        problems.add(1, "header", f"expected a {column} column: the law apportions "
+                     f"the seats by {column} ([apportionment] basis)")
+        return False
+    return True
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Lists:
     """A lists file as read: each list's attributes and the line it is on."""
@@ -116,21 +115,14 @@ def read_lists(text: str, problems: Problems) -> _Lists:
     columns: tuple[str, ...] = ()
     attributes: dict[str, dict[str, str]] = {}
     lines: dict[str, int] = {}
-    for line, row in csv_rows(text, problems):
-        if line == 1:
-            if "party" not in row or "" in row:
-                problems.add(1, "header", "expected party and named attribute columns, found "
-                             f"{','.join(row)}")
-                break
-            columns = tuple(c for c in row if c != "party")
-            continue
-        name = row["party"]
-        if not name:
-            problems.add(line, "party", "missing")
-        elif name in lines:
-            problems.add(line, "party", f"{name!r} repeats line {lines[name]}")
-        else:
-            lines[name] = line
+    rows = csv_rows(text, problems)
+    header = next(rows, None)
+    if header is not None and ("party" not in header[1] or "" in header[1]):
+        problems.add(1, "header", "expected party and named attribute columns, found "
+                     f"{','.join(header[1])}")
+    elif header is not None:
+        columns = tuple(c for c in header[1] if c != "party")
+        for _, name, row in named_rows(rows, "party", problems, lines):
             attributes[name] = {c: row[c] for c in columns if row[c]}
     return _Lists(source=problems.source, columns=columns, attributes=attributes, lines=lines)
 

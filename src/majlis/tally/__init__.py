@@ -3,8 +3,10 @@
 The only package that talks to a database (SQLAlchemy; SQLite by default, PostgreSQL by URL).
 """
 
+from ._chain import ChainCheck
 from ._checks import UNREGISTERED_CEILING, check
 from ._files import TallyFile, read_tally_file
+from ._intake import IngestReport
 from ._limits import (
     CODE_LENGTH,
     LIST_LENGTH,
@@ -15,10 +17,20 @@ from ._limits import (
     count_problem,
     text_problem,
 )
+from ._published import Quarantined
 from ._releases import Change, Difference, Release, changes, reconcile
 from ._results import CandidateCount, CentreCount, ConstituencyCount, national, seats
-from ._store import ChainCheck, IngestReport, Quarantined, Store
-from ._values import Failure, SheetVersion, Source, Station, TallySheet, VotingType
+from ._store import Store
+from ._values import (
+    Failure,
+    Format,
+    Level,
+    SheetVersion,
+    Source,
+    Station,
+    TallySheet,
+    VotingType,
+)
 
 DEFAULT_URL = "sqlite:///majlis.db"
 
@@ -38,7 +50,9 @@ __all__ = [
     "ConstituencyCount",
     "Difference",
     "Failure",
+    "Format",
     "IngestReport",
+    "Level",
     "Quarantined",
     "Release",
     "SheetVersion",

@@ -78,7 +78,7 @@ class SheetRow(Base):
     station_id: Mapped[int | None] = mapped_column(ForeignKey("polling_stations.id"), index=True)
     source: Mapped[str] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(40), index=True)  # see Store._store
+    status: Mapped[str] = mapped_column(String(40), index=True)  # see Intake._store_batch
     received_at: Mapped[str] = mapped_column(String(40))
     received_by: Mapped[str] = mapped_column(String(200))
     ballots_received: Mapped[int] = mapped_column(Integer)

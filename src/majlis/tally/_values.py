@@ -26,6 +26,28 @@ class Source(StrEnum):
     ENTRY_B = "entry-b"
 
 
+class Level(StrEnum):
+    """The level a table of results is read at (the service offers all but `candidate`)."""
+
+    CONSTITUENCY = "constituency"
+    CENTRE = "centre"
+    NATIONAL = "national"
+    CANDIDATE = "candidate"
+
+
+class Format(StrEnum):
+    """How a table of results is written: CSV, JSON, or a table for the terminal (the service
+    answers only the first two)."""
+
+    CSV = "csv"
+    JSON = "json"
+    TABLE = "table"
+
+
+# When a station has sheets from several sources, results take the most trustworthy accepted one.
+PRIORITY = {Source.MANUAL: 3, Source.MACHINE: 2, Source.ENTRY_A: 1, Source.ENTRY_B: 1}
+RANKS = {s.value: p for s, p in PRIORITY.items()}  # the same, by the source's stored name
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Station:
     """A polling station, with the centre and constituency it belongs to."""

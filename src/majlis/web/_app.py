@@ -23,11 +23,13 @@ from ._guard import BodyLimit, SafeAnswers
 from ._incidents import Incidents, record
 from ._live import Broker, RedisBroker
 from ._models import ErrorOut, ProblemOut
-from ._outlook import outlook_routes
-from ._read import read_routes
+from ._outlook import router as outlook_router
+from ._outlook import work_queue
+from ._read import router as read_router
 from ._service import ResultsService, law_named
+from ._signin import SignIns
 from ._tables import CsvSuffix
-from ._write import write_routes
+from ._write import router as write_router
 
 __all__ = ["create_app"]
 
@@ -121,6 +123,8 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
         "Election results as published, release by release; tally sheets in for the staff."),
         docs_url=None, redoc_url=None)  # /docs is served offline by serve_docs
     app.state.service = service
+    app.state.sign_ins = SignIns(staff)
+    app.state.heavy = work_queue()
     app.add_middleware(Incidents, answer=_unexpected)  # innermost: a 500 gets the headers too
     app.add_middleware(CsvSuffix)
     app.add_middleware(BodyLimit)
@@ -131,9 +135,9 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.add_exception_handler(StoreError, _store_error)
     app.add_exception_handler(AllocationError, _allocation_error)
     app.add_exception_handler(Exception, _unexpected)  # a failure in the middleware itself
-    app.include_router(read_routes(service))
-    app.include_router(outlook_routes(service))
-    app.include_router(write_routes(service, staff))
+    app.include_router(read_router)
+    app.include_router(outlook_router)
+    app.include_router(write_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     serve_docs(app)
 

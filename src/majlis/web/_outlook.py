@@ -11,16 +11,16 @@ from pydantic import BaseModel
 
 from majlis import data, forecast, publish
 from majlis.coalitions import Game, ListSeats, Quota, power, quota_of, read_seat_table
+from majlis.data import ListNames
 from majlis.tally import Release, national
 
-from ._auth import User
 from ._heavy import CORES, WorkQueue
 from ._models import ErrorOut, ListOut, PowerOut, PowerRow, ProjectionOut, ProjectionRow
 from ._read import CSV, ERRORS, FormatParam, Level, ReleaseParam, law_of, refuse, seat_rows
-from ._service import ResultsService, viewer_of
+from ._service import ResultsService, Service, Viewer
 from ._tables import Format
 
-__all__ = ["outlook_routes"]
+__all__ = ["router", "work_queue"]
 
 # Distinct colours, readable on white, for the lists no party table knows, in order of votes.
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
@@ -69,112 +69,132 @@ def _quota(asked: str) -> Quota:
     return int(asked)
 
 
-def outlook_routes(service: ResultsService) -> APIRouter:
-    """The lists, projections and coalition power, for the public."""
-    router = APIRouter(prefix="/api", tags=["outlook"], responses={
-        **ERRORS, 503: {"model": ErrorOut, "description": (
-            "The store is not available, or too many projections and power tables are being "
-            "made: try again after `Retry-After` seconds")}})
-    heavy = WorkQueue("projections and power tables", workers=HEAVY_WORKERS,
-                      waiting=HEAVY_WAITING, retry_after=RETRY_AFTER)
-    Viewer = Annotated[User | None, Depends(viewer_of(service))]
-    table_name = next((n for n in (service.store.election, service.law)
-                       if n in data.PARTY_TABLES), None)
-    known = _party_table(table_name) if table_name else {}
-    names = data.list_names(table_name or "")
+# The lists, projections and coalition power, for the public.
+router = APIRouter(prefix="/api", tags=["outlook"], responses={
+    **ERRORS, 503: {"model": ErrorOut, "description": (
+        "The store is not available, or too many projections and power tables are being "
+        "made: try again after `Retry-After` seconds")}})
 
-    def published(release: str) -> Release:
-        found = service.release(None if release == "latest" else int(release))
-        if found is None:
-            raise HTTPException(404, "nothing is released yet" if release == "latest"
-                                else f"no release {release}")
-        return found
 
-    @router.get("/lists", response_model=list[ListOut], responses=CSV)
-    async def lists(request: Request, viewer: Viewer, release: ReleaseParam = "latest",
-                    fmt: FormatParam = Format.JSON) -> Response:
-        """The lists of a release by national votes, with their Arabic and English names and a
-        colour: the Arabic name from the election's alias table where it knows the list (any
-        spelling), else from its bundled party table, as are the English name and colour."""
-        number, counts = await service.counts(release, viewer)
+def work_queue() -> WorkQueue:
+    """The queue a worker's projections and power tables wait in (one per app)."""
+    return WorkQueue("projections and power tables", workers=HEAVY_WORKERS,
+                     waiting=HEAVY_WAITING, retry_after=RETRY_AFTER)
 
-        def make() -> list[ListOut]:
-            votes = national(counts).votes
-            parties = {name: known.get(name.casefold()) or known.get(
-                names.canonical(name).casefold(), ListSeats(name=name, seats=0)) for name in votes}
-            arabic = {name: (found.name_ar if (found := names.resolve(name)) else "")
-                      or parties[name].name_ar for name in votes}
-            taken = [p.colour for p in parties.values() if p.colour]
-            spare = iter([c for c in PALETTE if all(_apart(c, t) for t in taken)])
-            return [ListOut(name=name, name_ar=arabic[name] or None,
-                            name_en=parties[name].name_en or None,
-                            colour=parties[name].colour or next(spare, "#888888"), votes=n)
-                    for name, n in sorted(votes.items(), key=lambda x: (-x[1], x[0]))]
-        return await service.table(request, number, fmt, make)
 
-    @router.get("/projection", response_model=ProjectionOut, responses=CSV)
-    async def projection(request: Request, release: PublishedParam = "latest",
-                         draws: Annotated[int, Query(ge=100, le=MAX_DRAWS, description=(
-                             "Complete results to draw"))] = 5_000,
-                         seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
-                         law: LawParam = None, fmt: FormatParam = Format.JSON) -> Response:
-        """Seat probabilities from a release, as `majlis project` gives them: each list's
-        expected seats, 80 % and 95 % intervals, and its chance of being the largest and of
-        reaching a majority of the house. Made once per release, law, draws and seed."""
-        name, the_law = law_of(service, law)
-        found = published(release)
-        if not any(c.name in the_law.magnitudes for c in found.results):
-            raise refuse("law", f"{name} gives seats to none of this election's constituencies "
-                         f"(it has {', '.join(sorted(the_law.magnitudes)[:3])}, …): name a law "
-                         "whose constituencies are the ones counted here")
-        majority = quota_of("majority", the_law.house)
+def heavy_of(request: Request) -> WorkQueue:
+    """A dependency: the app's queue for heavy work, made by `create_app`."""
+    queue: WorkQueue = request.app.state.heavy
+    return queue
 
-        def make() -> BaseModel | Sequence[BaseModel]:
-            # the register is read (and its connection given back) before the long work starts
-            count = publish.release_count(found, service.store.stations(),
-                                          frozenset({data.OTHER_LISTS}))
-            p = forecast.project(count, the_law, draws=draws, seed=seed, targets=(majority,))
-            rows = [ProjectionRow(
-                list=x.name, expected=round(x.expected, 3), low80=x.interval80[0],
-                high80=x.interval80[1], low95=x.interval95[0], high95=x.interval95[1],
-                largest=round(x.largest, 4), majority=round(x.reach.get(majority, 0.0), 4))
-                for x in p.lists if x.name not in p.not_lists]
-            if fmt is Format.CSV:
-                return rows
-            return ProjectionOut(release=p.release, release_name=p.release_name, law=name,
-                                 draws=p.draws, seed=p.seed, house=the_law.house,
-                                 majority=majority, not_projected=list(p.not_projected),
-                                 lists=rows)
-        return await service.table(request, found.number, fmt, make, run=heavy.run)
 
-    @router.get("/power", response_model=PowerOut, responses=CSV)
-    async def power_in_house(
-            request: Request, viewer: Viewer, release: ReleaseParam = "latest",
-            quota: Annotated[str, Query(pattern=r"^(majority|two-thirds|[1-9][0-9]{0,4})$",
-                                        description=("majority (of the house), two-thirds, or "
-                                                     "a number of seats"))] = "majority",
-            law: LawParam = None, fmt: FormatParam = Format.JSON) -> Response:
-        """Exact Banzhaf and Shapley–Shubik power of each list on a release's seats, the
-        quota counted from the law's whole house (`majority`: 165 of 329 in 2025)."""
-        name, the_law = law_of(service, law)
-        number, counts = await service.counts(release, viewer)
+Heavy = Annotated[WorkQueue, Depends(heavy_of)]
 
-        def make() -> BaseModel | Sequence[BaseModel]:
-            seats = {r.list: r.seats for r in seat_rows(counts, the_law, Level.NATIONAL)
-                     if r.seats and r.list != data.OTHER_LISTS}
-            game = Game(seats=seats, quota=quota_of(_quota(quota), the_law.house))
-            found = power(game) if seats else None
-            rows = [PowerRow(
-                list=p, seats=n, banzhaf=float(found.banzhaf[p]),
-                shapley_shubik=float(found.shapley_shubik[p]),
-                banzhaf_exact=str(found.banzhaf[p]),
-                shapley_shubik_exact=str(found.shapley_shubik[p]), swings=found.swings[p])
-                for p, n in seats.items()] if found else []
-            if fmt is Format.CSV:
-                return rows
-            return PowerOut(release=number if isinstance(number, int) else 0, law=name,
-                            house=the_law.house, quota=game.quota, seats_allocated=game.total,
-                            lists=rows)
-        return await service.table(request, number, fmt, make, run=heavy.run)
 
-    return router
+@lru_cache(maxsize=8)
+def _lists_known(election: str, law: str | None) -> tuple[dict[str, ListSeats], ListNames]:
+    """The party table and the alias table of the election (or else of its law), if bundled."""
+    table_name = next((n for n in (election, law) if n in data.PARTY_TABLES), None)
+    return (_party_table(table_name) if table_name else {}), data.list_names(table_name or "")
+
+
+def _published(service: ResultsService, release: str) -> Release:
+    found = service.release(None if release == "latest" else int(release))
+    if found is None:
+        raise HTTPException(404, "nothing is released yet" if release == "latest"
+                            else f"no release {release}")
+    return found
+
+
+@router.get("/lists", response_model=list[ListOut], responses=CSV)
+async def lists(request: Request, service: Service, viewer: Viewer,
+                release: ReleaseParam = "latest", fmt: FormatParam = Format.JSON) -> Response:
+    """The lists of a release by national votes, with their Arabic and English names and a
+    colour: the Arabic name from the election's alias table where it knows the list (any
+    spelling), else from its bundled party table, as are the English name and colour."""
+    number, counts = await service.counts(release, viewer)
+    known, names = _lists_known(service.store.election, service.law)
+
+    def make() -> list[ListOut]:
+        votes = national(counts).votes
+        parties = {name: known.get(name.casefold()) or known.get(
+            names.canonical(name).casefold(), ListSeats(name=name, seats=0)) for name in votes}
+        arabic = {name: (found.name_ar if (found := names.resolve(name)) else "")
+                  or parties[name].name_ar for name in votes}
+        taken = [p.colour for p in parties.values() if p.colour]
+        spare = iter([c for c in PALETTE if all(_apart(c, t) for t in taken)])
+        return [ListOut(name=name, name_ar=arabic[name] or None,
+                        name_en=parties[name].name_en or None,
+                        colour=parties[name].colour or next(spare, "#888888"), votes=n)
+                for name, n in sorted(votes.items(), key=lambda x: (-x[1], x[0]))]
+    return await service.table(request, number, fmt, make)
+
+
+@router.get("/projection", response_model=ProjectionOut, responses=CSV)
+async def projection(request: Request, service: Service, heavy: Heavy,
+                     release: PublishedParam = "latest",
+                     draws: Annotated[int, Query(ge=100, le=MAX_DRAWS, description=(
+                         "Complete results to draw"))] = 5_000,
+                     seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
+                     law: LawParam = None, fmt: FormatParam = Format.JSON) -> Response:
+    """Seat probabilities from a release, as `majlis project` gives them: each list's
+    expected seats, 80 % and 95 % intervals, and its chance of being the largest and of
+    reaching a majority of the house. Made once per release, law, draws and seed."""
+    name, the_law = law_of(service, law)
+    found = _published(service, release)
+    if not any(c.name in the_law.magnitudes for c in found.results):
+        raise refuse("law", f"{name} gives seats to none of this election's constituencies "
+                     f"(it has {', '.join(sorted(the_law.magnitudes)[:3])}, …): name a law "
+                     "whose constituencies are the ones counted here")
+    majority = quota_of("majority", the_law.house)
+
+    def make() -> BaseModel | Sequence[BaseModel]:
+        # the register is read (and its connection given back) before the long work starts
+        count = publish.release_count(found, service.store.stations(),
+                                      frozenset({data.OTHER_LISTS}))
+        p = forecast.project(count, the_law, draws=draws, seed=seed, targets=(majority,))
+        rows = [ProjectionRow(
+            list=x.name, expected=round(x.expected, 3), low80=x.interval80[0],
+            high80=x.interval80[1], low95=x.interval95[0], high95=x.interval95[1],
+            largest=round(x.largest, 4), majority=round(x.reach.get(majority, 0.0), 4))
+            for x in p.lists if x.name not in p.not_lists]
+        if fmt is Format.CSV:
+            return rows
+        return ProjectionOut(release=p.release, release_name=p.release_name, law=name,
+                             draws=p.draws, seed=p.seed, house=the_law.house,
+                             majority=majority, not_projected=list(p.not_projected),
+                             lists=rows)
+    return await service.table(request, found.number, fmt, make, run=heavy.run)
+
+
+@router.get("/power", response_model=PowerOut, responses=CSV)
+async def power_in_house(
+        request: Request, service: Service, viewer: Viewer, heavy: Heavy,
+        release: ReleaseParam = "latest",
+        quota: Annotated[str, Query(pattern=r"^(majority|two-thirds|[1-9][0-9]{0,4})$",
+                                    description=("majority (of the house), two-thirds, or "
+                                                 "a number of seats"))] = "majority",
+        law: LawParam = None, fmt: FormatParam = Format.JSON) -> Response:
+    """Exact Banzhaf and Shapley–Shubik power of each list on a release's seats, the
+    quota counted from the law's whole house (`majority`: 165 of 329 in 2025)."""
+    name, the_law = law_of(service, law)
+    number, counts = await service.counts(release, viewer)
+
+    def make() -> BaseModel | Sequence[BaseModel]:
+        seats = {r.list: r.seats for r in seat_rows(counts, the_law, Level.NATIONAL)
+                 if r.seats and r.list != data.OTHER_LISTS}
+        game = Game(seats=seats, quota=quota_of(_quota(quota), the_law.house))
+        found = power(game) if seats else None
+        rows = [PowerRow(
+            list=p, seats=n, banzhaf=float(found.banzhaf[p]),
+            shapley_shubik=float(found.shapley_shubik[p]),
+            banzhaf_exact=str(found.banzhaf[p]),
+            shapley_shubik_exact=str(found.shapley_shubik[p]), swings=found.swings[p])
+            for p, n in seats.items()] if found else []
+        if fmt is Format.CSV:
+            return rows
+        return PowerOut(release=number if isinstance(number, int) else 0, law=name,
+                        house=the_law.house, quota=game.quota, seats_allocated=game.total,
+                        lists=rows)
+    return await service.table(request, number, fmt, make, run=heavy.run)
+

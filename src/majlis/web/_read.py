@@ -2,19 +2,18 @@
 stations counted, seats under a law — as JSON or CSV, cached per release."""
 
 from collections.abc import Sequence
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
 from majlis.errors import InputError, Problem
-from majlis.law import Constituency, Election, Law, allocate
-from majlis.tally import ConstituencyCount, VotingType, national
+from majlis.law import Law, seat_table
+from majlis.tally import ConstituencyCount, Level, VotingType, national
+from majlis.tally import seats as allocated
 
-from ._auth import User
 from ._live import stream
 from ._models import (
     CandidateRow,
@@ -34,8 +33,8 @@ from ._models import (
     release_out,
     version_out,
 )
-from ._service import ResultsService, law_named, viewer_of
-from ._tables import Format
+from ._service import ResultsService, Service, Viewer, law_named
+from ._tables import Format, Served
 
 __all__ = [
     "CSV",
@@ -44,22 +43,20 @@ __all__ = [
     "Level",
     "ReleaseParam",
     "law_of",
-    "read_routes",
     "refuse",
+    "router",
     "seat_rows",
 ]
 
 
-class Level(StrEnum):
-    NATIONAL = "national"
-    CONSTITUENCY = "constituency"
-    CENTRE = "centre"
+# The levels the service reads results at (candidates have their own route).
+Levels = Literal[Level.NATIONAL, Level.CONSTITUENCY, Level.CENTRE]
 
 
 ReleaseParam = Annotated[str, Query(
     pattern=r"^(latest|live|[1-9][0-9]{0,8})$",
     description="`latest` (the default), a release number, or `live` (results staff only)")]
-FormatParam = Annotated[Format, Query(alias="format", description="json, or csv (also: `.csv`)")]
+FormatParam = Annotated[Served, Query(alias="format", description="json, or csv (also: `.csv`)")]
 CSV: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "The table (JSON or CSV)"},
     304: {"description": "Not modified since the ETag given in If-None-Match"}}
@@ -94,20 +91,20 @@ def _result_rows(counts: Sequence[ConstituencyCount]) -> list[ResultRow]:
 
 def seat_rows(counts: Sequence[ConstituencyCount], law: Law, level: Level) -> list[SeatRow]:
     """Seats on the votes so far, in the constituencies the law gives seats to."""
-    contested = tuple(Constituency(name=c.name, magnitude=law.magnitudes[c.name], votes=c.votes)
-                      for c in counts if c.votes and c.name in law.magnitudes)
-    if not contested:
+    if not any(c.votes and c.name in law.magnitudes for c in counts):
         return []
-    result = allocate(Election(constituencies=contested), law)
+    result = allocated(counts, law)
     if level is Level.NATIONAL:
         votes = national(counts).votes
-        seats = result.totals()
+        won = result.totals()
         return sorted((SeatRow(constituency="national", list=p, votes=votes.get(p, 0),
-                               seats=seats.get(p, 0)) for p in votes.keys() | seats.keys()),
+                               seats=won.get(p, 0)) for p in votes.keys() | won.keys()),
                       key=lambda r: (-r.seats, -r.votes, r.list))
-    return [SeatRow(constituency=c.name, list=p, votes=n, seats=c.seats.get(p, 0))
-            for c in result.constituencies
-            for p, n in sorted(c.votes.items(), key=lambda x: (-c.seats.get(x[0], 0), -x[1]))]
+    # per constituency: a tier whose seats are not placed is no constituency (level=national
+    # counts its seats)
+    unplaced = result.tier.name if result.tier is not None and not result.tier.placed else None
+    return [SeatRow(constituency=r.constituency, list=r.list, votes=r.votes, seats=r.seats)
+            for r in seat_table(result) if r.constituency != unplaced]
 
 
 def refuse(field: str, message: str) -> InputError:
@@ -123,154 +120,168 @@ def law_of(service: ResultsService, asked: str | None) -> tuple[str, Law]:
     return name, law_named(name)
 
 
-def read_routes(service: ResultsService) -> APIRouter:
-    """The public routes (and `release=live`, `level=centre` for signed-in staff)."""
-    router = APIRouter(prefix="/api", tags=["results"], responses=ERRORS)
-    Viewer = Annotated[User | None, Depends(viewer_of(service))]
+# The public routes (and `release=live`, `level=centre` for signed-in staff).
+router = APIRouter(prefix="/api", tags=["results"], responses=ERRORS)
 
-    table = service.table
 
-    def election() -> ElectionOut:
-        found = service.releases()
-        return ElectionOut(name=service.store.election, law=service.law, releases=len(found),
-                           latest=release_out(found[-1]) if found else None)
+def _election(service: ResultsService) -> ElectionOut:
+    found = service.releases()
+    return ElectionOut(name=service.store.election, law=service.law, releases=len(found),
+                       latest=release_out(found[-1]) if found else None)
 
-    @router.get("/elections", response_model=list[ElectionOut])
-    async def elections(request: Request) -> Response:
-        """The elections this service publishes (one per service)."""
-        return await table(request, len(service.releases()), Format.JSON, lambda: [election()])
 
-    @router.get("/election", response_model=ElectionOut)
-    async def this_election(request: Request) -> Response:
-        """This election: its name, the law its seats follow, and the latest release."""
-        return await table(request, len(service.releases()), Format.JSON, election)
+@router.get("/elections", response_model=list[ElectionOut])
+async def elections(request: Request, service: Service) -> Response:
+    """The elections this service publishes (one per service)."""
+    return await service.table(request, len(service.releases()), Format.JSON,
+                               lambda: [_election(service)])
 
-    @router.get("/releases", response_model=list[ReleaseOut], responses=CSV)
-    async def releases(request: Request, fmt: FormatParam = Format.JSON) -> Response:
-        """Every release so far, oldest first, with the share of stations counted."""
-        found = service.releases()
-        return await table(request, len(found), fmt, lambda: [release_out(r) for r in found])
 
-    @router.get("/releases/{number}", response_model=ReleaseFigures, responses=CSV)
-    async def one_release(request: Request, number: int,
-                    fmt: FormatParam = Format.JSON) -> Response:
-        """One release with its figures (CSV: a row per constituency and list)."""
-        found = service.release(number) if number > 0 else None
-        if found is None:
-            raise HTTPException(404, f"no release {number}")
+@router.get("/election", response_model=ElectionOut)
+async def this_election(request: Request, service: Service) -> Response:
+    """This election: its name, the law its seats follow, and the latest release."""
+    return await service.table(request, len(service.releases()), Format.JSON,
+                               lambda: _election(service))
 
-        def make() -> BaseModel | Sequence[BaseModel]:
-            if fmt is Format.CSV:
-                return _result_rows(found.results)
-            return ReleaseFigures(**release_out(found).model_dump(),
-                                  results=[_count_out(c) for c in found.results])
-        return await table(request, found.number, fmt, make)
 
-    @router.get("/constituencies", response_model=list[ConstituencyOut], responses=CSV)
-    async def constituencies(request: Request, viewer: Viewer, release: ReleaseParam = "latest",
-                       fmt: FormatParam = Format.JSON) -> Response:
-        """Each constituency: its seats under the service's law, stations and % counted."""
-        number, counts = await service.counts(release, viewer)
-        magnitudes = law_named(service.law).magnitudes if service.law else {}
-        return await table(request, number, fmt, lambda: [ConstituencyOut(
-            name=c.name, magnitude=magnitudes.get(c.name), stations=c.stations,
-            counted=c.counted, percent_counted=percent(c.counted, c.stations))
-            for c in counts])
+@router.get("/releases", response_model=list[ReleaseOut], responses=CSV)
+async def releases(request: Request, service: Service,
+                   fmt: FormatParam = Format.JSON) -> Response:
+    """Every release so far, oldest first, with the share of stations counted."""
+    found = service.releases()
+    return await service.table(request, len(found), fmt, lambda: [release_out(r) for r in found])
 
-    @router.get("/counted", response_model=list[CountedRow], responses=CSV)
-    async def counted(request: Request, viewer: Viewer, release: ReleaseParam = "latest",
-                fmt: FormatParam = Format.JSON) -> Response:
-        """% of stations counted, by constituency and voting type."""
-        number, counts = await service.counts(release, viewer)
-        return await table(request, number, fmt, lambda: [CountedRow(
-            constituency=c.name, voting_type=t, stations=n, counted=c.counted_by_type.get(t, 0),
-            percent_counted=percent(c.counted_by_type.get(t, 0), n))
-            for c in counts for t, n in sorted(c.stations_by_type.items())])
 
-    @router.get("/results", response_model=list[ResultRow] | list[CentreResultRow],
-                responses=CSV)
-    async def results(request: Request, viewer: Viewer, release: ReleaseParam = "latest",
-                level: Level = Level.CONSTITUENCY, voting_type: VotingType | None = None,
-                constituency: Annotated[str | None, Query(max_length=200)] = None,
-                fmt: FormatParam = Format.JSON) -> Response:
-        """Votes per list — nationally, per constituency, or per polling centre (live, staff
-        only) — of one voting type or all, with the stations counted."""
-        if level is Level.CENTRE:
-            if release != "live" or voting_type is not None:
-                raise refuse("level", "centre results are live counts of every voting type: "
-                                       "ask with release=live and no voting_type")
-            await service.counts(release, viewer)  # the staff check
-            return await table(request, None, fmt, lambda: [CentreResultRow(
-                constituency=c.constituency, centre=c.centre, list=party, votes=n,
-                stations_counted=c.counted, stations=c.stations)
-                for c in service.store.centres()
-                if constituency in (None, c.constituency)
-                for party, n in sorted(c.votes.items(), key=lambda x: (-x[1], x[0]))])
-        number, counts = await service.counts(release, viewer)
-
-        def make() -> list[ResultRow]:
-            chosen = [_only(c, voting_type) for c in counts
-                      if constituency in (None, c.name)]
-            return _result_rows([national(chosen)] if level is Level.NATIONAL else chosen)
-        return await table(request, number, fmt, make)
-
-    @router.get("/candidates", response_model=list[CandidateRow], responses=CSV)
-    async def candidates(request: Request, viewer: Viewer, release: ReleaseParam = "latest",
-                         constituency: Annotated[str | None, Query(
-                             max_length=200, pattern=r"^[^\x00-\x1f]+$")] = None,
-                         fmt: FormatParam = Format.JSON) -> Response:
-        """Candidates' personal votes per constituency and list, most first — frozen in each
-        release like the list votes (none in a release made before majlis kept them)."""
-        number, found = await service.candidates(release, viewer, constituency)
-        return await table(request, number, fmt, lambda: [CandidateRow(
-            constituency=k.constituency, list=k.list, candidate=k.candidate, votes=k.votes)
-            for k in found])
-
-    @router.get("/seats", response_model=list[SeatRow], responses=CSV)
-    async def seats(request: Request, viewer: Viewer, release: ReleaseParam = "latest",
-              law: Annotated[str | None, Query(max_length=100, description=(
-                  "A preset law (`majlis laws`); default: the service's"))] = None,
-              level: Annotated[Level, Query(description="national or constituency")]
-              = Level.NATIONAL,
-              fmt: FormatParam = Format.JSON) -> Response:
-        """Seats on the votes of a release, as a preset law allocates them."""
-        if level is Level.CENTRE:
-            raise refuse("level", "seats are allocated nationally or per constituency")
-        _, the_law = law_of(service, law)
-        number, counts = await service.counts(release, viewer)
-        return await table(request, number, fmt, lambda: seat_rows(counts, the_law, level))
-
-    @router.get("/stations/{code}/history", response_model=list[SheetVersionOut],
-                responses=CSV)
-    async def history(request: Request, viewer: Viewer,
-                      code: Annotated[str, Path(max_length=100, pattern=r"^[^\x00-\x1f]+$")],
+@router.get("/releases/{number}", response_model=ReleaseFigures, responses=CSV)
+async def one_release(request: Request, service: Service, number: int,
                       fmt: FormatParam = Format.JSON) -> Response:
-        """Every stored version of a station's sheets, oldest first: for the public the
-        accepted ones (what its results are added from); for signed-in staff every version —
-        quarantined, awaiting a second entry — with the names of who entered and corrected it."""
-        found = await run_in_threadpool(service.store.history, code)
-        shown = [version_out(v, names=viewer is not None) for v in found
-                 if viewer is not None or v.status == "accepted"]
+    """One release with its figures (CSV: a row per constituency and list)."""
+    found = service.release(number) if number > 0 else None
+    if found is None:
+        raise HTTPException(404, f"no release {number}")
 
-        def make() -> Sequence[BaseModel]:
-            if fmt is Format.JSON:
-                return shown
-            return [HistoryRow(
-                station=v.station, source=v.source, version=v.version, status=v.status,
-                received_at=v.received_at, received_by=v.received_by, valid=v.valid,
-                failures="; ".join(f"{f.rule}: {f.message}" for f in v.failures),
-                reason=v.reason, author=v.author, list=party, votes=n)
-                for v in shown for party, n in (list(v.votes.items()) or [("", 0)])]
-        return await table(request, None, fmt, make)
+    def make() -> BaseModel | Sequence[BaseModel]:
+        if fmt is Format.CSV:
+            return _result_rows(found.results)
+        return ReleaseFigures(**release_out(found).model_dump(),
+                              results=[_count_out(c) for c in found.results])
+    return await service.table(request, found.number, fmt, make)
 
-    @router.get("/events", response_class=StreamingResponse, include_in_schema=False)
-    async def events() -> StreamingResponse:
-        """Server-Sent Events: `hello` with the latest release, then `release` as each is
-        published."""
-        latest = service.release(None)
-        return StreamingResponse(
-            stream(service.broker, {"latest": latest.number if latest else 0}),
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
-    return router
+@router.get("/constituencies", response_model=list[ConstituencyOut], responses=CSV)
+async def constituencies(request: Request, service: Service, viewer: Viewer,
+                         release: ReleaseParam = "latest",
+                         fmt: FormatParam = Format.JSON) -> Response:
+    """Each constituency: its seats under the service's law, stations and % counted."""
+    number, counts = await service.counts(release, viewer)
+    magnitudes = law_named(service.law).magnitudes if service.law else {}
+    return await service.table(request, number, fmt, lambda: [ConstituencyOut(
+        name=c.name, magnitude=magnitudes.get(c.name), stations=c.stations,
+        counted=c.counted, percent_counted=percent(c.counted, c.stations))
+        for c in counts])
+
+
+@router.get("/counted", response_model=list[CountedRow], responses=CSV)
+async def counted(request: Request, service: Service, viewer: Viewer,
+                  release: ReleaseParam = "latest", fmt: FormatParam = Format.JSON) -> Response:
+    """% of stations counted, by constituency and voting type."""
+    number, counts = await service.counts(release, viewer)
+    return await service.table(request, number, fmt, lambda: [CountedRow(
+        constituency=c.name, voting_type=t, stations=n, counted=c.counted_by_type.get(t, 0),
+        percent_counted=percent(c.counted_by_type.get(t, 0), n))
+        for c in counts for t, n in sorted(c.stations_by_type.items())])
+
+
+@router.get("/results", response_model=list[ResultRow] | list[CentreResultRow],
+            responses=CSV)
+async def results(request: Request, service: Service, viewer: Viewer,
+                  release: ReleaseParam = "latest", level: Levels = Level.CONSTITUENCY,
+                  voting_type: VotingType | None = None,
+                  constituency: Annotated[str | None, Query(max_length=200)] = None,
+                  fmt: FormatParam = Format.JSON) -> Response:
+    """Votes per list — nationally, per constituency, or per polling centre (live, staff
+    only) — of one voting type or all, with the stations counted."""
+    if level is Level.CENTRE:
+        if release != "live" or voting_type is not None:
+            raise refuse("level", "centre results are live counts of every voting type: "
+                                   "ask with release=live and no voting_type")
+        await service.counts(release, viewer)  # the staff check
+        return await service.table(request, None, fmt, lambda: [CentreResultRow(
+            constituency=c.constituency, centre=c.centre, list=party, votes=n,
+            stations_counted=c.counted, stations=c.stations)
+            for c in service.store.centres()
+            if constituency in (None, c.constituency)
+            for party, n in sorted(c.votes.items(), key=lambda x: (-x[1], x[0]))])
+    number, counts = await service.counts(release, viewer)
+
+    def make() -> list[ResultRow]:
+        chosen = [_only(c, voting_type) for c in counts
+                  if constituency in (None, c.name)]
+        return _result_rows([national(chosen)] if level is Level.NATIONAL else chosen)
+    return await service.table(request, number, fmt, make)
+
+
+@router.get("/candidates", response_model=list[CandidateRow], responses=CSV)
+async def candidates(request: Request, service: Service, viewer: Viewer,
+                     release: ReleaseParam = "latest",
+                     constituency: Annotated[str | None, Query(
+                         max_length=200, pattern=r"^[^\x00-\x1f]+$")] = None,
+                     fmt: FormatParam = Format.JSON) -> Response:
+    """Candidates' personal votes per constituency and list, most first — frozen in each
+    release like the list votes (none in a release made before majlis kept them)."""
+    number, found = await service.candidates(release, viewer, constituency)
+    return await service.table(request, number, fmt, lambda: [CandidateRow(
+        constituency=k.constituency, list=k.list, candidate=k.candidate, votes=k.votes)
+        for k in found])
+
+
+@router.get("/seats", response_model=list[SeatRow], responses=CSV)
+async def seats(request: Request, service: Service, viewer: Viewer,
+                release: ReleaseParam = "latest",
+                law: Annotated[str | None, Query(max_length=100, description=(
+                    "A preset law (`majlis laws`); default: the service's"))] = None,
+                level: Annotated[Levels, Query(description="national or constituency")]
+                = Level.NATIONAL,
+                fmt: FormatParam = Format.JSON) -> Response:
+    """Seats on the votes of a release, as a preset law allocates them."""
+    if level is Level.CENTRE:
+        raise refuse("level", "seats are allocated nationally or per constituency")
+    _, the_law = law_of(service, law)
+    number, counts = await service.counts(release, viewer)
+    return await service.table(request, number, fmt, lambda: seat_rows(counts, the_law, level))
+
+
+@router.get("/stations/{code}/history", response_model=list[SheetVersionOut],
+            responses=CSV)
+async def history(request: Request, service: Service, viewer: Viewer,
+                  code: Annotated[str, Path(max_length=100, pattern=r"^[^\x00-\x1f]+$")],
+                  fmt: FormatParam = Format.JSON) -> Response:
+    """Every stored version of a station's sheets, oldest first: for the public the
+    accepted ones (what its results are added from); for signed-in staff every version —
+    quarantined, awaiting a second entry — with the names of who entered and corrected it."""
+    found = await run_in_threadpool(service.store.history, code)
+    shown = [version_out(v, names=viewer is not None) for v in found
+             if viewer is not None or v.status == "accepted"]
+
+    def make() -> Sequence[BaseModel]:
+        if fmt is Format.JSON:
+            return shown
+        return [HistoryRow(
+            station=v.station, source=v.source, version=v.version, status=v.status,
+            received_at=v.received_at, received_by=v.received_by, valid=v.valid,
+            failures="; ".join(f"{f.rule}: {f.message}" for f in v.failures),
+            reason=v.reason, author=v.author, list=party, votes=n)
+            for v in shown for party, n in (list(v.votes.items()) or [("", 0)])]
+    return await service.table(request, None, fmt, make)
+
+
+@router.get("/events", response_class=StreamingResponse, include_in_schema=False)
+async def events(service: Service) -> StreamingResponse:
+    """Server-Sent Events: `hello` with the latest release, then `release` as each is
+    published."""
+    latest = service.release(None)
+    return StreamingResponse(
+        stream(service.broker, {"latest": latest.number if latest else 0}),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+

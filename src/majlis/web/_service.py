@@ -28,7 +28,17 @@ from ._live import Broker
 from ._models import release_out
 from ._tables import Body, Format, answer, encode
 
-__all__ = ["ResultsService", "law_named", "staff_of", "viewer_of"]
+__all__ = [
+    "ResultsService",
+    "Service",
+    "Viewer",
+    "clerk",
+    "law_named",
+    "publisher",
+    "service_of",
+    "supervisor",
+    "viewer",
+]
 
 T = TypeVar("T")
 
@@ -218,30 +228,50 @@ _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/token
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def viewer_of(service: ResultsService) -> Callable[[Credentials], Awaitable[User | None]]:
+def service_of(request: Request) -> ResultsService:
+    """A dependency: the worker's service, kept on the app's state by `create_app` (a test
+    overrides it to try a route on a service of its own)."""
+    service: ResultsService = request.app.state.service
+    return service
+
+
+Service = Annotated[ResultsService, Depends(service_of)]
+
+
+async def viewer(service: Service, credentials: Credentials) -> User | None:
     """A dependency: the signed-in user, or None for the public."""
-
-    async def viewer(credentials: Credentials) -> User | None:
-        if credentials is None:
-            return None
-        try:
-            return service.tokens.check(credentials.credentials)
-        except TokenError as error:
-            raise HTTPException(401, str(error),
-                                headers={"WWW-Authenticate": "Bearer"}) from None
-    return viewer
+    if credentials is None:
+        return None
+    try:
+        return service.tokens.check(credentials.credentials)
+    except TokenError as error:
+        raise HTTPException(401, str(error), headers={"WWW-Authenticate": "Bearer"}) from None
 
 
-def staff_of(service: ResultsService, *roles: Role) -> Callable[[User | None], Awaitable[User]]:
-    """A dependency: a signed-in user holding one of `roles` (401 without a token, 403 with
-    another role)."""
+Viewer = Annotated[User | None, Depends(viewer)]
 
-    async def staff(user: Annotated[User | None, Depends(viewer_of(service))]) -> User:
-        if user is None:
-            raise HTTPException(401, "sign in first: POST /api/token",
-                                headers={"WWW-Authenticate": "Bearer"})
-        if user.role not in roles:
-            raise HTTPException(403, f"a {user.role} may not do this; it needs: "
-                                + " or ".join(r.value for r in roles))
-        return user
-    return staff
+
+def _staff(user: User | None, *roles: Role) -> User:
+    """A signed-in user holding one of `roles` (401 without a token, 403 with another role)."""
+    if user is None:
+        raise HTTPException(401, "sign in first: POST /api/token",
+                            headers={"WWW-Authenticate": "Bearer"})
+    if user.role not in roles:
+        raise HTTPException(403, f"a {user.role} may not do this; it needs: "
+                            + " or ".join(r.value for r in roles))
+    return user
+
+
+async def clerk(user: Viewer) -> User:
+    """A dependency: a clerk or a supervisor, who enter sheets."""
+    return _staff(user, Role.CLERK, Role.SUPERVISOR)
+
+
+async def supervisor(user: Viewer) -> User:
+    """A dependency: a supervisor, who corrects sheets and reads the quarantine."""
+    return _staff(user, Role.SUPERVISOR)
+
+
+async def publisher(user: Viewer) -> User:
+    """A dependency: a publisher, who publishes releases."""
+    return _staff(user, Role.PUBLISHER)

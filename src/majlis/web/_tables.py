@@ -8,14 +8,16 @@ import hashlib
 import io
 import json
 from collections.abc import Sequence
-from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["CACHE_CONTROL", "Body", "CsvSuffix", "Format", "answer", "encode"]
+from majlis.tally import Format
+
+__all__ = ["CACHE_CONTROL", "Body", "CsvSuffix", "Format", "Served", "answer", "encode"]
 
 # Short enough that a page never lags a release by much, long enough to spare the workers when a
 # newsroom's readers all refresh at once; revalidation is cheap thanks to the ETag. Answers to
@@ -23,9 +25,8 @@ __all__ = ["CACHE_CONTROL", "Body", "CsvSuffix", "Format", "answer", "encode"]
 CACHE_CONTROL = "public, max-age=5"
 
 
-class Format(StrEnum):
-    JSON = "json"
-    CSV = "csv"
+# The formats the service answers in (the terminal's table is the CLI's).
+Served = Literal[Format.JSON, Format.CSV]
 
 
 class Body:

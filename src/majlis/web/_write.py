@@ -2,6 +2,7 @@
 through the store's own ingest, correct and release, so every write lands in its hash-chained
 trail under the name of the user who made it."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Request
@@ -11,7 +12,7 @@ from fastapi.responses import Response
 from majlis import data
 from majlis.tally import IngestReport
 
-from ._auth import Role, User, Users
+from ._auth import User
 from ._models import (
     MAX_SHEETS,
     CorrectionIn,
@@ -26,11 +27,11 @@ from ._models import (
     release_out,
 )
 from ._read import CSV, FormatParam
-from ._service import ResultsService, staff_of
+from ._service import ResultsService, Service, clerk, publisher, supervisor
 from ._signin import SignIns
 from ._tables import Format, answer, encode
 
-__all__ = ["write_routes"]
+__all__ = ["router"]
 
 
 def _report(report: IngestReport) -> IngestOut:
@@ -39,59 +40,75 @@ def _report(report: IngestReport) -> IngestOut:
                      duplicates=report.duplicates)
 
 
-def write_routes(service: ResultsService, users: Users) -> APIRouter:
-    router = APIRouter(prefix="/api", tags=["results staff"], responses={
-        code: {"model": ErrorOut} for code in (401, 403, 413, 422, 503)})
-    sign_ins = SignIns(users)
-    names = data.list_names(service.store.election)  # one name per list, as ingest gives it
-    Clerk = Annotated[User, Depends(staff_of(service, Role.CLERK, Role.SUPERVISOR))]
-    Supervisor = Annotated[User, Depends(staff_of(service, Role.SUPERVISOR))]
-    Publisher = Annotated[User, Depends(staff_of(service, Role.PUBLISHER))]
+# What the results staff do, each route for the roles it names.
+router = APIRouter(prefix="/api", tags=["results staff"], responses={
+    code: {"model": ErrorOut} for code in (401, 403, 413, 422, 503)})
+Clerk = Annotated[User, Depends(clerk)]
+Supervisor = Annotated[User, Depends(supervisor)]
+Publisher = Annotated[User, Depends(publisher)]
 
-    @router.post("/token", response_model=TokenOut, responses={429: {"model": ErrorOut}})
-    async def token(request: Request, credentials: TokenIn) -> TokenOut:
-        """Sign in: a bearer token for `Authorization: Bearer …`, valid for `expires_in` s.
-        Too many failures for a name or from an address are 429 with `Retry-After`."""
-        user = await sign_ins.verify(credentials.username, credentials.password,
-                                     request.client.host if request.client else "unknown")
-        if user is None:
-            raise HTTPException(401, "wrong name or password",
-                                headers={"WWW-Authenticate": "Bearer"})
-        return TokenOut(access_token=service.tokens.issue(user), expires_in=service.tokens.ttl,
-                        role=user.role.value)
 
-    @router.post("/sheets", response_model=IngestOut)
-    def ingest(sheets: Annotated[list[SheetIn], Body(max_length=MAX_SHEETS)],
-               user: Clerk) -> IngestOut:
-        """Enter tally sheets (a clerk or supervisor): checked, stored, chained — or
-        quarantined with every rule they fail. `received_by` is the signed-in user."""
-        return _report(service.store.ingest([s.sheet(user.name, names.canonical)
-                                              for s in sheets]))
+def sign_ins_of(request: Request) -> SignIns:
+    """A dependency: the app's sign-in guard over its staff accounts, made by `create_app`."""
+    guard: SignIns = request.app.state.sign_ins
+    return guard
 
-    @router.post("/corrections", response_model=IngestOut)
-    def correct(correction: CorrectionIn, user: Supervisor) -> IngestOut:
-        """Correct a sheet (a supervisor): a new version beside the old, with the reason and
-        the supervisor as its author."""
-        sheet = correction.sheet.sheet(user.name, names.canonical)
-        return _report(service.store.correct(sheet, reason=correction.reason, author=user.name))
 
-    @router.get("/quarantine", response_model=list[QuarantineRow], responses=CSV)
-    def quarantine(request: Request, _: Supervisor, fmt: FormatParam = Format.JSON) -> Response:
-        """Sheets held back, with every rule each one failed (a supervisor)."""
-        return answer(request, encode([
-            QuarantineRow(station=q.station, source=q.source, version=q.version,
-                          rule=f.rule, message=f.message)
-            for q in service.store.quarantined() for f in q.failures], fmt))
+def _canonical(service: ResultsService) -> Callable[[str], str]:
+    """One name per list, as ingest gives it."""
+    return data.list_names(service.store.election).canonical
 
-    @router.post("/releases", response_model=ReleaseOut, status_code=201)
-    async def publish(release: ReleaseIn, user: Publisher) -> ReleaseOut:
-        """Publish the results as they stand (a publisher): a numbered, frozen release with the
-        publisher's name, pushed at once to every open page."""
-        published = await run_in_threadpool(
-            lambda: service.store.release(release.name, author=user.name))
-        service.published(published)
-        out = release_out(published)
-        await service.broker.publish(out.model_dump())
-        return out
 
-    return router
+@router.post("/token", response_model=TokenOut, responses={429: {"model": ErrorOut}})
+async def token(request: Request, service: Service,
+                sign_ins: Annotated[SignIns, Depends(sign_ins_of)],
+                credentials: TokenIn) -> TokenOut:
+    """Sign in: a bearer token for `Authorization: Bearer …`, valid for `expires_in` s.
+    Too many failures for a name or from an address are 429 with `Retry-After`."""
+    user = await sign_ins.verify(credentials.username, credentials.password,
+                                 request.client.host if request.client else "unknown")
+    if user is None:
+        raise HTTPException(401, "wrong name or password",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return TokenOut(access_token=service.tokens.issue(user), expires_in=service.tokens.ttl,
+                    role=user.role.value)
+
+
+@router.post("/sheets", response_model=IngestOut)
+def ingest(service: Service, sheets: Annotated[list[SheetIn], Body(max_length=MAX_SHEETS)],
+           user: Clerk) -> IngestOut:
+    """Enter tally sheets (a clerk or supervisor): checked, stored, chained — or
+    quarantined with every rule they fail. `received_by` is the signed-in user."""
+    canonical = _canonical(service)
+    return _report(service.store.ingest([s.sheet(user.name, canonical) for s in sheets]))
+
+
+@router.post("/corrections", response_model=IngestOut)
+def correct(service: Service, correction: CorrectionIn, user: Supervisor) -> IngestOut:
+    """Correct a sheet (a supervisor): a new version beside the old, with the reason and
+    the supervisor as its author."""
+    sheet = correction.sheet.sheet(user.name, _canonical(service))
+    return _report(service.store.correct(sheet, reason=correction.reason, author=user.name))
+
+
+@router.get("/quarantine", response_model=list[QuarantineRow], responses=CSV)
+def quarantine(request: Request, service: Service, _: Supervisor,
+               fmt: FormatParam = Format.JSON) -> Response:
+    """Sheets held back, with every rule each one failed (a supervisor)."""
+    return answer(request, encode([
+        QuarantineRow(station=q.station, source=q.source, version=q.version,
+                      rule=f.rule, message=f.message)
+        for q in service.store.quarantined() for f in q.failures], fmt))
+
+
+@router.post("/releases", response_model=ReleaseOut, status_code=201)
+async def publish(service: Service, release: ReleaseIn, user: Publisher) -> ReleaseOut:
+    """Publish the results as they stand (a publisher): a numbered, frozen release with the
+    publisher's name, pushed at once to every open page."""
+    published = await run_in_threadpool(
+        lambda: service.store.release(release.name, author=user.name))
+    service.published(published)
+    out = release_out(published)
+    await service.broker.publish(out.model_dump())
+    return out
+

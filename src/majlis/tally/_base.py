@@ -1,0 +1,146 @@
+"""The store's footing: the database it opens, the schema it checks, the election it works on,
+and the guard that turns a database's refusal into a StoreError.
+
+SQLite by default (a file, no server), PostgreSQL by URL: the same code and the same tests run on
+both. The store's rooms (`_register`, `_intake`, `_chain`, `_published`) build on this class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from importlib import resources
+from pathlib import Path
+from typing import Concatenate, ParamSpec, Self, TypeVar
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from majlis.errors import InputError, Problem, StoreError
+
+from ._checks import UNREGISTERED_CEILING
+from ._engine import open_engine
+from ._limits import NAME_LENGTH, text_problem
+from ._schema import GENESIS, ChainHeadRow, ElectionRow
+
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
+Opened = TypeVar("Opened", bound="StoreBase")
+
+
+def _guarded(method: Callable[Concatenate[Opened, Params], Result]
+             ) -> Callable[Concatenate[Opened, Params], Result]:
+    """A database's refusal (locked, gone, out of range, a broken constraint) as a StoreError
+    naming the store without its password: no front end shows a driver's traceback."""
+    @wraps(method)
+    def guarded(store: Opened, /, *args: Params.args, **kwargs: Params.kwargs) -> Result:
+        try:
+            return method(store, *args, **kwargs)
+        except DBAPIError as error:
+            said = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else (
+                type(error.orig).__name__)
+            if "database is locked" in said:
+                raise StoreError(
+                    f"the tally store at {store.location} is busy: another writer held it for "
+                    f"more than {store.busy_timeout:g} s; try again") from error
+            raise StoreError(f"the tally store at {store.location} refused: {said}") from error
+    return guarded
+
+
+
+class StoreBase:
+    """What every room of the store stands on: its engines, its election's id, the schema check
+    (`Store` documents the arguments)."""
+
+    def __init__(self, url: str, election: str = "default", *,
+                 unregistered_ceiling: int = UNREGISTERED_CEILING,
+                 busy_timeout: float = 30.0) -> None:
+        self.url = url
+        self.election = election
+        self.unregistered_ceiling = unregistered_ceiling
+        self.busy_timeout = busy_timeout
+        self._election_id: int | None = None
+        self.engine: Engine = open_engine(url, busy_timeout)
+        # What messages show: the URL without its password.
+        self.location = self.engine.url.render_as_string(hide_password=True)
+        named = text_problem(election, NAME_LENGTH) or (
+            "is empty: name the election" if not election.strip() else None)
+        if named:
+            raise InputError([Problem(source="election", line=None, field="--election",
+                                      message=named)])
+        self.writer: Engine = self.engine.execution_options(writer=True)  # see _engine
+        self._ready = False
+
+    def close(self) -> None:
+        """Release the store's database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _check_ready(self) -> None:
+        """Refuse to work on a store that is not initialised or has an older schema."""
+        if self._ready:
+            return
+        if (file := self._file()) is not None and not file.exists():
+            raise StoreError(f"no tally store at {self.location}: run `majlis db init`")
+        head = ScriptDirectory.from_config(self._migrations()).get_current_head()
+        with self.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+        if current != head:
+            state = "is not initialised" if current is None else (
+                f"has schema {current}, this majlis needs {head}")
+            raise StoreError(f"the tally store at {self.location} {state}: run `majlis db init`")
+        self._ready = True
+
+    def _file(self) -> Path | None:
+        """The SQLite file of the store, if it is one (opening it would create it)."""
+        database = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or database in (None, "", ":memory:") or (
+                str(database).startswith("file:")):
+            return None
+        return Path(str(database))
+
+    def _migrations(self) -> Config:
+        config = Config()
+        config.set_main_option("script_location",
+                               str(resources.files("majlis.tally").joinpath("migrations")))
+        config.attributes["engine"] = self.engine
+        return config
+
+    @_guarded
+    def init(self) -> None:
+        """Create or upgrade the schema (Alembic migrations), and the chain's head; a new SQLite
+        file (and its folder) is made only here."""
+        if (file := self._file()) is not None:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        command.upgrade(self._migrations(), "head")
+        self._ready = True
+        with Session(self.writer) as session, session.begin():
+            if session.get(ChainHeadRow, 1) is None:
+                session.add(ChainHeadRow(id=1, hash=GENESIS))
+            self._scope(session, create=True)
+
+    def _scope(self, session: Session, *, create: bool = False) -> int:
+        """The id of this store's election (created by `init` and `register` when new)."""
+        if self._election_id is None:
+            found = session.scalar(select(ElectionRow.id).where(ElectionRow.name == self.election))
+            if found is None and not create:
+                raise StoreError(f"no election named {self.election!r} in {self.location}: "
+                                 "register its stations first (`majlis ingest`)")
+            if found is None:
+                row = ElectionRow(name=self.election)
+                session.add(row)
+                session.flush()
+                found = row.id
+            self._election_id = found
+        return self._election_id
+

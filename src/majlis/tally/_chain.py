@@ -1,0 +1,183 @@
+"""The chain: every stored sheet version hashed over the one before it, every release sealed over
+the one before it and the sheet chain's head — and `verify_chain`, which recomputes both from
+what is stored now and recounts the running totals from the chained sheets."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from contextlib import ExitStack, closing
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from majlis._cells import shown
+from majlis.errors import Problem
+
+from ._base import StoreBase, _guarded
+from ._limits import refuse
+from ._releases import audit_releases, vouched_at
+from ._results import disagreements, figures, recount, running
+from ._schema import (
+    GENESIS,
+    ChainHeadRow,
+    ElectionRow,
+    ReleaseRow,
+    SheetCandidateVotesRow,
+    SheetRow,
+    SheetVotesRow,
+)
+from ._values import RANKS
+
+_DIGEST = re.compile("[0-9a-f]{64}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChainCheck:
+    """The chains' verdict: how many sheet versions were checked and the first one that fails;
+    how many releases were checked and any that fail; where the running totals differ from the
+    chained sheets."""
+
+    checked: int
+    broken: tuple[str, str, int] | None  # (station, source, version)
+    reason: str = ""
+    releases: int = 0  # releases whose digest and place in the release chain were checked
+    unchained: int = 0  # releases from before the release chain: only their payload checked
+    problems: tuple[str, ...] = ()  # releases and running totals the sheets do not vouch for
+    latest: tuple[tuple[str, str], ...] = ()  # (election, digest of its last release): to keep
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None and not self.problems
+
+
+
+CHAINED = ("station", "source", "version", "status", "received_at", "received_by",
+           "ballots_received", "cast", "valid", "invalid", "spoiled", "unused", "failures",
+           "reason", "author")
+
+
+def content_of(election: str, fields: Mapping[str, object], votes: Iterable[tuple[str, int]],
+             candidate_votes: Iterable[tuple[str, str, int]]) -> str:
+    """Everything a stored version says, canonically, for the hash chain."""
+    body = [election, *(fields[k] for k in CHAINED), sorted(votes), sorted(candidate_votes)]
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
+
+
+def link(prev: str, content: str) -> str:
+    return hashlib.sha256(f"{prev}:{content}".encode()).hexdigest()
+
+
+
+class Chain(StoreBase):
+    """The chains' check."""
+
+    @_guarded
+    def verify_chain(self, published: Iterable[str] = ()) -> ChainCheck:
+        """Recompute every version's hash from what is stored now and name the first mismatch;
+        check every release's digest, its place in its election's release chain and the sheet
+        chain it recorded; recount each election from the chained sheets and name every running
+        total that differs. One snapshot of the store (repeatable read on PostgreSQL).
+
+        `published`: release digests kept outside the store (read off the API, a bulletin, a
+        notary). The store alone cannot tell its newest releases and sheets removed with every
+        head reset to match; a digest someone kept can, as each release seals those before it."""
+        self._check_ready()
+        kept = [d.strip().lower() for d in published]
+        refuse(Problem(source="verify-chain", line=None, field="--published",
+                        message=f"{shown(d)} is not a release digest (64 hexadecimal digits)")
+                for d in kept if not _DIGEST.fullmatch(d))
+        stream = {"yield_per": 10_000}  # the store may hold millions of rows: never all at once
+        snapshot = self.engine.execution_options(isolation_level="REPEATABLE READ") if (
+            self.engine.dialect.name == "postgresql") else self.engine
+        with Session(snapshot) as session, ExitStack() as open_results:
+            names = dict(session.execute(select(ElectionRow.id, ElectionRow.name)).all())
+            problems: list[str] = []
+            vouched: dict[int, list[tuple[str, str]]] = {}  # chain length → (head, release)
+            releases = unchained = 0
+            stored: set[str] = set()
+            latest: list[tuple[str, str]] = []
+            for election in session.scalars(select(ElectionRow).order_by(ElectionRow.id)):
+                rows = session.scalars(select(ReleaseRow)
+                                       .where(ReleaseRow.election_id == election.id)
+                                       .order_by(ReleaseRow.number)).all()
+                audit = audit_releases(election.name, rows, election.release_head)
+                stored.update(row.digest for row in rows)
+                if rows:
+                    latest.append((election.name, rows[-1].digest))
+                problems += audit.problems
+                for length, then, label in audit.vouched:
+                    vouched.setdefault(length, []).append((then, label))
+                releases += len(rows) - audit.unchained
+                unchained += audit.unchained
+            problems += [f"release {d[:16]}… was published but is not in the store: it, or the "
+                         "releases after it, were removed" for d in kept if d not in stored]
+            votes = _Ahead(open_results.enter_context(closing(session.execute(
+                select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)
+                .order_by(SheetVotesRow.sheet_id), execution_options=stream))))
+            people = _Ahead(open_results.enter_context(closing(session.execute(
+                select(SheetCandidateVotesRow.sheet_id, SheetCandidateVotesRow.list_name,
+                       SheetCandidateVotesRow.candidate, SheetCandidateVotesRow.votes)
+                .order_by(SheetCandidateVotesRow.sheet_id), execution_options=stream))))
+            sheets = open_results.enter_context(closing(session.scalars(
+                select(SheetRow).order_by(SheetRow.id), execution_options=stream)))
+            prev = GENESIS
+            checked = 0
+            where = None
+            problems += vouched_at(vouched.pop(0, []), 0, prev)
+            for row in sheets:
+                code = row.station
+                where = (code, row.source, row.version)
+                if row.prev_hash != prev:
+                    return ChainCheck(checked=checked, broken=where,
+                                      reason="a version before this one was removed or altered")
+                content = content_of(names[row.election_id],
+                                   {k: getattr(row, k) for k in CHAINED},
+                                   votes.take(row.id), people.take(row.id))
+                if content != row.content_hash or link(prev, content) != row.hash:
+                    return ChainCheck(checked=checked, broken=where,
+                                      reason="its stored figures no longer match its hash")
+                prev = row.hash
+                checked += 1
+                problems += vouched_at(vouched.pop(checked, []), checked, prev)
+            head = session.get(ChainHeadRow, 1)
+            if head is not None and head.hash != prev:
+                return ChainCheck(checked=checked, broken=where or ("", "", 0),
+                                  reason="the chain's last versions were removed")
+            problems += [f"{label} was made when the sheet chain held {length:,} versions; it "
+                         f"holds {checked:,}: the last sheets were removed"
+                         for length, found in sorted(vouched.items()) for _, label in found]
+            for election_id, name in names.items():
+                differ = disagreements(figures(running(session, election_id)), figures(
+                    recount(session, election_id, RANKS)))
+                problems += [f"{name}: {d}" if len(names) > 1 else d for d in differ]
+            return ChainCheck(checked=checked, broken=None, releases=releases,
+                              unchained=unchained, problems=tuple(problems),
+                              latest=tuple(latest))
+
+
+
+class _Ahead:
+    """Rows keyed by sheet id, in id order, handed out one sheet at a time as the chain is
+    walked — a merge of two ordered streams instead of a dictionary of every row."""
+
+    def __init__(self, rows: Iterable[Any]) -> None:
+        self._groups = groupby(rows, key=itemgetter(0))
+        self._head = next(self._groups, None)
+
+    def take(self, sheet_id: int) -> list[tuple[Any, ...]]:
+        while self._head is not None and self._head[0] < sheet_id:
+            self._head = next(self._groups, None)
+        if self._head is None or self._head[0] != sheet_id:
+            return []
+        found = [tuple(row[1:]) for row in self._head[1]]
+        self._head = next(self._groups, None)
+        return found
+
+

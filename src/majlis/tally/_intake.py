@@ -1,0 +1,259 @@
+"""Sheets in: each checked against the register and the rules, compared with its double entry,
+versioned (a correction is a new version with its reason and author), chained, inserted in bulk —
+one transaction per batch — and moved into the running totals when it is the station's counted
+sheet. Re-running an ingest skips what is already stored."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from ._base import _guarded
+from ._chain import content_of, link
+from ._checks import check
+from ._limits import NAME_LENGTH, TEXT_LENGTH, refuse, sheet_problems, text_problems
+from ._register import Register, Registry
+from ._schema import (
+    ChainHeadRow,
+    CountedRow,
+    SheetCandidateVotesRow,
+    SheetRow,
+    SheetVotesRow,
+    TallyRow,
+)
+from ._values import PRIORITY, Failure, Source, TallySheet
+
+ENTRIES = (Source.ENTRY_A, Source.ENTRY_B)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IngestReport:
+    """What an ingest did with each sheet it was given."""
+
+    accepted: int = 0
+    quarantined: int = 0
+    awaiting_second_entry: int = 0
+    duplicates: int = 0
+
+    def __add__(self, other: IngestReport) -> IngestReport:
+        return IngestReport(
+            accepted=self.accepted + other.accepted,
+            quarantined=self.quarantined + other.quarantined,
+            awaiting_second_entry=self.awaiting_second_entry + other.awaiting_second_entry,
+            duplicates=self.duplicates + other.duplicates,
+        )
+
+
+def _figures(sheet: TallySheet) -> str:
+    """The figures of a sheet, canonically: equal figures, equal digest."""
+    body = [sheet.ballots_received, sheet.cast, sheet.valid, sheet.invalid, sheet.spoiled,
+            sheet.unused, sorted(sheet.votes.items()), sorted(sheet.candidate_votes.items())]
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
+
+
+
+class Intake(Register):
+    """Sheets in: ingest, correct, and the double entry's agreement."""
+
+    @_guarded
+    def ingest(
+        self,
+        sheets: Iterable[TallySheet],
+        *,
+        batch: int = 500,
+        progress: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        """Check and store sheets, `batch` per transaction; already-stored sheets are skipped.
+        A value no store can hold (over-long, a NUL, a figure past MAX_COUNT) refuses them all
+        before any is written."""
+        self._check_ready()
+        sheets = list(sheets)
+        refuse(p for n, sheet in enumerate(sheets, 1) for p in sheet_problems(n, sheet))
+        with Session(self.engine) as session:
+            registry = self._registry(session)
+        report = IngestReport()
+        for chunk in _chunks(sheets, batch):
+            report += self._store_batch(chunk, reason="", author="", registry=registry)
+            if progress:
+                progress(len(chunk))
+        return report
+
+    @_guarded
+    def correct(self, sheet: TallySheet, *, reason: str, author: str) -> IngestReport:
+        """A corrected sheet: a new version beside the old, with the reason and its author."""
+        self._check_ready()
+        refuse([*text_problems("correction", (("reason", reason, TEXT_LENGTH),
+                                         ("author", author, NAME_LENGTH)), required=True),
+                 *sheet_problems(1, sheet)])
+        return self._store_batch([sheet], reason=reason, author=author)
+
+    def _store_batch(self, sheets: list[TallySheet], *, reason: str, author: str,
+               registry: Registry | None = None) -> IngestReport:
+        """One transaction: check each sheet, chain it, and insert the batch in bulk."""
+        counts = dict.fromkeys(("accepted", "quarantined", "awaiting-second-entry"), 0)
+        duplicates = 0
+        with Session(self.writer) as session, session.begin():
+            head = session.scalars(
+                select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
+            known = registry or self._registry(session)
+            election = self._scope(session)
+            latest = self._latest(session, election, {s.station for s in sheets})
+            rows: list[dict[str, object]] = []
+            kept: list[tuple[TallySheet, int, str]] = []  # (sheet, version, status) per row
+            for sheet in sheets:
+                prior = latest.get((sheet.station, sheet.source.value))
+                digest = _figures(sheet)
+                failures = list(check(sheet, known.stations, known.lists, known.candidates,
+                                      unregistered_ceiling=self.unregistered_ceiling))
+                if prior is not None and prior[1] == digest and not reason:
+                    duplicates += 1
+                    continue
+                if prior is not None and not reason:
+                    failures.append(Failure(rule="one-sheet-per-station-and-source", message=(
+                        f"version {prior[0]} from {sheet.source} differs; use a correction")))
+                status = "accepted" if not failures else "quarantined"
+                if not failures and sheet.source in ENTRIES:
+                    other = Source.ENTRY_B if sheet.source is Source.ENTRY_A else Source.ENTRY_A
+                    twin = latest.get((sheet.station, other.value))
+                    if twin is None:
+                        status = "awaiting-second-entry"
+                    elif twin[1] != digest:
+                        failures.append(Failure(rule="double-entry-agrees", message=(
+                            f"differs from {other} version {twin[0]}: a supervisor decides")))
+                        status = "quarantined"
+                version = prior[0] + 1 if prior else 1
+                row: dict[str, object] = {
+                    "election_id": election, "station": sheet.station, "source": sheet.source.value,
+                    "version": version, "status": status, "received_at": sheet.received_at,
+                    "received_by": sheet.received_by, "ballots_received": sheet.ballots_received,
+                    "cast": sheet.cast, "valid": sheet.valid, "invalid": sheet.invalid,
+                    "spoiled": sheet.spoiled, "unused": sheet.unused,
+                    "failures": json.dumps([[f.rule, f.message] for f in failures],
+                                           ensure_ascii=False) if failures else "",
+                    "reason": reason, "author": author,
+                }
+                content = content_of(self.election, row, sheet.votes.items(),
+                                   ((p, c, n) for (p, c), n in sheet.candidate_votes.items()))
+                row |= {"station_id": known.ids.get(sheet.station), "figures_hash": digest,
+                        "content_hash": content, "prev_hash": head.hash,
+                        "hash": link(head.hash, content)}
+                head.hash = str(row["hash"])
+                latest[(sheet.station, sheet.source.value)] = (version, digest)
+                rows.append(row)
+                kept.append((sheet, version, status))
+                counts[status] += 1
+            if rows:
+                new_ids = session.scalars(
+                    insert(SheetRow).returning(SheetRow.id, sort_by_parameter_order=True),
+                    rows).all()
+                stored = list(zip(new_ids, kept, strict=True))
+                self._insert_votes(session, [
+                    (sheet_id, party, n)
+                    for sheet_id, (sheet, _, _) in stored for party, n in sheet.votes.items()])
+                candidate_rows = [
+                    {"sheet_id": sheet_id, "list_name": p, "candidate": c, "votes": n}
+                    for sheet_id, (sheet, _, _) in stored
+                    for (p, c), n in sheet.candidate_votes.items()]
+                if candidate_rows:
+                    session.execute(insert(SheetCandidateVotesRow), candidate_rows)
+                self._count(session, election, known, [
+                    (sheet_id, sheet, version)
+                    for sheet_id, (sheet, version, status) in stored if status == "accepted"])
+        return IngestReport(accepted=counts["accepted"], quarantined=counts["quarantined"],
+                            awaiting_second_entry=counts["awaiting-second-entry"],
+                            duplicates=duplicates)
+
+    def _insert_votes(self, session: Session, rows: list[tuple[int, str, int]]) -> None:
+        """The sheets' vote rows: PostgreSQL's COPY where available, else executemany."""
+        if not rows:  # a station where nobody voted sends a sheet with no votes
+            return
+        if self.engine.dialect.name == "postgresql":
+            cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            with cursor.copy("COPY sheet_votes (sheet_id, list_name, votes) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        session.execute(insert(SheetVotesRow), [
+            {"sheet_id": sheet_id, "list_name": party, "votes": n} for sheet_id, party, n in rows])
+
+    def _count(self, session: Session, election: int, known: Registry,
+               accepted: list[tuple[int, TallySheet, int]]) -> None:
+        """Move each station's counted sheet to the best accepted one, and the running totals
+        by the difference (the old sheet's votes out, the new one's in).
+
+        `accepted`: (sheet id, sheet, version) of the sheets just stored as accepted; an accepted
+        sheet always names a registered station."""
+        if not accepted:
+            return
+        current = {r.station_id: r for r in session.scalars(select(CountedRow).where(
+            CountedRow.station_id.in_({known.ids[s.station] for _, s, _ in accepted})))}
+        best: dict[int, tuple[tuple[int, int], int, TallySheet]] = {}
+        for sheet_id, sheet, version in accepted:
+            station_id = known.ids[sheet.station]
+            rank = (PRIORITY[sheet.source], version)
+            old = current.get(station_id)
+            if (old is None or rank > (old.priority, old.version)) and (
+                    station_id not in best or rank > best[station_id][0]):
+                best[station_id] = (rank, sheet_id, sheet)
+        if not best:
+            return
+        replaced = [current[s].sheet_id for s in best if s in current]
+        old_votes: dict[int, list[tuple[str, int]]] = {}
+        for sheet_id, party, n in session.execute(
+                select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)
+                .where(SheetVotesRow.sheet_id.in_(replaced))):
+            old_votes.setdefault(sheet_id, []).append((party, n))
+        delta: dict[tuple[str, str, str], int] = {}
+        for station_id, (_, _, sheet) in best.items():
+            station = known.stations[sheet.station]
+            key = (station.constituency, station.voting_type.value)
+            if station_id in current:
+                for party, n in old_votes.get(current[station_id].sheet_id, []):
+                    delta[(*key, party)] = delta.get((*key, party), 0) - n
+                session.delete(current[station_id])
+            for party, n in sheet.votes.items():
+                delta[(*key, party)] = delta.get((*key, party), 0) + n
+        session.flush()
+        session.execute(insert(CountedRow), [
+            {"station_id": s, "sheet_id": sheet_id, "priority": rank[0], "version": rank[1]}
+            for s, (rank, sheet_id, _) in best.items()])
+        if not delta:
+            return
+        upsert = (postgresql_insert if self.engine.dialect.name == "postgresql"
+                  else sqlite_insert)(TallyRow)
+        session.execute(upsert.on_conflict_do_update(
+            index_elements=["election_id", "constituency", "voting_type", "list_name"],
+            set_={"votes": TallyRow.votes + upsert.excluded.votes}),
+            [{"election_id": election, "constituency": c, "voting_type": t, "list_name": p,
+              "votes": n} for (c, t, p), n in delta.items()])
+
+    @staticmethod
+    def _latest(session: Session, election: int, stations: set[str]
+                ) -> dict[tuple[str, str], tuple[int, str]]:
+        """(version, figures digest) of the latest stored version per (station, source)."""
+        found: dict[tuple[str, str], tuple[int, str]] = {}
+        for station, source, version, same in session.execute(
+                select(SheetRow.station, SheetRow.source, SheetRow.version, SheetRow.figures_hash)
+                .where(SheetRow.election_id == election, SheetRow.station.in_(stations))):
+            if (station, source) not in found or found[(station, source)][0] < version:
+                found[(station, source)] = (version, same)
+        return found
+
+
+
+def _chunks(items: Iterable[TallySheet], size: int) -> Iterator[list[TallySheet]]:
+    chunk: list[TallySheet] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

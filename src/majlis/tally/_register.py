@@ -1,0 +1,141 @@
+"""The register: stations, the lists standing in each constituency and their candidates — what
+each sheet is checked against."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from majlis.errors import Problem
+
+from ._base import StoreBase, _guarded
+from ._limits import refuse, registry_problems
+from ._schema import CandidateRow, CentreRow, ConstituencyRow, ListRow, StationRow
+from ._values import Station, VotingType
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Registry:
+    """What is registered: stations (and their row ids), lists and candidates."""
+
+    stations: dict[str, Station]
+    ids: dict[str, int]
+    lists: dict[str, frozenset[str]]
+    candidates: dict[str, frozenset[tuple[str, str]]]
+
+
+class Register(StoreBase):
+    """Registering stations, lists and candidates, and reading the stations back."""
+
+    @_guarded
+    def register(self, stations: Iterable[Station], lists: Iterable[tuple[str, str]],
+                 candidates: Iterable[tuple[str, str, str]] = ()) -> None:
+        """Add constituencies, centres, stations, the lists standing in each constituency and
+        their candidates (constituency, list, candidate). Registering a station again as it is
+        changes nothing; registering it otherwise is refused (nothing is written)."""
+        self._check_ready()
+        stations, lists, candidates = list(stations), list(lists), list(candidates)
+        refuse(registry_problems(stations, lists, candidates))
+        with Session(self.writer) as session, session.begin():
+            election = self._scope(session, create=True)
+            refuse(_moved(self._registry(session).stations, stations))
+            constituency_ids = {r.name: r.id for r in session.scalars(
+                select(ConstituencyRow).where(ConstituencyRow.election_id == election))}
+            centre_ids = {(r.constituency_id, r.code): r.id
+                          for r in session.scalars(select(CentreRow))}
+
+            def constituency(name: str) -> int:
+                if name not in constituency_ids:
+                    row = ConstituencyRow(election_id=election, name=name)
+                    session.add(row)
+                    session.flush()
+                    constituency_ids[name] = row.id
+                return constituency_ids[name]
+
+            known = set(session.scalars(
+                select(StationRow.code).where(StationRow.election_id == election)))
+            for s in stations:
+                cid = constituency(s.constituency)
+                if (cid, s.centre) not in centre_ids:
+                    centre = CentreRow(constituency_id=cid, code=s.centre)
+                    session.add(centre)
+                    session.flush()
+                    centre_ids[(cid, s.centre)] = centre.id
+                if s.code not in known:
+                    session.add(StationRow(election_id=election, code=s.code,
+                                           centre_id=centre_ids[(cid, s.centre)],
+                                           voting_type=s.voting_type.value,
+                                           registered=s.registered))
+                    known.add(s.code)
+            standing = {(r.constituency_id, r.name) for r in session.scalars(select(ListRow))}
+            for name, party in lists:
+                key = (constituency(name), party)
+                if key not in standing:
+                    session.add(ListRow(constituency_id=key[0], name=party))
+                    standing.add(key)
+            running = {(r.constituency_id, r.list_name, r.name)
+                       for r in session.scalars(select(CandidateRow))}
+            for name, party, candidate in candidates:
+                person = (constituency(name), party, candidate)
+                if person not in running:
+                    session.add(CandidateRow(constituency_id=person[0], list_name=party,
+                                             name=candidate))
+                    running.add(person)
+
+    def _registry(self, session: Session) -> Registry:
+        election = self._scope(session)
+        rows = session.execute(
+            select(StationRow, CentreRow.code, ConstituencyRow.name)
+            .join(CentreRow, StationRow.centre_id == CentreRow.id)
+            .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
+            .where(StationRow.election_id == election))
+        stations, ids = {}, {}
+        for station, centre, constituency in rows:
+            stations[station.code] = Station(
+                code=station.code, centre=centre, constituency=constituency,
+                voting_type=VotingType(station.voting_type), registered=station.registered)
+            ids[station.code] = station.id
+        lists: dict[str, set[str]] = {}
+        for name, party in session.execute(
+                select(ConstituencyRow.name, ListRow.name)
+                .join(ListRow, ListRow.constituency_id == ConstituencyRow.id)
+                .where(ConstituencyRow.election_id == election)):
+            lists.setdefault(name, set()).add(party)
+        people: dict[str, set[tuple[str, str]]] = {}
+        for name, party, candidate in session.execute(
+                select(ConstituencyRow.name, CandidateRow.list_name, CandidateRow.name)
+                .join(CandidateRow, CandidateRow.constituency_id == ConstituencyRow.id)
+                .where(ConstituencyRow.election_id == election)):
+            people.setdefault(name, set()).add((party, candidate))
+        return Registry(stations=stations, ids=ids,
+                        lists={k: frozenset(v) for k, v in lists.items()},
+                        candidates={k: frozenset(v) for k, v in people.items()})
+
+
+    @_guarded
+    def stations(self) -> list[Station]:
+        """Every registered polling station, with its voting type and register (read-only)."""
+        self._check_ready()
+        with Session(self.engine) as session:
+            return list(self._registry(session).stations.values())
+
+
+
+def _moved(known: Mapping[str, Station], given: Iterable[Station]) -> list[Problem]:
+    """Each station given otherwise than it is registered (or than it was given before in the
+    same call): a registration is never silently kept or changed."""
+    found = []
+    seen = dict(known)
+    for s in given:
+        was = seen.setdefault(s.code, s)
+        for field in ("constituency", "centre", "voting_type", "registered"):
+            old, new = getattr(was, field), getattr(s, field)
+            if old != new:
+                found.append(Problem(source=f"station {s.code}", line=None, field=field, message=(
+                    f"registered as {str(old)!r}, given {str(new)!r}: a registered station "
+                    "does not change")))
+    return found
+
