@@ -17,6 +17,7 @@ from ._limits import (
 )
 from ._releases import Change, Difference, Release, changes, reconcile
 from ._results import CandidateCount, CentreCount, ConstituencyCount, national, seats
+from ._sheets import station_sheets
 from ._store import ChainCheck, IngestReport, Quarantined, Store
 from ._values import Failure, SheetVersion, Source, Station, TallySheet, VotingType
 
@@ -55,5 +56,6 @@ __all__ = [
     "read_tally_file",
     "reconcile",
     "seats",
+    "station_sheets",
     "text_problem",
 ]
