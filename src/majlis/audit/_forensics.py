@@ -153,7 +153,7 @@ def forensics(stations: Iterable[StationResult], *, seed: int = 0, nights: int =
                                                 "corner_share"), strict=True):
         seen = np.array([getattr(m, field)[0] for m in observed])
         sims = np.array([getattr(m, field) for m in clean])  # constituencies × nights
-        floor = sizes if field.endswith("share") else np.full(len(blocks), 1e-9)
+        floor = sizes if field.endswith("share") else np.ones(len(blocks))  # χ²: one unit
         z_seen, z_held, threshold = _standardised(seen, sims[:, :half], sims[:, half:], alpha,
                                                   floor)
         fired[name] = {b.name: bool(z > threshold) for b, z in zip(blocks, z_seen, strict=True)}
@@ -233,8 +233,8 @@ def _standardised(seen: Floats, setting: Floats, held: Floats, alpha: float, flo
     """z of the observed and held-out statistics against the setting nights' mean and sd per
     constituency, and the threshold: the (1 − alpha) quantile of the setting nights' own z, each
     night left out of the mean and sd it is measured against (as a new night would be). An sd
-    below `floor` (a share's is one station) counts as `floor`: a statistic every clean night
-    gives alike must not make one station more a finding."""
+    below `floor` (a share's is one station, a χ²'s one unit) counts as `floor`: a statistic
+    every clean night gives alike must not make one station more a finding."""
     k = setting.shape[1]
     mean, sd = setting.mean(axis=1), np.maximum(setting.std(axis=1, ddof=1), floor)
     loo_mean = (setting.sum(axis=1, keepdims=True) - setting) / (k - 1)
