@@ -99,10 +99,10 @@ def test_forensics_is_reproducible_from_its_seed(
     assert audit.forensics(night, seed=5) == audit.forensics(night, seed=5)
 
 
-def test_too_few_nights_or_a_rate_out_of_range_is_refused() -> None:
+def test_no_station_too_few_nights_or_a_rate_out_of_range_is_refused() -> None:
     with pytest.raises(InputError) as caught:
         audit.forensics([], nights=4, alpha=1.5)
-    assert [p.field for p in caught.value.problems] == ["nights", "alpha"]
+    assert [p.field for p in caught.value.problems] == ["stations", "nights", "alpha"]
 
 
 @given(st.lists(st.integers(0, 10**7), min_size=1, max_size=50))

@@ -126,14 +126,15 @@ def forensics(stations: Iterable[StationResult], *, seed: int = 0, nights: int =
               alpha: float = 0.05, station_rate: float = 0.001,
               model: CleanModel = CLEAN) -> Forensics:
     """Run every test on `stations` against `nights` clean nights drawn with `seed`."""
+    blocks = _blocks(stations)
     problems = [Problem(source="forensics", line=None, field=f, message=m) for f, bad, m in (
+        ("stations", not blocks, "no counted station to test"),
         ("nights", nights < 6, f"{nights} clean nights: at least 6 (half set, half measure)"),
         ("alpha", not 0 < alpha < 1, f"{alpha}: a rate between 0 and 1"),
         ("station-rate", not 0 < station_rate < 1, f"{station_rate}: a rate between 0 and 1"))
         if bad]
     if problems:
         raise InputError(problems)
-    blocks = _blocks(stations)
     streams = np.random.SeedSequence(seed).spawn(len(blocks))  # one per constituency, in order
 
     def night(i: int) -> tuple[Measures, Measures]:
