@@ -121,3 +121,33 @@ def test_a_round_percentage_is_the_count_nearest_a_five_percent_step(
     exact = [any(abs(p - Fraction(k * w, 20)) <= Fraction(1, 2) for k in range(0, 20 * p // w + 2))
              for p, w in pairs]
     assert is_round(part, whole).tolist() == exact
+
+
+def test_the_statistics_reported_agree_with_plain_arithmetic(
+        clean_nights: list[list[audit.StationResult]]) -> None:
+    night = [s for s in clean_nights[2] if s.constituency == "Muthanna"]
+    report = audit.forensics(night, seed=2, nights=6)
+    found = {f.test: f.statistic for f in report.findings}
+    counts = [n for s in night for n in s.votes.values() if n >= 10]
+
+    def chi2(digits: list[int], expected: list[float]) -> float:
+        return sum((digits.count(d) - len(digits) * p) ** 2 / (len(digits) * p)
+                   for d, p in enumerate(expected))
+
+    assert found["last-digit"] == pytest.approx(chi2([n % 10 for n in counts], [0.1] * 10))
+    benford = [sum(math.log10(1 + 1 / (10 * k + d)) for k in range(1, 10)) for d in range(10)]
+    assert found["second-digit"] == pytest.approx(chi2([int(str(n)[1]) for n in counts],
+                                                       benford))
+    totals: dict[str, int] = {}
+    for s in night:
+        for p, n in s.votes.items():
+            totals[p] = totals.get(p, 0) + n
+    leader = max(totals, key=lambda p: totals[p])
+
+    def round_(part: int, whole: int) -> bool:
+        return part > 0 and whole > 0 and any(
+            abs(part - Fraction(k * whole, 20)) <= Fraction(1, 2) for k in range(21))
+
+    rounded = [round_(s.cast, s.registered) or round_(s.votes[leader], s.cast - s.invalid)
+               for s in night]
+    assert found["round-percentages"] == pytest.approx(sum(rounded) / len(night))

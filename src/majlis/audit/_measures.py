@@ -47,7 +47,8 @@ def measure(block: Block) -> Measures:
     reg = np.broadcast_to(np.maximum(block.registered, 1), block.cast.shape)
     leader = int(np.argmax(votes[0].sum(axis=0))) if votes.shape[2] else 0
     top = votes[..., leader] if votes.shape[2] else np.zeros_like(valid)
-    round_turnout = is_round(block.cast, reg) & (block.cast > 0)
+    round_turnout = is_round(block.cast, np.broadcast_to(block.registered, reg.shape)) & (
+        block.cast > 0)
     round_leader = is_round(top, valid) & (top > 0)
     turnout = block.cast / reg
     share = np.divide(votes, valid[..., None], out=np.zeros(votes.shape),
