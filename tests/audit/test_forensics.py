@@ -3,6 +3,7 @@ loud on a planted fraud; the vectorised measures agree with plain arithmetic."""
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import replace
 from fractions import Fraction
@@ -151,3 +152,10 @@ def test_the_statistics_reported_agree_with_plain_arithmetic(
     rounded = [round_(s.cast, s.registered) or round_(s.votes[leader], s.cast - s.invalid)
                for s in night]
     assert found["round-percentages"] == pytest.approx(sum(rounded) / len(night))
+
+
+def test_the_clean_nights_keep_the_replays_spreads() -> None:
+    defaults = inspect.signature(replay.synthesise).parameters
+    model = audit.CleanModel()
+    assert (model.cohesion, model.rural_share, model.turnout_sd) == tuple(
+        defaults[name].default for name in ("cohesion", "rural_share", "turnout_sd"))
