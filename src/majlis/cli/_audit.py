@@ -220,6 +220,14 @@ def _forensics_table(report: audit.Forensics, rows: Sequence[tuple[object, ...]]
     for f in report.findings:
         if f.flagged:
             stdout.print(f"  {f.test} fires in {f.constituency}: z {f.z:.1f}", markup=False)
+    seen, clean = report.fingerprint.observed, report.fingerprint.clean
+    bins = sorted(((seen[t][v] - clean[t][v], t, v) for t in range(len(seen))
+                   for v in range(len(seen[t]))), reverse=True)[:3]
+    stdout.print("Fingerprint (turnout × leading list's share, 10 % bins), furthest above the "
+                 "clean nights: " + "; ".join(
+                     f"turnout {10 * t}–{10 * t + 10} %, share {10 * v}–{10 * v + 10} %: "
+                     f"{seen[t][v]:,} stations (clean {clean[t][v]:,.1f})" for _, t, v in bins),
+                 markup=False, highlight=False)
     queue = Table(title=f"Review queue: {len(rows):,} stations (nothing is changed)",
                   title_justify="left")
     for column in ("station", "centre", "constituency", "voting type", "tests", "score"):
