@@ -7,6 +7,7 @@ import typer
 from majlis.errors import InputError, MajlisError
 
 from ._allocate import allocate_command, file_problem, problems_exit, stderr
+from ._audit import audit_app
 from ._bundled import compare_command, data_app, laws_command
 from ._coalitions import cabinet_command, coalitions_command, power_command
 from ._forecast import project_command
@@ -45,6 +46,7 @@ app.command("verify-chain")(verify_chain_command)
 app.command("release")(release_command)
 app.command("releases")(releases_command)
 app.command("reconcile")(reconcile_command)
+app.add_typer(audit_app, name="audit")
 app.command("project")(project_command)
 app.command("power")(power_command)
 app.command("coalitions")(coalitions_command)

@@ -20,6 +20,7 @@ from ._limits import (
 from ._published import Quarantined
 from ._releases import Change, Difference, Release, changes, reconcile
 from ._results import CandidateCount, CentreCount, ConstituencyCount, national, seats
+from ._sheets import station_sheets
 from ._store import Store
 from ._values import (
     Failure,
@@ -69,5 +70,6 @@ __all__ = [
     "read_tally_file",
     "reconcile",
     "seats",
+    "station_sheets",
     "text_problem",
 ]
