@@ -132,3 +132,23 @@ def test_us_house_2020_apportionment_reproduces_every_states_seats() -> None:
         moved = law.apportionment.apportion({**population, "New York": 20_215_751 + extra},
                                             law.tie).magnitudes
         assert (moved["New York"], moved["Minnesota"]) == seats, extra
+
+
+# --- majority bonus (issue #15, point 9) ---
+def test_greece_june_2023_reproduces_official_seats_with_a_sliding_majority_bonus() -> None:
+    election, law, result = run("greece-bonus.toml", "world/greece2023jun_votes.csv",
+                                "world/greece2023jun_districts.csv")
+    published = {r["party"]: int(r["seats"]) for r in data.rows("world/greece2023jun_seats.csv")}
+    assert len(published) == 8 and sum(published.values()) == 300
+    assert dict(result.seats_in("Greece")) == published
+    greece = result.constituencies[0]
+    # New Democracy is past 40 %: the bonus is at its most, 50; the other 250 seats by Hare.
+    assert greece.bonus is not None
+    assert (greece.bonus.list, greece.bonus.seats) == ("New Democracy", 50)
+    assert [a.stage for a in greece.awards[:50]] == ["bonus"] * 50
+    assert {a.value for a in greece.awards if a.stage == "quota"} == {Fraction(4898106, 250)}
+    # The 300th seat went to KKE's remainder, SYRIZA next in line (the seat that moved as the
+    # count ended); without the bonus, New Democracy would have 129 of 300 (43.19 % of 300).
+    assert (greece.awards[-1].list, greece.runner_up.list) == ("KKE", "SYRIZA")
+    plain = allocate(election, replace(law, bonus=None)).totals()
+    assert plain["New Democracy"] == 129 and sum(plain.values()) == 300

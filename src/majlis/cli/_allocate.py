@@ -187,6 +187,9 @@ def to_json(
                     {"lists": list(g.lists), "votes": g.votes, "seats": g.seats,
                      "split": dict(g.split), "awards": [_award(a) for a in g.awards]}
                     for g in c.agreements],
+                "bonus": None if c.bonus is None else {
+                    "list": c.bonus.list, "share": _exact(c.bonus.share),
+                    "seats": c.bonus.seats},
             }
             for c in allocation.constituencies
         ],
@@ -235,6 +238,10 @@ def print_tables(
                 pooled.add_row(g.label, f"{g.votes:,}", str(g.seats),
                                ", ".join(f"{p} {g.split[p]}" for p in g.lists))
             stdout.print(pooled)
+        if c.bonus is not None:
+            stdout.print(f"{c.name} — majority bonus: {c.bonus.list} takes {c.bonus.seats} "
+                         f"seats at {float(c.bonus.share):.2%} of the base; the other "
+                         f"{c.magnitude - c.bonus.seats} seats are shared by the law's rule")
         if c.elected:
             people = Table(title=f"{c.name} — who sits", title_justify="left")
             for column in ("candidate", "list", "votes", "seat won by"):

@@ -1,8 +1,8 @@
 """Electoral rules → seats: pure, exact functions over plain values.
 
 A law is composed of small parts — a constituency rule (divisor series, quota, SNTV), a
-threshold, surplus-vote agreements, seats apportioned to constituencies, reserved seats, an upper
-tier, a tie rule — and applied by one verb, `allocate`.
+threshold, surplus-vote agreements, a majority bonus, seats apportioned to constituencies,
+reserved seats, an upper tier, a tie rule — and applied by one verb, `allocate`.
 Every quotient is a `Fraction`; `allocate_batch` is the vectorised twin for projections.
 """
 
@@ -10,6 +10,7 @@ from ._agreements import Agreements
 from ._allocate import Law, Mention, ReservedSeats, allocate
 from ._apportionment import Apportionment, ApportionmentBasis, MinimumRule
 from ._batch import BatchAllocation, allocate_batch
+from ._bonus import MajorityBonus
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
 from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
 from ._config import METHODS, parse_law
@@ -35,6 +36,7 @@ from ._values import (
     Allocation,
     Apportioned,
     Award,
+    BonusAward,
     CandidateVotes,
     Constituency,
     ConstituencyResult,
@@ -59,6 +61,7 @@ __all__ = [
     "Award",
     "Base",
     "BatchAllocation",
+    "BonusAward",
     "CandidateVotes",
     "CompensatoryTier",
     "Constituency",
@@ -76,6 +79,7 @@ __all__ = [
     "LevellingTier",
     "ListCondition",
     "ListMatch",
+    "MajorityBonus",
     "Margin",
     "Mention",
     "MinimumRule",

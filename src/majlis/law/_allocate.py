@@ -9,6 +9,7 @@ from majlis.errors import AllocationError
 
 from ._agreements import Agreements
 from ._apportionment import Apportionment
+from ._bonus import MajorityBonus, with_bonus
 from ._bounds import check_seats
 from ._candidates import Ranking, WomenRule, elect
 from ._divisors import Outcome
@@ -64,6 +65,7 @@ class Law:
     attributes the law file wrote, checked against the votes when they are read. `agreements`
     pool the votes of lists that signed one in each general constituency. `apportionment`
     computes the magnitudes from population, registered voters or votes when they are read.
+    `bonus` gives the first list of each general constituency's count its majority bonus.
     """
 
     rule: Rule
@@ -77,6 +79,7 @@ class Law:
     women: WomenRule | None = None
     mentions: tuple[Mention, ...] = ()
     apportionment: Apportionment | None = None
+    bonus: MajorityBonus | None = None
 
     @property
     def house(self) -> int:
@@ -128,6 +131,7 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
                 elected=tuple(Elected(candidate=x, via="votes") for x in outcome.elected),
                 community=reserved.community if reserved else None,
                 agreements=outcome.agreements,
+                bonus=outcome.bonus,
             )
         )
         ties.extend(outcome.ties)
@@ -164,7 +168,7 @@ def apportion(
     lists: Mapping[str, Mapping[str, str]] = NO_LISTS,
 ) -> Outcome:
     """One constituency's seats among the lists `allowed` to take part, lists that signed an
-    agreement counted as one (`lists` gives who signed)."""
+    agreement counted as one (`lists` gives who signed), after any majority bonus."""
     rule = law.rule_for(c.name)
     if isinstance(rule, SntvRule):
         candidates = tuple(x for x in c.candidates if x.list in allowed)
@@ -174,12 +178,21 @@ def apportion(
         raise AllocationError(f"{c.name}: no list qualifies for a seat")
     if not any(votes.values()) and c.magnitude:
         raise AllocationError(f"{c.name}: no qualifying list has a vote")
-    if law.agreements is not None and c.name not in law.reserved:
-        blocs = law.agreements.blocs(votes, lists)
-        if blocs:
-            return law.agreements.apportion(c.name, votes, c.magnitude, rule, blocs, law.tie,
-                                            seed)
-    return rule.apportion(votes, c.magnitude, Precedence.draw(c.name, c.votes, law.tie, seed))
+    precedence = Precedence.draw(c.name, c.votes, law.tie, seed)
+    general = c.name not in law.reserved
+    bonus = law.bonus.award(c, votes, precedence) if law.bonus and general else None
+    shared = c.magnitude - (bonus.seats if bonus else 0)
+    outcome = None
+    blocs = law.agreements.blocs(votes, lists) if law.agreements and general else ()
+    if blocs and shared:
+        assert law.agreements is not None
+        outcome = law.agreements.apportion(c.name, votes, shared, rule, blocs, law.tie, seed)
+    elif shared or bonus is None:
+        outcome = rule.apportion(votes, shared, precedence)
+    if bonus is None:
+        assert outcome is not None
+        return outcome
+    return with_bonus(outcome, bonus, votes, precedence)
 
 
 def _upper_tier(

@@ -20,6 +20,7 @@ from majlis.errors import InputError, Problem
 from ._agreements import Agreements
 from ._allocate import Law, Mention, ReservedSeats
 from ._apportionment import Apportionment, ApportionmentBasis, MinimumRule
+from ._bonus import MajorityBonus
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
 from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
 from ._divisors import DIVISOR_SERIES, DivisorSeries
@@ -283,6 +284,28 @@ class WomenConfig(_Strict):
         return DistrictWoman()
 
 
+# --- [bonus]: a majority bonus to the first list (issue #15, point 9) ---
+class BonusConfig(_Strict):
+    seats: Annotated[int, Field(ge=0, le=MAX_MAGNITUDE)]
+    percent: Percent = 0
+    step_percent: Annotated[float, Field(gt=0, le=100)] | None = None
+    step_seats: Annotated[int, Field(ge=1, le=MAX_MAGNITUDE)] = 1
+    max_seats: Annotated[int, Field(ge=0, le=MAX_MAGNITUDE)] | None = None
+    base: Base = Base.VALID
+
+    @model_validator(mode="after")
+    def _caps(self) -> BonusConfig:
+        if self.max_seats is not None and self.max_seats < self.seats:
+            raise ValueError(f"max_seats ({self.max_seats}) is below seats ({self.seats})")
+        return self
+
+    def build(self) -> MajorityBonus:
+        return MajorityBonus(
+            seats=self.seats, share=_exact(self.percent) / 100,
+            step=None if self.step_percent is None else _exact(self.step_percent) / 100,
+            step_seats=self.step_seats, max_seats=self.max_seats, base=self.base)
+
+
 class LawConfig(_Strict):
     allocation: AllocationConfig
     threshold: ThresholdConfig | None = None
@@ -293,6 +316,7 @@ class LawConfig(_Strict):
     tier: TierConfig | None = None
     candidates: CandidatesConfig = CandidatesConfig()
     women: WomenConfig | None = None
+    bonus: BonusConfig | None = None
 
     @model_validator(mode="after")
     def _house_within_bound(self) -> LawConfig:
@@ -308,6 +332,8 @@ class LawConfig(_Strict):
                              "seats in its `fixed` table, not in [districts]")
         if self.agreements is not None and self.allocation.method == "sntv":
             raise ValueError("agreements pool the votes of lists; SNTV elects candidates")
+        if self.bonus is not None and (self.allocation.method == "sntv" or self.tier):
+            raise ValueError("[bonus] goes to a list in a list count without an upper [tier]")
         return self
 
     def build(self) -> Law:
@@ -326,6 +352,7 @@ class LawConfig(_Strict):
             women=self.women.build() if self.women else None,
             apportionment=self.apportionment.build_apportionment()
             if self.apportionment else None,
+            bonus=self.bonus.build() if self.bonus else None,
         )
 
 

@@ -14,7 +14,7 @@ from fractions import Fraction
 from itertools import pairwise
 
 from ._ties import Precedence
-from ._values import AgreementSplit, Award, CandidateVotes, Tie
+from ._values import AgreementSplit, Award, BonusAward, CandidateVotes, Tie
 
 Key = Fraction | float  # a float only for +inf: a zero divisor puts a list first
 
@@ -29,6 +29,7 @@ class Outcome:
     ties: tuple[Tie, ...]
     elected: tuple[CandidateVotes, ...] = ()
     agreements: tuple[AgreementSplit, ...] = ()
+    bonus: BonusAward | None = None
 
 
 class Quotient:

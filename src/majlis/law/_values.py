@@ -153,6 +153,16 @@ class AgreementSplit:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BonusAward:
+    """A majority bonus given in one count: to which list, at what share of the law's base,
+    and how many seats (the rest of the constituency's seats were shared without them)."""
+
+    list: str
+    share: Fraction
+    seats: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ConstituencyResult:
     """Seats of one constituency, with the awards that explain them."""
 
@@ -166,6 +176,7 @@ class ConstituencyResult:
     elected: tuple[Elected, ...] = ()
     community: str | None = None
     agreements: tuple[AgreementSplit, ...] = ()
+    bonus: BonusAward | None = None
 
     @property
     def last_award(self) -> Award | None:
