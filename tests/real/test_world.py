@@ -152,3 +152,34 @@ def test_greece_june_2023_reproduces_official_seats_with_a_sliding_majority_bonu
     assert (greece.awards[-1].list, greece.runner_up.list) == ("KKE", "SYRIZA")
     plain = allocate(election, replace(law, bonus=None)).totals()
     assert plain["New Democracy"] == 129 and sum(plain.values()) == 300
+
+
+# --- national pooling of regional remainders (issue #15, point 6) ---
+def test_czechia_2021_reproduces_official_seats_with_a_national_pool_of_remainders() -> None:
+    election, _, result = run("czechia-2021.toml", "world/czechia2021_votes.csv",
+                              "world/czechia2021_districts.csv", "world/czechia2021_lists.csv")
+    assert {p: s for p, s in result.totals().items() if s} == {
+        "ANO": 72, "SPOLU": 71, "Piráti+STAN": 37, "SPD": 20}
+    # The regions' seats follow the votes cast (republic mandate number 5,375,090 ÷ 200, rounded
+    # to 26,875): Central Bohemia 26; Ústí one more than in 2017 (14); 200 in all.
+    magnitudes = {c.name: c.magnitude for c in election.constituencies}
+    assert sum(magnitudes.values()) == 200
+    assert (magnitudes["Středočeský kraj"], magnitudes["Ústecký kraj"]) == (26, 14)
+    # Prague's eleven SPOLU deputies, as the Pražský deník named them.
+    assert result.seats_in("Hlavní město Praha")["SPOLU"] == 11
+    # 5 % for a party, 8 % for the two-party Piráti+STAN, 11 % for the three-party SPOLU:
+    # ČSSD (4.66 %) and PŘÍSAHA (4.68 %) are out.
+    assert result.constituencies[0].qualified == {"ANO", "SPOLU", "Piráti+STAN", "SPD"}
+    # Whole Imperiali quotas leave one seat to the second scrutiny, where SPOLU's pooled
+    # remainder (158,247 votes) is largest; it goes back to Central Bohemia, SPOLU's largest
+    # regional remainder. Three regions gave a seat back when whole quotas overshot.
+    pool = result.tier
+    assert pool is not None and pool.name == "second scrutiny"
+    assert {p: s for p, s in pool.seats.items() if s} == {"SPOLU": 1}
+    assert pool.pooled["SPOLU"] == 158247 and sum(pool.pooled.values()) == 536033
+    assert pool.placed["Středočeský kraj"] == {"SPOLU": 1}
+    assert {c.name: c.taken_back for c in result.constituencies if c.taken_back} == {
+        "Pardubický kraj": ("ANO",), "Kraj Vysočina": ("Piráti+STAN",),
+        "Olomoucký kraj": ("SPD",)}
+    for c in result.constituencies:
+        assert sum(result.seats_in(c.name).values()) == c.magnitude, c.name

@@ -190,6 +190,7 @@ def to_json(
                 "bonus": None if c.bonus is None else {
                     "list": c.bonus.list, "share": _exact(c.bonus.share),
                     "seats": c.bonus.seats},
+                "taken_back": list(c.taken_back),
             }
             for c in allocation.constituencies
         ],
@@ -197,6 +198,8 @@ def to_json(
             "name": tier.name, "seats": dict(tier.seats),
             "placed": {d: dict(s) for d, s in tier.placed.items()},
             "entitlement": dict(tier.entitlement), "excluded": sorted(tier.excluded),
+            "pooled": {p: _exact(v) for p, v in tier.pooled.items()},
+            "awards": [_award(a) for a in tier.awards], "taken_back": list(tier.taken_back),
         },
         "totals": allocation.totals(),
         "rows": [{"district": d, "party": p, "votes": v, "seats": s} for d, p, v, s in rows],
@@ -238,6 +241,9 @@ def print_tables(
                 pooled.add_row(g.label, f"{g.votes:,}", str(g.seats),
                                ", ".join(f"{p} {g.split[p]}" for p in g.lists))
             stdout.print(pooled)
+        if c.taken_back:
+            stdout.print(f"{c.name} — whole quotas exceeded the seats; gave one back: "
+                         f"{', '.join(c.taken_back)}")
         if c.bonus is not None:
             stdout.print(f"{c.name} — majority bonus: {c.bonus.list} takes {c.bonus.seats} "
                          f"seats at {float(c.bonus.share):.2%} of the base; the other "
@@ -256,10 +262,16 @@ def print_tables(
     if tier is not None and any(tier.seats.values()):
         table = Table(title=f"{tier.name} tier", title_justify="left")
         table.add_column("list")
+        if tier.pooled:
+            table.add_column("pooled remainder votes", justify="right")
         table.add_column("seats", justify="right")
         for party, s in sorted(tier.seats.items(), key=lambda x: (-x[1], x[0])):
-            if s:
-                table.add_row(party, str(s))
+            shown = (_shown(tier.pooled.get(party, Fraction(0))),) if tier.pooled else ()
+            if s or tier.pooled:
+                table.add_row(party, *shown, str(s))
+        if tier.placed and tier.pooled:
+            table.caption = "placed: " + "; ".join(
+                f"{p} {n} in {d}" for d, ps in tier.placed.items() for p, n in ps.items())
         stdout.print(table)
     if with_totals:
         table = Table(title="whole house", title_justify="left")

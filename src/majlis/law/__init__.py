@@ -17,6 +17,7 @@ from ._config import METHODS, parse_law
 from ._csv import read_election
 from ._divisors import DIVISOR_SERIES, DivisorSeries, HuntingtonHill
 from ._explain import Margin, margins
+from ._pool import RemainderPool
 from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
 from ._rules import DivisorRule, SntvRule
 from ._threshold import (
@@ -88,6 +89,7 @@ __all__ = [
     "QuotaRule",
     "Ranking",
     "Remainder",
+    "RemainderPool",
     "ReservedSeats",
     "Rounding",
     "Scope",

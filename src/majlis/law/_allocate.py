@@ -13,6 +13,8 @@ from ._bonus import MajorityBonus, with_bonus
 from ._bounds import check_seats
 from ._candidates import Ranking, WomenRule, elect
 from ._divisors import Outcome
+from ._pool import RemainderPool
+from ._quotas import QuotaRule, Remainder
 from ._rules import Rule, SntvRule
 from ._threshold import NO_LISTS, DistrictSeats, Threshold
 from ._tiers import CompensatoryTier, LevellingTier
@@ -71,7 +73,7 @@ class Law:
     rule: Rule
     threshold: Threshold | None = None
     agreements: Agreements | None = None
-    tier: CompensatoryTier | LevellingTier | None = None
+    tier: CompensatoryTier | LevellingTier | RemainderPool | None = None
     reserved: Mapping[str, ReservedSeats] = field(default_factory=dict)
     tie: TieRule = TieRule.VOTES
     magnitudes: Mapping[str, int] = field(default_factory=dict)
@@ -113,7 +115,7 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
     for c in election.constituencies:
         allowed = qualified.get(c.name, frozenset(c.votes))
         outcome = apportion(c, law, allowed, seed, election.lists)
-        if sum(outcome.seats.values()) < c.magnitude:
+        if sum(outcome.seats.values()) < c.magnitude and not _pools(law.rule_for(c.name)):
             raise AllocationError(
                 f"{c.name}: only {sum(outcome.seats.values())} of {c.magnitude} seats can be "
                 "filled from these votes (too few qualifying lists or candidates)"
@@ -132,6 +134,7 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
                 community=reserved.community if reserved else None,
                 agreements=outcome.agreements,
                 bonus=outcome.bonus,
+                taken_back=outcome.taken_back,
             )
         )
         ties.extend(outcome.ties)
@@ -139,6 +142,11 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
         results = elect(election.constituencies, results, law.ranking, law.women, seed)
     tier = _upper_tier(election, law, general, results, seed)
     return Allocation(constituencies=tuple(results), tier=tier, seed=seed, ties=tuple(ties))
+
+
+def _pools(rule: Rule) -> bool:
+    """Whether the rule leaves its remainders to a national pool (whole quotas only here)."""
+    return isinstance(rule, QuotaRule) and rule.remainder is Remainder.POOLED
 
 
 def qualifying(
@@ -207,6 +215,11 @@ def _upper_tier(
     national = election.national_votes(frozenset(c.name for c in general))
     precedence = Precedence.draw(law.tier.name, national, law.tie, seed)
     by_name = {r.name: r.seats for r in results}
+    if isinstance(law.tier, RemainderPool):
+        assert isinstance(law.rule, QuotaRule)
+        names = {c.name for c in general}
+        return law.tier.apportion(tuple(r for r in results if r.name in names), law.rule,
+                                  precedence)
     if isinstance(law.tier, CompensatoryTier):
         won = add_up(by_name[c.name] for c in general)
         valid = sum(c.valid_votes for c in general)

@@ -24,6 +24,7 @@ from ._bonus import MajorityBonus
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
 from ._candidates import DistrictWoman, EveryNth, QuarterByList, Ranking, WomenRule
 from ._divisors import DIVISOR_SERIES, DivisorSeries
+from ._pool import RemainderPool
 from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
 from ._rules import DivisorRule, Rule, SntvRule
 from ._threshold import (
@@ -182,8 +183,12 @@ class ReservedConfig(RuleConfig):
     seats: Magnitude
 
 
+_NOT_POOL = {"seats", "quota_seats", "seats_per_district", "threshold", "placement",
+             "placement_first_divisor", "relative"}
+
+
 class TierConfig(RuleConfig):
-    kind: Literal["compensatory", "levelling"]
+    kind: Literal["compensatory", "levelling", "pool"]
     name: str | None = None
     seats: HouseSeats | None = None
     quota_seats: HouseSeats | None = None
@@ -209,11 +214,16 @@ class TierConfig(RuleConfig):
             raise ValueError("a levelling tier needs seats_per_district and a [tier.threshold]")
         if self.method == "sntv":
             raise ValueError("an upper tier shares seats among lists, not candidates")
+        if self.kind == "pool" and (extra := self.model_fields_set & _NOT_POOL):
+            raise ValueError(f"a pool of remainders takes no {', '.join(sorted(extra))}: it "
+                             "shares the seats the constituencies left")
         return self
 
-    def build_tier(self) -> CompensatoryTier | LevellingTier:
+    def build_tier(self) -> CompensatoryTier | LevellingTier | RemainderPool:
         rule = self.build()
         assert not isinstance(rule, SntvRule)
+        if self.kind == "pool":
+            return RemainderPool(name=self.name or "pool", rule=rule)
         if self.kind == "compensatory":
             assert self.seats is not None and self.quota_seats is not None
             return CompensatoryTier(name=self.name or "national", seats=self.seats,
@@ -334,7 +344,18 @@ class LawConfig(_Strict):
             raise ValueError("agreements pool the votes of lists; SNTV elects candidates")
         if self.bonus is not None and (self.allocation.method == "sntv" or self.tier):
             raise ValueError("[bonus] goes to a list in a list count without an upper [tier]")
+        self._pool_fits()
         return self
+
+    def _pool_fits(self) -> None:
+        """`remainder = "pooled"` (whole quotas only) and a `kind = "pool"` tier go together."""
+        pooled = self.allocation.remainder is Remainder.POOLED
+        if pooled != (self.tier is not None and self.tier.kind == "pool"):
+            raise ValueError('[allocation] remainder = "pooled" and [tier] kind = "pool" go '
+                             "together: the pool shares the seats whole quotas leave")
+        others = [*self.reserved.values(), *(t for t in (self.tier, self.apportionment) if t)]
+        if any(o.remainder is Remainder.POOLED for o in others):
+            raise ValueError('remainder = "pooled" applies to [allocation] only')
 
     def build(self) -> Law:
         """The law's parts; `mentions` are filled in by `parse_law`, which knows the lines."""

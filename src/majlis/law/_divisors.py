@@ -30,6 +30,7 @@ class Outcome:
     elected: tuple[CandidateVotes, ...] = ()
     agreements: tuple[AgreementSplit, ...] = ()
     bonus: BonusAward | None = None
+    taken_back: tuple[str, ...] = ()  # lists that gave back a whole-quota seat, in order
 
 
 class Quotient:

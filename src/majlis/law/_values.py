@@ -177,6 +177,7 @@ class ConstituencyResult:
     community: str | None = None
     agreements: tuple[AgreementSplit, ...] = ()
     bonus: BonusAward | None = None
+    taken_back: tuple[str, ...] = ()
 
     @property
     def last_award(self) -> Award | None:
@@ -185,13 +186,19 @@ class ConstituencyResult:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TierResult:
-    """An upper tier's seats per list, and where they were placed (empty when national)."""
+    """An upper tier's seats per list, and where they were placed (empty when national).
+
+    A pool of remainders also gives the votes it pooled per list, the awards of its count, and
+    the lists that gave back a seat when whole quotas exceeded the seats left."""
 
     name: str
     seats: Mapping[str, int]
     placed: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     entitlement: Mapping[str, int] = field(default_factory=dict)
     excluded: frozenset[str] = frozenset()
+    pooled: Mapping[str, Fraction] = field(default_factory=dict)
+    awards: tuple[Award, ...] = ()
+    taken_back: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
