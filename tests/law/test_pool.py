@@ -83,6 +83,16 @@ def test_whole_quotas_past_the_seats_are_taken_back_from_the_smallest_remainders
     assert dict(result.seats_in("A")) == {"X": 2, "Y": 1, "Z": 0}
 
 
+def test_whole_quotas_two_past_the_seats_give_two_back() -> None:
+    # One list alone under an Imperiali quota: 500 ÷ (3 + 2) = 100 fits five times in three
+    # seats, so it gives back two, one at a time; its remainder is then 200.
+    law = HARE_POOL.replace('method = "hare"\nremainder', 'method = "imperiali-quota"\nremainder')
+    result = count(law, "district,party,votes\nA,X,500\n", "district,seats\nA,3\n")
+    assert result.constituencies[0].taken_back == ("X", "X")
+    assert result.tier is not None and dict(result.tier.pooled) == {"X": 200}
+    assert dict(result.seats_in("A")) == {"X": 3}
+
+
 def test_a_list_pooled_more_seats_than_regions_goes_round_again() -> None:
     # Regions whose counts gave no seat: X's pooled seats go A, B, A, B, … by its remainders.
     regions = tuple(

@@ -1,10 +1,10 @@
 """A national pool of regional remainders: the seats whole quotas left in the regions.
 
-Laws of this shape (the Czech Chamber of Deputies since 2021; Greece and Italy in other forms)
-give each region's lists only whole quotas. Every list's remainder votes — its votes less its
-seats times the region's quota, all its votes where it won none — are summed over the regions
-into a second, national count, which shares the seats the regions left by its own rule. Each
-list's pooled seats then go back to the regions where its unused remainders are largest.
+Laws of this shape (the Czech Chamber of Deputies since 2021) give each region's lists only
+whole quotas. Every list's remainder votes — its votes less its seats times the region's
+quota, all its votes where it won none — are summed over the regions into a second, national
+count, which shares the seats the regions left by its own rule. Each list's pooled seats then
+go back to the regions where its unused remainders are largest.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import cast
-
-from majlis.errors import AllocationError
 
 from ._divisors import Outcome
 from ._quotas import QuotaRule
@@ -46,8 +44,6 @@ class RemainderPool:
         for remainders in left.values():
             for party, votes in remainders.items():
                 pooled[party] = pooled.get(party, Fraction(0)) + votes
-        if seats_left and not any(pooled.values()):
-            raise AllocationError(f"{self.name}: no remainder votes to share {seats_left} seats")
         # Whole numbers stay ints; a quota left exact leaves fractions, compared just as exactly.
         counted = cast(Mapping[str, int], {p: int(v) if v.denominator == 1 else v
                                            for p, v in pooled.items()})

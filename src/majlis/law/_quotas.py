@@ -74,15 +74,15 @@ class QuotaRule:
         quota = self.quota_of(sum(votes.values()), seats)
         whole = {p: int(v // quota) if quota else 0 for p, v in votes.items()}
         left = {p: v - quota * whole[p] for p, v in votes.items()}
-        # Whole quotas can exceed the seats (Imperiali quota): take back the smallest remainders.
+        # Whole quotas can exceed the seats (Imperiali quota): take back the smallest remainders,
+        # one seat at a time (a list that gave one back now holds a whole quota more).
         taken: list[str] = []
-        for party in sorted(left, key=lambda p: (left[p], -precedence.rank[p])):
-            if sum(whole.values()) <= seats:
-                break
-            if whole[party]:
-                whole[party] -= 1
-                left[party] += quota
-                taken.append(party)
+        while sum(whole.values()) > seats:
+            party = min((p for p in whole if whole[p]),
+                        key=lambda p: (left[p], -precedence.rank[p]))
+            whole[party] -= 1
+            left[party] += quota
+            taken.append(party)
         awards = [
             Award(seat=0, list=p, value=quota, stage="quota")
             for p in sorted(votes, key=precedence.rank.__getitem__)
