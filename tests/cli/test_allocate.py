@@ -301,3 +301,41 @@ def test_json_and_table_say_which_threshold_each_list_faced_and_which_agreement_
     table = majlis(*args, "--format", "table").stdout
     assert "Israel: the agreement Labor + Meretz lapsed (Meretz out of the count)" in table
     assert "out: below" in table and "in: 3.25 %" in table
+
+
+# --- majority bonus and pooled remainders (issue #15) ---
+
+
+def world_args(name: str, law: str, *, lists: bool = False) -> tuple[str | Path, ...]:
+    world = ROOT / "src" / "majlis" / "data" / "world"
+    extra = ("--lists", world / f"{name}_lists.csv") if lists else ()
+    return ("allocate", world / f"{name}_votes.csv", "--law", EXAMPLES / "laws" / law,
+            "--districts", world / f"{name}_districts.csv", *extra)
+
+
+def test_a_majority_bonus_is_explained_in_json_and_tables() -> None:
+    args = world_args("greece2023jun", "greece-bonus.toml")
+    (greece,) = json.loads(majlis(*args, "--format", "json").stdout)["constituencies"]
+    assert (greece["bonus"]["list"], greece["bonus"]["seats"]) == ("New Democracy", 50)
+    assert greece["bonus"]["share"]["exact"] == "1057661/2449053"
+    assert [a["stage"] for a in greece["awards"][:51]] == ["bonus"] * 50 + ["quota"]
+    assert greece["seats"]["New Democracy"] == 158
+    table = majlis(*args, "--format", "table").stdout
+    assert "majority bonus: New Democracy takes 50 seats at 43.19% of the base" in table
+
+
+def test_pooled_remainders_and_take_backs_are_explained_in_json_and_tables() -> None:
+    args = world_args("czechia2021", "czechia-2021.toml", lists=True)
+    out = json.loads(majlis(*args, "--format", "json").stdout)
+    pool = out["tier"]
+    assert pool["name"] == "second scrutiny" and pool["seats"]["SPOLU"] == 1
+    assert pool["pooled"]["SPOLU"]["exact"] == "158247"
+    assert pool["placed"]["Středočeský kraj"] == {"SPOLU": 1}
+    assert [a["list"] for a in pool["awards"]] == ["SPOLU"]
+    taken = {c["name"]: c["taken_back"] for c in out["constituencies"] if c["taken_back"]}
+    assert taken == {"Pardubický kraj": ["ANO"], "Kraj Vysočina": ["Piráti+STAN"],
+                     "Olomoucký kraj": ["SPD"]}
+    assert out["totals"]["ANO"] == 72
+    table = majlis(*args, "--format", "table").stdout
+    assert "pooled remainder votes" in table and "158,247" in table
+    assert "Kraj Vysočina — whole quotas exceeded the seats; gave one back: Piráti+STAN" in table

@@ -212,6 +212,8 @@ def test_hesse_2018_reproduces_official_seats_with_overhang_levelled_to_137() ->
     sharing = {p: hesse.votes[p] for p in mixed.entitlement}
     precedence = Precedence.draw("Hessen", hesse.votes, law.tie, 7)
     assert law.rule.apportion(sharing, 136, precedence).seats["CDU"] == 39
+
+
 @pytest.mark.parametrize(("year", "voters", "upper"), [
     (2014, None,
      {"SP": 39, "SVP": 23, "FDP": 21, "Grüne": 14, "glp": 13, "CVP": 6, "AL": 9}),
@@ -259,3 +261,64 @@ def test_zurich_2018_official_divisors_round_the_bundled_votes_to_the_published_
                                             * bp.constituency_divisors[r["district"]])
         s = seats[r["district"], r["party"]]
         assert s - Fraction(1, 2) <= ours <= s + Fraction(1, 2), r
+
+
+# --- majority bonus (issue #15, point 9) ---
+
+
+def test_greece_june_2023_reproduces_official_seats_with_a_sliding_majority_bonus() -> None:
+    election, law, result = run("greece-bonus.toml", "world/greece2023jun_votes.csv",
+                                "world/greece2023jun_districts.csv")
+    published = {r["party"]: int(r["seats"]) for r in data.rows("world/greece2023jun_seats.csv")}
+    assert len(published) == 8 and sum(published.values()) == 300
+    assert dict(result.seats_in("Greece")) == published
+    greece = result.constituencies[0]
+    # New Democracy is past 40 %: the bonus is at its most, 50; the other 250 seats by Hare.
+    assert greece.bonus is not None
+    assert (greece.bonus.list, greece.bonus.seats) == ("New Democracy", 50)
+    assert [a.stage for a in greece.awards[:50]] == ["bonus"] * 50
+    assert {a.value for a in greece.awards if a.stage == "quota"} == {Fraction(4898106, 250)}
+    # The 300th seat went to KKE's remainder, SYRIZA next in line (the seat that moved as the
+    # count ended); without the bonus, New Democracy would have 129 of 300 (43.19 % of 300).
+    assert (greece.awards[-1].list, greece.runner_up.list) == ("KKE", "SYRIZA")
+    plain = allocate(election, replace(law, bonus=None)).totals()
+    assert plain["New Democracy"] == 129 and sum(plain.values()) == 300
+
+
+# --- national pooling of regional remainders (issue #15, point 6) ---
+
+
+def test_czechia_2021_reproduces_official_seats_with_a_national_pool_of_remainders() -> None:
+    election, _, result = run("czechia-2021.toml", "world/czechia2021_votes.csv",
+                              "world/czechia2021_districts.csv", "world/czechia2021_lists.csv")
+    assert {p: s for p, s in result.totals().items() if s} == {
+        "ANO": 72, "SPOLU": 71, "Piráti+STAN": 37, "SPD": 20}
+    # The regions' seats follow the votes cast (republic mandate number 5,375,090 ÷ 200, rounded
+    # to 26,875): Central Bohemia 26, Ústí 14 (one more than in 2017), South Bohemia 13,
+    # Karlovy Vary 5; 200 in all.
+    magnitudes = {c.name: c.magnitude for c in election.constituencies}
+    assert sum(magnitudes.values()) == 200
+    assert [magnitudes[n] for n in ("Středočeský kraj", "Ústecký kraj", "Jihočeský kraj",
+                                    "Karlovarský kraj")] == [26, 14, 13, 5]
+    # Every regional seat count the press published, list by list (two regions whole).
+    rows = data.rows("world/czechia2021_seats.csv")
+    assert len(rows) == 13
+    for row in rows:
+        assert result.seats_in(row["district"])[row["party"]] == int(row["seats"]), row
+    # 5 % for a party, 8 % for the two-party Piráti+STAN, 11 % for the three-party SPOLU:
+    # ČSSD (4.66 %) and PŘÍSAHA (4.68 %) are out.
+    assert result.constituencies[0].qualified == {"ANO", "SPOLU", "Piráti+STAN", "SPD"}
+    # Whole Imperiali quotas leave one seat to the second scrutiny, where SPOLU's pooled
+    # remainder (158,247 votes) is largest; it goes back to Central Bohemia, SPOLU's largest
+    # regional remainder (its tenth seat there, as published). Three regions gave a seat back
+    # when whole quotas overshot.
+    pool = result.tier
+    assert pool is not None and pool.name == "second scrutiny"
+    assert {p: s for p, s in pool.seats.items() if s} == {"SPOLU": 1}
+    assert pool.pooled["SPOLU"] == 158247 and sum(pool.pooled.values()) == 536033
+    assert pool.placed["Středočeský kraj"] == {"SPOLU": 1}
+    assert {c.name: c.taken_back for c in result.constituencies if c.taken_back} == {
+        "Pardubický kraj": ("ANO",), "Kraj Vysočina": ("Piráti+STAN",),
+        "Olomoucký kraj": ("SPD",)}
+    for c in result.constituencies:
+        assert sum(result.seats_in(c.name).values()) == c.magnitude, c.name

@@ -239,6 +239,10 @@ def to_json(
                     for g in c.agreements],
                 "mixed": _mixed(c.mixed),
                 "lapsed_agreements": [list(bloc) for bloc in c.lapsed],
+                "bonus": None if c.bonus is None else {
+                    "list": c.bonus.list, "share": _exact(c.bonus.share),
+                    "seats": c.bonus.seats},
+                "taken_back": list(c.taken_back),
             }
             for c in allocation.constituencies
         ],
@@ -246,6 +250,8 @@ def to_json(
             "name": tier.name, "seats": dict(tier.seats),
             "placed": {d: dict(s) for d, s in tier.placed.items()},
             "entitlement": dict(tier.entitlement), "excluded": sorted(tier.excluded),
+            "pooled": {p: _exact(v) for p, v in tier.pooled.items()},
+            "awards": [_award(a) for a in tier.awards], "taken_back": list(tier.taken_back),
         },
         "biproportional": _biproportional(allocation.biproportional),
         "totals": allocation.totals(),
@@ -312,6 +318,13 @@ def print_tables(
             out = [p for p in bloc if p not in c.qualified]
             stdout.print(f"{c.name}: the agreement {' + '.join(bloc)} lapsed "
                          f"({', '.join(out)} out of the count)", markup=False, highlight=False)
+        if c.taken_back:
+            stdout.print(f"{c.name} — whole quotas exceeded the seats; gave one back: "
+                         f"{', '.join(c.taken_back)}")
+        if c.bonus is not None:
+            stdout.print(f"{c.name} — majority bonus: {c.bonus.list} takes {c.bonus.seats} "
+                         f"seats at {float(c.bonus.share):.2%} of the base; the other "
+                         f"{c.magnitude - c.bonus.seats} seats are shared by the law's rule")
         if c.elected:
             people = Table(title=f"{c.name} — who sits", title_justify="left")
             for column in ("candidate", "list", "votes", "seat won by"):
@@ -328,10 +341,16 @@ def print_tables(
     if tier is not None and any(tier.seats.values()):
         table = Table(title=f"{tier.name} tier", title_justify="left")
         table.add_column("list")
+        if tier.pooled:
+            table.add_column("pooled remainder votes", justify="right")
         table.add_column("seats", justify="right")
         for party, s in sorted(tier.seats.items(), key=lambda x: (-x[1], x[0])):
-            if s:
-                table.add_row(party, str(s))
+            shown = (_shown(tier.pooled.get(party, Fraction(0))),) if tier.pooled else ()
+            if s or tier.pooled:
+                table.add_row(party, *shown, str(s))
+        if tier.placed and tier.pooled:
+            table.caption = "placed: " + "; ".join(
+                f"{p} {n} in {d}" for d, ps in tier.placed.items() for p, n in ps.items())
         stdout.print(table)
     if with_totals:
         table = Table(title="whole house", title_justify="left")

@@ -1,9 +1,9 @@
 """Electoral rules → seats: pure, exact functions over plain values.
 
 A law is composed of small parts — a constituency rule (divisor series, quota, SNTV), a
-threshold, surplus-vote agreements, seats apportioned to constituencies, a biproportional
-apportionment, reserved seats, an upper tier, a mixed-member list tier, a tie rule — and applied
-by one verb, `allocate`.
+threshold, surplus-vote agreements, a majority bonus, seats apportioned to constituencies, a
+biproportional apportionment, reserved seats, an upper tier, a mixed-member list tier, a tie rule
+— and applied by one verb, `allocate`.
 Every quotient is a `Fraction`; `allocate_batch` is the vectorised twin for projections.
 """
 
@@ -12,6 +12,7 @@ from ._allocate import Law, Mention, ReservedSeats, allocate
 from ._apportionment import Apportionment, ApportionmentBasis, MinimumRule
 from ._batch import BatchAllocation, allocate_batch
 from ._biproportional import Biproportional, UpperBasis, VoterRounding
+from ._bonus import MajorityBonus
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
 from ._candidates import (
     ConstituencyWoman,
@@ -26,6 +27,7 @@ from ._csv import read_election
 from ._divisors import DIVISOR_SERIES, DivisorSeries, HuntingtonHill
 from ._explain import Margin, margins
 from ._mixed import MixedMember, Overhang
+from ._pool import RemainderPool
 from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
 from ._rules import DivisorRule, SntvRule
 from ._table import SeatCount, seat_table
@@ -48,6 +50,7 @@ from ._values import (
     Apportioned,
     Award,
     BiproportionalResult,
+    BonusAward,
     CandidateVotes,
     Constituency,
     ConstituencyResult,
@@ -76,6 +79,7 @@ __all__ = [
     "BatchAllocation",
     "Biproportional",
     "BiproportionalResult",
+    "BonusAward",
     "CandidateVotes",
     "CompensatoryTier",
     "Constituency",
@@ -93,6 +97,7 @@ __all__ = [
     "LevellingTier",
     "ListCondition",
     "ListMatch",
+    "MajorityBonus",
     "Margin",
     "Mention",
     "MinimumRule",
@@ -105,6 +110,7 @@ __all__ = [
     "QuotaRule",
     "Ranking",
     "Remainder",
+    "RemainderPool",
     "ReservedSeats",
     "Rounding",
     "Scope",

@@ -10,11 +10,13 @@ from majlis.errors import AllocationError
 from ._agreements import Agreements
 from ._apportionment import Apportionment
 from ._biproportional import Biproportional
+from ._bonus import MajorityBonus, with_bonus
 from ._bounds import check_seats
 from ._candidates import Ranking, WomenRule, elect
 from ._divisors import DivisorSeries, Outcome
 from ._mixed import MixedMember, quota_ceiling, wins_of
-from ._quotas import QuotaRule
+from ._pool import RemainderPool
+from ._quotas import QuotaRule, Remainder
 from ._rules import DivisorRule, Rule, SntvRule
 from ._threshold import NO_LISTS, ConstituencySeats, Threshold
 from ._tiers import CompensatoryTier, LevellingTier
@@ -75,12 +77,13 @@ class Law:
     `biproportional` shares the general constituencies' seats among lists over the whole
     election first, then among lists in each constituency (the rule's series is the lower
     apportionment's).
+    `bonus` gives the first list of each general constituency's count its majority bonus.
     """
 
     rule: Rule
     threshold: Threshold | None = None
     agreements: Agreements | None = None
-    tier: CompensatoryTier | LevellingTier | None = None
+    tier: CompensatoryTier | LevellingTier | RemainderPool | None = None
     reserved: Mapping[str, ReservedSeats] = field(default_factory=dict)
     tie: TieRule = TieRule.VOTES
     magnitudes: Mapping[str, int] = field(default_factory=dict)
@@ -90,6 +93,7 @@ class Law:
     apportionment: Apportionment | None = None
     mixed: MixedMember | None = None
     biproportional: Biproportional | None = None
+    bonus: MajorityBonus | None = None
 
     @property
     def house(self) -> int:
@@ -135,7 +139,8 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
             outcome = Outcome({p: double.seats[c.name].get(p, 0) for p in c.votes}, (), None, ())
         else:
             outcome = apportion(c, law, allowed, seed, election.lists)
-        if outcome.mixed is None and sum(outcome.seats.values()) < c.magnitude:
+        if (outcome.mixed is None and sum(outcome.seats.values()) < c.magnitude
+                and not _pools(law.rule_for(c.name))):
             raise AllocationError(
                 f"{c.name}: only {sum(outcome.seats.values())} of {c.magnitude} seats can be "
                 "filled from these votes (too few qualifying lists or candidates)"
@@ -157,6 +162,8 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
                 admission=frozen_mapping(admission),
                 lapsed=law.agreements.lapsed(c.votes, allowed, election.lists)
                 if law.agreements is not None and reserved is None else (),
+                bonus=outcome.bonus,
+                taken_back=outcome.taken_back,
             )
         )
         ties.extend(outcome.ties)
@@ -179,6 +186,11 @@ def _biproportional(
         raise ValueError("a biproportional lower apportionment needs a divisor series")
     lists = frozenset(p for c in general for p in qualified.get(c.name, frozenset(c.votes)))
     return law.biproportional.apportion(general, lists, law.rule.series, law.tie, seed)
+
+
+def _pools(rule: Rule) -> bool:
+    """Whether the rule leaves its remainders to a national pool (whole quotas only here)."""
+    return isinstance(rule, QuotaRule) and rule.remainder is Remainder.POOLED
 
 
 def qualifying(
@@ -220,7 +232,7 @@ def apportion(
     lists: Mapping[str, Mapping[str, str]] = NO_LISTS,
 ) -> Outcome:
     """One constituency's seats among the lists `allowed` to take part, lists that signed an
-    agreement counted as one (`lists` gives who signed)."""
+    agreement counted as one (`lists` gives who signed), after any majority bonus."""
     rule = law.rule_for(c.name)
     if isinstance(rule, SntvRule):  # votes by entry alone (a tally's sheets): each a candidate
         candidates = tuple(x for x in c.candidates or (
@@ -246,7 +258,14 @@ def apportion(
         raise AllocationError(f"{c.name}: no list qualifies for a seat")
     if not any(votes.values()) and c.magnitude:
         raise AllocationError(f"{c.name}: no qualifying list has a vote")
-    return share(votes, c.magnitude)
+    bonus = None
+    if law.bonus is not None and general:
+        bonus = law.bonus.award(c, votes, Precedence.draw(c.name, c.votes, law.tie, seed))
+    if bonus is None:
+        return share(votes, c.magnitude)
+    shared = c.magnitude - bonus.seats
+    return with_bonus(share(votes, shared) if shared else None, bonus, votes,
+                      Precedence.draw(c.name, c.votes, law.tie, seed))
 
 
 def _upper_tier(
@@ -261,6 +280,11 @@ def _upper_tier(
     national = election.national_votes(frozenset(c.name for c in general))
     precedence = Precedence.draw(law.tier.name, national, law.tie, seed)
     by_name = {r.name: r.seats for r in results}
+    if isinstance(law.tier, RemainderPool):
+        assert isinstance(law.rule, QuotaRule)
+        names = {c.name for c in general}
+        return law.tier.apportion(tuple(r for r in results if r.name in names), law.rule,
+                                  precedence)
     if isinstance(law.tier, CompensatoryTier):
         won = add_up(by_name[c.name] for c in general)
         valid = sum(c.valid_votes for c in general)

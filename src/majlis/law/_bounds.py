@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from majlis.errors import InputError, Problem
 
-from ._tiers import CompensatoryTier
+from ._tiers import CompensatoryTier, LevellingTier
 from ._values import Election
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def _seat_problems(election: Election, law: Law) -> Iterator[Problem]:
         house += tier.seats
         if tier.seats > MAX_HOUSE:
             yield problem("law", "tier.seats", tier.seats, MAX_HOUSE)
-    elif tier is not None:
+    elif isinstance(tier, LevellingTier):
         if tier.seats_per_constituency > MAX_MAGNITUDE:
             yield problem("law", "tier.seats_per_district", tier.seats_per_constituency,
                           MAX_MAGNITUDE)

@@ -21,6 +21,7 @@ from ._agreements import Agreements
 from ._allocate import Law, Mention, ReservedSeats
 from ._apportionment import Apportionment, ApportionmentBasis, MinimumRule
 from ._biproportional import Biproportional, UpperBasis, VoterRounding
+from ._bonus import MajorityBonus
 from ._bounds import MAX_HOUSE, MAX_MAGNITUDE
 from ._candidates import (
     ConstituencyWoman,
@@ -32,6 +33,7 @@ from ._candidates import (
 )
 from ._divisors import DIVISOR_SERIES, DivisorSeries
 from ._mixed import MixedMember, Overhang
+from ._pool import RemainderPool
 from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
 from ._rules import DivisorRule, Rule, SntvRule
 from ._threshold import (
@@ -190,8 +192,12 @@ class ReservedConfig(RuleConfig):
     seats: Magnitude
 
 
+_NOT_POOL = {"seats", "quota_seats", "seats_per_district", "threshold", "placement",
+             "placement_first_divisor", "relative"}
+
+
 class TierConfig(RuleConfig):
-    kind: Literal["compensatory", "levelling"]
+    kind: Literal["compensatory", "levelling", "pool"]
     name: str | None = None
     seats: HouseSeats | None = None
     quota_seats: HouseSeats | None = None
@@ -217,11 +223,16 @@ class TierConfig(RuleConfig):
             raise ValueError("a levelling tier needs seats_per_district and a [tier.threshold]")
         if self.method == "sntv":
             raise ValueError("an upper tier shares seats among lists, not candidates")
+        if self.kind == "pool" and (extra := self.model_fields_set & _NOT_POOL):
+            raise ValueError(f"a pool of remainders takes no {', '.join(sorted(extra))}: it "
+                             "shares the seats the constituencies left")
         return self
 
-    def build_tier(self) -> CompensatoryTier | LevellingTier:
+    def build_tier(self) -> CompensatoryTier | LevellingTier | RemainderPool:
         rule = self.build()
         assert not isinstance(rule, SntvRule)
+        if self.kind == "pool":
+            return RemainderPool(name=self.name or "pool", rule=rule)
         if self.kind == "compensatory":
             assert self.seats is not None and self.quota_seats is not None
             return CompensatoryTier(name=self.name or "national", seats=self.seats,
@@ -355,6 +366,30 @@ class WomenConfig(_Strict):
         return ConstituencyWoman()
 
 
+# --- [bonus]: a majority bonus to the first list (issue #15, point 9) ---
+
+
+class BonusConfig(_Strict):
+    seats: Annotated[int, Field(ge=0, le=MAX_MAGNITUDE)]
+    percent: Percent = 0
+    step_percent: Annotated[float, Field(gt=0, le=100)] | None = None
+    step_seats: Annotated[int, Field(ge=1, le=MAX_MAGNITUDE)] = 1
+    max_seats: Annotated[int, Field(ge=0, le=MAX_MAGNITUDE)] | None = None
+    base: Base = Base.VALID
+
+    @model_validator(mode="after")
+    def _caps(self) -> BonusConfig:
+        if self.max_seats is not None and self.max_seats < self.seats:
+            raise ValueError(f"max_seats ({self.max_seats}) is below seats ({self.seats})")
+        return self
+
+    def build(self) -> MajorityBonus:
+        return MajorityBonus(
+            seats=self.seats, share=_exact(self.percent) / 100,
+            step=None if self.step_percent is None else _exact(self.step_percent) / 100,
+            step_seats=self.step_seats, max_seats=self.max_seats, base=self.base)
+
+
 class LawConfig(_Strict):
     allocation: AllocationConfig
     threshold: ThresholdConfig | None = None
@@ -367,6 +402,7 @@ class LawConfig(_Strict):
     women: WomenConfig | None = None
     mixed: MixedConfig | None = None
     biproportional: BiproportionalConfig | None = None
+    bonus: BonusConfig | None = None
 
     @model_validator(mode="after")
     def _house_within_bound(self) -> LawConfig:
@@ -389,7 +425,23 @@ class LawConfig(_Strict):
         if self.biproportional is not None and (self.tier or self.agreements):
             raise ValueError("[biproportional] apportions every seat over the whole election: "
                              "it takes no [tier] or [agreements]")
+        if self.bonus is not None and (self.allocation.method == "sntv" or self.tier):
+            raise ValueError("[bonus] goes to a list in a list count without an upper [tier]")
+        if self.bonus is not None and (self.mixed or self.biproportional):
+            raise ValueError("[bonus] goes to a list in a constituency's own count: not with "
+                             "[mixed] or [biproportional]")
+        self._pool_fits()
         return self
+
+    def _pool_fits(self) -> None:
+        """`remainder = "pooled"` (whole quotas only) and a `kind = "pool"` tier go together."""
+        pooled = self.allocation.remainder is Remainder.POOLED
+        if pooled != (self.tier is not None and self.tier.kind == "pool"):
+            raise ValueError('[allocation] remainder = "pooled" and [tier] kind = "pool" go '
+                             "together: the pool shares the seats whole quotas leave")
+        others = [*self.reserved.values(), *(t for t in (self.tier, self.apportionment) if t)]
+        if any(o.remainder is Remainder.POOLED for o in others):
+            raise ValueError('remainder = "pooled" applies to [allocation] only')
 
     def build(self) -> Law:
         """The law's parts; `mentions` are filled in by `parse_law`, which knows the lines."""
@@ -410,6 +462,7 @@ class LawConfig(_Strict):
             mixed=MixedMember(overhang=self.mixed.overhang) if self.mixed else None,
             biproportional=self.biproportional.build(self.allocation)
             if self.biproportional else None,
+            bonus=self.bonus.build() if self.bonus else None,
         )
 
 

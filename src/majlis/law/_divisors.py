@@ -14,7 +14,7 @@ from fractions import Fraction
 from itertools import pairwise
 
 from ._ties import Precedence
-from ._values import AgreementSplit, Award, CandidateVotes, MixedCount, Tie
+from ._values import AgreementSplit, Award, BonusAward, CandidateVotes, MixedCount, Tie
 
 Key = Fraction | float  # a float only for +inf: a zero divisor puts a list first
 
@@ -30,6 +30,8 @@ class Outcome:
     elected: tuple[CandidateVotes, ...] = ()
     agreements: tuple[AgreementSplit, ...] = ()
     mixed: MixedCount | None = None
+    bonus: BonusAward | None = None
+    taken_back: tuple[str, ...] = ()  # lists that gave back a whole-quota seat, in order
 
 
 class Quotient:

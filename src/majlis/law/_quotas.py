@@ -33,10 +33,12 @@ QUOTAS: Mapping[str, QuotaFunction] = {
 
 
 class Remainder(StrEnum):
-    """How seats left after whole quotas go: largest remainders, or highest averages (D'Hondt)."""
+    """How seats left after whole quotas go: largest remainders, highest averages (D'Hondt),
+    or nowhere here — `pooled`: a national pool of the remainders gives them (`RemainderPool`)."""
 
     LARGEST = "largest"
     HIGHEST_AVERAGE = "highest-average"
+    POOLED = "pooled"
 
 
 class Rounding(StrEnum):
@@ -63,20 +65,24 @@ class QuotaRule:
     remainder: Remainder = Remainder.LARGEST
     rounding: Rounding | None = None
 
-    def apportion(self, votes: Mapping[str, int], seats: int, precedence: Precedence) -> Outcome:
-        total = sum(votes.values())
+    def quota_of(self, total: int, seats: int) -> Fraction:
+        """The quota for `seats` among lists holding `total` votes, rounded as the law says."""
         quota = QUOTAS[self.quota](total, seats)
-        if self.rounding is not None:
-            quota = self.rounding.of(quota)
+        return quota if self.rounding is None else self.rounding.of(quota)
+
+    def apportion(self, votes: Mapping[str, int], seats: int, precedence: Precedence) -> Outcome:
+        quota = self.quota_of(sum(votes.values()), seats)
         whole = {p: int(v // quota) if quota else 0 for p, v in votes.items()}
         left = {p: v - quota * whole[p] for p, v in votes.items()}
-        # Whole quotas can exceed the seats (Imperiali quota): take back the smallest remainders.
-        for party in sorted(left, key=lambda p: (left[p], -precedence.rank[p])):
-            if sum(whole.values()) <= seats:
-                break
-            if whole[party]:
-                whole[party] -= 1
-                left[party] += quota
+        # Whole quotas can exceed the seats (Imperiali quota): take back the smallest remainders,
+        # one seat at a time (a list that gave one back now holds a whole quota more).
+        taken: list[str] = []
+        while sum(whole.values()) > seats:
+            party = min((p for p in whole if whole[p]),
+                        key=lambda p: (left[p], -precedence.rank[p]))
+            whole[party] -= 1
+            left[party] += quota
+            taken.append(party)
         awards = [
             Award(seat=0, list=p, value=quota, stage="quota")
             for p in sorted(votes, key=precedence.rank.__getitem__)
@@ -84,6 +90,8 @@ class QuotaRule:
         ]
         awards = [replace(a, seat=i) for i, a in enumerate(awards, 1)]
         remaining = seats - len(awards)
+        if self.remainder is Remainder.POOLED:
+            return Outcome(whole, tuple(awards), None, (), taken_back=tuple(taken))
         if self.remainder is Remainder.HIGHEST_AVERAGE:
             rest = highest_averages(
                 votes, remaining, DIVISOR_SERIES["dhondt"], precedence,
@@ -93,7 +101,8 @@ class QuotaRule:
             runner_up = rest.runner_up and replace(rest.runner_up,
                                                    seat=rest.runner_up.seat + len(awards))
             ties = tuple(replace(t, seat=t.seat + len(awards)) for t in rest.ties)
-            return Outcome(rest.seats, (*awards, *shifted), runner_up, ties)
+            return Outcome(rest.seats, (*awards, *shifted), runner_up, ties,
+                           taken_back=tuple(taken))
         order = sorted(votes, key=lambda p: (-left[p], precedence.rank[p]))
         seats_won = dict(whole)
         # More seats left than lists only happens with tiny counts; remainders then go round again.
@@ -111,4 +120,4 @@ class QuotaRule:
         waiting: list[tuple[Fraction | None, str]] = [(left[p], p) for p in later]
         ties = _boundary_tie(awards[-remaining:] if remaining else [], runner_up, waiting,
                              precedence)
-        return Outcome(seats_won, tuple(awards), runner_up, ties)
+        return Outcome(seats_won, tuple(awards), runner_up, ties, taken_back=tuple(taken))

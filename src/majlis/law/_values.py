@@ -194,6 +194,16 @@ class Admission:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BonusAward:
+    """A majority bonus given in one count: to which list, at what share of the law's base,
+    and how many seats (the rest of the constituency's seats were shared without them)."""
+
+    list: str
+    share: Fraction
+    seats: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ConstituencyResult:
     """Seats of one constituency, with the awards that explain them: `admission` says which
     threshold condition let each list in or kept it out (empty without a threshold), `lapsed`
@@ -212,6 +222,8 @@ class ConstituencyResult:
     mixed: MixedCount | None = None
     admission: Mapping[str, Admission] = field(default_factory=dict)
     lapsed: tuple[tuple[str, ...], ...] = ()
+    bonus: BonusAward | None = None
+    taken_back: tuple[str, ...] = ()
 
     @property
     def last_award(self) -> Award | None:
@@ -220,13 +232,19 @@ class ConstituencyResult:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TierResult:
-    """An upper tier's seats per list, and where they were placed (empty when national)."""
+    """An upper tier's seats per list, and where they were placed (empty when national).
+
+    A pool of remainders also gives the votes it pooled per list, the awards of its count, and
+    the lists that gave back a seat when whole quotas exceeded the seats left."""
 
     name: str
     seats: Mapping[str, int]
     placed: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     entitlement: Mapping[str, int] = field(default_factory=dict)
     excluded: frozenset[str] = frozenset()
+    pooled: Mapping[str, Fraction] = field(default_factory=dict)
+    awards: tuple[Award, ...] = ()
+    taken_back: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
