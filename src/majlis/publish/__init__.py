@@ -6,7 +6,8 @@ loaded when a chart is first asked for, not by every command that imports this p
 `release_count` turns a published release into what the forecast reads. `represent`,
 `women_seats` and `minority_seats` are the representation reports of an allocation:
 disproportionality and fragmentation (exact), the women seated and the men they displaced, and
-the reserved seats.
+the reserved seats. `release_tables` and `export_release` write a release's tables as CSV or
+Parquet (pyarrow, loaded when first needed).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from ._export import ExportFormat, ExportTable, export_release, release_tables
 from ._release import release_count
 from ._representation import (
     Disproportionality,
@@ -31,14 +33,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Disproportionality",
+    "ExportFormat",
+    "ExportTable",
     "MinoritySeat",
     "Representation",
     "WomenSeats",
     "disproportionality",
+    "export_release",
     "minority_seats",
     "plot_last_seats",
     "plot_seats",
     "release_count",
+    "release_tables",
     "represent",
     "women_seats",
 ]
