@@ -52,3 +52,15 @@ def test_report_of_a_release_and_its_usage_errors(tmp_path: Path) -> None:
     assert both.returncode == 2 and "not both" in both.stderr
     neither = majlis("report", "women", "--law", "iraq-2025")
     assert neither.returncode == 2 and "--release" in neither.stderr
+    exported = majlis("export", "--release", "1", "--format", "csv", "--out", tmp_path / "csv",
+                      "--db", db)
+    assert exported.returncode == 0, exported.stderr
+    assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == [
+        "candidates.csv", "counted.csv", "release.csv", "votes.csv"]
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "csv" / "votes.csv").read_text(
+        encoding="utf-8"))))
+    results = majlis("results", "--release", "1", "--format", "csv", "--db", db)
+    shown = list(csv.DictReader(io.StringIO(results.stdout)))
+    assert sum(int(r["votes"]) for r in rows) == sum(int(r["votes"]) for r in shown) > 0
+    missing = majlis("export", "--release", "9", "--out", tmp_path / "x", "--db", db)
+    assert missing.returncode == 2 and "no release 9" in missing.stderr

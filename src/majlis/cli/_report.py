@@ -1,4 +1,5 @@
-"""`majlis report`: the representation reports of an election's seats or of a store release."""
+"""`majlis report`: the representation reports of an election's seats or of a store release;
+`majlis export`: a release's tables as files."""
 
 from __future__ import annotations
 
@@ -135,3 +136,18 @@ def minorities_command(law: LawOption, votes: Votes = None,
          r.seats) for r in found]
     _write("minority seats", ("district", "community", "party", "candidate", "votes",
                               "contest_votes", "seats"), rows, output)
+
+
+def export_command(
+    release: Annotated[int, typer.Option("--release", help="The release to export")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the tables into")],
+    fmt: Annotated[publish.ExportFormat, typer.Option("--format", help="csv or parquet")]
+    = publish.ExportFormat.CSV,
+    db: Database = None,
+    election: ElectionName = None,
+) -> None:
+    """Write a release's tables (release, votes, counted, candidates) as CSV or Parquet files,
+    one per table, into OUT."""
+    found = release_of(open_store(db, election), release)
+    for path in publish.export_release(found, out, fmt):
+        stdout.print(f"wrote {path}", markup=False, highlight=False)
