@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from ._export import ExportFormat, ExportTable, export_release, release_tables
+from ._export import ExportFormat, ExportTable, encode_table, export_release, release_tables
 from ._release import release_count
 from ._representation import (
     Disproportionality,
@@ -39,6 +39,7 @@ __all__ = [
     "Representation",
     "WomenSeats",
     "disproportionality",
+    "encode_table",
     "export_release",
     "minority_seats",
     "plot_last_seats",

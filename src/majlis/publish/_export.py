@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import importlib
-from collections.abc import Sequence
+import io
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -72,29 +72,27 @@ def export_release(release: Release, out: Path, fmt: ExportFormat) -> tuple[Path
     written = []
     for table in release_tables(release):
         target = out / f"{table.name}.{fmt.value}"
-        if fmt is ExportFormat.CSV:
-            _write_csv(table, target)
-        else:
-            _write_parquet(table, target)
+        target.write_bytes(encode_table(table, fmt))
         written.append(target)
     return tuple(written)
 
 
-def _write_csv(table: ExportTable, target: Path) -> None:
-    with target.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
+def encode_table(table: ExportTable, fmt: ExportFormat) -> bytes:
+    """One table as a file's bytes: UTF-8 CSV with a header row, or Parquet with the columns'
+    own types (int64, string)."""
+    if fmt is ExportFormat.CSV:
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
         writer.writerow(name for name, _ in table.columns)
         writer.writerows(table.rows)
-
-
-def _write_parquet(table: ExportTable, target: Path) -> None:
+        return text.getvalue().encode("utf-8")
     pa: Any = importlib.import_module("pyarrow")
     pq: Any = importlib.import_module("pyarrow.parquet")
     kinds = {int: pa.int64(), str: pa.string()}
     schema = pa.schema([(name, kinds[kind]) for name, kind in table.columns])
-    columns: Sequence[list[str | int]] = [[row[i] for row in table.rows]
-                                          for i in range(len(table.columns))]
-    pq.write_table(pa.Table.from_arrays(
-        [pa.array(values, type=field.type) for values, field in zip(columns, schema,
-                                                                      strict=True)],
-        schema=schema), target)
+    arrays = [pa.array([row[i] for row in table.rows], type=field.type)
+              for i, field in enumerate(schema)]
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), sink)
+    data: bytes = sink.getvalue().to_pybytes()
+    return data

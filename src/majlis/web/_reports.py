@@ -1,13 +1,16 @@
 """The representation reports of a release's seats, as `majlis report` prints them:
-disproportionality and fragmentation, the women seated, the reserved minority seats."""
+disproportionality and fragmentation, the women seated, the reserved minority seats; and a
+release's tables as files, as `majlis export` writes them."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from fractions import Fraction
 from types import GenericAlias
-from typing import Any, get_type_hints
+from typing import Annotated, Any, Literal, get_type_hints
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import Path as FastPath
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, create_model
 
@@ -17,7 +20,7 @@ from majlis.tally import ConstituencyCount
 from majlis.tally import seats as allocated
 
 from ._auth import User
-from ._outlook import LawParam
+from ._outlook import LawParam, PublishedParam
 from ._read import CSV, ERRORS, FormatParam, ReleaseParam, law_of
 from ._service import ResultsService, Service, Viewer
 from ._tables import Format
@@ -154,3 +157,31 @@ async def minorities(request: Request, service: Service, viewer: Viewer,
     """The seats reserved for communities in a release: each contest's winners, their votes
     and the contest's."""
     return await _report(request, service, viewer, release, law, fmt, _minorities)
+
+
+EXPORT_TYPES = {publish.ExportFormat.CSV: "text/csv; charset=utf-8",
+                publish.ExportFormat.PARQUET: "application/vnd.apache.parquet"}
+ExportTableParam = Annotated[Literal["release", "votes", "counted", "candidates"], FastPath(
+    description="Which table of the release")]
+
+
+@router.get("/export/{table}", responses={200: {"content": {
+    "text/csv": {}, "application/vnd.apache.parquet": {}},
+    "description": "The table as a file"}})
+async def export(service: Service, table: ExportTableParam, release: PublishedParam = "latest",
+                 fmt: Annotated[publish.ExportFormat, Query(
+                     alias="format", description="csv or parquet")] = publish.ExportFormat.CSV
+                 ) -> Response:
+    """One table of a published release as a file, as `majlis export` writes it: `release`,
+    `votes` (by constituency, voting type and list), `counted` or `candidates`; CSV or
+    Parquet."""
+    found = await run_in_threadpool(
+        service.release, None if release == "latest" else int(release))
+    if found is None:
+        raise HTTPException(404, "nothing is released yet" if release == "latest"
+                            else f"no release {release}")
+    (chosen,) = (t for t in publish.release_tables(found) if t.name == table)
+    body = await run_in_threadpool(publish.encode_table, chosen, fmt)
+    return Response(body, media_type=EXPORT_TYPES[fmt], headers={
+        "Content-Disposition":
+            f'attachment; filename="release-{found.number}-{table}.{fmt.value}"'})
