@@ -12,6 +12,7 @@ from ._bundled import compare_command, data_app, laws_command
 from ._coalitions import cabinet_command, coalitions_command, power_command
 from ._forecast import project_command
 from ._replay import replay_app
+from ._report import export_command, report_app
 from ._tally import (
     correct_command,
     db_app,
@@ -47,6 +48,8 @@ app.command("release")(release_command)
 app.command("releases")(releases_command)
 app.command("reconcile")(reconcile_command)
 app.add_typer(audit_app, name="audit")
+app.add_typer(report_app, name="report")
+app.command("export")(export_command)
 app.command("project")(project_command)
 app.command("power")(power_command)
 app.command("coalitions")(coalitions_command)

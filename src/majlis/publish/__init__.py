@@ -3,7 +3,11 @@
 Charts of a projection (`plot_seats`, `plot_last_seats`) are matplotlib figures on the Agg
 canvas, made without pyplot's global state; the caller saves them as PNG or SVG. matplotlib is
 loaded when a chart is first asked for, not by every command that imports this package.
-`release_count` turns a published release into what the forecast reads.
+`release_count` turns a published release into what the forecast reads. `represent`,
+`women_seats` and `minority_seats` are the representation reports of an allocation:
+disproportionality and fragmentation (exact), the women seated and the men they displaced, and
+the reserved seats. `release_tables` and `export_release` write a release's tables as CSV or
+Parquet (pyarrow, loaded when first needed).
 """
 
 from __future__ import annotations
@@ -11,12 +15,40 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from ._export import ExportFormat, ExportTable, encode_table, export_release, release_tables
 from ._release import release_count
+from ._representation import (
+    Disproportionality,
+    MinoritySeat,
+    Representation,
+    WomenSeats,
+    disproportionality,
+    minority_seats,
+    represent,
+    women_seats,
+)
 
 if TYPE_CHECKING:
     from ._charts import plot_last_seats, plot_seats
 
-__all__ = ["plot_last_seats", "plot_seats", "release_count"]
+__all__ = [
+    "Disproportionality",
+    "ExportFormat",
+    "ExportTable",
+    "MinoritySeat",
+    "Representation",
+    "WomenSeats",
+    "disproportionality",
+    "encode_table",
+    "export_release",
+    "minority_seats",
+    "plot_last_seats",
+    "plot_seats",
+    "release_count",
+    "release_tables",
+    "represent",
+    "women_seats",
+]
 
 
 def __getattr__(name: str) -> object:

@@ -26,6 +26,7 @@ from ._models import ErrorOut, ProblemOut
 from ._outlook import router as outlook_router
 from ._outlook import work_queue
 from ._read import router as read_router
+from ._reports import router as reports_router
 from ._service import ResultsService, law_named
 from ._signin import SignIns
 from ._tables import CsvSuffix
@@ -137,6 +138,7 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.add_exception_handler(Exception, _unexpected)  # a failure in the middleware itself
     app.include_router(read_router)
     app.include_router(outlook_router)
+    app.include_router(reports_router)
     app.include_router(write_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     serve_docs(app)

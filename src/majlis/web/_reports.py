@@ -1,0 +1,187 @@
+"""The representation reports of a release's seats, as `majlis report` prints them:
+disproportionality and fragmentation, the women seated, the reserved minority seats; and a
+release's tables as files, as `majlis export` writes them."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from fractions import Fraction
+from types import GenericAlias
+from typing import Annotated, Any, Literal, get_type_hints
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import Path as FastPath
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from pydantic import BaseModel, create_model
+
+from majlis import publish
+from majlis.law import Allocation, Law
+from majlis.tally import ConstituencyCount
+from majlis.tally import seats as allocated
+
+from ._auth import User
+from ._outlook import LawParam, PublishedParam
+from ._read import CSV, ERRORS, FormatParam, ReleaseParam, law_of
+from ._service import ResultsService, Service, Viewer
+from ._tables import Format
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["reports"], responses=ERRORS)
+
+
+class RepresentationRow(BaseModel):
+    """One constituency's indices, or the house's (`constituency` `*`): floats for display
+    (percentage points for Gallagher, Loosemore–Hanby and the wasted share), each exact value
+    as a fraction beside it."""
+
+    constituency: str
+    votes: int
+    seats: int
+    gallagher: float | None
+    loosemore_hanby: float | None
+    enp_votes: float | None
+    enp_seats: float | None
+    wasted: int
+    wasted_share: float | None
+    gallagher_squared_exact: str | None
+    loosemore_hanby_exact: str | None
+    enp_votes_exact: str | None
+    enp_seats_exact: str | None
+
+
+class WomenRow(BaseModel):
+    """A list's seats in a constituency and the women among them: on their own votes, through
+    the quota, and the men the quota displaced (names joined by `; `)."""
+
+    constituency: str
+    list: str
+    seats: int
+    women: int
+    on_votes: int
+    by_quota: int
+    quota_women: str
+    men_displaced: str
+
+
+# A winner of a reserved contest, with its votes and the contest's: the report's own value, field
+# for field, so the API and `majlis report minorities` cannot drift apart.
+_MINORITY_FIELDS: dict[str, Any] = {
+    name: (kind, ...) for name, kind in get_type_hints(publish.MinoritySeat).items()}
+MinorityRow = create_model("MinorityRow", __doc__=publish.MinoritySeat.__doc__,
+                           **_MINORITY_FIELDS)
+MINORITY_ROWS = GenericAlias(list, (MinorityRow,))  # list[MinorityRow], for the schema
+
+
+def _exact(value: Fraction | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _float(value: Fraction | None, scale: int = 1) -> float | None:
+    return None if value is None else round(float(value) * scale, 6)
+
+
+def _row(name: str, d: publish.Disproportionality) -> RepresentationRow:
+    return RepresentationRow(
+        constituency=name, votes=d.total_votes, seats=sum(d.seats.values()),
+        gallagher=None if d.gallagher is None else round(d.gallagher, 6),
+        loosemore_hanby=_float(d.loosemore_hanby, 100), enp_votes=_float(d.enp_votes),
+        enp_seats=_float(d.enp_seats), wasted=d.wasted, wasted_share=_float(d.wasted_share, 100),
+        gallagher_squared_exact=_exact(d.gallagher_squared),
+        loosemore_hanby_exact=_exact(d.loosemore_hanby), enp_votes_exact=_exact(d.enp_votes),
+        enp_seats_exact=_exact(d.enp_seats))
+
+
+def _seats(counts: Sequence[ConstituencyCount], law: Law) -> Allocation | None:
+    """The release's seats under the law, None when it gives seats to none counted yet."""
+    if not any(c.votes and c.name in law.magnitudes for c in counts):
+        return None
+    return allocated(counts, law)
+
+
+async def _report(request: Request, service: ResultsService, viewer: User | None,
+                  release: str, law: str | None, fmt: Format,
+                  rows: Callable[[Allocation], Sequence[BaseModel]]) -> Response:
+    """A report of a release's seats under the law asked for (else the service's), made once
+    per release and query; no rows while the law gives seats to nothing counted yet."""
+    _, the_law = law_of(service, law)
+    number, counts = await service.counts(release, viewer)
+
+    def make() -> Sequence[BaseModel]:
+        found = _seats(counts, the_law)
+        return [] if found is None else rows(found)
+    return await service.table(request, number, fmt, make)
+
+
+def _representation(allocation: Allocation) -> list[RepresentationRow]:
+    report = publish.represent(allocation)
+    return [_row("*", report.house), *(_row(n, d) for n, d in report.constituencies.items())]
+
+
+def _women(allocation: Allocation) -> list[WomenRow]:
+    return [WomenRow(constituency=r.constituency, list=r.list, seats=r.seats, women=r.women,
+                     on_votes=len(r.on_votes), by_quota=len(r.by_quota),
+                     quota_women="; ".join(x.candidate for x in r.by_quota),
+                     men_displaced="; ".join(x.candidate for x in r.displaced))
+            for r in publish.women_seats(allocation)]
+
+
+def _minorities(allocation: Allocation) -> list[BaseModel]:
+    return [MinorityRow(**asdict(r)) for r in publish.minority_seats(allocation)]
+
+
+@router.get("/representation", response_model=list[RepresentationRow], responses=CSV)
+async def representation(request: Request, service: Service, viewer: Viewer,
+                         release: ReleaseParam = "latest", law: LawParam = None,
+                         fmt: FormatParam = Format.JSON) -> Response:
+    """Disproportionality and fragmentation of a release's seats: Gallagher, Loosemore–Hanby,
+    the effective numbers of parties by votes and by seats, and the votes of lists that won no
+    seat — for the house (`*`) and each constituency."""
+    return await _report(request, service, viewer, release, law, fmt, _representation)
+
+
+@router.get("/women", response_model=list[WomenRow], responses=CSV)
+async def women(request: Request, service: Service, viewer: Viewer,
+                release: ReleaseParam = "latest", law: LawParam = None,
+                fmt: FormatParam = Format.JSON) -> Response:
+    """The women a release's seats elect, per constituency and list: on their own votes,
+    through the women's quota, and the men the quota displaced (releases that carry
+    candidates with their gender)."""
+    return await _report(request, service, viewer, release, law, fmt, _women)
+
+
+@router.get("/minorities", response_model=MINORITY_ROWS, responses=CSV)
+async def minorities(request: Request, service: Service, viewer: Viewer,
+                     release: ReleaseParam = "latest", law: LawParam = None,
+                     fmt: FormatParam = Format.JSON) -> Response:
+    """The seats reserved for communities in a release: each contest's winners, their votes
+    and the contest's."""
+    return await _report(request, service, viewer, release, law, fmt, _minorities)
+
+
+EXPORT_TYPES = {publish.ExportFormat.CSV: "text/csv; charset=utf-8",
+                publish.ExportFormat.PARQUET: "application/vnd.apache.parquet"}
+ExportTableParam = Annotated[Literal["release", "votes", "counted", "candidates"], FastPath(
+    description="Which table of the release")]
+
+
+@router.get("/export/{table}", responses={200: {"content": {
+    "text/csv": {}, "application/vnd.apache.parquet": {}},
+    "description": "The table as a file"}})
+async def export(service: Service, table: ExportTableParam, release: PublishedParam = "latest",
+                 fmt: Annotated[publish.ExportFormat, Query(
+                     alias="format", description="csv or parquet")] = publish.ExportFormat.CSV
+                 ) -> Response:
+    """One table of a published release as a file, as `majlis export` writes it: `release`,
+    `votes` (by constituency, voting type and list), `counted` or `candidates`; CSV or
+    Parquet."""
+    found = await run_in_threadpool(
+        service.release, None if release == "latest" else int(release))
+    if found is None:
+        raise HTTPException(404, "nothing is released yet" if release == "latest"
+                            else f"no release {release}")
+    (chosen,) = (t for t in publish.release_tables(found) if t.name == table)
+    body = await run_in_threadpool(publish.encode_table, chosen, fmt)
+    return Response(body, media_type=EXPORT_TYPES[fmt], headers={
+        "Content-Disposition":
+            f'attachment; filename="release-{found.number}-{table}.{fmt.value}"'})
