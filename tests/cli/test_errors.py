@@ -106,6 +106,7 @@ def test_empty_reason_empty_release_and_a_malformed_database_url(tmp_path: Path,
     ("serve", "--port", "99999"), ("serve", "--port", "0"), ("serve", "--port", "-1"),
     ("allocate", "iraq-2025-kurdistan", "--law", "iraq-2025", "--seed", "-1"),
     ("replay", "run", "iraq-2025", "--speed", "-1"),
+    ("replay", "real", "norway-2025"),
     ("coalitions", "iraq-2025", "--limit", "0"),
 ])
 def test_out_of_range_options_are_usage_errors(args: tuple[str, ...], run: Run) -> None:

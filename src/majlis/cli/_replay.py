@@ -1,4 +1,5 @@
-"""`majlis replay build|run`: the made-up election night, as files or played into a store."""
+"""`majlis replay build|run|real`: the made-up election night, as files or played into a store,
+or a real night played as it was published."""
 
 from __future__ import annotations
 
@@ -75,11 +76,7 @@ def run_command(
     """Play NAME's night into the tally store: a release, seats and a wire line per wave."""
     plan = _plan(name)
     law = law_of(Path(plan.law))
-    store = open_store(db, election or name)
-    store.init()
-    if store.releases():
-        raise typer.BadParameter(f"the store already holds releases for {election or name}; "
-                                 "use a fresh --db or another --election", param_hint="--db")
+    store = _fresh_store(db, election or name)
     with stderr.status("making up the stations"):
         made = replay.build(plan, seed)
         replay.register(made, store)
@@ -105,6 +102,50 @@ def run_command(
             _write_release(report, out)
     (out / "night.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     _summary(report, law.house, out)
+
+
+@replay_app.command("real")
+def real_command(
+    name: Annotated[str, typer.Argument(help="A published night (norway-2021)")],
+    db: Annotated[str | None, typer.Option(
+        "--db", "--store", help="Store URL (default: $MAJLIS_DATABASE_URL, else "
+                                "sqlite:///majlis.db)")] = None,
+    election: Annotated[str | None, typer.Option(
+        "--election", help="Election name in the store (default: NAME, the name of its law)")]
+    = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for every release's files")]
+    = Path("out"),
+) -> None:
+    """Play a real night into the tally store as it was published: a release at every moment a
+    district's figures changed, holding exactly those figures, with seats and a wire line."""
+    try:
+        night = replay.real(name)
+    except KeyError as error:
+        raise typer.BadParameter(str(error.args[0]), param_hint="NAME") from None
+    law = law_of(Path(night.law))
+    store = _fresh_store(db, election or name)
+    with stderr.status("registering the counting units"):
+        waves = replay.waves(night, replay.register_night(night, store))
+    out.mkdir(parents=True, exist_ok=True)
+    lines: list[str] = []
+    for wave in waves:
+        (report,) = replay.play([wave], store, law)
+        lines.append(f"[{report.release.created_at}] release {report.release.number}: "
+                     f"{report.line}")
+        stderr.print(lines[-1], markup=False, highlight=False)
+        _write_release(report, out)
+    (out / "night.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _summary(report, law.house, out)
+
+
+def _fresh_store(db: str | None, election: str) -> tally.Store:
+    """The store to play a night into, refused when it already holds the election's releases."""
+    store = open_store(db, election)
+    store.init()
+    if store.releases():
+        raise typer.BadParameter(f"the store already holds releases for {election}; "
+                                 "use a fresh --db or another --election", param_hint="--db")
+    return store
 
 
 def _write_release(report: replay.Reported, out: Path) -> None:

@@ -99,8 +99,12 @@ class Law:
     def house(self) -> int:
         """Seats in the whole house when the law fixes the magnitudes — constituency and
         reserved seats and a compensatory tier's — the number a majority is counted from.
-        (Levelling seats follow the districts given with the votes, so they are not counted.)"""
-        extra = self.tier.seats if isinstance(self.tier, CompensatoryTier) else 0
+        Levelling seats count for the constituencies the law names (Norway's preset); with
+        constituencies given only with the votes they follow those and are not counted."""
+        extra = (self.tier.seats if isinstance(self.tier, CompensatoryTier) else
+                 self.tier.seats_per_constituency * sum(n not in self.reserved
+                                                        for n in self.magnitudes)
+                 if isinstance(self.tier, LevellingTier) else 0)
         return sum(self.magnitudes.values()) + extra
 
     def rule_for(self, constituency: str) -> Rule:

@@ -1,5 +1,5 @@
 """Election night, replayed: station-level results made up from official constituency totals,
-and the night played into a tally store wave by wave."""
+and the night played into a tally store wave by wave — or a real night, as it was published."""
 
 from collections.abc import Callable, Mapping
 
@@ -8,6 +8,7 @@ from ._fill import Filled, Published, fill, minor_lists
 from ._iraq import iraq_2010, iraq_2025
 from ._night import Correction, Reported, Wave, play, register, script, wire
 from ._plan import Plan, Provenance
+from ._real import NIGHTS, UNITS, Night, Snapshot, real, register_night, units, waves
 from ._synthesis import Group, Stage, Stations, Totals, fit, synthesise
 
 PLANS: Mapping[str, Callable[[], Plan]] = {"iraq-2025": iraq_2025, "iraq-2010": iraq_2010}
@@ -21,16 +22,20 @@ def plan(name: str) -> Plan:
 
 
 __all__ = [
+    "NIGHTS",
     "PLANS",
+    "UNITS",
     "Candidate",
     "Correction",
     "Filled",
     "Group",
+    "Night",
     "Plan",
     "Provenance",
     "Published",
     "Replay",
     "Reported",
+    "Snapshot",
     "Stage",
     "Stations",
     "Totals",
@@ -41,9 +46,13 @@ __all__ = [
     "minor_lists",
     "plan",
     "play",
+    "real",
     "register",
+    "register_night",
     "script",
     "synthesise",
+    "units",
+    "waves",
     "wire",
     "write",
 ]

@@ -215,8 +215,9 @@ def wire(results: Sequence[ConstituencyCount], allocation: Allocation) -> str:
     votes = sorted(((p, n) for p, n in total.votes.items() if p != OTHER_LISTS),
                    key=lambda kv: -kv[1])
     won = dict(sorted(allocation.totals().items(), key=lambda kv: (-kv[1], kv[0])))
-    general = total.stations_by_type.get("general", 0)
-    counted = total.counted_by_type.get("general", 0)
+    # the general stations' share where there are any (Iraq), else every type's (a real night)
+    general = total.stations_by_type.get("general", total.stations)
+    counted = total.counted_by_type.get("general", total.counted)
     if not counted:
         return (f"Special vote counted ({total.counted:,} stations): {votes[0][0]} leads "
                 "among security forces and displaced voters.")

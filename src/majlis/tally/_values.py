@@ -15,6 +15,8 @@ class VotingType(StrEnum):
     SPECIAL_IDP = "special-idp"
     PRISON_HOSPITAL = "prison-hospital"
     OUT_OF_COUNTRY = "out-of-country"
+    ADVANCE = "advance"  # cast before election day, counted apart (Norway's advance votes)
+    ELECTION_DAY = "election-day"  # cast on the day where the law counts them apart from advance
 
 
 class Source(StrEnum):

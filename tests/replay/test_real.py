@@ -1,0 +1,92 @@
+"""A published night played into the store: every release holds the figures the authority
+published at that moment, and the last one gives the official seats."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from majlis import data, replay
+from majlis.tally import Store, VotingType, national, seats
+
+FOLDER = "nights/norway2021/"
+
+
+def play(night: replay.Night) -> list[replay.Reported]:
+    store = Store("sqlite://", election=night.name)
+    store.init()
+    stations = replay.register_night(night, store)
+    return replay.play(replay.waves(night, stations), store, data.law(night.law))
+
+
+def as_published(district: str, at: datetime) -> tuple[dict[str, int], dict[str, int]]:
+    """Straight from the bundled CSVs: the district's votes per list (blank ballots apart)
+    and its tenths of a percent counted by voting type, as last published at `at`."""
+    stamp = at.replace(tzinfo=None).isoformat()
+    rows = [r for r in data.rows(FOLDER + "district_snapshots.csv")
+            if r["district_name"] == district and r["rapport_generert"] <= stamp]
+    if not rows:  # not reported yet
+        return {}, {}
+    last = rows[-1]
+    votes = {r["party_code"]: int(r["votes"]) for r in data.rows(FOLDER + "party_snapshots.csv")
+             if r["district_nr"] == last["district_nr"]
+             and r["rapport_generert"] == last["rapport_generert"]
+             and r["party_code"] != "BLANKE"}
+    counted = {"advance": round(10 * float(last["counted_pct_forelopigFhs"])),
+               "election-day": round(10 * float(last["counted_pct_forelopigVts"]))}
+    return votes, counted
+
+
+def test_norway_2021_releases_equal_the_published_snapshots() -> None:
+    night = replay.real("norway-2021").only(["Østfold", "Oslo", "Telemark"], 12)
+    reports = play(night)
+    assert len(reports) == 12  # one release per moment a district's figures changed
+    for report in reports:
+        assert report.quarantined == 0
+        for count in report.release.results:
+            votes, counted = as_published(count.name, report.wave.at)
+            assert {p: n for p, n in count.votes.items() if n or p in votes} == votes, (
+                report.release.name, count.name)
+            assert {t: n for t, n in count.counted_by_type.items() if n} == {
+                t: n for t, n in counted.items() if n}, (report.release.name, count.name)
+            assert count.stations_by_type == {"advance": replay.UNITS,
+                                              "election-day": replay.UNITS}
+    first = reports[0].release.results
+    # Østfold's first report at 23:10:36: election-day votes 87.6 % counted, advance 100 %.
+    ostfold = next(c for c in first if c.name == "Østfold")
+    assert ostfold.counted_by_type == {"advance": 1000, "election-day": 876}
+    assert ostfold.votes["A"] == 44048
+    advance = [r for r in data.rows(FOLDER + "party_snapshots.csv") if r["district_nr"] == "01"
+               and r["rapport_generert"] == "2021-09-13T23:10:36" and r["party_code"] != "BLANKE"]
+    assert ostfold.by_voting_type["advance"] == {r["party_code"]: int(r["votes_advance"])
+                                                 for r in advance}
+
+
+def test_norway_2021_last_release_gives_the_official_seats() -> None:
+    night = replay.real("norway-2021")
+    final = {}
+    for s in night.snapshots:
+        final[s.constituency] = s  # each district's last published count
+    last = max(s.at for s in final.values())
+    reports = play(replace(night, snapshots=tuple(
+        replace(s, at=last) for s in sorted(final.values(), key=lambda s: s.constituency))))
+    (report,) = reports
+    allocation = seats(report.release.results, data.law("norway-2021"))
+    assert allocation.tier is not None
+    for district, official in night.seats.items():  # constituency and levelling seats
+        won = Counter(allocation.seats_in(district)) + Counter(allocation.tier.placed[district])
+        assert {p: n for p, n in won.items() if n} == {p: n for p, n in official.items()
+                                                       if n}, district
+    assert {p: n for p, n in allocation.totals().items() if n} == {
+        "A": 48, "H": 36, "SP": 28, "FRP": 21, "SV": 13, "RØDT": 8, "V": 8, "MDG": 3,
+        "KRF": 3, "PF": 1}
+    assert national(report.release.results).counted == 2 * replay.UNITS * 19
+
+
+def test_a_night_that_is_not_bundled_is_named_with_the_ones_that_are() -> None:
+    with pytest.raises(KeyError, match="norway-2021"):
+        replay.real("norway-2025")
+    assert VotingType("advance") is VotingType.ADVANCE
