@@ -3,7 +3,9 @@
 Charts of a projection (`plot_seats`, `plot_last_seats`) are matplotlib figures on the Agg
 canvas, made without pyplot's global state; the caller saves them as PNG or SVG. matplotlib is
 loaded when a chart is first asked for, not by every command that imports this package.
-`release_count` turns a published release into what the forecast reads.
+`release_count` turns a published release into what the forecast reads. `compose_bulletin`
+states a release's facts as a wire story tells them, each citing its release, and
+`render_bulletin` writes them in Arabic or English through a template a translator edits.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from ._bulletin import Bulletin, compose_bulletin, render_bulletin
 from ._release import release_count
 
 if TYPE_CHECKING:
     from ._charts import plot_last_seats, plot_seats
 
-__all__ = ["plot_last_seats", "plot_seats", "release_count"]
+__all__ = ["Bulletin", "compose_bulletin", "plot_last_seats", "plot_seats", "release_count",
+           "render_bulletin"]
 
 
 def __getattr__(name: str) -> object:
