@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from majlis import data, forecast, publish
 from majlis.coalitions import Game, ListSeats, Quota, power, quota_of, read_seat_table
 from majlis.data import ListNames
+from majlis.law import Law
 from majlis.tally import Release, national
 
 from ._heavy import CORES, WorkQueue
@@ -108,6 +109,19 @@ def _published(service: ResultsService, release: str) -> Release:
     return found
 
 
+def _law_and_release(service: ResultsService, law: str | None, release: str
+                     ) -> tuple[str, Law, Release]:
+    """The law asked for and the published release, refused when the law gives seats to none
+    of the release's constituencies."""
+    name, the_law = law_of(service, law)
+    found = _published(service, release)
+    if not any(c.name in the_law.magnitudes for c in found.results):
+        raise refuse("law", f"{name} gives seats to none of this election's constituencies "
+                     f"(it has {', '.join(sorted(the_law.magnitudes)[:3])}, …): name a law "
+                     "whose constituencies are the ones counted here")
+    return name, the_law, found
+
+
 @router.get("/lists", response_model=list[ListOut], responses=CSV)
 async def lists(request: Request, service: Service, viewer: Viewer,
                 release: ReleaseParam = "latest", fmt: FormatParam = Format.JSON) -> Response:
@@ -142,12 +156,7 @@ async def projection(request: Request, service: Service, heavy: Heavy,
     """Seat probabilities from a release, as `majlis project` gives them: each list's
     expected seats, 80 % and 95 % intervals, and its chance of being the largest and of
     reaching a majority of the house. Made once per release, law, draws and seed."""
-    name, the_law = law_of(service, law)
-    found = _published(service, release)
-    if not any(c.name in the_law.magnitudes for c in found.results):
-        raise refuse("law", f"{name} gives seats to none of this election's constituencies "
-                     f"(it has {', '.join(sorted(the_law.magnitudes)[:3])}, …): name a law "
-                     "whose constituencies are the ones counted here")
+    name, the_law, found = _law_and_release(service, law, release)
     majority = quota_of("majority", the_law.house)
 
     def make() -> BaseModel | Sequence[BaseModel]:
@@ -219,8 +228,7 @@ async def bulletin(service: Service, release: PublishedParam = "latest",
     """A release as a wire story, as `majlis bulletin` writes it: the lead, the leading lists
     and the gap, stations counted by voting type, seats so far under the law, what changed
     since the previous release and the closest last seats."""
-    name, the_law = law_of(service, law)
-    found = _published(service, release)
+    name, the_law, found = _law_and_release(service, law, release)
     before = service.release(found.number - 1) if found.number > 1 else None
     names = _lists_known(service.store.election, service.law)[1]
 
