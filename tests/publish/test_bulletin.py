@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from majlis import data, publish, replay
 from majlis.cli import app
 from majlis.data import OTHER_LISTS
+from majlis.law import Scope, Threshold, VoteShare
 from majlis.tally import ConstituencyCount, Release, Store, national, seats
 from majlis.web import create_app
 
@@ -108,6 +109,34 @@ def test_the_closest_last_seats_change_hands_with_the_votes_named(
             now = seats(with_votes(releases[3].results, c.constituency, c.runner_up.list,
                                    extra), LAW).seats_in(c.constituency)
             assert now[c.runner_up.list] == had + gained
+
+
+def test_lists_near_a_national_threshold_are_named_with_the_votes_to_the_line(
+        night: tuple[str, list[Release]]) -> None:
+    """Under the 2025 law with a 5 % national threshold added, the lists within a point of it,
+    each qualifying exactly when the law admits it, with the votes from the line."""
+    _, releases = night
+    law = replace(LAW, threshold=Threshold(conditions=(
+        VoteShare(share=Fraction(5, 100), scope=Scope.NATIONAL),)))
+    facts = publish.compose_bulletin(releases[3], law, NAMES, law_name="5 %")
+    total = national(releases[3].results).votes
+    base = sum(total.values())
+    admitted = set().union(*(c.qualified for c in seats(releases[3].results, law).constituencies))
+    named = {n.standing.list: n for n in facts.near_threshold}
+    assert {p for p, v in total.items() if abs(Fraction(v, base) - Fraction(1, 20))
+            <= Fraction(1, 100)} == set(named)
+    assert any(n.qualified for n in named.values()) and not all(
+        n.qualified for n in named.values())  # this release has a list either side
+    for p, n in named.items():
+        assert n.share == Fraction(total[p], base) and n.standing.votes == total[p]
+        assert n.qualified == (p in admitted)
+        line = total[p] + n.votes_from_line
+        assert line * 20 >= base > (line - 1) * 20
+    english = publish.render_bulletin(facts, "en", "md")
+    short = next(n for n in named.values() if not n.qualified)
+    assert f"{short.standing.name}: " in english
+    assert f"{short.votes_from_line:,} votes short" in english
+    assert not compose(releases, 4).near_threshold  # the 2025 law has no threshold
 
 
 def test_the_first_release_leads_on_the_special_vote_with_nothing_to_compare(

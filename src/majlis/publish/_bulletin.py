@@ -15,12 +15,22 @@ from fractions import Fraction
 from importlib import resources
 
 from majlis.data import OTHER_LISTS, ListName, ListNames
-from majlis.law import Allocation, Constituency, Election, Law, allocate, margins
+from majlis.law import (
+    Allocation,
+    Constituency,
+    Election,
+    Law,
+    Scope,
+    VoteShare,
+    allocate,
+    margins,
+)
 from majlis.tally import ConstituencyCount, Release, national
 
 LANGUAGES = ("ar", "en")
 FORMATS = ("html", "md", "txt")
 CLOSEST = 3  # constituencies named for the closest last seat
+NEAR = Fraction(1, 100)  # a list this close to a national threshold's share, either side, is named
 LEADERS = 3  # lists named in the lead
 
 
@@ -81,6 +91,21 @@ class LastSeat:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class NearThreshold:
+    """A list within `NEAR` of a national vote-share threshold: its share of the threshold's
+    base, the share required, and the votes it lacks (positive) or holds above it."""
+
+    standing: Standing
+    share: Fraction
+    required: Fraction
+    votes_from_line: int  # votes needed to reach the threshold, or (negative) votes above it
+
+    @property
+    def qualified(self) -> bool:
+        return self.votes_from_line <= 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Bulletin:
     """Everything a bulletin says, from `source` (and `previous`, for what changed)."""
 
@@ -97,6 +122,7 @@ class Bulletin:
     seated: int
     unpublished_seats: int  # seats of the lists whose votes were not published
     closest: tuple[LastSeat, ...]
+    near_threshold: tuple[NearThreshold, ...] = ()
     counted_before: tuple[Counted, ...] = ()
     leader_before: Standing | None = None
     votes_before: int = 0
@@ -171,6 +197,35 @@ def _closest(election: Election, allocation: Allocation, law: Law, namer: _Namer
     return tuple(out)
 
 
+def _near_threshold(election: Election, law: Law, seats: Mapping[str, int], namer: _Namer
+                    ) -> tuple[NearThreshold, ...]:
+    """Lists within `NEAR` of the law's first condition when it is a national vote share,
+    nearest first. The general constituencies' votes are its base (reserved contests are not
+    counted in it); the line is the fewest votes that meet the share exactly as the law tests
+    it (votes × denominator ≥ numerator × base)."""
+    threshold = law.threshold
+    rule = threshold.conditions[0] if threshold is not None else None
+    if threshold is None or not isinstance(rule, VoteShare) or rule.scope is not Scope.NATIONAL:
+        return ()
+    general = law.general(election)
+    votes: dict[str, int] = {}
+    for c in general:
+        for p, n in c.votes.items():
+            votes[p] = votes.get(p, 0) + n
+    base = sum(rule.base.of(c) for c in general)
+    required = rule.share if rule.share is not None else Fraction(
+        1, sum(c.magnitude for c in general) or 1)
+    if not base:
+        return ()
+    line = -(-required.numerator * base // required.denominator)  # ceiling
+    near = sorted((p for p in votes if p != OTHER_LISTS and p not in threshold.exempt
+                   and abs(Fraction(votes[p], base) - required) <= NEAR),
+                  key=lambda p: (abs(votes[p] - line), p))
+    return tuple(NearThreshold(standing=namer.standing(p, votes, seats),
+                               share=Fraction(votes[p], base), required=required,
+                               votes_from_line=line - votes[p]) for p in near)
+
+
 def compose_bulletin(release: Release, law: Law, names: ListNames, *, law_name: str,
              previous: Release | None = None) -> Bulletin:
     """The facts of `release` under `law` (seats on the votes counted so far) and what changed
@@ -191,7 +246,8 @@ def compose_bulletin(release: Release, law: Law, names: ListNames, *, law_name: 
         leaders=tuple(namer.standing(p, votes, won) for p in _ranked(votes)[:LEADERS]),
         seats=tuple(namer.standing(p, votes, won) for p in seated),
         seated=sum(won.values()), unpublished_seats=won.get(OTHER_LISTS, 0),
-        closest=_closest(election, allocation, law, namer))
+        closest=_closest(election, allocation, law, namer),
+        near_threshold=_near_threshold(election, law, won, namer))
     if previous is None:
         return facts
     before_total = national(previous.results)
