@@ -68,6 +68,9 @@ def test_the_dashboard_follows_a_night_live(browser: Browser, tmp_path: Path,
         expect(page.locator("#counted-total")).to_contain_text("10%")  # 2 of 20 stations
         expect(page.locator("#hemicycle")).to_have_attribute("data-seats", "25")  # Basra's
         expect(page.locator("#legend")).to_contain_text("Tasmim")
+        bulletin = page.locator("#bulletin article")
+        expect(bulletin).to_have_attribute("data-release", "1")  # the wire story, cited
+        expect(bulletin).to_contain_text("Tasmim Alliance leads with 380 votes")
         # the lists' colours are styles set by the script, which the content policy allows
         assert page.locator("#legend .swatch").first.evaluate(
             "e => getComputedStyle(e).backgroundColor") not in ("", "rgba(0, 0, 0, 0)")
@@ -97,6 +100,8 @@ def test_the_dashboard_follows_a_night_live(browser: Browser, tmp_path: Path,
         expect(page.locator("#hemicycle")).to_have_attribute("data-seats", str(25 + 69 + 12))
         expect(page.locator("#counted-total")).to_contain_text("35%")  # 7 of 20
         expect(page.locator("#status")).to_contain_text("release 2")
+        expect(bulletin).to_have_attribute("data-release", "2")  # rewritten for the new release
+        expect(bulletin).to_contain_text("Since release 1")
         assert page.locator("#hemicycle circle").count() == 106
         expect(page.locator("#hemicycle circle title").first).to_contain_text("Tasmim")
         expect(page.locator("#counted-table")).to_contain_text("Baghdad")
@@ -135,6 +140,8 @@ def test_the_dashboard_follows_a_night_live(browser: Browser, tmp_path: Path,
         expect(page.locator("html")).to_have_attribute("lang", "ar")
         expect(page.locator("#seats-title")).to_have_text("المقاعد")
         expect(page.locator("#counted-total")).to_contain_text("٣٥")  # Arabic-Indic digits
+        expect(bulletin).to_have_attribute("dir", "rtl")
+        expect(bulletin).to_contain_text("منذ الإصدار ١")
         # the 2025 party table names State of Law in Arabic, in the legend and the explorer
         expect(page.locator("#legend")).to_contain_text("ائتلاف دولة القانون")
         expect(page.locator("#coalition-lists")).to_contain_text("ائتلاف دولة القانون")

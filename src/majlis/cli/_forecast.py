@@ -14,8 +14,8 @@ from rich.table import Table
 from majlis import data, forecast, publish
 from majlis.coalitions import expected_power
 
-from ._allocate import law_of, stderr, stdout
-from ._tally import Database, ElectionName, open_store, release_of
+from ._allocate import stderr, stdout
+from ._tally import Database, ElectionName, LawOption, law_for, open_store, release_of
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -43,9 +43,7 @@ def project_command(
     = 100_000,
     db: Database = None,
     election: ElectionName = None,
-    law: Annotated[Path | None, typer.Option(
-        "--law", help="A TOML file or a preset (default: the preset named like the election)")]
-    = None,
+    law: LawOption = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the draws")] = 0,
     target: Annotated[list[int] | None, typer.Option(
         "--target", help="Seat total to report the chance of reaching (default: a majority)")]
@@ -67,12 +65,9 @@ def project_command(
     _chart_path(plot, "--plot")
     _chart_path(plot_last_seat, "--plot-last-seat")
     store = open_store(db, election)
-    name = law or Path(store.election)
-    if law is None and str(name) not in data.laws():
-        raise typer.BadParameter(f"no preset law named {name}; give one", param_hint="--law")
+    rules = law_for(store, law)[1]
     count = publish.release_count(release_of(store, release), store.stations(),
                                   frozenset({data.OTHER_LISTS}))
-    rules = law_of(name)
     started = time.perf_counter()
     projection = forecast.project(count, rules, draws=draws, seed=seed,
                                   targets=tuple(target or ()))

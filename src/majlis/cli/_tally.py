@@ -16,7 +16,7 @@ from rich.table import Table
 
 from majlis import data, tally
 from majlis.errors import InputError, Problem
-from majlis.law import Allocation, seat_table
+from majlis.law import Allocation, Law, seat_table
 from majlis.tally import Format, Level
 
 from ._allocate import law_of, read_text, stderr, stdout, write_csv
@@ -200,6 +200,18 @@ def reconcile_command(
         table.add_row(d.constituency, d.list, "—" if d.ours is None else f"{d.ours:,}",
                       "—" if d.theirs is None else f"{d.theirs:,}", gap)
     stdout.print(table)
+
+
+LawOption = Annotated[Path | None, typer.Option(
+    "--law", help="A TOML file or a preset (default: the preset named like the election)")]
+
+
+def law_for(store: tally.Store, law: Path | None) -> tuple[str, Law]:
+    """The law `--law` names, else the preset named like the store's election; with its name."""
+    name = law or Path(store.election)
+    if law is None and str(name) not in data.laws():
+        raise typer.BadParameter(f"no preset law named {name}; give one", param_hint="--law")
+    return str(name), law_of(name)
 
 
 def release_of(store: tally.Store, number: int) -> tally.Release:

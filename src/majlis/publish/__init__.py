@@ -7,7 +7,9 @@ loaded when a chart is first asked for, not by every command that imports this p
 `women_seats` and `minority_seats` are the representation reports of an allocation:
 disproportionality and fragmentation (exact), the women seated and the men they displaced, and
 the reserved seats. `release_tables` and `export_release` write a release's tables as CSV or
-Parquet (pyarrow, loaded when first needed).
+Parquet (pyarrow, loaded when first needed). `compose_bulletin`
+states a release's facts as a wire story tells them, each citing its release, and
+`render_bulletin` writes them in Arabic or English through a template a translator edits.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from ._bulletin import Bulletin, compose_bulletin, render_bulletin
 from ._export import ExportFormat, ExportTable, encode_table, export_release, release_tables
 from ._release import release_count
 from ._representation import (
@@ -32,12 +35,14 @@ if TYPE_CHECKING:
     from ._charts import plot_last_seats, plot_seats
 
 __all__ = [
+    "Bulletin",
     "Disproportionality",
     "ExportFormat",
     "ExportTable",
     "MinoritySeat",
     "Representation",
     "WomenSeats",
+    "compose_bulletin",
     "disproportionality",
     "encode_table",
     "export_release",
@@ -46,6 +51,7 @@ __all__ = [
     "plot_seats",
     "release_count",
     "release_tables",
+    "render_bulletin",
     "represent",
     "women_seats",
 ]

@@ -1,17 +1,20 @@
 """What a release means beyond its table: the lists by their Arabic and English names and colours,
-seat projections with their intervals, and coalition power against the house's quota."""
+seat projections with their intervals, coalition power against the house's quota, and the
+release written up as a bulletin in Arabic or English."""
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from majlis import data, forecast, publish
 from majlis.coalitions import Game, ListSeats, Quota, power, quota_of, read_seat_table
 from majlis.data import ListNames
+from majlis.law import Law
 from majlis.tally import Release, national
 
 from ._heavy import CORES, WorkQueue
@@ -106,6 +109,19 @@ def _published(service: ResultsService, release: str) -> Release:
     return found
 
 
+def _law_and_release(service: ResultsService, law: str | None, release: str
+                     ) -> tuple[str, Law, Release]:
+    """The law asked for and the published release, refused when the law gives seats to none
+    of the release's constituencies."""
+    name, the_law = law_of(service, law)
+    found = _published(service, release)
+    if not any(c.name in the_law.magnitudes for c in found.results):
+        raise refuse("law", f"{name} gives seats to none of this election's constituencies "
+                     f"(it has {', '.join(sorted(the_law.magnitudes)[:3])}, …): name a law "
+                     "whose constituencies are the ones counted here")
+    return name, the_law, found
+
+
 @router.get("/lists", response_model=list[ListOut], responses=CSV)
 async def lists(request: Request, service: Service, viewer: Viewer,
                 release: ReleaseParam = "latest", fmt: FormatParam = Format.JSON) -> Response:
@@ -140,12 +156,7 @@ async def projection(request: Request, service: Service, heavy: Heavy,
     """Seat probabilities from a release, as `majlis project` gives them: each list's
     expected seats, 80 % and 95 % intervals, and its chance of being the largest and of
     reaching a majority of the house. Made once per release, law, draws and seed."""
-    name, the_law = law_of(service, law)
-    found = _published(service, release)
-    if not any(c.name in the_law.magnitudes for c in found.results):
-        raise refuse("law", f"{name} gives seats to none of this election's constituencies "
-                     f"(it has {', '.join(sorted(the_law.magnitudes)[:3])}, …): name a law "
-                     "whose constituencies are the ones counted here")
+    name, the_law, found = _law_and_release(service, law, release)
     majority = quota_of("majority", the_law.house)
 
     def make() -> BaseModel | Sequence[BaseModel]:
@@ -198,3 +209,31 @@ async def power_in_house(
                         lists=rows)
     return await service.table(request, number, fmt, make, run=heavy.run)
 
+
+
+BULLETIN_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
+                  "txt": "text/plain; charset=utf-8"}
+
+
+@router.get("/bulletin", response_class=Response, responses={200: {
+    "content": {t.split(";")[0]: {} for t in BULLETIN_TYPES.values()},
+    "description": "The bulletin, each figure citing its release (number and digest)"}})
+async def bulletin(service: Service, release: PublishedParam = "latest",
+                   lang: Annotated[Literal["ar", "en"], Query()] = "en",
+                   written: Annotated[Literal["md", "html", "txt"], Query(alias="format")]
+                   = "md",
+                   digits: Annotated[Literal["latin", "arabic"], Query(description=(
+                       "arabic: Arabic-Indic digits in an Arabic bulletin"))] = "latin",
+                   law: LawParam = None) -> Response:
+    """A release as a wire story, as `majlis bulletin` writes it: the lead, the leading lists
+    and the gap, stations counted by voting type, seats so far under the law, what changed
+    since the previous release and the closest last seats."""
+    name, the_law, found = _law_and_release(service, law, release)
+    before = service.release(found.number - 1) if found.number > 1 else None
+    names = _lists_known(service.store.election, service.law)[1]
+
+    def write() -> str:
+        facts = publish.compose_bulletin(found, the_law, names, law_name=name, previous=before)
+        return publish.render_bulletin(facts, lang, written, arabic_digits=digits == "arabic")
+    return Response(await run_in_threadpool(write), media_type=BULLETIN_TYPES[written],
+                    headers={"Content-Language": lang})

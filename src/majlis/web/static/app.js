@@ -5,6 +5,7 @@ const TEXT = {
   en: {
     title: "Election results", seats: "Seats", voteVsSeats: "Popular vote and seats",
     governorates: "Governorates", stationsCounted: "Stations counted", back: "← All of the country",
+    bulletin: "Bulletin",
     skip: "Skip to the results",
     mapHint: "Each tile is a governorate, coloured by the leading list.",
     footer: "Figures as published in each release of the electoral commission.",
@@ -35,6 +36,7 @@ const TEXT = {
   ar: {
     title: "نتائج الانتخابات", seats: "المقاعد", voteVsSeats: "الأصوات والمقاعد",
     governorates: "المحافظات", stationsCounted: "المحطات المفروزة", back: "→ العراق كله",
+    bulletin: "النشرة",
     skip: "انتقل إلى النتائج",
     mapHint: "كل مربع محافظة، ملوّن بلون القائمة المتصدرة.",
     footer: "الأرقام كما نشرتها المفوضية في كل إعلان للنتائج.",
@@ -133,6 +135,23 @@ async function refresh() {
     state.data.projection = projection;
     drawProjection();
   }
+  drawBulletin();
+}
+
+// The release written up as a wire story by the service (escaped there, every figure citing
+// its release), in the page's language; parsed, never run.
+async function drawBulletin() {
+  const d = state.data;
+  if (!d || state.latest <= 0) return;
+  const lang = state.lang;
+  const digits = lang === "ar" ? "arabic" : "latin";  // as the rest of the page writes them
+  const answer = await fetch(
+    `/api/bulletin?release=${state.latest}&lang=${lang}&format=html&digits=${digits}`,
+    { cache: "no-cache" });
+  if (!answer.ok || d !== state.data || lang !== state.lang) return;
+  const page = new DOMParser().parseFromString(await answer.text(), "text/html");
+  $("bulletin-text").replaceChildren(...page.body.childNodes);
+  $("bulletin").hidden = false;
 }
 
 // Power against the chosen quota: of the whole house, or of the seats the count has filled.
@@ -411,6 +430,7 @@ $("lang").addEventListener("click", () => {
   state.lang = state.lang === "ar" ? "en" : "ar";
   localStorage.setItem("majlis-lang", state.lang);
   render();
+  drawBulletin();
 });
 window.addEventListener("hashchange", () => {
   route();
