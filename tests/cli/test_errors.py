@@ -114,6 +114,11 @@ def test_out_of_range_options_are_usage_errors(args: tuple[str, ...], run: Run) 
     assert code == 2 and "Invalid value for" in said
 
 
+def test_an_election_without_a_replay_is_named_with_those_there_are(run: Run) -> None:
+    assert run("replay", "build", "iraq-1958") == (
+        2, "bundled data: replay: no replay for 'iraq-1958'; one of: iraq-2025, iraq-2010\n")
+
+
 def test_seat_counts_past_the_bounds_are_refused_at_once(tmp_path: Path, run: Run) -> None:
     law = write(tmp_path / "law.toml",
                 '[allocation]\nmethod = "sainte-lague"\n[districts]\nA = 100000000\n')

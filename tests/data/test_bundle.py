@@ -32,6 +32,10 @@ def test_a_preset_law_extends_its_base() -> None:
     base, variant = data.law("iraq-2014"), data.law("iraq-2014-1.4")
     assert variant.magnitudes == base.magnitudes and variant.reserved == base.reserved
     assert variant.rule != base.rule
+    with pytest.raises(InputError, match="bundled data: law: no preset law 'iraq-1958'"):
+        data.law_text("iraq-1958")
+    with pytest.raises(InputError, match="bundled data: law: no preset law 'iraq-1958'"):
+        data.law("iraq-1958")
 
 
 def test_unknown_bundled_election() -> None:

@@ -153,3 +153,11 @@ def test_too_few_candidates_is_an_allocation_error() -> None:
                      candidates=(CandidateVotes(list="A", candidate="a1", votes=10),))
     with pytest.raises(AllocationError, match="only 1 of 3 seats"):
         allocate(Election(constituencies=(c,)), Law(rule=SntvRule()))
+
+
+def test_a_count_so_far_is_allocated_in_the_constituencies_the_law_seats_that_have_votes() -> None:
+    law = Law(rule=DivisorRule(DIVISOR_SERIES["dhondt"]), magnitudes={"North": 3, "South": 2})
+    election = law.election({"North": {"A": 700, "B": 300}, "South": {},
+                             "Abroad": {"A": 50}})
+    assert [(c.name, c.magnitude) for c in election.constituencies] == [("North", 3)]
+    assert dict(allocate(election, law).seats_in("North")) == {"A": 2, "B": 1}

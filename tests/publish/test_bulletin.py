@@ -8,7 +8,7 @@ release's counts (votes, stations, seats under the law, the last seat's margin b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from fractions import Fraction
 from html.parser import HTMLParser
@@ -21,13 +21,18 @@ from typer.testing import CliRunner
 from majlis import data, publish, replay
 from majlis.cli import app
 from majlis.data import OTHER_LISTS
-from majlis.law import Scope, Threshold, VoteShare
-from majlis.tally import ConstituencyCount, Release, Store, national, seats
+from majlis.law import Allocation, Law, Scope, Threshold, VoteShare, allocate
+from majlis.tally import ConstituencyCount, Release, Store, national
 from majlis.web import create_app
 
 LAW = data.law("iraq-2025")
 NAMES = data.list_names("iraq-2025")
 PLACES = ("Karbala", "Maysan", "Muthanna")
+
+
+def seats(counts: Sequence[ConstituencyCount], law: Law) -> Allocation:
+    """A release's seats under the law, as the CLI and the service count them."""
+    return allocate(law.election({c.name: c.votes for c in counts}), law)
 
 
 @pytest.fixture(scope="module")

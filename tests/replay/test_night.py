@@ -11,6 +11,7 @@ import pytest
 
 from majlis import data, replay, tally
 from majlis.data import law, list_names, load
+from majlis.errors import InputError
 from majlis.law import Constituency, Election, allocate
 from majlis.tally import Store, VotingType, read_tally_file
 from tests.tally.conftest import store  # noqa: F401  (the SQLite and PostgreSQL fixture)
@@ -151,7 +152,7 @@ def test_written_files_ingest_back_to_the_same_totals(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["iraq-2014", "nowhere"])
 def test_only_planned_elections_replay(name: str) -> None:
-    with pytest.raises(KeyError, match="iraq-2025"):
+    with pytest.raises(InputError, match=r"replay: no replay for .* one of: iraq-2025"):
         replay.plan(name)
 
 

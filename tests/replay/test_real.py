@@ -4,15 +4,22 @@ published at that moment, and the last one gives the official seats."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
 import pytest
 
 from majlis import data, replay
-from majlis.tally import Store, VotingType, national, seats
+from majlis.law import Allocation, Law, allocate
+from majlis.tally import ConstituencyCount, Store, VotingType, national
 
 FOLDER = "nights/norway2021/"
+
+
+def seats(counts: Sequence[ConstituencyCount], law: Law) -> Allocation:
+    """A release's seats under the law, as the CLI and the service count them."""
+    return allocate(law.election({c.name: c.votes for c in counts}), law)
 
 
 def play(night: replay.Night) -> list[replay.Reported]:

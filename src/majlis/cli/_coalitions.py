@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from majlis import data, tally
+from majlis import data
 from majlis.coalitions import (
     IRAQ_POSTS,
     POINTS_SYSTEMS,
@@ -31,6 +31,7 @@ from majlis.coalitions import (
     read_constraints,
     read_seat_table,
 )
+from majlis.law import allocate
 from majlis.tally import Format
 
 from ._allocate import law_of, read_text, stdout, write_csv
@@ -255,7 +256,8 @@ def _parties(election: str | None, seats: Path | None, release: int | None, db: 
     if release is not None:
         opened = open_store(db, store)
         the_law = law_of(law or Path(opened.election))
-        won = tally.seats(release_of(opened, release).results, the_law).totals()
+        counts = release_of(opened, release).results
+        won = allocate(the_law.election({c.name: c.votes for c in counts}), the_law).totals()
         known = ({p.name: p for p in read_seat_table(data.parties_text(opened.election), "")}
                  if opened.election in data.PARTY_TABLES else {})
         return tuple(replace(known[p], seats=n) if p in known else ListSeats(name=p, seats=n)

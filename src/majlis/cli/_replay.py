@@ -27,13 +27,6 @@ Name = Annotated[str, typer.Argument(help="A replayable election (iraq-2025)")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Seed of the made-up stations")]
 
 
-def _plan(name: str) -> replay.Plan:
-    try:
-        return replay.plan(name)
-    except KeyError as error:
-        raise typer.BadParameter(str(error.args[0]), param_hint="NAME") from None
-
-
 @replay_app.command("build")
 def build_command(
     name: Name,
@@ -43,7 +36,7 @@ def build_command(
 ) -> None:
     """Make up every station of NAME to its official totals; write them as ingestable files."""
     with stderr.status(f"building the {name} replay"):
-        made = replay.build(_plan(name), seed)
+        made = replay.build(replay.plan(name), seed)
         written = replay.write(made, out or Path("out") / f"replay-{name}")
     figures = made.plan.provenance
     kinds = {k: sum(f.status == k for f in figures) for k in ("official", "derived",
@@ -74,7 +67,7 @@ def run_command(
     = 0.0,
 ) -> None:
     """Play NAME's night into the tally store: a release, seats and a wire line per wave."""
-    plan = _plan(name)
+    plan = replay.plan(name)
     law = law_of(Path(plan.law))
     store = _fresh_store(db, election or name)
     with stderr.status("making up the stations"):

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from majlis import publish, tally
+from majlis import publish
 from majlis.law import Allocation, allocate
 from majlis.tally import Format
 
@@ -42,7 +42,8 @@ def _allocation(votes: Path | None, law: Path, districts: Path | None, lists: Pa
     if release is not None:
         if votes is not None:
             raise typer.BadParameter("give VOTES or --release, not both", param_hint="--release")
-        return tally.seats(release_of(open_store(db, election), release).results, the_law)
+        counts = release_of(open_store(db, election), release).results
+        return allocate(the_law.election({c.name: c.votes for c in counts}), the_law)
     if votes is None:
         raise typer.BadParameter("give VOTES (a file or a bundled election) or --release N",
                                  param_hint="VOTES")

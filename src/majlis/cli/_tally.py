@@ -16,7 +16,7 @@ from rich.table import Table
 
 from majlis import data, tally
 from majlis.errors import InputError, Problem
-from majlis.law import Allocation, Law, seat_table
+from majlis.law import Allocation, Law, allocate, seat_table
 from majlis.tally import Format, Level
 
 from ._allocate import law_of, read_text, stderr, stdout, write_csv
@@ -278,7 +278,11 @@ def results_command(
         counts = [tally.national(counts)]
     moved = {(c.constituency, c.list): c.gained
              for c in tally.changes(release_of(store, since).results, counts)} if since else {}
-    seats = seats_by_constituency(tally.seats(counts, law_of(law))) if law is not None else {}
+    seats: dict[str, dict[str, int]] = {}
+    if law is not None:
+        the_law = law_of(law)
+        seats = seats_by_constituency(
+            allocate(the_law.election({c.name: c.votes for c in counts}), the_law))
     rows = [(c.name, party, n, seats.get(c.name, {}).get(party, ""), c.counted, c.stations,
              *((moved.get((c.name, party), 0),) if since else ()))
             for c in counts for party, n in sorted(c.votes.items(), key=lambda x: -x[1])]

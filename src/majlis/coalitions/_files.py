@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from majlis._cells import Problems, csv_rows, toml_table
+from majlis._cells import Problems, csv_rows, named_rows, toml_table
 from majlis.errors import InputError, Problem
 from majlis.law import MAX_HOUSE
 
@@ -52,15 +52,7 @@ def read_seat_table(text: str, source: str) -> tuple[ListSeats, ...]:
         problems.raise_any()
     lists: dict[str, ListSeats] = {}
     lines: dict[str, int] = {}
-    for line, cells in rows:
-        name = cells["party"]
-        if not name:
-            problems.add(line, "party", "missing")
-            continue
-        if name in lines:
-            problems.add(line, "party", f"{name!r} repeats line {lines[name]}")
-            continue
-        lines[name] = line
+    for line, name, cells in named_rows(rows, "party", problems, lines):
         seats = problems.whole_number(line, "seats", cells["seats"], most=MAX_HOUSE,
                                       why=", the most majlis counts in a house")
         colour = cells.get("colour", "")

@@ -37,11 +37,11 @@ def load(name: str) -> list[dict[str, str]]:
 
 
 def law_text(name: str) -> str:
-    """A preset law's TOML by name; KeyError when there is none — the lookup `parse_law` makes
-    for `extends`, reporting a name it lacks at the law file's line."""
+    """A preset law's TOML by name; InputError when there is none — also the lookup
+    `parse_law` makes for `extends`, which reports a name it lacks at the law file's line."""
     entry = path(f"laws/{name}.toml")
     if not entry.is_file():
-        raise KeyError(name)
+        raise unknown("law", f"no preset law {name!r}; one of: {', '.join(laws())}")
     return entry.read_text(encoding="utf-8")
 
 
@@ -57,8 +57,6 @@ def laws() -> dict[str, str]:
 
 def law(name: str) -> Law:
     """A preset law by name (`iraq-2025`), its `extends` resolved among the presets."""
-    if name not in laws():
-        raise unknown("law", f"no preset law {name!r}; one of: {', '.join(laws())}")
     return parse_law(law_text(name), f"{name} (preset)", presets=law_text)
 
 

@@ -115,6 +115,14 @@ class Law:
         """The constituencies that are not reserved contests."""
         return tuple(c for c in election.constituencies if c.name not in self.reserved)
 
+    def election(self, votes: Mapping[str, Mapping[str, int]]) -> Election:
+        """The election a count so far is allocated on: the constituencies this law gives seats
+        to that have any votes yet, with the law's magnitudes (a store may count places the
+        law does not name)."""
+        return Election(constituencies=tuple(
+            Constituency(name=name, magnitude=self.magnitudes[name], votes=dict(per_list))
+            for name, per_list in votes.items() if per_list and name in self.magnitudes))
+
 
 def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
     """Seats for every list in every constituency, and in the upper tier, exactly as `law` says.

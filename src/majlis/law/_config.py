@@ -470,7 +470,8 @@ def parse_law(text: str, source: str, *, presets: Callable[[str], str] | None = 
     """A `Law` from the text of a LAW.toml; `source` names the file in error messages.
 
     A law may start from another (`extends = "iraq-2010"`): `presets` gives the named law's
-    text, and each table the extending file writes replaces the base's table of that name.
+    text (an InputError when there is none, reported at the `extends` line), and each table
+    the extending file writes replaces the base's table of that name.
     """
     raw = _extended(text, source, presets, ())
     try:
@@ -511,7 +512,7 @@ def _extended(
         assert isinstance(name, str) and presets is not None
         try:
             base_text = presets(name)
-        except KeyError:
+        except InputError:
             problem = f"no preset law named {name!r}"
         else:
             return {**_extended(base_text, name, presets, (*seen, name)), **raw}

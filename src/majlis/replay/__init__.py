@@ -3,6 +3,8 @@ and the night played into a tally store wave by wave — or a real night, as it 
 
 from collections.abc import Callable, Mapping
 
+from majlis.errors import InputError, Problem
+
 from ._build import Candidate, Replay, build, write
 from ._fill import Filled, Published, fill, minor_lists
 from ._iraq import iraq_2010, iraq_2025
@@ -15,9 +17,11 @@ PLANS: Mapping[str, Callable[[], Plan]] = {"iraq-2025": iraq_2025, "iraq-2010": 
 
 
 def plan(name: str) -> Plan:
-    """A bundled election's replay plan by name (`majlis replay build NAME`)."""
+    """A bundled election's replay plan by name (`majlis replay build NAME`); a name without
+    one is the caller's mistake (InputError)."""
     if name not in PLANS:
-        raise KeyError(f"no replay for {name!r}; one of: {', '.join(PLANS)}")
+        raise InputError([Problem(source="bundled data", line=None, field="replay",
+                                  message=f"no replay for {name!r}; one of: {', '.join(PLANS)}")])
     return PLANS[name]()
 
 

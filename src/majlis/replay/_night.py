@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from majlis.data import OTHER_LISTS
-from majlis.law import Allocation, Law
+from majlis.law import Allocation, Law, allocate
 from majlis.tally import (
     ConstituencyCount,
     Release,
@@ -29,7 +29,6 @@ from majlis.tally import (
     TallySheet,
     VotingType,
     national,
-    seats,
 )
 
 from ._build import Replay
@@ -248,7 +247,7 @@ def play(waves: Sequence[Wave], store: Store, law: Law,
         for fix in wave.corrections:
             store.correct(fix.sheet, reason=fix.reason, author=fix.author)
         release = store.release(wave.name, author="results desk (replay)", at=wave.at)
-        allocation = seats(release.results, law)
+        allocation = allocate(law.election({c.name: c.votes for c in release.results}), law)
         report = Reported(wave=wave, release=release, allocation=allocation,
                           line=wire(release.results, allocation),
                           quarantined=len(store.quarantined()),

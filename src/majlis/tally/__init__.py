@@ -19,7 +19,7 @@ from ._limits import (
 )
 from ._published import Quarantined
 from ._releases import Change, Difference, Release, changes, reconcile
-from ._results import CandidateCount, CentreCount, ConstituencyCount, national, seats
+from ._results import CandidateCount, CentreCount, ConstituencyCount, national
 from ._sheets import station_sheets
 from ._store import Store
 from ._values import (
@@ -69,7 +69,6 @@ __all__ = [
     "national",
     "read_tally_file",
     "reconcile",
-    "seats",
     "station_sheets",
     "text_problem",
 ]

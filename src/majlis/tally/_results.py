@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import Row, Subquery, case, func, select
 from sqlalchemy.orm import Session
 
-from majlis.law import Allocation, Constituency, Election, Law, allocate
-
 from ._schema import (
     CentreRow,
     ConstituencyRow,
@@ -281,10 +279,3 @@ def national(results: Iterable[ConstituencyCount]) -> ConstituencyCount:
                              by_voting_type={t: dict(v) for t, v in by_type.items()},
                              registered_counted_by_type=dict(registered))
 
-
-def seats(counts: Iterable[ConstituencyCount], law: Law) -> Allocation:
-    """Seats under `law` on the votes counted so far, in the constituencies it names that have
-    any votes yet."""
-    return allocate(Election(constituencies=tuple(
-        Constituency(name=c.name, magnitude=law.magnitudes[c.name], votes=c.votes)
-        for c in counts if c.votes and c.name in law.magnitudes)), law)

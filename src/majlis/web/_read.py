@@ -10,9 +10,8 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
 from majlis.errors import InputError, Problem
-from majlis.law import Law, seat_table
+from majlis.law import Law, allocate, seat_table
 from majlis.tally import ConstituencyCount, Level, VotingType, national
-from majlis.tally import seats as allocated
 
 from ._live import stream
 from ._models import (
@@ -91,9 +90,10 @@ def _result_rows(counts: Sequence[ConstituencyCount]) -> list[ResultRow]:
 
 def seat_rows(counts: Sequence[ConstituencyCount], law: Law, level: Level) -> list[SeatRow]:
     """Seats on the votes so far, in the constituencies the law gives seats to."""
-    if not any(c.votes and c.name in law.magnitudes for c in counts):
+    election = law.election({c.name: c.votes for c in counts})
+    if not election.constituencies:
         return []
-    result = allocated(counts, law)
+    result = allocate(election, law)
     if level is Level.NATIONAL:
         votes = national(counts).votes
         won = result.totals()

@@ -15,9 +15,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, create_model
 
 from majlis import publish
-from majlis.law import Allocation, Law
+from majlis.law import Allocation, Law, allocate
 from majlis.tally import ConstituencyCount
-from majlis.tally import seats as allocated
 
 from ._auth import User
 from ._outlook import LawParam, PublishedParam
@@ -96,7 +95,7 @@ def _seats(counts: Sequence[ConstituencyCount], law: Law) -> Allocation | None:
     """The release's seats under the law, None when it gives seats to none counted yet."""
     if not any(c.votes and c.name in law.magnitudes for c in counts):
         return None
-    return allocated(counts, law)
+    return allocate(law.election({c.name: c.votes for c in counts}), law)
 
 
 async def _report(request: Request, service: ResultsService, viewer: User | None,
