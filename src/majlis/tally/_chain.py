@@ -61,12 +61,16 @@ class ChainCheck:
 CHAINED = ("station", "source", "version", "status", "received_at", "received_by",
            "ballots_received", "cast", "valid", "invalid", "spoiled", "unused", "failures",
            "reason", "author")
+SIGNED = ("key_id", "signature")  # chained only when the version is signed
 
 
 def content_of(election: str, fields: Mapping[str, object], votes: Iterable[tuple[str, int]],
              candidate_votes: Iterable[tuple[str, str, int]]) -> str:
-    """Everything a stored version says, canonically, for the hash chain."""
+    """Everything a stored version says, canonically, for the hash chain; a signed version's
+    key id and signature too (an unsigned one hashes as it did before signatures)."""
     body = [election, *(fields[k] for k in CHAINED), sorted(votes), sorted(candidate_votes)]
+    if fields.get("key_id") or fields.get("signature"):
+        body.append([fields[k] for k in SIGNED])
     return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -148,7 +152,7 @@ class Chain(StoreBase):
                     return ChainCheck(checked=checked, broken=where,
                                       reason="a version before this one was removed or altered")
                 content = content_of(names[row.election_id],
-                                   {k: getattr(row, k) for k in CHAINED},
+                                   {k: getattr(row, k) for k in (*CHAINED, *SIGNED)},
                                    votes.take(row.id), people.take(row.id))
                 if content != row.content_hash or link(prev, content) != row.hash:
                     return ChainCheck(checked=checked, broken=where,

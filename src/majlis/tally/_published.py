@@ -222,7 +222,8 @@ class Published(StoreBase):
                 received_by=row.received_by, ballots_received=row.ballots_received,
                 cast=row.cast, valid=row.valid, invalid=row.invalid, spoiled=row.spoiled,
                 unused=row.unused, votes=votes.get(row.id, {}),
-                candidate_votes=people.get(row.id, {})),
+                candidate_votes=people.get(row.id, {}), key_id=row.key_id,
+                signature=row.signature),
             version=row.version, status=row.status, failures=_failures(row.failures),
             reason=row.reason, author=row.author) for row in rows]
 
