@@ -7,14 +7,15 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from alembic import command
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import text
 
-from majlis.errors import InputError
+from majlis.errors import InputError, StoreError
 from majlis.tally import Store, TallySheet, read_tally_file, signed_bytes
 from tests.cli.test_allocate import majlis, write
-from tests.tally.conftest import sheet
+from tests.tally.conftest import LISTS, STATIONS, sheet
 from tests.tally.test_cli import EXAMPLES
 
 DEVICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
@@ -125,3 +126,21 @@ def test_devices_and_signed_sheets_from_the_command_line(tmp_path: Path) -> None
     assert (
         "sheet 1 (station B-001-01): signature: missing: election 'default' requires every "
         "sheet signed by a registered counting device") in run.stderr.splitlines()
+
+
+def test_upgrading_to_signatures_keeps_the_chain_of_unsigned_sheets(store: Store) -> None:
+    """Schema 0004 on a store that already holds sheets: their links hash as before, and the
+    first signed sheet chains after them."""
+    store.register(STATIONS, LISTS)
+    store.ingest([sheet("B-001-01")])
+    command.downgrade(store._migrations(), "0003")  # as a majlis from before signatures left it
+    with Store(store.url) as old, pytest.raises(StoreError, match="has schema 0003, this "
+                                                              "majlis needs 0004"):
+        old.ingest([sheet("B-001-02")])
+    store.init()  # upgrades
+    assert store.verify_chain().intact
+    device = store.add_device(public(DEVICE), name="PCOS 1042")
+    assert store.ingest([signed(sheet("B-001-02"), device.key_id)]).accepted == 1
+    assert [v.sheet.key_id for s in ("B-001-01", "B-001-02") for v in store.history(s)] == [
+        "", device.key_id]
+    assert store.verify_chain().checked == 2
