@@ -62,12 +62,12 @@ def test_a_sheet_altered_after_signing_or_signed_by_a_stranger_is_refused_whole(
     stranger = signed(sheet("N-001-01", votes={"Tasmim": 1}), "00ff00ff00ff00ff", OTHER)
     forged = signed(sheet("B-900-01", votes={}), device.key_id, OTHER)
     assert refused(registered, good, altered, stranger, forged) == [
-        ("sheet 2 (station B-001-01)", "signature", f"does not verify under device "
+        ("sheet 2", "signature", f"station B-001-01: does not verify under device "
          f"{device.key_id}'s key: the sheet was altered after it was signed, or signed by "
          "another key"),
-        ("sheet 3 (station N-001-01)", "key_id", "'00ff00ff00ff00ff' is no counting device "
+        ("sheet 3", "key_id", "station N-001-01: '00ff00ff00ff00ff' is no counting device "
          "registered for election 'default'"),
-        ("sheet 4 (station B-900-01)", "signature", f"does not verify under device "
+        ("sheet 4", "signature", f"station B-900-01: does not verify under device "
          f"{device.key_id}'s key: the sheet was altered after it was signed, or signed by "
          "another key")]
     assert registered.history("B-001-02") == []  # nothing written
@@ -78,7 +78,7 @@ def test_an_election_requiring_signatures_refuses_unsigned_sheets(registered: St
     assert registered.ingest([sheet("B-001-01")]).accepted == 1  # not required yet
     registered.require_signatures()
     assert refused(registered, sheet("B-001-02")) == [
-        ("sheet 1 (station B-001-02)", "signature", "missing: election 'default' requires "
+        ("sheet 1", "signature", "station B-001-02: missing: election 'default' requires "
          "every sheet signed by a registered counting device")]
     assert registered.ingest([signed(sheet("B-001-02"), device.key_id)]).accepted == 1
     registered.require_signatures(False)
@@ -96,6 +96,13 @@ def test_a_device_key_that_is_no_key_is_refused(registered: Store) -> None:
 def test_the_signature_columns_of_a_sheets_file(tmp_path: Path) -> None:
     plain = (EXAMPLES / "sheets.csv").read_text()
     assert read_tally_file(plain, "s.csv").sheets[0].signature == ""  # still valid without
+    assert read_tally_file(plain, "s.csv").origins[:2] == [("s.csv", 2), ("s.csv", 4)]
+    json = read_tally_file('[{"station": "B-1", "source": "machine", "votes": {"A": 1}, '
+                           '"ballots_received": 1, "cast": 1, "valid": 1, "invalid": 0, '
+                           '"spoiled": 0, "unused": 0, "key_id": "AB", "signature": "CD"}]',
+                           "s.json")
+    assert (json.sheets[0].key_id, json.sheets[0].signature, json.origins) == (
+        "ab", "cd", [("s.json › sheet 1", None)])
     rows = plain.splitlines()
     wrong = "\n".join([rows[0] + ",key_id,signature", rows[1] + ",ab,CD", rows[2] + ",ab,ce"])
     with pytest.raises(InputError) as error:
@@ -121,11 +128,11 @@ def test_devices_and_signed_sheets_from_the_command_line(tmp_path: Path) -> None
     good = write(tmp_path / "signed.csv", "\n".join(
         [rows[0] + ",key_id,signature", *(r + f",{key_id},{signature}" for r in rows[1:3])]))
     assert "1 accepted" in majlis("ingest", good, "--db", db).stdout
-    run = majlis("ingest", EXAMPLES / "sheets.csv", "--db", db)
+    run = majlis("ingest", EXAMPLES / "stations.csv", EXAMPLES / "sheets.csv", "--db", db)
     assert run.returncode == 2
     assert (
-        "sheet 1 (station B-001-01): signature: missing: election 'default' requires every "
-        "sheet signed by a registered counting device") in run.stderr.splitlines()
+        f"{EXAMPLES / 'sheets.csv'}:4: signature: station B-001-02: missing: election 'default' "
+        "requires every sheet signed by a registered counting device") in run.stderr.splitlines()
 
 
 def test_upgrading_to_signatures_keeps_the_chain_of_unsigned_sheets(store: Store) -> None:

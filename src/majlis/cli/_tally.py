@@ -62,6 +62,7 @@ def ingest_command(
         if found.stations or found.lists:
             store.register(found.stations, found.lists, found.candidates)
     sheets = [s for _, found in parsed for s in found.sheets]
+    origins = [o for _, found in parsed for o in found.origins]
     if not sheets:
         stdout.print(f"registered {sum(len(f.stations) for _, f in parsed)} stations, "
                      f"{len({x for _, f in parsed for x in f.lists})} lists and "
@@ -70,7 +71,8 @@ def ingest_command(
     with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=stderr, transient=True) as bar:
         task = bar.add_task("sheets", total=len(sheets))
-        report = store.ingest(sheets, progress=lambda n: bar.advance(task, n))
+        report = store.ingest(sheets, progress=lambda n: bar.advance(task, n),
+                              origins=origins)
     stdout.print(f"{report.accepted} accepted, {report.quarantined} quarantined, "
                  f"{report.awaiting_second_entry} awaiting a second entry, "
                  f"{report.duplicates} duplicates")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
@@ -58,14 +58,19 @@ def signed_bytes(election: str, sheet: TallySheet) -> bytes:
 
 
 def signature_problems(election: str, sheets: Iterable[TallySheet], keys: Mapping[str, str],
-                       *, required: bool) -> list[Problem]:
+                       *, required: bool, origins: Sequence[tuple[str, int | None]] = ()
+                       ) -> list[Problem]:
     """Each sheet whose signature fails, names no registered device, or is missing where
-    `required`; `keys` maps key ids to public keys (hex)."""
+    `required`; `keys` maps key ids to public keys (hex). `origins`: where each sheet was read
+    (file, line), for the messages; else sheets are named by their place in `sheets`."""
     found = []
     for n, sheet in enumerate(sheets, 1):
-        def problem(field: str, message: str, n: int = n, sheet: TallySheet = sheet) -> None:
-            found.append(Problem(source=f"sheet {n} (station {sheet.station})", line=None,
-                                 field=field, message=message))
+        source, line = origins[n - 1] if origins else (f"sheet {n}", None)
+
+        def problem(field: str, message: str, source: str = source, line: int | None = line,
+                    station: str = sheet.station) -> None:
+            found.append(Problem(source=source, line=line, field=field,
+                                 message=f"station {station}: {message}"))
         if not sheet.key_id and not sheet.signature:
             if required:
                 problem("signature", f"missing: election {election!r} requires every sheet "

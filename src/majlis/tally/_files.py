@@ -62,6 +62,8 @@ class TallyFile:
     sheets: list[TallySheet] = field(default_factory=list)
     figures: dict[tuple[str, str], int] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
+    # Where each sheet was read: (the file, or the file › sheet N of a JSON one; its first line)
+    origins: list[tuple[str, int | None]] = field(default_factory=list)
 
 
 Rename = Callable[[str], str]
@@ -168,7 +170,9 @@ def _read_csv(text: str, source: str, rename: Rename) -> TallyFile:
                                        _text(problems, line, "candidate", r["candidate"],
                                              LIST_LENGTH)))
     else:  # sheets, with or without candidates
-        out.sheets = _sheets_from_rows(problems, rows, rename)
+        lines = _sheets_from_rows(problems, rows, rename)
+        out.sheets = [sheet for _, sheet in lines]
+        out.origins = [(source, line) for line, _ in lines]
     problems.raise_any()
     return out
 
@@ -189,7 +193,8 @@ def _station(problems: Problems, line: int, r: dict[str, str]) -> Station | None
 
 
 def _sheets_from_rows(problems: Problems, rows: list[tuple[int, dict[str, str]]],
-                      rename: Rename) -> list[TallySheet]:
+                      rename: Rename) -> list[tuple[int, TallySheet]]:
+    """Each sheet, with the line its rows start at."""
     sheets = []
     group: list[tuple[int, dict[str, str]]] = []
     for line, r in [*rows, (0, {})]:
@@ -221,7 +226,7 @@ def _sheets_from_rows(problems: Problems, rows: list[tuple[int, dict[str, str]]]
                     votes[party] = count
             sheet = _sheet(problems, first_line, first, votes, candidate_votes=candidate_votes)
             if sheet:
-                sheets.append(sheet)
+                sheets.append((first_line, sheet))
             group = []
         if r:
             group.append((line, r))
@@ -267,5 +272,6 @@ def _read_json(text: str, source: str, rename: Rename) -> TallyFile:
         sheet = _sheet(problems, None, item, votes, where)
         if sheet:
             out.sheets.append(sheet)
+            out.origins.append((f"{source} › sheet {i}", None))
     problems.raise_any()
     return out

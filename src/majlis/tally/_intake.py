@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select
@@ -70,17 +70,20 @@ class Intake(Register, Devices):
         *,
         batch: int = 500,
         progress: Callable[[int], None] | None = None,
+        origins: Sequence[tuple[str, int | None]] = (),
     ) -> IngestReport:
         """Check and store sheets, `batch` per transaction; already-stored sheets are skipped.
         A value no store can hold (over-long, a NUL, a figure past MAX_COUNT) refuses them all
-        before any is written."""
+        before any is written; so does a signature that fails, or is missing where the
+        election requires signatures — named by `origins` (file, line per sheet) when given."""
         self._check_ready()
         sheets = list(sheets)
         refuse(p for n, sheet in enumerate(sheets, 1) for p in sheet_problems(n, sheet))
         with Session(self.engine) as session:
             registry = self._registry(session)
             keys, required = self._signing(session)
-        refuse(signature_problems(self.election, sheets, keys, required=required))
+        refuse(signature_problems(self.election, sheets, keys, required=required,
+                                  origins=origins))
         report = IngestReport()
         for chunk in _chunks(sheets, batch):
             report += self._store_batch(chunk, reason="", author="", registry=registry)
