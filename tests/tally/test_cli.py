@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from subprocess import CompletedProcess
 
 from majlis.tally import Store
 from tests.cli.test_allocate import majlis, write
@@ -45,12 +46,18 @@ def test_bad_sheets_file_names_file_line_and_field(tmp_path: Path) -> None:
     ]
 
 
-def test_releases_and_reconciliation_from_the_command_line(tmp_path: Path) -> None:
+def released(tmp_path: Path) -> tuple[str, CompletedProcess[str]]:
+    """The example night's store, its sheets in and a first release made: the store's URL and
+    what `release` printed."""
     db = f"sqlite:///{tmp_path / 'night.db'}"
     majlis("db", "init", "--db", db)
     majlis("ingest", EXAMPLES / "stations.csv", EXAMPLES / "lists.csv", "--db", db)
     majlis("ingest", EXAMPLES / "sheets.csv", "--db", db)
-    run = majlis("release", "first results", "--db", db)
+    return db, majlis("release", "first results", "--db", db)
+
+
+def test_releases_and_reconciliation_from_the_command_line(tmp_path: Path) -> None:
+    db, run = released(tmp_path)
     assert "release 1 'first results'" in run.stdout and "2 of 4 stations" in run.stdout
     majlis("correct", EXAMPLES / "correction.csv", "--reason", "recount", "--author", "s",
            "--db", db)

@@ -11,6 +11,7 @@ from ._audit import audit_app
 from ._bulletin import bulletin_command
 from ._bundled import compare_command, data_app, laws_command
 from ._coalitions import cabinet_command, coalitions_command, power_command
+from ._devices import devices_app
 from ._forecast import project_command
 from ._replay import replay_app
 from ._report import export_command, report_app
@@ -40,6 +41,7 @@ app.command("compare")(compare_command)
 app.add_typer(data_app, name="data")
 app.add_typer(db_app, name="db")
 app.add_typer(replay_app, name="replay")
+app.add_typer(devices_app, name="devices")
 app.command("ingest")(ingest_command)
 app.command("correct")(correct_command)
 app.command("quarantine")(quarantine_command)

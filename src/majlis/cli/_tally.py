@@ -62,6 +62,7 @@ def ingest_command(
         if found.stations or found.lists:
             store.register(found.stations, found.lists, found.candidates)
     sheets = [s for _, found in parsed for s in found.sheets]
+    origins = [o for _, found in parsed for o in found.origins]
     if not sheets:
         stdout.print(f"registered {sum(len(f.stations) for _, f in parsed)} stations, "
                      f"{len({x for _, f in parsed for x in f.lists})} lists and "
@@ -70,7 +71,8 @@ def ingest_command(
     with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=stderr, transient=True) as bar:
         task = bar.add_task("sheets", total=len(sheets))
-        report = store.ingest(sheets, progress=lambda n: bar.advance(task, n))
+        report = store.ingest(sheets, progress=lambda n: bar.advance(task, n),
+                              origins=origins)
     stdout.print(f"{report.accepted} accepted, {report.quarantined} quarantined, "
                  f"{report.awaiting_second_entry} awaiting a second entry, "
                  f"{report.duplicates} duplicates")
@@ -113,10 +115,13 @@ def verify_chain_command(
     published: Annotated[list[str] | None, typer.Option(
         "--published", help="A release digest kept outside the store (repeatable): it must "
         "still be there, with every release and sheet before it")] = None,
+    head: Annotated[list[str] | None, typer.Option(
+        "--head", help="A sheet chain head kept outside the store (printed by `majlis "
+        "release`; repeatable): the chain must still pass through it")] = None,
 ) -> None:
     """Recompute the hash chains of sheets and releases and recount the running totals: prove
     no stored sheet or release was altered or removed, and every total is the sheets' sum."""
-    verdict = open_store(db, election).verify_chain(published or ())
+    verdict = open_store(db, election).verify_chain(published or (), head or ())
     if verdict.intact:
         before = (f", {verdict.unchained} from before the release chain (only their results "
                   "checked)") if verdict.unchained else ""
@@ -153,6 +158,9 @@ def release_command(
     stations = sum(c.stations for c in published.results)
     stdout.print(f"release {published.number} '{published.name}' at {published.created_at}: "
                  f"{counted} of {stations} stations counted; digest {published.digest[:16]}")
+    stdout.print(f"chain head {published.sheet_head} (keep it outside the store: "
+                 "`majlis verify-chain --head` it later to prove the sheets up to it unchanged)",
+                 markup=False, highlight=False)
 
 
 def _moment(text: str | None) -> datetime | None:

@@ -5,6 +5,7 @@ The only package that talks to a database (SQLAlchemy; SQLite by default, Postgr
 
 from ._chain import ChainCheck
 from ._checks import UNREGISTERED_CEILING, check
+from ._devices import Device, signed_bytes
 from ._files import TallyFile, read_tally_file
 from ._intake import IngestReport
 from ._limits import (
@@ -49,6 +50,7 @@ __all__ = [
     "ChainCheck",
     "Change",
     "ConstituencyCount",
+    "Device",
     "Difference",
     "Failure",
     "Format",
@@ -69,6 +71,7 @@ __all__ = [
     "national",
     "read_tally_file",
     "reconcile",
+    "signed_bytes",
     "station_sheets",
     "text_problem",
 ]

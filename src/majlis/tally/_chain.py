@@ -61,12 +61,16 @@ class ChainCheck:
 CHAINED = ("station", "source", "version", "status", "received_at", "received_by",
            "ballots_received", "cast", "valid", "invalid", "spoiled", "unused", "failures",
            "reason", "author")
+SIGNED = ("key_id", "signature")  # chained only when the version is signed
 
 
 def content_of(election: str, fields: Mapping[str, object], votes: Iterable[tuple[str, int]],
              candidate_votes: Iterable[tuple[str, str, int]]) -> str:
-    """Everything a stored version says, canonically, for the hash chain."""
+    """Everything a stored version says, canonically, for the hash chain; a signed version's
+    key id and signature too (an unsigned one hashes as it did before signatures)."""
     body = [election, *(fields[k] for k in CHAINED), sorted(votes), sorted(candidate_votes)]
+    if fields.get("key_id") or fields.get("signature"):
+        body.append([fields[k] for k in SIGNED])
     return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -79,7 +83,8 @@ class Chain(StoreBase):
     """The chains' check."""
 
     @_guarded
-    def verify_chain(self, published: Iterable[str] = ()) -> ChainCheck:
+    def verify_chain(self, published: Iterable[str] = (),
+                     heads: Iterable[str] = ()) -> ChainCheck:
         """Recompute every version's hash from what is stored now and name the first mismatch;
         check every release's digest, its place in its election's release chain and the sheet
         chain it recorded; recount each election from the chained sheets and name every running
@@ -87,12 +92,21 @@ class Chain(StoreBase):
 
         `published`: release digests kept outside the store (read off the API, a bulletin, a
         notary). The store alone cannot tell its newest releases and sheets removed with every
-        head reset to match; a digest someone kept can, as each release seals those before it."""
+        head reset to match; a digest someone kept can, as each release seals those before it.
+
+        `heads`: sheet chain heads kept outside the store (each release prints its own). A
+        chain rewritten whole — every hash recomputed, releases resealed — is consistent in
+        itself; it no longer passes through a head published before the rewrite."""
         self._check_ready()
         kept = [d.strip().lower() for d in published]
-        refuse(Problem(source="verify-chain", line=None, field="--published",
-                        message=f"{shown(d)} is not a release digest (64 hexadecimal digits)")
-                for d in kept if not _DIGEST.fullmatch(d))
+        wanted = {h.strip().lower() for h in heads}
+        refuse([*(Problem(source="verify-chain", line=None, field="--published",
+                          message=f"{shown(d)} is not a release digest (64 hexadecimal digits)")
+                  for d in kept if not _DIGEST.fullmatch(d)),
+                *(Problem(source="verify-chain", line=None, field="--head",
+                          message=f"{shown(h)} is not a chain head (64 hexadecimal digits)")
+                  for h in sorted(wanted) if not _DIGEST.fullmatch(h))])
+        wanted.discard(GENESIS)
         stream = {"yield_per": 10_000}  # the store may hold millions of rows: never all at once
         snapshot = self.engine.execution_options(isolation_level="REPEATABLE READ") if (
             self.engine.dialect.name == "postgresql") else self.engine
@@ -138,18 +152,22 @@ class Chain(StoreBase):
                     return ChainCheck(checked=checked, broken=where,
                                       reason="a version before this one was removed or altered")
                 content = content_of(names[row.election_id],
-                                   {k: getattr(row, k) for k in CHAINED},
+                                   {k: getattr(row, k) for k in (*CHAINED, *SIGNED)},
                                    votes.take(row.id), people.take(row.id))
                 if content != row.content_hash or link(prev, content) != row.hash:
                     return ChainCheck(checked=checked, broken=where,
                                       reason="its stored figures no longer match its hash")
                 prev = row.hash
+                wanted.discard(prev)
                 checked += 1
                 problems += vouched_at(vouched.pop(checked, []), checked, prev)
             head = session.get(ChainHeadRow, 1)
             if head is not None and head.hash != prev:
                 return ChainCheck(checked=checked, broken=where or ("", "", 0),
                                   reason="the chain's last versions were removed")
+            problems += [f"chain head {h[:16]}… was published but the sheet chain no longer "
+                         "passes through it: the chain was rewritten, or cut before it"
+                         for h in sorted(wanted)]
             problems += [f"{label} was made when the sheet chain held {length:,} versions; it "
                          f"holds {checked:,}: the last sheets were removed"
                          for length, found in sorted(vouched.items()) for _, label in found]

@@ -7,7 +7,8 @@ Kinds, told apart by their header (CSV) or shape (JSON):
 - sheets:   `station,source,received_at,received_by,ballots_received,cast,valid,invalid,spoiled,
             unused,list,votes` — one row per list; a sheet's rows are consecutive; with a
             `candidate` column before `votes`, rows naming a candidate give that candidate's
-            votes and rows without one the list's
+            votes and rows without one the list's; either may end in `key_id,signature`: the
+            counting device that signed the sheet (the same on each of its rows)
 - figures:  `constituency,list,votes` — another source's published totals, to reconcile with
 
 Every name and figure is checked against the store's limits here, where the file is read, so
@@ -30,6 +31,7 @@ from ._limits import (
     CODE_LENGTH,
     LIST_LENGTH,
     NAME_LENGTH,
+    SIGNATURE_LENGTH,
     TIME_LENGTH,
     count_problem,
     text_problem,
@@ -43,6 +45,7 @@ SHEET_FIELDS = ("station", "source", "received_at", "received_by", "ballots_rece
                 "valid", "invalid", "spoiled", "unused")
 SHEETS = (*SHEET_FIELDS, "list", "votes")
 SHEETS_WITH_CANDIDATES = (*SHEET_FIELDS, "list", "candidate", "votes")
+SIGNED = ("key_id", "signature")  # optional last columns of a sheets file: who signed, and how
 CANDIDATES = ("constituency", "list", "candidate")
 ALIAS = "alias"
 COUNTS = ("ballots_received", "cast", "valid", "invalid", "spoiled", "unused")
@@ -59,6 +62,8 @@ class TallyFile:
     sheets: list[TallySheet] = field(default_factory=list)
     figures: dict[tuple[str, str], int] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
+    # Where each sheet was read: (the file, or the file › sheet N of a JSON one; its first line)
+    origins: list[tuple[str, int | None]] = field(default_factory=list)
 
 
 Rename = Callable[[str], str]
@@ -134,6 +139,8 @@ def _read_csv(text: str, source: str, rename: Rename) -> TallyFile:
     header = tuple(first)
     aliased = header[-1:] == (ALIAS,) and header[:-1] in (LISTS, CANDIDATES)
     header = header[:-1] if aliased else header
+    signed = header[-2:] == SIGNED and header[:-2] in (SHEETS, SHEETS_WITH_CANDIDATES)
+    header = header[:-2] if signed else header
     kinds = (STATIONS, LISTS, CANDIDATES, SHEETS, SHEETS_WITH_CANDIDATES, FIGURES)
     if header not in kinds and not problems:
         problems.add(1, "header", "expected one of: " + "; ".join(",".join(h) for h in kinds)
@@ -163,7 +170,9 @@ def _read_csv(text: str, source: str, rename: Rename) -> TallyFile:
                                        _text(problems, line, "candidate", r["candidate"],
                                              LIST_LENGTH)))
     else:  # sheets, with or without candidates
-        out.sheets = _sheets_from_rows(problems, rows, rename)
+        lines = _sheets_from_rows(problems, rows, rename)
+        out.sheets = [sheet for _, sheet in lines]
+        out.origins = [(source, line) for line, _ in lines]
     problems.raise_any()
     return out
 
@@ -184,7 +193,8 @@ def _station(problems: Problems, line: int, r: dict[str, str]) -> Station | None
 
 
 def _sheets_from_rows(problems: Problems, rows: list[tuple[int, dict[str, str]]],
-                      rename: Rename) -> list[TallySheet]:
+                      rename: Rename) -> list[tuple[int, TallySheet]]:
+    """Each sheet, with the line its rows start at."""
     sheets = []
     group: list[tuple[int, dict[str, str]]] = []
     for line, r in [*rows, (0, {})]:
@@ -192,8 +202,8 @@ def _sheets_from_rows(problems: Problems, rows: list[tuple[int, dict[str, str]]]
                                                                group[0][1]["source"])):
             first_line, first = group[0]
             for line2, r2 in group[1:]:
-                for column in SHEET_FIELDS:
-                    if r2[column] != first[column]:
+                for column in (*SHEET_FIELDS, *SIGNED):
+                    if r2.get(column) != first.get(column):
                         problems.add(line2, column, f"{shown(r2[column])} differs from line "
                                      f"{first_line} of the same sheet ({shown(first[column])})")
             votes: dict[str, int] = {}
@@ -216,7 +226,7 @@ def _sheets_from_rows(problems: Problems, rows: list[tuple[int, dict[str, str]]]
                     votes[party] = count
             sheet = _sheet(problems, first_line, first, votes, candidate_votes=candidate_votes)
             if sheet:
-                sheets.append(sheet)
+                sheets.append((first_line, sheet))
             group = []
         if r:
             group.append((line, r))
@@ -233,11 +243,14 @@ def _sheet(problems: Problems, line: int | None, r: dict[str, Any],
     received_by = _text(problems, line, f"{where}received_by", r.get("received_by"),
                         NAME_LENGTH, required=False)
     counts = {c: _count(problems, line, f"{where}{c}", r.get(c)) for c in COUNTS}
+    key_id, signature = (_text(problems, line, f"{where}{c}", r.get(c), SIGNATURE_LENGTH,
+                               required=False).lower() for c in SIGNED)
     if source is None:
         return None
     return TallySheet(station=station, source=source, received_at=received_at,
                       received_by=received_by, votes=votes,
-                      candidate_votes=candidate_votes or {}, **counts)
+                      candidate_votes=candidate_votes or {}, key_id=key_id,
+                      signature=signature, **counts)
 
 
 def _read_json(text: str, source: str, rename: Rename) -> TallyFile:
@@ -259,5 +272,6 @@ def _read_json(text: str, source: str, rename: Rename) -> TallyFile:
         sheet = _sheet(problems, None, item, votes, where)
         if sheet:
             out.sheets.append(sheet)
+            out.origins.append((f"{source} › sheet {i}", None))
     problems.raise_any()
     return out

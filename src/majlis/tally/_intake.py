@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ._base import _guarded
 from ._chain import content_of, link
 from ._checks import check
+from ._devices import Devices, signature_problems
 from ._limits import NAME_LENGTH, TEXT_LENGTH, refuse, sheet_problems, text_problems
 from ._register import Register, Registry
 from ._schema import (
@@ -59,7 +60,7 @@ def _figures(sheet: TallySheet) -> str:
 
 
 
-class Intake(Register):
+class Intake(Register, Devices):
     """Sheets in: ingest, correct, and the double entry's agreement."""
 
     @_guarded
@@ -69,15 +70,20 @@ class Intake(Register):
         *,
         batch: int = 500,
         progress: Callable[[int], None] | None = None,
+        origins: Sequence[tuple[str, int | None]] = (),
     ) -> IngestReport:
         """Check and store sheets, `batch` per transaction; already-stored sheets are skipped.
         A value no store can hold (over-long, a NUL, a figure past MAX_COUNT) refuses them all
-        before any is written."""
+        before any is written; so does a signature that fails, or is missing where the
+        election requires signatures — named by `origins` (file, line per sheet) when given."""
         self._check_ready()
         sheets = list(sheets)
         refuse(p for n, sheet in enumerate(sheets, 1) for p in sheet_problems(n, sheet))
         with Session(self.engine) as session:
             registry = self._registry(session)
+            keys, required = self._signing(session)
+        refuse(signature_problems(self.election, sheets, keys, required=required,
+                                  origins=origins))
         report = IngestReport()
         for chunk in _chunks(sheets, batch):
             report += self._store_batch(chunk, reason="", author="", registry=registry)
@@ -92,6 +98,9 @@ class Intake(Register):
         refuse([*text_problems("correction", (("reason", reason, TEXT_LENGTH),
                                          ("author", author, NAME_LENGTH)), required=True),
                  *sheet_problems(1, sheet)])
+        with Session(self.engine) as session:  # a person corrects: signed only if a device did
+            keys, _ = self._signing(session)
+        refuse(signature_problems(self.election, [sheet], keys, required=False))
         return self._store_batch([sheet], reason=reason, author=author)
 
     def _store_batch(self, sheets: list[TallySheet], *, reason: str, author: str,
@@ -137,7 +146,8 @@ class Intake(Register):
                     "spoiled": sheet.spoiled, "unused": sheet.unused,
                     "failures": json.dumps([[f.rule, f.message] for f in failures],
                                            ensure_ascii=False) if failures else "",
-                    "reason": reason, "author": author,
+                    "reason": reason, "author": author, "key_id": sheet.key_id,
+                    "signature": sheet.signature,
                 }
                 content = content_of(self.election, row, sheet.votes.items(),
                                    ((p, c, n) for (p, c), n in sheet.candidate_votes.items()))

@@ -14,7 +14,8 @@ from majlis.errors import InputError, Problem
 
 from ._values import Station, TallySheet
 
-__all__ = ["CODE_LENGTH", "LIST_LENGTH", "MAX_COUNT", "NAME_LENGTH", "TEXT_LENGTH", "TIME_LENGTH",
+__all__ = ["CODE_LENGTH", "LIST_LENGTH", "MAX_COUNT", "NAME_LENGTH", "SIGNATURE_LENGTH",
+           "TEXT_LENGTH", "TIME_LENGTH",
            "count_problem", "refuse", "registry_problems", "sheet_problems", "text_problem",
            "text_problems"]
 
@@ -24,6 +25,7 @@ NAME_LENGTH = 200  # constituencies, elections, releases, the staff's names
 TIME_LENGTH = 40  # a sheet's time of receipt, as written
 LIST_LENGTH = 300  # list and candidate names
 TEXT_LENGTH = 10_000  # free text: a correction's reason
+SIGNATURE_LENGTH = 128  # a device's key id and its Ed25519 signature, hexadecimal
 
 
 def text_problem(value: str, limit: int) -> str | None:

@@ -113,7 +113,7 @@ class Published(StoreBase):
             scope.release_head = sealed
         return Release(number=number, name=name, created_at=seal.created_at,
                        results=tuple(results), digest=sealed, author=author,
-                       candidates=tuple(people))
+                       candidates=tuple(people), sheet_head=seal.sheet_head)
 
     def _vouched(self, session: Session, election: int) -> Figures:
         """What the running totals must be: the last release's (checked when it was made) and
@@ -150,7 +150,7 @@ class Published(StoreBase):
             results, people = from_payload(row.payload)
             found.append(Release(number=row.number, name=row.name, created_at=row.created_at,
                                  results=results, digest=row.digest, author=row.author,
-                                 candidates=people))
+                                 candidates=people, sheet_head=row.sheet_head or ""))
         return found
 
 
@@ -222,7 +222,8 @@ class Published(StoreBase):
                 received_by=row.received_by, ballots_received=row.ballots_received,
                 cast=row.cast, valid=row.valid, invalid=row.invalid, spoiled=row.spoiled,
                 unused=row.unused, votes=votes.get(row.id, {}),
-                candidate_votes=people.get(row.id, {})),
+                candidate_votes=people.get(row.id, {}), key_id=row.key_id,
+                signature=row.signature),
             version=row.version, status=row.status, failures=_failures(row.failures),
             reason=row.reason, author=row.author) for row in rows]
 

@@ -27,6 +27,9 @@ class Release:
     digest: str
     author: str = ""
     candidates: tuple[CandidateCount, ...] = ()  # none in releases made before majlis kept them
+    # The sheet chain's head it was sealed over, to publish beside the digest (`verify-chain
+    # --head`); "" for releases from before the release chain.
+    sheet_head: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

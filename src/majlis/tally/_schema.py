@@ -7,7 +7,17 @@ breaks the chain from that point on.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 GENESIS = "0" * 64  # what the first sheet version and the first release of each election follow
@@ -30,6 +40,21 @@ class ElectionRow(Base):
     # The digest of its last release: removing the newest release shows.
     release_head: Mapped[str] = mapped_column(String(64), default=GENESIS,
                                               server_default=GENESIS)
+    # Every sheet ingested must be signed by a registered device (`Store.require_signatures`).
+    signatures_required: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                      server_default=false())
+
+
+class DeviceRow(Base):
+    """A counting device registered before polling day with its Ed25519 public key."""
+
+    __tablename__ = "devices"
+    __table_args__ = (UniqueConstraint("election_id", "key_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"))
+    key_id: Mapped[str] = mapped_column(String(16))  # SHA-256 of the key, its first 16 hex
+    public_key: Mapped[str] = mapped_column(String(64))  # the raw 32 bytes, in hexadecimal
+    name: Mapped[str] = mapped_column(String(200))
 
 
 class ConstituencyRow(Base):
@@ -91,6 +116,8 @@ class SheetRow(Base):
     reason: Mapped[str] = mapped_column(Text, default="")  # why this version was stored
     author: Mapped[str] = mapped_column(String(200), default="")
     figures_hash: Mapped[str] = mapped_column(String(64))  # equal figures, equal digest
+    key_id: Mapped[str] = mapped_column(String(16), default="", server_default="")  # signer
+    signature: Mapped[str] = mapped_column(String(128), default="", server_default="")
     content_hash: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)

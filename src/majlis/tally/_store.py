@@ -1,8 +1,9 @@
 """The tally store: sheets in (checked, hash-chained, append-only), results out, in SQL.
 
 One public class composed of rooms, each in its own module: the footing (`_base`: database,
-schema, election), the register (`_register`), sheets in (`_intake`), the chain (`_chain`) and
-results and releases out (`_published`). Each batch of sheets is one transaction, so a crash
+schema, election), the register (`_register`), counting devices and their signatures
+(`_devices`), sheets in (`_intake`), the chain (`_chain`) and results and releases out
+(`_published`). Each batch of sheets is one transaction, so a crash
 leaves every sheet wholly in or wholly out.
 """
 

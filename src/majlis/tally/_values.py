@@ -78,6 +78,10 @@ class TallySheet:
     unused: int
     votes: Mapping[str, int]
     candidate_votes: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    # The counting device that signed it (its key id) and the Ed25519 signature, hexadecimal;
+    # empty when unsigned. What is signed: `signed_bytes` (docs/tally-format.md).
+    key_id: str = ""
+    signature: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
