@@ -100,7 +100,7 @@ def norway_2021() -> Night:
                 int(row["seats"]) + int(row["levelling_seats"]))
     return Night(name="norway-2021", law="norway-2021", zone="Europe/Oslo",
                  snapshots=tuple(sorted(snapshots, key=lambda s: (s.at, s.constituency))),
-                 seats=seats, source="src/majlis/data/nights/README.md")
+                 seats=seats, source="src/majlis/data/nights/norway2021/README.md")
 
 
 def _tenths(percent: str) -> int:
