@@ -138,8 +138,7 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
             f"a mixed-member law counts the party votes in one national constituency, with the "
             f"lists file's wins; this election has {len(general)} general constituencies")
     admitted = admissions(law, general, seed, election.lists)
-    qualified = {name: frozenset(p for p, a in admission.items() if a.qualified)
-                 for name, admission in admitted.items()}
+    qualified = _qualified(admitted)
     double = _biproportional(law, general, qualified, seed)
     results: list[ConstituencyResult] = []
     ties: list[Tie] = list(double.ties) if double else []
@@ -212,8 +211,13 @@ def qualifying(
     lists: Mapping[str, Mapping[str, str]],
 ) -> dict[str, frozenset[str]]:
     """The lists the threshold lets into each general constituency's count."""
+    return _qualified(admissions(law, general, seed, lists))
+
+
+def _qualified(admitted: Mapping[str, Mapping[str, Admission]]) -> dict[str, frozenset[str]]:
+    """Each constituency's lists in the count, from their admissions."""
     return {name: frozenset(p for p, a in by_list.items() if a.qualified)
-            for name, by_list in admissions(law, general, seed, lists).items()}
+            for name, by_list in admitted.items()}
 
 
 def admissions(
