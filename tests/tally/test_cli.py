@@ -156,3 +156,34 @@ def test_ingest_names_each_list_once_under_the_elections_alias_table(tmp_path: P
     run = majlis("results", "--db", db, "--election", "iraq-2025", "--format", "csv")
     assert run.stdout.splitlines()[1:] == ["Basra,Al-Asas al-Iraqi Coalition,110,,2,2",
                                            "Basra,State of Law Coalition,80,,2,2"]
+
+
+def test_a_lists_files_aliases_are_kept_for_every_later_ingest(tmp_path: Path) -> None:
+    """An alias registered by one `majlis ingest` names its list in the next one too (and in a
+    correction); an alias given again for another list is refused with nothing written."""
+    db = f"sqlite:///{tmp_path / 'night.db'}"
+    majlis("db", "init", "--db", db)
+    stations = write(tmp_path / "stations.csv", "constituency,centre,station,voting_type,"
+                     "registered\nNinawa,N1,N1-1,general,500\nNinawa,N1,N1-2,general,500\n")
+    lists = write(tmp_path / "lists.csv", "constituency,list,alias\nNinawa,Ninawa First,Nainawa "
+                  "Awalan\nNinawa,Unity,\n")
+    assert majlis("ingest", stations, lists, "--db", db).returncode == 0
+    sheets = write(tmp_path / "sheets.csv", f"{HEAD},list,votes\n"
+                   "N1-1,machine,t,c,500,100,100,0,0,400,Nainawa Awalan,60\n"
+                   "N1-1,machine,t,c,500,100,100,0,0,400,Unity,40\n")
+    run = majlis("ingest", sheets, "--db", db)
+    assert "1 accepted, 0 quarantined" in run.stdout, run.stdout + run.stderr
+    fixed = write(tmp_path / "fixed.csv", f"{HEAD},list,votes\n"
+                  "N1-1,machine,t,c,500,100,100,0,0,400,Nainawa Awalan,55\n"
+                  "N1-1,machine,t,c,500,100,100,0,0,400,Unity,45\n")
+    run = majlis("correct", fixed, "--reason", "recount", "--author", "Huda", "--db", db)
+    assert "1 accepted, 0 quarantined" in run.stdout, run.stdout + run.stderr
+    run = majlis("results", "--db", db, "--format", "csv")
+    assert run.stdout.splitlines()[1:] == ["Ninawa,Ninawa First,55,,1,2", "Ninawa,Unity,45,,1,2"]
+    moved = write(tmp_path / "moved.csv", "constituency,list,alias\nNinawa,Unity,Nainawa Awalan\n")
+    run = majlis("ingest", moved, "--db", db)
+    assert (run.returncode, run.stderr.splitlines()) == (2, [
+        "alias Nainawa Awalan: list: already names 'Ninawa First', given 'Unity': an alias "
+        "names one list"])
+    with Store(db) as store:
+        assert store.aliases() == {"Nainawa Awalan": "Ninawa First"}

@@ -226,3 +226,20 @@ def test_a_sheet_names_each_list_as_the_elections_alias_table_does(
     with Store(store_url, "iraq-2025") as store:
         assert {(c.name, p): n for c in store.results() for p, n in c.votes.items()} == {
             ("Basra", "Tasmim Alliance"): 80, ("Basra", "State of Law Coalition"): 170}
+
+
+def test_a_sheet_posted_in_a_registered_alias_lands_under_its_list(
+        store_url: str, users_file: Path) -> None:
+    """The aliases a lists file registered name the lists of sheets posted to the service too."""
+    registry = [read_tally_file((EXAMPLES / f).read_text(encoding="utf-8"), f)
+                for f in ("stations.csv", "lists.csv")]
+    with Store(store_url, "night") as store:
+        store.register(registry[0].stations, registry[1].lists, aliases={"Qarar": "Tasmim"})
+    with TestClient(create_app(store_url, "night", users=users_file)) as client:
+        taken = client.post("/api/sheets", json=[B002 | {"votes": {"Qarar": 80, "State of Law":
+                                                                     170}}],
+                            headers=signed_in(client, "amal"))
+        assert taken.json()["accepted"] == 1, taken.text
+    with Store(store_url, "night") as store:
+        assert {(c.name, p): n for c in store.results() for p, n in c.votes.items()} == {
+            ("Basra", "Tasmim"): 80, ("Basra", "State of Law"): 170}

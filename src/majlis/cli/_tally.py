@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from majlis import data, tally
-from majlis.errors import InputError, Problem
+from majlis.errors import InputError, Problem, StoreError
 from majlis.law import Allocation, Law, allocate, seat_table
 from majlis.tally import Format, Level
 
@@ -43,6 +43,16 @@ def db_init(db: Database = None, election: ElectionName = None) -> None:
     stdout.print(f"tally store ready at {store.location}")
 
 
+def list_names(store: tally.Store) -> data.ListNames:
+    """One name per list: the election's bundled alias table and the aliases its store keeps
+    (none from a store not ready yet: its files are read first, the store then says what to run)."""
+    try:
+        stored = store.aliases()
+    except StoreError:
+        stored = {}
+    return data.list_names(store.election).with_aliases(stored)
+
+
 def ingest_command(
     files: Annotated[list[Path], typer.Argument(help="Stations, lists or sheets: CSV or JSON")],
     db: Database = None,
@@ -50,17 +60,18 @@ def ingest_command(
 ) -> None:
     """Register stations and lists, and take in tally sheets, checking every one. Lists are
     named as the election's alias table names them; a lists file's `alias` column adds
-    spellings for the files after it."""
+    spellings, kept in the store for the files after it and every later ingest."""
     store = open_store(db, election)
-    names = data.list_names(store.election)
+    names = list_names(store)
     parsed = []
     for path in files:
         found = tally.read_tally_file(read_text(path), str(path), names.canonical)
         names = names.with_aliases(found.aliases)
         parsed.append((path, found))
     for _, found in parsed:
-        if found.stations or found.lists:
-            store.register(found.stations, found.lists, found.candidates)
+        if found.stations or found.lists or found.aliases:
+            store.register(found.stations, found.lists, found.candidates,
+                           {alias: names.canonical(name) for alias, name in found.aliases.items()})
     sheets = [s for _, found in parsed for s in found.sheets]
     origins = [o for _, found in parsed for o in found.origins]
     if not sheets:
@@ -87,8 +98,7 @@ def correct_command(
 ) -> None:
     """Store a corrected sheet as a new version, with its reason and author."""
     store = open_store(db, election)
-    sheets = tally.read_tally_file(read_text(file), str(file),
-                                   data.list_names(store.election).canonical).sheets
+    sheets = tally.read_tally_file(read_text(file), str(file), list_names(store).canonical).sheets
     if not sheets:
         raise InputError([Problem(source=str(file), line=None, field="sheets",
                                   message="no tally sheet in this file to correct")])

@@ -7,7 +7,7 @@ columns of one version, and the running totals are 64-bit, so no count of sheets
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from majlis._cells import shown
 from majlis.errors import InputError, Problem
@@ -91,7 +91,8 @@ def sheet_problems(n: int, sheet: TallySheet) -> list[Problem]:
 
 
 def registry_problems(stations: Sequence[Station], lists: Sequence[tuple[str, str]],
-                       candidates: Sequence[tuple[str, str, str]]) -> list[Problem]:
+                       candidates: Sequence[tuple[str, str, str]],
+                       aliases: Mapping[str, str]) -> list[Problem]:
     """Every registry value no store can hold."""
     found = []
     for s in stations:
@@ -107,4 +108,7 @@ def registry_problems(stations: Sequence[Station], lists: Sequence[tuple[str, st
         found += text_problems(f"candidate {shown(person)}", (
             ("constituency", constituency, NAME_LENGTH), ("list", party, LIST_LENGTH),
             ("candidate", person, LIST_LENGTH)))
+    for alias, party in aliases.items():
+        found += text_problems(f"alias {shown(alias)}", (("alias", alias, LIST_LENGTH),
+                                                        ("list", party, LIST_LENGTH)))
     return found

@@ -13,7 +13,15 @@ from majlis.errors import Problem
 
 from ._base import StoreBase, _guarded
 from ._limits import refuse, registry_problems
-from ._schema import CandidateRow, CentreRow, ConstituencyRow, ListRow, StationRow
+from ._schema import (
+    CandidateRow,
+    CentreRow,
+    ConstituencyRow,
+    ElectionRow,
+    ListAliasRow,
+    ListRow,
+    StationRow,
+)
 from ._values import Station, VotingType
 
 
@@ -32,16 +40,23 @@ class Register(StoreBase):
 
     @_guarded
     def register(self, stations: Iterable[Station], lists: Iterable[tuple[str, str]],
-                 candidates: Iterable[tuple[str, str, str]] = ()) -> None:
-        """Add constituencies, centres, stations, the lists standing in each constituency and
-        their candidates (constituency, list, candidate). Registering a station again as it is
-        changes nothing; registering it otherwise is refused (nothing is written)."""
+                 candidates: Iterable[tuple[str, str, str]] = (),
+                 aliases: Mapping[str, str] | None = None) -> None:
+        """Add constituencies, centres, stations, the lists standing in each constituency,
+        their candidates (constituency, list, candidate) and other spellings of the lists
+        (alias → list). Registering a station or an alias again as it is changes nothing;
+        registering it otherwise is refused (nothing is written)."""
         self._check_ready()
         stations, lists, candidates = list(stations), list(lists), list(candidates)
-        refuse(registry_problems(stations, lists, candidates))
+        aliases = dict(aliases or {})
+        refuse(registry_problems(stations, lists, candidates, aliases))
         with Session(self.writer) as session, session.begin():
             election = self._scope(session, create=True)
-            refuse(_moved(self._registry(session).stations, stations))
+            stored = self._aliases(session)
+            refuse([*_moved(self._registry(session).stations, stations),
+                    *_renamed(stored, aliases)])
+            session.add_all(ListAliasRow(election_id=election, alias=alias, list_name=name)
+                            for alias, name in aliases.items() if alias not in stored)
             constituency_ids = {r.name: r.id for r in session.scalars(
                 select(ConstituencyRow).where(ConstituencyRow.election_id == election))}
             centre_ids = {(r.constituency_id, r.code): r.id
@@ -116,12 +131,33 @@ class Register(StoreBase):
 
 
     @_guarded
+    def aliases(self) -> dict[str, str]:
+        """The lists' other spellings registered for this election (alias → list); none for an
+        election not registered yet."""
+        self._check_ready()
+        with Session(self.engine) as session:
+            return self._aliases(session)
+
+    def _aliases(self, session: Session) -> dict[str, str]:
+        return {alias: name for alias, name in session.execute(
+            select(ListAliasRow.alias, ListAliasRow.list_name)
+            .join(ElectionRow, ListAliasRow.election_id == ElectionRow.id)
+            .where(ElectionRow.name == self.election))}
+
+    @_guarded
     def stations(self) -> list[Station]:
         """Every registered polling station, with its voting type and register (read-only)."""
         self._check_ready()
         with Session(self.engine) as session:
             return list(self._registry(session).stations.values())
 
+
+
+def _renamed(stored: Mapping[str, str], given: Mapping[str, str]) -> list[Problem]:
+    """Each alias given for another list than the one it already names: one spelling, one list."""
+    return [Problem(source=f"alias {alias}", line=None, field="list", message=(
+                f"already names {stored[alias]!r}, given {name!r}: an alias names one list"))
+            for alias, name in given.items() if stored.get(alias, name) != name]
 
 
 def _moved(known: Mapping[str, Station], given: Iterable[Station]) -> list[Problem]:

@@ -92,6 +92,18 @@ class ListRow(Base):
     name: Mapped[str] = mapped_column(String(300))
 
 
+class ListAliasRow(Base):
+    """Another spelling of a list, registered from a lists file's `alias` column: every later
+    sheet, correction and reading of the election spells the list one way."""
+
+    __tablename__ = "list_aliases"
+    __table_args__ = (UniqueConstraint("election_id", "alias"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"))
+    alias: Mapped[str] = mapped_column(String(300))
+    list_name: Mapped[str] = mapped_column(String(300))
+
+
 class SheetRow(Base):
     """One version of one station's sheet from one source."""
 

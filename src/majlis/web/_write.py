@@ -55,8 +55,9 @@ def sign_ins_of(request: Request) -> SignIns:
 
 
 def _canonical(service: ResultsService) -> Callable[[str], str]:
-    """One name per list, as ingest gives it."""
-    return data.list_names(service.store.election).canonical
+    """One name per list, as ingest gives it: the bundled alias table and the store's aliases."""
+    store = service.store
+    return data.list_names(store.election).with_aliases(store.aliases()).canonical
 
 
 @router.post("/token", response_model=TokenOut, responses={429: {"model": ErrorOut}})
