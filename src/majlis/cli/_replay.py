@@ -99,7 +99,7 @@ def run_command(
 
 @replay_app.command("real")
 def real_command(
-    name: Annotated[str, typer.Argument(help="A published night (norway-2021)")],
+    name: Annotated[str, typer.Argument(help="A published night (norway-2021, slovakia-2023)")],
     db: Annotated[str | None, typer.Option(
         "--db", "--store", help="Store URL (default: $MAJLIS_DATABASE_URL, else "
                                 "sqlite:///majlis.db)")] = None,
@@ -109,8 +109,8 @@ def real_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for every release's files")]
     = Path("out"),
 ) -> None:
-    """Play a real night into the tally store as it was published: a release at every moment a
-    district's figures changed, holding exactly those figures, with seats and a wire line."""
+    """Play a real night into the tally store as it was published: a release at every moment an
+    area's figures changed, holding exactly those figures, with seats and a wire line."""
     try:
         night = replay.real(name)
     except KeyError as error:
@@ -122,7 +122,7 @@ def real_command(
     out.mkdir(parents=True, exist_ok=True)
     lines: list[str] = []
     for wave in waves:
-        (report,) = replay.play([wave], store, law)
+        (report,) = replay.play([wave], store, law, lists=night.lists)
         lines.append(f"[{report.release.created_at}] release {report.release.number}: "
                      f"{report.line}")
         stderr.print(lines[-1], markup=False, highlight=False)

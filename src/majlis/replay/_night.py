@@ -12,7 +12,7 @@ wave and saying what it shows in a line like a wire report.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -239,15 +239,18 @@ def register(replay: Replay, store: Store) -> None:
 
 def play(waves: Sequence[Wave], store: Store, law: Law,
          progress: Callable[[int], None] | None = None,
-         reported: Callable[[Reported], None] | None = None) -> list[Reported]:
-    """Feed the waves to `store`: ingest, correct, release, and report each release."""
+         reported: Callable[[Reported], None] | None = None,
+         lists: Mapping[str, Mapping[str, str]] | None = None) -> list[Reported]:
+    """Feed the waves to `store`: ingest, correct, release, and report each release, its seats
+    allocated with the lists' attributes the law reads (a coalition's threshold)."""
     out = []
     for wave in waves:
         store.ingest(wave.sheets, progress=progress)
         for fix in wave.corrections:
             store.correct(fix.sheet, reason=fix.reason, author=fix.author)
         release = store.release(wave.name, author="results desk (replay)", at=wave.at)
-        allocation = allocate(law.election({c.name: c.votes for c in release.results}), law)
+        allocation = allocate(replace(law.election({c.name: c.votes for c in release.results}),
+                                      lists=lists or {}), law)
         report = Reported(wave=wave, release=release, allocation=allocation,
                           line=wire(release.results, allocation),
                           quarantined=len(store.quarantined()),

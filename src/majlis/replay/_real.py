@@ -1,20 +1,23 @@
 """A real election night, replayed as it was published: no figure made up.
 
-The authority published, district by district and moment by moment, each list's votes counted
-so far and the share counted of each voting type. A release is made at every moment any
-district's figures changed, and holds exactly the figures published then (a district not updated
-keeps its last ones). The tally store counts stations, so each district's voting type is held as
-`UNITS` equal counting units (tenths of a percent of the type's count, the precision the share
-is published in): the share counted is the units with a sheet, and the votes counted are the
-sum of their sheets. How the votes are spread over the units is bookkeeping, not a model — every
-release's votes per list, district and voting type are the published ones, and the projection
-reads only those sums and the share counted. docs/replay-model.md, "Real nights".
+The authority published, area by area and moment by moment, each list's votes counted so far
+and how much of each voting type was counted. A release is made at every moment any area's
+figures changed, and holds exactly the figures published then (an area not updated keeps its
+last ones). An area is a constituency (Norway's counties) or a reporting unit within one
+(Slovakia's districts in its one national constituency). The tally store counts stations, so
+each area's voting type is held as counting units: the polling places themselves where the
+authority counts them (Slovakia's polling districts, each with the register the feed gives it),
+else `UNITS` equal units (tenths of a percent, the precision Norway publishes the share in).
+The share counted is the units with a sheet, and the votes counted are the sum of their sheets.
+How the votes are spread over the units is bookkeeping, not a model — every release's votes
+per list, area and voting type are the published ones, and the projection reads only those
+sums and the share counted. docs/replay-model.md, "Real nights".
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import groupby
 from zoneinfo import ZoneInfo
@@ -30,37 +33,42 @@ BLANK = ""  # the ledger's key for blank ballots (counted as cast, not for any l
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Snapshot:
-    """One district's count as published at one moment: per voting type, the percent counted
-    (as published, in tenths), each list's votes and the blank ballots."""
+    """One area's count as published at one moment: per voting type, the counting units
+    counted, each list's votes and the ballots for no list (blank or invalid)."""
 
     constituency: str
+    area: str  # the reporting area: the constituency itself, or a unit the feed reports within
     at: datetime
-    eligible: int
-    counted: Mapping[VotingType, int]  # tenths of a percent of the type's count
+    counted: Mapping[VotingType, int]  # counting units with a sheet, of the area's `units`
     votes: Mapping[VotingType, Mapping[str, int]]
     blank: Mapping[VotingType, int]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Night:
-    """A published night: the law it is counted under (a preset), its clock's time zone, its
-    snapshots in time order, the official final seats per district and list, and where the
-    figures come from."""
+    """A published night: the law it is counted under (a preset) and the lists' attributes it
+    reads (a lists file's columns), its clock's time zone, each area's counting units per
+    voting type (their registers), its snapshots in time order, the official final seats per
+    constituency and list, and where the figures come from."""
 
     name: str
     law: str
     zone: str
+    units: Mapping[tuple[str, VotingType], tuple[int, ...]]  # (area, type) → unit registers
     snapshots: tuple[Snapshot, ...]
     seats: Mapping[str, Mapping[str, int]]
     source: str
+    lists: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
-    def only(self, constituencies: Sequence[str], moments: int | None = None) -> Night:
-        """The night restricted to some districts and its first `moments` report times: a
-        slice small enough for a test, its figures unchanged."""
-        kept = [s for s in self.snapshots if s.constituency in constituencies]
+    def only(self, areas: Sequence[str], moments: int | None = None) -> Night:
+        """The night restricted to some areas (or constituencies) and its first `moments`
+        report times: a slice small enough for a test, its figures unchanged."""
+        kept = [s for s in self.snapshots if s.area in areas or s.constituency in areas]
         times = sorted({s.at for s in kept})[:moments]
+        names = {s.area for s in kept}
         return replace(self, snapshots=tuple(s for s in kept if s.at in times),
-                       seats={c: self.seats[c] for c in constituencies})
+                       units={k: v for k, v in self.units.items() if k[0] in names},
+                       seats={c: self.seats[c] for c in {s.constituency for s in kept}})
 
 
 def norway_2021() -> Night:
@@ -74,6 +82,7 @@ def norway_2021() -> Night:
     for row in data.rows(folder + "party_snapshots.csv"):
         lists.setdefault((row["rapport_generert"], row["district_nr"]), []).append(row)
     snapshots = []
+    eligible: dict[str, int] = {}  # the largest register the night published per county
     for row in data.rows(folder + "district_snapshots.csv"):
         votes: dict[VotingType, dict[str, int]] = {VotingType.ADVANCE: {},
                                                    VotingType.ELECTION_DAY: {}}
@@ -87,20 +96,94 @@ def norway_2021() -> Night:
                 votes[VotingType.ADVANCE][entry["party_code"]] = advance
                 votes[VotingType.ELECTION_DAY][entry["party_code"]] = day
         snapshots.append(Snapshot(
-            constituency=row["district_name"],
+            constituency=row["district_name"], area=row["district_name"],
             at=datetime.fromisoformat(row["rapport_generert"]).replace(tzinfo=zone),
-            eligible=int(row["eligible"]),
             counted={VotingType.ADVANCE: _tenths(row["counted_pct_forelopigFhs"]),
                      VotingType.ELECTION_DAY: _tenths(row["counted_pct_forelopigVts"])},
             votes=votes, blank=blank))
+        eligible[row["district_name"]] = max(eligible.get(row["district_name"], 0),
+                                             int(row["eligible"]))
     seats: dict[str, dict[str, int]] = {}
     for row in data.rows(folder + "final_official_seats.csv"):
         if row["party_code"] != "BLANKE":
             seats.setdefault(row["district_name"], {})[row["party_code"]] = (
                 int(row["seats"]) + int(row["levelling_seats"]))
     return Night(name="norway-2021", law="norway-2021", zone="Europe/Oslo",
-                 snapshots=tuple(sorted(snapshots, key=lambda s: (s.at, s.constituency))),
+                 units={(name, kind): _even(n, UNITS) for name, n in eligible.items()
+                        for kind in (VotingType.ADVANCE, VotingType.ELECTION_DAY)},
+                 snapshots=tuple(sorted(snapshots, key=lambda s: (s.at, s.area))),
                  seats=seats, source="src/majlis/data/nights/norway2021/README.md")
+
+
+def _even(register: int, units: int) -> tuple[int, ...]:
+    """A register shared by `units` equal counting units (the first one voter more where it
+    does not divide): where the feed says only the area's whole register."""
+    each, extra = divmod(register, units)
+    return tuple(each + (k < extra) for k in range(units))
+
+
+def slovakia_2023() -> Night:
+    """Slovakia's National Council election of 30 September 2023 as the Statistical Office's
+    media feed published it, in 58 releases from 23:20 to 08:50: one national constituency,
+    reported by its 79 districts (okresy) and the postal votes from abroad, each district's
+    polling districts counted one by one. A polling district's register is the growth of the
+    district's counted register when it was counted (shared evenly by the polling districts
+    counted in the same release); one never counted has the district's mean."""
+    zone = ZoneInfo("Europe/Bratislava")
+    folder = "nights/slovakia2023/"
+    name = {r["party_no"]: r["abbreviation"] for r in data.rows(folder + "parties.csv")}
+    areas = {r["okres"]: (r["okres_name"], int(r["okrsky_total"]))
+             for r in data.rows(folder + "okresy.csv")}
+    votes: dict[tuple[str, str], dict[str, int]] = {}
+    for r in data.rows(folder + "okres_release_party_votes.csv"):
+        votes.setdefault((r["release_no"], r["okres"]), {})[name[r["party_no"]]] = int(r["votes"])
+    snapshots = []
+    grown: dict[str, list[tuple[int, int]]] = {}  # okres → (polling districts, register) counted
+    last: dict[str, tuple[object, ...]] = {}
+    for r in data.rows(folder + "okres_release_status.csv"):
+        okres, processed = r["okres"], int(r["okrsky_processed"])
+        kind = VotingType.OUT_OF_COUNTRY if okres == ABROAD else VotingType.GENERAL
+        per_list = votes.get((r["release_no"], okres), {})
+        blank = int(r["voters"]) - int(r["valid_votes"])
+        grown.setdefault(okres, []).append((processed, int(r["registered_voters"])))
+        if last.get(okres) == (processed, blank, per_list):
+            continue  # the district did not report anew
+        last[okres] = (processed, blank, per_list)
+        snapshots.append(Snapshot(
+            constituency=SLOVAKIA, area=areas[okres][0],
+            at=datetime.fromisoformat(r["official_update_time"]).replace(tzinfo=zone),
+            counted={kind: processed}, votes={kind: per_list}, blank={kind: blank}))
+    units = {(areas[okres][0], VotingType.OUT_OF_COUNTRY if okres == ABROAD
+              else VotingType.GENERAL): _registers(steps, areas[okres][1])
+             for okres, steps in grown.items()}
+    final = list(data.rows(folder + "final_official.csv"))
+    return Night(name="slovakia-2023", law="slovakia-2023", zone="Europe/Bratislava",
+                 units=units, snapshots=tuple(sorted(snapshots, key=lambda s: (s.at, s.area))),
+                 seats={SLOVAKIA: {r["abbreviation"]: int(r["official_seats"]) for r in final}},
+                 lists={r["abbreviation"]: {"members": r["parties_in_list"]} for r in final},
+                 source="src/majlis/data/nights/slovakia2023/README.md")
+
+
+SLOVAKIA = "Slovakia"
+ABROAD = "900"  # the Statistical Office's code for the postal votes from abroad
+
+
+def _registers(steps: Sequence[tuple[int, int]], total: int) -> tuple[int, ...]:
+    """Each polling district's register from the district's (counted, counted register) at
+    each release: the polling districts newly counted share the register's growth evenly; a
+    growth with none newly counted (a re-count) goes to the last one counted; a fall in
+    either is a correction and leaves the registers as they are."""
+    out: list[int] = []
+    counted_register = 0
+    for processed, register in steps:
+        if processed > len(out):
+            out += _even(max(0, register - counted_register), min(processed, total) - len(out))
+            counted_register = register
+        elif register > counted_register and out:
+            out[-1] += register - counted_register
+            counted_register = register
+    mean = max(1, counted_register // len(out)) if out else 1
+    return (*out, *(mean,) * (total - len(out)))
 
 
 def _tenths(percent: str) -> int:
@@ -111,7 +194,8 @@ def _tenths(percent: str) -> int:
     return int(whole) * 10 + int(tenth or 0)
 
 
-NIGHTS: Mapping[str, Callable[[], Night]] = {"norway-2021": norway_2021}
+NIGHTS: Mapping[str, Callable[[], Night]] = {"norway-2021": norway_2021,
+                                              "slovakia-2023": slovakia_2023}
 
 
 def real(name: str) -> Night:
@@ -121,28 +205,18 @@ def real(name: str) -> Night:
     return NIGHTS[name]()
 
 
-def _code(constituency: str, kind: VotingType, unit: int) -> str:
-    return f"{constituency[:3].upper()}{len(constituency):02d}-{kind.value[:1].upper()}{unit:04d}"
+def _code(area: str, kind: VotingType, unit: int) -> str:
+    """A counting unit's station code (unit 0: its polling centre), unique per area and type."""
+    return f"{area}/{kind.value}/{unit:04d}"
 
 
 def units(night: Night) -> tuple[Station, ...]:
-    """Every district's counting units, `UNITS` per voting type, each holding an equal share
-    of the district's register (the largest register the night published; the first units
-    one voter more where it does not divide)."""
-    eligible: dict[str, int] = {}
-    kinds: dict[str, list[VotingType]] = {}
-    for s in night.snapshots:
-        eligible[s.constituency] = max(eligible.get(s.constituency, 0), s.eligible)
-        kinds.setdefault(s.constituency, [])
-        kinds[s.constituency] += [k for k in s.counted if k not in kinds[s.constituency]]
-    out = []
-    for name, types in kinds.items():
-        each, extra = divmod(eligible[name], UNITS)
-        for kind in types:
-            out += [Station(code=_code(name, kind, k), centre=_code(name, kind, 0),
-                            constituency=name, voting_type=kind,
-                            registered=each + (k <= extra)) for k in range(1, UNITS + 1)]
-    return tuple(out)
+    """Every area's counting units per voting type, with their registers, as stations."""
+    where = {s.area: s.constituency for s in night.snapshots}
+    return tuple(Station(code=_code(area, kind, k), centre=_code(area, kind, 0),
+                         constituency=where[area], voting_type=kind, registered=registered)
+                 for (area, kind), registers in night.units.items() if area in where
+                 for k, registered in enumerate(registers, 1))
 
 
 def register_night(night: Night, store: Store) -> tuple[Station, ...]:
@@ -155,9 +229,10 @@ def register_night(night: Night, store: Store) -> tuple[Station, ...]:
 
 
 class _Group:
-    """The units of one district's voting type, and the votes on each counted unit's sheet."""
+    """The units of one area's voting type, and the votes on each counted unit's sheet."""
 
-    def __init__(self, stations: Sequence[Station]) -> None:
+    def __init__(self, area: str, stations: Sequence[Station]) -> None:
+        self.area = area
         self.stations = stations
         self.sheets: list[dict[str, int]] = []
 
@@ -174,7 +249,7 @@ class _Group:
                 have[key] = have.get(key, 0) + n
         change = {k: target.get(k, 0) - have.get(k, 0) for k in {*target, *have}}
         old = len(self.sheets)
-        wanted = min(UNITS, max(old, counted, 1 if any(target.values()) else 0))
+        wanted = min(len(self.stations), max(old, counted, 1 if any(target.values()) else 0))
         self.sheets += [dict.fromkeys(target, 0) for _ in range(wanted - old)]
         fresh = len(self.sheets) - old
         for key, n in change.items():
@@ -196,7 +271,7 @@ class _Group:
                     touched.add(i)
                     n -= step
             if n:
-                raise ValueError(f"{self.stations[0].constituency}: {key or 'blank'} cannot "
+                raise ValueError(f"{self.area}: {key or 'blank'} cannot "
                                  f"move by {n} within the units' register")
         return ([self._sheet(i, at) for i in range(old, len(self.sheets))],
                 [self._sheet(i, at) for i in sorted(touched) if i < old])
@@ -218,9 +293,10 @@ def waves(night: Night, stations: Sequence[Station]) -> tuple[Wave, ...]:
     """One wave per moment a district's published figures changed: the units newly counted
     as sheets, the units whose figures the update moved as re-entries, so that the release
     after it holds exactly the figures published at that moment."""
-    groups: dict[tuple[str, VotingType], _Group] = {}
-    for key, members in groupby(stations, key=lambda s: (s.constituency, s.voting_type)):
-        groups[key] = _Group(list(members))
+    code = {s.code: s for s in stations}
+    groups = {(area, kind): _Group(area, [code[_code(area, kind, k)]
+                                          for k in range(1, len(registers) + 1)])
+              for (area, kind), registers in night.units.items() if _code(area, kind, 1) in code}
     out = []
     for at, moment in groupby(night.snapshots, key=lambda s: s.at):
         stamp = at.isoformat(timespec="seconds")
@@ -228,9 +304,9 @@ def waves(night: Night, stations: Sequence[Station]) -> tuple[Wave, ...]:
         fixes: list[Correction] = []
         named = []
         for s in moment:
-            named.append(s.constituency)
+            named.append(s.area)
             for kind, votes in s.votes.items():
-                new, moved = groups[(s.constituency, kind)].advance(
+                new, moved = groups[(s.area, kind)].advance(
                     s.counted[kind], votes, s.blank[kind], stamp)
                 sheets += new
                 fixes += [Correction(sheet=sheet, reason=f"as published at {stamp}",
