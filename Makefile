@@ -60,6 +60,7 @@ bench: install-test services wrk
 	$(BIN)/python benchmarks/allocate.py
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/forecast.py
+	$(BIN)/python benchmarks/nights.py
 	$(BIN)/python benchmarks/power.py
 	$(BIN)/python benchmarks/api.py
 
