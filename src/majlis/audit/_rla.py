@@ -1,0 +1,241 @@
+"""A risk-limiting comparison audit of one constituency's seats, polling stations as batches:
+each assertion's overstatement assorter per station (SHANGRLA §3.2, a station in place of a
+ballot), tested by ALPHA over the hand counts in the public lot's order. docs/audit.md writes
+the maths out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from fractions import Fraction
+
+import numpy as np
+
+from majlis.errors import InputError, Problem
+
+from ._alpha import Bet, Floats, draws_needed, log_statistic
+from ._assertions import Assertion
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Batch:
+    """A polling station as the audit counts it: ballots cast there (invalid ones included)
+    and votes per list — the machine's sheet, or the hand count's."""
+
+    station: str
+    ballots: int
+    votes: Mapping[str, int]
+
+
+class Status(StrEnum):
+    """Where an assertion (or a constituency's audit) stands."""
+
+    CONFIRMED = "confirmed"  # the test reached 1/α: the risk limit is met
+    SAMPLE_MORE = "keep-sampling"  # hand-count the next stations of the lot
+    ESCALATE = "escalate"  # to a full hand count: the sample will not confirm it
+    REFUTED = "refuted"  # every station hand-counted, and the assertion is false
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssertionPlan:
+    """One assertion in the comparison audit: its reported margin v = 2·mean h − 1 (over the
+    ballots), the bound τ on one station's overstatement, the value ξ every station takes when
+    the machines were right, the comparison values' upper bound, and the stations needed to
+    confirm it if they were (None: more than there are)."""
+
+    assertion: Assertion
+    margin: Fraction
+    bound: Fraction
+    clean: Fraction
+    upper: Fraction
+    sample_size: int | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditPlan:
+    """A constituency's comparison audit: its stations as reported, the assertions planned,
+    and the stations to hand-count first (the largest sample an assertion needs; every station
+    when one cannot be confirmed by a sample)."""
+
+    constituency: str
+    risk_limit: Fraction
+    batches: tuple[Batch, ...]
+    assertions: tuple[AssertionPlan, ...]
+
+    @property
+    def stations(self) -> int:
+        return len(self.batches)
+
+    @property
+    def ballots(self) -> int:
+        return sum(b.ballots for b in self.batches)
+
+    @property
+    def sample_size(self) -> int:
+        sizes = [a.sample_size for a in self.assertions]
+        return self.stations if None in sizes else max((s for s in sizes if s is not None),
+                                                       default=0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssertionMeasure:
+    """One assertion after the hand counts so far: its status, the risk measured (1 ÷ the
+    largest T reached, at most 1), stations whose hand count overstated it, and the stations
+    the audit needs in all to confirm it if the rest overstate no more than these did."""
+
+    plan: AssertionPlan
+    status: Status
+    risk: float
+    overstated: int
+    target: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Measurement:
+    """A constituency's audit after the hand counts so far: how many stations of the lot are
+    measured (the longest run of the lot's order with hand counts), the next station awaited,
+    and each assertion."""
+
+    constituency: str
+    risk_limit: Fraction
+    stations: int
+    measured: int
+    awaiting: str | None
+    assertions: tuple[AssertionMeasure, ...]
+    problems: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> Status:
+        order = (Status.REFUTED, Status.ESCALATE, Status.SAMPLE_MORE, Status.CONFIRMED)
+        return next((s for s in order if any(a.status is s for a in self.assertions)),
+                    Status.CONFIRMED)
+
+    @property
+    def target(self) -> int:
+        """Stations the audit needs in all: the most any assertion still needs."""
+        return max((a.target for a in self.assertions), default=self.measured)
+
+
+def _check(constituency: str, batches: Sequence[Batch], risk_limit: Fraction) -> None:
+    problems = []
+    if not 0 < risk_limit < 1:
+        problems.append(Problem(source="rla", line=None, field="risk limit", message=(
+            f"a risk limit of {risk_limit} is not between 0 and 1")))
+    if not batches:
+        problems.append(Problem(source=constituency, line=None, field="stations",
+                                message="no station reported: nothing to audit"))
+    for b in batches:
+        if b.ballots < sum(b.votes.values()) or any(n < 0 for n in b.votes.values()):
+            problems.append(Problem(source=constituency, line=None, field=b.station, message=(
+                f"{sum(b.votes.values())} votes from {b.ballots} ballots cast")))
+    if problems:
+        raise InputError(problems)
+
+
+def plan_comparison(constituency: str, batches: Sequence[Batch],
+                    assertions: Sequence[Assertion], risk_limit: Fraction) -> AuditPlan:
+    """Plan the comparison audit: per assertion, the reported margin, the overstatement bound
+    and the stations to hand-count if the machines were right."""
+    _check(constituency, batches, risk_limit)
+    plans = tuple(_plan(a, batches, risk_limit) for a in assertions)
+    return AuditPlan(constituency=constituency, risk_limit=risk_limit, batches=tuple(batches),
+                     assertions=plans)
+
+
+def _plan(a: Assertion, batches: Sequence[Batch], risk_limit: Fraction) -> AssertionPlan:
+    ballots = sum(b.ballots for b in batches)
+    mean_batch = Fraction(ballots, len(batches))
+    reported = [a.assort(b.ballots, b.votes) for b in batches]
+    margin = 2 * sum(reported, Fraction(0)) / ballots - 1 if ballots else Fraction(-1)
+    # τ: a station's overstatement is at most its reported assorter total (the truth ≥ 0).
+    bound = max(max(reported) / mean_batch, Fraction(1, 10**9))
+    upper = max((bound - (r - a.upper * b.ballots) / mean_batch) / (2 * bound - margin)
+                for r, b in zip(reported, batches, strict=True))
+    clean = bound / (2 * bound - margin)
+    size = (draws_needed(float(clean), len(batches), float(upper), _bet(clean, upper),
+                         float(risk_limit)) if margin > 0 else None)
+    return AssertionPlan(assertion=a, margin=margin, bound=bound, clean=clean, upper=upper,
+                         sample_size=size)
+
+
+def _bet(clean: Fraction, upper: Fraction) -> Bet:
+    """The comparison audit's bet: halfway from the clean value ξ to the upper bound, slow to
+    shrink (d = 1000) — every station equal to ξ is what a right count gives, and a bet at ξ
+    itself would gain only in the square of the margin; halfway keeps a station with a large
+    overstatement (a value near 0) from ruining the test (it halves T at worst)."""
+    return Bet(eta0=float(clean + (upper - clean) / 2), d=1000.0)
+
+
+def comparison_value(plan: AssertionPlan, mean_batch: Fraction, reported: Batch,
+                     hand: Batch) -> Fraction:
+    """The station's comparison assorter: (τ − ω) ÷ (2τ − v), ω = (reported − hand assorter
+    total) ÷ the mean station's ballots."""
+    a = plan.assertion
+    overstatement = (a.assort(reported.ballots, reported.votes)
+                     - a.assort(reported.ballots, hand.votes)) / mean_batch
+    return (plan.bound - overstatement) / (2 * plan.bound - plan.margin)
+
+
+def measure_comparison(plan: AuditPlan, order: Sequence[str], hand: Mapping[str, Batch]
+                       ) -> Measurement:
+    """Run each assertion's test over the hand counts, station by station in the lot's
+    `order` (every station of the constituency, as `audit.select` ranks them), up to the first
+    station without one: a later one cannot be used before it without biasing the sample."""
+    reported = {b.station: b for b in plan.batches}
+    missing = sorted(set(reported) - set(order))
+    if missing or len(order) != len(reported):
+        raise InputError([Problem(source=plan.constituency, line=None, field="lot", message=(
+            "the lot's order must rank every reported station once; "
+            + (f"it leaves out {', '.join(missing[:5])}" if missing else "it has others")))])
+    measured = []
+    for code in order:
+        if code not in hand:
+            break
+        measured.append(code)
+    awaiting = order[len(measured)] if len(measured) < len(order) else None
+    more = [c for c in measured if sum(hand[c].votes.values()) > reported[c].ballots]
+    problems = tuple(f"{c}: the hand count has {sum(hand[c].votes.values())} votes, more than "
+                     f"the {reported[c].ballots} ballots the machine reported" for c in more)
+    mean_batch = Fraction(plan.ballots, plan.stations)
+    results = []
+    for p in plan.assertions:
+        values = [comparison_value(p, mean_batch, reported[c], hand[c]) for c in measured]
+        results.append(_measure(p, plan, values, measured, hand, bool(problems)))
+    return Measurement(constituency=plan.constituency, risk_limit=plan.risk_limit,
+                       stations=plan.stations, measured=len(measured), awaiting=awaiting,
+                       assertions=tuple(results), problems=problems)
+
+
+def _measure(p: AssertionPlan, plan: AuditPlan, values: Sequence[Fraction],
+             measured: Sequence[str], hand: Mapping[str, Batch], unsound: bool
+             ) -> AssertionMeasure:
+    x: Floats = np.array([float(v) for v in values], dtype=np.float64)
+    overstated = sum(v < p.clean for v in values)
+    bet = _bet(p.clean, p.upper)
+    log_t = log_statistic(x, plan.stations, float(p.upper), bet) if len(x) else np.zeros(0)
+    best = float(log_t.max()) if len(log_t) else 0.0
+    risk = min(1.0, math.exp(-best)) if best < math.inf else 0.0
+    threshold = -math.log(float(plan.risk_limit))
+    if len(measured) == plan.stations:  # a full hand count decides by itself
+        totals: dict[str, int] = {}
+        for c in measured:
+            for party, n in hand[c].votes.items():
+                totals[party] = totals.get(party, 0) + n
+        status = Status.CONFIRMED if p.assertion.holds(totals) else Status.REFUTED
+        return AssertionMeasure(plan=p, status=status, risk=risk, overstated=overstated,
+                                target=plan.stations)
+    if best >= threshold and not unsound:
+        return AssertionMeasure(plan=p, status=Status.CONFIRMED, risk=risk,
+                                overstated=overstated, target=len(measured))
+    seen = float(np.mean(x)) if len(x) else float(p.clean)
+    needed = (draws_needed(min(seen, float(p.clean)), plan.stations, float(p.upper), bet,
+                           float(plan.risk_limit), start=x)
+              if seen > 0.5 and not unsound else None)
+    if needed is None or needed >= plan.stations:
+        return AssertionMeasure(plan=p, status=Status.ESCALATE, risk=risk,
+                                overstated=overstated, target=plan.stations)
+    return AssertionMeasure(plan=p, status=Status.SAMPLE_MORE, risk=risk,
+                            overstated=overstated, target=max(needed, len(measured) + 1))
