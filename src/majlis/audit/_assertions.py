@@ -102,10 +102,11 @@ def seat_assertions(constituency: str, votes: Mapping[str, int], seats: Mapping[
     constituency) under a divisor `series` with a `threshold` share of the valid votes (a list
     at exactly the share qualifies; `exempt` lists always do).
 
-    For lists A (with seats) and B (another list in the count) in the count: votes_A ÷ d(s_A − 1)
-    > votes_B ÷ d(s_B), i.e. g = d(s_B)·[A] − d(s_A − 1)·[B]. For each list not exempt: share
-    ≥ t (g = [list] − t·[valid], λ = t) if it is in the count, else < t (g = t·[valid] − [list],
-    λ = 1 − t)."""
+    For lists A (with seats) and B (another list in the count): votes_A ÷ d(s_A − 1) > votes_B
+    ÷ d(s_B), i.e. g = d(s_B)·[A] − d(s_A − 1)·[B]. A list with seats, not exempt: share ≥ t
+    (g = [list] − t·[valid], λ = t). A list out of the count: share < t (g = t·[valid] −
+    [list], λ = 1 − t) — or, where those margins are wider, every A before it as though it
+    were in the count with no seat, which holds the seats whichever side of t it is on."""
     problems = []
     if series.divisor(0) <= 0:
         problems.append(Problem(source=constituency, line=None, field="divisor", message=(
@@ -122,30 +123,41 @@ def seat_assertions(constituency: str, votes: Mapping[str, int], seats: Mapping[
     valid = sum(votes.values())
     counted = sorted(p for p in votes if threshold is None or p in exempt
                      or votes[p] >= threshold * valid)
+    pairs = {(a, b): _pair(constituency, a, b, series, seats)
+             for a in counted if seats.get(a, 0) for b in votes if b != a}
     out = []
-    if threshold is not None:
-        for p in sorted(votes):
-            if p in exempt:
-                continue
-            if p in counted:
-                out.append(Assertion(constituency=constituency, kind=Kind.ABOVE, winner=p,
-                                     loser=None, for_winner=Fraction(1), for_loser=Fraction(0),
-                                     per_valid=-threshold, share=threshold))
-            else:
-                out.append(Assertion(constituency=constituency, kind=Kind.BELOW, winner=None,
-                                     loser=p, for_winner=Fraction(0), for_loser=Fraction(1),
-                                     per_valid=threshold, share=threshold))
-    for a in counted:
-        if seats.get(a, 0) == 0:
+    for p in sorted(votes) if threshold is not None else ():
+        if p in exempt or (p in counted and not seats.get(p, 0)):
+            continue  # a list in the count without a seat decides nothing by being in it
+        if p in counted:
+            out.append(Assertion(constituency=constituency, kind=Kind.ABOVE, winner=p,
+                                 loser=None, for_winner=Fraction(1), for_loser=Fraction(0),
+                                 per_valid=-threshold, share=threshold))  # type: ignore[operator]
             continue
-        last = series.divisor(seats[a] - 1)
-        for b in counted:
-            if b != a:
-                first = series.divisor(seats.get(b, 0))
-                out.append(Assertion(constituency=constituency, kind=Kind.SEAT, winner=a,
-                                     loser=b, for_winner=first, for_loser=last,
-                                     winner_divisor=last, loser_divisor=first))
+        below = Assertion(constituency=constituency, kind=Kind.BELOW, winner=None, loser=p,
+                          for_winner=Fraction(0), for_loser=Fraction(1), per_valid=threshold,
+                          share=threshold)
+        instead = [pairs[a, p] for a in counted if (a, p) in pairs]
+        if not instead or _room(below, votes) >= min(_room(x, votes) for x in instead):
+            out.append(below)
+        else:  # in the count or not, it would take no seat: the wider margins say so
+            out.extend(instead)
+    out.extend(pairs[a, b] for a in counted for b in counted if (a, b) in pairs)
     return tuple(out)
+
+
+def _pair(constituency: str, a: str, b: str, series: DivisorSeries,
+          seats: Mapping[str, int]) -> Assertion:
+    """A's last seat won before B's first seat lost."""
+    last, first = series.divisor(seats[a] - 1), series.divisor(seats.get(b, 0))
+    return Assertion(constituency=constituency, kind=Kind.SEAT, winner=a, loser=b,
+                     for_winner=first, for_loser=last, winner_divisor=last,
+                     loser_divisor=first)
+
+
+def _room(a: Assertion, votes: Mapping[str, int]) -> Fraction:
+    """The assertion's margin up to the number of ballots: Σ g ÷ λ."""
+    return a.excess(votes) / a.scale
 
 
 def plurality_assertions(constituency: str, votes: Mapping[str, int],

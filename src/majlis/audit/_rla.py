@@ -13,6 +13,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 import numpy as np
+from numpy.typing import NDArray
 
 from majlis.errors import InputError, Problem
 
@@ -140,22 +141,52 @@ def plan_comparison(constituency: str, batches: Sequence[Batch],
     """Plan the comparison audit: per assertion, the reported margin, the overstatement bound
     and the stations to hand-count if the machines were right."""
     _check(constituency, batches, risk_limit)
-    plans = tuple(_plan(a, batches, risk_limit) for a in assertions)
+    matrix = _Matrix(batches)
+    plans = tuple(_plan(a, matrix, risk_limit) for a in assertions)
     return AuditPlan(constituency=constituency, risk_limit=risk_limit, batches=tuple(batches),
                      assertions=plans)
 
 
-def _plan(a: Assertion, batches: Sequence[Batch], risk_limit: Fraction) -> AssertionPlan:
-    ballots = sum(b.ballots for b in batches)
-    mean_batch = Fraction(ballots, len(batches))
-    reported = [a.assort(b.ballots, b.votes) for b in batches]
-    margin = 2 * sum(reported, Fraction(0)) / ballots - 1 if ballots else Fraction(-1)
-    # τ: a station's overstatement is at most its reported assorter total (the truth ≥ 0).
-    bound = max(max(reported) / mean_batch, Fraction(1, 10**9))
-    upper = max((bound - (r - a.upper * b.ballots) / mean_batch) / (2 * bound - margin)
-                for r, b in zip(reported, batches, strict=True))
+class _Matrix:
+    """Stations' figures as integer arrays, so each assertion's assorter totals at every
+    station come out exactly (integers over one scale) without a Fraction per station."""
+
+    def __init__(self, batches: Sequence[Batch]) -> None:
+        self.lists = sorted({p for b in batches for p in b.votes})
+        at = {p: i for i, p in enumerate(self.lists)}
+        self.ballots = np.array([b.ballots for b in batches], dtype=np.int64)
+        self.votes = np.zeros((len(batches), len(self.lists) + 1), dtype=np.int64)
+        for row, b in enumerate(batches):
+            for party, n in b.votes.items():
+                self.votes[row, at[party]] = n
+        self.at = at
+
+    def totals(self, a: Assertion, ballots: NDArray[np.int64] | None = None
+               ) -> tuple[NDArray[np.int64], int]:
+        """(K, S): station p's assorter total is K[p] ÷ S, exactly; `ballots` the ballots each
+        total counts its 1/2 for (the reported ones when a hand count is measured)."""
+        scale = math.lcm(*(x.denominator for x in (a.for_winner, a.for_loser, a.per_valid,
+                                                    a.scale)))
+        n = self.ballots if ballots is None else ballots
+        none = len(self.lists)  # a column of zeros for a list the stations do not name
+        winner = self.votes[:, self.at.get(a.winner, none) if a.winner else none]
+        loser = self.votes[:, self.at.get(a.loser, none) if a.loser else none]
+        excess = (int(a.for_winner * scale) * winner - int(a.for_loser * scale) * loser
+                  + int(a.per_valid * scale) * self.votes.sum(axis=1))
+        return n * int(a.scale * scale) + excess, 2 * int(a.scale * scale)
+
+
+def _plan(a: Assertion, matrix: _Matrix, risk_limit: Fraction) -> AssertionPlan:
+    stations, ballots = len(matrix.ballots), int(matrix.ballots.sum())
+    totals, scale = matrix.totals(a)
+    margin = Fraction(2 * int(totals.sum()), scale * ballots) - 1 if ballots else Fraction(-1)
+    # τ: a station's overstatement is at most its reported assorter total (the truth ≥ 0),
+    # over the mean station's ballots N ÷ P.
+    bound = max(Fraction(int(totals.max()) * stations, scale * ballots), Fraction(1, 10**9))
+    lowest = int((a.upper * scale * matrix.ballots - totals).max())  # max of u·n_p·S − K_p
+    upper = (bound + Fraction(lowest * stations, scale * ballots)) / (2 * bound - margin)
     clean = bound / (2 * bound - margin)
-    size = (draws_needed(float(clean), len(batches), float(upper), _bet(clean, upper),
+    size = (draws_needed(float(clean), stations, float(upper), _bet(clean, upper),
                          float(risk_limit)) if margin > 0 else None)
     return AssertionPlan(assertion=a, margin=margin, bound=bound, clean=clean, upper=upper,
                          sample_size=size)
@@ -199,21 +230,33 @@ def measure_comparison(plan: AuditPlan, order: Sequence[str], hand: Mapping[str,
     more = [c for c in measured if sum(hand[c].votes.values()) > reported[c].ballots]
     problems = tuple(f"{c}: the hand count has {sum(hand[c].votes.values())} votes, more than "
                      f"the {reported[c].ballots} ballots the machine reported" for c in more)
-    mean_batch = Fraction(plan.ballots, plan.stations)
+    machine = _Matrix([reported[c] for c in measured])
+    counted = _Matrix([Batch(station=c, ballots=reported[c].ballots, votes=hand[c].votes)
+                       for c in measured])
     results = []
     for p in plan.assertions:
-        values = [comparison_value(p, mean_batch, reported[c], hand[c]) for c in measured]
+        values = _values(p, plan, machine, counted)
         results.append(_measure(p, plan, values, measured, hand, bool(problems)))
     return Measurement(constituency=plan.constituency, risk_limit=plan.risk_limit,
                        stations=plan.stations, measured=len(measured), awaiting=awaiting,
                        assertions=tuple(results), problems=problems)
 
 
-def _measure(p: AssertionPlan, plan: AuditPlan, values: Sequence[Fraction],
-             measured: Sequence[str], hand: Mapping[str, Batch], unsound: bool
-             ) -> AssertionMeasure:
-    x: Floats = np.array([float(v) for v in values], dtype=np.float64)
-    overstated = sum(v < p.clean for v in values)
+def _values(p: AssertionPlan, plan: AuditPlan, machine: _Matrix, counted: _Matrix) -> Floats:
+    """The comparison values of the measured stations, as `comparison_value` gives them one
+    by one: the overstatements exact in integers, the last division in floats."""
+    if not len(machine.ballots):
+        return np.zeros(0)
+    before, scale = machine.totals(p.assertion)
+    after, _ = counted.totals(p.assertion, machine.ballots)
+    overstatement = (before - after).astype(np.float64) * plan.stations / (scale * plan.ballots)
+    return np.asarray((float(p.bound) - overstatement) / float(2 * p.bound - p.margin),
+                      dtype=np.float64)
+
+
+def _measure(p: AssertionPlan, plan: AuditPlan, x: Floats, measured: Sequence[str],
+             hand: Mapping[str, Batch], unsound: bool) -> AssertionMeasure:
+    overstated = int((x < float(p.clean) * (1 - 1e-12)).sum())
     bet = _bet(p.clean, p.upper)
     log_t = log_statistic(x, plan.stations, float(p.upper), bet) if len(x) else np.zeros(0)
     best = float(log_t.max()) if len(log_t) else 0.0
