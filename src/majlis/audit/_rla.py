@@ -84,7 +84,7 @@ class AuditPlan:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AssertionMeasure:
     """One assertion after the hand counts so far: its status, the risk measured (1 ÷ the
-    largest T reached, at most 1), stations whose hand count overstated it, and the stations
+    largest T reached, at most 1; 0 or 1 once every station is hand-counted), stations whose hand count overstated it, and the stations
     the audit needs in all to confirm it if the rest overstate no more than these did."""
 
     plan: AssertionPlan
@@ -267,8 +267,9 @@ def _measure(p: AssertionPlan, plan: AuditPlan, x: Floats, measured: Sequence[st
         for c in measured:
             for party, n in hand[c].votes.items():
                 totals[party] = totals.get(party, 0) + n
-        status = Status.CONFIRMED if p.assertion.holds(totals) else Status.REFUTED
-        return AssertionMeasure(plan=p, status=status, risk=risk, overstated=overstated,
+        holds = p.assertion.holds(totals)  # known, not measured: no risk either way
+        return AssertionMeasure(plan=p, status=Status.CONFIRMED if holds else Status.REFUTED,
+                                risk=0.0 if holds else 1.0, overstated=overstated,
                                 target=plan.stations)
     if best >= threshold and not unsound:
         return AssertionMeasure(plan=p, status=Status.CONFIRMED, risk=risk,
