@@ -183,7 +183,8 @@ def _plan(a: Assertion, matrix: _Matrix, risk_limit: Fraction) -> AssertionPlan:
     # τ: a station's overstatement is at most its reported assorter total (the truth ≥ 0),
     # over the mean station's ballots N ÷ P.
     bound = max(Fraction(int(totals.max()) * stations, scale * ballots), Fraction(1, 10**9))
-    lowest = int((a.upper * scale * matrix.ballots - totals).max())  # max of u·n_p·S − K_p
+    top = a.upper * scale  # u·S = λ·D + (largest g)·D: a whole number
+    lowest = int((int(top) * matrix.ballots - totals).max())  # max of u·n_p·S − K_p
     upper = (bound + Fraction(lowest * stations, scale * ballots)) / (2 * bound - margin)
     clean = bound / (2 * bound - margin)
     size = (draws_needed(float(clean), stations, float(upper), _bet(clean, upper),
