@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-
 from fractions import Fraction
 
 from majlis import audit, data, replay

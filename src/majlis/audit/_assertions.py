@@ -125,14 +125,24 @@ def seat_assertions(constituency: str, votes: Mapping[str, int], seats: Mapping[
                      or votes[p] >= threshold * valid)
     pairs = {(a, b): _pair(constituency, a, b, series, seats)
              for a in counted if seats.get(a, 0) for b in votes if b != a}
+    out = [] if threshold is None else _thresholds(constituency, votes, seats, threshold,
+                                                   exempt, counted, pairs)
+    out.extend(pairs[a, b] for a in counted for b in counted if (a, b) in pairs)
+    return tuple(out)
+
+
+def _thresholds(constituency: str, votes: Mapping[str, int], seats: Mapping[str, int],
+                threshold: Fraction, exempt: frozenset[str], counted: list[str],
+                pairs: Mapping[tuple[str, str], Assertion]) -> list[Assertion]:
+    """The threshold decisions that hold the seats (`seat_assertions` says which)."""
     out = []
-    for p in sorted(votes) if threshold is not None else ():
+    for p in sorted(votes):
         if p in exempt or (p in counted and not seats.get(p, 0)):
             continue  # a list in the count without a seat decides nothing by being in it
         if p in counted:
             out.append(Assertion(constituency=constituency, kind=Kind.ABOVE, winner=p,
                                  loser=None, for_winner=Fraction(1), for_loser=Fraction(0),
-                                 per_valid=-threshold, share=threshold))  # type: ignore[operator]
+                                 per_valid=-threshold, share=threshold))
             continue
         below = Assertion(constituency=constituency, kind=Kind.BELOW, winner=None, loser=p,
                           for_winner=Fraction(0), for_loser=Fraction(1), per_valid=threshold,
@@ -142,8 +152,7 @@ def seat_assertions(constituency: str, votes: Mapping[str, int], seats: Mapping[
             out.append(below)
         else:  # in the count or not, it would take no seat: the wider margins say so
             out.extend(instead)
-    out.extend(pairs[a, b] for a in counted for b in counted if (a, b) in pairs)
-    return tuple(out)
+    return out
 
 
 def _pair(constituency: str, a: str, b: str, series: DivisorSeries,

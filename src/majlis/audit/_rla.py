@@ -84,8 +84,9 @@ class AuditPlan:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AssertionMeasure:
     """One assertion after the hand counts so far: its status, the risk measured (1 ÷ the
-    largest T reached, at most 1; 0 or 1 once every station is hand-counted), stations whose hand count overstated it, and the stations
-    the audit needs in all to confirm it if the rest overstate no more than these did."""
+    largest T reached, at most 1; 0 or 1 once every station is hand-counted), the stations
+    whose hand count overstated it, and the stations the audit needs in all to confirm it if
+    the rest overstate no more than these did."""
 
     plan: AssertionPlan
     status: Status
