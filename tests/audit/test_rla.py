@@ -237,13 +237,17 @@ def test_a_wrong_seat_fails_to_confirm_in_at_least_95_percent_of_1000_audits() -
     assert confirmed <= 50
 
 
-def test_a_right_count_is_confirmed_by_the_planned_sample_in_every_audit() -> None:
-    rng = np.random.default_rng(20)
-    truth = stations(rng, [0.42, 0.33, 0.2, 0.03, 0.02], 150)
+def counted_right(seed: int) -> tuple[list[audit.Batch], audit.AuditPlan]:
+    """150 stations, 5 seats by 1.7 Sainte-Laguë with a 5 % threshold, and their plan."""
+    truth = stations(np.random.default_rng(seed), [0.42, 0.33, 0.2, 0.03, 0.02], 150)
     seats = brute_seats(totals(truth), 5, IRAQ, Fraction(1, 20))
     assert seats is not None
-    plan = audit.plan_comparison("C", truth, audit.seat_assertions(
+    return truth, audit.plan_comparison("C", truth, audit.seat_assertions(
         "C", totals(truth), seats, series=IRAQ, threshold=Fraction(1, 20)), ALPHA)
+
+
+def test_a_right_count_is_confirmed_by_the_planned_sample_in_every_audit() -> None:
+    truth, plan = counted_right(20)
     assert 0 < plan.sample_size < plan.stations
     confirmed, used = simulate(plan, {b.station: b for b in truth}, 200)
     print(f"right count: mean stations hand-counted {np.mean(used):.1f} of {plan.stations}")
@@ -257,12 +261,7 @@ def test_a_right_count_is_confirmed_by_the_planned_sample_in_every_audit() -> No
 
 
 def test_a_station_overstating_the_margin_raises_the_target_or_escalates() -> None:
-    rng = np.random.default_rng(21)
-    truth = stations(rng, [0.42, 0.33, 0.2, 0.03, 0.02], 150)
-    seats = brute_seats(totals(truth), 5, IRAQ, Fraction(1, 20))
-    assert seats is not None
-    plan = audit.plan_comparison("C", truth, audit.seat_assertions(
-        "C", totals(truth), seats, series=IRAQ, threshold=Fraction(1, 20)), ALPHA)
+    truth, plan = counted_right(21)
     order = [b.station for b in truth]
     hand = {b.station: b for b in truth[:plan.sample_size]}
     clean = audit.measure_comparison(plan, order, hand)
