@@ -198,7 +198,7 @@ def _bet(clean: Fraction, upper: Fraction) -> Bet:
     """The comparison audit's bet: halfway from the clean value ξ to the upper bound, slow to
     shrink (d = 1000) — every station equal to ξ is what a right count gives, and a bet at ξ
     itself would gain only in the square of the margin; halfway keeps a station with a large
-    overstatement (a value near 0) from ruining the test (it halves T at worst)."""
+    overstatement (a value of 0) from zeroing T: it multiplies T by a little under 1/2."""
     return Bet(eta0=float(clean + (upper - clean) / 2), d=1000.0)
 
 
