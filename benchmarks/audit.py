@@ -1,14 +1,16 @@
 """How fast the audits are on the 2025 night's 43,883 stations: the public lot, a comparison
-with its seats re-allocated twice, and forensics with its clean nights (goal: under 5 s on two
-cores)."""
+with its seats re-allocated twice, the risk-limiting audit's assertions and first samples for
+every constituency, and forensics with its clean nights (goal: under 5 s on two cores)."""
 
 from __future__ import annotations
 
 import os
 import time
 from collections.abc import Callable
+from fractions import Fraction
 
 from majlis import audit, data, replay
+from majlis.law import DivisorRule, DivisorSeries, SntvRule, allocate
 
 
 def timed(run: Callable[[], object]) -> tuple[float, object]:
@@ -35,6 +37,46 @@ counts = [audit.HandCount(station=s.station, centre=s.centre, constituency=s.con
                           machine=s.votes, hand=s.votes) for s in stations if s.station in drawn]
 seconds, _ = timed(lambda: audit.compare(counts, totals, data.law("iraq-2025")))
 print(f"compare {len(counts)} hand counts and re-allocate: {seconds * 1000:.0f} ms")
+
+law = data.law("iraq-2025")
+batches: dict[str, list[audit.Batch]] = {}
+for st, sheet in zip(night.stations, night.sheets(), strict=True):
+    batches.setdefault(st.constituency, []).append(
+        audit.Batch(station=st.code, ballots=sheet.cast, votes=dict(sheet.votes)))
+votes = {name: {p: sum(b.votes.get(p, 0) for b in bs) for p in {p for b in bs for p in b.votes}}
+         for name, bs in batches.items()}
+allocation = allocate(law.election(votes), law)
+
+
+def assertions() -> dict[str, tuple[audit.Assertion, ...]]:
+    out = {}
+    for result in allocation.constituencies:
+        rule = law.rule_for(result.name)
+        if isinstance(rule, SntvRule):
+            out[result.name] = audit.plurality_assertions(result.name, votes[result.name],
+                                                          frozenset(p for p, n in
+                                                                    result.seats.items() if n))
+        else:
+            assert isinstance(rule, DivisorRule) and isinstance(rule.series, DivisorSeries)
+            out[result.name] = audit.seat_assertions(result.name, votes[result.name],
+                                                     result.seats, series=rule.series)
+    return out
+
+
+seconds, made = timed(assertions)
+assert isinstance(made, dict)
+print(f"rla assertions 2025: {seconds * 1000:.0f} ms "
+      f"({sum(len(a) for a in made.values())} assertions, {len(made)} constituencies)")
+seconds, plans = timed(lambda: [audit.plan_comparison(name, batches[name], made[name],
+                                                      Fraction(1, 20)) for name in made])
+assert isinstance(plans, list)
+print(f"rla plan 2025 at a 5 % risk limit: {seconds:.2f} s")
+print(f"rla first sample 2025: {sum(min(p.sample_size, p.stations) for p in plans)} of "
+      f"{sum(p.stations for p in plans)} stations")
+for p in plans:
+    tight = min(p.assertions, key=lambda a: a.margin)
+    print(f"rla sample {p.constituency}: {p.sample_size} of {p.stations} stations "
+          f"(tightest margin {float(tight.margin) * 100:.3f} %)")
 
 runs = []
 for _ in range(2):
