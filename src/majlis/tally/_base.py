@@ -44,6 +44,12 @@ def _guarded(method: Callable[Concatenate[Opened, Params], Result]
         except DBAPIError as error:
             said = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else (
                 type(error.orig).__name__)
+            if "database or disk is full" in said or "No space left on device" in said:
+                raise StoreError(
+                    f"the tally store at {store.location} is full: the disk (or its size limit) "
+                    "has no room; the transaction under way was rolled back and what was stored "
+                    "before it stands: free space, then run it again (sheets already stored are "
+                    "skipped)") from error
             if "database is locked" in said:
                 raise StoreError(
                     f"the tally store at {store.location} is busy: another writer held it for "
