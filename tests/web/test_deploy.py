@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -179,3 +181,59 @@ def test_metrics_count_each_request_by_route_and_status(night: str) -> None:
         assert client.get("/no/such/page").status_code == 404
         after = count("/api/releases/{number}", 404), count("unmatched", 404)
     assert (after[0] - before[0], after[1] - before[1]) == (3, 1)
+
+
+def connection_owner(candidates: set[int], server_port: int, client_port: int) -> int:
+    """The process among `candidates` that holds the server side of our TCP connection."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote = (int(a.split(":")[1], 16) for a in fields[1:3])
+        if (local, remote) == (server_port, client_port):
+            inodes.add(f"socket:[{fields[9]}]")
+    owners = {pid for pid in candidates for fd in Path(f"/proc/{pid}/fd").iterdir()
+              if os.readlink(fd) in inodes}
+    assert len(owners) == 1, (owners, inodes)
+    return owners.pop()
+
+
+def test_a_worker_killed_mid_request_is_replaced_and_the_address_keeps_serving(
+        night: str, users_file: Path, tmp_path: Path) -> None:
+    with served(tmp_path / "serve.log", "--workers", "2", "--db", night, "--users",
+                str(users_file)) as (base, server):
+        port = int(base.rsplit(":", 1)[1])
+        workers = {pid for pid in map(int, Path(f"/proc/{server.pid}/task/{server.pid}/children")
+                                      .read_text().split())
+                   if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()}
+        with socket.create_connection(("127.0.0.1", port)) as page:
+            page.sendall(b"GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            heard = b""
+            while b"event: hello" not in heard:
+                heard += page.recv(4096)
+            victim = connection_owner(workers, port, page.getsockname()[1])
+            assert metric(httpx2.get(f"{base}/metrics").text, "majlis_event_streams") == 1
+            os.kill(victim, signal.SIGKILL)  # mid-request: its page is still open
+            page.settimeout(10)
+            rest = b""
+            while chunk := page.recv(4096):
+                rest += chunk
+            assert b"event: release" not in rest  # the page is told by its stream ending
+        seen: set[int] = set()
+        deadline = time.monotonic() + 60
+        while not seen - workers and time.monotonic() < deadline:
+            answer = httpx2.get(f"{base}/health", headers={"Connection": "close"})
+            assert answer.status_code == 200  # the other worker serves meanwhile
+            seen.add(answer.json()["worker"])
+            time.sleep(0.05)
+        replacement = seen - workers
+        assert replacement, "no worker replaced the one killed"
+        assert victim not in seen
+        assert {parent_of(pid) for pid in replacement} == {server.pid}
+        assert httpx2.get(f"{base}/ready").status_code == 200
+        text = httpx2.get(f"{base}/metrics").text
+    assert metric(text, "majlis_event_streams") == 0  # the dead worker's stream is forgotten
+    # what the dead worker counted stays in the sums: its stream was timed to its headers
+    # (a request is counted in majlis_http_requests_total when it ends, which this one never did)
+    assert metric(text, 'majlis_http_request_duration_seconds_count{method="GET",'
+                        'route="/api/events"}') == 1
+    assert 'route="/api/events",status=' not in text
