@@ -63,6 +63,7 @@ bench: install-test services wrk
 	$(BIN)/python benchmarks/nights.py
 	$(BIN)/python benchmarks/power.py
 	$(BIN)/python benchmarks/api.py
+	$(BIN)/python benchmarks/sweep.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -27,6 +27,8 @@ ALLOWED = {
     "typer": {"majlis.cli"},
     "rich": {"majlis.cli"},
     "click": {"majlis.cli"},
+    "dask": {"majlis.cli"},
+    "distributed": {"majlis.cli"},
 }
 
 

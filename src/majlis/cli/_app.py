@@ -15,6 +15,7 @@ from ._devices import devices_app
 from ._forecast import project_command
 from ._replay import replay_app
 from ._report import export_command, report_app
+from ._sweep import sweep_command
 from ._tally import (
     correct_command,
     db_app,
@@ -58,6 +59,7 @@ app.command("bulletin")(bulletin_command)
 app.command("power")(power_command)
 app.command("coalitions")(coalitions_command)
 app.command("cabinet")(cabinet_command)
+app.command("sweep")(sweep_command)
 app.command("serve")(serve_command)
 app.add_typer(users_app, name="users")
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import secrets
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +18,7 @@ from majlis.web import Role, Users
 from ._allocate import stdout
 from ._tally import Database, ElectionName
 
+MULTIPROCESS = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client reads it in every worker
 UsersFile = Annotated[Path | None, typer.Option(
     "--users", help="The staff's users file (default: $MAJLIS_USERS, else users.json)")]
 users_app = typer.Typer(help="The results staff's accounts for the API.", no_args_is_help=True)
@@ -30,21 +35,61 @@ def serve_command(
     port: Annotated[int, typer.Option("--port", min=1, max=65535,
                                       help="Port to listen on (1–65535)")] = 8000,
     law: Annotated[str | None, typer.Option(
-        "--law", help="The preset law seats follow by default, e.g. iraq-2025")] = None,
+        "--law", help="The preset law seats follow by default, e.g. iraq-2025 "
+        "(default: $MAJLIS_LAW)")] = None,
     redis: Annotated[str | None, typer.Option(
         "--redis", help="Redis URL shared by several workers (default: $MAJLIS_REDIS_URL)")]
     = None,
     users: UsersFile = None,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, max=64, envvar="MAJLIS_WORKERS",
+        help="Worker processes sharing the address (1–64; about one per core)")] = 1,
 ) -> None:
     """Serve the results API and the live dashboard (until Ctrl-C)."""
     import uvicorn  # the server, only when serving: every other command starts without it
 
-    app = web.create_app(db or os.environ.get("MAJLIS_DATABASE_URL", tally.DEFAULT_URL),
-                         election or os.environ.get("MAJLIS_ELECTION", "default"),
-                         redis_url=redis, law=law, users=_users_file(users))
-    stdout.print(f"majlis results service: http://{host}:{port}/ (API: /docs)")
+    settings = {
+        "MAJLIS_DATABASE_URL": db or os.environ.get("MAJLIS_DATABASE_URL") or tally.DEFAULT_URL,
+        "MAJLIS_ELECTION": election or os.environ.get("MAJLIS_ELECTION") or "default",
+        "MAJLIS_LAW": law or os.environ.get("MAJLIS_LAW") or "",
+        "MAJLIS_REDIS_URL": redis or os.environ.get("MAJLIS_REDIS_URL") or "",
+        "MAJLIS_USERS": str(_users_file(users)),
+    }
+    os.environ.update(settings)
+    # a bad law, URL or users file fails here, once, and not in every worker
+    app = web.create_app_from_environment()
+    stdout.print(f"majlis results service: http://{host}:{port}/ (API: /docs)"
+                 + (f", {workers} workers" if workers > 1 else ""))
     # open dashboards hold their event streams: give them a moment, then stop anyway
-    uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
+        return
+    # Tokens signed by one worker must be accepted by the others: one secret for all of them.
+    os.environ.setdefault("MAJLIS_SECRET", secrets.token_hex(32))
+    with _metrics_folder():
+        uvicorn.run("majlis.web:create_app_from_environment", factory=True, workers=workers,
+                    host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
+
+
+@contextmanager
+def _metrics_folder() -> Iterator[None]:
+    """The folder where the workers keep their metrics for each other (prometheus-client's
+    multiprocess mode): `$PROMETHEUS_MULTIPROC_DIR` emptied of a previous run's files, else a
+    temporary one removed at the end."""
+    given = os.environ.get(MULTIPROCESS)
+    if given:
+        folder = Path(given)
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):
+            stale.unlink()
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="majlis-metrics-") as made:
+        os.environ[MULTIPROCESS] = made
+        try:
+            yield
+        finally:
+            del os.environ[MULTIPROCESS]
 
 
 @users_app.command("add")

@@ -44,6 +44,12 @@ def _guarded(method: Callable[Concatenate[Opened, Params], Result]
         except DBAPIError as error:
             said = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else (
                 type(error.orig).__name__)
+            if "database or disk is full" in said or "No space left on device" in said:
+                raise StoreError(
+                    f"the tally store at {store.location} is full: the disk (or its size limit) "
+                    "has no room; the transaction under way was rolled back and what was stored "
+                    "before it stands: free space, then run it again (sheets already stored are "
+                    "skipped)") from error
             if "database is locked" in said:
                 raise StoreError(
                     f"the tally store at {store.location} is busy: another writer held it for "
@@ -92,14 +98,24 @@ class StoreBase:
             return
         if (file := self._file()) is not None and not file.exists():
             raise StoreError(f"no tally store at {self.location}: run `majlis db init`")
-        head = ScriptDirectory.from_config(self._migrations()).get_current_head()
-        with self.engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
+        current, head = self.revisions()
         if current != head:
             state = "is not initialised" if current is None else (
                 f"has schema {current}, this majlis needs {head}")
             raise StoreError(f"the tally store at {self.location} {state}: run `majlis db init`")
         self._ready = True
+
+    @_guarded
+    def revisions(self) -> tuple[str | None, str]:
+        """The schema revision the database is at (None before `majlis db init`) and the one this
+        majlis needs, read afresh at every call: a readiness probe asks whether the database is
+        reachable and migrated now, not whether it was when the store was first used."""
+        head = ScriptDirectory.from_config(self._migrations()).get_current_head()
+        assert head is not None  # the migrations ship with majlis
+        if (file := self._file()) is not None and not file.exists():
+            return None, head  # connecting would create the file
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision(), head
 
     def _file(self) -> Path | None:
         """The SQLite file of the store, if it is one (opening it would create it)."""

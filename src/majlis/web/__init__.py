@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 from ._auth import Role, Users
 
 if TYPE_CHECKING:
-    from ._app import create_app
+    from ._app import create_app, create_app_from_environment
 
-__all__ = ["Role", "Users", "create_app"]
+__all__ = ["Role", "Users", "create_app", "create_app_from_environment"]
 
 
 def __getattr__(name: str) -> object:
-    if name == "create_app":
-        return importlib.import_module("._app", __name__).create_app
+    if name in ("create_app", "create_app_from_environment"):
+        return getattr(importlib.import_module("._app", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

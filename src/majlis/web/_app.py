@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from majlis import tally
 from majlis.errors import AllocationError, InputError, Problem, StoreError
 from majlis.tally import Store
 
@@ -22,9 +23,11 @@ from ._docs import serve_docs
 from ._guard import BodyLimit, SafeAnswers
 from ._incidents import Incidents, record
 from ._live import Broker, RedisBroker
+from ._metrics import Measured
 from ._models import ErrorOut, ProblemOut
 from ._outlook import router as outlook_router
 from ._outlook import work_queue
+from ._probes import router as probes_router
 from ._read import router as read_router
 from ._reports import router as reports_router
 from ._service import ResultsService, law_named
@@ -32,7 +35,7 @@ from ._signin import SignIns
 from ._tables import CsvSuffix
 from ._write import router as write_router
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "create_app_from_environment"]
 
 STATIC = Path(__file__).parent / "static"
 TOKEN_TTL = 12 * 3600  # one shift of an election night
@@ -129,7 +132,8 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.add_middleware(Incidents, answer=_unexpected)  # innermost: a 500 gets the headers too
     app.add_middleware(CsvSuffix)
     app.add_middleware(BodyLimit)
-    app.add_middleware(SafeAnswers)  # outermost: every answer, a 413 too, gets its headers
+    app.add_middleware(SafeAnswers)  # every answer, a 413 too, gets its headers
+    app.add_middleware(Measured)  # outermost: every answer is counted
     app.add_exception_handler(InputError, _input_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_error)
@@ -140,6 +144,7 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.include_router(outlook_router)
     app.include_router(reports_router)
     app.include_router(write_router)
+    app.include_router(probes_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     serve_docs(app)
 
@@ -148,3 +153,13 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
         return FileResponse(STATIC / "index.html")
 
     return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The app as each worker of `majlis serve --workers N` makes it — and as any ASGI server
+    can (`uvicorn --factory majlis.web:create_app_from_environment`) — from the environment:
+    `MAJLIS_DATABASE_URL` (default sqlite:///majlis.db), `MAJLIS_ELECTION` (default `default`),
+    `MAJLIS_LAW`, `MAJLIS_REDIS_URL`, `MAJLIS_USERS` and `MAJLIS_SECRET`."""
+    return create_app(os.environ.get("MAJLIS_DATABASE_URL") or tally.DEFAULT_URL,
+                      os.environ.get("MAJLIS_ELECTION") or "default",
+                      law=os.environ.get("MAJLIS_LAW") or None)

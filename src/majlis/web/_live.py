@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 import redis.asyncio as redis
 
 from ._incidents import Backoff, logger, said
+from ._metrics import STREAMS
 from ._models import ReleaseOut
 
 __all__ = ["Broker", "RedisBroker", "stream"]
@@ -67,10 +68,16 @@ class Broker:
     def subscribe(self) -> Iterator[asyncio.Queue[str | None]]:
         queue: asyncio.Queue[str | None] = asyncio.Queue()
         self._queues.add(queue)
+        STREAMS.inc()
         try:
             yield queue
         finally:
             self._queues.discard(queue)
+            STREAMS.dec()
+
+    async def reachable(self) -> bool | None:
+        """Whether the channel between workers can be reached: None, as there is none."""
+        return None
 
 
 def release_number(data: object) -> int | None:
@@ -146,6 +153,14 @@ class RedisBroker(Broker):
                            self._channel, data)
         elif number > self.announced:
             self._stale()
+
+    async def reachable(self) -> bool | None:
+        """Whether Redis answers a ping within REDIS_WAIT seconds."""
+        try:
+            async with asyncio.timeout(REDIS_WAIT):
+                return bool(await self._client.ping())
+        except Exception:  # any failure of Redis or its client: not reachable
+            return False
 
     async def publish(self, event: Mapping[str, object]) -> None:
         """Tell this worker's pages now and the other workers through Redis; when Redis cannot

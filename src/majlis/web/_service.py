@@ -25,6 +25,7 @@ from majlis.tally import CandidateCount, ConstituencyCount, Release, Store
 from ._auth import Role, TokenError, Tokens, User
 from ._incidents import Backoff, record
 from ._live import Broker
+from ._metrics import RELEASES
 from ._models import release_out
 from ._tables import Body, Format, answer, encode
 
@@ -133,6 +134,7 @@ class ResultsService:
             self._unread = error
             raise
         self._unread = None
+        RELEASES.set(len(self._releases))
         return self._releases
 
     def stale(self) -> None:
