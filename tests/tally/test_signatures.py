@@ -142,7 +142,7 @@ def test_upgrading_to_signatures_keeps_the_chain_of_unsigned_sheets(store: Store
     store.ingest([sheet("B-001-01")])
     command.downgrade(store._migrations(), "0003")  # as a majlis from before signatures left it
     with Store(store.url) as old, pytest.raises(StoreError, match="has schema 0003, this "
-                                                              "majlis needs 0004"):
+                                                              "majlis needs 0005"):
         old.ingest([sheet("B-001-02")])
     store.init()  # upgrades
     assert store.verify_chain().intact

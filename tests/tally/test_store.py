@@ -219,10 +219,10 @@ def test_a_store_that_is_not_ready_says_what_to_run(tmp_path) -> None:
     with fresh.engine.begin() as conn:  # as if an older majlis had made this store
         conn.execute(text("UPDATE alembic_version SET version_num = '0000'"))
     old = Store(fresh.url)
-    with pytest.raises(StoreError, match="has schema 0000, this majlis needs 0004"):
+    with pytest.raises(StoreError, match="has schema 0000, this majlis needs 0005"):
         old.ingest([sheet()])
     with old.engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0005'"))
     assert old.results() == []
 
 
