@@ -178,7 +178,7 @@ class Desk(Intake, Published):
                 raise _refused(sheet.station, "clerk", f"{clerk} keyed {other} of this sheet: "
                                f"a second clerk keys {sheet.source}")
             if any(s == sheet.source.value for s, _ in keyed):
-                raise _refused(sheet.station, "source", f"{sheet.source} of this sheet is keyed "
+                raise _refused(sheet.station, "entry", f"{sheet.source} of this sheet is keyed "
                                "already: a supervisor corrects it")
             _, stored = self._store_in(session, head, [sheet], reason="", author=clerk)
             sheet_id, version, status = stored[0]
