@@ -84,14 +84,18 @@ def night(store_url: str) -> str:
     return store_url
 
 
-@pytest.fixture(scope="session")
-def users_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("staff") / "users.json"
+def staff_file(path: Path, staff: dict[str, Role]) -> Path:
+    """A users file at `path` with these accounts, each with PASSWORD."""
     users = Users()
-    for name, role in STAFF.items():
+    for name, role in staff.items():
         users.add(name, role, PASSWORD)
     users.save(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def users_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return staff_file(tmp_path_factory.mktemp("staff") / "users.json", STAFF)
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from majlis.web import Role, Users, create_app
+from majlis.web import Role, create_app
 
-from .conftest import PASSWORD, register, signed_in
+from .conftest import register, signed_in, staff_file
 
 DESK_STAFF = {"amal": Role.CLERK, "dalia": Role.CLERK, "basim": Role.SUPERVISOR}
 
@@ -26,12 +26,7 @@ def keyed(station: str = "B-001-01", source: str = "entry-a", key: str = "key-00
 
 @pytest.fixture(scope="module")
 def desk_users(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("desk") / "users.json"
-    users = Users()
-    for name, role in DESK_STAFF.items():
-        users.add(name, role, PASSWORD)
-    users.save(path)
-    return path
+    return staff_file(tmp_path_factory.mktemp("desk") / "users.json", DESK_STAFF)
 
 
 @pytest.fixture
