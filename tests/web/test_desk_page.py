@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 from majlis.tally import Store
 from majlis.web import create_app
 
-from .conftest import PASSWORD, register, serving, shot
+from .conftest import PASSWORD, free_port, register, serving, shot
 from .test_desk import desk_users  # noqa: F401  (the clerks amal and dalia, supervisor basim)
 
 # A sheet as keyed on the form, in its order: received, cast, valid, invalid, spoiled, unused,
@@ -176,3 +176,42 @@ def test_an_entry_whose_answer_was_lost_is_sent_again_once(
         stored = store.history("B-900-01")
         assert [(v.sheet.source.value, v.author, v.sheet.cast) for v in stored] == [
             ("entry-a", "amal", 30)]
+
+
+def test_an_entry_keyed_while_the_server_is_down_waits_and_is_sent_once(
+        browser: Browser, store_url: str, desk_users: Path) -> None:  # noqa: F811
+    """The service stops mid-entry; the clerk submits, closes the page; the service comes back,
+    the clerk signs in again, and the entry is stored — once."""
+    register(store_url)
+    port = free_port()
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    with serving(create_app(store_url, "default", law="iraq-2025", users=desk_users),
+                 port=port) as base:
+        page.goto(f"{base}/desk")
+        sign_in(page, "amal")
+        open_station(page, "N-001-01")
+        for field, value in zip(FIELDS, ["400", "215", "200", "15", "5", "180", "80", "120"],
+                                strict=True):
+            page.fill(f"#{field}", value)
+    page.press("#l-1", "Enter")  # the service is gone
+    expect(page.locator("#pending")).to_be_visible()
+    page.close()
+    with Store(store_url) as store:
+        assert store.history("N-001-01") == []
+    with serving(create_app(store_url, "default", law="iraq-2025", users=desk_users),
+                 port=port) as base:
+        page = context.new_page()  # the same browser profile: its localStorage kept the entry
+        page.goto(f"{base}/desk")
+        expect(page.locator("#pending")).to_be_hidden()  # nobody signed in: nothing sent yet
+        sign_in(page, "amal")
+        expect(page.locator("#status")).to_contain_text("بانتظار الإدخال الثاني")
+        expect(page.locator("#pending")).to_be_hidden()
+        page.reload()  # still signed in in this tab
+        expect(page.locator("#who")).to_contain_text("amal")
+        page.wait_for_timeout(3500)  # a retry round: nothing left to send
+        context.close()
+    with Store(store_url) as store:
+        assert [(v.sheet.source.value, v.author, v.sheet.votes) for v in
+                store.history("N-001-01")] == [
+            ("entry-a", "amal", {"Sadiqoun": 80, "Tasmim": 120})]
