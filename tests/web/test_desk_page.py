@@ -10,7 +10,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Route, expect
 
-from majlis.tally import Store
+from majlis.tally import Source, Store, TallySheet
 from majlis.web import create_app
 
 from .conftest import PASSWORD, free_port, register, serving, shot
@@ -54,8 +54,15 @@ def axe_clean(page: Page) -> None:
     assert found.violations_count == 0, found.generate_report()
 
 
+HELD = TallySheet(station="B-900-01", source=Source.MACHINE, received_at="2025-11-11T19:00",
+                  received_by="PCOS 7", ballots_received=40, cast=31, valid=28, invalid=2,
+                  spoiled=0, unused=10, votes={"Tasmim": 20, "State of Law": 8})
+
+
 def test_a_desk_night(browser: Browser, store_url: str, desk_users: Path) -> None:  # noqa: F811
     register(store_url)
+    with Store(store_url) as store:  # a counting machine's sheet, held: cast is mistyped
+        assert store.ingest([HELD]).quarantined == 1
     with serving(create_app(store_url, "default", law="iraq-2025", users=desk_users)) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(f"{base}/desk")
@@ -132,12 +139,27 @@ def test_a_desk_night(browser: Browser, store_url: str, desk_users: Path) -> Non
         page.fill("#reason", "the paper says 170 and 80")
         page.click("#choose-a")
         expect(page.locator("#status")).to_contain_text("Station B-001-02 settled: Accepted")
-        expect(row).to_contain_text("0")
+        expect(row.locator("td").nth(1)).to_have_text("0")
+        # the quarantined sheet, corrected on the form it was held with
+        held = page.locator("#queue-counts tr[data-queue=quarantine]")
+        expect(held).to_contain_text("Basra: 1")
+        page.get_by_role("button", name="Correct B-900-01").click()
+        expect(page.locator("#sheet-title")).to_have_text(
+            "Station B-900-01 — correcting the machine sheet")
+        expect(page.locator("#f-cast")).to_have_value("31")
+        expect(page.locator("#checks li.fails")).to_have_count(2)
+        page.fill("#f-cast", "30")
+        expect(page.locator("#checks li.fails")).to_have_count(0)
+        page.fill("#sheet-reason", "the machine's printout says 30")
+        page.press("#sheet-reason", "Enter")
+        expect(page.locator("#status")).to_have_text("Station B-900-01 corrected.")
+        expect(held.locator("td").nth(1)).to_have_text("0")
+        shot(page, "desk-5-queues-cleared")
         page.close()
 
     with Store(store_url) as store:
         basra = {c.name: c.votes for c in store.results()}["Basra"]
-        assert basra == {"Tasmim": 280, "State of Law": 270}
+        assert basra == {"Tasmim": 300, "State of Law": 278}
         assert store.history("N-001-01") == []
         last = store.history("B-001-02")[-1]
         assert (last.author, last.status, last.sheet.votes["State of Law"]) == (

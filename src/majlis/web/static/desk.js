@@ -18,6 +18,8 @@ const T = {
     station: 'المحطة {0}', place: '{0} — المركز {1} — {2} ناخباً مسجلاً',
     keying: 'المحطة {0} — {1}', bothKeyed: 'المحطة {0}: أُدخل الإدخالان كلاهما',
     rekeying: 'المحطة {0} — إعادة إدخال المشرف',
+    correcting: 'المحطة {0} — تصحيح {1}', correct: 'تصحيح {0}',
+    corrected: 'صُحّحت المحطة {0}.',
     holds: 'متحقق', fails: 'غير متحقق',
     'cast-is-valid-plus-invalid': 'المقترع بها = الصحيحة + الباطلة',
     'ballots-accounted': 'المستلمة = المقترع بها + التالفة + غير المستخدمة',
@@ -53,6 +55,8 @@ const T = {
     station: 'Station {0}', place: '{0} — centre {1} — {2} registered voters',
     keying: 'Station {0} — {1}', bothKeyed: 'Station {0}: both entries are keyed',
     rekeying: "Station {0} — the supervisor keys it again",
+    correcting: 'Station {0} — correcting the {1} sheet', correct: 'Correct {0}',
+    corrected: 'Station {0} corrected.',
     holds: 'holds', fails: 'fails',
     'cast-is-valid-plus-invalid': 'cast = valid + invalid',
     'ballots-accounted': 'received = cast + spoiled + unused',
@@ -80,7 +84,8 @@ const PENDING = 'majlis-desk-pending';
 const $ = (id) => document.getElementById(id);
 let lang = localStorage.getItem('majlis-desk-lang') || 'ar';
 let form = null; // the open station's form, as GET /api/desk/stations/{code} answers it
-let rekeying = false; // the supervisor keys a disputed sheet again
+let mode = 'entry'; // or 'rekey' (a disputed sheet keyed again), 'correct' (a held sheet)
+let correcting = null; // the held sheet's source, in 'correct' mode
 let dispute = null; // the disagreement open on the supervisor's side
 let flushing = false;
 
@@ -162,9 +167,13 @@ const listLabel = (l) => (lang === 'ar' && l.name_ar ? l.name_ar : l.name);
 function drawForm(keepValues = false) {
   const old = {};
   if (keepValues) for (const el of $('sheet').querySelectorAll('input[id]')) old[el.id] = el.value;
-  const source = rekeying ? null : form.next_entry;
-  $('sheet-title').textContent = rekeying ? t('rekeying', form.station)
-    : source ? t('keying', form.station, t(source)) : t('bothKeyed', form.station);
+  const source = mode === 'entry' ? form.next_entry : null;
+  $('sheet-title').textContent = {
+    rekey: () => t('rekeying', form.station),
+    correct: () => t('correcting', form.station, correcting),
+    entry: () => (source ? t('keying', form.station, t(source)) : t('bothKeyed', form.station)),
+  }[mode]();
+  $('sheet-reason-field').hidden = mode !== 'correct';
   $('sheet-place').textContent = t('place', form.constituency, form.centre, number(form.registered));
   const accounting = $('accounting');
   accounting.replaceChildren(accounting.querySelector('legend'));
@@ -184,7 +193,7 @@ function drawForm(keepValues = false) {
     names.forEach((c, j) => set.append(field(`c-${i}-${j}`, c, old[`c-${i}-${j}`])));
     people.append(set);
   });
-  $('submit').disabled = !rekeying && !source;
+  $('submit').disabled = mode === 'entry' && !source;
   $('sheet').hidden = false;
   drawChecks();
 }
@@ -294,7 +303,8 @@ function showPending() {
 
 function closeForm() {
   form = null;
-  rekeying = false;
+  mode = 'entry';
+  $('sheet-reason').value = '';
   $('blank').checked = false;
   $('sheet').hidden = true;
   $('station-code').value = '';
@@ -305,9 +315,12 @@ async function submitSheet(event) {
   event.preventDefault();
   const { sheet, wrong } = keyed();
   if (wrong.length) { say(t('notNumber', wrong.join('، ')), true); return; }
-  if (rekeying) {
-    const source = 'entry-a';
-    await settle('rekey', { sheet: { ...sheet, source } });
+  if (mode === 'rekey') {
+    await settle('rekey', { sheet: { ...sheet, source: 'entry-a' } });
+    return;
+  }
+  if (mode === 'correct') {
+    await correct(sheet);
     return;
   }
   const item = { by: session().name, body: { ...sheet, source: form.next_entry, key: newKey(),
@@ -340,14 +353,16 @@ async function loadQueues() {
     return tr;
   });
   table.replaceChildren(head, ...rows);
-  const open = body.sheets.filter((s) => s.queue === 'disagreement' || s.queue === 'recount');
+  const open = body.sheets.filter((s) => s.queue !== 'awaiting-second-entry');
   $('queue-sheets').replaceChildren(...open.map((s) => {
     const li = document.createElement('li');
-    li.textContent = `${s.station} — ${t(s.queue)}`;
+    li.textContent = `${s.station} — ${t(s.queue)} `
+      + s.failures.map((f) => f.rule).join(', ');
     const button = document.createElement('button');
     button.type = 'button';
-    button.textContent = t('openDispute', s.station);
-    button.addEventListener('click', () => openDispute(s.station));
+    const held = s.queue === 'quarantine';
+    button.textContent = t(held ? 'correct' : 'openDispute', s.station);
+    button.addEventListener('click', () => (held ? openHeld(s) : openDispute(s.station)));
     li.append(button);
     return li;
   }));
@@ -356,6 +371,35 @@ async function loadQueues() {
     li.textContent = t('empty');
     $('queue-sheets').replaceChildren(li);
   }
+}
+
+// A quarantined sheet, on the form with the figures it was held with, for a correction.
+async function openHeld(held) {
+  const trail = await api(`/api/stations/${encodeURIComponent(held.station)}/history`);
+  const version = (trail.body || []).filter((v) => v.source === held.source).pop();
+  if (!version) { say(refusal(trail.body), true); return; }
+  mode = 'correct';
+  correcting = held.source;
+  await openStation(held.station);
+  FIGURES.forEach((f) => { $(`f-${f}`).value = number(version[f]); });
+  form.lists.forEach((l, i) => { $(`l-${i}`).value = number(version.votes[l.name] ?? 0); });
+  form.lists.forEach((l, i) => (form.candidates[l.name] || []).forEach((c, j) => {
+    $(`c-${i}-${j}`).value = number((version.candidate_votes[l.name] || {})[c] ?? 0);
+  }));
+  drawChecks();
+}
+
+async function correct(sheet) {
+  const reason = $('sheet-reason').value.trim();
+  if (!reason) { say(t('needReason'), true); $('sheet-reason').focus(); return; }
+  const station = form.station;
+  const { status, body } = await api('/api/corrections', { method: 'POST',
+    body: JSON.stringify({ sheet: { ...sheet, source: correcting }, reason }) });
+  if (status !== 200) { say(refusal(body), true); return; }
+  say(body.accepted ? t('corrected', station) : t('held', `${body.quarantined}`),
+    !body.accepted);
+  if (body.accepted) closeForm();
+  await loadQueues();
 }
 
 async function openDispute(code) {
@@ -416,7 +460,7 @@ async function settle(action, more = {}) {
   dispute = null;
   $('dispute').hidden = true;
   $('reason').value = '';
-  if (rekeying) closeForm();
+  if (mode === 'rekey') closeForm();
   await loadQueues();
   $('queues-title').focus();
 }
@@ -469,7 +513,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('recount').addEventListener('click', () => settle('recount'));
   $('rekey').addEventListener('click', async () => {
     if (!$('reason').value.trim()) { say(t('needReason'), true); $('reason').focus(); return; }
-    rekeying = true;
+    mode = 'rekey';
     await openStation(dispute.station);
   });
   translate();
