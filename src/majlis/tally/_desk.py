@@ -21,8 +21,18 @@ from ._base import _guarded
 from ._intake import ENTRIES, Intake
 from ._limits import NAME_LENGTH, TEXT_LENGTH, refuse, sheet_problems, text_problems
 from ._published import Published, _failures
-from ._schema import ChainHeadRow, EntryRow, SheetRow
-from ._values import Failure, SheetVersion, Source, Station, TallySheet
+from ._register import Registry
+from ._schema import (
+    CandidateRow,
+    CentreRow,
+    ChainHeadRow,
+    ConstituencyRow,
+    EntryRow,
+    ListRow,
+    SheetRow,
+    StationRow,
+)
+from ._values import Failure, SheetVersion, Source, Station, TallySheet, VotingType
 
 __all__ = ["Cell", "Desk", "Disagreement", "Entry", "Form", "Held"]
 
@@ -120,7 +130,7 @@ class Desk(Intake, Published):
         which entries are keyed already (their figures are not shown to anyone keying)."""
         self._check_ready()
         with Session(self.engine) as session:
-            known = self._registry(session)
+            known = self._one_station(session, station)
             found = known.stations.get(station)
             if found is None:
                 raise _refused(station, "station", "is not registered: check the code on the "
@@ -180,7 +190,8 @@ class Desk(Intake, Published):
             if any(s == sheet.source.value for s, _ in keyed):
                 raise _refused(sheet.station, "entry", f"{sheet.source} of this sheet is keyed "
                                "already: a supervisor corrects it")
-            _, stored = self._store_in(session, head, [sheet], reason="", author=clerk)
+            _, stored = self._store_in(session, head, [sheet], reason="", author=clerk,
+                                       registry=self._one_station(session, sheet.station))
             sheet_id, version, status = stored[0]
             session.add(EntryRow(election_id=election, entry_key=key, sheet_id=sheet_id,
                                  clerk=clerk, blank=blank))
@@ -202,11 +213,7 @@ class Desk(Intake, Published):
     def disagreement(self, station: str) -> Disagreement:
         """Both entries of `station` side by side, with the cells they differ on."""
         a, b = self._entries(station)
-        registered = {s.code: s for s in self.stations()}.get(station)
-        if registered is None:
-            raise _refused(station, "station", "is not registered: its entries are in the "
-                           "quarantine queue")
-        return Disagreement(station=registered, entry_a=a, entry_b=b,
+        return Disagreement(station=self.form(station).station, entry_a=a, entry_b=b,
                             cells=_cells(a.sheet, b.sheet))
 
     @_guarded
@@ -267,11 +274,36 @@ class Desk(Intake, Published):
                 raise _refused(station, "station", "its entries changed meanwhile: read them "
                                "again")
             _, stored = self._store_in(session, head, sheets, reason=reason, author=author,
+                                       registry=self._one_station(session, station),
                                        settled=True, held=held)
             sheet_id, version, status = stored[-1]
             failures = _failures(session.get_one(SheetRow, sheet_id).failures)
         return Entry(station=station, source=sheets[-1].source, version=version, status=status,
                      failures=failures, clerk=author, blank=False)
+
+    def _one_station(self, session: Session, code: str) -> Registry:
+        """What a sheet of station `code` is checked against: the station and its
+        constituency's lists and candidates — not the whole register, which one entry need not
+        read."""
+        election = self._scope(session)
+        found = session.execute(
+            select(StationRow, CentreRow.code, ConstituencyRow.id, ConstituencyRow.name)
+            .join(CentreRow, StationRow.centre_id == CentreRow.id)
+            .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
+            .where(StationRow.election_id == election, StationRow.code == code)).first()
+        if found is None:
+            return Registry(stations={}, ids={}, lists={}, candidates={})
+        row, centre, place, name = found
+        return Registry(
+            stations={code: Station(code=code, centre=centre, constituency=name,
+                                    voting_type=VotingType(row.voting_type),
+                                    registered=row.registered)},
+            ids={code: row.id},
+            lists={name: frozenset(session.scalars(
+                select(ListRow.name).where(ListRow.constituency_id == place)))},
+            candidates={name: frozenset((party, person) for party, person in session.execute(
+                select(CandidateRow.list_name, CandidateRow.name)
+                .where(CandidateRow.constituency_id == place)))})
 
     @_guarded
     def queues(self) -> list[Held]:
