@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from majlis.errors import InputError
-from majlis.tally import Cell, Source, Store
+from majlis.tally import Cell, Entry, Keyed, Source, Store
 
 from .conftest import sheet
 
@@ -130,3 +130,25 @@ def test_the_queues_count_what_holds_a_release_back(registered: Store) -> None:
     assert (form.station.constituency, form.lists) == ("Najaf", ("Sadiqoun", "Tasmim"))
     with pytest.raises(InputError, match="is not registered"):
         registered.form("X-1")
+
+
+def test_entries_arriving_together_are_answered_as_if_alone(registered: Store) -> None:
+    """One transaction for a busy desk's entries: each answered as `enter` answers it."""
+    answers = registered.enter_all([
+        Keyed(sheet=sheet("B-001-01", "entry-a"), clerk="amal", key="one-a"),
+        Keyed(sheet=sheet("B-001-01", "entry-b"), clerk="dalia", key="one-b"),
+        Keyed(sheet=sheet("B-001-01", "entry-b"), clerk="dalia", key="one-b"),  # sent twice
+        Keyed(sheet=sheet("B-001-02", "entry-a"), clerk="amal", key="two-a"),
+        Keyed(sheet=sheet("B-001-02", "entry-b"), clerk="amal", key="two-b"),  # the same clerk
+        Keyed(sheet=zero("entry-a"), clerk="amal", key="three-a"),  # all zero, not marked
+        Keyed(sheet=sheet("N-001-01", "entry-a", votes={"Tasmim": 9}), clerk="amal",
+              key="one-a"),  # a key already used
+    ])
+    shown = [(a.status, a.repeated) if isinstance(a, Entry) else a.problems[0].field
+             for a in answers]
+    assert shown == [("awaiting-second-entry", False), ("accepted", False), ("accepted", True),
+                     ("awaiting-second-entry", False), "clerk", "blank", "key"]
+    assert counted(registered) == {"Basra": {"Tasmim": 200, "State of Law": 100}}
+    assert [(v.sheet.source, v.author) for v in registered.history("B-001-02")] == [
+        (Source.ENTRY_A, "amal")]
+    assert registered.verify_chain().intact

@@ -5,7 +5,7 @@ The only package that talks to a database (SQLAlchemy; SQLite by default, Postgr
 
 from ._chain import ChainCheck
 from ._checks import UNREGISTERED_CEILING, check
-from ._desk import Cell, Disagreement, Entry, Form, Held
+from ._desk import Cell, Disagreement, Entry, Form, Held, Keyed
 from ._devices import Device, signed_bytes
 from ._files import TallyFile, read_tally_file
 from ._intake import IngestReport
@@ -61,6 +61,7 @@ __all__ = [
     "Format",
     "Held",
     "IngestReport",
+    "Keyed",
     "Level",
     "Quarantined",
     "Release",

@@ -9,9 +9,10 @@ entry gets the first answer, never a second version — and whether the clerk ma
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from majlis._cells import shown
@@ -34,7 +35,7 @@ from ._schema import (
 )
 from ._values import Failure, SheetVersion, Source, Station, TallySheet, VotingType
 
-__all__ = ["Cell", "Desk", "Disagreement", "Entry", "Form", "Held"]
+__all__ = ["Cell", "Desk", "Disagreement", "Entry", "Form", "Held", "Keyed"]
 
 KEY_LENGTH = 64  # an entry's idempotency key (the desk draws a UUID)
 FIGURES = ("ballots_received", "cast", "valid", "invalid", "spoiled", "unused")
@@ -116,6 +117,48 @@ def _cells(a: TallySheet, b: TallySheet) -> tuple[Cell, ...]:
     return tuple(found)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Keyed:
+    """One entry as a clerk keyed it at the desk, with its idempotency key."""
+
+    sheet: TallySheet
+    clerk: str
+    key: str
+    blank: bool = False
+
+
+def _prepared(given: Keyed) -> Keyed:
+    """The entry with its clerk as the sheet's receiver, or the InputError refusing it: what no
+    store can hold, a source the desk does not key, an all-zero sheet not marked blank."""
+    sheet, station = given.sheet, given.sheet.station
+    refuse([*text_problems(f"station {shown(station)}", (
+        ("clerk", given.clerk, NAME_LENGTH), ("key", given.key, KEY_LENGTH))),
+        *sheet_problems(1, sheet)])
+    if sheet.source not in ENTRIES:
+        raise _refused(station, "source", f"is {sheet.source}; the desk keys entry-a or entry-b")
+    if _blank(sheet) and not given.blank:
+        raise _refused(station, "blank", "every figure is 0: a blank sheet is stored only when "
+                       "the clerk marks it blank")
+    if given.blank and not _blank(sheet):
+        raise _refused(station, "blank", "the sheet is marked blank but carries figures")
+    return replace(given, sheet=replace(sheet, received_by=given.clerk))
+
+
+def _answer(entry: EntryRow, row: SheetRow) -> Entry:
+    return Entry(station=row.station, source=Source(row.source), version=row.version,
+                 status=row.status, failures=_failures(row.failures), clerk=entry.clerk,
+                 blank=entry.blank)
+
+
+def _repeated(first: Entry, given: Keyed) -> Entry | InputError:
+    """The answer to a key sent again: the first answer, or a refusal when it came with
+    another station or entry."""
+    if (first.station, first.source) != (given.sheet.station, given.sheet.source):
+        return _refused(given.sheet.station, "key", f"was sent before for station "
+                        f"{shown(first.station)}, {first.source}: each entry draws its own key")
+    return replace(first, repeated=True)
+
+
 def _refused(station: str, field: str, message: str) -> InputError:
     return InputError([Problem(source=f"station {shown(station)}", line=None, field=field,
                                message=message)])
@@ -130,7 +173,7 @@ class Desk(Intake, Published):
         which entries are keyed already (their figures are not shown to anyone keying)."""
         self._check_ready()
         with Session(self.engine) as session:
-            known = self._one_station(session, station)
+            known = self._register_of(session, {station})
             found = known.stations.get(station)
             if found is None:
                 raise _refused(station, "station", "is not registered: check the code on the "
@@ -142,62 +185,93 @@ class Desk(Intake, Published):
                     candidates=tuple(sorted(known.candidates.get(found.constituency, ()))),
                     keyed=tuple(s for s in ENTRIES if s.value in keyed))
 
-    @_guarded
     def enter(self, sheet: TallySheet, *, clerk: str, key: str, blank: bool = False) -> Entry:
         """Store one entry of a hand-counted sheet keyed by `clerk`, as the store's double entry
         does: the first waits for the second, equal entries are accepted, different ones are
         held for a supervisor. Refused (nothing stored): a source other than entry A or B; a
         station keyed already from this source; a clerk who keyed the other entry; a sheet whose
         figures are all 0 unless `blank` marks it so. A `key` sent before answers as it did."""
+        found = self.enter_all([Keyed(sheet=sheet, clerk=clerk, key=key, blank=blank)])[0]
+        if isinstance(found, InputError):
+            raise found
+        return found
+
+    @_guarded
+    def enter_all(self, entries: Sequence[Keyed]) -> list[Entry | InputError]:
+        """Entries that reach the desk together, stored in one transaction (one turn of the
+        chain's lock), in order: each answered as `enter` would answer it alone — a refusal as
+        its InputError, while the others are stored."""
         self._check_ready()
-        source = f"station {shown(sheet.station)}"
-        refuse([*text_problems(source, (("clerk", clerk, NAME_LENGTH), ("key", key, KEY_LENGTH))),
-                *sheet_problems(1, sheet)])
-        if sheet.source not in ENTRIES:
-            raise _refused(sheet.station, "source", f"is {sheet.source}; the desk keys "
-                           "entry-a or entry-b")
-        if _blank(sheet) and not blank:
-            raise _refused(sheet.station, "blank", "every figure is 0: a blank sheet is stored "
-                           "only when the clerk marks it blank")
-        if blank and not _blank(sheet):
-            raise _refused(sheet.station, "blank", "the sheet is marked blank but carries "
-                           "figures")
-        sheet = replace(sheet, received_by=clerk)
-        with Session(self.writer) as session, session.begin():
-            head = session.scalars(
-                select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
-            election = self._scope(session)
-            before = session.execute(select(EntryRow, SheetRow).join(
-                SheetRow, SheetRow.id == EntryRow.sheet_id).where(
-                EntryRow.election_id == election, EntryRow.entry_key == key)).first()
-            if before is not None:
-                entry, row = before
-                if (row.station, row.source) != (sheet.station, sheet.source.value):
-                    raise _refused(sheet.station, "key", f"was sent before for station "
-                                   f"{shown(row.station)}, {row.source}: each entry draws its "
-                                   "own key")
-                return Entry(station=row.station, source=Source(row.source),
-                             version=row.version, status=row.status,
-                             failures=_failures(row.failures), clerk=entry.clerk,
-                             blank=entry.blank, repeated=True)
-            other = Source.ENTRY_B if sheet.source is Source.ENTRY_A else Source.ENTRY_A
-            keyed = {(source, by) for source, by in session.execute(
-                select(SheetRow.source, SheetRow.received_by).where(
-                    SheetRow.election_id == election, SheetRow.station == sheet.station))}
-            if (other.value, clerk) in keyed:
-                raise _refused(sheet.station, "clerk", f"{clerk} keyed {other} of this sheet: "
-                               f"a second clerk keys {sheet.source}")
-            if any(s == sheet.source.value for s, _ in keyed):
-                raise _refused(sheet.station, "entry", f"{sheet.source} of this sheet is keyed "
-                               "already: a supervisor corrects it")
-            _, stored = self._store_in(session, head, [sheet], reason="", author=clerk,
-                                       registry=self._one_station(session, sheet.station))
-            sheet_id, version, status = stored[0]
-            session.add(EntryRow(election_id=election, entry_key=key, sheet_id=sheet_id,
-                                 clerk=clerk, blank=blank))
-            failures = _failures(session.get_one(SheetRow, sheet_id).failures)
-        return Entry(station=sheet.station, source=sheet.source, version=version, status=status,
-                     failures=failures, clerk=clerk, blank=blank)
+        answers: list[Entry | InputError | None] = [None] * len(entries)
+        ready: list[tuple[int, Keyed]] = []
+        for n, given in enumerate(entries):
+            try:
+                ready.append((n, _prepared(given)))
+            except InputError as error:
+                answers[n] = error
+        if ready:
+            with Session(self.writer) as session, session.begin():
+                head = session.scalars(
+                    select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
+                self._enter_locked(session, head, ready, answers)
+        found = [a for a in answers if a is not None]
+        assert len(found) == len(entries), "every entry is answered"
+        return found
+
+    def _enter_locked(self, session: Session, head: ChainHeadRow, ready: list[tuple[int, Keyed]],
+                      answers: list[Entry | InputError | None]) -> None:
+        """`enter_all` under the chain's lock: keys seen before answered again, clashes
+        refused, the rest stored — by clerk, each the author of what they keyed."""
+        election = self._scope(session)
+        before = {entry.entry_key: _answer(entry, row) for entry, row in session.execute(
+            select(EntryRow, SheetRow).join(SheetRow, SheetRow.id == EntryRow.sheet_id).where(
+                EntryRow.election_id == election,
+                EntryRow.entry_key.in_({k.key for _, k in ready})))}
+        keyed = {tuple(r) for r in session.execute(
+            select(SheetRow.station, SheetRow.source, SheetRow.received_by).where(
+                SheetRow.election_id == election,
+                SheetRow.station.in_({k.sheet.station for _, k in ready})))}
+        chosen: dict[str, list[tuple[int, Keyed]]] = {}  # by clerk
+        again: list[tuple[int, Keyed]] = []  # a key sent twice in this batch
+        for n, k in ready:
+            s = k.sheet
+            other = Source.ENTRY_B if s.source is Source.ENTRY_A else Source.ENTRY_A
+            if k.key in before:
+                answers[n] = _repeated(before[k.key], k)
+            elif any(k.key == j.key for group in chosen.values() for _, j in group):
+                again.append((n, k))
+            elif (s.station, other.value, k.clerk) in keyed:
+                answers[n] = _refused(s.station, "clerk", f"{k.clerk} keyed {other} of this "
+                                      f"sheet: a second clerk keys {s.source}")
+            elif any(r[:2] == (s.station, s.source.value) for r in keyed):
+                answers[n] = _refused(s.station, "entry", f"{s.source} of this sheet is keyed "
+                                      "already: a supervisor corrects it")
+            else:
+                chosen.setdefault(k.clerk, []).append((n, k))
+                keyed.add((s.station, s.source.value, k.clerk))
+        if not chosen:
+            return
+        registry = self._register_of(session, {k.sheet.station for g in chosen.values()
+                                              for _, k in g})
+        rows = []
+        for clerk, group in chosen.items():
+            _, stored = self._store_in(session, head, [k.sheet for _, k in group], reason="",
+                                       author=clerk, registry=registry)
+            for (n, k), (sheet_id, version, status) in zip(group, stored, strict=True):
+                rows.append((n, k, sheet_id, version, status))
+        failed: dict[int, str] = {sheet_id: text for sheet_id, text in session.execute(
+            select(SheetRow.id, SheetRow.failures).where(SheetRow.id.in_([r[2] for r in rows])))}
+        session.execute(insert(EntryRow), [
+            {"election_id": election, "entry_key": k.key, "sheet_id": sheet_id,
+             "clerk": k.clerk, "blank": k.blank} for _, k, sheet_id, _, _ in rows])
+        for n, k, sheet_id, version, status in rows:
+            entry = Entry(station=k.sheet.station, source=k.sheet.source, version=version,
+                          status=status, failures=_failures(failed[sheet_id]), clerk=k.clerk,
+                          blank=k.blank)
+            before[k.key] = entry
+            answers[n] = entry
+        for n, k in again:
+            answers[n] = _repeated(before[k.key], k)
 
     def _entries(self, station: str) -> tuple[SheetVersion, SheetVersion]:
         """The latest version of each entry of `station`; refused unless both are keyed."""
@@ -274,36 +348,41 @@ class Desk(Intake, Published):
                 raise _refused(station, "station", "its entries changed meanwhile: read them "
                                "again")
             _, stored = self._store_in(session, head, sheets, reason=reason, author=author,
-                                       registry=self._one_station(session, station),
+                                       registry=self._register_of(session, {station}),
                                        settled=True, held=held)
             sheet_id, version, status = stored[-1]
             failures = _failures(session.get_one(SheetRow, sheet_id).failures)
         return Entry(station=station, source=sheets[-1].source, version=version, status=status,
                      failures=failures, clerk=author, blank=False)
 
-    def _one_station(self, session: Session, code: str) -> Registry:
-        """What a sheet of station `code` is checked against: the station and its
-        constituency's lists and candidates — not the whole register, which one entry need not
-        read."""
-        election = self._scope(session)
-        found = session.execute(
+    def _register_of(self, session: Session, codes: set[str]) -> Registry:
+        """What sheets of the stations `codes` are checked against: those stations and their
+        constituencies' lists and candidates — not the whole register, which a few entries
+        need not read."""
+        rows = session.execute(
             select(StationRow, CentreRow.code, ConstituencyRow.id, ConstituencyRow.name)
             .join(CentreRow, StationRow.centre_id == CentreRow.id)
             .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
-            .where(StationRow.election_id == election, StationRow.code == code)).first()
-        if found is None:
-            return Registry(stations={}, ids={}, lists={}, candidates={})
-        row, centre, place, name = found
-        return Registry(
-            stations={code: Station(code=code, centre=centre, constituency=name,
-                                    voting_type=VotingType(row.voting_type),
-                                    registered=row.registered)},
-            ids={code: row.id},
-            lists={name: frozenset(session.scalars(
-                select(ListRow.name).where(ListRow.constituency_id == place)))},
-            candidates={name: frozenset((party, person) for party, person in session.execute(
-                select(CandidateRow.list_name, CandidateRow.name)
-                .where(CandidateRow.constituency_id == place)))})
+            .where(StationRow.election_id == self._scope(session), StationRow.code.in_(codes)))
+        stations, ids, places = {}, {}, {}
+        for row, centre, place, name in rows:
+            stations[row.code] = Station(code=row.code, centre=centre, constituency=name,
+                                         voting_type=VotingType(row.voting_type),
+                                         registered=row.registered)
+            ids[row.code] = row.id
+            places[place] = name
+        lists: dict[str, set[str]] = {name: set() for name in places.values()}
+        for place, party in session.execute(select(ListRow.constituency_id, ListRow.name)
+                                            .where(ListRow.constituency_id.in_(places))):
+            lists[places[place]].add(party)
+        people: dict[str, set[tuple[str, str]]] = {name: set() for name in places.values()}
+        for place, party, person in session.execute(
+                select(CandidateRow.constituency_id, CandidateRow.list_name, CandidateRow.name)
+                .where(CandidateRow.constituency_id.in_(places))):
+            people[places[place]].add((party, person))
+        return Registry(stations=stations, ids=ids,
+                        lists={k: frozenset(v) for k, v in lists.items()},
+                        candidates={k: frozenset(v) for k, v in people.items()})
 
     @_guarded
     def queues(self) -> list[Held]:
