@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -31,7 +29,7 @@ try:
 except ImportError:
     httpx2 = None
 
-from api import HOST, PLACES, free_port, wait_for  # the service's benchmark, beside this one
+from api import PLACES, start  # the service's benchmark, beside this one
 
 LISTS = [f"List {k:02d}" for k in range(1, 13)]
 PASSWORD = "benchmark night"
@@ -101,16 +99,8 @@ def main() -> None:
         users.add("clerk-a", Role.CLERK, PASSWORD)
         users.add("clerk-b", Role.CLERK, PASSWORD)
         users.save(Path(tmp) / "users.json")
-        port = free_port()
-        base = f"http://{HOST}:{port}"
-        env = {**os.environ, "BENCH_DB": url, "BENCH_USERS": str(Path(tmp) / "users.json"),
-               "MAJLIS_SECRET": "benchmark"}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "entry:application", "--app-dir",
-             str(Path(__file__).parent), "--host", HOST, "--port", str(port), "--workers", "2",
-             "--log-level", "warning", "--timeout-graceful-shutdown", "2"], env=env)
+        base, server = start("entry", url, Path(tmp) / "users.json")
         try:
-            wait_for(base, server)
             tokens = tuple(httpx2.post(f"{base}/api/token", json={
                 "username": name, "password": PASSWORD}).json()["access_token"]
                 for name in ("clerk-a", "clerk-b"))
