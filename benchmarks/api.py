@@ -87,6 +87,25 @@ def wait_for(base: str, server: subprocess.Popen[bytes]) -> None:
             time.sleep(0.2)
 
 
+def start(module: str, url: str, users: Path) -> tuple[str, subprocess.Popen[bytes]]:
+    """Two uvicorn workers serving `module`'s `application` over the store at `url`, started
+    and answering: their base URL and the server process (the caller terminates it)."""
+    base = f"http://{HOST}:{free_port()}"
+    env = {**os.environ, "BENCH_DB": url, "BENCH_USERS": str(users),
+           "MAJLIS_SECRET": "benchmark"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", f"{module}:application", "--app-dir",
+         str(Path(__file__).parent), "--host", HOST, "--port", base.rsplit(":", 1)[1],
+         "--workers", "2", "--log-level", "warning", "--timeout-graceful-shutdown", "2"],
+        env=env)
+    try:
+        wait_for(base, server)
+    except BaseException:
+        server.terminate()
+        raise
+    return base, server
+
+
 def with_wrk(url: str, seconds: int) -> tuple[float, float]:
     out = subprocess.run(["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency", url],
                          capture_output=True, text=True, check=True).stdout
@@ -162,16 +181,8 @@ def main() -> None:
         users = Users()
         users.add("publisher", Role.PUBLISHER, PASSWORD)
         users.save(Path(tmp) / "users.json")
-        port = free_port()
-        base = f"http://{HOST}:{port}"
-        env = {**os.environ, "BENCH_DB": url, "BENCH_USERS": str(Path(tmp) / "users.json"),
-               "MAJLIS_SECRET": "benchmark"}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "api:application", "--app-dir",
-             str(Path(__file__).parent), "--host", HOST, "--port", str(port), "--workers", "2",
-             "--log-level", "warning", "--timeout-graceful-shutdown", "2"], env=env)
+        base, server = start("api", url, Path(tmp) / "users.json")
         try:
-            wait_for(base, server)
             national = f"{base}/api/results?level=national"
             httpx2.get(national).raise_for_status()
             tool = "wrk" if shutil.which("wrk") else "python"

@@ -84,14 +84,18 @@ def night(store_url: str) -> str:
     return store_url
 
 
-@pytest.fixture(scope="session")
-def users_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("staff") / "users.json"
+def staff_file(path: Path, staff: dict[str, Role]) -> Path:
+    """A users file at `path` with these accounts, each with PASSWORD."""
     users = Users()
-    for name, role in STAFF.items():
+    for name, role in staff.items():
         users.add(name, role, PASSWORD)
     users.save(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def users_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return staff_file(tmp_path_factory.mktemp("staff") / "users.json", STAFF)
 
 
 @pytest.fixture
@@ -114,9 +118,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """A real uvicorn server for `app` on a free port, in a thread; its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(),
+def serving(app: FastAPI, port: int | None = None) -> Iterator[str]:
+    """A real uvicorn server for `app` on `port` (else a free one), in a thread; its base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port or free_port(),
                                            log_level="warning", timeout_graceful_shutdown=2))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -5,6 +5,7 @@ The only package that talks to a database (SQLAlchemy; SQLite by default, Postgr
 
 from ._chain import ChainCheck
 from ._checks import UNREGISTERED_CEILING, check
+from ._desk import Cell, Disagreement, Entry, Form, Held, Keyed
 from ._devices import Device, signed_bytes
 from ._files import TallyFile, read_tally_file
 from ._intake import IngestReport
@@ -46,15 +47,21 @@ __all__ = [
     "TIME_LENGTH",
     "UNREGISTERED_CEILING",
     "CandidateCount",
+    "Cell",
     "CentreCount",
     "ChainCheck",
     "Change",
     "ConstituencyCount",
     "Device",
     "Difference",
+    "Disagreement",
+    "Entry",
     "Failure",
+    "Form",
     "Format",
+    "Held",
     "IngestReport",
+    "Keyed",
     "Level",
     "Quarantined",
     "Release",

@@ -106,79 +106,93 @@ class Intake(Register, Devices):
     def _store_batch(self, sheets: list[TallySheet], *, reason: str, author: str,
                registry: Registry | None = None) -> IngestReport:
         """One transaction: check each sheet, chain it, and insert the batch in bulk."""
-        counts = dict.fromkeys(("accepted", "quarantined", "awaiting-second-entry"), 0)
-        duplicates = 0
         with Session(self.writer) as session, session.begin():
             head = session.scalars(
                 select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
-            known = registry or self._registry(session)
-            election = self._scope(session)
-            latest = self._latest(session, election, {s.station for s in sheets})
-            rows: list[dict[str, object]] = []
-            kept: list[tuple[TallySheet, int, str]] = []  # (sheet, version, status) per row
-            for sheet in sheets:
-                prior = latest.get((sheet.station, sheet.source.value))
-                digest = _figures(sheet)
-                failures = list(check(sheet, known.stations, known.lists, known.candidates,
-                                      unregistered_ceiling=self.unregistered_ceiling))
-                if prior is not None and prior[1] == digest and not reason:
-                    duplicates += 1
-                    continue
-                if prior is not None and not reason:
-                    failures.append(Failure(rule="one-sheet-per-station-and-source", message=(
-                        f"version {prior[0]} from {sheet.source} differs; use a correction")))
-                status = "accepted" if not failures else "quarantined"
-                if not failures and sheet.source in ENTRIES:
-                    other = Source.ENTRY_B if sheet.source is Source.ENTRY_A else Source.ENTRY_A
-                    twin = latest.get((sheet.station, other.value))
-                    if twin is None:
-                        status = "awaiting-second-entry"
-                    elif twin[1] != digest:
-                        failures.append(Failure(rule="double-entry-agrees", message=(
-                            f"differs from {other} version {twin[0]}: a supervisor decides")))
-                        status = "quarantined"
-                version = prior[0] + 1 if prior else 1
-                row: dict[str, object] = {
-                    "election_id": election, "station": sheet.station, "source": sheet.source.value,
-                    "version": version, "status": status, "received_at": sheet.received_at,
-                    "received_by": sheet.received_by, "ballots_received": sheet.ballots_received,
-                    "cast": sheet.cast, "valid": sheet.valid, "invalid": sheet.invalid,
-                    "spoiled": sheet.spoiled, "unused": sheet.unused,
-                    "failures": json.dumps([[f.rule, f.message] for f in failures],
-                                           ensure_ascii=False) if failures else "",
-                    "reason": reason, "author": author, "key_id": sheet.key_id,
-                    "signature": sheet.signature,
-                }
-                content = content_of(self.election, row, sheet.votes.items(),
-                                   ((p, c, n) for (p, c), n in sheet.candidate_votes.items()))
-                row |= {"station_id": known.ids.get(sheet.station), "figures_hash": digest,
-                        "content_hash": content, "prev_hash": head.hash,
-                        "hash": link(head.hash, content)}
-                head.hash = str(row["hash"])
-                latest[(sheet.station, sheet.source.value)] = (version, digest)
-                rows.append(row)
-                kept.append((sheet, version, status))
-                counts[status] += 1
-            if rows:
-                new_ids = session.scalars(
-                    insert(SheetRow).returning(SheetRow.id, sort_by_parameter_order=True),
-                    rows).all()
-                stored = list(zip(new_ids, kept, strict=True))
-                self._insert_votes(session, [
-                    (sheet_id, party, n)
-                    for sheet_id, (sheet, _, _) in stored for party, n in sheet.votes.items()])
-                candidate_rows = [
-                    {"sheet_id": sheet_id, "list_name": p, "candidate": c, "votes": n}
-                    for sheet_id, (sheet, _, _) in stored
-                    for (p, c), n in sheet.candidate_votes.items()]
-                if candidate_rows:
-                    session.execute(insert(SheetCandidateVotesRow), candidate_rows)
-                self._count(session, election, known, [
-                    (sheet_id, sheet, version)
-                    for sheet_id, (sheet, version, status) in stored if status == "accepted"])
-        return IngestReport(accepted=counts["accepted"], quarantined=counts["quarantined"],
-                            awaiting_second_entry=counts["awaiting-second-entry"],
-                            duplicates=duplicates)
+            return self._store_in(session, head, sheets, reason=reason, author=author,
+                                  registry=registry)[0]
+
+    def _store_in(self, session: Session, head: ChainHeadRow, sheets: list[TallySheet], *,
+                  reason: str, author: str, registry: Registry | None = None,
+                  settled: bool = False, held: Sequence[Failure] = ()
+                  ) -> tuple[IngestReport, list[tuple[int, int, str]]]:
+        """Check, chain and insert `sheets` in the caller's transaction, which holds the
+        chain's `head` locked; the report and (id, version, status) of each version stored.
+
+        `settled`: a supervisor has settled the double entry, so the entries are not compared
+        with each other again; `held`: failures a supervisor adds (a recount ordered)."""
+        counts = dict.fromkeys(("accepted", "quarantined", "awaiting-second-entry"), 0)
+        duplicates = 0
+        known = registry or self._registry(session)
+        election = self._scope(session)
+        latest = self._latest(session, election, {s.station for s in sheets})
+        rows: list[dict[str, object]] = []
+        kept: list[tuple[TallySheet, int, str]] = []  # (sheet, version, status) per row
+        for sheet in sheets:
+            prior = latest.get((sheet.station, sheet.source.value))
+            digest = _figures(sheet)
+            failures = [*check(sheet, known.stations, known.lists, known.candidates,
+                               unregistered_ceiling=self.unregistered_ceiling), *held]
+            if prior is not None and prior[1] == digest and not reason:
+                duplicates += 1
+                continue
+            if prior is not None and not reason:
+                failures.append(Failure(rule="one-sheet-per-station-and-source", message=(
+                    f"version {prior[0]} from {sheet.source} differs; use a correction")))
+            status = "accepted" if not failures else "quarantined"
+            if not failures and sheet.source in ENTRIES and not settled:
+                other = Source.ENTRY_B if sheet.source is Source.ENTRY_A else Source.ENTRY_A
+                twin = latest.get((sheet.station, other.value))
+                if twin is None:
+                    status = "awaiting-second-entry"
+                elif twin[1] != digest:
+                    failures.append(Failure(rule="double-entry-agrees", message=(
+                        f"differs from {other} version {twin[0]}: a supervisor decides")))
+                    status = "quarantined"
+            version = prior[0] + 1 if prior else 1
+            row: dict[str, object] = {
+                "election_id": election, "station": sheet.station, "source": sheet.source.value,
+                "version": version, "status": status, "received_at": sheet.received_at,
+                "received_by": sheet.received_by, "ballots_received": sheet.ballots_received,
+                "cast": sheet.cast, "valid": sheet.valid, "invalid": sheet.invalid,
+                "spoiled": sheet.spoiled, "unused": sheet.unused,
+                "failures": json.dumps([[f.rule, f.message] for f in failures],
+                                       ensure_ascii=False) if failures else "",
+                "reason": reason, "author": author, "key_id": sheet.key_id,
+                "signature": sheet.signature,
+            }
+            content = content_of(self.election, row, sheet.votes.items(),
+                               ((p, c, n) for (p, c), n in sheet.candidate_votes.items()))
+            row |= {"station_id": known.ids.get(sheet.station), "figures_hash": digest,
+                    "content_hash": content, "prev_hash": head.hash,
+                    "hash": link(head.hash, content)}
+            head.hash = str(row["hash"])
+            latest[(sheet.station, sheet.source.value)] = (version, digest)
+            rows.append(row)
+            kept.append((sheet, version, status))
+            counts[status] += 1
+        if rows:
+            new_ids = session.scalars(
+                insert(SheetRow).returning(SheetRow.id, sort_by_parameter_order=True),
+                rows).all()
+            stored = list(zip(new_ids, kept, strict=True))
+            self._insert_votes(session, [
+                (sheet_id, party, n)
+                for sheet_id, (sheet, _, _) in stored for party, n in sheet.votes.items()])
+            candidate_rows = [
+                {"sheet_id": sheet_id, "list_name": p, "candidate": c, "votes": n}
+                for sheet_id, (sheet, _, _) in stored
+                for (p, c), n in sheet.candidate_votes.items()]
+            if candidate_rows:
+                session.execute(insert(SheetCandidateVotesRow), candidate_rows)
+            self._count(session, election, known, [
+                (sheet_id, sheet, version)
+                for sheet_id, (sheet, version, status) in stored if status == "accepted"])
+            return IngestReport(
+                accepted=counts["accepted"], quarantined=counts["quarantined"],
+                awaiting_second_entry=counts["awaiting-second-entry"],
+                duplicates=duplicates), [(i, v, st) for i, (_, v, st) in stored]
+        return IngestReport(duplicates=duplicates), []
 
     def _insert_votes(self, session: Session, rows: list[tuple[int, str, int]]) -> None:
         """The sheets' vote rows: PostgreSQL's COPY where available, else executemany."""

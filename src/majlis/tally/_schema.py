@@ -209,3 +209,18 @@ class SheetCandidateVotesRow(Base):
     list_name: Mapped[str] = mapped_column(String(300), primary_key=True)
     candidate: Mapped[str] = mapped_column(String(300), primary_key=True)
     votes: Mapped[int] = mapped_column(Integer)
+
+
+class EntryRow(Base):
+    """A sheet keyed at the results centre's desk: the idempotency key its browser sent (a
+    re-sent entry is answered from here, never stored twice), the clerk who keyed it and whether
+    they marked the sheet blank. The version itself, with the clerk as its author, is chained."""
+
+    __tablename__ = "desk_entries"
+    __table_args__ = (UniqueConstraint("election_id", "entry_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"))
+    entry_key: Mapped[str] = mapped_column(String(64))
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("tally_sheets.id"), index=True)
+    clerk: Mapped[str] = mapped_column(String(200))
+    blank: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

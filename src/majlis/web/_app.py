@@ -19,6 +19,7 @@ from majlis.errors import AllocationError, InputError, Problem, StoreError
 from majlis.tally import Store
 
 from ._auth import Tokens, Users
+from ._desk import router as desk_router
 from ._docs import serve_docs
 from ._guard import BodyLimit, SafeAnswers
 from ._incidents import Incidents, record
@@ -145,12 +146,17 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.include_router(reports_router)
     app.include_router(write_router)
     app.include_router(probes_router)
+    app.include_router(desk_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     serve_docs(app)
 
     @app.get("/", include_in_schema=False)
     def dashboard() -> FileResponse:
         return FileResponse(STATIC / "index.html")
+
+    @app.get("/desk", include_in_schema=False)
+    def desk() -> FileResponse:
+        return FileResponse(STATIC / "desk.html")
 
     return app
 

@@ -2,7 +2,7 @@
 seat projections with their intervals, coalition power against the house's quota, and the
 release written up as a bulletin in Arabic or English."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -23,7 +23,7 @@ from ._read import CSV, ERRORS, FormatParam, Level, ReleaseParam, law_of, refuse
 from ._service import ResultsService, Service, Viewer
 from ._tables import Format
 
-__all__ = ["router", "work_queue"]
+__all__ = ["arabic_names", "lists_known", "router", "work_queue"]
 
 # Distinct colours, readable on white, for the lists no party table knows, in order of votes.
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
@@ -95,10 +95,21 @@ Heavy = Annotated[WorkQueue, Depends(heavy_of)]
 
 
 @lru_cache(maxsize=8)
-def _lists_known(election: str, law: str | None) -> tuple[dict[str, ListSeats], ListNames]:
+def lists_known(election: str, law: str | None) -> tuple[dict[str, ListSeats], ListNames]:
     """The party table and the alias table of the election (or else of its law), if bundled."""
     table_name = next((n for n in (election, law) if n in data.PARTY_TABLES), None)
     return (_party_table(table_name) if table_name else {}), data.list_names(table_name or "")
+
+
+def arabic_names(lists: Iterable[str], known: dict[str, ListSeats], names: ListNames
+                 ) -> dict[str, str]:
+    """Each list's Arabic name: from the alias table where it knows the list (any spelling),
+    else from the party table; "" where neither does."""
+    def party(name: str) -> ListSeats:
+        return known.get(name.casefold()) or known.get(
+            names.canonical(name).casefold(), ListSeats(name=name, seats=0))
+    return {name: (found.name_ar if (found := names.resolve(name)) else "") or party(name).name_ar
+            for name in lists}
 
 
 def _published(service: ResultsService, release: str) -> Release:
@@ -129,14 +140,13 @@ async def lists(request: Request, service: Service, viewer: Viewer,
     colour: the Arabic name from the election's alias table where it knows the list (any
     spelling), else from its bundled party table, as are the English name and colour."""
     number, counts = await service.counts(release, viewer)
-    known, names = _lists_known(service.store.election, service.law)
+    known, names = lists_known(service.store.election, service.law)
 
     def make() -> list[ListOut]:
         votes = national(counts).votes
         parties = {name: known.get(name.casefold()) or known.get(
             names.canonical(name).casefold(), ListSeats(name=name, seats=0)) for name in votes}
-        arabic = {name: (found.name_ar if (found := names.resolve(name)) else "")
-                  or parties[name].name_ar for name in votes}
+        arabic = arabic_names(votes, known, names)
         taken = [p.colour for p in parties.values() if p.colour]
         spare = iter([c for c in PALETTE if all(_apart(c, t) for t in taken)])
         return [ListOut(name=name, name_ar=arabic[name] or None,
@@ -230,7 +240,7 @@ async def bulletin(service: Service, release: PublishedParam = "latest",
     since the previous release and the closest last seats."""
     name, the_law, found = _law_and_release(service, law, release)
     before = service.release(found.number - 1) if found.number > 1 else None
-    names = _lists_known(service.store.election, service.law)[1]
+    names = lists_known(service.store.election, service.law)[1]
 
     def write() -> str:
         facts = publish.compose_bulletin(found, the_law, names, law_name=name, previous=before)

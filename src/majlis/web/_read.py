@@ -11,8 +11,9 @@ from pydantic import BaseModel
 
 from majlis.errors import InputError, Problem
 from majlis.law import Law, allocate, seat_table
-from majlis.tally import ConstituencyCount, Level, VotingType, national
+from majlis.tally import ConstituencyCount, Level, Source, VotingType, national
 
+from ._auth import Role
 from ._live import stream
 from ._models import (
     CandidateRow,
@@ -258,10 +259,13 @@ async def history(request: Request, service: Service, viewer: Viewer,
                   fmt: FormatParam = Format.JSON) -> Response:
     """Every stored version of a station's sheets, oldest first: for the public the
     accepted ones (what its results are added from); for signed-in staff every version —
-    quarantined, awaiting a second entry — with the names of who entered and corrected it."""
+    quarantined, awaiting a second entry — with the names of who entered and corrected it,
+    except that a clerk sees no entry A or B not yet accepted (double entry is blind)."""
     found = await run_in_threadpool(service.store.history, code)
+    blind = viewer is not None and viewer.role is Role.CLERK
     shown = [version_out(v, names=viewer is not None) for v in found
-             if viewer is not None or v.status == "accepted"]
+             if v.status == "accepted" or (viewer is not None and not (
+                 blind and v.sheet.source in (Source.ENTRY_A, Source.ENTRY_B)))]
 
     def make() -> Sequence[BaseModel]:
         if fmt is Format.JSON:

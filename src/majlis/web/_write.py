@@ -31,7 +31,7 @@ from ._service import ResultsService, Service, clerk, publisher, supervisor
 from ._signin import SignIns
 from ._tables import Format, answer, encode
 
-__all__ = ["router"]
+__all__ = ["canonical_names", "router"]
 
 
 def _report(report: IngestReport) -> IngestOut:
@@ -54,7 +54,7 @@ def sign_ins_of(request: Request) -> SignIns:
     return guard
 
 
-def _canonical(service: ResultsService) -> Callable[[str], str]:
+def canonical_names(service: ResultsService) -> Callable[[str], str]:
     """One name per list, as ingest gives it: the bundled alias table and the store's aliases."""
     store = service.store
     return data.list_names(store.election).with_aliases(store.aliases()).canonical
@@ -80,7 +80,7 @@ def ingest(service: Service, sheets: Annotated[list[SheetIn], Body(max_length=MA
            user: Clerk) -> IngestOut:
     """Enter tally sheets (a clerk or supervisor): checked, stored, chained — or
     quarantined with every rule they fail. `received_by` is the signed-in user."""
-    canonical = _canonical(service)
+    canonical = canonical_names(service)
     return _report(service.store.ingest([s.sheet(user.name, canonical) for s in sheets]))
 
 
@@ -88,7 +88,7 @@ def ingest(service: Service, sheets: Annotated[list[SheetIn], Body(max_length=MA
 def correct(service: Service, correction: CorrectionIn, user: Supervisor) -> IngestOut:
     """Correct a sheet (a supervisor): a new version beside the old, with the reason and
     the supervisor as its author."""
-    sheet = correction.sheet.sheet(user.name, _canonical(service))
+    sheet = correction.sheet.sheet(user.name, canonical_names(service))
     return _report(service.store.correct(sheet, reason=correction.reason, author=user.name))
 
 

@@ -1,0 +1,427 @@
+"""The results centre's desk: two clerks key each hand-counted sheet blind (entry A, entry B), a
+supervisor settles what they disagree on, and the queues show what holds a release back.
+
+Built on the store's own intake: every entry, choice, re-keying and recount order is a version of
+the sheet in the hash chain, with the clerk or supervisor as its author. What the desk adds is
+kept beside the chain (`desk_entries`): each entry's idempotency key — a browser re-sending an
+entry gets the first answer, never a second version — and whether the clerk marked it blank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from majlis._cells import shown
+from majlis.errors import InputError, Problem
+
+from ._base import _guarded
+from ._intake import ENTRIES, Intake
+from ._limits import NAME_LENGTH, TEXT_LENGTH, refuse, sheet_problems, text_problems
+from ._published import Published, _failures
+from ._register import Registry
+from ._schema import (
+    CandidateRow,
+    CentreRow,
+    ChainHeadRow,
+    ConstituencyRow,
+    EntryRow,
+    ListRow,
+    SheetRow,
+    StationRow,
+)
+from ._values import Failure, SheetVersion, Source, Station, TallySheet, VotingType
+
+__all__ = ["Cell", "Desk", "Disagreement", "Entry", "Form", "Held", "Keyed"]
+
+KEY_LENGTH = 64  # an entry's idempotency key (the desk draws a UUID)
+FIGURES = ("ballots_received", "cast", "valid", "invalid", "spoiled", "unused")
+DISAGREES = "double-entry-agrees"  # the rule an entry breaks when it differs from its twin
+RECOUNT = "recount-ordered"  # the rule a supervisor adds when sending a sheet for recount
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Form:
+    """What a clerk keys a station's sheet on — never what another clerk keyed (blind)."""
+
+    station: Station
+    lists: tuple[str, ...]
+    candidates: tuple[tuple[str, str], ...]  # (list, candidate) on open-list ballots
+    keyed: tuple[Source, ...]  # the entries already stored, without their figures
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entry:
+    """What became of one keyed entry; `repeated` when its key had been sent before."""
+
+    station: str
+    source: Source
+    version: int
+    status: str
+    failures: tuple[Failure, ...]
+    clerk: str
+    blank: bool
+    repeated: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cell:
+    """One figure the two entries disagree on, named as the store names it."""
+
+    field: str
+    entry_a: int
+    entry_b: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Disagreement:
+    """Both entries of a station side by side, for the supervisor, with the cells that differ."""
+
+    station: Station
+    entry_a: SheetVersion
+    entry_b: SheetVersion
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Held:
+    """A sheet that holds a release back, and which supervisor's queue it waits in:
+    `quarantine`, `disagreement`, `recount` or `awaiting-second-entry`."""
+
+    queue: str
+    station: str
+    constituency: str
+    source: Source
+    version: int
+    failures: tuple[Failure, ...]
+
+
+def _blank(sheet: TallySheet) -> bool:
+    return not any([*(getattr(sheet, f) for f in FIGURES), *sheet.votes.values(),
+                    *sheet.candidate_votes.values()])
+
+
+def _cells(a: TallySheet, b: TallySheet) -> tuple[Cell, ...]:
+    """Every figure the entries differ on: ballot accounting, lists, candidates."""
+    found = [Cell(field=f, entry_a=getattr(a, f), entry_b=getattr(b, f))
+             for f in FIGURES if getattr(a, f) != getattr(b, f)]
+    found += [Cell(field=f"votes › {p}", entry_a=a.votes.get(p, 0), entry_b=b.votes.get(p, 0))
+              for p in sorted({*a.votes, *b.votes}) if a.votes.get(p, 0) != b.votes.get(p, 0)]
+    found += [Cell(field=f"candidate votes › {p} › {c}", entry_a=a.candidate_votes.get((p, c), 0),
+                   entry_b=b.candidate_votes.get((p, c), 0))
+              for p, c in sorted({*a.candidate_votes, *b.candidate_votes})
+              if a.candidate_votes.get((p, c), 0) != b.candidate_votes.get((p, c), 0)]
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Keyed:
+    """One entry as a clerk keyed it at the desk, with its idempotency key."""
+
+    sheet: TallySheet
+    clerk: str
+    key: str
+    blank: bool = False
+
+
+def _prepared(given: Keyed) -> Keyed:
+    """The entry with its clerk as the sheet's receiver, or the InputError refusing it: what no
+    store can hold, a source the desk does not key, an all-zero sheet not marked blank."""
+    sheet, station = given.sheet, given.sheet.station
+    refuse([*text_problems(f"station {shown(station)}", (
+        ("clerk", given.clerk, NAME_LENGTH), ("key", given.key, KEY_LENGTH))),
+        *sheet_problems(1, sheet)])
+    if sheet.source not in ENTRIES:
+        raise _refused(station, "source", f"is {sheet.source}; the desk keys entry-a or entry-b")
+    if _blank(sheet) and not given.blank:
+        raise _refused(station, "blank", "every figure is 0: a blank sheet is stored only when "
+                       "the clerk marks it blank")
+    if given.blank and not _blank(sheet):
+        raise _refused(station, "blank", "the sheet is marked blank but carries figures")
+    return replace(given, sheet=replace(sheet, received_by=given.clerk))
+
+
+def _answer(entry: EntryRow, row: SheetRow) -> Entry:
+    return Entry(station=row.station, source=Source(row.source), version=row.version,
+                 status=row.status, failures=_failures(row.failures), clerk=entry.clerk,
+                 blank=entry.blank)
+
+
+def _repeated(first: Entry, given: Keyed) -> Entry | InputError:
+    """The answer to a key sent again: the first answer, or a refusal when it came with
+    another station or entry."""
+    if (first.station, first.source) != (given.sheet.station, given.sheet.source):
+        return _refused(given.sheet.station, "key", f"was sent before for station "
+                        f"{shown(first.station)}, {first.source}: each entry draws its own key")
+    return replace(first, repeated=True)
+
+
+def _refused(station: str, field: str, message: str) -> InputError:
+    return InputError([Problem(source=f"station {shown(station)}", line=None, field=field,
+                               message=message)])
+
+
+class Desk(Intake, Published):
+    """Keying sheets twice and blind, settling disagreements, and the supervisors' queues."""
+
+    @_guarded
+    def form(self, station: str) -> Form:
+        """The form of `station`'s sheet: its constituency's lists and open-list candidates, and
+        which entries are keyed already (their figures are not shown to anyone keying)."""
+        self._check_ready()
+        with Session(self.engine) as session:
+            known = self._register_of(session, {station})
+            found = known.stations.get(station)
+            if found is None:
+                raise _refused(station, "station", "is not registered: check the code on the "
+                               "sheet")
+            keyed = set(session.scalars(select(SheetRow.source).where(
+                SheetRow.election_id == self._scope(session), SheetRow.station == station,
+                SheetRow.source.in_([s.value for s in ENTRIES]))))
+        return Form(station=found, lists=tuple(sorted(known.lists.get(found.constituency, ()))),
+                    candidates=tuple(sorted(known.candidates.get(found.constituency, ()))),
+                    keyed=tuple(s for s in ENTRIES if s.value in keyed))
+
+    def enter(self, sheet: TallySheet, *, clerk: str, key: str, blank: bool = False) -> Entry:
+        """Store one entry of a hand-counted sheet keyed by `clerk`, as the store's double entry
+        does: the first waits for the second, equal entries are accepted, different ones are
+        held for a supervisor. Refused (nothing stored): a source other than entry A or B; a
+        station keyed already from this source; a clerk who keyed the other entry; a sheet whose
+        figures are all 0 unless `blank` marks it so. A `key` sent before answers as it did."""
+        found = self.enter_all([Keyed(sheet=sheet, clerk=clerk, key=key, blank=blank)])[0]
+        if isinstance(found, InputError):
+            raise found
+        return found
+
+    @_guarded
+    def enter_all(self, entries: Sequence[Keyed]) -> list[Entry | InputError]:
+        """Entries that reach the desk together, stored in one transaction (one turn of the
+        chain's lock), in order: each answered as `enter` would answer it alone — a refusal as
+        its InputError, while the others are stored."""
+        self._check_ready()
+        answers: list[Entry | InputError | None] = [None] * len(entries)
+        ready: list[tuple[int, Keyed]] = []
+        for n, given in enumerate(entries):
+            try:
+                ready.append((n, _prepared(given)))
+            except InputError as error:
+                answers[n] = error
+        if ready:
+            with Session(self.writer) as session, session.begin():
+                head = session.scalars(
+                    select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
+                self._enter_locked(session, head, ready, answers)
+        found = [a for a in answers if a is not None]
+        assert len(found) == len(entries), "every entry is answered"
+        return found
+
+    def _enter_locked(self, session: Session, head: ChainHeadRow, ready: list[tuple[int, Keyed]],
+                      answers: list[Entry | InputError | None]) -> None:
+        """`enter_all` under the chain's lock: keys seen before answered again, clashes
+        refused, the rest stored — by clerk, each the author of what they keyed."""
+        election = self._scope(session)
+        before = {entry.entry_key: _answer(entry, row) for entry, row in session.execute(
+            select(EntryRow, SheetRow).join(SheetRow, SheetRow.id == EntryRow.sheet_id).where(
+                EntryRow.election_id == election,
+                EntryRow.entry_key.in_({k.key for _, k in ready})))}
+        keyed = {tuple(r) for r in session.execute(
+            select(SheetRow.station, SheetRow.source, SheetRow.received_by).where(
+                SheetRow.election_id == election,
+                SheetRow.station.in_({k.sheet.station for _, k in ready})))}
+        chosen: dict[str, list[tuple[int, Keyed]]] = {}  # by clerk
+        again: list[tuple[int, Keyed]] = []  # a key sent twice in this batch
+        for n, k in ready:
+            s = k.sheet
+            other = Source.ENTRY_B if s.source is Source.ENTRY_A else Source.ENTRY_A
+            if k.key in before:
+                answers[n] = _repeated(before[k.key], k)
+            elif any(k.key == j.key for group in chosen.values() for _, j in group):
+                again.append((n, k))
+            elif (s.station, other.value, k.clerk) in keyed:
+                answers[n] = _refused(s.station, "clerk", f"{k.clerk} keyed {other} of this "
+                                      f"sheet: a second clerk keys {s.source}")
+            elif any(r[:2] == (s.station, s.source.value) for r in keyed):
+                answers[n] = _refused(s.station, "entry", f"{s.source} of this sheet is keyed "
+                                      "already: a supervisor corrects it")
+            else:
+                chosen.setdefault(k.clerk, []).append((n, k))
+                keyed.add((s.station, s.source.value, k.clerk))
+        if not chosen:
+            return
+        registry = self._register_of(session, {k.sheet.station for g in chosen.values()
+                                              for _, k in g})
+        rows = []
+        for clerk, group in chosen.items():
+            _, stored = self._store_in(session, head, [k.sheet for _, k in group], reason="",
+                                       author=clerk, registry=registry)
+            for (n, k), (sheet_id, version, status) in zip(group, stored, strict=True):
+                rows.append((n, k, sheet_id, version, status))
+        failed: dict[int, str] = {sheet_id: text for sheet_id, text in session.execute(
+            select(SheetRow.id, SheetRow.failures).where(SheetRow.id.in_([r[2] for r in rows])))}
+        session.execute(insert(EntryRow), [
+            {"election_id": election, "entry_key": k.key, "sheet_id": sheet_id,
+             "clerk": k.clerk, "blank": k.blank} for _, k, sheet_id, _, _ in rows])
+        for n, k, sheet_id, version, status in rows:
+            entry = Entry(station=k.sheet.station, source=k.sheet.source, version=version,
+                          status=status, failures=_failures(failed[sheet_id]), clerk=k.clerk,
+                          blank=k.blank)
+            before[k.key] = entry
+            answers[n] = entry
+        for n, k in again:
+            answers[n] = _repeated(before[k.key], k)
+
+    def _entries(self, station: str) -> tuple[SheetVersion, SheetVersion]:
+        """The latest version of each entry of `station`; refused unless both are keyed."""
+        latest: dict[Source, SheetVersion] = {}
+        for version in self.history(station):
+            if version.sheet.source in ENTRIES:
+                latest[version.sheet.source] = version
+        if len(latest) < 2:
+            raise _refused(station, "station", "has no two entries to compare: "
+                           f"{', '.join(latest) or 'none'} keyed")
+        return latest[Source.ENTRY_A], latest[Source.ENTRY_B]
+
+    def disagreement(self, station: str) -> Disagreement:
+        """Both entries of `station` side by side, with the cells they differ on."""
+        a, b = self._entries(station)
+        return Disagreement(station=self.form(station).station, entry_a=a, entry_b=b,
+                            cells=_cells(a.sheet, b.sheet))
+
+    @_guarded
+    def resolve(self, station: str, *, supervisor: str, reason: str,
+                chosen: Source | None = None, sheet: TallySheet | None = None) -> Entry:
+        """Settle the entries of `station` that disagree: by the entry `chosen`, or by the
+        `sheet` the supervisor keyed again from the paper. Both entries get a new version with
+        the settled figures, the supervisor as author and the reason; they are accepted unless
+        the figures break a rule of the sheet."""
+        a, b = self._held(station, supervisor=supervisor, reason=reason)
+        if (chosen is None) == (sheet is None):
+            raise _refused(station, "resolution", "choose entry-a or entry-b, or key the "
+                           "sheet again")
+        if chosen is not None and chosen not in ENTRIES:
+            raise _refused(station, "chosen", f"is {chosen}; choose entry-a or entry-b")
+        if sheet is not None:
+            refuse(sheet_problems(1, sheet))
+            why = f"settled by {supervisor}, keyed again: {reason}"
+        else:
+            why = f"settled by {supervisor}, {chosen} chosen: {reason}"
+        figures = sheet or (a if chosen is Source.ENTRY_A else b).sheet
+        both = [replace(figures, station=station, source=s, received_by=supervisor,
+                        key_id="", signature="") for s in ENTRIES]
+        return self._settle(station, both, (a, b), reason=why, author=supervisor, held=())
+
+    @_guarded
+    def order_recount(self, station: str, *, supervisor: str, reason: str) -> Entry:
+        """Send `station`'s sheet for recount: a new version of its held entry with the rule
+        `recount-ordered`, the supervisor as author; the hand count then comes in as a
+        `manual` sheet, which outranks the entries."""
+        a, b = self._held(station, supervisor=supervisor, reason=reason)
+        target = b if b.status == "quarantined" else a
+        return self._settle(station, [target.sheet], (a, b), reason=f"sent for recount: {reason}",
+                            author=supervisor, held=(Failure(rule=RECOUNT, message=(
+                                f"{supervisor} sent the sheet for recount")),))
+
+    def _held(self, station: str, *, supervisor: str, reason: str
+              ) -> tuple[SheetVersion, SheetVersion]:
+        self._check_ready()
+        refuse(text_problems(f"station {shown(station)}", (
+            ("supervisor", supervisor, NAME_LENGTH), ("reason", reason, TEXT_LENGTH))))
+        a, b = self._entries(station)
+        if not any(f.rule in (DISAGREES, RECOUNT) for v in (a, b) for f in v.failures):
+            raise _refused(station, "station", "its entries do not disagree: nothing to settle")
+        return a, b
+
+    def _settle(self, station: str, sheets: list[TallySheet],
+                seen: tuple[SheetVersion, SheetVersion], *, reason: str, author: str,
+                held: tuple[Failure, ...]) -> Entry:
+        """Store a supervisor's versions in one transaction, refused when an entry changed
+        since the supervisor read them."""
+        with Session(self.writer) as session, session.begin():
+            head = session.scalars(
+                select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
+            latest = self._latest(session, self._scope(session), {station})
+            if any(latest.get((station, v.sheet.source.value), (0, ""))[0] != v.version
+                   for v in seen):
+                raise _refused(station, "station", "its entries changed meanwhile: read them "
+                               "again")
+            _, stored = self._store_in(session, head, sheets, reason=reason, author=author,
+                                       registry=self._register_of(session, {station}),
+                                       settled=True, held=held)
+            sheet_id, version, status = stored[-1]
+            failures = _failures(session.get_one(SheetRow, sheet_id).failures)
+        return Entry(station=station, source=sheets[-1].source, version=version, status=status,
+                     failures=failures, clerk=author, blank=False)
+
+    def _register_of(self, session: Session, codes: set[str]) -> Registry:
+        """What sheets of the stations `codes` are checked against: those stations and their
+        constituencies' lists and candidates — not the whole register, which a few entries
+        need not read."""
+        rows = session.execute(
+            select(StationRow, CentreRow.code, ConstituencyRow.id, ConstituencyRow.name)
+            .join(CentreRow, StationRow.centre_id == CentreRow.id)
+            .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
+            .where(StationRow.election_id == self._scope(session), StationRow.code.in_(codes)))
+        stations, ids, places = {}, {}, {}
+        for row, centre, place, name in rows:
+            stations[row.code] = Station(code=row.code, centre=centre, constituency=name,
+                                         voting_type=VotingType(row.voting_type),
+                                         registered=row.registered)
+            ids[row.code] = row.id
+            places[place] = name
+        lists: dict[str, set[str]] = {name: set() for name in places.values()}
+        for place, party in session.execute(select(ListRow.constituency_id, ListRow.name)
+                                            .where(ListRow.constituency_id.in_(places))):
+            lists[places[place]].add(party)
+        people: dict[str, set[tuple[str, str]]] = {name: set() for name in places.values()}
+        for place, party, person in session.execute(
+                select(CandidateRow.constituency_id, CandidateRow.list_name, CandidateRow.name)
+                .where(CandidateRow.constituency_id.in_(places))):
+            people[places[place]].add((party, person))
+        return Registry(stations=stations, ids=ids,
+                        lists={k: frozenset(v) for k, v in lists.items()},
+                        candidates={k: frozenset(v) for k, v in people.items()})
+
+    @_guarded
+    def queues(self) -> list[Held]:
+        """Every sheet that holds a release back, by queue: quarantined sheets, disagreeing
+        entries, sheets sent for recount (until an accepted hand count arrives) and entries
+        awaiting their second entry."""
+        self._check_ready()
+        with Session(self.engine) as session:
+            election = self._scope(session)
+            known = self._registry(session)
+            latest = (select(SheetRow.station, SheetRow.source,
+                             func.max(SheetRow.version).label("version"))
+                      .where(SheetRow.election_id == election)
+                      .group_by(SheetRow.station, SheetRow.source).subquery())
+            rows = session.execute(
+                select(SheetRow.station, SheetRow.source, SheetRow.version, SheetRow.status,
+                       SheetRow.failures)
+                .join(latest, (latest.c.station == SheetRow.station)
+                      & (latest.c.source == SheetRow.source)
+                      & (latest.c.version == SheetRow.version))
+                .where(SheetRow.election_id == election)
+                .order_by(SheetRow.station, SheetRow.source)).all()
+        sources = {(r.station, r.source): r.status for r in rows}
+        found = []
+        for r in rows:
+            failures = _failures(r.failures)
+            rules = {f.rule for f in failures}
+            other = (Source.ENTRY_B if r.source == Source.ENTRY_A else Source.ENTRY_A).value
+            if r.status == "quarantined":
+                queue = ("recount" if RECOUNT in rules else "disagreement" if DISAGREES in rules
+                         else "quarantine")
+                if queue == "recount" and sources.get((r.station, "manual")) == "accepted":
+                    continue
+            elif r.status == "awaiting-second-entry" and (r.station, other) not in sources:
+                queue = "awaiting-second-entry"
+            else:
+                continue
+            station = known.stations.get(r.station)
+            found.append(Held(queue=queue, station=r.station,
+                              constituency=station.constituency if station else "",
+                              source=Source(r.source), version=r.version, failures=failures))
+        return found

@@ -1,0 +1,264 @@
+"""The results centre's desk over the API: a clerk opens a station's form (never another clerk's
+figures), keys the sheet as entry A or B; a supervisor sees disagreeing entries side by side,
+settles them, and reads the queues. Thin over `Store.form`, `enter`, `disagreement`, `resolve`,
+`order_recount` and `queues`; the page itself is `/desk` (static files)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+
+from majlis.errors import InputError
+from majlis.tally import TEXT_LENGTH, Entry, Held, Keyed, Source, Store
+
+from ._auth import User
+from ._models import (
+    Code,
+    ErrorOut,
+    FailureOut,
+    SheetIn,
+    SheetVersionOut,
+    _In,
+    _printable,
+    version_out,
+)
+from ._outlook import arabic_names, lists_known
+from ._service import Service, clerk, supervisor
+from ._write import canonical_names
+
+__all__ = ["router"]
+
+# Refusals that are not a mistake in the request but a clash with what is stored: 409.
+CONFLICTS = ("clerk", "entry")
+StationCode = Annotated[str, Path(max_length=100, pattern=r"^[^\x00-\x1f]+$")]
+
+
+class EntryIn(SheetIn):
+    """One entry of a sheet as a clerk keys it at the desk (`source`: entry-a or entry-b)."""
+
+    key: Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                              description="the entry's idempotency key: a re-sent entry "
+                              "answers as the first did, and is stored once")]
+    blank: bool = Field(False, description="the clerk marks an all-zero sheet as blank")
+
+
+class ResolutionIn(_In):
+    """A supervisor settles a station's disagreeing entries: `choose` one (`chosen`),
+    `rekey` the sheet from the paper (`sheet`), or send it for `recount`; with the reason."""
+
+    station: Code
+    action: Literal["choose", "rekey", "recount"]
+    reason: Annotated[str, Field(max_length=TEXT_LENGTH), _printable(blank=False)]
+    chosen: Source | None = None
+    sheet: SheetIn | None = None
+
+
+class DeskListOut(BaseModel):
+    name: str
+    name_ar: str | None
+
+
+class FormOut(BaseModel):
+    """A station's form: what a clerk keys, and which entries are keyed (never their figures)."""
+
+    station: str
+    centre: str
+    constituency: str
+    voting_type: str
+    registered: int
+    lists: list[DeskListOut]
+    candidates: dict[str, list[str]]
+    keyed: list[str]
+    next_entry: str | None
+
+
+class EntryOut(BaseModel):
+    station: str
+    source: str
+    version: int
+    status: str
+    failures: list[FailureOut]
+    clerk: str
+    blank: bool
+    repeated: bool
+
+
+class CellOut(BaseModel):
+    field: str
+    entry_a: int
+    entry_b: int
+
+
+class DisagreementOut(BaseModel):
+    station: str
+    constituency: str
+    entry_a: SheetVersionOut
+    entry_b: SheetVersionOut
+    cells: list[CellOut]
+
+
+class HeldOut(BaseModel):
+    queue: str
+    station: str
+    constituency: str
+    source: str
+    version: int
+    failures: list[FailureOut]
+
+
+class QueuesOut(BaseModel):
+    """What holds a release back: per queue, the total and the count per constituency."""
+
+    totals: dict[str, int]
+    by_constituency: dict[str, dict[str, int]]
+    sheets: list[HeldOut]
+
+
+QUEUES = ("quarantine", "disagreement", "recount", "awaiting-second-entry")
+router = APIRouter(prefix="/api/desk", tags=["results centre's desk"], responses={
+    code: {"model": ErrorOut} for code in (401, 403, 409, 413, 422, 503)})
+Clerk = Annotated[User, Depends(clerk)]
+Supervisor = Annotated[User, Depends(supervisor)]
+
+
+def _entry_out(e: Entry) -> EntryOut:
+    return EntryOut(station=e.station, source=e.source.value, version=e.version, status=e.status,
+                    failures=[FailureOut(rule=f.rule, message=f.message) for f in e.failures],
+                    clerk=e.clerk, blank=e.blank, repeated=e.repeated)
+
+
+def _held_out(h: Held) -> HeldOut:
+    return HeldOut(queue=h.queue, station=h.station, constituency=h.constituency,
+                   source=h.source.value, version=h.version,
+                   failures=[FailureOut(rule=f.rule, message=f.message) for f in h.failures])
+
+
+@router.get("/stations/{code}", response_model=FormOut)
+def form(service: Service, code: StationCode, _: Clerk) -> FormOut:
+    """A station's form for keying (a clerk or supervisor): its constituency, lists (with Arabic
+    names where known), candidates on open lists, and which entries are keyed — blind: no
+    figures of any entry."""
+    found = service.store.form(code)
+    known, names = lists_known(service.store.election, service.law)
+    arabic = arabic_names(found.lists, known, names)
+    people: dict[str, list[str]] = {}
+    for party, person in found.candidates:
+        people.setdefault(party, []).append(person)
+    keyed = [s.value for s in found.keyed]
+    s = found.station
+    return FormOut(station=s.code, centre=s.centre, constituency=s.constituency,
+                   voting_type=s.voting_type.value, registered=s.registered,
+                   lists=[DeskListOut(name=n, name_ar=arabic[n] or None) for n in found.lists],
+                   candidates=people, keyed=keyed, next_entry=next(
+                       (e for e in ("entry-a", "entry-b") if e not in keyed), None))
+
+
+def _conflicts(error: InputError) -> HTTPException | None:
+    clash = [p for p in error.problems if p.field in CONFLICTS]
+    return HTTPException(409, "; ".join(str(p) for p in clash)) if clash else None
+
+
+class EntryQueue:
+    """The entries reaching one worker, stored a batch at a time: while one batch is in the
+    store, the entries arriving meanwhile wait and go in together as the next (at most `most`),
+    so a busy desk pays for one transaction — one turn of the chain's lock — per batch, not per
+    entry. Each request still hears its own answer (`Store.enter_all`)."""
+
+    def __init__(self, store: Store, most: int = 64) -> None:
+        self.store = store
+        self.most = most
+        self._waiting: list[tuple[Keyed, asyncio.Future[Entry | InputError]]] = []
+        self._draining: asyncio.Task[None] | None = None
+
+    async def enter(self, keyed: Keyed) -> Entry:
+        answer: asyncio.Future[Entry | InputError] = asyncio.get_running_loop().create_future()
+        self._waiting.append((keyed, answer))
+        if self._draining is None or self._draining.done():
+            self._draining = asyncio.create_task(self._drain())
+        found = await answer
+        if isinstance(found, InputError):
+            raise found
+        return found
+
+    async def _drain(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[:self.most], self._waiting[self.most:]
+            try:
+                answers = await run_in_threadpool(self.store.enter_all, [k for k, _ in batch])
+            except Exception as error:  # the store refused (StoreError): each request hears it
+                for _, waiting in batch:
+                    if not waiting.done():
+                        waiting.set_exception(error)
+                continue
+            for (_, waiting), found in zip(batch, answers, strict=True):
+                if not waiting.done():  # a request whose client went away is stored all the same
+                    waiting.set_result(found)
+
+
+def entries_of(request: Request, service: Service) -> EntryQueue:
+    """A dependency: the worker's queue of entries, made on first use."""
+    state = request.app.state
+    if not hasattr(state, "desk_entries"):
+        state.desk_entries = EntryQueue(service.store)
+    queue: EntryQueue = state.desk_entries
+    return queue
+
+
+@router.post("/entries", response_model=EntryOut)
+async def enter(service: Service, entry: EntryIn, user: Clerk,
+                queue: Annotated[EntryQueue, Depends(entries_of)]) -> EntryOut:
+    """Key one entry of a station's sheet (a clerk or supervisor), stored under the clerk's
+    name: the first waits for the second, equal entries are accepted, different ones go to a
+    supervisor. 409 when this clerk keyed the other entry or this entry is keyed already; 422
+    for an all-zero sheet not marked `blank`. A re-sent `key` answers as the first time."""
+    sheet = entry.sheet(user.name, canonical_names(service))
+    try:
+        return _entry_out(await queue.enter(Keyed(sheet=sheet, clerk=user.name, key=entry.key,
+                                                  blank=entry.blank)))
+    except InputError as error:
+        raise _conflicts(error) or error from None
+
+
+@router.get("/disagreements/{code}", response_model=DisagreementOut)
+def disagreement(service: Service, code: StationCode, _: Supervisor) -> DisagreementOut:
+    """Both entries of a station side by side, with the cells they differ on (a supervisor)."""
+    found = service.store.disagreement(code)
+    return DisagreementOut(
+        station=code, constituency=found.station.constituency,
+        entry_a=version_out(found.entry_a, names=True),
+        entry_b=version_out(found.entry_b, names=True),
+        cells=[CellOut(field=c.field, entry_a=c.entry_a, entry_b=c.entry_b)
+               for c in found.cells])
+
+
+@router.post("/resolutions", response_model=EntryOut)
+def resolve(service: Service, resolution: ResolutionIn, user: Supervisor) -> EntryOut:
+    """Settle a station's disagreeing entries (a supervisor): `choose` an entry, `rekey` the
+    sheet, or send it for `recount` — each a chained version with the supervisor as author."""
+    store, station = service.store, resolution.station
+    if resolution.action == "recount":
+        return _entry_out(store.order_recount(station, supervisor=user.name,
+                                              reason=resolution.reason))
+    sheet = resolution.sheet.sheet(user.name, canonical_names(service)) if (
+        resolution.sheet is not None and resolution.action == "rekey") else None
+    return _entry_out(store.resolve(
+        station, supervisor=user.name, reason=resolution.reason, sheet=sheet,
+        chosen=resolution.chosen if resolution.action == "choose" else None))
+
+
+@router.get("/queues", response_model=QueuesOut)
+def queues(service: Service, _: Supervisor) -> QueuesOut:
+    """What holds a release back (a supervisor): quarantined sheets, disagreeing entries,
+    sheets sent for recount and entries awaiting their second, with counts per constituency."""
+    held = service.store.queues()
+    counts = Counter((h.queue, h.constituency) for h in held)
+    by_constituency: dict[str, dict[str, int]] = {q: {} for q in QUEUES}
+    for (queue, constituency), n in sorted(counts.items()):
+        by_constituency[queue][constituency] = n
+    return QueuesOut(totals={q: sum(by_constituency[q].values()) for q in QUEUES},
+                     by_constituency=by_constituency, sheets=[_held_out(h) for h in held])
