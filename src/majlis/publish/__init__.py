@@ -10,6 +10,9 @@ the reserved seats. `release_tables` and `export_release` write a release's tabl
 Parquet (pyarrow, loaded when first needed). `compose_bulletin`
 states a release's facts as a wire story tells them, each citing its release, and
 `render_bulletin` writes them in Arabic or English through a template a translator edits.
+`release_cdf` writes a release as an NIST SP 1500-100 Common Data Format report (`encode_cdf`
+makes its JSON). `style_lists` gives each list its Arabic and English names and the one colour
+the dashboard, the charts and the CDF export all show it in.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import importlib
 from typing import TYPE_CHECKING
 
 from ._bulletin import Bulletin, compose_bulletin, render_bulletin
+from ._cdf import CDF_ISSUER, COUNT_ITEM_TYPES, encode_cdf, release_cdf
 from ._export import ExportFormat, ExportTable, encode_table, export_release, release_tables
+from ._lists import ListStyle, known_lists, style_lists
 from ._release import release_count
 from ._representation import (
     Disproportionality,
@@ -35,24 +40,31 @@ if TYPE_CHECKING:
     from ._charts import plot_last_seats, plot_seats
 
 __all__ = [
+    "CDF_ISSUER",
+    "COUNT_ITEM_TYPES",
     "Bulletin",
     "Disproportionality",
     "ExportFormat",
     "ExportTable",
+    "ListStyle",
     "MinoritySeat",
     "Representation",
     "WomenSeats",
     "compose_bulletin",
     "disproportionality",
+    "encode_cdf",
     "encode_table",
     "export_release",
+    "known_lists",
     "minority_seats",
     "plot_last_seats",
     "plot_seats",
+    "release_cdf",
     "release_count",
     "release_tables",
     "render_bulletin",
     "represent",
+    "style_lists",
     "women_seats",
 ]
 

@@ -1,9 +1,10 @@
 """The representation reports of a release's seats, as `majlis report` prints them:
 disproportionality and fragmentation, the women seated, the reserved minority seats; and a
-release's tables as files, as `majlis export` writes them."""
+release's tables as files, or its Common Data Format report, as `majlis export` writes them."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from datetime import date, datetime
 from fractions import Fraction
 from types import GenericAlias
 from typing import Annotated, Any, Literal, get_type_hints
@@ -16,7 +17,7 @@ from pydantic import BaseModel, create_model
 
 from majlis import publish
 from majlis.law import Allocation, Law, allocate
-from majlis.tally import ConstituencyCount
+from majlis.tally import ConstituencyCount, Release
 
 from ._auth import User
 from ._outlook import LawParam, PublishedParam
@@ -164,6 +165,40 @@ ExportTableParam = Annotated[Literal["release", "votes", "counted", "candidates"
     description="Which table of the release")]
 
 
+async def _release_or_404(service: ResultsService, release: str) -> Release:
+    found = await run_in_threadpool(
+        service.release, None if release == "latest" else int(release))
+    if found is None:
+        raise HTTPException(404, "nothing is released yet" if release == "latest"
+                            else f"no release {release}")
+    return found
+
+
+@router.get("/export/cdf", responses={200: {"content": {"application/json": {}}, "description": (
+    "The release as an NIST SP 1500-100 Election Results Common Data Format report")}})
+async def export_cdf(service: Service, release: PublishedParam = "latest",
+                     law: LawParam = None,
+                     polling_day: Annotated[date | None, Query(description=(
+                         "The election's date (default: the day of the first release)"))] = None,
+                     country: Annotated[str, Query(max_length=100, description=(
+                         "The country's name, for its reporting unit"))] = "") -> Response:
+    """A published release as an NIST SP 1500-100 Election Results Common Data Format (version
+    2) JSON report, as `majlis export --format cdf` writes it: a contest per constituency, its
+    lists' votes by voting type and in all, and their seats under the law (the service's, or
+    the one asked for) on the votes counted."""
+    found = await _release_or_404(service, release)
+    name, the_law = law_of(service, law) if law or service.law else (None, None)
+
+    def make() -> bytes:
+        day = polling_day or datetime.fromisoformat(
+            (service.release(1) or found).created_at).date()
+        return publish.encode_cdf(publish.release_cdf(
+            found, election=service.store.election, polling_day=day, law=the_law,
+            law_name=name, country=country))
+    return Response(await run_in_threadpool(make), media_type="application/json", headers={
+        "Content-Disposition": f'attachment; filename="release-{found.number}-cdf.json"'})
+
+
 @router.get("/export/{table}", responses={200: {"content": {
     "text/csv": {}, "application/vnd.apache.parquet": {}},
     "description": "The table as a file"}})
@@ -174,11 +209,7 @@ async def export(service: Service, table: ExportTableParam, release: PublishedPa
     """One table of a published release as a file, as `majlis export` writes it: `release`,
     `votes` (by constituency, voting type and list), `counted` or `candidates`; CSV or
     Parquet."""
-    found = await run_in_threadpool(
-        service.release, None if release == "latest" else int(release))
-    if found is None:
-        raise HTTPException(404, "nothing is released yet" if release == "latest"
-                            else f"no release {release}")
+    found = await _release_or_404(service, release)
     (chosen,) = (t for t in publish.release_tables(found) if t.name == table)
     body = await run_in_threadpool(publish.encode_table, chosen, fmt)
     return Response(body, media_type=EXPORT_TYPES[fmt], headers={
