@@ -1,8 +1,10 @@
 """Publication: what a results desk prints and posts, made from the core's values.
 
-Charts of a projection (`plot_seats`, `plot_last_seats`) are matplotlib figures on the Agg
-canvas, made without pyplot's global state; the caller saves them as PNG or SVG. matplotlib is
-loaded when a chart is first asked for, not by every command that imports this package.
+Charts (`plot_hemicycle`, `plot_votes_seats` of a seat table; `plot_fan`, `plot_seats`,
+`plot_last_seats` of a projection) are matplotlib figures on the Agg canvas, made without
+pyplot's global state, in Arabic or English; `encode_chart` writes them as PNG or SVG.
+matplotlib is loaded when a chart is first asked for, not by every command that imports this
+package.
 `release_count` turns a published release into what the forecast reads. `represent`,
 `women_seats` and `minority_seats` are the representation reports of an allocation:
 disproportionality and fragmentation (exact), the women seated and the men they displaced, and
@@ -37,7 +39,14 @@ from ._representation import (
 )
 
 if TYPE_CHECKING:
-    from ._charts import plot_last_seats, plot_seats
+    from ._charts import (
+        encode_chart,
+        plot_fan,
+        plot_hemicycle,
+        plot_last_seats,
+        plot_seats,
+        plot_votes_seats,
+    )
 
 __all__ = [
     "CDF_ISSUER",
@@ -53,12 +62,16 @@ __all__ = [
     "compose_bulletin",
     "disproportionality",
     "encode_cdf",
+    "encode_chart",
     "encode_table",
     "export_release",
     "known_lists",
     "minority_seats",
+    "plot_fan",
+    "plot_hemicycle",
     "plot_last_seats",
     "plot_seats",
+    "plot_votes_seats",
     "release_cdf",
     "release_count",
     "release_tables",
@@ -69,7 +82,11 @@ __all__ = [
 ]
 
 
+_CHARTS = ("encode_chart", "plot_fan", "plot_hemicycle", "plot_last_seats", "plot_seats",
+           "plot_votes_seats")
+
+
 def __getattr__(name: str) -> object:
-    if name in ("plot_last_seats", "plot_seats"):
+    if name in _CHARTS:
         return getattr(importlib.import_module("._charts", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
