@@ -40,16 +40,21 @@ from ._representation import (
 
 if TYPE_CHECKING:
     from ._charts import (
+        CHART_FORMATS,
+        CHART_KINDS,
         encode_chart,
         plot_fan,
         plot_hemicycle,
         plot_last_seats,
         plot_seats,
         plot_votes_seats,
+        release_chart,
     )
 
 __all__ = [
     "CDF_ISSUER",
+    "CHART_FORMATS",
+    "CHART_KINDS",
     "COUNT_ITEM_TYPES",
     "Bulletin",
     "Disproportionality",
@@ -73,6 +78,7 @@ __all__ = [
     "plot_seats",
     "plot_votes_seats",
     "release_cdf",
+    "release_chart",
     "release_count",
     "release_tables",
     "render_bulletin",
@@ -82,8 +88,8 @@ __all__ = [
 ]
 
 
-_CHARTS = ("encode_chart", "plot_fan", "plot_hemicycle", "plot_last_seats", "plot_seats",
-           "plot_votes_seats")
+_CHARTS = ("CHART_FORMATS", "CHART_KINDS", "encode_chart", "plot_fan", "plot_hemicycle",
+           "plot_last_seats", "plot_seats", "plot_votes_seats", "release_chart")
 
 
 def __getattr__(name: str) -> object:

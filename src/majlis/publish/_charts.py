@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
 from matplotlib import rc_context
@@ -25,14 +25,17 @@ from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Patch
 
-from majlis.forecast import ListOutlook, Projection
-from majlis.law import Law
+from majlis.data import OTHER_LISTS
+from majlis.forecast import ListOutlook, Projection, project
+from majlis.law import Law, allocate
+from majlis.tally import Release, Station, national
 
 from ._bulletin import ARABIC_INDIC
-from ._lists import UNKNOWN_COLOUR, ListStyle
+from ._lists import UNKNOWN_COLOUR, ListStyle, style_lists
+from ._release import release_count
 
-__all__ = ["encode_chart", "plot_fan", "plot_hemicycle", "plot_last_seats", "plot_seats",
-           "plot_votes_seats"]
+__all__ = ["CHART_FORMATS", "CHART_KINDS", "encode_chart", "plot_fan", "plot_hemicycle",
+           "plot_last_seats", "plot_seats", "plot_votes_seats", "release_chart"]
 
 _INSIDE80, _INSIDE95, _OUTSIDE = "#1f4e79", "#6f9fcf", "#c9d9ea"
 _MAJORITY = "#b22222"
@@ -406,3 +409,32 @@ def encode_chart(figure: Figure, fmt: str, *, width: int | None = None,
         figure.savefig(sink, format=fmt, dpi=_DPI,
                        metadata={"Date": None} if fmt == "svg" else {"Software": "majlis"})
     return sink.getvalue()
+
+
+CHART_KINDS = ("hemicycle", "votes-seats", "fan", "last-seat")
+
+
+def release_chart(kind: str, release: Release, law: Law, *, election: str,
+                  law_name: str | None = None, stations: Iterable[Station] = (),
+                  lang: str = "en", draws: int = 5_000, seed: int = 0) -> Figure:
+    """A chart of a release, as `majlis chart` and the API draw it: `hemicycle` and
+    `votes-seats` of the seats the law gives on the votes counted; `fan` and `last-seat` of a
+    projection of `draws` complete results from the release (the register's `stations` scale
+    the uncounted ones). Lists are named and coloured as the dashboard shows them."""
+    if kind not in CHART_KINDS:
+        raise ValueError(f"a chart is one of {', '.join(CHART_KINDS)}, not {kind!r}")
+    votes = national(release.results).votes
+    styles = {s.name: s for s in style_lists(votes, election, law_name)}
+    if kind in ("hemicycle", "votes-seats"):
+        counted = law.election({c.name: c.votes for c in release.results})
+        seats = allocate(counted, law).totals() if counted.constituencies else {}
+        if kind == "hemicycle":
+            return plot_hemicycle(seats, votes, styles, house=law.house, release=release.number,
+                                  release_name=release.name, lang=lang)
+        return plot_votes_seats(seats, votes, styles, release=release.number,
+                                release_name=release.name, lang=lang)
+    count = release_count(release, stations, frozenset({OTHER_LISTS}))
+    projection = project(count, law, draws=draws, seed=seed)
+    if kind == "fan":
+        return plot_fan(projection, styles, lang=lang)
+    return plot_last_seats(projection, styles=styles, lang=lang)

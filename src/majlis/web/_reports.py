@@ -1,6 +1,7 @@
 """The representation reports of a release's seats, as `majlis report` prints them:
 disproportionality and fragmentation, the women seated, the reserved minority seats; and a
-release's tables as files, or its Common Data Format report, as `majlis export` writes them."""
+release's tables as files, or its Common Data Format report, as `majlis export` writes them;
+and its charts for print, as `majlis chart` draws them."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -20,7 +21,7 @@ from majlis.law import Allocation, Law, allocate
 from majlis.tally import ConstituencyCount, Release
 
 from ._auth import User
-from ._outlook import LawParam, PublishedParam
+from ._outlook import MAX_DRAWS, Heavy, LawParam, PublishedParam
 from ._read import CSV, ERRORS, FormatParam, ReleaseParam, law_of
 from ._service import ResultsService, Service, Viewer
 from ._tables import Format
@@ -215,3 +216,38 @@ async def export(service: Service, table: ExportTableParam, release: PublishedPa
     return Response(body, media_type=EXPORT_TYPES[fmt], headers={
         "Content-Disposition":
             f'attachment; filename="release-{found.number}-{table}.{fmt.value}"'})
+
+
+CHART_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+ChartParam = Annotated[Literal["hemicycle", "votes-seats", "fan", "last-seat"], FastPath(
+    description="hemicycle, votes-seats, fan or last-seat")]
+PixelsParam = Annotated[int | None, Query(ge=100, le=4_000, description=(
+    "Size in pixels (PNG; SVG in points × 1.33); give one to keep the chart's proportions"))]
+
+
+@router.get("/chart/{kind}", responses={200: {"content": {
+    "image/svg+xml": {}, "image/png": {}}, "description": "The chart"}})
+async def chart(service: Service, heavy: Heavy, kind: ChartParam,
+                release: PublishedParam = "latest",
+                lang: Annotated[Literal["ar", "en"], Query()] = "en",
+                fmt: Annotated[Literal["svg", "png"], Query(alias="format")] = "svg",
+                width: PixelsParam = None, height: PixelsParam = None,
+                draws: Annotated[int, Query(ge=100, le=MAX_DRAWS, description=(
+                    "fan, last-seat: complete results to draw"))] = 5_000,
+                seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
+                law: LawParam = None) -> Response:
+    """A chart of a published release for print, as `majlis chart` draws it: the seats as a
+    hemicycle or each list's votes against its seats (under the law on the votes counted), the
+    projection's fan or each constituency's last seat; in Arabic (right to left) or English,
+    in the dashboard's colours, as SVG or PNG."""
+    name, the_law = law_of(service, law)
+    found = await _release_or_404(service, release)
+
+    def draw() -> bytes:
+        stations = service.store.stations() if kind in ("fan", "last-seat") else ()
+        figure = publish.release_chart(kind, found, the_law, election=service.store.election,
+                                       law_name=name, stations=stations, lang=lang,
+                                       draws=draws, seed=seed)
+        return publish.encode_chart(figure, fmt, width=width, height=height)
+    return Response(await heavy.run(draw), media_type=CHART_TYPES[fmt],
+                    headers={"Content-Language": lang})
