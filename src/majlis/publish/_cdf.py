@@ -30,10 +30,11 @@ from datetime import date
 
 from majlis import __version__
 from majlis.data import ListName
-from majlis.law import Allocation, Law, SntvRule, allocate
+from majlis.law import Law, SntvRule
 from majlis.tally import ConstituencyCount, Release, national
 
 from ._lists import ListStyle, known_lists, style_lists
+from ._release import release_seats
 
 # Iraq's voting types (and Norway's) as the format's CountItemType, with the OtherType when the
 # format has none for it. Iraq's special voting (security forces, the displaced) is early, but
@@ -104,13 +105,6 @@ def _party_name(style: ListStyle, listed: ListName | None) -> dict[str, object]:
     return _text((style.name, "und"))
 
 
-def _seats(release: Release, law: Law | None) -> Allocation | None:
-    """The seats the law gives on the release's votes, None without a law or a counted vote."""
-    if law is None or not any(c.votes and c.name in law.magnitudes for c in release.results):
-        return None
-    return allocate(law.election({c.name: c.votes for c in release.results}), law)
-
-
 def release_cdf(release: Release, *, election: str, polling_day: date, law: Law | None = None,
                 law_name: str | None = None, country: str = "", issuer: str = CDF_ISSUER,
                 issuer_abbreviation: str = CDF_ISSUER) -> dict[str, object]:
@@ -127,7 +121,7 @@ def release_cdf(release: Release, *, election: str, polling_day: date, law: Law 
             "Party", **{"@id": party_id[s.name]}, Name=_party_name(s, names.resolve(s.name)),
             Color=s.colour.removeprefix("#").lower(),
             ExternalIdentifier=[_other_id("majlis-list", s.name)]))
-    seats = _seats(release, law)
+    seats = release_seats(release, law) if law is not None else None
     seated = {r.name for r in seats.constituencies} if seats else set()
     units: list[dict[str, object]] = []
     contests: list[dict[str, object]] = []

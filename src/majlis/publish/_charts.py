@@ -27,12 +27,12 @@ from matplotlib.patches import Circle, Patch
 
 from majlis.data import OTHER_LISTS
 from majlis.forecast import ListOutlook, Projection, project
-from majlis.law import Law, allocate
+from majlis.law import Law
 from majlis.tally import Release, Station, national
 
 from ._bulletin import ARABIC_INDIC
 from ._lists import UNKNOWN_COLOUR, ListStyle, style_lists
-from ._release import release_count
+from ._release import release_count, release_seats
 
 __all__ = ["CHART_FORMATS", "CHART_KINDS", "encode_chart", "plot_fan", "plot_hemicycle",
            "plot_last_seats", "plot_seats", "plot_votes_seats", "release_chart"]
@@ -426,8 +426,8 @@ def release_chart(kind: str, release: Release, law: Law, *, election: str,
     votes = national(release.results).votes
     styles = {s.name: s for s in style_lists(votes, election, law_name)}
     if kind in ("hemicycle", "votes-seats"):
-        counted = law.election({c.name: c.votes for c in release.results})
-        seats = allocate(counted, law).totals() if counted.constituencies else {}
+        found = release_seats(release, law)
+        seats = found.totals() if found else {}
         if kind == "hemicycle":
             return plot_hemicycle(seats, votes, styles, house=law.house, release=release.number,
                                   release_name=release.name, lang=lang)
