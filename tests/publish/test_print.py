@@ -26,6 +26,7 @@ from .conftest import LAW, replayed
 
 PLACES = ("Karbala", "Maysan", "Muthanna")
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+MARKS = str.maketrans("", "", "\u200f\u2068\u2069")  # direction marks and isolates
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +35,9 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[Release]]
 
 
 def texts(svg: bytes) -> list[str]:
-    """The words of an SVG, one string per `<text>` element, its isolates dropped."""
+    """The words of an SVG, one string per `<text>` element, its direction marks dropped."""
     root = ET.fromstring(svg)
-    return ["".join(t.itertext()).replace("\u2068", "").replace("\u2069", "")
+    return ["".join(t.itertext()).translate(MARKS)
             for t in root.iter("{http://www.w3.org/2000/svg}text")]
 
 
@@ -119,7 +120,7 @@ def test_the_fan_draws_each_list_s_intervals_and_expectation(
         assert tuple(ax.lines[i].get_xdata()) == (x.expected, x.expected)
     arabic = publish.plot_fan(p, styles, lang="ar").axes[0]
     assert arabic.xaxis_inverted() and arabic.yaxis.get_ticks_position() == "right"
-    assert [t.get_text().strip("\u2068\u2069") for t in arabic.get_yticklabels()] == [
+    assert [t.get_text().translate(MARKS) for t in arabic.get_yticklabels()] == [
         styles[x.name].label("ar") for x in shown]
 
 
@@ -132,8 +133,11 @@ def test_a_png_has_the_size_asked(night: tuple[str, list[Release]]) -> None:
                                       release_name="x")
     assert png_size(publish.encode_chart(hemicycle(), "png", width=640, height=480)) == (
         640, 480)
-    assert png_size(publish.encode_chart(hemicycle(), "png", width=500)) == (500, 375)
-    assert png_size(publish.encode_chart(hemicycle(), "png")) == (1000, 750)
+    w, h = hemicycle().get_size_inches()  # 10 inches wide, the key's rows below the chamber
+    assert (w, h) == (10, pytest.approx(6.2 + 0.3 + 0.24 * 4))  # 7 lists: 2 columns of 4
+    assert png_size(publish.encode_chart(hemicycle(), "png", width=500)) == (500, 373)
+    assert png_size(publish.encode_chart(hemicycle(), "png", height=373)) == (500, 373)
+    assert png_size(publish.encode_chart(hemicycle(), "png")) == (1000, 746)
     assert publish.encode_chart(hemicycle(), "svg") == publish.encode_chart(hemicycle(), "svg")
     with pytest.raises(ValueError, match="png or svg"):
         publish.encode_chart(hemicycle(), "jpg")

@@ -39,10 +39,10 @@ def chart_command(
     lang: Annotated[Language, typer.Option("--lang", help="The chart's language")]
     = Language.EN,
     width: Annotated[int | None, typer.Option(
-        "--width", min=100, max=10_000, help="Width in pixels (give one to keep proportions)")]
+        "--width", min=100, max=10_000, help="A PNG's width in pixels (give one of the two to keep proportions)")]
     = None,
     height: Annotated[int | None, typer.Option(
-        "--height", min=100, max=10_000, help="Height in pixels")] = None,
+        "--height", min=100, max=10_000, help="A PNG's height in pixels")] = None,
     draws: Annotated[int, typer.Option(
         "--draws", min=100, help="fan, last-seat: complete results to draw")] = 5_000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="fan, last-seat: seed")] = 0,

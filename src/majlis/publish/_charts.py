@@ -41,6 +41,7 @@ _INSIDE80, _INSIDE95, _OUTSIDE = "#1f4e79", "#6f9fcf", "#c9d9ea"
 _MAJORITY = "#b22222"
 _ROW = 0.75  # inches per list or constituency row
 _TOP, _BOTTOM = 0.9, 0.75  # inches above the first row (title) and below the last (axis, key)
+_CHAMBER = 6.2  # inches for the hemicycle's title and chamber, above its key
 _DPI = 100  # pixels per inch of a PNG: a chart of 12 × 8 inches is 1200 × 800 pixels
 CHART_FORMATS = ("png", "svg")
 # The words of the charts, per language; figures are filled in with the language's digits.
@@ -92,7 +93,8 @@ class _Writer:
     """Words and figures in one language. Arabic is written with Arabic-Indic digits and
     separators (١٢٬٣٤٥، ٢٧٫٠٪), which read right to left as one number, and names in other
     scripts are isolated (U+2068…U+2069) so that a Latin name does not reorder the words
-    around it."""
+    around it (and marked right to left, U+200F, so a line it begins still reads from the
+    right)."""
 
     def __init__(self, lang: str) -> None:
         if lang not in WORDS:
@@ -120,7 +122,9 @@ class _Writer:
         return f"{text}\u066a" if self.rtl else f"{text} %"
 
     def name(self, text: str) -> str:
-        return f"\u2068{text}\u2069" if self.rtl else text
+        """A name isolated, after a right-to-left mark: a line that starts with a Latin name
+        still reads from the right."""
+        return f"\u200f\u2068{text}\u2069" if self.rtl else text
 
     def heading(self, release: int, name: str) -> str:
         return self("release", number=self.number(release), name=self.name(name))
@@ -183,13 +187,17 @@ def plot_hemicycle(seats: Mapping[str, int], votes: Mapping[str, int],
     held = sorted((p for p, n in seats.items() if n > 0),
                   key=lambda p: (-seats[p], -votes.get(p, 0), p))
     total = sum(seats[p] for p in held)
-    figure = Figure(figsize=(10.0, 7.5))
+    columns = 1 if len(held) <= 6 else 2 if len(held) <= 24 else 3
+    down = -(-len(held) // columns)  # key entries per column, filled column by column
+    key_height = 0.3 + 0.24 * down  # inches: the key grows with the lists, the chamber not
+    height = _CHAMBER + key_height
+    figure = Figure(figsize=(10.0, height))
     FigureCanvasAgg(figure)
     majority = house // 2 + 1
     say.title(figure, f"{say.heading(release, release_name)}\n" + say(
         "hemicycle", seats=say.number(total), house=say.number(house),
         majority=say.number(majority)))
-    ax = figure.add_axes((0.05, 0.34, 0.9, 0.52))
+    ax = figure.add_axes((0.05, key_height / height, 0.9, (_CHAMBER - 1.0) / height))
     ax.set_aspect("equal")
     ax.set_axis_off()
     mirror = -1 if say.rtl else 1
@@ -208,14 +216,13 @@ def plot_hemicycle(seats: Mapping[str, int], votes: Mapping[str, int],
             va="bottom", fontsize=26 if total else 14)
     ax.text(0, -0.1, say("majority", majority=say.number(majority)), ha="center",
             va="bottom", fontsize=9, color=_MAJORITY)
-    key = figure.add_axes((0.05, 0.02, 0.9, 0.28))
+    key = figure.add_axes((0.03, 0.0, 0.94, key_height / height))
     key.set_axis_off()
-    columns = 2 if len(held) > 6 else 1
-    down = -(-len(held) // columns)  # entries per column, filled column by column
-    # Arabic reads the first column on the right: the columns swap, the short one padded.
-    order: list[str | None] = list(held)
-    if say.rtl and columns == 2:
-        order = [*held[down:], *[None] * (2 * down - len(held)), *held[:down]]
+    # Each column padded to the same length, so each holds its own lists; Arabic reads the
+    # first column on the right.
+    chunks = [[*held[k * down:(k + 1) * down], *[None] * down][:down] for k in range(columns)]
+    order: list[str | None] = [p for chunk in (chunks[::-1] if say.rtl else chunks)
+                               for p in chunk]
     if held:
         key.legend([Patch(facecolor=_colour(styles, p)) if p else Patch(alpha=0)
                     for p in order],
@@ -395,18 +402,22 @@ def plot_last_seats(projection: Projection, *, columns: int = 3, lists: int = 4,
 
 def encode_chart(figure: Figure, fmt: str, *, width: int | None = None,
                  height: int | None = None) -> bytes:
-    """The chart as a file's bytes: PNG (at 100 pixels per inch: `width` × `height` pixels
-    when given, one of them keeping the chart's proportions) or SVG (the same size in points
-    × 1.33, its words kept as text). The same chart gives the same bytes."""
+    """The chart as a file's bytes: PNG or SVG (its words kept as text). A PNG is `width` ×
+    `height` pixels when given — one of them keeps the chart's proportions — the whole chart
+    scaled, words included, as a page scales a picture; by default 100 pixels per inch. Both
+    change an SVG's proportions (it is vector: any size prints sharp). The same chart gives
+    the same bytes."""
     if fmt not in CHART_FORMATS:
         raise ValueError(f"a chart is written as {' or '.join(CHART_FORMATS)}, not {fmt!r}")
     w, h = figure.get_size_inches()
-    if width or height:
-        figure.set_size_inches(width / _DPI if width else w * (height or 0) / _DPI / h,
-                               height / _DPI if height else h * (width or 0) / _DPI / w)
+    dpi = width / w if width else height / h if height else _DPI
+    if width and height:
+        h = w * height / width
+    hair = 1e-6 if fmt == "png" else 0.0  # over each whole pixel: the canvas rounds down
+    figure.set_size_inches(w + hair, h + hair)
     sink = io.BytesIO()
     with rc_context({"svg.fonttype": "none", "svg.hashsalt": "majlis"}):
-        figure.savefig(sink, format=fmt, dpi=_DPI,
+        figure.savefig(sink, format=fmt, dpi=dpi,
                        metadata={"Date": None} if fmt == "svg" else {"Software": "majlis"})
     return sink.getvalue()
 

@@ -222,7 +222,7 @@ CHART_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 ChartParam = Annotated[Literal["hemicycle", "votes-seats", "fan", "last-seat"], FastPath(
     description="hemicycle, votes-seats, fan or last-seat")]
 PixelsParam = Annotated[int | None, Query(ge=100, le=4_000, description=(
-    "Size in pixels (PNG; SVG in points × 1.33); give one to keep the chart's proportions"))]
+    "A PNG's size in pixels (give one to keep the chart's proportions); an SVG's proportions"))]
 
 
 @router.get("/chart/{kind}", responses={200: {"content": {
