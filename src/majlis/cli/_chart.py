@@ -39,7 +39,8 @@ def chart_command(
     lang: Annotated[Language, typer.Option("--lang", help="The chart's language")]
     = Language.EN,
     width: Annotated[int | None, typer.Option(
-        "--width", min=100, max=10_000, help="A PNG's width in pixels (give one of the two to keep proportions)")]
+        "--width", min=100, max=10_000,
+        help="A PNG's width in pixels (give one of the two to keep proportions)")]
     = None,
     height: Annotated[int | None, typer.Option(
         "--height", min=100, max=10_000, help="A PNG's height in pixels")] = None,
