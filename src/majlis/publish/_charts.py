@@ -93,8 +93,7 @@ class _Writer:
     """Words and figures in one language. Arabic is written with Arabic-Indic digits and
     separators (١٢٬٣٤٥، ٢٧٫٠٪), which read right to left as one number, and names in other
     scripts are isolated (U+2068…U+2069) so that a Latin name does not reorder the words
-    around it (and marked right to left, U+200F, so a line it begins still reads from the
-    right)."""
+    around it; each line is isolated right to left (`line`)."""
 
     def __init__(self, lang: str) -> None:
         if lang not in WORDS:
@@ -102,7 +101,7 @@ class _Writer:
         self.lang, self.rtl = lang, lang == "ar"
 
     def __call__(self, key: str, **figures: object) -> str:
-        return WORDS[self.lang][key].format(**figures)
+        return self.line(WORDS[self.lang][key].format(**figures))
 
     def _digits(self, text: str) -> str:
         if not self.rtl:
@@ -122,9 +121,15 @@ class _Writer:
         return f"{text}\u066a" if self.rtl else f"{text} %"
 
     def name(self, text: str) -> str:
-        """A name isolated, after a right-to-left mark: a line that starts with a Latin name
-        still reads from the right."""
-        return f"\u200f\u2068{text}\u2069" if self.rtl else text
+        return f"\u2068{text}\u2069" if self.rtl else text
+
+    def line(self, text: str) -> str:
+        """Each line of an Arabic text isolated right to left (U+2067…U+2069): it reads from
+        the right wherever it is shown — matplotlib's own layout, or a browser showing the
+        SVG, which would otherwise lay a line out left to right."""
+        if not self.rtl:
+            return text
+        return "\n".join(f"\u2067{part}\u2069" for part in text.split("\n"))
 
     def heading(self, release: int, name: str) -> str:
         return self("release", number=self.number(release), name=self.name(name))
@@ -137,8 +142,8 @@ class _Writer:
 
     def title(self, figure: Figure, text: str) -> None:
         """The chart's title, from the side the language starts on."""
-        figure.suptitle(text, x=0.96 if self.rtl else 0.04, ha="right" if self.rtl else "left",
-                        fontsize=11)
+        figure.suptitle(self.line(text), x=0.96 if self.rtl else 0.04,
+                        ha="right" if self.rtl else "left", fontsize=11)
 
 
 def _colour(styles: Mapping[str, ListStyle] | None, name: str) -> str:
@@ -148,7 +153,7 @@ def _colour(styles: Mapping[str, ListStyle] | None, name: str) -> str:
 
 def _label(styles: Mapping[str, ListStyle] | None, name: str, say: _Writer) -> str:
     found = styles.get(name) if styles else None
-    return say.name(found.label(say.lang) if found else name)
+    return say.line(say.name(found.label(say.lang) if found else name))
 
 
 def _spots(total: int) -> list[tuple[float, float, float]]:
@@ -226,7 +231,7 @@ def plot_hemicycle(seats: Mapping[str, int], votes: Mapping[str, int],
     if held:
         key.legend([Patch(facecolor=_colour(styles, p)) if p else Patch(alpha=0)
                     for p in order],
-                   [f"{_label(styles, p, say)} {say.number(seats[p])}" if p else ""
+                   [say.line(f"{_label(styles, p, say)} {say.number(seats[p])}") if p else ""
                     for p in order],
                    loc="upper center", ncols=columns, frameon=False, fontsize=9,
                    markerfirst=not say.rtl, alignment="right" if say.rtl else "left")
@@ -265,8 +270,9 @@ def plot_votes_seats(seats: Mapping[str, int], votes: Mapping[str, int],
         s = Fraction(seats.get(p, 0), all_seats or 1)
         ax.barh(i - 0.18, float(v), height=0.34, color=_colour(styles, p), alpha=0.4)
         ax.barh(i + 0.18, float(s), height=0.34, color=_colour(styles, p))
-        ax.text(float(max(v, s)), i, f"  {say.percent(v)} · {say.percent(s)} · "
-                f"{say('seat_count', seats=say.number(seats.get(p, 0)))}", va="center",
+        ax.text(float(max(v, s)), i, say.line(
+            f"  {say.percent(v)} · {say.percent(s)} · "
+            f"{say('seat_count', seats=say.number(seats.get(p, 0)))}"), va="center",
                 ha="right" if say.rtl else "left", fontsize=8)
     _bars(ax, say, [_label(styles, p, say) for p in shown])
     right = max([0.0, *(max(votes.get(p, 0) / (all_votes or 1), seats.get(p, 0) /
@@ -384,7 +390,7 @@ def plot_last_seats(projection: Projection, *, columns: int = 3, lists: int = 4,
         for i, (p, v) in enumerate(close):
             name = _label(styles, p, say)
             share = say.percent(v) if v >= 0.005 else "<" + say.percent(Fraction(1, 100))
-            ax.text(0.98 if say.rtl else 0.02, i, f"{name} {share}", va="center",
+            ax.text(0.98 if say.rtl else 0.02, i, say.line(f"{name} {share}"), va="center",
                     ha="right" if say.rtl else "left", fontsize=7,
                     transform=ax.get_yaxis_transform())
         ax.set_ylim(lists - 0.5, -0.5)
