@@ -8,7 +8,7 @@ release's counts (votes, stations, seats under the law, the last seat's margin b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
 from html.parser import HTMLParser
@@ -18,12 +18,14 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from majlis import data, publish, replay
+from majlis import data, publish
 from majlis.cli import app
 from majlis.data import OTHER_LISTS
 from majlis.law import Allocation, Law, Scope, Threshold, VoteShare, allocate
-from majlis.tally import ConstituencyCount, Release, Store, national
+from majlis.tally import ConstituencyCount, Release, national
 from majlis.web import create_app
+
+from .conftest import replayed
 
 LAW = data.law("iraq-2025")
 NAMES = data.list_names("iraq-2025")
@@ -36,18 +38,9 @@ def seats(counts: Sequence[ConstituencyCount], law: Law) -> Allocation:
 
 
 @pytest.fixture(scope="module")
-def night(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[Release]]]:
+def night(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[Release]]:
     """The store's URL and its releases: the special vote, then 12, 30 and 50 % counted."""
-    plan = replay.plan("iraq-2025")
-    made = replay.build(replace(plan, constituencies=tuple(
-        t for t in plan.constituencies if t.name in PLACES)), seed=7)
-    url = f"sqlite:///{tmp_path_factory.mktemp('bulletin') / 'night.db'}"
-    store = Store(url)
-    store.init()
-    replay.register(made, store)
-    replay.play(replay.script(made, seed=3)[:4], store, LAW)
-    yield url, store.releases()
-    store.engine.dispose()
+    return replayed(tmp_path_factory.mktemp("bulletin"), PLACES)
 
 
 def compose(releases: list[Release], number: int) -> publish.Bulletin:

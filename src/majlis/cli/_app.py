@@ -10,6 +10,7 @@ from ._allocate import allocate_command, file_problem, problems_exit, stderr
 from ._audit import audit_app
 from ._bulletin import bulletin_command
 from ._bundled import compare_command, data_app, laws_command
+from ._chart import chart_command
 from ._coalitions import cabinet_command, coalitions_command, power_command
 from ._devices import devices_app
 from ._forecast import project_command
@@ -56,6 +57,7 @@ app.add_typer(report_app, name="report")
 app.command("export")(export_command)
 app.command("project")(project_command)
 app.command("bulletin")(bulletin_command)
+app.command("chart")(chart_command)
 app.command("power")(power_command)
 app.command("coalitions")(coalitions_command)
 app.command("cabinet")(cabinet_command)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated
@@ -12,12 +14,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from majlis import publish
+from majlis import data, publish
 from majlis.law import Allocation, allocate
 from majlis.tally import Format
 
 from ._allocate import election_of, law_of, stdout, write_csv
-from ._tally import Database, ElectionName, open_store, release_of
+from ._tally import Database, ElectionName, LawOption, law_for, open_store, release_of
 
 report_app = typer.Typer(help="Representation reports: disproportionality, women, minorities.",
                          no_args_is_help=True)
@@ -25,7 +27,7 @@ report_app = typer.Typer(help="Representation reports: disproportionality, women
 Votes = Annotated[Path | None, typer.Argument(
     help="CSV: district,party,votes (or with candidate), or a bundled election by name; "
          "omit with --release")]
-LawOption = Annotated[Path, typer.Option("--law", help="The law: a TOML file or a preset name")]
+ReportLaw = Annotated[Path, typer.Option("--law", help="The law: a TOML file or a preset name")]
 Districts = Annotated[Path | None, typer.Option("--districts", help="CSV: district,seats,…")]
 Lists = Annotated[Path | None, typer.Option("--lists", help="CSV: party plus attributes")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Seed of the lot for ties")]
@@ -91,7 +93,7 @@ def _write(title: str, header: Sequence[str], rows: list[tuple[object, ...]],
 
 
 @report_app.command("representation")
-def representation_command(law: LawOption, votes: Votes = None,
+def representation_command(law: ReportLaw, votes: Votes = None,
                            districts: Districts = None, lists: Lists = None, seed: Seed = 0,
                            release: ReleaseOption = None, db: Database = None,
                            election: ElectionName = None, output: Output = Format.TABLE) -> None:
@@ -107,7 +109,7 @@ def representation_command(law: LawOption, votes: Votes = None,
 
 
 @report_app.command("women")
-def women_command(law: LawOption, votes: Votes = None,
+def women_command(law: ReportLaw, votes: Votes = None,
                   districts: Districts = None, lists: Lists = None, seed: Seed = 0,
                   release: ReleaseOption = None, db: Database = None,
                   election: ElectionName = None, output: Output = Format.TABLE) -> None:
@@ -124,7 +126,7 @@ def women_command(law: LawOption, votes: Votes = None,
 
 
 @report_app.command("minorities")
-def minorities_command(law: LawOption, votes: Votes = None,
+def minorities_command(law: ReportLaw, votes: Votes = None,
                        districts: Districts = None, lists: Lists = None, seed: Seed = 0,
                        release: ReleaseOption = None, db: Database = None,
                        election: ElectionName = None, output: Output = Format.TABLE) -> None:
@@ -139,16 +141,49 @@ def minorities_command(law: LawOption, votes: Votes = None,
                               "contest_votes", "seats"), rows, output)
 
 
+class Exported(StrEnum):
+    """What `majlis export` writes: the release's tables, or its CDF report."""
+
+    CSV = "csv"
+    PARQUET = "parquet"
+    CDF = "cdf"
+
+
 def export_command(
     release: Annotated[int, typer.Option("--release", help="The release to export")],
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the tables into")],
-    fmt: Annotated[publish.ExportFormat, typer.Option("--format", help="csv or parquet")]
-    = publish.ExportFormat.CSV,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the files into")],
+    fmt: Annotated[Exported, typer.Option(
+        "--format", help="csv or parquet (one file per table), or cdf (NIST SP 1500-100 JSON)")]
+    = Exported.CSV,
     db: Database = None,
     election: ElectionName = None,
+    law: LawOption = None,
+    polling_day: Annotated[datetime | None, typer.Option(
+        "--polling-day", formats=["%Y-%m-%d"],
+        help="cdf: the election's date (default: the day of the store's first release)")]
+    = None,
+    country: Annotated[str, typer.Option("--country", help="cdf: the country's name")] = "",
+    issuer: Annotated[str, typer.Option("--issuer", help="cdf: who publishes the report")]
+    = publish.CDF_ISSUER,
 ) -> None:
     """Write a release's tables (release, votes, counted, candidates) as CSV or Parquet files,
-    one per table, into OUT."""
-    found = release_of(open_store(db, election), release)
-    for path in publish.export_release(found, out, fmt):
-        stdout.print(f"wrote {path}", markup=False, highlight=False)
+    one per table, into OUT; or the release as one NIST SP 1500-100 Common Data Format report,
+    OUT/cdf.json, with each list's seats under the law (`--law`, default the preset named like
+    the election when there is one) on the votes counted."""
+    store = open_store(db, election)
+    found = release_of(store, release)
+    if fmt is not Exported.CDF:
+        for path in publish.export_release(found, out, publish.ExportFormat(fmt.value)):
+            stdout.print(f"wrote {path}", markup=False, highlight=False)
+        return
+    name, rules = (law_for(store, law) if law is not None or store.election in data.laws()
+                   else (None, None))
+    day = (polling_day.date() if polling_day is not None
+           else datetime.fromisoformat(release_of(store, 1).created_at).date())
+    report = publish.release_cdf(found, election=store.election, polling_day=day, law=rules,
+                                 law_name=name, country=country, issuer=issuer,
+                                 issuer_abbreviation=issuer)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "cdf.json"
+    target.write_bytes(publish.encode_cdf(report))
+    stdout.print(f"wrote {target}", markup=False, highlight=False)

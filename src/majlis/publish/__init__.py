@@ -1,8 +1,10 @@
 """Publication: what a results desk prints and posts, made from the core's values.
 
-Charts of a projection (`plot_seats`, `plot_last_seats`) are matplotlib figures on the Agg
-canvas, made without pyplot's global state; the caller saves them as PNG or SVG. matplotlib is
-loaded when a chart is first asked for, not by every command that imports this package.
+Charts (`plot_hemicycle`, `plot_votes_seats` of a seat table; `plot_fan`, `plot_seats`,
+`plot_last_seats` of a projection) are matplotlib figures on the Agg canvas, made without
+pyplot's global state, in Arabic or English; `encode_chart` writes them as PNG or SVG.
+matplotlib is loaded when a chart is first asked for, not by every command that imports this
+package.
 `release_count` turns a published release into what the forecast reads. `represent`,
 `women_seats` and `minority_seats` are the representation reports of an allocation:
 disproportionality and fragmentation (exact), the women seated and the men they displaced, and
@@ -10,6 +12,9 @@ the reserved seats. `release_tables` and `export_release` write a release's tabl
 Parquet (pyarrow, loaded when first needed). `compose_bulletin`
 states a release's facts as a wire story tells them, each citing its release, and
 `render_bulletin` writes them in Arabic or English through a template a translator edits.
+`release_cdf` writes a release as an NIST SP 1500-100 Common Data Format report (`encode_cdf`
+makes its JSON). `style_lists` gives each list its Arabic and English names and the one colour
+the dashboard, the charts and the CDF export all show it in.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ import importlib
 from typing import TYPE_CHECKING
 
 from ._bulletin import Bulletin, compose_bulletin, render_bulletin
+from ._cdf import CDF_ISSUER, COUNT_ITEM_TYPES, encode_cdf, release_cdf
 from ._export import ExportFormat, ExportTable, encode_table, export_release, release_tables
+from ._lists import ListStyle, known_lists, style_lists
 from ._release import release_count
 from ._representation import (
     Disproportionality,
@@ -32,32 +39,60 @@ from ._representation import (
 )
 
 if TYPE_CHECKING:
-    from ._charts import plot_last_seats, plot_seats
+    from ._charts import (
+        CHART_FORMATS,
+        CHART_KINDS,
+        encode_chart,
+        plot_fan,
+        plot_hemicycle,
+        plot_last_seats,
+        plot_seats,
+        plot_votes_seats,
+        release_chart,
+    )
 
 __all__ = [
+    "CDF_ISSUER",
+    "CHART_FORMATS",
+    "CHART_KINDS",
+    "COUNT_ITEM_TYPES",
     "Bulletin",
     "Disproportionality",
     "ExportFormat",
     "ExportTable",
+    "ListStyle",
     "MinoritySeat",
     "Representation",
     "WomenSeats",
     "compose_bulletin",
     "disproportionality",
+    "encode_cdf",
+    "encode_chart",
     "encode_table",
     "export_release",
+    "known_lists",
     "minority_seats",
+    "plot_fan",
+    "plot_hemicycle",
     "plot_last_seats",
     "plot_seats",
+    "plot_votes_seats",
+    "release_cdf",
+    "release_chart",
     "release_count",
     "release_tables",
     "render_bulletin",
     "represent",
+    "style_lists",
     "women_seats",
 ]
 
 
+_CHARTS = ("CHART_FORMATS", "CHART_KINDS", "encode_chart", "plot_fan", "plot_hemicycle",
+           "plot_last_seats", "plot_seats", "plot_votes_seats", "release_chart")
+
+
 def __getattr__(name: str) -> object:
-    if name in ("plot_last_seats", "plot_seats"):
+    if name in _CHARTS:
         return getattr(importlib.import_module("._charts", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,5 +1,5 @@
 """A published release as the forecast reads it — the one conversion the CLI and the results
-service share."""
+service share — and the seats the law gives on its votes."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from majlis import forecast
+from majlis.law import Allocation, Law, allocate
 from majlis.tally import ConstituencyCount, Release, Station
 
 
@@ -39,3 +40,11 @@ def release_count(release: Release, stations: Iterable[Station],
         constituencies=tuple(forecast.PartialCount(name=c.name, groups=tuple(
             group(c, kind) for kind, n in sorted(c.stations_by_type.items()) if n))
             for c in release.results if any(c.votes.values())))
+
+
+def release_seats(release: Release, law: Law) -> Allocation | None:
+    """The seats the law gives on the release's votes counted so far, as the bulletin counts
+    them; None while none of the law's constituencies has a vote counted."""
+    if not any(c.votes and c.name in law.magnitudes for c in release.results):
+        return None
+    return allocate(law.election({c.name: c.votes for c in release.results}), law)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from majlis import publish
 from majlis.errors import InputError
 from majlis.tally import TEXT_LENGTH, Entry, Held, Keyed, Source, Store
 
@@ -27,7 +28,6 @@ from ._models import (
     _printable,
     version_out,
 )
-from ._outlook import arabic_names, lists_known
 from ._service import Service, clerk, supervisor
 from ._write import canonical_names
 
@@ -144,8 +144,8 @@ def form(service: Service, code: StationCode, _: Clerk) -> FormOut:
     names where known), candidates on open lists, and which entries are keyed — blind: no
     figures of any entry."""
     found = service.store.form(code)
-    known, names = lists_known(service.store.election, service.law)
-    arabic = arabic_names(found.lists, known, names)
+    arabic = {x.name: x.name_ar for x in publish.style_lists(
+        dict.fromkeys(found.lists, 0), service.store.election, service.law)}
     people: dict[str, list[str]] = {}
     for party, person in found.candidates:
         people.setdefault(party, []).append(person)

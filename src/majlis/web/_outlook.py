@@ -2,8 +2,7 @@
 seat projections with their intervals, coalition power against the house's quota, and the
 release written up as a bulletin in Arabic or English."""
 
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -12,8 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from majlis import data, forecast, publish
-from majlis.coalitions import Game, ListSeats, Quota, power, quota_of, read_seat_table
-from majlis.data import ListNames
+from majlis.coalitions import Game, Quota, power, quota_of
 from majlis.law import Law
 from majlis.tally import Release, national
 
@@ -23,11 +21,8 @@ from ._read import CSV, ERRORS, FormatParam, Level, ReleaseParam, law_of, refuse
 from ._service import ResultsService, Service, Viewer
 from ._tables import Format
 
-__all__ = ["arabic_names", "lists_known", "router", "work_queue"]
+__all__ = ["router", "work_queue"]
 
-# Distinct colours, readable on white, for the lists no party table knows, in order of votes.
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
-           "#17becf", "#bcbd22", "#393b79", "#637939", "#843c39", "#7b4173", "#3182bd", "#e6550d")
 # At this many draws a projection of Iraq 2025 takes about 0.2 s; a law the vector path cannot
 # apply (Iraq 2010's quotas and tier) goes draw by draw through the exact path: about 50 s.
 MAX_DRAWS = 20_000
@@ -43,27 +38,6 @@ PublishedParam = Annotated[str, Query(
     description="`latest` (the default) or a release number")]
 LawParam = Annotated[str | None, Query(max_length=100, description=(
     "A preset law (`majlis laws`); default: the service's"))]
-
-
-@lru_cache(maxsize=len(data.PARTY_TABLES))
-def _party_table(name: str) -> dict[str, ListSeats]:
-    """A bundled party table under every name its lists go by in results: the table's name, the
-    short English name, the name without its bracketed part (`Kurdistan Alliance`), and the one
-    name the election's alias table gives the list (`data.list_names`)."""
-    names = data.list_names(name)
-    found: dict[str, ListSeats] = {}
-    for p in read_seat_table(data.parties_text(name), data.PARTY_TABLES[name]):
-        listed = names.resolve(p.name)
-        for key in (p.name, p.name_en, p.name.split(" (")[0], listed.name if listed else ""):
-            if key:
-                found.setdefault(key.casefold(), p)
-    return found
-
-
-def _apart(one: str, other: str) -> bool:
-    """Two #rrggbb colours a reader tells apart at a glance (far enough in RGB)."""
-    a, b = (tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (one, other))
-    return sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) > 90**2
 
 
 def _quota(asked: str) -> Quota:
@@ -94,24 +68,6 @@ def heavy_of(request: Request) -> WorkQueue:
 Heavy = Annotated[WorkQueue, Depends(heavy_of)]
 
 
-@lru_cache(maxsize=8)
-def lists_known(election: str, law: str | None) -> tuple[dict[str, ListSeats], ListNames]:
-    """The party table and the alias table of the election (or else of its law), if bundled."""
-    table_name = next((n for n in (election, law) if n in data.PARTY_TABLES), None)
-    return (_party_table(table_name) if table_name else {}), data.list_names(table_name or "")
-
-
-def arabic_names(lists: Iterable[str], known: dict[str, ListSeats], names: ListNames
-                 ) -> dict[str, str]:
-    """Each list's Arabic name: from the alias table where it knows the list (any spelling),
-    else from the party table; "" where neither does."""
-    def party(name: str) -> ListSeats:
-        return known.get(name.casefold()) or known.get(
-            names.canonical(name).casefold(), ListSeats(name=name, seats=0))
-    return {name: (found.name_ar if (found := names.resolve(name)) else "") or party(name).name_ar
-            for name in lists}
-
-
 def _published(service: ResultsService, release: str) -> Release:
     found = service.release(None if release == "latest" else int(release))
     if found is None:
@@ -140,19 +96,12 @@ async def lists(request: Request, service: Service, viewer: Viewer,
     colour: the Arabic name from the election's alias table where it knows the list (any
     spelling), else from its bundled party table, as are the English name and colour."""
     number, counts = await service.counts(release, viewer)
-    known, names = lists_known(service.store.election, service.law)
 
     def make() -> list[ListOut]:
-        votes = national(counts).votes
-        parties = {name: known.get(name.casefold()) or known.get(
-            names.canonical(name).casefold(), ListSeats(name=name, seats=0)) for name in votes}
-        arabic = arabic_names(votes, known, names)
-        taken = [p.colour for p in parties.values() if p.colour]
-        spare = iter([c for c in PALETTE if all(_apart(c, t) for t in taken)])
-        return [ListOut(name=name, name_ar=arabic[name] or None,
-                        name_en=parties[name].name_en or None,
-                        colour=parties[name].colour or next(spare, "#888888"), votes=n)
-                for name, n in sorted(votes.items(), key=lambda x: (-x[1], x[0]))]
+        return [ListOut(name=x.name, name_ar=x.name_ar or None, name_en=x.name_en or None,
+                        colour=x.colour, votes=x.votes)
+                for x in publish.style_lists(national(counts).votes, service.store.election,
+                                             service.law)]
     return await service.table(request, number, fmt, make)
 
 
@@ -240,7 +189,7 @@ async def bulletin(service: Service, release: PublishedParam = "latest",
     since the previous release and the closest last seats."""
     name, the_law, found = _law_and_release(service, law, release)
     before = service.release(found.number - 1) if found.number > 1 else None
-    names = lists_known(service.store.election, service.law)[1]
+    names = publish.known_lists(service.store.election, service.law)[1]
 
     def write() -> str:
         facts = publish.compose_bulletin(found, the_law, names, law_name=name, previous=before)

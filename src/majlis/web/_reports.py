@@ -1,9 +1,11 @@
 """The representation reports of a release's seats, as `majlis report` prints them:
 disproportionality and fragmentation, the women seated, the reserved minority seats; and a
-release's tables as files, as `majlis export` writes them."""
+release's tables as files, or its Common Data Format report, as `majlis export` writes them;
+and its charts for print, as `majlis chart` draws them."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from datetime import date, datetime
 from fractions import Fraction
 from types import GenericAlias
 from typing import Annotated, Any, Literal, get_type_hints
@@ -16,10 +18,10 @@ from pydantic import BaseModel, create_model
 
 from majlis import publish
 from majlis.law import Allocation, Law, allocate
-from majlis.tally import ConstituencyCount
+from majlis.tally import ConstituencyCount, Release
 
 from ._auth import User
-from ._outlook import LawParam, PublishedParam
+from ._outlook import MAX_DRAWS, Heavy, LawParam, PublishedParam
 from ._read import CSV, ERRORS, FormatParam, ReleaseParam, law_of
 from ._service import ResultsService, Service, Viewer
 from ._tables import Format
@@ -164,6 +166,40 @@ ExportTableParam = Annotated[Literal["release", "votes", "counted", "candidates"
     description="Which table of the release")]
 
 
+async def _release_or_404(service: ResultsService, release: str) -> Release:
+    found = await run_in_threadpool(
+        service.release, None if release == "latest" else int(release))
+    if found is None:
+        raise HTTPException(404, "nothing is released yet" if release == "latest"
+                            else f"no release {release}")
+    return found
+
+
+@router.get("/export/cdf", responses={200: {"content": {"application/json": {}}, "description": (
+    "The release as an NIST SP 1500-100 Election Results Common Data Format report")}})
+async def export_cdf(service: Service, release: PublishedParam = "latest",
+                     law: LawParam = None,
+                     polling_day: Annotated[date | None, Query(description=(
+                         "The election's date (default: the day of the first release)"))] = None,
+                     country: Annotated[str, Query(max_length=100, description=(
+                         "The country's name, for its reporting unit"))] = "") -> Response:
+    """A published release as an NIST SP 1500-100 Election Results Common Data Format (version
+    2) JSON report, as `majlis export --format cdf` writes it: a contest per constituency, its
+    lists' votes by voting type and in all, and their seats under the law (the service's, or
+    the one asked for) on the votes counted."""
+    found = await _release_or_404(service, release)
+    name, the_law = law_of(service, law) if law or service.law else (None, None)
+
+    def make() -> bytes:
+        day = polling_day or datetime.fromisoformat(
+            (service.release(1) or found).created_at).date()
+        return publish.encode_cdf(publish.release_cdf(
+            found, election=service.store.election, polling_day=day, law=the_law,
+            law_name=name, country=country))
+    return Response(await run_in_threadpool(make), media_type="application/json", headers={
+        "Content-Disposition": f'attachment; filename="release-{found.number}-cdf.json"'})
+
+
 @router.get("/export/{table}", responses={200: {"content": {
     "text/csv": {}, "application/vnd.apache.parquet": {}},
     "description": "The table as a file"}})
@@ -174,13 +210,44 @@ async def export(service: Service, table: ExportTableParam, release: PublishedPa
     """One table of a published release as a file, as `majlis export` writes it: `release`,
     `votes` (by constituency, voting type and list), `counted` or `candidates`; CSV or
     Parquet."""
-    found = await run_in_threadpool(
-        service.release, None if release == "latest" else int(release))
-    if found is None:
-        raise HTTPException(404, "nothing is released yet" if release == "latest"
-                            else f"no release {release}")
+    found = await _release_or_404(service, release)
     (chosen,) = (t for t in publish.release_tables(found) if t.name == table)
     body = await run_in_threadpool(publish.encode_table, chosen, fmt)
     return Response(body, media_type=EXPORT_TYPES[fmt], headers={
         "Content-Disposition":
             f'attachment; filename="release-{found.number}-{table}.{fmt.value}"'})
+
+
+CHART_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+ChartParam = Annotated[Literal["hemicycle", "votes-seats", "fan", "last-seat"], FastPath(
+    description="hemicycle, votes-seats, fan or last-seat")]
+PixelsParam = Annotated[int | None, Query(ge=100, le=4_000, description=(
+    "A PNG's size in pixels (give one to keep the chart's proportions); an SVG's proportions"))]
+
+
+@router.get("/chart/{kind}", responses={200: {"content": {
+    "image/svg+xml": {}, "image/png": {}}, "description": "The chart"}})
+async def chart(service: Service, heavy: Heavy, kind: ChartParam,
+                release: PublishedParam = "latest",
+                lang: Annotated[Literal["ar", "en"], Query()] = "en",
+                fmt: Annotated[Literal["svg", "png"], Query(alias="format")] = "svg",
+                width: PixelsParam = None, height: PixelsParam = None,
+                draws: Annotated[int, Query(ge=100, le=MAX_DRAWS, description=(
+                    "fan, last-seat: complete results to draw"))] = 5_000,
+                seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
+                law: LawParam = None) -> Response:
+    """A chart of a published release for print, as `majlis chart` draws it: the seats as a
+    hemicycle or each list's votes against its seats (under the law on the votes counted), the
+    projection's fan or each constituency's last seat; in Arabic (right to left) or English,
+    in the dashboard's colours, as SVG or PNG."""
+    name, the_law = law_of(service, law)
+    found = await _release_or_404(service, release)
+
+    def draw() -> bytes:
+        stations = service.store.stations() if kind in ("fan", "last-seat") else ()
+        figure = publish.release_chart(kind, found, the_law, election=service.store.election,
+                                       law_name=name, stations=stations, lang=lang,
+                                       draws=draws, seed=seed)
+        return publish.encode_chart(figure, fmt, width=width, height=height)
+    return Response(await heavy.run(draw), media_type=CHART_TYPES[fmt],
+                    headers={"Content-Language": lang})
