@@ -1,7 +1,8 @@
 """Seat allocation speed: the exact path, and the vector path a forecast runs, against votelib.
 
 A synthetic Iraq-like election (18 governorates, 329 seats, 30 lists each, modified
-Sainte-Laguë 1.7), built from a fixed seed. Prints one `name: value unit` line per figure.
+Sainte-Laguë 1.7), built from a fixed seed. Prints one `name: value unit` line per figure;
+`margins_all_lists_time` is the votes to gain and to lose a seat for every list of that election.
 Times are best of several runs, except `batch_time_first_call`, which also pays for the first
 touch of a fresh 430 MB result array (slow in a VM whose memory is mapped in lazily).
 
@@ -37,6 +38,7 @@ from majlis.law import (
     Law,
     allocate,
     allocate_batch,
+    margins,
     parse_law,
     read_election,
 )
@@ -186,6 +188,9 @@ def main() -> None:
             for got, c in zip(peer_election(base), exact.constituencies, strict=True)
         )
         line("exact_agrees_with_votelib", float(agree), "bool")
+    every = best_of(3, lambda: [margins(election, law, c.name)
+                                for c in election.constituencies])
+    line("margins_all_lists_time", every * 1e3, "ms")
 
     # A forecast's worth of elections through the vector path.
     draws = perturbed(base, ELECTIONS, rng)
