@@ -376,7 +376,7 @@ def _quotas(votes: Ints, magnitude: Ints, kind: int, rounding: int, dhondt: bool
     seat for a list with nothing left over."""
     n_lists = votes.shape[1]
     r = np.empty(n_lists, dtype=np.int64)
-    taken = np.empty(n_lists, dtype=np.bool_)
+    order = np.empty(n_lists, dtype=np.int64)
     for row in range(votes.shape[0]):
         m = magnitude[row]
         if m == 0:
@@ -444,25 +444,22 @@ def _quotas(votes: Ints, magnitude: Ints, kind: int, rounding: int, dhondt: bool
             continue
         positive = 0
         for j in range(n_lists):
-            taken[j] = False
             if r[j] > 0:
                 positive += 1
         if left >= positive:  # a remainder seat for a list with nothing over
             status[row] = _EXACT
             continue
-        low = 0
-        for _ in range(left):
-            best = -1
-            for j in range(n_lists):
-                if not taken[j] and (best < 0 or r[j] > r[best]):
-                    best = j
-            taken[best] = True
-            low = r[best]
-            c[best] += 1
+        # Largest remainders first, by insertion sort (np.argsort costs ten times the rest).
         for j in range(n_lists):
-            if not taken[j] and r[j] == low:
-                status[row] = _TIED
-                break
+            k = j
+            while k > 0 and r[order[k - 1]] < r[j]:
+                order[k] = order[k - 1]
+                k -= 1
+            order[k] = j
+        for i in range(left):
+            c[order[i]] += 1
+        if r[order[left - 1]] == r[order[left]]:
+            status[row] = _TIED
 
 
 def _index_order(names: dict[str, int]) -> Precedence:
