@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from majlis import data
 from majlis.errors import AllocationError
 from majlis.law import (
     DIVISOR_SERIES,
@@ -18,10 +20,14 @@ from majlis.law import (
     DivisorSeries,
     Election,
     Law,
+    QuotaRule,
+    Remainder,
+    Rounding,
     Threshold,
     VoteShare,
     allocate,
     allocate_batch,
+    parse_law,
 )
 
 
@@ -43,13 +49,13 @@ SERIES = {
 THRESHOLDS = st.sampled_from([None, Fraction(0), Fraction(1, 20), Fraction(1, 10), Fraction(1, 4)])
 
 
-def exact(votes: np.ndarray, magnitude: int, series: DivisorSeries,
+def exact(votes: np.ndarray, magnitude: int, series: DivisorSeries | QuotaRule,
           threshold: Fraction | None) -> Allocation | None:
     """One row through `allocate`; None when the law cannot fill the seats (AllocationError)."""
     c = Constituency(name="C", magnitude=magnitude,
                      votes={f"L{j}": int(v) for j, v in enumerate(votes)})
     law = Law(
-        rule=DivisorRule(series),
+        rule=DivisorRule(series) if isinstance(series, DivisorSeries) else series,
         threshold=None if threshold is None
         else Threshold(conditions=(VoteShare(share=threshold),)),
     )
@@ -59,10 +65,11 @@ def exact(votes: np.ndarray, magnitude: int, series: DivisorSeries,
         return None
 
 
-def assert_agrees(votes: np.ndarray, magnitudes: np.ndarray, series: DivisorSeries,
+def assert_agrees(votes: np.ndarray, magnitudes: np.ndarray, series: DivisorSeries | QuotaRule,
                   threshold: Fraction | None = None) -> np.ndarray:
     """Every row: untied rows have the exact seats; `tied` exactly when the exact path records a
-    tie at the last seat (or cannot fill the seats at all). Returns `tied`."""
+    tie at the last seat (or cannot fill the seats at all), or gave back whole quotas (chosen
+    by precedence among equal remainders, recorded as no tie). Returns `tied`."""
     result = allocate_batch(votes, magnitudes, series, threshold=threshold)
     assert result.seats.shape == votes.shape and result.seats.dtype == np.int64
     for i, (row, m) in enumerate(zip(votes, magnitudes, strict=True)):
@@ -71,23 +78,26 @@ def assert_agrees(votes: np.ndarray, magnitudes: np.ndarray, series: DivisorSeri
             assert result.tied[i] and m > 0, (row, m)
             continue
         assert result.seats[i].sum() == m, (row, m)
-        assert bool(result.tied[i]) == bool(truth.ties), (row, m, truth.ties)
-        if not truth.ties:
+        assert bool(result.tied[i]) == bool(truth.ties) or (
+            result.tied[i] and truth.constituencies[0].taken_back), (row, m, truth.ties)
+        if not result.tied[i]:
             seats = truth.constituencies[0].seats
             assert result.seats[i].tolist() == [seats[f"L{j}"] for j in range(len(row))], (row, m)
     return result.tied
 
 
 @st.composite
-def batches(draw: st.DrawFn, *, max_seats: int = 60) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of one width: tiny counts (ties everywhere), big ones up to 2**40, zeros, 0–60 seats."""
+def batches(draw: st.DrawFn, *, max_seats: int = 60, min_seats: int = 0
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of one width: tiny counts (ties everywhere), big ones up to 2**40, zeros, 0–60 seats
+    (at least one for a quota rule: Hare's quota of no seats is a division by zero)."""
     n_lists = draw(st.integers(1, 9))
     n_rows = draw(st.integers(1, 8))
     top = draw(st.sampled_from([6, 40, 10_000, 2_000_000, 2**40 - 1]))
     cell = st.one_of(st.just(0), st.integers(0, top))
     rows = draw(st.lists(st.lists(cell, min_size=n_lists, max_size=n_lists),
                          min_size=n_rows, max_size=n_rows))
-    seats = draw(st.lists(st.integers(0, max_seats), min_size=n_rows, max_size=n_rows))
+    seats = draw(st.lists(st.integers(min_seats, max_seats), min_size=n_rows, max_size=n_rows))
     return np.array(rows, dtype=np.int64), np.array(seats, dtype=np.int64)
 
 
@@ -106,6 +116,52 @@ def test_vector_path_equals_exact_path_with_many_seats(
 ) -> None:
     votes, magnitudes = batch
     assert_agrees(votes, magnitudes, SERIES["sainte-lague-1.7"])
+
+
+QUOTA_RULES = {f"{quota} {remainder} {rounding or 'exact'}": QuotaRule(quota, remainder, rounding)
+               for quota in ("hare", "droop", "droop-exact", "hagenbach-bischoff",
+                             "imperiali-quota")
+               for remainder in (Remainder.LARGEST, Remainder.HIGHEST_AVERAGE)
+               for rounding in (None, *Rounding)}
+
+
+def rules_of_the_laws() -> dict[str, DivisorSeries | QuotaRule]:
+    """The constituency rule of every preset and example law that the vector path takes."""
+    laws = {f"preset {name}": data.law(name) for name in data.laws()}
+    for path in sorted((Path(__file__).parents[2] / "examples" / "laws").glob("*.toml")):
+        laws[path.name] = parse_law(path.read_text(encoding="utf-8"), path.name)
+    taken: dict[str, DivisorSeries | QuotaRule] = {}
+    for name, law in laws.items():
+        if isinstance(law.rule, DivisorRule) and isinstance(law.rule.series, DivisorSeries):
+            taken[name] = law.rule.series
+        elif isinstance(law.rule, QuotaRule) and law.rule.remainder is not Remainder.POOLED:
+            taken[name] = law.rule
+    return taken
+
+
+TAKEN = {**QUOTA_RULES, **rules_of_the_laws()}
+
+
+@pytest.mark.parametrize("name", sorted(TAKEN))
+@settings(max_examples=30)
+@given(batch=batches(min_seats=1), threshold=THRESHOLDS)
+def test_every_quota_rule_and_law_rule_counts_as_the_exact_path(
+    name: str, batch: tuple[np.ndarray, np.ndarray], threshold: Fraction | None
+) -> None:
+    votes, magnitudes = batch
+    assert_agrees(votes, magnitudes, TAKEN[name], threshold)
+
+
+def test_constructed_quota_ties_are_flagged() -> None:
+    # Hare, 3 seats, 300 votes: quota 100; A 150 and B 150 have 50 left each for the last seat.
+    # Droop, 2 seats of 4 votes: quota 2, A's and B's 2 votes fill both, C and D have none over.
+    votes = np.array([[150, 150, 0], [151, 149, 0], [2, 2, 0]])
+    result = allocate_batch(votes[:2], 3, QuotaRule("hare"))
+    assert result.tied.tolist() == [True, False]
+    assert result.seats[1].tolist() == [2, 1, 0]
+    assert_agrees(votes, np.array([3, 3, 2]), QuotaRule("hare"))
+    assert_agrees(votes, np.array([3, 3, 5]), QuotaRule("droop"))
+    assert_agrees(votes, np.array([3, 3, 5]), QuotaRule("imperiali-quota"))
 
 
 def test_constructed_tie_is_flagged_and_resolved_either_way() -> None:
@@ -176,6 +232,7 @@ def test_many_chunks_and_threads_give_the_same_seats(rng: np.random.Generator) -
 
 @pytest.mark.parametrize(("args", "message"), [
     ((np.ones((2, 3), dtype=np.int64), 3, DIVISOR_SERIES["huntington-hill"]), "DivisorSeries"),
+    ((np.ones((2, 3), dtype=np.int64), 3, QuotaRule("hare", Remainder.POOLED)), "pool"),
     ((np.ones(3, dtype=np.int64), 3, SERIES["dhondt"]), "2-d"),
     ((np.array([[1, -1]]), 3, SERIES["dhondt"]), "non-negative"),
     ((np.array([[1, 2**40]]), 3, SERIES["dhondt"]), "2\\*\\*40"),

@@ -1,4 +1,5 @@
-"""The vectorised twin of the divisor path: many constituency counts at once, for projections.
+"""The vectorised twin of the divisor and quota paths: many constituency counts at once, for
+projections.
 
 A forecast draws hundreds of thousands of elections; the exact path (`allocate`) walks a heap
 of `Fraction`s per constituency and is far too slow for that inner loop. Here every row (one
@@ -20,6 +21,16 @@ share the rows):
 
 Floats only search here; every seat is certified exactly, as CONVENTIONS.md asks of a
 vectorised path. A zero first divisor (Adams) is handled by giving those first seats up front.
+
+A quota rule (`QuotaRule`: Hare, Droop, exact Droop, Hagenbach-Bischoff, the Imperiali quota,
+each exact or rounded as the law says, then largest remainders or D'Hondt from the whole quotas)
+goes through its own compiled loop, in integers throughout: the quota is a fraction qn / qd of
+integers, each list's whole quotas (v·qd) // qn and its remainder v·qd − qn·whole over the same
+denominator, so remainders and D'Hondt quotients are compared exactly by cross-multiplication
+and nothing needs certifying but ties. A row whose last remainder seat ties with the next, or
+which gave back whole quotas among equal remainders, is flagged tied; a row where a remainder
+seat must go to a list with nothing over goes through the exact path. Pooled remainders (a
+national pool) are refused.
 """
 
 from __future__ import annotations
@@ -36,7 +47,8 @@ from numpy.typing import ArrayLike, NDArray
 from majlis.errors import InputError, Problem
 
 from ._bounds import MAX_MAGNITUDE
-from ._divisors import DivisorSeries, HuntingtonHill, highest_averages
+from ._divisors import DivisorSeries, HuntingtonHill, Outcome, highest_averages
+from ._quotas import QuotaRule, Remainder, Rounding
 from ._ties import Precedence, TieRule
 
 __all__ = ["BatchAllocation", "allocate_batch"]
@@ -110,25 +122,32 @@ class _Plan:
 def allocate_batch(
     votes: ArrayLike,
     seats: ArrayLike,
-    series: DivisorSeries,
+    series: DivisorSeries | QuotaRule,
     *,
     threshold: Fraction | None = None,
     workers: int = 1,
 ) -> BatchAllocation:
-    """Highest averages for every row of `votes` (N constituencies × L lists) at once.
+    """Highest averages by a divisor `series`, or whole quotas and remainders by a `QuotaRule`,
+    for every row of `votes` (N constituencies × L lists) at once.
 
     `seats` is each row's magnitude, or one magnitude for all rows. `threshold` is the share of
     the row's votes a list needs to take part (at least that share qualifies; compared exactly in
     integers). Rows go through in chunks of a few MB, so memory stays bounded whatever N is;
-    `workers` threads take chunks in turn (the compiled loop releases the GIL).
+    `workers` threads take chunks in turn (the compiled loop releases the GIL). Under a quota
+    rule every column of a row is a list in the count, one without votes too (it matters only
+    where a remainder seat must go to a list with nothing left over).
     """
+    if isinstance(series, QuotaRule) and series.remainder is Remainder.POOLED:
+        raise ValueError("allocate_batch cannot pool remainders nationally; use "
+                         "majlis.law.allocate")
     if isinstance(series, HuntingtonHill):
         raise ValueError(
             "allocate_batch supports DivisorSeries only; Huntington–Hill's irrational divisors "
             "have no integer form: use majlis.law.allocate"
         )
-    if not isinstance(series, DivisorSeries):
-        raise ValueError(f"allocate_batch needs a DivisorSeries, not {type(series).__name__}")
+    if not isinstance(series, DivisorSeries | QuotaRule):
+        raise ValueError("allocate_batch needs a DivisorSeries or a QuotaRule, not "
+                         f"{type(series).__name__}")
     v = np.asarray(votes)
     if v.ndim != 2:
         raise ValueError(f"votes must be a 2-d array (rows × lists), not {v.ndim}-d")
@@ -158,12 +177,15 @@ def allocate_batch(
     if n_rows == 0 or n_lists == 0:
         out_tied[m > 0] = True
         return BatchAllocation(seats=out_seats, tied=out_tied)
-    plan = _Plan.of(series, int(m.max()))
+    plan = _Plan.of(series, int(m.max())) if isinstance(series, DivisorSeries) else series
     rows = max(1, _CHUNK_CELLS // n_lists)
 
     def run(lo: int) -> None:
         part = slice(lo, lo + rows)
-        _solve(v[part], m[part], plan, share, out_seats[part], out_tied[part])
+        if isinstance(plan, QuotaRule):
+            _solve_quotas(v[part], m[part], plan, share, out_seats[part], out_tied[part])
+        else:
+            _solve(v[part], m[part], plan, share, out_seats[part], out_tied[part])
 
     starts = range(0, n_rows, rows)
     if workers == 1 or len(starts) == 1:
@@ -305,16 +327,150 @@ def _above(y: float, cuts: Floats, base: float, most: float) -> float:
 def _exact_row(votes: Ints, magnitude: int, plan: _Plan) -> tuple[Ints, bool]:
     """One row through the exact path: its seats, and whether its last seat was a tie."""
     names = {str(j): int(x) for j, x in enumerate(votes) if x > 0}
-    row = np.zeros(votes.shape, dtype=np.int64)
     if not names:
-        return row, magnitude > 0
-    order = Precedence(
-        constituency="",
-        rank={p: i for i, p in enumerate(names)},
-        votes=names,
-        rule=TieRule.VOTES,
-    )
-    outcome = highest_averages(names, magnitude, plan.series, order)
+        return np.zeros(votes.shape, dtype=np.int64), magnitude > 0
+    return _row_of(highest_averages(names, magnitude, plan.series, _index_order(names)),
+                   votes.shape[0])
+
+
+# The quota rule's parts as the compiled loop takes them.
+_QUOTA_KINDS = {"hare": 0, "droop": 1, "droop-exact": 2, "hagenbach-bischoff": 2,
+                "imperiali-quota": 3}
+_ROUNDINGS = {None: 0, Rounding.DOWN: 1, Rounding.UP: 2, Rounding.NEAREST: 3}
+
+
+def _solve_quotas(
+    votes: Ints,
+    magnitude: Ints,
+    rule: QuotaRule,
+    threshold: Fraction | None,
+    seats: Ints,
+    tied: Bools,
+) -> None:
+    """One chunk under a quota rule, written into `seats` and `tied`: the threshold here, the
+    count in `_quotas`, the rows it leaves to the exact path after."""
+    if votes.min() < 0 or votes.max() >= _MAX_VOTES:
+        raise ValueError("votes must be non-negative and below 2**40")
+    counted = np.ones(votes.shape, dtype=np.bool_)
+    if threshold is not None and threshold > 0:
+        counted = _qualifies(votes, threshold)
+        votes = np.where(counted, votes, 0)
+    status = np.full(magnitude.shape, _CERTIFIED, dtype=np.int8)
+    _quotas(np.ascontiguousarray(votes), magnitude, _QUOTA_KINDS[rule.quota],
+            _ROUNDINGS[rule.rounding], rule.remainder is Remainder.HIGHEST_AVERAGE, seats, status)
+    tied |= status == _TIED
+    for i in np.flatnonzero(status == _EXACT):
+        names = {str(j): int(x) for j, x in enumerate(votes[i]) if counted[i, j]}
+        seats[i], tied[i] = _row_of(
+            rule.apportion(names, int(magnitude[i]), _index_order(names)), votes.shape[1])
+
+
+@numba.njit(nogil=True, cache=True)
+def _quotas(votes: Ints, magnitude: Ints, kind: int, rounding: int, dhondt: bool,
+            seats: Ints, status: NDArray[np.int8]) -> None:
+    """Each row's seats by whole quotas, then by largest remainders (or D'Hondt from the whole
+    quotas, `dhondt`), in integers: the quota is qn / qd and list j's remainder r[j] / qd.
+    A row is `_TIED` where the last remainder seat's value equals the next one's, or where whole
+    quotas given back were chosen among equal remainders (the exact path decides that by
+    precedence too, but records no tie); `_EXACT` where the exact path must decide: a remainder
+    seat for a list with nothing left over."""
+    n_lists = votes.shape[1]
+    r = np.empty(n_lists, dtype=np.int64)
+    order = np.empty(n_lists, dtype=np.int64)
+    for row in range(votes.shape[0]):
+        m = magnitude[row]
+        if m == 0:
+            continue
+        total = 0
+        for j in range(n_lists):
+            total += votes[row, j]
+        if total == 0:  # seats and no votes: for the exact path to decide, or refuse
+            status[row] = _TIED
+            continue
+        if kind == 0:
+            qn, qd = total, m
+        elif kind == 1:
+            qn, qd = total // (m + 1) + 1, 1
+        elif kind == 2:
+            qn, qd = total, m + 1
+        else:
+            qn, qd = total, m + 2
+        if rounding == 1:
+            qn, qd = qn // qd, 1
+        elif rounding == 2:
+            qn, qd = -(-qn // qd), 1
+        elif rounding == 3:
+            qn, qd = (2 * qn + qd) // (2 * qd), 1
+        c = seats[row]
+        given = 0
+        for j in range(n_lists):
+            x = votes[row, j] * qd
+            c[j] = x // qn if qn else 0
+            r[j] = x - qn * c[j]
+            given += c[j]
+        given_back_by_rank = False
+        while given > m:  # more whole quotas than seats: back from the smallest remainder,
+            worst = -1  # of equal ones from the last column (the exact path: by precedence)
+            for j in range(n_lists):
+                if c[j]:
+                    if worst < 0 or r[j] < r[worst]:
+                        worst = j
+                    elif r[j] == r[worst]:
+                        worst = j
+                        given_back_by_rank = True
+            c[worst] -= 1
+            r[worst] += qn
+            given -= 1
+        if given_back_by_rank:
+            status[row] = _TIED
+        left = m - given
+        if left == 0:
+            continue
+        if dhondt:
+            low_num, low_den = 0, 1
+            for _ in range(left):
+                best = 0
+                for j in range(1, n_lists):
+                    if votes[row, j] * (c[best] + 1) > votes[row, best] * (c[j] + 1):
+                        best = j
+                low_num, low_den = votes[row, best], c[best] + 1
+                c[best] += 1
+            best = 0
+            for j in range(1, n_lists):
+                if votes[row, j] * (c[best] + 1) > votes[row, best] * (c[j] + 1):
+                    best = j
+            if low_num * (c[best] + 1) == votes[row, best] * low_den:
+                status[row] = _TIED
+            continue
+        positive = 0
+        for j in range(n_lists):
+            if r[j] > 0:
+                positive += 1
+        if left >= positive:  # a remainder seat for a list with nothing over
+            status[row] = _EXACT
+            continue
+        # Largest remainders first, by insertion sort (np.argsort costs ten times the rest).
+        for j in range(n_lists):
+            k = j
+            while k > 0 and r[order[k - 1]] < r[j]:
+                order[k] = order[k - 1]
+                k -= 1
+            order[k] = j
+        for i in range(left):
+            c[order[i]] += 1
+        if r[order[left - 1]] == r[order[left]]:
+            status[row] = _TIED
+
+
+def _index_order(names: dict[str, int]) -> Precedence:
+    """Precedence by column: an arbitrary but fixed resolution of any tie in a row."""
+    return Precedence(constituency="", rank={p: i for i, p in enumerate(names)}, votes=names,
+                      rule=TieRule.VOTES)
+
+
+def _row_of(outcome: Outcome, n_lists: int) -> tuple[Ints, bool]:
+    """An exact outcome as a row of seats by column, and whether its last seat was a tie."""
+    row = np.zeros(n_lists, dtype=np.int64)
     for p, n in outcome.seats.items():
         row[int(p)] = n
     return row, bool(outcome.ties)

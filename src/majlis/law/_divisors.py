@@ -116,6 +116,21 @@ class DivisorSeries:
     def key(self, votes: int, k: int) -> Key:
         return self.quotient(votes, k).key()
 
+    def numerator(self, votes: int) -> int:
+        """The numerator of every quotient of a list with `votes`: votes times the scale."""
+        return votes * self._scale
+
+    def denominators(self, first: int, count: int) -> list[int]:
+        """d(first), …, d(first + count - 1) times the scale, as integers."""
+        scaled, step = self._scaled, self._scaled_step
+        last = len(scaled) - 1
+        out = list(scaled[first:first + count])
+        k = first + len(out)
+        if len(out) < count:
+            tail = scaled[last] + step * (k - last)
+            out.extend(range(tail, tail + step * (count - len(out)), step))
+        return out
+
 
 @dataclass(frozen=True, slots=True)
 class HuntingtonHill:
@@ -126,6 +141,13 @@ class HuntingtonHill:
 
     def key(self, votes: int, k: int) -> Key:
         return self.quotient(votes, k).key()
+
+    def numerator(self, votes: int) -> int:
+        """Quotients are compared squared: votes² over k(k+1)."""
+        return votes * votes
+
+    def denominators(self, first: int, count: int) -> list[int]:
+        return [k * (k + 1) for k in range(first, first + count)]
 
 
 Series = DivisorSeries | HuntingtonHill
@@ -150,7 +172,71 @@ def highest_averages(
     initial: Mapping[str, int] | None = None,
     stage: str = "quotient",
 ) -> Outcome:
-    """Award `seats` one at a time to the highest next quotient, from `initial` seats on."""
+    """Award `seats` one at a time to the highest next quotient, from `initial` seats on.
+
+    Each list waits in a heap at its next quotient as a correctly rounded float (Python divides
+    integers exactly, then rounds once), so the heap compares in C. Rounding is monotone:
+    distinct floats are ordered as the exact quotients are. Only floats that are equal while
+    their quotients, compared by integer cross-multiplication, are not could order the seats
+    otherwise — then the count is done again on exact quotients. Only the quotients that win a
+    seat, and the runner-up's, become `Fraction`s.
+    """
+    won = {p: (initial or {}).get(p, 0) for p in votes}
+    rank = precedence.rank
+    table = _table(series, max(won.values(), default=0) + seats + 2)
+    nums = {p: series.numerator(v) for p, v in votes.items()}
+    heap = [(_float(nums[p], table[won[p]]), rank[p], p) for p in votes]
+    heapq.heapify(heap)
+    taken: list[tuple[float, str, int]] = []
+    if heap:
+        for _ in range(seats):
+            f, r, party = heap[0]
+            taken.append((f, party, won[party]))
+            won[party] += 1
+            heapq.heapreplace(heap, (_float(nums[party], table[won[party]]), r, party))
+    if not _certain(taken, heap, nums, won, table):
+        return _exact_count(votes, seats, series, precedence, initial, stage)
+    awards = [Award(seat=seat, list=party, value=_value(nums[party], table[k]), stage=stage)
+              for seat, (_, party, k) in enumerate(taken, 1)]
+    runner_up = None
+    ties: tuple[Tie, ...] = ()
+    if heap:
+        party = heap[0][2]
+        runner_up = Award(seat=seats + 1, list=party, value=_value(nums[party], table[won[party]]),
+                          stage=stage)
+        if awards and awards[-1].value == runner_up.value:
+            waiting = [(_value(nums[p], table[won[p]]), p) for _, _, p in heap]
+            ties = _boundary_tie(awards, runner_up, waiting, precedence)
+    return Outcome(won, tuple(awards), runner_up, ties)
+
+
+def _certain(taken: list[tuple[float, str, int]], heap: list[tuple[float, int, str]],
+             nums: Mapping[str, int], won: Mapping[str, int], table: list[int]) -> bool:
+    """Whether the count on floats was the exact count: every comparison the heap made was one
+    of the quotients taken or still waiting, so it was exact unless two of those have equal
+    floats and unequal quotients (inf and 0 are exact)."""
+    quotients = [(f, nums[p], table[k]) for f, p, k in taken]
+    quotients.extend((f, nums[p], table[won[p]]) for f, _, p in heap)
+    if len({f for f, _, _ in quotients}) == len(quotients):
+        return True
+    seen: dict[float, tuple[int, int]] = {}
+    for f, num, den in quotients:
+        if f and not math.isinf(f):
+            first_num, first_den = seen.setdefault(f, (num, den))
+            if first_num * den != num * first_den:
+                return False
+    return True
+
+
+def _exact_count(
+    votes: Mapping[str, int],
+    seats: int,
+    series: Series,
+    precedence: Precedence,
+    initial: Mapping[str, int] | None,
+    stage: str,
+) -> Outcome:
+    """The count on exact quotients: the heap compares integer cross-products."""
     won = {p: (initial or {}).get(p, 0) for p in votes}
     heap = [(series.quotient(v, won[p]), precedence.rank[p], p) for p, v in votes.items()]
     heapq.heapify(heap)
@@ -171,6 +257,35 @@ def highest_averages(
             waiting = [(q.value(), p) for q, _, p in heap]
             ties = _boundary_tie(awards, runner_up, waiting, precedence)
     return Outcome(won, tuple(awards), runner_up, ties)
+
+
+_TABLES: dict[Series, list[int]] = {}
+
+
+def _table(series: Series, length: int) -> list[int]:
+    """The series' integer denominators d(0), d(1), … (at least `length` of them), kept per
+    series: a law's series is built once and counted again and again."""
+    table = _TABLES.get(series)
+    if table is None or len(table) < length:
+        if len(_TABLES) > 64:
+            _TABLES.clear()
+        table = series.denominators(0, max(length, 2 * len(table or ()), 64))
+        _TABLES[series] = table
+    return table
+
+
+def _float(num: int, den: int) -> float:
+    """-num/den correctly rounded; -inf for a zero denominator, 0 for no votes."""
+    if den:
+        return -(num / den)
+    return -math.inf if num else 0.0
+
+
+def _value(num: int, den: int) -> Fraction | None:
+    """A quotient as results carry it: a Fraction, or None if infinite."""
+    if den:
+        return Fraction(num, den)
+    return None if num else Fraction(0)
 
 
 def _boundary_tie(

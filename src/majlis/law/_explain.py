@@ -1,14 +1,15 @@
 """How close each list is to its next seat, or to losing its last one.
 
-The question a results desk asks all night. Answered by re-running the constituency's own count
-exactly with one list's votes changed (everything else held), so the answer is right for every
-method and threshold the law combines, not only for divisor methods' closed forms. Upper-tier
-seats are not re-run: margins speak of constituency seats.
+The question a results desk asks all night. A constituency counted by a divisor series alone is
+answered from its quotients in closed form (with one exact count where a tie could decide);
+any other is answered by re-running the constituency's own count exactly with one list's votes
+changed (everything else held), so the answer is right for every method and threshold the law
+combines. Upper-tier seats are not re-run: margins speak of constituency seats.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import partial
@@ -52,22 +53,26 @@ def margins(
     if law.biproportional is not None and c in general:
         return ()
 
-    def seats_with(name: str, candidate: str | None, votes: int) -> int:
-        changed = _with_votes(c, name, candidate, votes)
+    def seats_of(changed: Constituency) -> Mapping[str, int]:
         if law.threshold is None or c.name in law.reserved:
             allowed = frozenset(changed.votes)
         else:
             everywhere = tuple(changed if x.name == c.name else x for x in general)
             allowed = qualifying(law, everywhere, seed, election.lists)[c.name]
         try:
-            return apportion(changed, law, allowed, seed, election.lists).seats.get(name, 0)
+            return apportion(changed, law, allowed, seed, election.lists).seats
         except AllocationError:  # nobody left with a vote: no seat for anyone
-            return 0
+            return {}
+
+    def seats_with(name: str, candidate: str | None, votes: int) -> int:
+        return seats_of(_with_votes(c, name, candidate, votes)).get(name, 0)
 
     rule = law.rule_for(c.name)
     counted = apportion(c, law, frozenset(c.votes), seed) if isinstance(rule, SntvRule) else None
     elected = set(counted.elected) if counted else set()
-    hints = _divisor_hints(c, rule, seats_with) if isinstance(rule, DivisorRule) else {}
+    now = seats_of(c)
+    hints = (_divisor_hints(c, rule, now, _closed_form(law, c.name))
+             if isinstance(rule, DivisorRule) else {})
     result = []
     for party, votes in c.votes.items():
         gain: tuple[str | None, int] = (None, votes)
@@ -78,7 +83,7 @@ def margins(
             won = [x for x in mine if x in elected]
             gain = (out[0].candidate, out[0].votes) if out else (None, 0)
             lose = (won[-1].candidate, won[-1].votes) if won else (None, 0)
-        seats = seats_with(party, None, votes)
+        seats = now.get(party, 0)
         gain_hint, lose_hint = hints.get(party, (None, None))
         result.append(Margin(
             constituency=c.name, list=party, seats=seats,
@@ -88,10 +93,31 @@ def margins(
     return tuple(result)
 
 
+def _closed_form(law: Law, constituency: str) -> bool:
+    """Whether a divisor hint is the margin itself (`_Hint`): the constituency is
+    counted by its divisor series alone (no threshold, agreement, bonus or mixed-member tier)."""
+    rule = law.rule_for(constituency)
+    alone = law.threshold is None or constituency in law.reserved
+    return (isinstance(rule, DivisorRule) and isinstance(rule.series, DivisorSeries) and alone
+            and law.agreements is None and law.bonus is None and law.mixed is None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hint:
+    """A closed-form margin. Where the count is the divisor series alone (`closed`), it is the
+    margin itself, or one vote less when `tie`: the list's quotient meets the other lists'
+    boundary quotient at a whole number of votes, where the tie rule decides — one exact count
+    there says which. Elsewhere it is a guess, checked on the exact count."""
+
+    votes: int
+    tie: bool
+    closed: bool = False
+
+
 def _divisor_hints(
-    c: Constituency, rule: DivisorRule, seats_with: Callable[[str, str | None, int], int]
-) -> dict[str, tuple[int | None, int | None]]:
-    """Closed-form guesses for divisor methods, each then checked on the exact count.
+    c: Constituency, rule: DivisorRule, seats: Mapping[str, int], closed: bool
+) -> dict[str, tuple[_Hint | None, _Hint | None]]:
+    """Closed forms for divisor methods, from the count's own quotients.
 
     A list gains a seat when its next quotient passes the lowest quotient another list won with,
     and loses one when its last winning quotient falls below another list's next quotient.
@@ -99,19 +125,28 @@ def _divisor_hints(
     if not isinstance(rule.series, DivisorSeries):
         return {}
     series = rule.series
-    seats = {p: seats_with(p, None, v) for p, v in c.votes.items()}
-    hints: dict[str, tuple[int | None, int | None]] = {}
+    last = {p: series.key(v, seats.get(p, 0) - 1) for p, v in c.votes.items()
+            if seats.get(p, 0)}
+    nxt = {p: series.key(v, seats.get(p, 0)) for p, v in c.votes.items()}
+    lowest_two = sorted(last, key=last.__getitem__)[:2]
+    best_two = sorted(nxt, key=nxt.__getitem__, reverse=True)[:2]
+    hints: dict[str, tuple[_Hint | None, _Hint | None]] = {}
     for party, votes in c.votes.items():
-        others = [p for p in c.votes if p != party]
-        won = [series.key(c.votes[p], k) for p in others for k in range(seats[p])]
-        nxt = [series.key(c.votes[p], seats[p]) for p in others]
+        mine = seats.get(party, 0)
+        lowest = next((last[p] for p in lowest_two if p != party), None)
+        best = next((nxt[p] for p in best_two if p != party), None)
         gain = lose = None
-        lowest = min(won, default=None)
-        if isinstance(lowest, Fraction) and series.divisor(seats[party]):
-            gain = max(1, floor(lowest * series.divisor(seats[party])) - votes + 1)
-        best = max(nxt, default=None)
-        if seats[party] and isinstance(best, Fraction) and series.divisor(seats[party] - 1):
-            lose = min(votes, max(0, ceil(votes - best * series.divisor(seats[party] - 1)) - 1))
+        if isinstance(lowest, Fraction) and series.divisor(mine):
+            passing = lowest * series.divisor(mine)  # votes at which the next quotient meets it
+            need = floor(passing) - votes + 1
+            gain = _Hint(max(1, need), passing.denominator == 1 and need > 1,
+                         closed and need >= 1)
+        if mine and isinstance(best, Fraction) and series.divisor(mine - 1):
+            keeping = best * series.divisor(mine - 1)
+            spare = votes - floor(keeping) - 1
+            lose = _Hint(min(votes, max(0, ceil(votes - keeping) - 1)),
+                         keeping.denominator == 1 and spare + 1 <= votes,
+                         closed and 0 <= spare < votes)
         hints[party] = (gain, lose)
     return hints
 
@@ -130,12 +165,19 @@ def _with_votes(c: Constituency, name: str, candidate: str | None, votes: int) -
 
 
 def _to_gain(
-    seats_at: Callable[[int], int], votes: int, seats: int, c: Constituency, hint: int | None
+    seats_at: Callable[[int], int], votes: int, seats: int, c: Constituency,
+    guess: _Hint | None,
 ) -> int | None:
-    """Fewest extra votes that win one more seat: the hint if the exact count confirms it,
-    else a binary search on the exact count."""
+    """Fewest extra votes that win one more seat: the closed form where the count is the
+    divisor series alone (one exact count at a tie), else the hint if the exact count
+    confirms it, else a binary search on the exact count."""
     if seats >= c.magnitude:
         return None
+    if guess is not None and guess.closed:
+        if guess.tie and seats_at(votes + guess.votes - 1) > seats:
+            return guess.votes - 1
+        return guess.votes
+    hint = None if guess is None else guess.votes
     if hint is not None and seats_at(votes + hint) > seats and (
             hint == 1 or seats_at(votes + hint - 1) <= seats):
         return hint
@@ -156,11 +198,17 @@ def _to_gain(
 
 
 def _to_lose(
-    seats_at: Callable[[int], int], votes: int, seats: int, hint: int | None
+    seats_at: Callable[[int], int], votes: int, seats: int, guess: _Hint | None,
 ) -> int | None:
-    """Most votes that can be lost while every seat is kept (hint checked, else searched)."""
+    """Most votes that can be lost while every seat is kept (the closed form as for
+    `_to_gain`, else the hint checked, else searched)."""
     if seats == 0:
         return None
+    if guess is not None and guess.closed:
+        if guess.tie and seats_at(votes - guess.votes - 1) >= seats:
+            return guess.votes + 1
+        return guess.votes
+    hint = None if guess is None else guess.votes
     if hint is not None and seats_at(votes - hint) >= seats and (
             hint == votes or seats_at(votes - hint - 1) < seats):
         return hint

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from ._divisors import DIVISOR_SERIES, Outcome, _boundary_tie, highest_averages
 from ._ties import Precedence
-from ._values import Award
+from ._values import Award, Tie
 
 QuotaFunction = Callable[[int, int], Fraction]
 
@@ -72,23 +72,24 @@ class QuotaRule:
 
     def apportion(self, votes: Mapping[str, int], seats: int, precedence: Precedence) -> Outcome:
         quota = self.quota_of(sum(votes.values()), seats)
-        whole = {p: int(v // quota) if quota else 0 for p, v in votes.items()}
-        left = {p: v - quota * whole[p] for p, v in votes.items()}
+        # Remainders in integers over the quota's denominator: v - quota·w = over[p] / qd.
+        qn, qd = quota.numerator, quota.denominator
+        whole = {p: v * qd // qn if qn else 0 for p, v in votes.items()}
+        over = {p: v * qd - qn * whole[p] for p, v in votes.items()}
+        rank = precedence.rank
         # Whole quotas can exceed the seats (Imperiali quota): take back the smallest remainders,
         # one seat at a time (a list that gave one back now holds a whole quota more).
         taken: list[str] = []
         while sum(whole.values()) > seats:
-            party = min((p for p in whole if whole[p]),
-                        key=lambda p: (left[p], -precedence.rank[p]))
+            party = min((p for p in whole if whole[p]), key=lambda p: (over[p], -rank[p]))
             whole[party] -= 1
-            left[party] += quota
+            over[party] += qn
             taken.append(party)
         awards = [
-            Award(seat=0, list=p, value=quota, stage="quota")
-            for p in sorted(votes, key=precedence.rank.__getitem__)
-            for _ in range(whole[p])
+            Award(seat=seat, list=p, value=quota, stage="quota")
+            for seat, p in enumerate((p for p in sorted(votes, key=rank.__getitem__)
+                                      for _ in range(whole[p])), 1)
         ]
-        awards = [replace(a, seat=i) for i, a in enumerate(awards, 1)]
         remaining = seats - len(awards)
         if self.remainder is Remainder.POOLED:
             return Outcome(whole, tuple(awards), None, (), taken_back=tuple(taken))
@@ -100,24 +101,26 @@ class QuotaRule:
             shifted = tuple(replace(a, seat=a.seat + len(awards)) for a in rest.awards)
             runner_up = rest.runner_up and replace(rest.runner_up,
                                                    seat=rest.runner_up.seat + len(awards))
-            ties = tuple(replace(t, seat=t.seat + len(awards)) for t in rest.ties)
-            return Outcome(rest.seats, (*awards, *shifted), runner_up, ties,
+            return Outcome(rest.seats, (*awards, *shifted), runner_up,
+                           tuple(replace(t, seat=t.seat + len(awards)) for t in rest.ties),
                            taken_back=tuple(taken))
-        order = sorted(votes, key=lambda p: (-left[p], precedence.rank[p]))
+        order = sorted(votes, key=lambda p: (-over[p], rank[p]))
         seats_won = dict(whole)
         # More seats left than lists only happens with tiny counts; remainders then go round again.
         for i in range(remaining):
             party = order[i % len(order)]
             seats_won[party] += 1
-            awards.append(
-                Award(seat=len(awards) + 1, list=party, value=left[party], stage="remainder")
-            )
+            awards.append(Award(seat=len(awards) + 1, list=party, value=Fraction(over[party], qd),
+                                stage="remainder"))
         runner_up = None
         if len(order) > 1:
             nxt = order[remaining % len(order)]
-            runner_up = Award(seat=seats + 1, list=nxt, value=left[nxt], stage="remainder")
-        later = order[remaining % len(order):]
-        waiting: list[tuple[Fraction | None, str]] = [(left[p], p) for p in later]
-        ties = _boundary_tie(awards[-remaining:] if remaining else [], runner_up, waiting,
-                             precedence)
+            runner_up = Award(seat=seats + 1, list=nxt, value=Fraction(over[nxt], qd),
+                              stage="remainder")
+        ties: tuple[Tie, ...] = ()
+        if remaining and runner_up is not None and awards[-1].value == runner_up.value:
+            later = order[remaining % len(order):]
+            waiting: list[tuple[Fraction | None, str]] = [(Fraction(over[p], qd), p)
+                                                          for p in later]
+            ties = _boundary_tie(awards[-remaining:], runner_up, waiting, precedence)
         return Outcome(seats_won, tuple(awards), runner_up, ties, taken_back=tuple(taken))

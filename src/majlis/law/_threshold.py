@@ -143,19 +143,33 @@ def _percent(x: Fraction) -> str:
 
 
 class _Nation:
-    """The national totals a national condition measures against, each summed once per count
-    (not once per list and constituency)."""
+    """The national totals a national condition measures against, and each constituency's
+    base, each summed once per count when first asked for (not once per list)."""
 
     def __init__(self, constituencies: tuple[Constituency, ...]) -> None:
         self.constituencies = constituencies
-        self.votes = add_up(c.votes for c in constituencies)
         self.seats = sum(c.magnitude for c in constituencies)
+        self._votes: dict[str, int] | None = None
         self._bases: dict[Base, int] = {}
+        self._local: dict[tuple[str, Base], int] = {}
+
+    @property
+    def votes(self) -> dict[str, int]:
+        if self._votes is None:
+            self._votes = add_up(c.votes for c in self.constituencies)
+        return self._votes
 
     def base(self, base: Base) -> int:
         if base not in self._bases:
             self._bases[base] = sum(base.of(c) for c in self.constituencies)
         return self._bases[base]
+
+    def local(self, c: Constituency, base: Base) -> int:
+        """`base` of one of the count's constituencies."""
+        key = (c.name, base)
+        if key not in self._local:
+            self._local[key] = base.of(c)
+        return self._local[key]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -271,7 +285,7 @@ class Threshold:
                 raise ValueError("a seats condition needs the constituency seats won")
             return constituency_seats.get(name, 0) >= cond.seats
         if cond.scope is Scope.CONSTITUENCY:
-            votes, base, seats = c.votes[name], cond.base.of(c), c.magnitude
+            votes, base, seats = c.votes[name], national.local(c, cond.base), c.magnitude
         else:
             votes = national.votes[name]
             base = national.base(cond.base)

@@ -7,6 +7,7 @@ lot in one constituency does not depend on which others were counted.
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +25,14 @@ class TieRule(StrEnum):
     LOT = "lot"
 
 
+@functools.lru_cache(maxsize=4096)
+def _permutation(seed: int, constituency: str, n: int) -> tuple[int, ...]:
+    """The lot's permutation of n names: drawn once per seed and constituency, then kept (a
+    margin or a projection counts the same constituency again and again)."""
+    rng = np.random.default_rng([seed, zlib.crc32(constituency.encode("utf-8"))])
+    return tuple(int(i) for i in rng.permutation(n))
+
+
 @dataclass(frozen=True, slots=True)
 class Precedence:
     """A total order of a constituency's lists for equal values: lower rank wins."""
@@ -37,9 +46,8 @@ class Precedence:
     def draw(
         cls, constituency: str, votes: Mapping[str, int], rule: TieRule, seed: int
     ) -> Precedence:
-        rng = np.random.default_rng([seed, zlib.crc32(constituency.encode("utf-8"))])
         names = sorted(votes)
-        lot = {names[i]: pos for pos, i in enumerate(rng.permutation(len(names)))}
+        lot = {names[i]: pos for pos, i in enumerate(_permutation(seed, constituency, len(names)))}
         if rule is TieRule.VOTES:
             order = sorted(names, key=lambda n: (-votes[n], lot[n]))
         else:
