@@ -22,18 +22,12 @@ from ._base import _guarded
 from ._intake import ENTRIES, Intake
 from ._limits import NAME_LENGTH, TEXT_LENGTH, refuse, sheet_problems, text_problems
 from ._published import Published, _failures
-from ._register import Registry
 from ._schema import (
-    CandidateRow,
-    CentreRow,
     ChainHeadRow,
-    ConstituencyRow,
     EntryRow,
-    ListRow,
     SheetRow,
-    StationRow,
 )
-from ._values import Failure, SheetVersion, Source, Station, TallySheet, VotingType
+from ._values import Failure, SheetVersion, Source, Station, TallySheet
 
 __all__ = ["Cell", "Desk", "Disagreement", "Entry", "Form", "Held", "Keyed"]
 
@@ -173,7 +167,7 @@ class Desk(Intake, Published):
         which entries are keyed already (their figures are not shown to anyone keying)."""
         self._check_ready()
         with Session(self.engine) as session:
-            known = self._register_of(session, {station})
+            known = self._registry(session, {station})
             found = known.stations.get(station)
             if found is None:
                 raise _refused(station, "station", "is not registered: check the code on the "
@@ -251,7 +245,7 @@ class Desk(Intake, Published):
                 keyed.add((s.station, s.source.value, k.clerk))
         if not chosen:
             return
-        registry = self._register_of(session, {k.sheet.station for g in chosen.values()
+        registry = self._registry(session, {k.sheet.station for g in chosen.values()
                                               for _, k in g})
         rows = []
         for clerk, group in chosen.items():
@@ -348,41 +342,12 @@ class Desk(Intake, Published):
                 raise _refused(station, "station", "its entries changed meanwhile: read them "
                                "again")
             _, stored = self._store_in(session, head, sheets, reason=reason, author=author,
-                                       registry=self._register_of(session, {station}),
+                                       registry=self._registry(session, {station}),
                                        settled=True, held=held)
             sheet_id, version, status = stored[-1]
             failures = _failures(session.get_one(SheetRow, sheet_id).failures)
         return Entry(station=station, source=sheets[-1].source, version=version, status=status,
                      failures=failures, clerk=author, blank=False)
-
-    def _register_of(self, session: Session, codes: set[str]) -> Registry:
-        """What sheets of the stations `codes` are checked against: those stations and their
-        constituencies' lists and candidates — not the whole register, which a few entries
-        need not read."""
-        rows = session.execute(
-            select(StationRow, CentreRow.code, ConstituencyRow.id, ConstituencyRow.name)
-            .join(CentreRow, StationRow.centre_id == CentreRow.id)
-            .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
-            .where(StationRow.election_id == self._scope(session), StationRow.code.in_(codes)))
-        stations, ids, places = {}, {}, {}
-        for row, centre, place, name in rows:
-            stations[row.code] = Station(code=row.code, centre=centre, constituency=name,
-                                         voting_type=VotingType(row.voting_type),
-                                         registered=row.registered)
-            ids[row.code] = row.id
-            places[place] = name
-        lists: dict[str, set[str]] = {name: set() for name in places.values()}
-        for place, party in session.execute(select(ListRow.constituency_id, ListRow.name)
-                                            .where(ListRow.constituency_id.in_(places))):
-            lists[places[place]].add(party)
-        people: dict[str, set[tuple[str, str]]] = {name: set() for name in places.values()}
-        for place, party, person in session.execute(
-                select(CandidateRow.constituency_id, CandidateRow.list_name, CandidateRow.name)
-                .where(CandidateRow.constituency_id.in_(places))):
-            people[places[place]].add((party, person))
-        return Registry(stations=stations, ids=ids,
-                        lists={k: frozenset(v) for k, v in lists.items()},
-                        candidates={k: frozenset(v) for k, v in people.items()})
 
     @_guarded
     def queues(self) -> list[Held]:

@@ -123,7 +123,7 @@ class Intake(Register, Devices):
         with each other again; `held`: failures a supervisor adds (a recount ordered)."""
         counts = dict.fromkeys(("accepted", "quarantined", "awaiting-second-entry"), 0)
         duplicates = 0
-        known = registry or self._registry(session)
+        known = registry or self._registry(session, {s.station for s in sheets})
         election = self._scope(session)
         latest = self._latest(session, election, {s.station for s in sheets})
         rows: list[dict[str, object]] = []

@@ -3,7 +3,7 @@ each sheet is checked against."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -23,6 +23,8 @@ from ._schema import (
     StationRow,
 )
 from ._values import Station, VotingType
+
+FEW_STATIONS = 500  # up to this many, a register is read for the stations named alone
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,35 +102,45 @@ class Register(StoreBase):
                                              name=candidate))
                     running.add(person)
 
-    def _registry(self, session: Session) -> Registry:
+    def _registry(self, session: Session, codes: Collection[str] | None = None) -> Registry:
+        """The register sheets are checked against: every station, or only the stations
+        `codes` (when few: a correction or a desk entry need not read a night's 40,000) and
+        their constituencies' lists and candidates. Plain rows, not ORM objects: the whole
+        register is read once per ingest."""
         election = self._scope(session)
-        rows = session.execute(
-            select(StationRow, CentreRow.code, ConstituencyRow.name)
-            .join(CentreRow, StationRow.centre_id == CentreRow.id)
-            .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
-            .where(StationRow.election_id == election))
-        stations, ids = {}, {}
-        for station, centre, constituency in rows:
-            stations[station.code] = Station(
-                code=station.code, centre=centre, constituency=constituency,
-                voting_type=VotingType(station.voting_type), registered=station.registered)
-            ids[station.code] = station.id
-        lists: dict[str, set[str]] = {}
-        for name, party in session.execute(
-                select(ConstituencyRow.name, ListRow.name)
-                .join(ListRow, ListRow.constituency_id == ConstituencyRow.id)
-                .where(ConstituencyRow.election_id == election)):
+        query = (select(StationRow.code, StationRow.id, StationRow.voting_type,
+                        StationRow.registered, CentreRow.code, ConstituencyRow.id,
+                        ConstituencyRow.name)
+                 .join(CentreRow, StationRow.centre_id == CentreRow.id)
+                 .join(ConstituencyRow, CentreRow.constituency_id == ConstituencyRow.id)
+                 .where(StationRow.election_id == election))
+        few = codes if codes is not None and len(codes) <= FEW_STATIONS else None
+        if few is not None:
+            query = query.where(StationRow.code.in_(few))
+        stations, ids, places = {}, {}, {}
+        for code, row_id, kind, registered, centre, place, name in session.execute(query):
+            stations[code] = Station(code=code, centre=centre, constituency=name,
+                                     voting_type=VotingType(kind), registered=registered)
+            ids[code] = row_id
+            places[place] = name
+        lists: dict[str, set[str]] = {name: set() for name in places.values()}
+        people: dict[str, set[tuple[str, str]]] = {name: set() for name in places.values()}
+        standing = (select(ConstituencyRow.name, ListRow.name)
+                    .join(ListRow, ListRow.constituency_id == ConstituencyRow.id)
+                    .where(ConstituencyRow.election_id == election))
+        running = (select(ConstituencyRow.name, CandidateRow.list_name, CandidateRow.name)
+                   .join(CandidateRow, CandidateRow.constituency_id == ConstituencyRow.id)
+                   .where(ConstituencyRow.election_id == election))
+        if few is not None:
+            standing = standing.where(ConstituencyRow.id.in_(places))
+            running = running.where(ConstituencyRow.id.in_(places))
+        for name, party in session.execute(standing):
             lists.setdefault(name, set()).add(party)
-        people: dict[str, set[tuple[str, str]]] = {}
-        for name, party, candidate in session.execute(
-                select(ConstituencyRow.name, CandidateRow.list_name, CandidateRow.name)
-                .join(CandidateRow, CandidateRow.constituency_id == ConstituencyRow.id)
-                .where(ConstituencyRow.election_id == election)):
+        for name, party, candidate in session.execute(running):
             people.setdefault(name, set()).add((party, candidate))
         return Registry(stations=stations, ids=ids,
-                        lists={k: frozenset(v) for k, v in lists.items()},
-                        candidates={k: frozenset(v) for k, v in people.items()})
-
+                        lists={k: frozenset(v) for k, v in lists.items() if v},
+                        candidates={k: frozenset(v) for k, v in people.items() if v})
 
     @_guarded
     def aliases(self) -> dict[str, str]:
