@@ -108,8 +108,8 @@ def compare(hand_counts: Iterable[HandCount], machine_totals: Mapping[str, Mappi
     hand_totals = {name: dict(votes) for name, votes in machine_totals.items()}
     for s in stations:
         place = hand_totals.setdefault(s.constituency, {})
-        for party, d in s.differences.items():
-            place[party] = place.get(party, 0) + d
+        for list_name, d in s.differences.items():
+            place[list_name] = place.get(list_name, 0) + d
     before, after = _seats(machine_totals, law), _seats(hand_totals, law)
     return Comparison(
         tolerance=tolerance, stations=stations,
@@ -137,8 +137,8 @@ def _areas(stations: Sequence[StationComparison], *, by_centre: bool
     for (constituency, centre), members in grouped.items():
         total: dict[str, int] = {}
         for s in members:
-            for party, d in s.differences.items():
-                total[party] = total.get(party, 0) + d
+            for list_name, d in s.differences.items():
+                total[list_name] = total.get(list_name, 0) + d
         out.append(AreaComparison(constituency=constituency, centre=centre,
                                   stations=len(members),
                                   outside=sum(not s.within for s in members),
@@ -160,8 +160,9 @@ def _changes(before: Allocation, after: Allocation) -> tuple[SeatChange, ...]:
     later = {c.name: c.seats for c in after.constituencies}
     if before.tier is not None and after.tier is not None:
         places[before.tier.name], later[after.tier.name] = before.tier.seats, after.tier.seats
-    return tuple(SeatChange(constituency=name, list=party, machine=places[name].get(party, 0),
-                            hand=later.get(name, {}).get(party, 0))
+    return tuple(SeatChange(constituency=name, list=list_name,
+                            machine=places[name].get(list_name, 0),
+                            hand=later.get(name, {}).get(list_name, 0))
                  for name in sorted(places)
-                 for party in sorted({*places[name], *later.get(name, {})})
-                 if places[name].get(party, 0) != later.get(name, {}).get(party, 0))
+                 for list_name in sorted({*places[name], *later.get(name, {})})
+                 if places[name].get(list_name, 0) != later.get(name, {}).get(list_name, 0))

@@ -158,8 +158,8 @@ class _Matrix:
         self.ballots = np.array([b.ballots for b in batches], dtype=np.int64)
         self.votes = np.zeros((len(batches), len(self.lists) + 1), dtype=np.int64)
         for row, b in enumerate(batches):
-            for party, n in b.votes.items():
-                self.votes[row, at[party]] = n
+            for list_name, n in b.votes.items():
+                self.votes[row, at[list_name]] = n
         self.at = at
 
     def totals(self, a: Assertion, ballots: NDArray[np.int64] | None = None
@@ -267,8 +267,8 @@ def _measure(p: AssertionPlan, plan: AuditPlan, x: Floats, measured: Sequence[st
     if len(measured) == plan.stations:  # a full hand count decides by itself
         totals: dict[str, int] = {}
         for c in measured:
-            for party, n in hand[c].votes.items():
-                totals[party] = totals.get(party, 0) + n
+            for list_name, n in hand[c].votes.items():
+                totals[list_name] = totals.get(list_name, 0) + n
         holds = p.assertion.holds(totals)  # known, not measured: no risk either way
         return AssertionMeasure(plan=p, status=Status.CONFIRMED if holds else Status.REFUTED,
                                 risk=0.0 if holds else 1.0, overstated=overstated,

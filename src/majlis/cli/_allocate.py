@@ -290,12 +290,12 @@ def print_tables(
                              else "right")
         seats = allocation.seats_in(c.name)
         by_list = {m.list: m for m in explained[c.name]}
-        for party in sorted(c.votes, key=lambda p: (-seats[p], -c.votes[p], p)):
-            m = by_list.get(party)  # none under a biproportional law
-            table.add_row(party, f"{c.votes[party]:,}", str(seats[party]),
+        for list_name in sorted(c.votes, key=lambda p: (-seats[p], -c.votes[p], p)):
+            m = by_list.get(list_name)  # none under a biproportional law
+            table.add_row(list_name, f"{c.votes[list_name]:,}", str(seats[list_name]),
                           "—" if m is None or m.to_gain is None else f"{m.to_gain:,}",
                           "—" if m is None or m.to_lose is None else f"{m.to_lose:,}",
-                          *((_admission(c.admission[party]),) if c.admission else ()))
+                          *((_admission(c.admission[list_name]),) if c.admission else ()))
         last, nxt = c.last_award, c.runner_up
         if last is not None:
             caption = f"last seat: {last.list} at {_shown(last.value)}"
@@ -344,10 +344,10 @@ def print_tables(
         if tier.pooled:
             table.add_column("pooled remainder votes", justify="right")
         table.add_column("seats", justify="right")
-        for party, s in sorted(tier.seats.items(), key=lambda x: (-x[1], x[0])):
-            shown = (_shown(tier.pooled.get(party, Fraction(0))),) if tier.pooled else ()
+        for list_name, s in sorted(tier.seats.items(), key=lambda x: (-x[1], x[0])):
+            shown = (_shown(tier.pooled.get(list_name, Fraction(0))),) if tier.pooled else ()
             if s or tier.pooled:
-                table.add_row(party, *shown, str(s))
+                table.add_row(list_name, *shown, str(s))
         if tier.placed and tier.pooled:
             table.caption = "placed: " + "; ".join(
                 f"{p} {n} in {d}" for d, ps in tier.placed.items() for p, n in ps.items())
@@ -356,8 +356,8 @@ def print_tables(
         table = Table(title="whole house", title_justify="left")
         for column in ("list", "votes", "seats"):
             table.add_column(column, justify="left" if column == "list" else "right")
-        for _, party, votes_cast, won in (r for r in rows if r[0] == "*"):
-            table.add_row(party, f"{votes_cast:,}", str(won))
+        for _, list_name, votes_cast, won in (r for r in rows if r[0] == "*"):
+            table.add_row(list_name, f"{votes_cast:,}", str(won))
         stdout.print(table)
 
 
@@ -376,13 +376,13 @@ def print_mixed(name: str, votes: Mapping[str, int], count: MixedCount) -> None:
     for column in columns:
         table.add_column(column, justify="left" if column == "list" else "right")
     shown = set(count.entitlement) | set(count.wins)
-    for party in sorted(shown, key=lambda p: (-votes[p], p)):
-        cells = [party, f"{votes[party]:,}",
-                 str(count.entitlement[party]) if party in count.entitlement else "—",
-                 str(count.wins.get(party, 0)), str(count.list_seats.get(party, 0)),
-                 str(count.overhang.get(party, 0))]
+    for list_name in sorted(shown, key=lambda p: (-votes[p], p)):
+        cells = [list_name, f"{votes[list_name]:,}",
+                 str(count.entitlement[list_name]) if list_name in count.entitlement else "—",
+                 str(count.wins.get(list_name, 0)), str(count.list_seats.get(list_name, 0)),
+                 str(count.overhang.get(list_name, 0))]
         if count.overhang_rule == "levelling":
-            cells.append(str(count.levelling.get(party, 0)))
+            cells.append(str(count.levelling.get(list_name, 0)))
         table.add_row(*cells)
     table.caption = _house(count)
     stdout.print(table)
@@ -410,9 +410,9 @@ def _print_biproportional(bp: BiproportionalResult) -> None:
     upper = Table(title="biproportional — upper apportionment", title_justify="left")
     for column in ("list", "weight", "seats", "list divisor"):
         upper.add_column(column, justify="left" if column == "list" else "right")
-    for party in sorted(bp.upper, key=lambda p: (-bp.upper[p], p)):
-        upper.add_row(party, _shown(bp.weights[party]), str(bp.upper[party]),
-                      f"{float(bp.list_divisors[party]):.4f}")
+    for list_name in sorted(bp.upper, key=lambda p: (-bp.upper[p], p)):
+        upper.add_row(list_name, _shown(bp.weights[list_name]), str(bp.upper[list_name]),
+                      f"{float(bp.list_divisors[list_name]):.4f}")
     if bp.runner_up is not None and bp.awards:
         upper.caption = (f"last seat: {bp.awards[-1].list} at {_shown(bp.awards[-1].value)}; "
                          f"next in line: {bp.runner_up.list} at {_shown(bp.runner_up.value)}")

@@ -125,8 +125,8 @@ def _totals(reported: Mapping[str, tally.TallySheet], places: Mapping[str, tally
     totals: dict[str, dict[str, int]] = {}
     for code, sheet in reported.items():
         place = totals.setdefault(places[code].constituency, {})
-        for party, n in sheet.votes.items():
-            place[party] = place.get(party, 0) + n
+        for list_name, n in sheet.votes.items():
+            place[list_name] = place.get(list_name, 0) + n
     return totals
 
 
@@ -135,8 +135,8 @@ def _comparison(result: audit.Comparison, awaiting: list[str], drawn: bool,
     if output is Format.CSV:
         write_csv(("constituency", "centre", "station", "list", "difference", "allowed",
                    "within"),
-                  ((s.constituency, s.centre, s.station, party, d, str(s.allowed), s.within)
-                   for s in result.stations for party, d in (s.differences or {"": 0}).items()))
+                  ((s.constituency, s.centre, s.station, list_name, d, str(s.allowed), s.within)
+                   for s in result.stations for list_name, d in (s.differences or {"": 0}).items()))
         return
     if output is Format.JSON:
         typer.echo(json.dumps(_json(result, awaiting), ensure_ascii=False, indent=2))

@@ -137,9 +137,9 @@ def coalitions_command(
             "in --constraints (blocs = [[…]]) or give a smaller seat table", param_hint="--seats")
     found = coalitions(playing, rules.constraints if rules else None, by=ranking)
     declared: dict[str, frozenset[str]] = {}
-    for party in parties:
-        if party.bloc:
-            declared[party.bloc] = declared.get(party.bloc, frozenset()) | {party.name}
+    for list_name in parties:
+        if list_name.bloc:
+            declared[list_name.bloc] = declared.get(list_name.bloc, frozenset()) | {list_name.name}
     declared |= dict(rules.declared) if rules else {}
     bloc = largest_bloc(game, declared)
     community = {p.name: p.community for p in parties if p.community}

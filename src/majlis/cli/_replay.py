@@ -155,9 +155,9 @@ def _write_release(report: replay.Reported, out: Path) -> None:
     with stem.with_suffix(".csv").open("w", newline="", encoding="utf-8") as f:
         out_csv = csv.writer(f)
         out_csv.writerow(("constituency", "voting_type", "list", "votes"))
-        out_csv.writerows((c.name, kind, party, n) for c in release.results
+        out_csv.writerows((c.name, kind, list_name, n) for c in release.results
                           for kind, votes in sorted(c.by_voting_type.items())
-                          for party, n in sorted(votes.items()))
+                          for list_name, n in sorted(votes.items()))
 
 
 def _summary(report: replay.Reported, house: int, out: Path) -> None:
@@ -174,10 +174,10 @@ def _summary(report: replay.Reported, house: int, out: Path) -> None:
                   caption=f"{len(won) - len(seated)} lists without a seat: see seats.csv")
     for column in ("list", "votes", "seats", f"short of {majority}"):
         table.add_column(column, justify="left" if column == "list" else "right")
-    for party, n in seated:
-        label = f"{party} ({contest[party]} seat)" if party in contest else party
-        table.add_row(label, f"{totals.get(party, 0):,}", str(n),
-                      "" if party == OTHER_LISTS else str(majority - n))
+    for list_name, n in seated:
+        label = f"{list_name} ({contest[list_name]} seat)" if list_name in contest else list_name
+        table.add_row(label, f"{totals.get(list_name, 0):,}", str(n),
+                      "" if list_name == OTHER_LISTS else str(majority - n))
     stdout.print(table)
     leaders = [(p, n) for p, n in seated if p != OTHER_LISTS][:3]
     stdout.print("Largest lists: " + "; ".join(

@@ -288,8 +288,8 @@ def results_command(
         raise typer.BadParameter("only with --level candidate", param_hint="--constituency")
     if level is Level.CENTRE:
         write_csv(("district", "centre", "party", "votes", "stations_counted", "stations"),
-                  ((c.constituency, c.centre, party, n, c.counted, c.stations)
-                   for c in store.centres() for party, n in sorted(c.votes.items())))
+                  ((c.constituency, c.centre, list_name, n, c.counted, c.stations)
+                   for c in store.centres() for list_name, n in sorted(c.votes.items())))
         return
     counts = list(release_of(store, release).results) if release else store.results()
     if level is Level.NATIONAL:
@@ -301,9 +301,9 @@ def results_command(
         the_law = law_of(law)
         seats = seats_by_constituency(
             allocate(the_law.election({c.name: c.votes for c in counts}), the_law))
-    rows = [(c.name, party, n, seats.get(c.name, {}).get(party, ""), c.counted, c.stations,
-             *((moved.get((c.name, party), 0),) if since else ()))
-            for c in counts for party, n in sorted(c.votes.items(), key=lambda x: -x[1])]
+    rows = [(c.name, list_name, n, seats.get(c.name, {}).get(list_name, ""), c.counted, c.stations,
+             *((moved.get((c.name, list_name), 0),) if since else ()))
+            for c in counts for list_name, n in sorted(c.votes.items(), key=lambda x: -x[1])]
     if output is Format.CSV:
         write_csv(("district", "party", "votes", "seats", "stations_counted", "stations",
                    *((f"since_release_{since}",) if since else ())), rows)
@@ -318,10 +318,10 @@ def results_command(
         for column in ("list", "votes", *(("seats",) if seats else ()),
                        *((f"since release {since}",) if since else ())):
             table.add_column(column, justify="left" if column == "list" else "right")
-        for party, n in sorted(c.votes.items(), key=lambda x: -x[1]):
-            table.add_row(party, f"{n:,}",
-                          *((str(seats.get(c.name, {}).get(party, 0)),) if seats else ()),
-                          *((f"{moved.get((c.name, party), 0):+,}",) if since else ()))
+        for list_name, n in sorted(c.votes.items(), key=lambda x: -x[1]):
+            table.add_row(list_name, f"{n:,}",
+                          *((str(seats.get(c.name, {}).get(list_name, 0)),) if seats else ()),
+                          *((f"{moved.get((c.name, list_name), 0):+,}",) if since else ()))
         stdout.print(table)
 
 

@@ -31,10 +31,10 @@ class Agreements:
         """The agreements that stand among the lists counted, each as its lists ordered by
         votes (then name): those with one list left in the count have lapsed."""
         signed: dict[str, list[str]] = {}
-        for party in votes:
-            key = lists.get(party, {}).get(self.attribute)
+        for list_name in votes:
+            key = lists.get(list_name, {}).get(self.attribute)
             if key is not None:
-                signed.setdefault(key, []).append(party)
+                signed.setdefault(key, []).append(list_name)
         return tuple(tuple(sorted(members, key=lambda p: (-votes[p], p)))
                      for members in signed.values() if len(members) > 1)
 
@@ -61,8 +61,8 @@ class Agreements:
         lists by `rule`. Ties are broken by the law's rule: within a bloc, among its lists."""
         bloc_of = {p: bloc for bloc in blocs for p in bloc}
         counted: dict[str, int] = {}
-        for party, n in votes.items():
-            name = " + ".join(bloc_of[party]) if party in bloc_of else party
+        for list_name, n in votes.items():
+            name = " + ".join(bloc_of[list_name]) if list_name in bloc_of else list_name
             counted[name] = counted.get(name, 0) + n
         pooled = rule.apportion(counted, seats, Precedence.draw(constituency, counted, tie, seed))
         won = {p: pooled.seats[p] for p in votes if p not in bloc_of}

@@ -80,9 +80,9 @@ class QuarterByList:
         if _women(winners) >= goal:
             return winners
         for divisor in self.divisors:
-            for party, seated in winners.items():
+            for list_name, seated in winners.items():
                 while sum(map(_woman, seated)) < len(seated) // divisor and _swap(
-                        seated, ranking[party]):
+                        seated, ranking[list_name]):
                     pass
             if _women(winners) >= goal:
                 return winners
@@ -92,8 +92,8 @@ class QuarterByList:
                        and any(not _woman(x) for x in seated)]
             if not waiting:
                 break  # no list has a woman left to seat: the shortfall stands
-            woman, party = max(waiting, key=lambda wp: wp[0].votes)
-            _swap(winners[party], ranking[party], woman)
+            woman, list_name = max(waiting, key=lambda wp: wp[0].votes)
+            _swap(winners[list_name], ranking[list_name], woman)
         return winners
 
 
@@ -105,8 +105,8 @@ class EveryNth:
 
     def apply(self, winners: Winners, ranking: Mapping[str, list[CandidateVotes]],
               magnitude: int) -> Winners:
-        for party, seated in winners.items():
-            order = list(ranking[party])
+        for list_name, seated in winners.items():
+            order = list(ranking[list_name])
             chosen: list[CandidateVotes] = []
             men = 0
             while len(chosen) < len(seated) and order:
@@ -116,7 +116,7 @@ class EveryNth:
                 order.remove(nxt)
                 chosen.append(nxt)
                 men = 0 if _woman(nxt) else men + 1
-            winners[party] = chosen
+            winners[list_name] = chosen
         return winners
 
 
@@ -180,15 +180,15 @@ class MinimumWomen:
               goal: int) -> Winners:
         while _women(winners) < goal:
             waiting = []
-            for party, seated in winners.items():
-                woman = next((x for x in ranking[party] if _woman(x) and x not in seated), None)
+            for list_name, seated in winners.items():
+                woman = next((x for x in ranking[list_name] if _woman(x) and x not in seated), None)
                 if woman is not None and any(not _woman(x) for x in seated):
-                    waiting.append((woman, party))
+                    waiting.append((woman, list_name))
             if not waiting:
                 break  # no woman left where a man could give way: the shortfall stands
-            woman, party = max(waiting, key=lambda wp: wp[0].votes)
-            seated = winners[party]
-            man = max((x for x in seated if not _woman(x)), key=ranking[party].index)
+            woman, list_name = max(waiting, key=lambda wp: wp[0].votes)
+            seated = winners[list_name]
+            man = max((x for x in seated if not _woman(x)), key=ranking[list_name].index)
             seated[seated.index(man)] = woman
         return winners
 
@@ -253,14 +253,14 @@ def elect(
             continue
         order = ranked(c, ranking, seed)
         winners: Winners = {}
-        for party, seats in r.seats.items():
-            if party not in order:  # a list given by its total only: no names to seat
+        for list_name, seats in r.seats.items():
+            if list_name not in order:  # a list given by its total only: no names to seat
                 continue
-            if seats > len(order[party]):
-                raise AllocationError(f"{c.name}: {party} won {seats} seats but has "
-                                      f"{len(order[party])} candidates")
+            if seats > len(order[list_name]):
+                raise AllocationError(f"{c.name}: {list_name} won {seats} seats but has "
+                                      f"{len(order[list_name])} candidates")
             if seats:
-                winners[party] = order[party][:seats]
+                winners[list_name] = order[list_name][:seats]
         plans.append((c, r, winners, order))
     before = [{p: list(w) for p, w in winners.items()} for _, _, winners, _ in plans]
     if isinstance(women, ConstituencyWoman):

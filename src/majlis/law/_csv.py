@@ -204,15 +204,15 @@ def read_election(
                 break
             has_candidates = "candidate" in row
             continue
-        district, party = row["district"], row["party"]
+        district, list_name = row["district"], row["party"]
         for column in ("district", "party"):
             if not row[column]:
                 problems.add(line, column, "missing")
         count = problems.whole_number(line, "votes", row["votes"], most=MAX_VOTES,
                                       why=MOST_VOTES)
-        if not district or not party or count is None:
+        if not district or not list_name or count is None:
             continue
-        key = (district, party, row.get("candidate", ""))
+        key = (district, list_name, row.get("candidate", ""))
         if key in seen:
             what = "district,party,candidate" if has_candidates else "district,party"
             problems.add(line, what, f"duplicate of line {seen[key]}")
@@ -220,13 +220,13 @@ def read_election(
         seen[key] = line
         first_line.setdefault(district, line)
         votes.setdefault(district, {})
-        votes[district][party] = votes[district].get(party, 0) + count
+        votes[district][list_name] = votes[district].get(list_name, 0) + count
         gender = row.get("gender", "")
         if gender and gender.lower() not in GENDERS:
             problems.add(line, "gender", f"{gender!r} is not F or M")
         if key[2]:
             candidates.setdefault(district, []).append(CandidateVotes(
-                list=party, candidate=key[2], votes=count,
+                list=list_name, candidate=key[2], votes=count,
                 gender=GENDERS.get(gender.lower()), community=row.get("community") or None))
     apportioned = _apportioned(law, districts, votes, constituencies_source, problems, seed)
     constituencies = []

@@ -190,20 +190,20 @@ def highest_averages(
     taken: list[tuple[float, str, int]] = []
     if heap:
         for _ in range(seats):
-            f, r, party = heap[0]
-            taken.append((f, party, won[party]))
-            won[party] += 1
-            heapq.heapreplace(heap, (_float(nums[party], table[won[party]]), r, party))
+            f, r, list_name = heap[0]
+            taken.append((f, list_name, won[list_name]))
+            won[list_name] += 1
+            heapq.heapreplace(heap, (_float(nums[list_name], table[won[list_name]]), r, list_name))
     if not _certain(taken, heap, nums, won, table):
         return _exact_count(votes, seats, series, precedence, initial, stage)
-    awards = [Award(seat=seat, list=party, value=_value(nums[party], table[k]), stage=stage)
-              for seat, (_, party, k) in enumerate(taken, 1)]
+    awards = [Award(seat=seat, list=list_name, value=_value(nums[list_name], table[k]), stage=stage)
+              for seat, (_, list_name, k) in enumerate(taken, 1)]
     runner_up = None
     ties: tuple[Tie, ...] = ()
     if heap:
-        party = heap[0][2]
-        runner_up = Award(seat=seats + 1, list=party, value=_value(nums[party], table[won[party]]),
-                          stage=stage)
+        list_name = heap[0][2]
+        runner_up = Award(seat=seats + 1, list=list_name,
+                          value=_value(nums[list_name], table[won[list_name]]), stage=stage)
         if awards and awards[-1].value == runner_up.value:
             waiting = [(_value(nums[p], table[won[p]]), p) for _, _, p in heap]
             ties = _boundary_tie(awards, runner_up, waiting, precedence)
@@ -244,15 +244,15 @@ def _exact_count(
     for seat in range(1, seats + 1):
         if not heap:
             break
-        quotient, rank, party = heapq.heappop(heap)
-        awards.append(Award(seat=seat, list=party, value=quotient.value(), stage=stage))
-        won[party] += 1
-        heapq.heappush(heap, (series.quotient(votes[party], won[party]), rank, party))
+        quotient, rank, list_name = heapq.heappop(heap)
+        awards.append(Award(seat=seat, list=list_name, value=quotient.value(), stage=stage))
+        won[list_name] += 1
+        heapq.heappush(heap, (series.quotient(votes[list_name], won[list_name]), rank, list_name))
     runner_up = None
     ties: tuple[Tie, ...] = ()
     if heap:
-        quotient, _, party = heap[0]
-        runner_up = Award(seat=seats + 1, list=party, value=quotient.value(), stage=stage)
+        quotient, _, list_name = heap[0]
+        runner_up = Award(seat=seats + 1, list=list_name, value=quotient.value(), stage=stage)
         if awards and awards[-1].value == runner_up.value:
             waiting = [(q.value(), p) for q, _, p in heap]
             ties = _boundary_tie(awards, runner_up, waiting, precedence)

@@ -74,21 +74,21 @@ def margins(
     hints = (_divisor_hints(c, rule, now, _closed_form(law, c.name))
              if isinstance(rule, DivisorRule) else {})
     result = []
-    for party, votes in c.votes.items():
+    for list_name, votes in c.votes.items():
         gain: tuple[str | None, int] = (None, votes)
         lose = gain
         if isinstance(rule, SntvRule):
-            mine = sorted((x for x in c.candidates if x.list == party), key=lambda x: -x.votes)
+            mine = sorted((x for x in c.candidates if x.list == list_name), key=lambda x: -x.votes)
             out = [x for x in mine if x not in elected]
             won = [x for x in mine if x in elected]
             gain = (out[0].candidate, out[0].votes) if out else (None, 0)
             lose = (won[-1].candidate, won[-1].votes) if won else (None, 0)
-        seats = now.get(party, 0)
-        gain_hint, lose_hint = hints.get(party, (None, None))
+        seats = now.get(list_name, 0)
+        gain_hint, lose_hint = hints.get(list_name, (None, None))
         result.append(Margin(
-            constituency=c.name, list=party, seats=seats,
-            to_gain=_to_gain(partial(seats_with, party, gain[0]), gain[1], seats, c, gain_hint),
-            to_lose=_to_lose(partial(seats_with, party, lose[0]), lose[1], seats, lose_hint),
+            constituency=c.name, list=list_name, seats=seats,
+            to_gain=_to_gain(partial(seats_with, list_name, gain[0]), gain[1], seats, c, gain_hint),
+            to_lose=_to_lose(partial(seats_with, list_name, lose[0]), lose[1], seats, lose_hint),
         ))
     return tuple(result)
 
@@ -131,10 +131,10 @@ def _divisor_hints(
     lowest_two = sorted(last, key=last.__getitem__)[:2]
     best_two = sorted(nxt, key=nxt.__getitem__, reverse=True)[:2]
     hints: dict[str, tuple[_Hint | None, _Hint | None]] = {}
-    for party, votes in c.votes.items():
-        mine = seats.get(party, 0)
-        lowest = next((last[p] for p in lowest_two if p != party), None)
-        best = next((nxt[p] for p in best_two if p != party), None)
+    for list_name, votes in c.votes.items():
+        mine = seats.get(list_name, 0)
+        lowest = next((last[p] for p in lowest_two if p != list_name), None)
+        best = next((nxt[p] for p in best_two if p != list_name), None)
         gain = lose = None
         if isinstance(lowest, Fraction) and series.divisor(mine):
             passing = lowest * series.divisor(mine)  # votes at which the next quotient meets it
@@ -147,7 +147,7 @@ def _divisor_hints(
             lose = _Hint(min(votes, max(0, ceil(votes - keeping) - 1)),
                          keeping.denominator == 1 and spare + 1 <= votes,
                          closed and 0 <= spare < votes)
-        hints[party] = (gain, lose)
+        hints[list_name] = (gain, lose)
     return hints
 
 

@@ -42,8 +42,8 @@ class RemainderPool:
         seats_left = sum(r.magnitude - sum(r.seats.values()) for r in results)
         pooled: dict[str, Fraction] = {}
         for remainders in left.values():
-            for party, votes in remainders.items():
-                pooled[party] = pooled.get(party, Fraction(0)) + votes
+            for list_name, votes in remainders.items():
+                pooled[list_name] = pooled.get(list_name, Fraction(0)) + votes
         # Whole numbers stay ints; a quota left exact leaves fractions, compared just as exactly.
         counted = cast(Mapping[str, int], {p: int(v) if v.denominator == 1 else v
                                            for p, v in pooled.items()})
@@ -51,12 +51,12 @@ class RemainderPool:
                   else Outcome(dict.fromkeys(counted, 0), (), None, ()))
         placed: dict[str, dict[str, int]] = {r.name: {} for r in results}
         order = [r.name for r in results]
-        for party, seats in second.seats.items():
-            regions = sorted((n for n in order if party in left[n]),
-                             key=lambda n: (-left[n][party], order.index(n)))
+        for list_name, seats in second.seats.items():
+            regions = sorted((n for n in order if list_name in left[n]),
+                             key=lambda n: (-left[n][list_name], order.index(n)))
             for i in range(seats):
                 region = regions[i % len(regions)]
-                placed[region][party] = placed[region].get(party, 0) + 1
+                placed[region][list_name] = placed[region].get(list_name, 0) + 1
         return TierResult(
             name=self.name,
             seats=frozen_mapping(second.seats),

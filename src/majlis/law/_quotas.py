@@ -81,10 +81,10 @@ class QuotaRule:
         # one seat at a time (a list that gave one back now holds a whole quota more).
         taken: list[str] = []
         while sum(whole.values()) > seats:
-            party = min((p for p in whole if whole[p]), key=lambda p: (over[p], -rank[p]))
-            whole[party] -= 1
-            over[party] += qn
-            taken.append(party)
+            list_name = min((p for p in whole if whole[p]), key=lambda p: (over[p], -rank[p]))
+            whole[list_name] -= 1
+            over[list_name] += qn
+            taken.append(list_name)
         awards = [
             Award(seat=seat, list=p, value=quota, stage="quota")
             for seat, p in enumerate((p for p in sorted(votes, key=rank.__getitem__)
@@ -108,10 +108,10 @@ class QuotaRule:
         seats_won = dict(whole)
         # More seats left than lists only happens with tiny counts; remainders then go round again.
         for i in range(remaining):
-            party = order[i % len(order)]
-            seats_won[party] += 1
-            awards.append(Award(seat=len(awards) + 1, list=party, value=Fraction(over[party], qd),
-                                stage="remainder"))
+            list_name = order[i % len(order)]
+            seats_won[list_name] += 1
+            awards.append(Award(seat=len(awards) + 1, list=list_name,
+                                value=Fraction(over[list_name], qd), stage="remainder"))
         runner_up = None
         if len(order) > 1:
             nxt = order[remaining % len(order)]

@@ -259,11 +259,11 @@ class Threshold:
             needed = share * sum(base.of(c) for c in group)
             new: set[str] = set()
             last: int | None = None
-            for party in waiting:
-                if held > needed and votes[party] != last:
+            for list_name in waiting:
+                if held > needed and votes[list_name] != last:
                     break
-                new.add(party)
-                last = votes[party]
+                new.add(list_name)
+                last = votes[list_name]
                 held += last
             for c in group:
                 result[c.name] = qualified[c.name] | frozenset(p for p in new if p in c.votes)

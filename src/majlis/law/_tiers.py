@@ -56,9 +56,9 @@ class CompensatoryTier:
              if v >= quota and constituency_seats.get(p, 0) == 0),
             key=lambda p: (-national_votes[p], precedence.rank[p]),
         )
-        for party in newcomers:
-            seats[party] = min(left, int(national_votes[party] // quota))
-            left -= seats[party]
+        for list_name in newcomers:
+            seats[list_name] = min(left, int(national_votes[list_name] // quota))
+            left -= seats[list_name]
         winners = {
             p: v for p, v in national_votes.items()
             if v >= quota and constituency_seats.get(p, 0) > 0
@@ -66,8 +66,8 @@ class CompensatoryTier:
         if left and not winners:
             raise AllocationError(f"{self.name}: no list qualifies for the remaining seats")
         if left:
-            for party, s in self.rule.apportion(winners, left, precedence).seats.items():
-                seats[party] += s
+            for list_name, s in self.rule.apportion(winners, left, precedence).seats.items():
+                seats[list_name] += s
         return TierResult(name=self.name, seats=frozen_mapping(seats))
 
 
@@ -136,30 +136,30 @@ class LevellingTier:
         takes a seat moves on, so a seat costs a heap step rather than a scan of every pair.
         Equal quotients go to the list of higher precedence, then to the earlier district.
         """
-        party_left = dict(levelling)
+        list_left = dict(levelling)
         constituency_left = dict(per_constituency)
         placed: dict[str, dict[str, int]] = {c.name: {} for c in constituencies}
         heap: list[tuple[Quotient, int, int, str]] = []
         for i, c in enumerate(constituencies):
-            for party, votes in c.votes.items():
-                if party_left.get(party) and votes and constituency_left[c.name]:
-                    seats = constituency_seats[c.name].get(party, 0)
-                    heap.append((self._relative(c, votes, seats), precedence.rank[party], i,
-                                 party))
+            for list_name, votes in c.votes.items():
+                if list_left.get(list_name) and votes and constituency_left[c.name]:
+                    seats = constituency_seats[c.name].get(list_name, 0)
+                    heap.append((self._relative(c, votes, seats), precedence.rank[list_name], i,
+                                 list_name))
         heapq.heapify(heap)
-        while any(party_left.values()):
-            while heap and not (party_left[heap[0][3]]
+        while any(list_left.values()):
+            while heap and not (list_left[heap[0][3]]
                                 and constituency_left[constituencies[heap[0][2]].name]):
                 heapq.heappop(heap)
             if not heap:
                 raise AllocationError(f"{self.name}: levelling seats cannot be placed")
-            _, rank, i, party = heapq.heappop(heap)
+            _, rank, i, list_name = heapq.heappop(heap)
             c = constituencies[i]
-            placed[c.name][party] = placed[c.name].get(party, 0) + 1
-            party_left[party] -= 1
+            placed[c.name][list_name] = placed[c.name].get(list_name, 0) + 1
+            list_left[list_name] -= 1
             constituency_left[c.name] -= 1
-            seats = constituency_seats[c.name].get(party, 0) + placed[c.name][party]
-            heapq.heappush(heap, (self._relative(c, c.votes[party], seats), rank, i, party))
+            seats = constituency_seats[c.name].get(list_name, 0) + placed[c.name][list_name]
+            heapq.heappush(heap, (self._relative(c, c.votes[list_name], seats), rank, i, list_name))
         return placed
 
     def _relative(self, c: Constituency, votes: int, seats: int) -> Quotient:

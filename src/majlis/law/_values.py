@@ -16,8 +16,8 @@ def add_up(counts: Iterable[Mapping[str, int]]) -> dict[str, int]:
     """Counts per list summed over constituencies; a list counted anywhere appears, even at 0."""
     totals: dict[str, int] = {}
     for count in counts:
-        for party, n in count.items():
-            totals[party] = totals.get(party, 0) + n
+        for list_name, n in count.items():
+            totals[list_name] = totals.get(list_name, 0) + n
     return totals
 
 

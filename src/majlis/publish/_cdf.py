@@ -135,16 +135,16 @@ def release_cdf(release: Release, *, election: str, polling_day: date, law: Law 
         won = seats.seats_in(c.name) if seats and c.name in seated else None
         magnitude = law.magnitudes.get(c.name) if law else None
         selections = []
-        for j, (party, total) in enumerate(sorted(c.votes.items(),
+        for j, (list_name, total) in enumerate(sorted(c.votes.items(),
                                                   key=lambda x: (-x[1], x[0])), 1):
-            counts = [_typed("VoteCounts", GpUnitId=unit, **_item_type(kind), Count=per[party])
-                      for kind, per in sorted(c.by_voting_type.items()) if party in per]
+            counts = [_typed("VoteCounts", GpUnitId=unit, **_item_type(kind), Count=per[list_name])
+                      for kind, per in sorted(c.by_voting_type.items()) if list_name in per]
             counts.append(_typed("VoteCounts", GpUnitId=unit, Type="total", Count=total))
             if won is not None:
                 counts.append(_typed("VoteCounts", GpUnitId=unit, Type="other",
-                                     OtherType=SEATS_WON, Count=won.get(party, 0)))
+                                     OtherType=SEATS_WON, Count=won.get(list_name, 0)))
             selections.append(_typed("PartySelection", **{"@id": f"contest-{k}-list-{j}"},
-                                     PartyIds=[party_id[party]], SequenceOrder=j,
+                                     PartyIds=[party_id[list_name]], SequenceOrder=j,
                                      VoteCounts=counts))
         contests.append(_typed(
             "PartyContest", **{"@id": f"contest-{k}"}, Name=c.name, ElectoralDistrictId=unit,

@@ -41,9 +41,9 @@ class ExportTable:
 def release_tables(release: Release) -> tuple[ExportTable, ...]:
     """The release's figures as four tables, rows in the release's order of constituencies and
     in sorted order within each (voting types, then lists, by name)."""
-    votes = tuple((c.name, kind, party, n) for c in release.results
+    votes = tuple((c.name, kind, list_name, n) for c in release.results
                   for kind in sorted(c.by_voting_type)
-                  for party, n in sorted(c.by_voting_type[kind].items()))
+                  for list_name, n in sorted(c.by_voting_type[kind].items()))
     counted = tuple((c.name, kind, n, c.counted_by_type.get(kind, 0),
                      c.registered_counted_by_type.get(kind, 0))
                     for c in release.results for kind, n in sorted(c.stations_by_type.items()))

@@ -83,9 +83,9 @@ def style_lists(votes: Mapping[str, int], election: str, law: str | None = None
     out = []
     for name, n in sorted(votes.items(), key=lambda x: (-x[1], x[0])):
         listed = names.resolve(name)
-        party = parties[name]
+        list_name = parties[name]
         out.append(ListStyle(
-            name=name, name_ar=(listed.name_ar if listed else "") or party.name_ar,
-            name_en=party.name_en,
-            colour=party.colour or next(spare, UNKNOWN_COLOUR), votes=n))
+            name=name, name_ar=(listed.name_ar if listed else "") or list_name.name_ar,
+            name_en=list_name.name_en,
+            colour=list_name.colour or next(spare, UNKNOWN_COLOUR), votes=n))
     return tuple(out)

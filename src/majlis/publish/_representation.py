@@ -130,11 +130,11 @@ def women_seats(allocation: Allocation) -> tuple[WomenSeats, ...]:
         for e in c.elected:
             by_list.setdefault(e.candidate.list, []).append((e.candidate, e.via, e.displaced))
         rows += [WomenSeats(
-            constituency=c.name, list=party, seats=len(seated),
+            constituency=c.name, list=list_name, seats=len(seated),
             on_votes=tuple(x for x, via, _ in seated if x.gender == "F" and via != QUOTA),
             by_quota=tuple(x for x, via, _ in seated if via == QUOTA),
             displaced=tuple(d for _, via, d in seated if via == QUOTA and d is not None))
-            for party, seated in by_list.items()]
+            for list_name, seated in by_list.items()]
     return tuple(rows)
 
 

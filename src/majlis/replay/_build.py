@@ -84,10 +84,10 @@ def build(plan: Plan, seed: int = 2025) -> Replay:
         count = synthesise(totals, rng)
         counts.append(count)
         stations += _stations(count, centres[totals.name], plan.centre_size, rng)
-        for party, votes in totals.votes.items():
-            if party != OTHER_LISTS and votes and totals.name not in plan.reserved:
+        for list_name, votes in totals.votes.items():
+            if list_name != OTHER_LISTS and votes and totals.name not in plan.reserved:
                 share = votes / sum(totals.votes.values())
-                candidates += _candidates(totals.name, party, votes, share,
+                candidates += _candidates(totals.name, list_name, votes, share,
                                           plan.magnitudes[totals.name], plan.women_share, rng)
     return Replay(plan=plan, seed=seed, stations=tuple(stations), counts=tuple(counts),
                   candidates=tuple(candidates))
@@ -119,7 +119,7 @@ def _stations(count: Stations, centres: int, centre_size: float, rng: np.random.
     return out
 
 
-def _candidates(constituency: str, party: str, votes: int, share: float, magnitude: int,
+def _candidates(constituency: str, list_name: str, votes: int, share: float, magnitude: int,
                 women_share: float, rng: np.random.Generator) -> list[Candidate]:
     """A list's candidates: more for a bigger list, up to twice the constituency's seats (the
     law's ceiling), a woman at every position the law's share requires (the fourth, eighth …
@@ -131,7 +131,7 @@ def _candidates(constituency: str, party: str, votes: int, share: float, magnitu
     personal = int(rng.binomial(votes, rng.beta(17, 3)))
     weights = rng.dirichlet(np.full(size, 0.6)) / np.arange(1, size + 1) ** 0.3
     split = rng.multinomial(personal, weights / weights.sum())
-    return [Candidate(constituency=constituency, list=party, name=f"{party} #{i + 1}",
+    return [Candidate(constituency=constituency, list=list_name, name=f"{list_name} #{i + 1}",
                       gender=genders[i], votes=int(n)) for i, n in enumerate(split)]
 
 
@@ -150,7 +150,8 @@ def write(replay: Replay, folder: Path) -> list[Path]:
     with written[1].open("w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
         out.writerow(("constituency", "list"))
-        out.writerows((count.name, party) for count in replay.counts for party in count.lists)
+        out.writerows((count.name, list_name)
+                      for count in replay.counts for list_name in count.lists)
     with written[2].open("w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
         out.writerow(SHEET_FIELDS)
@@ -158,7 +159,7 @@ def write(replay: Replay, folder: Path) -> list[Path]:
             head = (sheet.station, sheet.source.value, sheet.received_at, sheet.received_by,
                     sheet.ballots_received, sheet.cast, sheet.valid, sheet.invalid, sheet.spoiled,
                     sheet.unused)
-            out.writerows((*head, party, n) for party, n in sheet.votes.items())
+            out.writerows((*head, list_name, n) for list_name, n in sheet.votes.items())
     with written[3].open("w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
         out.writerow(("constituency", "list", "candidate"))

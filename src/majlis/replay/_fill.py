@@ -116,20 +116,20 @@ def fill(constituencies: Sequence[Published], national: Mapping[str, int], serie
 
     while over := sorted((n - national.get(p, 0), p) for p, n in located().items()
                          if n > national.get(p, 0)):
-        _, party = over[-1]
+        _, list_name = over[-1]
         moves = []  # (added distance, constituency, option) taking a seat from `party`
         for name, i in chosen.items():
             now = options[name][i]
-            if now.seats.get(party, 0) == 0 or party in by_name[name].fixed:
+            if now.seats.get(list_name, 0) == 0 or list_name in by_name[name].fixed:
                 continue
             fewer = [j for j, o in enumerate(options[name])
-                     if o.cut > now.cut and o.seats[party] < now.seats[party]]
+                     if o.cut > now.cut and o.seats[list_name] < now.seats[list_name]]
             if fewer:
                 j = min(fewer, key=lambda j: (options[name][j].distance, options[name][j].cut))
                 moves.append((options[name][j].distance - now.distance, name, j))
         if not moves:
-            raise ValueError(f"{party}: more seats located than its national "
-                             f"{national.get(party, 0)}, and no published vote can give one up")
+            raise ValueError(f"{list_name}: more seats located than its national "
+                             f"{national.get(list_name, 0)}, and no published vote can give one up")
         _, name, j = min(moves)
         chosen[name] = j
     while more := _more(options, chosen, national, located(), by_name):
@@ -180,32 +180,32 @@ def _place(constituencies: Sequence[Published], published: Mapping[str, Mapping[
     order = sorted((p for p in demand if demand[p] > 0),
                    key=lambda p: (sum(p not in closed[c] for c in room), p))
     left = {p: demand[p] for p in order}
-    for party in order:  # first where a source places the list
-        for where in prefer.get(party, ()):
-            while left[party] and room.get(where, 0) > 0 and party not in closed[where]:
-                units.append((party, where))
+    for list_name in order:  # first where a source places the list
+        for where in prefer.get(list_name, ()):
+            while left[list_name] and room.get(where, 0) > 0 and list_name not in closed[where]:
+                units.append((list_name, where))
                 room[where] -= 1
-                left[party] -= 1
-    for party in order:
-        for _ in range(left[party]):
-            spare = sorted((c for c in room if room[c] > 0 and party not in closed[c]),
+                left[list_name] -= 1
+    for list_name in order:
+        for _ in range(left[list_name]):
+            spare = sorted((c for c in room if room[c] > 0 and list_name not in closed[c]),
                            key=lambda c: (-room[c], c))
             if spare:
-                units.append((party, spare[0]))
+                units.append((list_name, spare[0]))
                 room[spare[0]] -= 1
-            elif not _augment(party, units, room, closed):
-                raise ValueError(f"{party}: no constituency with an open seat can take it")
+            elif not _augment(list_name, units, room, closed):
+                raise ValueError(f"{list_name}: no constituency with an open seat can take it")
     out: dict[str, dict[str, int]] = {c.name: {} for c in constituencies}
-    for party, where in units:
-        out[where][party] = out[where].get(party, 0) + 1
+    for list_name, where in units:
+        out[where][list_name] = out[where].get(list_name, 0) + 1
     return out
 
 
-def _augment(party: str, units: list[tuple[str, str]], room: dict[str, int],
+def _augment(list_name: str, units: list[tuple[str, str]], room: dict[str, int],
              closed: Mapping[str, set[str]]) -> bool:
     """Place one seat of `party` by moving placed seats along a path to a constituency with
     room (breadth first, so the fewest seats move)."""
-    start = [c for c in room if party not in closed[c]]
+    start = [c for c in room if list_name not in closed[c]]
     parent: dict[str, tuple[str, int] | None] = dict.fromkeys(start)
     queue = list(start)
     while queue:
@@ -218,7 +218,7 @@ def _augment(party: str, units: list[tuple[str, str]], room: dict[str, int],
                 previous, unit = via
                 units[unit] = (units[unit][0], step)
                 step = previous
-            units.append((party, step or at))
+            units.append((list_name, step or at))
             room[at] -= 1
             return True
         for i, (other, where) in enumerate(units):
@@ -240,9 +240,9 @@ def _votes(c: Published, option: _Option, placed: Mapping[str, int], series: Div
     for p, n in placed.items():
         wins[p] = wins.get(p, 0) + n
     made: dict[str, int] = {}
-    for party, s in wins.items():
+    for list_name, s in wins.items():
         lo, hi = cut * series.divisor(s - 1), cut * series.divisor(s)
-        made[party] = math.floor(lo + (hi - lo) * Fraction(0.1 + 0.5 * rng.random()))
+        made[list_name] = math.floor(lo + (hi - lo) * Fraction(0.1 + 0.5 * rng.random()))
     return Filled(name=c.name, votes=made, seats={**wins, **option.seats}, cut=cut)
 
 

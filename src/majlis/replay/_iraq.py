@@ -328,16 +328,16 @@ def iraq_2025() -> Plan:
                  f"published {kind} register {reg} × published turnout")
         note(g, "invalid", invalid[g], "synthesised",
              f"{share:.2%} of ballots ({INVALID_SHARE:.2%} is 2021's share)")
-        for party, n in listed.items():
-            if party not in votes.get(g, {}):
-                won = filled[g].seats.get(party, 0)
-                note(g, f"votes: {party}", n, "synthesised",
+        for list_name, n in listed.items():
+            if list_name not in votes.get(g, {}):
+                won = filled[g].seats.get(list_name, 0)
+                note(g, f"votes: {list_name}", n, "synthesised",
                      f"inside the band that wins its {won} seat{'s' * (won != 1)} at the cut "
                      f"{float(filled[g].cut):,.0f} (replay._fill)" if won else
                      f"a minor list: the valid ballots left over, each below the first seat "
                      f"at the cut {float(filled[g].cut):,.0f} (replay._fill)")
             else:
-                note(g, f"votes: {party}", n, "official", f"{stage[g]} result")
+                note(g, f"votes: {list_name}", n, "official", f"{stage[g]} result")
         note(g, "general stations", general_stations[g],
              "official" if g in KNOWN_GENERAL_STATIONS else "synthesised",
              "published" if g in KNOWN_GENERAL_STATIONS else

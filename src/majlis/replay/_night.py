@@ -185,10 +185,10 @@ def _published(replay: Replay) -> Batches:
 def _mistyped(sheet: TallySheet, kind: int) -> TallySheet:
     """An entry error a check catches: a list's votes keyed one digit off, or invalid ballots
     left out of the ballots cast."""
-    party = max(sheet.votes, key=lambda p: sheet.votes[p])
+    list_name = max(sheet.votes, key=lambda p: sheet.votes[p])
     if kind % 2:
         return replace(sheet, cast=sheet.valid, unused=sheet.unused + sheet.invalid)
-    return replace(sheet, votes={**sheet.votes, party: sheet.votes[party] + 10})
+    return replace(sheet, votes={**sheet.votes, list_name: sheet.votes[list_name] + 10})
 
 
 def _transposed(sheet: TallySheet) -> TallySheet:
@@ -233,7 +233,7 @@ def wire(results: Sequence[ConstituencyCount], allocation: Allocation) -> str:
 def register(replay: Replay, store: Store) -> None:
     """The replay's stations, lists and candidates into the store's registry."""
     store.register(replay.stations,
-                   [(c.name, party) for c in replay.counts for party in c.lists],
+                   [(c.name, list_name) for c in replay.counts for list_name in c.lists],
                    [(c.constituency, c.list, c.name) for c in replay.candidates])
 
 

@@ -219,11 +219,11 @@ def sweep(elections: Mapping[str, Election], laws: Mapping[str, Law], *, draws: 
     for law in laws:
         for election in elections:
             spread = totals[law, election]
-            for j, party in enumerate(lists[election]):
+            for j, list_name in enumerate(lists[election]):
                 for s in np.flatnonzero(spread[j]):
-                    for key, value in zip(rows, (law, election, party, int(s),
+                    for key, value in zip(rows, (law, election, list_name, int(s),
                                                  int(spread[j, s]),
-                                                 official[law, election].get(party, 0), seed),
+                                                 official[law, election].get(list_name, 0), seed),
                                           strict=True):
                         rows[key].append(value)
     schema = pa.schema([("law", pa.string()), ("election", pa.string()), ("list", pa.string()),

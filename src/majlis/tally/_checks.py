@@ -43,8 +43,8 @@ def check(sheet: TallySheet, stations: Mapping[str, Station],
         found.append(Failure(rule="known-lists", message=(
             f"not standing in {station.constituency}: {', '.join(unknown)}")))
     by_list: dict[str, int] = {}
-    for (party, _), n in sheet.candidate_votes.items():
-        by_list[party] = by_list.get(party, 0) + n
+    for (list_name, _), n in sheet.candidate_votes.items():
+        by_list[list_name] = by_list.get(list_name, 0) + n
     over = sorted(p for p, n in by_list.items() if n > sheet.votes.get(p, 0))
     if over:
         found.append(Failure(rule="list-covers-candidates", message="; ".join(

@@ -160,13 +160,13 @@ def _read_csv(text: str, source: str, rename: Rename) -> TallyFile:
     elif header in (LISTS, CANDIDATES):
         for line, r in rows:
             constituency = _text(problems, line, "constituency", r["constituency"], NAME_LENGTH)
-            party = rename(_text(problems, line, "list", r["list"], LIST_LENGTH))
-            out.lists.append((constituency, party))
+            list_name = rename(_text(problems, line, "list", r["list"], LIST_LENGTH))
+            out.lists.append((constituency, list_name))
             alias = _text(problems, line, ALIAS, r.get(ALIAS), LIST_LENGTH, required=False)
             if alias:
-                out.aliases[alias] = party
+                out.aliases[alias] = list_name
             if header == CANDIDATES:
-                out.candidates.append((constituency, party,
+                out.candidates.append((constituency, list_name,
                                        _text(problems, line, "candidate", r["candidate"],
                                              LIST_LENGTH)))
     else:  # sheets, with or without candidates
@@ -209,21 +209,21 @@ def _sheets_from_rows(problems: Problems, rows: list[tuple[int, dict[str, str]]]
             votes: dict[str, int] = {}
             candidate_votes: dict[tuple[str, str], int] = {}
             for line2, r2 in group:
-                party = rename(_text(problems, line2, "list", r2["list"], LIST_LENGTH))
+                list_name = rename(_text(problems, line2, "list", r2["list"], LIST_LENGTH))
                 candidate = _text(problems, line2, "candidate", r2.get("candidate"),
                                   LIST_LENGTH, required=False)
                 count = _count(problems, line2, "votes", r2["votes"])
-                if not party:
+                if not list_name:
                     continue
-                if candidate and (party, candidate) in candidate_votes:
+                if candidate and (list_name, candidate) in candidate_votes:
                     problems.add(line2, "candidate",
                                  f"{shown(candidate)} appears twice on this sheet")
                 elif candidate:
-                    candidate_votes[(party, candidate)] = count
-                elif party in votes:
-                    problems.add(line2, "list", f"{shown(party)} appears twice on this sheet")
+                    candidate_votes[(list_name, candidate)] = count
+                elif list_name in votes:
+                    problems.add(line2, "list", f"{shown(list_name)} appears twice on this sheet")
                 else:
-                    votes[party] = count
+                    votes[list_name] = count
             sheet = _sheet(problems, first_line, first, votes, candidate_votes=candidate_votes)
             if sheet:
                 sheets.append((first_line, sheet))
@@ -264,11 +264,11 @@ def _read_json(text: str, source: str, rename: Rename) -> TallyFile:
             problems.add(None, f"sheet {i}", "expected an object with a 'votes' object")
             continue
         votes = {}
-        for party, n in item["votes"].items():
-            name = rename(_text(problems, None, f"{where}list", party, LIST_LENGTH))
+        for list_name, n in item["votes"].items():
+            name = rename(_text(problems, None, f"{where}list", list_name, LIST_LENGTH))
             if name and name in votes:  # two spellings of one list
                 problems.add(None, f"{where}list {name}", "appears twice on this sheet")
-            votes[name] = _count(problems, None, f"{where}list {name or shown(party)}", n)
+            votes[name] = _count(problems, None, f"{where}list {name or shown(list_name)}", n)
         sheet = _sheet(problems, None, item, votes, where)
         if sheet:
             out.sheets.append(sheet)

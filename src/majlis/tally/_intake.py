@@ -177,8 +177,8 @@ class Intake(Register, Devices):
                 rows).all()
             stored = list(zip(new_ids, kept, strict=True))
             self._insert_votes(session, [
-                (sheet_id, party, n)
-                for sheet_id, (sheet, _, _) in stored for party, n in sheet.votes.items()])
+                (sheet_id, list_name, n)
+                for sheet_id, (sheet, _, _) in stored for list_name, n in sheet.votes.items()])
             candidate_rows = [
                 {"sheet_id": sheet_id, "list_name": p, "candidate": c, "votes": n}
                 for sheet_id, (sheet, _, _) in stored
@@ -205,7 +205,8 @@ class Intake(Register, Devices):
                     copy.write_row(row)
             return
         session.execute(insert(SheetVotesRow), [
-            {"sheet_id": sheet_id, "list_name": party, "votes": n} for sheet_id, party, n in rows])
+            {"sheet_id": sheet_id, "list_name": list_name, "votes": n}
+            for sheet_id, list_name, n in rows])
 
     def _count(self, session: Session, election: int, known: Registry,
                accepted: list[tuple[int, TallySheet, int]]) -> None:
@@ -230,20 +231,20 @@ class Intake(Register, Devices):
             return
         replaced = [current[s].sheet_id for s in best if s in current]
         old_votes: dict[int, list[tuple[str, int]]] = {}
-        for sheet_id, party, n in session.execute(
+        for sheet_id, list_name, n in session.execute(
                 select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)
                 .where(SheetVotesRow.sheet_id.in_(replaced))):
-            old_votes.setdefault(sheet_id, []).append((party, n))
+            old_votes.setdefault(sheet_id, []).append((list_name, n))
         delta: dict[tuple[str, str, str], int] = {}
         for station_id, (_, _, sheet) in best.items():
             station = known.stations[sheet.station]
             key = (station.constituency, station.voting_type.value)
             if station_id in current:
-                for party, n in old_votes.get(current[station_id].sheet_id, []):
-                    delta[(*key, party)] = delta.get((*key, party), 0) - n
+                for list_name, n in old_votes.get(current[station_id].sheet_id, []):
+                    delta[(*key, list_name)] = delta.get((*key, list_name), 0) - n
                 session.delete(current[station_id])
-            for party, n in sheet.votes.items():
-                delta[(*key, party)] = delta.get((*key, party), 0) + n
+            for list_name, n in sheet.votes.items():
+                delta[(*key, list_name)] = delta.get((*key, list_name), 0) + n
         session.flush()
         session.execute(insert(CountedRow), [
             {"station_id": s, "sheet_id": sheet_id, "priority": rank[0], "version": rank[1]}

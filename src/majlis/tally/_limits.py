@@ -101,14 +101,14 @@ def registry_problems(stations: Sequence[Station], lists: Sequence[tuple[str, st
                                  ("centre", s.centre, CODE_LENGTH),
                                  ("constituency", s.constituency, NAME_LENGTH)))
         found += _counts(source, (("registered", s.registered),))
-    for constituency, party in lists:
-        found += text_problems(f"list {shown(party)}", (("constituency", constituency, NAME_LENGTH),
-                                                   ("list", party, LIST_LENGTH)))
-    for constituency, party, person in candidates:
+    for constituency, list_name in lists:
+        found += text_problems(f"list {shown(list_name)}", (
+            ("constituency", constituency, NAME_LENGTH), ("list", list_name, LIST_LENGTH)))
+    for constituency, list_name, person in candidates:
         found += text_problems(f"candidate {shown(person)}", (
-            ("constituency", constituency, NAME_LENGTH), ("list", party, LIST_LENGTH),
+            ("constituency", constituency, NAME_LENGTH), ("list", list_name, LIST_LENGTH),
             ("candidate", person, LIST_LENGTH)))
-    for alias, party in aliases.items():
+    for alias, list_name in aliases.items():
         found += text_problems(f"alias {shown(alias)}", (("alias", alias, LIST_LENGTH),
-                                                        ("list", party, LIST_LENGTH)))
+                                                        ("list", list_name, LIST_LENGTH)))
     return found

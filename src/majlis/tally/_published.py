@@ -206,16 +206,16 @@ class Published(StoreBase):
                 .order_by(SheetRow.id)).all()
             ids = [row.id for row in rows]
             votes: dict[int, dict[str, int]] = {}
-            for sheet_id, party, n in session.execute(
+            for sheet_id, list_name, n in session.execute(
                     select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)
                     .where(SheetVotesRow.sheet_id.in_(ids))):
-                votes.setdefault(sheet_id, {})[party] = n
+                votes.setdefault(sheet_id, {})[list_name] = n
             people: dict[int, dict[tuple[str, str], int]] = {}
-            for sheet_id, party, person, n in session.execute(
+            for sheet_id, list_name, person, n in session.execute(
                     select(SheetCandidateVotesRow.sheet_id, SheetCandidateVotesRow.list_name,
                            SheetCandidateVotesRow.candidate, SheetCandidateVotesRow.votes)
                     .where(SheetCandidateVotesRow.sheet_id.in_(ids))):
-                people.setdefault(sheet_id, {})[(party, person)] = n
+                people.setdefault(sheet_id, {})[(list_name, person)] = n
         return [SheetVersion(
             sheet=TallySheet(
                 station=row.station, source=Source(row.source), received_at=row.received_at,

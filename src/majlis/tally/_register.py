@@ -88,17 +88,17 @@ class Register(StoreBase):
                                            registered=s.registered))
                     known.add(s.code)
             standing = {(r.constituency_id, r.name) for r in session.scalars(select(ListRow))}
-            for name, party in lists:
-                key = (constituency(name), party)
+            for name, list_name in lists:
+                key = (constituency(name), list_name)
                 if key not in standing:
-                    session.add(ListRow(constituency_id=key[0], name=party))
+                    session.add(ListRow(constituency_id=key[0], name=list_name))
                     standing.add(key)
             running = {(r.constituency_id, r.list_name, r.name)
                        for r in session.scalars(select(CandidateRow))}
-            for name, party, candidate in candidates:
-                person = (constituency(name), party, candidate)
+            for name, list_name, candidate in candidates:
+                person = (constituency(name), list_name, candidate)
                 if person not in running:
-                    session.add(CandidateRow(constituency_id=person[0], list_name=party,
+                    session.add(CandidateRow(constituency_id=person[0], list_name=list_name,
                                              name=candidate))
                     running.add(person)
 
@@ -134,10 +134,10 @@ class Register(StoreBase):
         if few is not None:
             standing = standing.where(ConstituencyRow.id.in_(places))
             running = running.where(ConstituencyRow.id.in_(places))
-        for name, party in session.execute(standing):
-            lists.setdefault(name, set()).add(party)
-        for name, party, candidate in session.execute(running):
-            people.setdefault(name, set()).add((party, candidate))
+        for name, list_name in session.execute(standing):
+            lists.setdefault(name, set()).add(list_name)
+        for name, list_name, candidate in session.execute(running):
+            people.setdefault(name, set()).add((list_name, candidate))
         return Registry(stations=stations, ids=ids,
                         lists={k: frozenset(v) for k, v in lists.items() if v},
                         candidates={k: frozenset(v) for k, v in people.items() if v})

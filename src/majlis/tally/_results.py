@@ -53,8 +53,8 @@ class ConstituencyCount:
     def votes(self) -> dict[str, int]:
         total: dict[str, int] = {}
         for per_list in self.by_voting_type.values():
-            for party, n in per_list.items():
-                total[party] = total.get(party, 0) + n
+            for list_name, n in per_list.items():
+                total[list_name] = total.get(list_name, 0) + n
         return total
 
 
@@ -92,8 +92,8 @@ def _assemble(session: Session, election: int, counted: Subquery,
     totals, _ = _stations(session, election, None)
     done, register = _stations(session, election, counted)
     by_type: dict[str, dict[str, dict[str, int]]] = {}
-    for constituency, voting_type, party, n in sums:
-        by_type.setdefault(constituency, {}).setdefault(voting_type, {})[party] = int(n)
+    for constituency, voting_type, list_name, n in sums:
+        by_type.setdefault(constituency, {}).setdefault(voting_type, {})[list_name] = int(n)
     return [ConstituencyCount(name=name, stations_by_type=totals[name],
                               counted_by_type=done.get(name, {}),
                               by_voting_type=by_type.get(name, {}),
@@ -139,8 +139,8 @@ def figures(counts: Iterable[ConstituencyCount]) -> Figures:
     found: Figures = Counter()
     for c in counts:
         for voting_type, per_list in c.by_voting_type.items():
-            for party, n in per_list.items():
-                found[(c.name, voting_type, party, "")] += n
+            for list_name, n in per_list.items():
+                found[(c.name, voting_type, list_name, "")] += n
         for voting_type, n in c.counted_by_type.items():
             found[(c.name, voting_type, "", "stations counted")] += n
     return found
@@ -178,10 +178,10 @@ def moved_since(session: Session, election: int, priority: Mapping[str, int], si
         station_of[sheet_id] = station_id
         found[(*where[station_id], "", "stations counted")] += 1 if now else -1
     for ids in _slices(sorted(k for k, w in weight.items() if w)):
-        for sheet_id, party, n in session.execute(
+        for sheet_id, list_name, n in session.execute(
                 select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)
                 .where(SheetVotesRow.sheet_id.in_(ids))):
-            found[(*where[station_of[sheet_id]], party, "")] += weight[sheet_id] * n
+            found[(*where[station_of[sheet_id]], list_name, "")] += weight[sheet_id] * n
     return found
 
 
@@ -220,12 +220,12 @@ def by_centre(session: Session, election: int) -> list[CentreCount]:
         select(*key, func.count(), func.count(CountedRow.station_id))
         .outerjoin(CountedRow, CountedRow.station_id == place.c.station_id).group_by(*key))}
     votes: dict[tuple[str, str], dict[str, int]] = {}
-    for constituency, centre, party, n in session.execute(
+    for constituency, centre, list_name, n in session.execute(
             select(*key, SheetVotesRow.list_name, func.sum(SheetVotesRow.votes))
             .join(CountedRow, CountedRow.station_id == place.c.station_id)
             .join(SheetVotesRow, SheetVotesRow.sheet_id == CountedRow.sheet_id)
             .group_by(*key, SheetVotesRow.list_name)):
-        votes.setdefault((constituency, centre), {})[party] = int(n)
+        votes.setdefault((constituency, centre), {})[list_name] = int(n)
     return [CentreCount(constituency=c, centre=k, stations=n, counted=m,
                         votes=votes.get((c, k), {}))
             for (c, k), (n, m) in sorted(stations.items())]

@@ -26,10 +26,10 @@ def station_sheets(store: Store, source: Source | None = None) -> list[TallyShee
         rows = session.scalars(select(SheetRow).join(chosen, chosen.c.id == SheetRow.id)
                                .order_by(SheetRow.station)).all()
         votes: dict[int, dict[str, int]] = {}
-        for sheet_id, party, n in session.execute(
+        for sheet_id, list_name, n in session.execute(
                 select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)
                 .join(chosen, chosen.c.id == SheetVotesRow.sheet_id)):
-            votes.setdefault(sheet_id, {})[party] = n
+            votes.setdefault(sheet_id, {})[list_name] = n
     return [TallySheet(station=row.station, source=Source(row.source),
                        received_at=row.received_at, received_by=row.received_by,
                        ballots_received=row.ballots_received, cast=row.cast, valid=row.valid,

@@ -147,8 +147,8 @@ def form(service: Service, code: StationCode, _: Clerk) -> FormOut:
     arabic = {x.name: x.name_ar for x in publish.style_lists(
         dict.fromkeys(found.lists, 0), service.store.election, service.law)}
     people: dict[str, list[str]] = {}
-    for party, person in found.candidates:
-        people.setdefault(party, []).append(person)
+    for list_name, person in found.candidates:
+        people.setdefault(list_name, []).append(person)
     keyed = [s.value for s in found.keyed]
     s = found.station
     return FormOut(station=s.code, centre=s.centre, constituency=s.constituency,

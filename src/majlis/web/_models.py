@@ -131,8 +131,8 @@ class SheetIn(_In):
             received_by=received_by, ballots_received=self.ballots_received, cast=self.cast,
             valid=self.valid, invalid=self.invalid, spoiled=self.spoiled, unused=self.unused,
             votes=votes,
-            candidate_votes={(rename(party), person): n
-                             for party, people in self.candidate_votes.items()
+            candidate_votes={(rename(list_name), person): n
+                             for list_name, people in self.candidate_votes.items()
                              for person, n in people.items()})
 
 
@@ -374,8 +374,8 @@ def version_out(v: SheetVersion, *, names: bool) -> SheetVersionOut:
     """A stored version for the API; without `names`, the staff's names are left out."""
     s = v.sheet
     people: dict[str, dict[str, int]] = {}
-    for (party, person), n in s.candidate_votes.items():
-        people.setdefault(party, {})[person] = n
+    for (list_name, person), n in s.candidate_votes.items():
+        people.setdefault(list_name, {})[person] = n
     return SheetVersionOut(
         station=s.station, source=s.source.value, version=v.version, status=v.status,
         received_at=s.received_at, received_by=s.received_by if names else "",

@@ -84,9 +84,10 @@ def _only(c: ConstituencyCount, voting_type: VotingType | None) -> ConstituencyC
 
 
 def _result_rows(counts: Sequence[ConstituencyCount]) -> list[ResultRow]:
-    return [ResultRow(constituency=c.name, list=party, votes=n, stations_counted=c.counted,
+    return [ResultRow(constituency=c.name, list=list_name, votes=n, stations_counted=c.counted,
                       stations=c.stations, percent_counted=percent(c.counted, c.stations))
-            for c in counts for party, n in sorted(c.votes.items(), key=lambda x: (-x[1], x[0]))]
+            for c in counts
+            for list_name, n in sorted(c.votes.items(), key=lambda x: (-x[1], x[0]))]
 
 
 def seat_rows(counts: Sequence[ConstituencyCount], law: Law, level: Level) -> list[SeatRow]:
@@ -208,11 +209,11 @@ async def results(request: Request, service: Service, viewer: Viewer,
                                    "ask with release=live and no voting_type")
         await service.counts(release, viewer)  # the staff check
         return await service.table(request, None, fmt, lambda: [CentreResultRow(
-            constituency=c.constituency, centre=c.centre, list=party, votes=n,
+            constituency=c.constituency, centre=c.centre, list=list_name, votes=n,
             stations_counted=c.counted, stations=c.stations)
             for c in service.store.centres()
             if constituency in (None, c.constituency)
-            for party, n in sorted(c.votes.items(), key=lambda x: (-x[1], x[0]))])
+            for list_name, n in sorted(c.votes.items(), key=lambda x: (-x[1], x[0]))])
     number, counts = await service.counts(release, viewer)
 
     def make() -> list[ResultRow]:
@@ -274,8 +275,8 @@ async def history(request: Request, service: Service, viewer: Viewer,
             station=v.station, source=v.source, version=v.version, status=v.status,
             received_at=v.received_at, received_by=v.received_by, valid=v.valid,
             failures="; ".join(f"{f.rule}: {f.message}" for f in v.failures),
-            reason=v.reason, author=v.author, list=party, votes=n)
-            for v in shown for party, n in (list(v.votes.items()) or [("", 0)])]
+            reason=v.reason, author=v.author, list=list_name, votes=n)
+            for v in shown for list_name, n in (list(v.votes.items()) or [("", 0)])]
     return await service.table(request, None, fmt, make)
 
 
