@@ -243,3 +243,23 @@ def test_a_sheet_posted_in_a_registered_alias_lands_under_its_list(
     with Store(store_url, "night") as store:
         assert {(c.name, p): n for c in store.results() for p, n in c.votes.items()} == {
             ("Basra", "Tasmim"): 80, ("Basra", "State of Law"): 170}
+
+
+def test_a_double_entry_is_keyed_at_the_desk_not_posted_as_sheets(
+        store_url: str, users_file: Path) -> None:
+    """One clerk could post both entries of a hand count here: the desk, which knows each
+    entry's clerk, is the only way in for them; nothing is stored."""
+    registry = [read_tally_file((EXAMPLES / f).read_text(encoding="utf-8"), f)
+                for f in ("stations.csv", "lists.csv")]
+    with Store(store_url, "night") as store:
+        store.register(registry[0].stations, registry[1].lists)
+    with TestClient(create_app(store_url, "night", users=users_file)) as client:
+        answer = client.post("/api/sheets", headers=signed_in(client, "amal"), json=[
+            B002, B002 | {"source": "entry-a"}, B002 | {"source": "entry-b"}])
+        assert answer.status_code == 422, answer.text
+        assert [(p["field"], p["message"]) for p in answer.json()["problems"]] == [
+            (f"sheets › {n} › source", f"{source} is keyed at the desk (POST "
+             "/api/desk/entries), where each entry has its clerk")
+            for n, source in ((2, "entry-a"), (3, "entry-b"))]
+    with Store(store_url, "night") as store:
+        assert [c.counted for c in store.results()] == [0, 0]

@@ -10,7 +10,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from majlis import data
-from majlis.tally import IngestReport
+from majlis.errors import InputError, Problem
+from majlis.tally import IngestReport, Source
 
 from ._auth import User
 from ._models import (
@@ -75,11 +76,22 @@ async def token(request: Request, service: Service,
                     role=user.role.value)
 
 
+DESK_SOURCES = frozenset({Source.ENTRY_A, Source.ENTRY_B})
+
+
 @router.post("/sheets", response_model=IngestOut)
 def ingest(service: Service, sheets: Annotated[list[SheetIn], Body(max_length=MAX_SHEETS)],
            user: Clerk) -> IngestOut:
     """Enter tally sheets (a clerk or supervisor): checked, stored, chained — or
-    quarantined with every rule they fail. `received_by` is the signed-in user."""
+    quarantined with every rule they fail. `received_by` is the signed-in user. A hand count's
+    double entry is keyed at the desk (`POST /api/desk/entries`), where the same clerk can never
+    key both entries: here it is refused."""
+    keyed = [Problem(source="request", line=None, field=f"sheets › {n} › source", message=(
+                 f"{s.source} is keyed at the desk (POST /api/desk/entries), where each entry "
+                 "has its clerk"))
+             for n, s in enumerate(sheets, 1) if s.source in DESK_SOURCES]
+    if keyed:
+        raise InputError(keyed)
     canonical = canonical_names(service)
     return _report(service.store.ingest([s.sheet(user.name, canonical) for s in sheets]))
 
