@@ -23,6 +23,7 @@ from majlis.law import (
     SntvRule,
     TieRule,
     allocate,
+    parse_law,
 )
 from tests.law.conformance import check_law
 from tests.strategies import constituencies, divisor_rules, quota_rules, sntv_district
@@ -161,3 +162,14 @@ def test_a_count_so_far_is_allocated_in_the_constituencies_the_law_seats_that_ha
                              "Abroad": {"A": 50}})
     assert [(c.name, c.magnitude) for c in election.constituencies] == [("North", 3)]
     assert dict(allocate(election, law).seats_in("North")) == {"A": 2, "B": 1}
+
+
+@pytest.mark.parametrize("quota", ["hare", "droop", "imperiali-quota"])
+def test_a_constituency_without_seats_gets_none_under_a_quota(quota: str) -> None:
+    """Hare's quota for 0 seats would divide by zero: a seatless constituency gets no seats."""
+    law = parse_law(f'[allocation]\nmethod = "{quota}"\nremainder = "largest"\n', "law.toml")
+    result = allocate(Election(constituencies=(
+        Constituency(name="A", magnitude=0, votes={"p": 10, "q": 5}),
+        Constituency(name="B", magnitude=3, votes={"p": 10, "q": 5}))), law)
+    assert [dict(c.seats) for c in result.constituencies] == [{"p": 0, "q": 0},
+                                                             {"p": 2, "q": 1}]

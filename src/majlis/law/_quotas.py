@@ -71,6 +71,8 @@ class QuotaRule:
         return quota if self.rounding is None else self.rounding.of(quota)
 
     def apportion(self, votes: Mapping[str, int], seats: int, precedence: Precedence) -> Outcome:
+        if not seats:  # a constituency with no seats has no quota (Hare's would divide by 0)
+            return Outcome(dict.fromkeys(votes, 0), (), None, ())
         quota = self.quota_of(sum(votes.values()), seats)
         # Remainders in integers over the quota's denominator: v - quota·w = over[p] / qd.
         qn, qd = quota.numerator, quota.denominator
