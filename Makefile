@@ -64,6 +64,8 @@ bench: install-test services wrk
 	$(BIN)/python benchmarks/power.py
 	$(BIN)/python benchmarks/api.py
 	$(BIN)/python benchmarks/sweep.py
+	$(BIN)/python benchmarks/audit.py
+	$(BIN)/python benchmarks/entry.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
