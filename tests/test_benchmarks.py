@@ -26,7 +26,7 @@ BLOCKED = sorted({"tests"} | {module for module, dists in packages_distributions
                               if any(_name(d) in TEST_EXTRA for d in dists)})
 
 LOAD = """
-import importlib.abc, runpy, sys
+import importlib.abc, os, runpy, sys
 
 class TestOnly(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
@@ -37,6 +37,7 @@ class TestOnly(importlib.abc.MetaPathFinder):
 BLOCKED = set(sys.argv[2:])
 sys.argv = sys.argv[1:2]  # the benchmark's own arguments: none
 sys.meta_path.insert(0, TestOnly())
+sys.path.insert(0, os.path.dirname(sys.argv[0]))  # as `python benchmarks/X.py` puts its folder
 runpy.run_path(sys.argv[0], run_name="benchmark")
 """
 
