@@ -32,14 +32,14 @@ def line(name: str, value: float, unit: str) -> None:
 
 def prognosis(night: replay.Night) -> dict[str, dict[str, int]]:
     """The authority's own seat prognosis at each report time, nationally: each district's last
-    projected constituency and levelling seats summed (Norway's feed; none elsewhere)."""
+    projected seats (levelling seats included) summed (Norway's feed; none elsewhere)."""
     if night.name != "norway-2021":
         return {}
     by_time: dict[str, dict[str, dict[str, int]]] = {}
     for r in data.rows("nights/norway2021/party_snapshots.csv"):
         if r["party_code"] != "BLANKE":
             by_time.setdefault(r["rapport_generert"], {}).setdefault(r["district_nr"], {})[
-                r["party_code"]] = int(r["projected_seats"]) + int(r["projected_levelling_seats"])
+                r["party_code"]] = int(r["projected_seats"])  # its levelling seat included
     out: dict[str, dict[str, int]] = {}
     latest: dict[str, dict[str, int]] = {}
     for at in sorted(by_time):

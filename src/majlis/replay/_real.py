@@ -105,9 +105,8 @@ def norway_2021() -> Night:
                                              int(row["eligible"]))
     seats: dict[str, dict[str, int]] = {}
     for row in data.rows(folder + "final_official_seats.csv"):
-        if row["party_code"] != "BLANKE":
-            seats.setdefault(row["district_name"], {})[row["party_code"]] = (
-                int(row["seats"]) + int(row["levelling_seats"]))
+        if row["party_code"] != "BLANKE":  # `seats` counts the levelling seat too
+            seats.setdefault(row["district_name"], {})[row["party_code"]] = int(row["seats"])
     return Night(name="norway-2021", law="norway-2021", zone="Europe/Oslo",
                  units={(name, kind): _even(n, UNITS) for name, n in eligible.items()
                         for kind in (VotingType.ADVANCE, VotingType.ELECTION_DAY)},
