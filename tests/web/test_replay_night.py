@@ -27,7 +27,7 @@ from .conftest import serving, shot
 
 GOVERNORATES = ("Karbala", "Maysan", "Muthanna")
 LIVE = 15_000  # ms for a release to reach the page: the store is read every 2 s, then the page
-STATE_OF_LAW = ("State of Law Coalition", "ائتلاف دولة القانون")  # the 2025 party table's
+STATE_OF_LAW = ("State of Law Coalition", "ائتلاف دولة القانون")  # the 2025 seat table's
 WIRE = re.compile(r"With [\d.]+ % of stations counted, (?P<first>.+?) leads with (?P<votes>[\d,]+)"
                   r" votes, (?P<margin>[\d,]+) ahead of (?P<second>.+?); seats so far: "
                   r"(?P<seats>[^.(]+)")

@@ -97,7 +97,7 @@ const moment = (iso) => {
     hourCycle: "h23", timeZone: "Asia/Baghdad" }).format(at));
 };
 const place = (name) => (state.lang === "ar" && ARABIC[name]) || name;
-// A list by its Arabic name where the party table knows it; colours come from the same table.
+// A list by its Arabic name where the seat table knows it; colours come from the same table.
 const listName = (name) => (state.lang === "ar" && state.data?.names[name]) || name;
 const colour = (name) => state.data?.colours[name] || "#888";
 const $ = (id) => document.getElementById(id);
