@@ -11,6 +11,7 @@ from datetime import datetime
 import pytest
 
 from majlis import data, replay
+from majlis.errors import InputError
 from majlis.law import Allocation, Law, allocate
 from majlis.tally import ConstituencyCount, Store, VotingType, national
 
@@ -156,6 +157,6 @@ def test_slovakia_2023_last_release_gives_the_official_seats_with_the_coalition_
 
 
 def test_a_night_that_is_not_bundled_is_named_with_the_ones_that_are() -> None:
-    with pytest.raises(KeyError, match="norway-2021"):
+    with pytest.raises(InputError, match="norway-2021"):
         replay.real("norway-2025")
     assert VotingType("advance") is VotingType.ADVANCE
