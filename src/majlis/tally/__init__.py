@@ -5,7 +5,7 @@ The only package that talks to a database (SQLAlchemy; SQLite by default, Postgr
 
 from ._chain import ChainCheck
 from ._checks import UNREGISTERED_CEILING, check
-from ._desk import Cell, Disagreement, Entry, Form, Held, Keyed
+from ._desk import Entry, Form, Keyed
 from ._devices import Device, signed_bytes
 from ._files import TallyFile, read_tally_file
 from ._intake import IngestReport
@@ -24,6 +24,7 @@ from ._releases import Change, Difference, Release, changes, reconcile
 from ._results import CandidateCount, CentreCount, ConstituencyCount, national
 from ._sheets import station_sheets
 from ._store import Store
+from ._supervision import Cell, Disagreement, Held
 from ._values import (
     Failure,
     Format,
