@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -149,16 +149,23 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.include_router(desk_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     serve_docs(app)
-
-    @app.get("/", include_in_schema=False)
-    def dashboard() -> FileResponse:
-        return FileResponse(STATIC / "index.html")
-
-    @app.get("/desk", include_in_schema=False)
-    def desk() -> FileResponse:
-        return FileResponse(STATIC / "desk.html")
-
+    app.include_router(pages)
     return app
+
+
+pages = APIRouter(include_in_schema=False)
+
+
+@pages.get("/")
+def dashboard() -> FileResponse:
+    """The public dashboard."""
+    return FileResponse(STATIC / "index.html")
+
+
+@pages.get("/desk")
+def desk() -> FileResponse:
+    """The results centre's desk: double entry and the supervisors' queues."""
+    return FileResponse(STATIC / "desk.html")
 
 
 def create_app_from_environment() -> FastAPI:
