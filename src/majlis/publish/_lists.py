@@ -41,7 +41,7 @@ class ListStyle:
 
 
 @lru_cache(maxsize=len(data.SEAT_TABLES))
-def _party_table(name: str) -> dict[str, ListSeats]:
+def _seat_table_by_name(name: str) -> dict[str, ListSeats]:
     """A bundled seat table under every name its lists go by in results: the table's name, the
     short English name, the name without its bracketed part (`Kurdistan Alliance`), and the one
     name the election's alias table gives the list (`data.list_names`)."""
@@ -61,7 +61,7 @@ def known_lists(election: str, law: str | None = None) -> tuple[Mapping[str, Lis
     """The seat table (keyed by every casefolded name) and the alias table of the election,
     or else of the election its law is named for; empty when neither is bundled."""
     table = next((n for n in (election, law) if n and n in data.SEAT_TABLES), None)
-    return (_party_table(table) if table else {}), data.list_names(table or "")
+    return (_seat_table_by_name(table) if table else {}), data.list_names(table or "")
 
 
 def _apart(one: str, other: str) -> bool:
