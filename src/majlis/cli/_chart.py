@@ -3,29 +3,16 @@ drawn for print as SVG or PNG, in Arabic or English."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from majlis import publish
+from majlis.publish import ChartFormat, ChartKind, Language
 
 from ._allocate import stdout
-from ._bulletin import Language
 from ._tally import Database, ElectionName, LawOption, law_for, open_store, release_of
-
-
-class ChartKind(StrEnum):
-    HEMICYCLE = "hemicycle"
-    VOTES_SEATS = "votes-seats"
-    FAN = "fan"
-    LAST_SEAT = "last-seat"
-
-
-class ChartFormat(StrEnum):
-    SVG = "svg"
-    PNG = "png"
 
 
 def chart_command(
@@ -56,7 +43,7 @@ def chart_command(
     intervals) or each constituency's last seat — in the dashboard's colours, right to left in
     Arabic."""
     written = fmt.value if fmt else out.suffix.lower().lstrip(".")
-    if written not in publish.CHART_FORMATS:
+    if written not in list(ChartFormat):
         raise typer.BadParameter(f"{out}: give --format svg or png, or a .svg or .png file",
                                  param_hint="--format")
     store = open_store(db, election)

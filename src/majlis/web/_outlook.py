@@ -178,9 +178,9 @@ BULLETIN_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; char
     "content": {t.split(";")[0]: {} for t in BULLETIN_TYPES.values()},
     "description": "The bulletin, each figure citing its release (number and digest)"}})
 async def bulletin(service: Service, release: PublishedParam = "latest",
-                   lang: Annotated[Literal["ar", "en"], Query()] = "en",
-                   written: Annotated[Literal["md", "html", "txt"], Query(alias="format")]
-                   = "md",
+                   lang: Annotated[publish.Language, Query()] = publish.Language.EN,
+                   written: Annotated[publish.BulletinFormat, Query(alias="format")]
+                   = publish.BulletinFormat.MD,
                    digits: Annotated[Literal["latin", "arabic"], Query(description=(
                        "arabic: Arabic-Indic digits in an Arabic bulletin"))] = "latin",
                    law: LawParam = None) -> Response:

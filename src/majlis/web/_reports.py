@@ -219,7 +219,7 @@ async def export(service: Service, table: ExportTableParam, release: PublishedPa
 
 
 CHART_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
-ChartParam = Annotated[Literal["hemicycle", "votes-seats", "fan", "last-seat"], FastPath(
+ChartParam = Annotated[publish.ChartKind, FastPath(
     description="hemicycle, votes-seats, fan or last-seat")]
 PixelsParam = Annotated[int | None, Query(ge=100, le=4_000, description=(
     "A PNG's size in pixels (give one to keep the chart's proportions); an SVG's proportions"))]
@@ -229,8 +229,9 @@ PixelsParam = Annotated[int | None, Query(ge=100, le=4_000, description=(
     "image/svg+xml": {}, "image/png": {}}, "description": "The chart"}})
 async def chart(service: Service, heavy: Heavy, kind: ChartParam,
                 release: PublishedParam = "latest",
-                lang: Annotated[Literal["ar", "en"], Query()] = "en",
-                fmt: Annotated[Literal["svg", "png"], Query(alias="format")] = "svg",
+                lang: Annotated[publish.Language, Query()] = publish.Language.EN,
+                fmt: Annotated[publish.ChartFormat, Query(alias="format")]
+                = publish.ChartFormat.SVG,
                 width: PixelsParam = None, height: PixelsParam = None,
                 draws: Annotated[int, Query(ge=100, le=MAX_DRAWS, description=(
                     "fan, last-seat: complete results to draw"))] = 5_000,
