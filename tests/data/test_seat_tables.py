@@ -55,15 +55,15 @@ def test_2025_communities_add_up_to_the_published_totals() -> None:
               "Kurdish": published["All Kurdish lists"],
               "minorities": published["Minority quota seats"]}
     assert totals == {"Shia": 187, "Sunni": 77, "Kurdish": 56, "minorities": 9}
-    parties = read_seat_table(data.seat_table_text("iraq-2025"), "2025")
+    lists = read_seat_table(data.seat_table_text("iraq-2025"), "2025")
     coded: Counter[str] = Counter()
-    for p in parties:
+    for p in lists:
         coded[p.community] += p.seats
     assert sum(totals.values()) == sum(coded.values()) == 329
     assert coded["minorities"] == totals["minorities"]
     gaps = {c: totals[c] - coded[c] for c in ("Shia", "Sunni", "Kurdish")}
     assert gaps == {"Shia": 4, "Sunni": 6, "Kurdish": 2}
-    open_seats = [p.seats for p in parties if p.community not in totals]
+    open_seats = [p.seats for p in lists if p.community not in totals]
     assert sum(open_seats) == sum(gaps.values()) == 12
     filled = any(
         all(sum(s for c, s in zip(choice, open_seats, strict=True) if c == k) == gaps[k]
@@ -76,8 +76,8 @@ def test_2025_coordination_framework_is_the_declared_bloc() -> None:
     """Shafaq, 17 Nov 2025: the CF's largest bloc is Reconstruction and Development, State of
     Law, Sadiqoon, Badr, National State Forces and Huqooq (148 seats by the CF's own count, with
     Sadiqoon 28 and Badr 21; 144 in the final table bundled here)."""
-    parties = read_seat_table(data.seat_table_text("iraq-2025"), "2025")
-    framework = {p.name: p.seats for p in parties if p.bloc == "Coordination Framework"}
+    lists = read_seat_table(data.seat_table_text("iraq-2025"), "2025")
+    framework = {p.name: p.seats for p in lists if p.bloc == "Coordination Framework"}
     assert len(framework) == 6 and sum(framework.values()) == 144
-    assert all(p.community == "Shia" for p in parties if p.name in framework)
+    assert all(p.community == "Shia" for p in lists if p.name in framework)
 

@@ -24,8 +24,8 @@ from majlis.law import (
 )
 
 
-def slate(party: str, *people: tuple[str, int, str]) -> tuple[CandidateVotes, ...]:
-    return tuple(CandidateVotes(list=party, candidate=name, votes=votes, gender=gender)
+def slate(list_name: str, *people: tuple[str, int, str]) -> tuple[CandidateVotes, ...]:
+    return tuple(CandidateVotes(list=list_name, candidate=name, votes=votes, gender=gender)
                  for name, votes, gender in people)
 
 

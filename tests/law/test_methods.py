@@ -81,9 +81,9 @@ def test_every_seat_is_filled_and_the_law_conforms(c: Constituency, rule) -> Non
 def test_hare_largest_remainder_stays_within_quota(c: Constituency, quota: str) -> None:
     won = seats(dict(c.votes), c.magnitude, Law(rule=QuotaRule(quota)))
     total = sum(c.votes.values())
-    for party, v in c.votes.items():
+    for list_name, v in c.votes.items():
         exact = Fraction(v * c.magnitude, total)
-        assert exact - 1 < won[party] < exact + 1
+        assert exact - 1 < won[list_name] < exact + 1
 
 
 @given(constituencies(max_seats=30), divisor_rules)

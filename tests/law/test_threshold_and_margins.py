@@ -74,10 +74,10 @@ def test_margins_are_the_exact_boundary(c: Constituency, rule, percent: int) -> 
     law = Law(rule=rule, threshold=Threshold(conditions=(share(percent),)))
     election = Election(constituencies=(c,))
 
-    def seats_with(party: str, votes: int) -> int:
-        changed = Constituency(name="C", magnitude=c.magnitude, votes={**c.votes, party: votes})
+    def seats_with(list_name: str, votes: int) -> int:
+        changed = Constituency(name="C", magnitude=c.magnitude, votes={**c.votes, list_name: votes})
         try:
-            return allocate(Election(constituencies=(changed,)), law).seats_in("C")[party]
+            return allocate(Election(constituencies=(changed,)), law).seats_in("C")[list_name]
         except AllocationError:  # no qualifying list has a vote left
             return 0
 

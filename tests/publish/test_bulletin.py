@@ -48,12 +48,12 @@ def compose(releases: list[Release], number: int) -> publish.Bulletin:
                                     previous=releases[number - 2] if number > 1 else None)
 
 
-def with_votes(results: tuple[ConstituencyCount, ...], place: str, party: str, extra: int
+def with_votes(results: tuple[ConstituencyCount, ...], place: str, list_name: str, extra: int
                ) -> list[ConstituencyCount]:
     """The release's counts with `extra` general votes more for `party` in `place`."""
     def more(c: ConstituencyCount) -> ConstituencyCount:
         general = dict(c.by_voting_type["general"])
-        general[party] = general.get(party, 0) + extra
+        general[list_name] = general.get(list_name, 0) + extra
         return replace(c, by_voting_type={**c.by_voting_type, "general": general})
     return [more(c) if c.name == place else c for c in results]
 

@@ -81,10 +81,10 @@ def sees_release(page: Page, report: replay.Reported, *, pushed: bool = True) ->
     wire = WIRE.match(report.line)
     assert wire, report.line
     votes = int(wire["votes"].replace(",", ""))
-    for party, n in ((wire["first"], votes), (wire["second"],
+    for list_name, n in ((wire["first"], votes), (wire["second"],
                                               votes - int(wire["margin"].replace(",", "")))):
         row = page.locator("#vote-table tbody tr").filter(
-            has=page.locator("th", has_text=re.compile(f"^{re.escape(party)}$")))
+            has=page.locator("th", has_text=re.compile(f"^{re.escape(list_name)}$")))
         expect(row.locator("td").first).to_have_text(f"{n:,}")
     for held in wire["seats"].strip().split(", "):  # "Reconstruction and Development 8"
         assert held in legend(report), (held, report.line)
