@@ -26,7 +26,7 @@ from majlis.law import (
     parse_law,
 )
 from tests.law.conformance import check_law
-from tests.strategies import constituencies, divisor_rules, quota_rules, sntv_district
+from tests.strategies import constituencies, divisor_rules, quota_rules, sntv_constituency
 
 
 def seats(votes: dict[str, int], magnitude: int, law: Law, seed: int = 0) -> dict[str, int]:
@@ -127,7 +127,7 @@ def test_tie_on_the_last_seat_goes_to_more_votes_then_to_a_recorded_lot() -> Non
 
 
 def test_sntv_elects_the_candidates_with_most_votes() -> None:
-    c = sntv_district("D1")
+    c = sntv_constituency("D1")
     result = allocate(Election(constituencies=(c,)), Law(rule=SntvRule()))
     assert [e.candidate.candidate for e in result.constituencies[0].elected] == ["a1", "b1", "c1"]
     # A list vote total can lead while its seats trail: the SNTV penalty for spreading votes.

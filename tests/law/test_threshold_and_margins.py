@@ -23,7 +23,7 @@ from majlis.law import (
     allocate,
     margins,
 )
-from tests.strategies import constituencies, divisor_rules, quota_rules, sntv_district
+from tests.strategies import constituencies, divisor_rules, quota_rules, sntv_constituency
 
 
 def share(percent: int, scope: Scope = Scope.CONSTITUENCY, base: Base = Base.VALID) -> VoteShare:
@@ -98,7 +98,7 @@ def test_margins_are_the_exact_boundary(c: Constituency, rule, percent: int) -> 
 
 
 def test_sntv_margins_move_the_candidate_that_decides() -> None:
-    c = sntv_district("D")
+    c = sntv_constituency("D")
     law = Law(rule=SntvRule())
     found = {m.list: (m.to_gain, m.to_lose) for m in margins(Election(constituencies=(c,)),
                                                                law, "D")}

@@ -44,8 +44,8 @@ def test_the_plan_keeps_the_published_figures() -> None:
     final = {(r["district"], names.canonical(r["list"])): int(r["votes"])
              for r in load("iraq/iraq2025_governorate_results")
              if r["stage"].startswith("final") and r["votes"]}
-    for (district, list_name), votes in final.items():
-        assert by_name[district].votes[list_name] == votes
+    for (constituency, list_name), votes in final.items():
+        assert by_name[constituency].votes[list_name] == votes
     # one name per list, however each governorate's source spelled it: Basra's "Asas"
     assert by_name["Basra"].votes["Al-Asas al-Iraqi Coalition"] == 31_677
     assert {names.canonical(p) for t in PLAN.constituencies for p in t.votes} == {
@@ -82,10 +82,10 @@ def test_candidates_carry_personal_votes_and_the_women_the_law_requires() -> Non
     for c in BUILT.candidates:
         lists.setdefault((c.constituency, c.list), []).append(c)
     by_name = {t.name: t for t in PLAN.constituencies}
-    for (district, list_name), people in lists.items():
+    for (constituency, list_name), people in lists.items():
         personal = sum(c.votes for c in people)
-        assert 0 < personal <= by_name[district].votes[list_name]
-        assert len(people) <= 2 * PLAN.magnitudes[district]
+        assert 0 < personal <= by_name[constituency].votes[list_name]
+        assert len(people) <= 2 * PLAN.magnitudes[constituency]
         assert sum(c.gender == "F" for c in people) == len(people) // 4
     assert {list_name for _, list_name in lists} >= {"Taqaddum Party",
                                              "Reconstruction and Development Coalition"}
