@@ -27,8 +27,8 @@ from majlis.law import (
 )
 from majlis.tally import ConstituencyCount, Release, national
 
-LANGUAGES = ("ar", "en")
-FORMATS = ("html", "md", "txt")
+from ._choices import BulletinFormat, Language
+
 CLOSEST = 3  # constituencies named for the closest last seat
 NEAR = Fraction(1, 100)  # a list this close to a national threshold's share, either side, is named
 LEADERS = 3  # lists named in the lead
@@ -292,7 +292,7 @@ def render_bulletin(facts: Bulletin, lang: str, fmt: str, *, arabic_digits: bool
     is escaped, so no list name can inject markup. Arabic-Indic digits only for Arabic."""
     import jinja2  # loaded when a bulletin is written, not by every command importing publish
 
-    if lang not in LANGUAGES or fmt not in FORMATS:
+    if lang not in tuple(Language) or fmt not in tuple(BulletinFormat):
         raise ValueError(f"no bulletin template for {lang}/{fmt}")
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(
