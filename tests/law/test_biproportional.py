@@ -115,13 +115,41 @@ def test_infeasible_marginals_are_refused_naming_the_lists_and_constituencies() 
     assert "votes only in X, which fill 1" in message
 
 
-def test_an_exact_tie_between_two_matrices_is_recorded() -> None:
+def test_an_exact_tie_between_two_matrices_is_decided_by_the_seeded_lot() -> None:
+    """A 1 and B 1 over the city, and either may hold X's seat (then the other holds Y's): the
+    lot drawn from the seed decides and is recorded; the same seed draws the same again."""
     table = {"X": (1, {"A": 100, "B": 100}), "Y": (1, {"A": 100, "B": 100})}
-    result = allocate(election(table), law())
-    assert result.totals() == {"A": 1, "B": 1}
-    assert {result.seats_in("X")["A"], result.seats_in("Y")["A"]} == {0, 1}
-    assert [t.decided_by for t in result.ties] == ["search order"]
-    assert set(result.ties[0].lists) == {"A", "B"}
+    holders = set()
+    for seed in range(6):
+        result = check_law(election(table), law(), seed=seed)
+        (holder,) = (p for p, s in result.seats_in("X").items() if s)
+        assert result.totals() == {"A": 1, "B": 1} and result.seats_in("Y")[holder] == 0
+        (tie,) = result.ties
+        assert (tie.seat, set(tie.lists), tie.decided_by) == (1, {"A", "B"}, "lot")
+        assert result.seats_in(tie.constituency)[tie.winner] == 1
+        again = allocate(election(table), law(), seed=seed)
+        assert (again.seats_in("X"), again.ties) == (result.seats_in("X"), result.ties)
+        holders.add(holder)
+    assert holders == {"A", "B"}
+
+
+def test_a_tie_in_the_lower_apportionment_goes_to_more_votes_before_the_lot() -> None:
+    """A has twice B's votes in both constituencies: A in X and B in Y, or B in X and A in Y,
+    meet the sums equally well (½/200 · ½/50 = ½/100 · ½/100). `tie = "votes"` gives X's seat
+    to the cell with more votes, A's 200, whatever the seed; `tie = "lot"` to the lot."""
+    table = {"X": (1, {"A": 200, "B": 100}), "Y": (1, {"A": 100, "B": 50})}
+    by_lot = parse_law('[allocation]\nmethod = "sainte-lague"\ntie = "lot"\n[biproportional]\n',
+                       "law.toml")
+    holders = set()
+    for seed in range(6):
+        result = allocate(election(table), law(), seed=seed)
+        assert (dict(result.seats_in("X")), dict(result.seats_in("Y"))) == (
+            {"A": 1, "B": 0}, {"A": 0, "B": 1})
+        assert [(t.winner, t.decided_by) for t in result.ties] == [("A", "votes")]
+        drawn = allocate(election(table), by_lot, seed=seed)
+        holders |= {p for p, s in drawn.seats_in("X").items() if s}
+        assert [t.decided_by for t in drawn.ties] == ["lot"]
+    assert holders == {"A", "B"}
 
 
 def test_a_threshold_met_in_one_constituency_admits_a_list_everywhere() -> None:
