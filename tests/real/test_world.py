@@ -359,3 +359,26 @@ def test_dutch_small_councils_2022_reproduce_official_seats_with_the_three_quart
         "GROENLINKS", "CDA", "D66", "Partij van de Arbeid (P.v.d.A.)", "WAD'N PARTIJ Harlingen"]
     # No council needed the averages: every remainder seat went to a list at 75 % of the quota.
     assert all(a.stage != "average" for c in result.constituencies for a in c.awards)
+
+
+def test_tainan_2022_reproduces_every_elected_councillor_with_the_womens_reserved_seat(
+        ) -> None:
+    """Tainan's 55 constituency councillors of 2022 by SNTV, one seat in four reserved for a
+    woman: in the first constituency (6 seats) the six best-voted are men, so 沈家鳳 (9,055) takes
+    the seat of the man with fewest votes among them, 劉米山 (9,446) — the CEC's mark `!`."""
+    _, _, result = run("taiwan-council.toml", "world/taiwan2022_tainan_votes.csv",
+                       "world/taiwan2022_tainan_districts.csv")
+    published = {(r["district"], r["candidate"]): r["mark"]
+                 for r in data.rows("world/taiwan2022_tainan_elected.csv")}
+    assert len(published) == sum(c.magnitude for c in result.constituencies) == 55
+    elected = {(c.name, e.candidate.candidate): e for c in result.constituencies
+               for e in c.elected}
+    assert set(elected) == set(published)
+    by_quota = {k: (e.displaced.candidate if e.displaced else None)
+                for k, e in elected.items() if e.via == "women's quota"}
+    assert by_quota == {("Tainan 01", "沈家鳳"): "劉米山"}
+    assert {k for k, mark in published.items() if mark == "!"} == set(by_quota)
+    # Every other constituency of four seats or more elected its woman on votes.
+    for c in result.constituencies:
+        women = sum(e.candidate.gender == "F" for e in c.elected)
+        assert women >= c.magnitude // 4, c.name
