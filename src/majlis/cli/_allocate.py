@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import secrets
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
@@ -301,7 +302,7 @@ def print_tables(
             caption = f"last seat: {last.list} at {_shown(last.value)}"
             if nxt is not None:
                 caption += f"; next in line: {nxt.list} at {_shown(nxt.value)}"
-            table.caption = caption
+            table.caption = caption + _by_stage(c.awards)
         stdout.print(table)
         if c.agreements:
             pooled = Table(title=f"{c.name} — surplus-vote agreements", title_justify="left")
@@ -480,3 +481,14 @@ def election_of(
                          read_text(constituencies) if constituencies else None,
                          str(constituencies),
                          read_text(lists) if lists else None, str(lists), seed=seed)
+
+
+def _by_stage(awards: Sequence[Award]) -> str:
+    """Under a limited remainder stage, how many seats each stage gave (quota, remainder,
+    average), and to whom the averages went: the seats the capped remainders left."""
+    if not any(a.stage == "average" for a in awards):
+        return ""
+    counts = Counter(a.stage for a in awards)
+    averages = ", ".join(a.list for a in awards if a.stage == "average")
+    return ("\nseats by stage: " + ", ".join(f"{s} {n}" for s, n in counts.items())
+            + f" (by average: {averages})")

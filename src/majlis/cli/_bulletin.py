@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from majlis import data, publish
-from majlis.publish import BulletinFormat, Language
 
 from ._allocate import stdout
 from ._tally import Database, ElectionName, LawOption, law_for, open_store, release_of
@@ -15,10 +14,10 @@ from ._tally import Database, ElectionName, LawOption, law_for, open_store, rele
 
 def bulletin_command(
     release: Annotated[int, typer.Option("--release", help="The release to write up")],
-    lang: Annotated[Language, typer.Option("--lang", help="The bulletin's language")]
-    = Language.EN,
-    written: Annotated[BulletinFormat, typer.Option(
-        "--format", help="Markdown, HTML or plain text")] = BulletinFormat.MD,
+    lang: Annotated[publish.Language, typer.Option("--lang", help="The bulletin's language")]
+    = publish.Language.EN,
+    written: Annotated[publish.BulletinFormat, typer.Option(
+        "--format", help="Markdown, HTML or plain text")] = publish.BulletinFormat.MD,
     arabic_digits: Annotated[bool, typer.Option(
         "--arabic-digits", help="Arabic-Indic digits (٠١٢…) in an Arabic bulletin")] = False,
     db: Database = None,

@@ -3,8 +3,6 @@
 Charts (`plot_hemicycle`, `plot_votes_seats` of a seat table; `plot_fan`, `plot_seats`,
 `plot_last_seats` of a projection) are matplotlib figures on the Agg canvas, made without
 pyplot's global state, in Arabic or English; `encode_chart` writes them as PNG or SVG.
-`ChartKind`, `ChartFormat`, `Language` and `BulletinFormat` name the choices once for the
-command line and the API.
 matplotlib is loaded when a chart is first asked for, not by every command that imports this
 package.
 `release_count` turns a published release into what the forecast reads. `represent`,

@@ -292,7 +292,7 @@ def render_bulletin(facts: Bulletin, lang: str, fmt: str, *, arabic_digits: bool
     is escaped, so no list name can inject markup. Arabic-Indic digits only for Arabic."""
     import jinja2  # loaded when a bulletin is written, not by every command importing publish
 
-    if lang not in list(Language) or fmt not in list(BulletinFormat):
+    if lang not in tuple(Language) or fmt not in tuple(BulletinFormat):
         raise ValueError(f"no bulletin template for {lang}/{fmt}")
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(

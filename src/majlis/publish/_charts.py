@@ -35,8 +35,8 @@ from ._choices import ChartFormat, ChartKind
 from ._lists import UNKNOWN_COLOUR, ListStyle, style_lists
 from ._release import release_count, release_seats
 
-__all__ = ["encode_chart", "plot_fan", "plot_hemicycle", "plot_last_seats", "plot_seats",
-           "plot_votes_seats", "release_chart"]
+__all__ = ["encode_chart", "plot_fan", "plot_hemicycle",
+           "plot_last_seats", "plot_seats", "plot_votes_seats", "release_chart"]
 
 _INSIDE80, _INSIDE95, _OUTSIDE = "#1f4e79", "#6f9fcf", "#c9d9ea"
 _MAJORITY = "#b22222"
@@ -413,8 +413,8 @@ def encode_chart(figure: Figure, fmt: str, *, width: int | None = None,
     scaled, words included, as a page scales a picture; by default 100 pixels per inch. Both
     change an SVG's proportions (it is vector: any size prints sharp). The same chart gives
     the same bytes."""
-    if fmt not in list(ChartFormat):
-        raise ValueError(f"a chart is written as {' or '.join(sorted(ChartFormat))}, not {fmt!r}")
+    if fmt not in tuple(ChartFormat):
+        raise ValueError(f"a chart is written as {' or '.join(ChartFormat)}, not {fmt!r}")
     w, h = figure.get_size_inches()
     dpi = width / w if width else height / h if height else _DPI
     if width and height:
@@ -435,7 +435,7 @@ def release_chart(kind: str, release: Release, law: Law, *, election: str,
     `votes-seats` of the seats the law gives on the votes counted; `fan` and `last-seat` of a
     projection of `draws` complete results from the release (the register's `stations` scale
     the uncounted ones). Lists are named and coloured as the dashboard shows them."""
-    if kind not in list(ChartKind):
+    if kind not in tuple(ChartKind):
         raise ValueError(f"a chart is one of {', '.join(ChartKind)}, not {kind!r}")
     votes = national(release.results).votes
     styles = {s.name: s for s in style_lists(votes, election, law_name)}

@@ -1,17 +1,31 @@
-"""What a publication comes in, named once for the library, `majlis chart` and `majlis bulletin`,
-and the API: the kinds of chart and their file formats, the languages, a bulletin's formats.
-Light on purpose: the command line reads these without loading matplotlib."""
+"""The closed choices a reader picks among — a language, a bulletin's format, a chart's kind and
+file format — named once here, so that the library, `majlis` and the API offer the same ones and
+a new one is added in one place. This module loads nothing heavy: the CLI and the service name
+the choices without loading matplotlib or Jinja2."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["BulletinFormat", "ChartFormat", "ChartKind", "Language"]
+
+class Language(StrEnum):
+    """The languages a bulletin, a chart or the dashboard is written in."""
+
+    AR = "ar"
+    EN = "en"
+
+
+class BulletinFormat(StrEnum):
+    """How a bulletin is written: Markdown, an HTML fragment or plain text."""
+
+    MD = "md"
+    HTML = "html"
+    TXT = "txt"
 
 
 class ChartKind(StrEnum):
-    """The seats as a hemicycle, votes against seats (on the votes counted), a projection's fan
-    or each constituency's last seat."""
+    """The charts for print: the seats on the votes counted (`hemicycle`, `votes-seats`) and a
+    projection's (`fan`, `last-seat`)."""
 
     HEMICYCLE = "hemicycle"
     VOTES_SEATS = "votes-seats"
@@ -20,22 +34,7 @@ class ChartKind(StrEnum):
 
 
 class ChartFormat(StrEnum):
-    """A chart's file: SVG (its words kept as text) or PNG."""
+    """A chart's file: SVG (words kept as text) or PNG."""
 
     SVG = "svg"
     PNG = "png"
-
-
-class Language(StrEnum):
-    """What charts and bulletins are written in."""
-
-    AR = "ar"
-    EN = "en"
-
-
-class BulletinFormat(StrEnum):
-    """A bulletin's file: Markdown, HTML or plain text."""
-
-    MD = "md"
-    HTML = "html"
-    TXT = "txt"

@@ -105,12 +105,17 @@ class Intake(Register, Devices):
 
     def _store_batch(self, sheets: list[TallySheet], *, reason: str, author: str,
                registry: Registry | None = None) -> IngestReport:
-        """One transaction: check each sheet, chain it, and insert the batch in bulk."""
-        with Session(self.writer) as session, session.begin():
-            head = session.scalars(
-                select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
-            return self._store_in(session, head, sheets, reason=reason, author=author,
-                                  registry=registry)[0]
+        """One transaction: check each sheet, chain it, and insert the batch in bulk — sent
+        again if the server drops the connection mid-batch. Had the commit reached the server
+        before the drop, the batch sent again finds its sheets stored and skips them: a restart
+        neither loses a sheet nor stores one twice."""
+        def batch() -> IngestReport:
+            with Session(self.writer) as session, session.begin():
+                head = session.scalars(
+                    select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
+                return self._store_in(session, head, sheets, reason=reason, author=author,
+                                      registry=registry)[0]
+        return self._through_drops(batch)
 
     def _store_in(self, session: Session, head: ChainHeadRow, sheets: list[TallySheet], *,
                   reason: str, author: str, registry: Registry | None = None,

@@ -19,4 +19,6 @@ class Store(Supervision, Chain, Published):
     """A tally store at a database URL, working on one of its elections (by name).
 
     `unregistered_ceiling`: the most ballots a station registered with no voters may report
-    (rule `within-register`). `busy_timeout`: how long a SQLite writer waits for another."""
+    (rule `within-register`). `busy_timeout`: how long a SQLite writer waits for another, and
+    a batch of sheets for a database server that dropped its connection (a restart) to answer
+    again."""

@@ -38,6 +38,7 @@ PublishedParam = Annotated[str, Query(
     description="`latest` (the default) or a release number")]
 LawParam = Annotated[str | None, Query(max_length=100, description=(
     "A preset law (`majlis laws`); default: the service's"))]
+LanguageParam = Annotated[publish.Language, Query(description="ar or en")]
 
 
 def _quota(asked: str) -> Quota:
@@ -170,15 +171,16 @@ async def power_in_house(
 
 
 
-BULLETIN_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
-                  "txt": "text/plain; charset=utf-8"}
+BULLETIN_TYPES = {publish.BulletinFormat.MD: "text/markdown; charset=utf-8",
+                  publish.BulletinFormat.HTML: "text/html; charset=utf-8",
+                  publish.BulletinFormat.TXT: "text/plain; charset=utf-8"}
 
 
 @router.get("/bulletin", response_class=Response, responses={200: {
     "content": {t.split(";")[0]: {} for t in BULLETIN_TYPES.values()},
     "description": "The bulletin, each figure citing its release (number and digest)"}})
 async def bulletin(service: Service, release: PublishedParam = "latest",
-                   lang: Annotated[publish.Language, Query()] = publish.Language.EN,
+                   lang: LanguageParam = publish.Language.EN,
                    written: Annotated[publish.BulletinFormat, Query(alias="format")]
                    = publish.BulletinFormat.MD,
                    digits: Annotated[Literal["latin", "arabic"], Query(description=(
