@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
@@ -28,6 +28,7 @@ from ._metrics import Measured
 from ._models import ErrorOut, ProblemOut
 from ._outlook import router as outlook_router
 from ._outlook import work_queue
+from ._pages import page
 from ._probes import router as probes_router
 from ._read import router as read_router
 from ._reports import router as reports_router
@@ -151,12 +152,14 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     serve_docs(app)
 
     @app.get("/", include_in_schema=False)
-    def dashboard() -> FileResponse:
-        return FileResponse(STATIC / "index.html")
+    def dashboard(request: Request) -> HTMLResponse:
+        return page("index", request, default="en")
 
     @app.get("/desk", include_in_schema=False)
-    def desk() -> FileResponse:
-        return FileResponse(STATIC / "desk.html")
+    def desk(request: Request) -> HTMLResponse:
+        # the desk is Arabic unless its link or its clerk says otherwise: the sheets it keys
+        # are Arabic, whatever language the centre's computers were set up in
+        return page("desk", request, default="ar", browser=False)
 
     return app
 
