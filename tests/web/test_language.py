@@ -10,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, expect
 
-from majlis.tally import Store
+from majlis import data
+from majlis.tally import Store, read_stage_file
 from majlis.web import create_app
 
 from .conftest import serving, shot
@@ -28,6 +29,10 @@ def two_releases(tmp_path_factory: pytest.TempPathFactory) -> str:
         store.release("first results", at=datetime(2025, 11, 11, 22, 30, tzinfo=UTC))
         store.ingest([tally_sheet("Naj-1", {"Tasmim": 150, "Sadiqoun": 120})])
         store.release("second results", at=datetime(2025, 11, 11, 23, 30, tzinfo=UTC))
+        for stage in data.certification("iraq-2025"):  # the certification panel's stages
+            store.add_stage(read_stage_file(stage.text(), stage.file), kind=stage.kind,
+                            name=stage.name, published_on=stage.published_on,
+                            source=stage.source, author="carla")
     return url
 
 
@@ -86,6 +91,10 @@ def test_arabic_on_the_first_paint_from_the_link_or_the_browser(browser: Browser
         "الإعلان ٢: \u2068second results\u2069 (١٢ تشرين الثاني ٢٠٢٥ في ٠٢:٣٠ بتوقيت بغداد)")
     expect(page.locator("#bulletin time")).to_have_text("١٢ تشرين الثاني ٢٠٢٥، ٠٢:٣٠ بتوقيت بغداد")
     assert "lang=ar" in page.url  # the address names the language it shows
+    final = page.locator('#stages > li[data-stage="2"]')  # the certification timeline
+    expect(final.locator("strong")).to_contain_text("النتائج النهائية")
+    expect(final.locator("strong")).to_contain_text("١٧ تشرين الثاني ٢٠٢٥")
+    expect(final).to_contain_text("من ٤٥ إلى ٤٦ مقعدًا")
     arabic.close()
 
 
@@ -94,6 +103,11 @@ def test_a_copied_link_reopens_the_same_view(browser: Browser, base: str) -> Non
     page = context.new_page()
     page.goto(base)
     expect(page.locator("#release")).to_contain_text("Release 2")
+    expect(page.locator('#stages > li[data-stage="3"]')).to_contain_text(
+        "Diyala: Taha al-Majmai (National Sovereignty Alliance (Siyada - Tashri)) replaced by "
+        "Nahida al-Dayni")
+    expect(page.locator('#stages > li[data-stage="2"]')).to_contain_text(
+        "the house: Reconstruction and Development Coalition 45 → 46 seats")
     page.locator("#release-pick").select_option("1")  # the first release, kept in view
     expect(page.locator("#release")).to_contain_text("Release 1: first results")
     page.locator("#quota").select_option("two-thirds")

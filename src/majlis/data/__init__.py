@@ -17,17 +17,21 @@ from ._bundle import (
 from ._files import path, rows
 from ._names import ALIAS_TABLES, OTHER_LISTS, ListName, ListNames, list_names
 from ._parties import PARTY_HOUSES, PARTY_TABLES, parties_text
+from ._stages import CERTIFIED, BundledStage, certification
 
 __all__ = [
     "ALIAS_TABLES",
+    "CERTIFIED",
     "DATASETS",
     "ELECTIONS",
     "OTHER_LISTS",
     "PARTY_HOUSES",
     "PARTY_TABLES",
     "BundledElection",
+    "BundledStage",
     "ListName",
     "ListNames",
+    "certification",
     "election",
     "law",
     "law_text",

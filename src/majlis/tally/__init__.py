@@ -23,6 +23,19 @@ from ._published import Quarantined
 from ._releases import Change, Difference, Release, changes, reconcile
 from ._results import CandidateCount, CentreCount, ConstituencyCount, national
 from ._sheets import station_sheets
+from ._stages import (
+    NATION,
+    SEPARATOR,
+    NameChange,
+    SeatMove,
+    Stage,
+    StageKind,
+    StageSeats,
+    StageTable,
+    read_stage_file,
+    stage_changes,
+    stage_rows,
+)
 from ._store import Store
 from ._values import (
     Failure,
@@ -43,6 +56,8 @@ __all__ = [
     "LIST_LENGTH",
     "MAX_COUNT",
     "NAME_LENGTH",
+    "NATION",
+    "SEPARATOR",
     "TEXT_LENGTH",
     "TIME_LENGTH",
     "UNREGISTERED_CEILING",
@@ -63,10 +78,16 @@ __all__ = [
     "IngestReport",
     "Keyed",
     "Level",
+    "NameChange",
     "Quarantined",
     "Release",
+    "SeatMove",
     "SheetVersion",
     "Source",
+    "Stage",
+    "StageKind",
+    "StageSeats",
+    "StageTable",
     "Station",
     "Store",
     "TallyFile",
@@ -76,9 +97,12 @@ __all__ = [
     "check",
     "count_problem",
     "national",
+    "read_stage_file",
     "read_tally_file",
     "reconcile",
     "signed_bytes",
+    "stage_changes",
+    "stage_rows",
     "station_sheets",
     "text_problem",
 ]

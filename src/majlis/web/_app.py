@@ -19,6 +19,7 @@ from majlis.errors import AllocationError, InputError, Problem, StoreError
 from majlis.tally import Store
 
 from ._auth import Tokens, Users
+from ._certify import router as certify_router
 from ._desk import router as desk_router
 from ._docs import serve_docs
 from ._guard import BodyLimit, SafeAnswers
@@ -148,6 +149,7 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.include_router(write_router)
     app.include_router(probes_router)
     app.include_router(desk_router)
+    app.include_router(certify_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     serve_docs(app)
 

@@ -16,6 +16,9 @@ const FORMATS = {
     reaches: (seats, quota, house) => `${seats} seats: reaches the ${quota} of ${house} needed`,
     misses: (seats, quota, house, short) => `${seats} seats: ${short} short of the ${quota} of ${house} needed`,
     candidatesHint: (n) => `The ${n} candidates of each list with the most personal votes.`,
+    stage: (n, kind, name, day) => `${n}. ${kind}: ${name} (${day})`,
+    seatMove: (place, list, before, after) => `${place}: ${list} ${before} → ${after} seats`,
+    replaced: (place, left, entered) => `${place}: ${left} replaced by ${entered}`,
   },
   ar: {
     ofStations: (c, n) => `${c} من ${n} محطة`, percentCounted: (p) => `فُرز ${p}`,
@@ -29,6 +32,9 @@ const FORMATS = {
     reaches: (seats, quota, house) => `${seats} مقعدًا: تبلغ النصاب ${quota} من ${house}`,
     misses: (seats, quota, house, short) => `${seats} مقعدًا: ينقصها ${short} لبلوغ النصاب ${quota} من ${house}`,
     candidatesHint: (n) => `أكثر ${n} مرشحين أصواتًا في كل قائمة.`,
+    stage: (n, kind, name, day) => `${n}. ${kind}: ${name} (${day})`,
+    seatMove: (place, list, before, after) => `${place}: ${list} من ${before} إلى ${after} مقعدًا`,
+    replaced: (place, left, entered) => `${place}: حلّ ${entered} محلّ ${left}`,
   },
 };
 const PLAIN = JSON.parse(document.getElementById("text").textContent);
@@ -81,6 +87,10 @@ const moment = (iso) => {
     day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
     hourCycle: "h23", timeZone: "Asia/Baghdad" }).format(at));
 };
+// A day (YYYY-MM-DD, as a stage was published) in the page's language.
+const day = (iso) => new Intl.DateTimeFormat(state.lang === "ar" ? "ar-IQ" : "en-GB", {
+  day: "numeric", month: "long", year: "numeric", timeZone: "Asia/Baghdad" })
+  .format(new Date(`${iso}T12:00:00+03:00`));
 const place = (name) => (state.lang === "ar" && ARABIC[name]) || name;
 // A list by its Arabic name where the party table knows it; colours come from the same table.
 const listName = (name) => (state.lang === "ar" && state.data?.names[name]) || name;
@@ -105,10 +115,11 @@ async function read(path) {
 
 async function refresh() {
   const at = state.pinned ? `release=${state.pinned}` : "release=latest";
-  const [election, seats, places, counted, results, seatsByPlace, lists, releases] =
+  const [election, seats, places, counted, results, seatsByPlace, lists, releases, stages] =
     await Promise.all([read("/api/election"), read(`/api/seats?${at}`),
       read(`/api/constituencies?${at}`), read(`/api/counted?${at}`), read(`/api/results?${at}`),
-      read(`/api/seats?level=constituency&${at}`), read("/api/lists"), read("/api/releases")]);
+      read(`/api/seats?level=constituency&${at}`), read("/api/lists"), read("/api/releases"),
+      read("/api/certification")]);
   if (state.pinned) {  // the release asked for is shown as if it were the latest
     const kept = releases.find((r) => r.number === state.pinned);
     if (kept) election.latest = kept; else state.pinned = null;
@@ -117,7 +128,7 @@ async function refresh() {
   const colours = Object.fromEntries(lists.map((l) => [l.name, l.colour]));
   const names = Object.fromEntries(lists.filter((l) => l.name_ar).map((l) => [l.name, l.name_ar]));
   state.data = { election, seats, places, counted, results, seatsByPlace, colours, names, power,
-    releases, projection: null, candidates: {} };
+    releases, stages, projection: null, candidates: {} };
   state.latest = election.latest ? election.latest.number : 0;
   render();
   // A projection is drawn thousands of times over: it follows when ready, the rest does not wait.
@@ -177,6 +188,7 @@ function render() {
   drawCoalition();
   drawCartogram(d);
   drawCounted(d.counted);
+  drawCertification(d.stages);
   route();
 }
 
@@ -344,6 +356,27 @@ function drawCartogram(d) {
       ? element("a", { href: `#/c/${encodeURIComponent(name)}`, "aria-label": label, style }, ...inner)
       : element("span", { "aria-label": label, style }, ...inner);
     return element("li", { style: `grid-column:${column};grid-row:${row}`, "data-name": name }, tile);
+  }));
+}
+
+// The certification timeline: each stage of the seat table as published, with the seats that
+// moved and the members replaced since the stage before (in the constituencies both cover).
+function drawCertification(stages) {
+  $("certification").hidden = !stages.length;
+  const where = (name) => (name === "*" ? t("house") : place(name));
+  const member = (m) => isolated(`${m.name} (${listName(m.list)})`);
+  $("stages").replaceChildren(...stages.map((s) => {
+    const changes = s.changes ? [
+      ...s.changes.seat_moves.filter((m) => m.before !== null && m.after !== null).map((m) =>
+        t("seatMove", where(m.constituency), isolated(listName(m.list)), number(m.before),
+          number(m.after))),
+      ...s.changes.name_changes.filter((n) => n.left && n.entered).map((n) =>
+        t("replaced", where(n.constituency), member(n.left), member(n.entered)))] : [];
+    return element("li", { "data-stage": String(s.number), "data-kind": s.kind },
+      element("strong", {}, t("stage", number(s.number), t(`kind-${s.kind}`), isolated(s.name),
+        day(s.published_on))),
+      s.changes ? (changes.length ? element("ul", {}, ...changes.map((c) => element("li", {}, c)))
+        : element("p", { class: "hint" }, t("noChange"))) : "");
   }));
 }
 
