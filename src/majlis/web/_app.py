@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
@@ -19,6 +19,7 @@ from majlis.errors import AllocationError, InputError, Problem, StoreError
 from majlis.tally import Store
 
 from ._auth import Tokens, Users
+from ._certify import router as certify_router
 from ._desk import router as desk_router
 from ._docs import serve_docs
 from ._guard import BodyLimit, SafeAnswers
@@ -28,6 +29,7 @@ from ._metrics import Measured
 from ._models import ErrorOut, ProblemOut
 from ._outlook import router as outlook_router
 from ._outlook import work_queue
+from ._pages import page
 from ._probes import router as probes_router
 from ._read import router as read_router
 from ._reports import router as reports_router
@@ -147,6 +149,7 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.include_router(write_router)
     app.include_router(probes_router)
     app.include_router(desk_router)
+    app.include_router(certify_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     serve_docs(app)
     app.include_router(pages)
@@ -157,15 +160,17 @@ pages = APIRouter(include_in_schema=False)
 
 
 @pages.get("/")
-def dashboard() -> FileResponse:
-    """The public dashboard."""
-    return FileResponse(STATIC / "index.html")
+def dashboard(request: Request) -> HTMLResponse:
+    """The public dashboard, in the reader's language from the first paint."""
+    return page("index", request, default="en")
 
 
 @pages.get("/desk")
-def desk() -> FileResponse:
-    """The results centre's desk: double entry and the supervisors' queues."""
-    return FileResponse(STATIC / "desk.html")
+def desk(request: Request) -> HTMLResponse:
+    """The results centre's desk: double entry and the supervisors' queues. Arabic unless its
+    link or its clerk says otherwise: the sheets it keys are Arabic, whatever language the
+    centre's computers were set up in."""
+    return page("desk", request, default="ar", browser=False)
 
 
 def create_app_from_environment() -> FastAPI:
