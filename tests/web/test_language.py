@@ -17,6 +17,9 @@ from majlis.web import create_app
 from .conftest import serving, shot
 from .test_dashboard import PLACES, stations, tally_sheet
 
+# one worker builds the served night once for every test here (pytest -n … --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_language")
+
 
 @pytest.fixture(scope="module")
 def two_releases(tmp_path_factory: pytest.TempPathFactory) -> str:
