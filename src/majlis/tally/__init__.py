@@ -19,6 +19,7 @@ from ._limits import (
     count_problem,
     text_problem,
 )
+from ._protocols import Signatories, StoredProtocol
 from ._published import Quarantined
 from ._releases import Change, Difference, Release, changes, reconcile
 from ._results import CandidateCount, CentreCount, ConstituencyCount, national
@@ -66,9 +67,11 @@ __all__ = [
     "Quarantined",
     "Release",
     "SheetVersion",
+    "Signatories",
     "Source",
     "Station",
     "Store",
+    "StoredProtocol",
     "TallyFile",
     "TallySheet",
     "VotingType",

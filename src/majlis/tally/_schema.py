@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -224,3 +225,19 @@ class EntryRow(Base):
     sheet_id: Mapped[int] = mapped_column(ForeignKey("tally_sheets.id"), index=True)
     clerk: Mapped[str] = mapped_column(String(200))
     blank: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class ProtocolRow(Base):
+    """A results protocol as it was first produced for a release — per constituency (or
+    national: constituency "") and language — kept byte for byte with its SHA-256; never
+    changed once written, so asking again gives the same file and `majlis verify` has the
+    original to compare a copy against."""
+
+    __tablename__ = "protocols"
+    __table_args__ = (UniqueConstraint("release_id", "constituency", "lang"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"))
+    constituency: Mapped[str] = mapped_column(String(200))
+    lang: Mapped[str] = mapped_column(String(8))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
