@@ -1,5 +1,6 @@
 """`majlis protocol` and `majlis verify`: a release's results protocol as PDF, made once and
-kept in the store, and a protocol file checked against the store."""
+kept in the store, and a protocol file checked against the store; `majlis photo`: the tally
+sheets' photos the desk's versions carry."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from majlis import publish
+from majlis import publish, tally
+from majlis.errors import InputError
 
 from ._allocate import stderr, stdout
 from ._tally import Database, ElectionName, open_store, release_of
@@ -57,3 +59,23 @@ def verify_command(
     for problem in check.problems:
         stderr.print(f"protocol ALTERED ({where}): {problem}", markup=False, highlight=False)
     raise SystemExit(1)
+
+
+def photo_command(
+    files: Annotated[list[Path], typer.Argument(help="Photos or scans of tally sheets: JPEG, "
+                                                     "PNG, WebP or PDF, at most 8 MiB each")],
+    db: Database = None,
+    election: ElectionName = None,
+) -> None:
+    """Keep tally sheets' photos in the store and print each one's SHA-256: a sheet keyed from
+    one carries it (`photo` in a JSON sheets file, or in the API's sheet) and the chain keeps
+    it. Every file is checked before any is kept."""
+    store = open_store(db, election)
+    read = [(path, path.read_bytes()) for path in files]
+    problems = [p for path, data in read for p in tally.photo_problems(data, str(path))]
+    if problems:
+        raise InputError(problems)
+    for path, data in read:
+        kept = store.keep_photo(data, str(path))
+        stdout.print(f"{kept.sha256}  {path} ({kept.media_type})", markup=False,
+                     highlight=False)

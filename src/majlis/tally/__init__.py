@@ -19,6 +19,7 @@ from ._limits import (
     count_problem,
     text_problem,
 )
+from ._photos import MAX_PHOTO, Photo, photo_problems
 from ._protocols import Signatories, StoredProtocol
 from ._published import Quarantined
 from ._releases import Change, Difference, Release, changes, reconcile
@@ -43,6 +44,7 @@ __all__ = [
     "DEFAULT_URL",
     "LIST_LENGTH",
     "MAX_COUNT",
+    "MAX_PHOTO",
     "NAME_LENGTH",
     "TEXT_LENGTH",
     "TIME_LENGTH",
@@ -64,6 +66,7 @@ __all__ = [
     "IngestReport",
     "Keyed",
     "Level",
+    "Photo",
     "Quarantined",
     "Release",
     "SheetVersion",
@@ -79,6 +82,7 @@ __all__ = [
     "check",
     "count_problem",
     "national",
+    "photo_problems",
     "read_tally_file",
     "reconcile",
     "signed_bytes",

@@ -131,6 +131,7 @@ class SheetRow(Base):
     figures_hash: Mapped[str] = mapped_column(String(64))  # equal figures, equal digest
     key_id: Mapped[str] = mapped_column(String(16), default="", server_default="")  # signer
     signature: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    photo: Mapped[str] = mapped_column(String(64), default="", server_default="")  # its SHA-256
     content_hash: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -241,3 +242,16 @@ class ProtocolRow(Base):
     lang: Mapped[str] = mapped_column(String(8))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PhotoRow(Base):
+    """A tally sheet's scan or photo, uploaded at the desk: kept once per election by its SHA-256,
+    which the sheet versions keyed from it carry (and chain)."""
+
+    __tablename__ = "sheet_photos"
+    __table_args__ = (UniqueConstraint("election_id", "sha256"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
