@@ -140,8 +140,9 @@ def protocol_pdf(release: Release, constituency: str | None, lang: Language | st
 
     line(f"{words['title']} — {place}", size=16, bold=True, height=9)
     line(f"{words['election']}: {election}")
-    line(f"{words['release']} {release.number} «{release.name}» — {words['published']} "
-         f"{release.created_at}")
+    # Date and time as two runs: in right-to-left text an ISO "…T…" run is reordered unreadably.
+    when = release.created_at.replace("T", " ") if rtl else release.created_at
+    line(f"{words['release']} {release.number} «{release.name}» — {words['published']} {when}")
     line(f"{words['stations']}: {count.counted:,} {words['of']} {count.stations:,}")
     pdf.ln(3)
     styles = style_lists(count.votes, election, law)
