@@ -13,8 +13,10 @@ Parquet (pyarrow, loaded when first needed). `compose_bulletin`
 states a release's facts as a wire story tells them, each citing its release, and
 `render_bulletin` writes them in Arabic or English through a template a translator edits.
 `release_cdf` writes a release as an NIST SP 1500-100 Common Data Format report (`encode_cdf`
-makes its JSON). `style_lists` gives each list its Arabic and English names and the one colour
-the dashboard, the charts and the CDF export all show it in.
+makes its JSON). `make_protocol` makes a release's results protocol (PDF, Arabic or English,
+per constituency or national) once and keeps it in the store; `verify_protocol` checks a
+protocol file against the store. `style_lists` gives each list its Arabic and English names
+and the one colour the dashboard, the charts and the CDF export all show it in.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ._cdf import CDF_ISSUER, COUNT_ITEM_TYPES, encode_cdf, release_cdf
 from ._choices import BulletinFormat, ChartFormat, ChartKind, Language
 from ._export import ExportFormat, ExportTable, encode_table, export_release, release_tables
 from ._lists import ListStyle, known_lists, style_lists
+from ._protocol import ProtocolCheck, make_protocol, protocol_pdf, verify_protocol
 from ._release import release_count
 from ._representation import (
     Disproportionality,
@@ -63,6 +66,7 @@ __all__ = [
     "Language",
     "ListStyle",
     "MinoritySeat",
+    "ProtocolCheck",
     "Representation",
     "WomenSeats",
     "compose_bulletin",
@@ -72,12 +76,14 @@ __all__ = [
     "encode_table",
     "export_release",
     "known_lists",
+    "make_protocol",
     "minority_seats",
     "plot_fan",
     "plot_hemicycle",
     "plot_last_seats",
     "plot_seats",
     "plot_votes_seats",
+    "protocol_pdf",
     "release_cdf",
     "release_chart",
     "release_count",
@@ -85,6 +91,7 @@ __all__ = [
     "render_bulletin",
     "represent",
     "style_lists",
+    "verify_protocol",
     "women_seats",
 ]
 
