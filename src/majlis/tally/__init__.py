@@ -19,6 +19,7 @@ from ._limits import (
     count_problem,
     text_problem,
 )
+from ._log import OUTCOMES, AuditLine, Caller
 from ._published import Quarantined
 from ._releases import Change, Difference, Release, changes, reconcile
 from ._results import CandidateCount, CentreCount, ConstituencyCount, national
@@ -43,9 +44,12 @@ __all__ = [
     "LIST_LENGTH",
     "MAX_COUNT",
     "NAME_LENGTH",
+    "OUTCOMES",
     "TEXT_LENGTH",
     "TIME_LENGTH",
     "UNREGISTERED_CEILING",
+    "AuditLine",
+    "Caller",
     "CandidateCount",
     "Cell",
     "CentreCount",

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from majlis._cells import shown
 from majlis.errors import InputError, Problem
 
-from ._base import _guarded
+from ._base import _audited, _guarded
 from ._intake import ENTRIES, Intake
 from ._limits import NAME_LENGTH, TEXT_LENGTH, refuse, sheet_problems, text_problems
+from ._log import listed
 from ._published import Published, _failures
 from ._schema import (
     ChainHeadRow,
@@ -190,6 +191,7 @@ class Desk(Intake, Published):
             raise found
         return found
 
+    @_audited("desk-entry")
     @_guarded
     def enter_all(self, entries: Sequence[Keyed]) -> list[Entry | InputError]:
         """Entries that reach the desk together, stored in one transaction (one turn of the
@@ -208,6 +210,16 @@ class Desk(Intake, Published):
                 head = session.scalars(
                     select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
                 self._enter_locked(session, head, ready, answers)
+                entered = [a for a in answers if isinstance(a, Entry)]
+                self._log(session, "desk-entry", listed(
+                    [f"{k.sheet.station} {k.sheet.source}" for _, k in ready]), (
+                    f"stored {sum(not e.repeated for e in entered)}, repeated "
+                    f"{sum(e.repeated for e in entered)}, refused "
+                    f"{len(entries) - len(entered)}"),
+                          outcome="success" if entered else "refused")
+        else:
+            self._log_apart("desk-entry", [p for a in answers if isinstance(a, InputError)
+                                           for p in a.problems], "refused")
         found = [a for a in answers if a is not None]
         assert len(found) == len(entries), "every entry is answered"
         return found
@@ -284,6 +296,7 @@ class Desk(Intake, Published):
         return Disagreement(station=self.form(station).station, entry_a=a, entry_b=b,
                             cells=_cells(a.sheet, b.sheet))
 
+    @_audited("settlement")
     @_guarded
     def resolve(self, station: str, *, supervisor: str, reason: str,
                 chosen: Source | None = None, sheet: TallySheet | None = None) -> Entry:
@@ -305,8 +318,10 @@ class Desk(Intake, Published):
         figures = sheet or (a if chosen is Source.ENTRY_A else b).sheet
         both = [replace(figures, station=station, source=s, received_by=supervisor,
                         key_id="", signature="") for s in ENTRIES]
-        return self._settle(station, both, (a, b), reason=why, author=supervisor, held=())
+        return self._settle(station, both, (a, b), reason=why, author=supervisor, held=(),
+                            kind="settlement")
 
+    @_audited("recount-order")
     @_guarded
     def order_recount(self, station: str, *, supervisor: str, reason: str) -> Entry:
         """Send `station`'s sheet for recount: a new version of its held entry with the rule
@@ -316,7 +331,8 @@ class Desk(Intake, Published):
         target = b if b.status == "quarantined" else a
         return self._settle(station, [target.sheet], (a, b), reason=f"sent for recount: {reason}",
                             author=supervisor, held=(Failure(rule=RECOUNT, message=(
-                                f"{supervisor} sent the sheet for recount")),))
+                                f"{supervisor} sent the sheet for recount")),),
+                            kind="recount-order")
 
     def _held(self, station: str, *, supervisor: str, reason: str
               ) -> tuple[SheetVersion, SheetVersion]:
@@ -330,7 +346,7 @@ class Desk(Intake, Published):
 
     def _settle(self, station: str, sheets: list[TallySheet],
                 seen: tuple[SheetVersion, SheetVersion], *, reason: str, author: str,
-                held: tuple[Failure, ...]) -> Entry:
+                held: tuple[Failure, ...], kind: str) -> Entry:
         """Store a supervisor's versions in one transaction, refused when an entry changed
         since the supervisor read them."""
         with Session(self.writer) as session, session.begin():
@@ -346,6 +362,7 @@ class Desk(Intake, Published):
                                        settled=True, held=held)
             sheet_id, version, status = stored[-1]
             failures = _failures(session.get_one(SheetRow, sheet_id).failures)
+            self._log(session, kind, f"station {station}", f"{status}; reason: {reason}")
         return Entry(station=station, source=sheets[-1].source, version=version, status=status,
                      failures=failures, clerk=author, blank=False)
 

@@ -15,11 +15,12 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ._base import _guarded
+from ._base import _audited, _guarded
 from ._chain import content_of, link
 from ._checks import check
 from ._devices import Devices, signature_problems
 from ._limits import NAME_LENGTH, TEXT_LENGTH, refuse, sheet_problems, text_problems
+from ._log import listed
 from ._register import Register, Registry
 from ._schema import (
     ChainHeadRow,
@@ -63,6 +64,7 @@ def _figures(sheet: TallySheet) -> str:
 class Intake(Register, Devices):
     """Sheets in: ingest, correct, and the double entry's agreement."""
 
+    @_audited("sheets")
     @_guarded
     def ingest(
         self,
@@ -86,11 +88,13 @@ class Intake(Register, Devices):
                                   origins=origins))
         report = IngestReport()
         for chunk in _chunks(sheets, batch):
-            report += self._store_batch(chunk, reason="", author="", registry=registry)
+            report += self._store_batch(chunk, kind="sheets", reason="", author="",
+                                        registry=registry)
             if progress:
                 progress(len(chunk))
         return report
 
+    @_audited("correction")
     @_guarded
     def correct(self, sheet: TallySheet, *, reason: str, author: str) -> IngestReport:
         """A corrected sheet: a new version beside the old, with the reason and its author."""
@@ -101,16 +105,19 @@ class Intake(Register, Devices):
         with Session(self.engine) as session:  # a person corrects: signed only if a device did
             keys, _ = self._signing(session)
         refuse(signature_problems(self.election, [sheet], keys, required=False))
-        return self._store_batch([sheet], reason=reason, author=author)
+        return self._store_batch([sheet], kind="correction", reason=reason, author=author)
 
-    def _store_batch(self, sheets: list[TallySheet], *, reason: str, author: str,
-               registry: Registry | None = None) -> IngestReport:
-        """One transaction: check each sheet, chain it, and insert the batch in bulk."""
+    def _store_batch(self, sheets: list[TallySheet], *, kind: str, reason: str, author: str,
+                     registry: Registry | None = None) -> IngestReport:
+        """One transaction: check each sheet, chain it, insert the batch in bulk, and log it."""
         with Session(self.writer) as session, session.begin():
             head = session.scalars(
                 select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
-            return self._store_in(session, head, sheets, reason=reason, author=author,
-                                  registry=registry)[0]
+            report, _ = self._store_in(session, head, sheets, reason=reason, author=author,
+                                       registry=registry)
+            self._log(session, kind, listed([f"{s.station} {s.source}" for s in sheets]),
+                      described(report) + (f"; reason: {reason}" if reason else ""))
+            return report
 
     def _store_in(self, session: Session, head: ChainHeadRow, sheets: list[TallySheet], *,
                   reason: str, author: str, registry: Registry | None = None,
@@ -271,6 +278,12 @@ class Intake(Register, Devices):
                 found[(station, source)] = (version, same)
         return found
 
+
+
+def described(report: IngestReport) -> str:
+    """What an ingest did, as the audit log says it."""
+    return (f"accepted {report.accepted}, quarantined {report.quarantined}, awaiting second "
+            f"entry {report.awaiting_second_entry}, duplicates {report.duplicates}")
 
 
 def _chunks(items: Iterable[TallySheet], size: int) -> Iterator[list[TallySheet]]:

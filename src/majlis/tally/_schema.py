@@ -224,3 +224,34 @@ class EntryRow(Base):
     sheet_id: Mapped[int] = mapped_column(ForeignKey("tally_sheets.id"), index=True)
     clerk: Mapped[str] = mapped_column(String(200))
     blank: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class AuditRow(Base):
+    """One line of the audit log: who did what, when, from where, and how it ended. Written in
+    the transaction of the write it records (a write rolled back leaves no line claiming it),
+    never updated or deleted, and never holding a password, a token or a hash."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[str] = mapped_column(String(40), index=True)  # UTC, ISO 8601 to the microsecond
+    election: Mapped[str] = mapped_column(String(200))
+    user_name: Mapped[str] = mapped_column(String(200), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(String(100), index=True)
+    action: Mapped[str] = mapped_column(String(200))  # the route or command
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(Text)  # what it was done to
+    outcome: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text)
+
+
+class RevocationRow(Base):
+    """Tokens refused from now on: one token (by its id, at sign-out), or every token of a user
+    issued before `at` (an administrator's revocation). Kept in the store so that every worker
+    refuses them."""
+
+    __tablename__ = "token_revocations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(200), index=True)
+    token: Mapped[str] = mapped_column(String(64))  # a token's id; '' for all the user's tokens
+    at: Mapped[str] = mapped_column(String(40))

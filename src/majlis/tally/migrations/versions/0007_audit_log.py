@@ -1,0 +1,54 @@
+"""The audit log (every write and sign-in: who, when, from where, what, how it ended) and the
+revoked tokens every worker refuses.
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-07 15:50:00
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0007'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'audit_log',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('at', sa.String(length=40), nullable=False),
+        sa.Column('election', sa.String(length=200), nullable=False),
+        sa.Column('user_name', sa.String(length=200), nullable=False),
+        sa.Column('role', sa.String(length=40), nullable=False),
+        sa.Column('address', sa.String(length=100), nullable=False),
+        sa.Column('action', sa.String(length=200), nullable=False),
+        sa.Column('kind', sa.String(length=40), nullable=False),
+        sa.Column('subject', sa.Text(), nullable=False),
+        sa.Column('outcome', sa.String(length=20), nullable=False),
+        sa.Column('detail', sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_log')),
+    )
+    for column in ('at', 'user_name', 'address'):
+        op.create_index(op.f(f'ix_audit_log_{column}'), 'audit_log', [column], unique=False)
+    op.create_table(
+        'token_revocations',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_name', sa.String(length=200), nullable=False),
+        sa.Column('token', sa.String(length=64), nullable=False),
+        sa.Column('at', sa.String(length=40), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_token_revocations')),
+    )
+    op.create_index(op.f('ix_token_revocations_user_name'), 'token_revocations', ['user_name'],
+                    unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f('ix_token_revocations_user_name'), table_name='token_revocations')
+    op.drop_table('token_revocations')
+    for column in ('at', 'user_name', 'address'):
+        op.drop_index(op.f(f'ix_audit_log_{column}'), table_name='audit_log')
+    op.drop_table('audit_log')
