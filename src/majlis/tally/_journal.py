@@ -1,12 +1,13 @@
-"""The audit log read back, lines written on their own (a sign-in writes nothing else), and the
-revoked tokens: one store shared by every worker, so each sees every sign-in and refuses every
-revoked token whichever worker was told."""
+"""The audit log read back, lines written on their own (a sign-in writes nothing else), the
+revoked tokens and the failed sign-ins: one store shared by every worker, so each refuses every
+revoked token whichever worker was told, and a guesser spread over the workers is counted once."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, delete, exists, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from majlis._cells import shown
@@ -14,8 +15,8 @@ from majlis.errors import Problem
 
 from ._base import StoreBase, _guarded
 from ._limits import NAME_LENGTH, refuse, text_problems
-from ._log import OUTCOMES, AuditLine, now, stamp
-from ._schema import AuditRow, RevocationRow
+from ._log import OUTCOMES, AuditLine, clean, now, stamp
+from ._schema import AuditRow, RevocationRow, SignInFailureRow
 
 __all__ = ["Journal"]
 
@@ -80,3 +81,47 @@ class Journal(StoreBase):
                 RevocationRow.user_name == user,
                 or_(and_(RevocationRow.token == "", RevocationRow.at >= stamp(issued)),
                     and_(RevocationRow.token != "", RevocationRow.token == token))))))
+
+    @_guarded
+    def attempt(self, keys: Sequence[tuple[str, int, float]]) -> list[float]:
+        """A sign-in under way, counted as failed before its password is checked — so guesses
+        sent all at once, to any worker, are counted all the same. `keys`: (key, limit,
+        window in seconds), e.g. its name and its address. Answers, per key, the seconds it
+        must wait (0: now); when none must wait, the attempt is counted against every key.
+        Failures older than the longest window are forgotten."""
+        self._check_ready()
+        moment = datetime.now(UTC)
+        with Session(self.writer) as session, session.begin():
+            if self.engine.dialect.name == "postgresql":  # one attempt at a time, all workers
+                session.execute(text("SELECT pg_advisory_xact_lock(7107)"))
+            waits = []
+            for key, limit, window in keys:
+                recent = session.scalars(
+                    select(SignInFailureRow.at).where(
+                        SignInFailureRow.key == clean(key, 300),
+                        SignInFailureRow.at > stamp(moment - timedelta(seconds=window)))
+                    .order_by(SignInFailureRow.at.desc()).limit(limit)).all()
+                waits.append(0.0 if len(recent) < limit else max(0.0, (
+                    datetime.fromisoformat(recent[-1]) + timedelta(seconds=window) - moment
+                ).total_seconds()))
+            if not any(waits):
+                longest = max((window for _, _, window in keys), default=0.0)
+                session.execute(delete(SignInFailureRow).where(
+                    SignInFailureRow.at <= stamp(moment - timedelta(seconds=longest))))
+                session.execute(insert(SignInFailureRow), [
+                    {"key": clean(key, 300), "at": stamp(moment)} for key, _, _ in keys])
+            return waits
+
+    @_guarded
+    def forgive(self, cleared: str, forgiven: str) -> None:
+        """A sign-in counted as failed succeeded: every failure of `cleared` (its name) is
+        forgotten, and the latest of `forgiven` (its address)."""
+        self._check_ready()
+        with Session(self.writer) as session, session.begin():
+            session.execute(delete(SignInFailureRow).where(
+                SignInFailureRow.key == clean(cleared, 300)))
+            latest = session.scalar(select(SignInFailureRow.id).where(
+                SignInFailureRow.key == clean(forgiven, 300))
+                .order_by(SignInFailureRow.id.desc()).limit(1))
+            if latest is not None:
+                session.execute(delete(SignInFailureRow).where(SignInFailureRow.id == latest))

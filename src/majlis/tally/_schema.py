@@ -255,3 +255,13 @@ class RevocationRow(Base):
     user_name: Mapped[str] = mapped_column(String(200), index=True)
     token: Mapped[str] = mapped_column(String(64))  # a token's id; '' for all the user's tokens
     at: Mapped[str] = mapped_column(String(40))
+
+
+class SignInFailureRow(Base):
+    """A failed sign-in (or one under way) by name or by address — `key` — kept only as long as
+    the longest window the service counts failures over: the counters every worker shares."""
+
+    __tablename__ = "sign_in_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), index=True)
+    at: Mapped[str] = mapped_column(String(40), index=True)

@@ -28,7 +28,7 @@ from ._models import (
     _printable,
     version_out,
 )
-from ._service import Service, clerk, supervisor
+from ._service import Service, acting, caller, clerk, supervisor
 from ._write import canonical_names
 
 __all__ = ["router"]
@@ -210,7 +210,7 @@ def entries_of(request: Request, service: Service) -> EntryQueue:
 
 
 @router.post("/entries", response_model=EntryOut)
-async def enter(service: Service, entry: EntryIn, user: Clerk,
+async def enter(request: Request, service: Service, entry: EntryIn, user: Clerk,
                 queue: Annotated[EntryQueue, Depends(entries_of)]) -> EntryOut:
     """Key one entry of a station's sheet (a clerk or supervisor), stored under the clerk's
     name: the first waits for the second, equal entries are accepted, different ones go to a
@@ -219,7 +219,8 @@ async def enter(service: Service, entry: EntryIn, user: Clerk,
     sheet = entry.sheet(user.name, canonical_names(service))
     try:
         return _entry_out(await queue.enter(Keyed(sheet=sheet, clerk=user.name, key=entry.key,
-                                                  blank=entry.blank)))
+                                                  blank=entry.blank,
+                                                  caller=caller(request, user))))
     except InputError as error:
         raise _conflicts(error) or error from None
 
@@ -237,10 +238,11 @@ def disagreement(service: Service, code: StationCode, _: Supervisor) -> Disagree
 
 
 @router.post("/resolutions", response_model=EntryOut)
-def resolve(service: Service, resolution: ResolutionIn, user: Supervisor) -> EntryOut:
+def resolve(request: Request, service: Service, resolution: ResolutionIn,
+            user: Supervisor) -> EntryOut:
     """Settle a station's disagreeing entries (a supervisor): `choose` an entry, `rekey` the
     sheet, or send it for `recount` — each a chained version with the supervisor as author."""
-    store, station = service.store, resolution.station
+    store, station = acting(service, request, user), resolution.station
     if resolution.action == "recount":
         return _entry_out(store.order_recount(station, supervisor=user.name,
                                               reason=resolution.reason))

@@ -1,5 +1,5 @@
-"""The audit log (every write and sign-in: who, when, from where, what, how it ended) and the
-revoked tokens every worker refuses.
+"""The audit log (every write and sign-in: who, when, from where, what, how it ended), the
+revoked tokens every worker refuses, and the failed sign-ins every worker counts.
 
 Revision ID: 0007
 Revises: 0006
@@ -45,8 +45,22 @@ def upgrade() -> None:
     op.create_index(op.f('ix_token_revocations_user_name'), 'token_revocations', ['user_name'],
                     unique=False)
 
+    op.create_table(
+        'sign_in_failures',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('key', sa.String(length=300), nullable=False),
+        sa.Column('at', sa.String(length=40), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_sign_in_failures')),
+    )
+    for column in ('key', 'at'):
+        op.create_index(op.f(f'ix_sign_in_failures_{column}'), 'sign_in_failures', [column],
+                        unique=False)
+
 
 def downgrade() -> None:
+    for column in ('key', 'at'):
+        op.drop_index(op.f(f'ix_sign_in_failures_{column}'), table_name='sign_in_failures')
+    op.drop_table('sign_in_failures')
     op.drop_index(op.f('ix_token_revocations_user_name'), table_name='token_revocations')
     op.drop_table('token_revocations')
     for column in ('at', 'user_name', 'address'):
