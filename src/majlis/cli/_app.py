@@ -18,6 +18,8 @@ from ._replay import replay_app
 from ._report import export_command, report_app
 from ._sweep import sweep_command
 from ._tally import (
+    RUNNING,
+    audit_log_command,
     correct_command,
     db_app,
     ingest_command,
@@ -52,6 +54,7 @@ app.command("verify-chain")(verify_chain_command)
 app.command("release")(release_command)
 app.command("releases")(releases_command)
 app.command("reconcile")(reconcile_command)
+app.command("audit-log")(audit_log_command)
 app.add_typer(audit_app, name="audit")
 app.add_typer(report_app, name="report")
 app.command("export")(export_command)
@@ -67,8 +70,10 @@ app.add_typer(users_app, name="users")
 
 
 @app.callback()
-def _root() -> None:
+def _root(context: typer.Context) -> None:
     """majlis — election results, exactly as the law says."""
+    if context.invoked_subcommand:
+        RUNNING[:] = [context.invoked_subcommand]
 
 
 def main() -> None:
