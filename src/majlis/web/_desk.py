@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
@@ -209,7 +209,23 @@ def entries_of(request: Request, service: Service) -> EntryQueue:
     return queue
 
 
-@router.post("/entries", response_model=EntryOut)
+def _station_links(station: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI links from an answer naming a station (at `station`, a JSON pointer) to what a
+    clerk or supervisor reads of it next, and to settling it: the routes a stateful client
+    (schemathesis) follows with the station the answer named."""
+    code = {"code": f"$response.body#{station}"}
+    return {200: {"links": {
+        "StationForm": {"operationId": "form_api_desk_stations__code__get", "parameters": code},
+        "Disagreement": {"operationId": "disagreement_api_desk_disagreements__code__get",
+                         "parameters": code},
+        "History": {"operationId": "history_api_stations__code__history_get",
+                    "parameters": code},
+        "Recount": {"operationId": "resolve_api_desk_resolutions_post", "requestBody": {
+            "station": f"$response.body#{station}", "action": "recount",
+            "reason": "sent for recount"}}}}}
+
+
+@router.post("/entries", response_model=EntryOut, responses=_station_links("/station"))
 async def enter(request: Request, service: Service, entry: EntryIn, user: Clerk,
                 queue: Annotated[EntryQueue, Depends(entries_of)]) -> EntryOut:
     """Key one entry of a station's sheet (a clerk or supervisor), stored under the clerk's
@@ -237,7 +253,7 @@ def disagreement(service: Service, code: StationCode, _: Supervisor) -> Disagree
                for c in found.cells])
 
 
-@router.post("/resolutions", response_model=EntryOut)
+@router.post("/resolutions", response_model=EntryOut, responses=_station_links("/station"))
 def resolve(request: Request, service: Service, resolution: ResolutionIn,
             user: Supervisor) -> EntryOut:
     """Settle a station's disagreeing entries (a supervisor): `choose` an entry, `rekey` the
@@ -253,7 +269,7 @@ def resolve(request: Request, service: Service, resolution: ResolutionIn,
         chosen=resolution.chosen if resolution.action == "choose" else None))
 
 
-@router.get("/queues", response_model=QueuesOut)
+@router.get("/queues", response_model=QueuesOut, responses=_station_links("/sheets/0/station"))
 def queues(service: Service, _: Supervisor) -> QueuesOut:
     """What holds a release back (a supervisor): quarantined sheets, disagreeing entries,
     sheets sent for recount and entries awaiting their second, with counts per constituency."""
