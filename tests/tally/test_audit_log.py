@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from majlis.errors import InputError, StoreError
 from majlis.tally import Caller, Store
@@ -123,3 +124,11 @@ def test_a_store_not_ready_is_not_made_by_its_refusal(tmp_path: Path) -> None:
     with pytest.raises(StoreError):
         Store(f"sqlite:///{path}").ingest([sheet()])
     assert not path.exists()
+
+
+def test_the_database_refuses_to_change_or_remove_a_line(store: Store) -> None:
+    store.register(STATIONS, LISTS)
+    for statement in ("UPDATE audit_log SET user_name = 'someone else'", "DELETE FROM audit_log"):
+        with pytest.raises(DBAPIError, match="append-only"), store.writer.begin() as conn:
+            conn.execute(text(statement))
+    assert [x.kind for x in store.audit_log()] == ["register"]

@@ -34,6 +34,7 @@ def upgrade() -> None:
     )
     for column in ('at', 'user_name', 'address'):
         op.create_index(op.f(f'ix_audit_log_{column}'), 'audit_log', [column], unique=False)
+    _append_only('audit_log')
     op.create_table(
         'token_revocations',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -57,6 +58,20 @@ def upgrade() -> None:
                         unique=False)
 
 
+def _append_only(table: str) -> None:
+    """The database itself refuses to change or remove a line: only INSERT is allowed."""
+    message = f'{table} is append-only: its lines are never changed or removed'
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute(f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+                   f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$")
+        op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE "
+                   f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()")
+        return
+    for event in ('UPDATE', 'DELETE'):
+        op.execute(f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
+                   f"BEGIN SELECT RAISE(ABORT, '{message}'); END")
+
+
 def downgrade() -> None:
     for column in ('key', 'at'):
         op.drop_index(op.f(f'ix_sign_in_failures_{column}'), table_name='sign_in_failures')
@@ -65,4 +80,6 @@ def downgrade() -> None:
     op.drop_table('token_revocations')
     for column in ('at', 'user_name', 'address'):
         op.drop_index(op.f(f'ix_audit_log_{column}'), table_name='audit_log')
-    op.drop_table('audit_log')
+    op.drop_table('audit_log')  # and its triggers
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute("DROP FUNCTION audit_log_append_only()")
