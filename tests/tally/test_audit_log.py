@@ -27,7 +27,9 @@ def test_each_write_is_a_line_under_its_callers_name(store: Store) -> None:
         sheet("B-001-02"), reason="recounted on paper", author="basim")
     store.by(Caller(user="carla", role="publisher", address="10.0.0.7",
                     action="POST /api/releases")).release("first results")
-    lines = store.audit_log()
+    schema, *lines = store.audit_log()
+    assert (schema.kind, schema.subject, schema.detail) == (
+        "schema", "election 'default'", "schema none → 0007")
     assert [(x.kind, x.user, x.outcome) for x in lines] == [
         ("register", Caller.local().user, "success"), ("sheets", "amal", "success"),
         ("correction", "basim", "success"), ("release", "carla", "success")]
@@ -131,4 +133,4 @@ def test_the_database_refuses_to_change_or_remove_a_line(store: Store) -> None:
     for statement in ("UPDATE audit_log SET user_name = 'someone else'", "DELETE FROM audit_log"):
         with pytest.raises(DBAPIError, match="append-only"), store.writer.begin() as conn:
             conn.execute(text(statement))
-    assert [x.kind for x in store.audit_log()] == ["register"]
+    assert [x.kind for x in store.audit_log()] == ["schema", "register"]

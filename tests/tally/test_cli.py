@@ -202,7 +202,7 @@ def test_the_audit_log_from_the_command_line(tmp_path: Path) -> None:
         ["local", "majlis release", "release", "release", "refused"]]
     with Store(db) as store:
         assert [x.kind for x in store.audit_log()] == [
-            "register", "register", "sheets", "release", "release", "revocation"]
+            "schema", "register", "register", "sheets", "release", "release", "revocation"]
         assert store.revoked("amal", "any", store.audit_log()[0].at)
     bad = majlis("audit-log", "--db", db, "--since", "yesterday")
     assert bad.returncode == 2 and "--since" in bad.stderr

@@ -195,12 +195,15 @@ class StoreBase:
         file (and its folder) is made only here."""
         if (file := self._file()) is not None:
             file.parent.mkdir(parents=True, exist_ok=True)
+        before, head = self.revisions()
         command.upgrade(self._migrations(), "head")
         self._ready = True
         with Session(self.writer) as session, session.begin():
             if session.get(ChainHeadRow, 1) is None:
                 session.add(ChainHeadRow(id=1, hash=GENESIS))
             self._scope(session, create=True)
+            self._log(session, "schema", f"election {self.election!r}", (
+                f"schema at {head}" if before == head else f"schema {before or 'none'} → {head}"))
 
     def _scope(self, session: Session, *, create: bool = False) -> int:
         """The id of this store's election (created by `init` and `register` when new)."""
