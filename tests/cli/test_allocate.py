@@ -339,3 +339,24 @@ def test_pooled_remainders_and_take_backs_are_explained_in_json_and_tables() -> 
     table = majlis(*args, "--format", "table").stdout
     assert "pooled remainder votes" in table and "158,247" in table
     assert "Kraj Vysočina — whole quotas exceeded the seats; gave one back: Piráti+STAN" in table
+
+
+def test_json_and_table_explain_the_stage_after_limited_remainders(tmp_path: Path) -> None:
+    """Under the Dutch small-council law 1,200 votes share 15 seats: L1 (808) alone reaches 75 %
+    of the quota of 80, takes its one remainder seat, and the four seats left go by average,
+    one per list. The JSON names each seat's stage; the table says how many each stage gave."""
+    votes = write(tmp_path / "votes.csv", "district,party,votes\n" + "".join(
+        f"Town,L{i},{v}\n" for i, v in enumerate((808, 59, 58, 57, 56, 55, 54, 53), 1)))
+    districts = write(tmp_path / "districts.csv", "district,seats\nTown,15\n")
+    args = ("allocate", votes, "--districts", districts, "--law",
+            EXAMPLES / "laws" / "netherlands-small-council.toml")
+    run = majlis(*args, "--format", "json")
+    assert run.returncode == 0, run.stderr
+    town = json.loads(run.stdout)["constituencies"][0]
+    assert [(a["list"], a["stage"], a["value"]["exact"]) for a in town["awards"][10:]] == [
+        ("L1", "remainder", "8"), ("L1", "average", "202/3"), ("L2", "average", "59"),
+        ("L3", "average", "58"), ("L4", "average", "57")]
+    assert (town["runner_up"]["list"], town["runner_up"]["stage"]) == ("L5", "average")
+    table = majlis(*args, "--format", "table").stdout
+    assert ("seats by stage: quota 10, remainder 1, average 4 (by average: L1, L2, L3, L4)"
+            in table)

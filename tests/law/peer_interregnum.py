@@ -3,9 +3,11 @@
 interregnum (PyPI, LGPL) describes a system as a tree of districts: the lists' votes at the
 leaves, a method inherited down the tree, thresholds as `exclude`/`include` expressions over a
 node's tallies, `compensatory` nodes for a national share and `reapportionment` nodes that place
-levelling seats back in districts. `system` writes the parts of a majlis `Law` that interregnum
-can say exactly; anything else raises `Unsupported`, so a comparison never runs on a law the two
-would read differently. `run` computes it and reads back the seats as majlis reports them.
+levelling seats back in districts; a `compensatory` node with a first vote is a mixed-member
+count (wins kept, entitlement only, or the house grown to absorb overhang). `system` writes the
+parts of a majlis `Law` that interregnum can say exactly; anything else raises `Unsupported`, so
+a comparison never runs on a law the two would read differently. `run` computes it and reads
+back the seats as majlis reports them.
 
 The benchmarks borrow this module when the tests are importable (benchmarks/allocate.py).
 """
@@ -20,10 +22,11 @@ from typing import Any
 from interregnum.district import unserialize_node
 from interregnum.divisors import DivisorIterator
 from interregnum.methods import allocators
-from interregnum.methods.events import TieEvent
+from interregnum.methods.events import IneligibleEvent, TieEvent
 
 from majlis.law import (
     DIVISOR_SERIES,
+    MAX_HOUSE,
     Apportionment,
     Base,
     ConstituencyWins,
@@ -33,6 +36,7 @@ from majlis.law import (
     Law,
     LevellingTier,
     MinimumRule,
+    Overhang,
     QuotaRule,
     Remainder,
     Scope,
@@ -54,6 +58,10 @@ ROOT = "country"
 DISTRICTS = "constituencies"
 ELECTORATES = "electorates"
 EXEMPT = "exempt"  # the group of lists a threshold exempts
+# majlis's overhang rule → interregnum's compensatory mode, and whether its answer is the list
+# seats (added to the wins) or the entitlement.
+MODES = {Overhang.KEPT: ("mixed_member", True), Overhang.CAPPED: ("mixed_member", False),
+         Overhang.LEVELLING: ("absorb_overhang", False)}
 
 
 class Unsupported(ValueError):
@@ -67,6 +75,7 @@ class Seats:
     constituencies: dict[str, dict[str, int]]
     levelling: dict[str, dict[str, int]]  # placed levelling seats by constituency
     tied: bool  # interregnum met a tie anywhere (it breaks ties by its own rule)
+    shared: int | None = None  # a mixed-member count's seats shared on party votes
 
 
 def method(rule: DivisorRule | QuotaRule) -> dict[str, Any]:
@@ -143,6 +152,10 @@ def system(election: Election, law: Law) -> dict[str, Any]:
     if tier is not None and not isinstance(tier, LevellingTier):
         raise Unsupported("Iraq 2005's compensatory tier")
     exempt = law.threshold.exempt if law.threshold else frozenset()
+    if law.mixed is not None:
+        if tier is not None or len(election.constituencies) != 1:
+            raise Unsupported("a mixed-member law counts one national constituency")
+        return _mixed(election, law)
     districts = {"name": DISTRICTS, "type": "group", "aggregate": True,
                  "divisions": _leaves(election, exempt), **method(law.rule)}
     if law.threshold is not None:
@@ -151,16 +164,53 @@ def system(election: Election, law: Law) -> dict[str, Any]:
         root: dict[str, Any] = {"name": ROOT, "type": "group", "divisions": [districts]}
     else:
         root = _levelling(election, tier, districts)
-    wins = {p: int(a.get("wins", 0)) for p, a in election.lists.items()}
-    if any(wins.values()):
-        # Wins counted elsewhere, as input: one district of as many seats as wins, shared by
-        # D'Hondt on votes equal to the wins, gives each list exactly its wins (its quotients
-        # reach 1 that many times, and no further).
-        root["divisions"].append(
-            {"name": ELECTORATES, "seats": sum(wins.values()), "method": "highest_averages",
-             "method_params": {"divisor_f": "dhondt"},
-             "candidates": [{"name": p, "votes": n} for p, n in sorted(wins.items()) if n]})
+    if electorates := _electorates(election):
+        root["divisions"].append(electorates)
     return root
+
+
+def _electorates(election: Election) -> dict[str, Any] | None:
+    """Wins counted elsewhere, as input: one district of as many seats as wins, shared by
+    D'Hondt on votes equal to the wins, gives each list exactly its wins (its quotients reach 1
+    that many times, and no further)."""
+    wins = {p: int(a.get("wins", 0)) for p, a in election.lists.items()}
+    if not any(wins.values()):
+        return None
+    return {"name": ELECTORATES, "seats": sum(wins.values()), "method": "highest_averages",
+            "method_params": {"divisor_f": "dhondt"},
+            "candidates": [{"name": p, "votes": n} for p, n in sorted(wins.items()) if n]}
+
+
+def _mixed(election: Election, law: Law) -> dict[str, Any]:
+    """A mixed-member count: a compensatory node sharing the house on party votes, the
+    electorates' wins as its first vote, lists outside the share (below the threshold, or
+    without a party vote) excluded and their wins taken out of the house first."""
+    assert law.mixed is not None and isinstance(law.rule, DivisorRule | QuotaRule)
+    (c,) = election.constituencies
+    mode, _ = MODES[law.mixed.overhang]
+    exempt = law.threshold.exempt if law.threshold else frozenset()
+    national = {"name": c.name, "type": "compensatory", "mode": mode, "seats": c.magnitude,
+                "subtract_excluded_candidates": True, "skip_initial_seats": MODES[
+                    law.mixed.overhang][1],
+                "candidates": _leaves(election, exempt)[0]["candidates"],
+                **method(law.rule),
+                **(_condition(law.threshold, c.name) if law.threshold is not None
+                   else {"exclude": "votes < 1 => id"})}
+    if include := national.get("include"):  # a list without a party vote stays out
+        national["include"] = f"all{{ {include} | votes >= 1 => id }}"
+    if law.mixed.overhang is Overhang.LEVELLING:  # it grows to ten times the house, else
+        national["max_seats"] = MAX_HOUSE
+    national["exclude"] = national["exclude"].replace(f"{c.name}.alliance_valid_votes",
+                                                      "valid_votes")
+    electorates = _electorates(election)
+    if electorates is not None:
+        national["first_vote"] = ELECTORATES
+    else:  # nothing won elsewhere: a plain count of the house
+        for key in ("type", "mode", "subtract_excluded_candidates", "skip_initial_seats",
+                    "max_seats"):
+            national.pop(key, None)
+    return {"name": ROOT, "type": "group",
+            "divisions": [national, *((electorates,) if electorates else ())]}
 
 
 def _levelling(election: Election, tier: LevellingTier, districts: dict[str, Any]
@@ -192,6 +242,8 @@ def run(election: Election, law: Law) -> Seats:
     """Seats by interregnum for `law` applied to `election`, as majlis reports them."""
     node = unserialize_node(system(election, law), cwd=None)
     node.build()()
+    if law.mixed is not None:
+        return _mixed_seats(node, election, law)
     seats = {c.name: _seats(node, c.name) for c in election.constituencies}
     placed: dict[str, dict[str, int]] = {c.name: {} for c in election.constituencies}
     tied = any(_tied(node, c.name) for c in election.constituencies)
@@ -202,6 +254,26 @@ def run(election: Election, law: Law) -> Seats:
                 placed[x.name.district][x.name.name] = x.seats
         tied = tied or _tied(node, "national") or _tied(node, "placement")
     return Seats(constituencies=seats, levelling=placed, tied=tied)
+
+
+def _mixed_seats(node: Any, election: Election, law: Law) -> Seats:
+    """Each list's seats: its wins and list seats, or its entitlement; an excluded list keeps
+    its wins."""
+    assert law.mixed is not None
+    (c,) = election.constituencies
+    result = node.find_district(c.name).result
+    wins = {p: int(a.get("wins", 0)) for p, a in election.lists.items()}
+    excluded = {e.target.name for e in _events(result) if isinstance(e, IneligibleEvent)}
+    electorates = any(wins.values())
+    added = MODES[law.mixed.overhang][1] and electorates
+    seats = {p: wins.get(p, 0) for p in excluded}
+    for x in result.allocation if result.allocation else ():
+        if x.name.name not in excluded:
+            seats[x.name.name] = x.seats + (wins.get(x.name.name, 0) if added else 0)
+    shared = result.data.levelling_seats if electorates else c.magnitude - sum(
+        wins.get(p, 0) for p in excluded)
+    return Seats(constituencies={c.name: {p: s for p, s in seats.items() if s}}, levelling={},
+                 tied=_tied(node, c.name), shared=shared)
 
 
 def _seats(node: Any, name: str) -> dict[str, int]:

@@ -8,6 +8,10 @@ Where the two differ by a documented rule the data are restricted, never the ass
   majlis takes back the seats of the smallest remainders (docs/law-format.md). Discarded, as are
   counts with more seats left after whole quotas than lists (tiny votes): majlis gives the
   remainders round again, interregnum stops.
+- mixed-member counts: interregnum's absorbing mode (levelling) counts the wins of a list
+  outside the share as overhang it never absorbs, so levelling is compared only where no such
+  list won; a house wholly taken by lists outside the share (nothing to share) is discarded;
+  quota methods there are Hare and Droop, whose whole quotas fit every enlarged house.
 - Huntington–Hill (interregnum's divisors are floats) and Adams (it divides by the zero first
   divisor) are not compared; nor a quota method's minimum as a floor (majlis re-counts without
   the constituencies raised to it, interregnum has no such count).
@@ -18,7 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 from fractions import Fraction
 
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from majlis.errors import AllocationError
@@ -36,6 +40,8 @@ from majlis.law import (
     Law,
     LevellingTier,
     MinimumRule,
+    MixedMember,
+    Overhang,
     QuotaRule,
     Scope,
     Threshold,
@@ -44,7 +50,7 @@ from majlis.law import (
     allocate,
 )
 from tests.law.peer_interregnum import apportion, run
-from tests.strategies import constituencies, elections, sainte_lague_variants
+from tests.strategies import constituencies, elections, mixed_counts, sainte_lague_variants
 
 DIVISORS = st.sampled_from(["dhondt", "sainte-lague", "danish", "imperiali"]).map(
     lambda n: DivisorRule(DIVISOR_SERIES[n]))
@@ -117,14 +123,14 @@ def test_constituencies_under_a_threshold_same_seats_as_interregnum(
     st.integers(1, 8).map(lambda p: Fraction(p, 100)), st.integers(1, 2))
 def test_levelling_tier_same_seats_as_interregnum(
         election: Election, first: Fraction, national_first: Fraction, share: Fraction,
-        per_district: int) -> None:
+        per_constituency: int) -> None:
     """Norway's two tiers: constituency seats, the national share of the whole house among lists
     over the tier threshold (lists over their share out, the share recomputed), and levelling
-    seats placed by Sainte-Laguë quotients relative to the district's votes per seat."""
+    seats placed by Sainte-Laguë quotients relative to the constituency's votes per seat."""
     law = Law(
         rule=DivisorRule(SAINTE_LAGUE.with_first(first)),
         tier=LevellingTier(
-            seats_per_constituency=per_district,
+            seats_per_constituency=per_constituency,
             threshold=Threshold(conditions=(VoteShare(share=share, scope=Scope.NATIONAL),)),
             national_rule=DivisorRule(SAINTE_LAGUE.with_first(national_first)),
             placement=SAINTE_LAGUE))
@@ -180,3 +186,42 @@ def test_apportionment_same_magnitudes_as_interregnum(
     theirs = apportion(ours, basis)
     assume(not theirs.tied)
     assert dict(result.magnitudes) == theirs.constituencies[""]
+
+
+MIXED_RULES = st.one_of(DIVISORS, sainte_lague_variants().map(DivisorRule),
+                        st.sampled_from(["hare", "droop"]).map(QuotaRule))
+
+
+@settings(max_examples=60)
+@given(mixed_counts(), MIXED_RULES, st.sampled_from(Overhang),
+       st.sampled_from([0, 5, 12]).map(lambda p: Fraction(p, 100)), st.booleans())
+def test_mixed_member_same_seats_as_interregnum(
+        count: tuple[Constituency, dict[str, int]], rule: ListRule, overhang: Overhang,
+        share: Fraction, alternative: bool) -> None:
+    """A mixed-member count on party votes (`[mixed]`), wins given as the lists file's `wins`:
+    interregnum's compensatory node in its mixed-member mode (wins kept, or only the entitlement
+    awarded) or its absorbing mode (the house grown until every win is covered), lists outside
+    the share excluded and their wins taken out of the house."""
+    c, wins = count
+    conditions: tuple[VoteShare | ConstituencyWins, ...] = (
+        (VoteShare(share=share, scope=Scope.NATIONAL),
+         *((ConstituencyWins(wins=2),) if alternative else ())) if share else ())
+    law = Law(rule=rule, mixed=MixedMember(overhang=overhang),
+              threshold=Threshold(conditions=conditions) if conditions else None)
+    election = Election(constituencies=(c,), lists={p: {"wins": str(w)} for p, w in wins.items()})
+    ours = seats_by_majlis(election, law)
+    (nation,) = ours.constituencies
+    assert nation.mixed is not None
+    assume(nation.mixed.seats > nation.mixed.outside)  # interregnum shares no empty house
+    if overhang is Overhang.LEVELLING:
+        # interregnum's absorbing mode counts an excluded list's wins as overhang it never
+        # absorbs (the house grows without end): no list outside the share may have won.
+        assume(not any(wins.get(p) for p in c.votes if p not in nation.qualified
+                       or not c.votes[p]))
+    if isinstance(rule, QuotaRule):
+        quotas_fit(rule, [v for p, v in c.votes.items() if p in nation.qualified and v],
+                   nation.mixed.shared)
+    theirs = run(election, law)
+    assume(not theirs.tied)
+    assert held(ours, c.name) == theirs.constituencies[c.name]
+    assert nation.mixed.shared == theirs.shared

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from majlis import data
-from majlis.law import Overhang, Precedence, VoteShare, allocate, parse_law, read_election
+from majlis.law import (
+    Overhang,
+    Precedence,
+    QuotaRule,
+    VoteShare,
+    allocate,
+    parse_law,
+    read_election,
+)
 from tests.law.conformance import check_law
 
 LAWS = Path(__file__).resolve().parents[2] / "examples" / "laws"
@@ -156,9 +164,9 @@ def test_new_zealand_2008_reproduces_official_seats_with_the_maori_party_overhan
     mixed = nz.mixed
     assert mixed is not None
     for r in rows:
-        party = r["party"]
-        assert (mixed.wins.get(party, 0), mixed.list_seats.get(party, 0)) == (
-            int(r["electorate_seats"]), int(r["list_seats"])), party
+        list_name = r["party"]
+        assert (mixed.wins.get(list_name, 0), mixed.list_seats.get(list_name, 0)) == (
+            int(r["electorate_seats"]), int(r["list_seats"])), list_name
     # 2.39 % gives the Māori Party 3 of the 120; it keeps its 5 electorates and the House
     # grows to 122. NZ First (4.07 %, no electorate) does not share.
     assert mixed.entitlement["Māori Party"] == 3 and dict(mixed.overhang) == {"Māori Party": 2}
@@ -187,9 +195,9 @@ def test_germany_2025_reproduces_official_seats_with_uncovered_wins_not_awarded(
                                                          mixed.entitlement["CSU"])
     # Every other party's national entitlement covers its national wins: its uncovered winners
     # (CDU 15, AfD 4, SPD 1) are a matter of Land lists, which this national count does not see.
-    for party, r in rows.items():
-        assert mixed.wins.get(party, 0) == int(r["constituency_seats"]) + int(
-            r["wins_not_awarded"]), party
+    for list_name, r in rows.items():
+        assert mixed.wins.get(list_name, 0) == int(r["constituency_seats"]) + int(
+            r["wins_not_awarded"]), list_name
     # Were overhang kept (New Zealand's rule), the house would grow by CSU's 3.
     kept = replace(law, mixed=replace(law.mixed, overhang=Overhang.KEPT))
     assert allocate(election, kept).constituencies[0].mixed.house == 633
@@ -322,3 +330,55 @@ def test_czechia_2021_reproduces_official_seats_with_a_national_pool_of_remainde
         "Olomoucký kraj": ("SPD",)}
     for c in result.constituencies:
         assert sum(result.seats_in(c.name).values()) == c.magnitude, c.name
+
+
+def test_dutch_small_councils_2022_reproduce_official_seats_with_the_three_quarter_rule(
+        ) -> None:
+    election, law, result = run("netherlands-small-council.toml",
+                                "world/netherlands2022_councils_votes.csv",
+                                "world/netherlands2022_councils_districts.csv")
+    rows = data.rows("world/netherlands2022_councils_seats.csv")
+    assert len(rows) == 36 and sum(int(r["seats"]) for r in rows) == 11 + 15 + 17 + 17 + 15
+    for row in rows:
+        assert result.seats_in(row["district"])[row["party"]] == int(row["seats"]), row
+    # The 75 % rule decides three seats. Druten: 8,310 votes, a quota of 488.8; CDA (297) and
+    # VVD (291) have the largest remainders after two lists but not 366.6 votes, so the seats go
+    # to Dorpslijst Afferden (246.2 over) and Sociaal Maas en Waal (245.2). Harlingen: 6,836
+    # votes, quota 402.1; ChristenUnie (233) would beat WAD'N PARTIJ's 204.9, D66 (304) passes
+    # 301.6 by 2.4 votes.
+    assert isinstance(law.rule, QuotaRule)
+    plain = allocate(election, replace(law, rule=replace(law.rule, limits=None)))
+    moved = {(c.name, p): c.seats[p] - plain.seats_in(c.name)[p]
+             for c in result.constituencies for p in c.votes
+             if c.seats[p] != plain.seats_in(c.name)[p]}
+    assert moved == {("Druten", "CDA"): -1, ("Druten", "VVD"): -1,
+                     ("Druten", "Dorpslijst Afferden"): 1, ("Druten", "Sociaal Maas en Waal"): 1,
+                     ("Harlingen", "ChristenUnie"): -1, ("Harlingen", "WAD'N PARTIJ Harlingen"): 1}
+    harlingen = next(c for c in result.constituencies if c.name == "Harlingen")
+    assert [a.list for a in harlingen.awards if a.stage == "remainder"] == [
+        "GROENLINKS", "CDA", "D66", "Partij van de Arbeid (P.v.d.A.)", "WAD'N PARTIJ Harlingen"]
+    # No council needed the averages: every remainder seat went to a list at 75 % of the quota.
+    assert all(a.stage != "average" for c in result.constituencies for a in c.awards)
+
+
+def test_tainan_2022_reproduces_every_elected_councillor_with_the_womens_reserved_seat(
+        ) -> None:
+    """Tainan's 55 constituency councillors of 2022 by SNTV, one seat in four reserved for a
+    woman: in the first constituency (6 seats) the six best-voted are men, so 沈家鳳 (9,055) takes
+    the seat of the man with fewest votes among them, 劉米山 (9,446) — the CEC's mark `!`."""
+    _, _, result = run("taiwan-council.toml", "world/taiwan2022_tainan_votes.csv",
+                       "world/taiwan2022_tainan_districts.csv")
+    published = {(r["district"], r["candidate"]): r["mark"]
+                 for r in data.rows("world/taiwan2022_tainan_elected.csv")}
+    assert len(published) == sum(c.magnitude for c in result.constituencies) == 55
+    elected = {(c.name, e.candidate.candidate): e for c in result.constituencies
+               for e in c.elected}
+    assert set(elected) == set(published)
+    by_quota = {k: (e.displaced.candidate if e.displaced else None)
+                for k, e in elected.items() if e.via == "women's quota"}
+    assert by_quota == {("Tainan 01", "沈家鳳"): "劉米山"}
+    assert {k for k, mark in published.items() if mark == "!"} == set(by_quota)
+    # Every other constituency of four seats or more elected its woman on votes.
+    for c in result.constituencies:
+        women = sum(e.candidate.gender == "F" for e in c.elected)
+        assert women >= c.magnitude // 4, c.name

@@ -1,10 +1,16 @@
-"""Faults caused on purpose (#22): the SQLite store's disk full mid-ingest, and two ingest
-processes racing on the same sheets into one PostgreSQL store."""
+"""Faults caused on purpose (#22): the SQLite store's disk full mid-ingest, two ingest
+processes racing on the same sheets into one PostgreSQL store, and a PostgreSQL server restarted
+mid-ingest."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -115,3 +121,100 @@ def test_two_ingests_racing_on_the_same_sheets_into_postgresql(tmp_path: Path,
                            'differs; use a correction"]]']
         assert votes["State of Law"] == 80 * SHEETS
         assert votes["Tasmim"] in range(100 * SHEETS, 101 * SHEETS + 1)
+
+
+def _postgres_binaries() -> Path:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    if not found:
+        pytest.fail("PostgreSQL's server programs (pg_ctl, initdb) are not installed")
+    return found[-1].parent
+
+
+class PrivateServer:
+    """A PostgreSQL server of the test's own, on 127.0.0.1 and a free port, in a temporary
+    directory: restarting it cannot disturb the shared server other tests use at the same
+    time. Run as the `postgres` user when the tests run as root (initdb refuses root), in a
+    directory of its own outside pytest's (which only root may enter)."""
+
+    def __init__(self, where: Path) -> None:
+        self.bin, self.data = _postgres_binaries(), where / "data"
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        if os.geteuid() == 0:
+            shutil.chown(where, "postgres")
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, program: str, *args: str) -> None:
+        command = [str(self.bin / program), *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if done.returncode:
+            pytest.fail(f"{program} {' '.join(args)}: {done.stderr or done.stdout}")
+
+    def start(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-l", str(self.data.parent / "log"),
+                  "-o", f"-p {self.port} -k {self.data.parent} -c listen_addresses=127.0.0.1 "
+                        "-c fsync=off", "start")
+
+    def restart(self) -> None:
+        """An immediate stop (as a crash or a failover) and a start: every open connection
+        is cut mid-transaction."""
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "immediate", "stop")
+        self.start()
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "fast", "stop")
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PrivateServer]:
+    where = Path(tempfile.mkdtemp(prefix="majlis-postgres-"))
+    try:
+        server = PrivateServer(where)
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+    finally:
+        shutil.rmtree(where, ignore_errors=True)
+
+
+NIGHT = 400  # sheets, in four batches
+
+
+def test_postgresql_restarted_mid_ingest_loses_and_doubles_no_sheet(
+        private_postgres: PrivateServer) -> None:
+    """The server is stopped at once and started again as the second batch's sheets are being
+    inserted: that transaction dies with its connection, the batch is tried again on a new
+    one once the server answers, and the night ends with every sheet stored once, the totals
+    exact and the chain intact."""
+    store = Store(private_postgres.url)
+    store.init()
+    store.register(STATIONS[:NIGHT], LISTS)
+    sheets = [sheet(f"A{i:05d}", votes={"Tasmim": 100, "State of Law": 80})
+              for i in range(NIGHT)]
+    inserts: list[str] = []
+
+    def cut(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO TALLY_SHEETS"):
+            inserts.append(statement)
+            if len(inserts) == 2:  # the second batch, mid-transaction
+                private_postgres.restart()
+
+    event.listen(store.engine, "before_cursor_execute", cut)
+    report = store.ingest(sheets, batch=NIGHT // 4)
+    event.remove(store.engine, "before_cursor_execute", cut)
+    assert len(inserts) == 5  # four batches, the second sent twice
+    assert (report.accepted, report.duplicates) == (NIGHT, 0)
+    with store.engine.connect() as conn:
+        stored = conn.execute(text(
+            "SELECT count(*), count(DISTINCT station_id) FROM tally_sheets")).one()
+    assert tuple(stored) == (NIGHT, NIGHT)
+    assert national(store) == {"Tasmim": 100 * NIGHT, "State of Law": 80 * NIGHT}
+    verdict = store.verify_chain()
+    assert verdict.intact and verdict.checked == NIGHT
+    store.close()

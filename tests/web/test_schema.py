@@ -50,7 +50,8 @@ def no_server_error(operation: schemathesis.APIOperation, headers: dict[str, str
 
 # Who calls each operation (a supervisor otherwise); signing out revokes the clerk's token,
 # which no other operation uses.
-CALLED_BY = {"POST /api/releases": "carla", "GET /api/audit-log": "dunya",
+CALLED_BY = {"POST /api/releases": "carla", "POST /api/certification": "carla",
+             "GET /api/audit-log": "dunya",
              "POST /api/revocations": "dunya", "DELETE /api/token": "amal"}
 
 
@@ -64,7 +65,7 @@ def test_no_request_is_a_server_error(
 
 
 WRITES = {"sheets", "correction", "desk-entry", "settlement", "recount-order", "release",
-          "sign-out", "revocation"}
+          "certification", "sign-out", "revocation"}
 
 
 def run_as(schema: schemathesis.BaseSchema, client: TestClient, name: str,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -13,23 +12,12 @@ from ._allocate import stdout
 from ._tally import Database, ElectionName, LawOption, law_for, open_store, release_of
 
 
-class Language(StrEnum):
-    AR = "ar"
-    EN = "en"
-
-
-class Written(StrEnum):
-    MD = "md"
-    HTML = "html"
-    TXT = "txt"
-
-
 def bulletin_command(
     release: Annotated[int, typer.Option("--release", help="The release to write up")],
-    lang: Annotated[Language, typer.Option("--lang", help="The bulletin's language")]
-    = Language.EN,
-    written: Annotated[Written, typer.Option("--format", help="Markdown, HTML or plain text")]
-    = Written.MD,
+    lang: Annotated[publish.Language, typer.Option("--lang", help="The bulletin's language")]
+    = publish.Language.EN,
+    written: Annotated[publish.BulletinFormat, typer.Option(
+        "--format", help="Markdown, HTML or plain text")] = publish.BulletinFormat.MD,
     arabic_digits: Annotated[bool, typer.Option(
         "--arabic-digits", help="Arabic-Indic digits (٠١٢…) in an Arabic bulletin")] = False,
     db: Database = None,

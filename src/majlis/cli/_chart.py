@@ -3,7 +3,6 @@ drawn for print as SVG or PNG, in Arabic or English."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,32 +11,19 @@ import typer
 from majlis import publish
 
 from ._allocate import stdout
-from ._bulletin import Language
 from ._tally import Database, ElectionName, LawOption, law_for, open_store, release_of
 
 
-class ChartKind(StrEnum):
-    HEMICYCLE = "hemicycle"
-    VOTES_SEATS = "votes-seats"
-    FAN = "fan"
-    LAST_SEAT = "last-seat"
-
-
-class ChartFormat(StrEnum):
-    SVG = "svg"
-    PNG = "png"
-
-
 def chart_command(
-    kind: Annotated[ChartKind, typer.Argument(
+    kind: Annotated[publish.ChartKind, typer.Argument(
         help="hemicycle, votes-seats (of the seats on the votes counted), fan or last-seat "
              "(of a projection)")],
     release: Annotated[int, typer.Option("--release", help="The release to draw")],
     out: Annotated[Path, typer.Option("--out", help="The file to write")],
-    fmt: Annotated[ChartFormat | None, typer.Option(
+    fmt: Annotated[publish.ChartFormat | None, typer.Option(
         "--format", help="svg or png (default: OUT's suffix)")] = None,
-    lang: Annotated[Language, typer.Option("--lang", help="The chart's language")]
-    = Language.EN,
+    lang: Annotated[publish.Language, typer.Option("--lang", help="The chart's language")]
+    = publish.Language.EN,
     width: Annotated[int | None, typer.Option(
         "--width", min=100, max=10_000,
         help="A PNG's width in pixels (give one of the two to keep proportions)")]
@@ -56,13 +42,14 @@ def chart_command(
     intervals) or each constituency's last seat — in the dashboard's colours, right to left in
     Arabic."""
     written = fmt.value if fmt else out.suffix.lower().lstrip(".")
-    if written not in publish.CHART_FORMATS:
+    if written not in tuple(publish.ChartFormat):
         raise typer.BadParameter(f"{out}: give --format svg or png, or a .svg or .png file",
                                  param_hint="--format")
     store = open_store(db, election)
     name, rules = law_for(store, law)
     found = release_of(store, release)
-    stations = store.stations() if kind in (ChartKind.FAN, ChartKind.LAST_SEAT) else ()
+    projected = kind in (publish.ChartKind.FAN, publish.ChartKind.LAST_SEAT)
+    stations = store.stations() if projected else ()
     figure = publish.release_chart(kind.value, found, rules, election=store.election,
                                    law_name=name, stations=stations, lang=lang.value,
                                    draws=draws, seed=seed)

@@ -49,7 +49,8 @@ def audit_log_command(
     user: Annotated[str | None, typer.Option("--user", help="Lines of this user")] = None,
     kind: Annotated[str | None, typer.Option(
         "--kind", help="sheets, correction, desk-entry, settlement, recount-order, release, "
-        "register, device, signatures, sign-in, sign-out or revocation")] = None,
+        "certification, register, device, signatures, schema, sign-in, sign-out or "
+        "revocation")] = None,
     outcome: Annotated[str | None, typer.Option(
         "--outcome", help="success, refused or failed")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="The last this many lines")]

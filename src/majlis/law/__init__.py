@@ -28,7 +28,7 @@ from ._divisors import DIVISOR_SERIES, DivisorSeries, HuntingtonHill
 from ._explain import Margin, margins
 from ._mixed import MixedMember, Overhang
 from ._pool import RemainderPool
-from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
+from ._quotas import QUOTAS, QuotaRule, Remainder, RemainderLimits, Rounding
 from ._rules import DivisorRule, SntvRule
 from ._table import SeatCount, seat_table
 from ._threshold import (
@@ -110,6 +110,7 @@ __all__ = [
     "QuotaRule",
     "Ranking",
     "Remainder",
+    "RemainderLimits",
     "RemainderPool",
     "ReservedSeats",
     "Rounding",

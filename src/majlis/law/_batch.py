@@ -29,8 +29,8 @@ integers, each list's whole quotas (v·qd) // qn and its remainder v·qd − qn�
 denominator, so remainders and D'Hondt quotients are compared exactly by cross-multiplication
 and nothing needs certifying but ties. A row whose last remainder seat ties with the next, or
 which gave back whole quotas among equal remainders, is flagged tied; a row where a remainder
-seat must go to a list with nothing over goes through the exact path. Pooled remainders (a
-national pool) are refused.
+seat must go to a list with nothing over goes through the exact path, and so does every row
+under limited remainders (`RemainderLimits`). Pooled remainders (a national pool) are refused.
 """
 
 from __future__ import annotations
@@ -356,13 +356,19 @@ def _solve_quotas(
         counted = _qualifies(votes, threshold)
         votes = np.where(counted, votes, 0)
     status = np.full(magnitude.shape, _CERTIFIED, dtype=np.int8)
-    _quotas(np.ascontiguousarray(votes), magnitude, _QUOTA_KINDS[rule.quota],
-            _ROUNDINGS[rule.rounding], rule.remainder is Remainder.HIGHEST_AVERAGE, seats, status)
+    if rule.limits is None:
+        _quotas(np.ascontiguousarray(votes), magnitude, _QUOTA_KINDS[rule.quota],
+                _ROUNDINGS[rule.rounding], rule.remainder is Remainder.HIGHEST_AVERAGE, seats,
+                status)
+    else:  # a limited remainder stage has no compiled twin: every row is counted exactly
+        status[:] = _EXACT
     tied |= status == _TIED
     for i in np.flatnonzero(status == _EXACT):
         names = {str(j): int(x) for j, x in enumerate(votes[i]) if counted[i, j]}
         seats[i], tied[i] = _row_of(
             rule.apportion(names, int(magnitude[i]), _index_order(names)), votes.shape[1])
+    if rule.limits is not None:  # as the compiled loop flags it: a row the count cannot fill
+        tied |= (seats.sum(axis=1) != magnitude) | ((votes.sum(axis=1) == 0) & (magnitude > 0))
 
 
 @numba.njit(nogil=True, cache=True)

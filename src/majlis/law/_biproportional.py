@@ -13,8 +13,9 @@ solved here exactly by successive shortest paths in which a path's length is the
 factors (Fractions), so the answer never depends on floating point, and the search always ends:
 either every sum is met, or a set of lists is shown to be owed more seats than the constituencies
 where they have votes can give (an InputError naming them). The final potentials are the
-divisors; a cycle of cells exactly on their divisors means another matrix meets the sums equally
-well: that is a tie, recorded.
+divisors; cells exactly on their rounding boundaries mean that another matrix meets the sums
+equally well: those seats are ties, decided by the law's tie rule and the seeded lot, and
+recorded.
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ from majlis.errors import InputError, Problem
 
 from ._divisors import DivisorSeries, highest_averages
 from ._rules import DivisorRule
-from ._ties import Precedence, TieRule
+from ._ties import Precedence, TieRule, _permutation
 from ._values import BiproportionalResult, Constituency, Tie, frozen_mapping
 
 UPPER = "upper apportionment"
+LOWER = "lower apportionment"  # where the lot for the lower apportionment's ties is drawn
 Node = tuple[str, str]  # ("list", name), ("constituency", name), the source or the sink
 
 
@@ -135,7 +137,7 @@ class Biproportional:
                                       message="no qualifying list has a vote")])
         upper = self.upper.apportion(scaled, house, precedence)
         rows = {p: upper.seats[p] for p in lists}
-        seats = _lower(constituencies, rows, lower, precedence,
+        seats = _lower(constituencies, rows, lower, precedence, seed,
                        self.strongest(constituencies, rows))
         return BiproportionalResult(
             weights=frozen_mapping(weights),
@@ -162,6 +164,7 @@ def _lower(
     rows: Mapping[str, int],
     series: DivisorSeries,
     precedence: Precedence,
+    seed: int,
     locked: frozenset[tuple[str, str]] = frozenset(),
 ) -> _Lower:
     """Seats per list × constituency meeting `rows` (list seats) and the magnitudes exactly.
@@ -174,10 +177,11 @@ def _lower(
     moves one seat: each list → constituency step adds the cell's next seat (factor d(x) / v),
     each constituency → list step takes one back (factor v / d(x − 1)). Dijkstra on potentials
     keeps every factor ≥ 1, so products compare like sums of logarithms; equal paths are taken
-    in a fixed order (lists by the tie rule's precedence, constituencies in input order).
-    A `locked` cell keeps its first seat: that seat can never be taken back (the
-    strongest-list condition; the list with most votes always wins a constituency's first seat
-    when it is counted alone).
+    in a fixed order (lists by the tie rule's precedence, constituencies in input order); where
+    that order chose between matrices that meet the sums equally well, `_lot` decides again by
+    the law's tie rule and `seed`, so the search order never decides a seat. A `locked` cell
+    keeps its first seat: that seat can never be taken back (the strongest-list condition; the
+    list with most votes always wins a constituency's first seat when it is counted alone).
     """
     lists = sorted(rows, key=precedence.rank.__getitem__)
     names = [c.name for c in constituencies]
@@ -242,9 +246,14 @@ def _lower(
     list_divisors = {p: potential["list", p] / base for p in lists}
     constituency_divisors = {n: base * series.step / potential["constituency", n]
                              for n in names}
+
+    def on(p: str, n: str, k: int) -> bool:
+        return k >= 0 and votes[p, n] > 0 and Fraction(votes[p, n]) == series.divisor(k) / (
+            series.step) * list_divisors[p] * constituency_divisors[n]
+
+    ties = _lot(lists, names, votes, x, on, locked, precedence.rule, seed)
     matrix = {n: {p: x[p, n] for p in lists} for n in names}
-    tie = _tie(lists, names, votes, x, series, list_divisors, constituency_divisors, locked)
-    return _Lower(matrix, list_divisors, constituency_divisors, tie)
+    return _Lower(matrix, list_divisors, constituency_divisors, ties)
 
 
 def _shortest(
@@ -288,48 +297,98 @@ def _refuse(dist: Mapping[Node, Fraction], rows: Mapping[str, int],
                 + (f" beside {held} held by their strongest lists" if held else ""))])
 
 
-def _tie(
+def _lot(
     lists: Sequence[str],
     names: Sequence[str],
     votes: Mapping[tuple[str, str], int],
-    x: Mapping[tuple[str, str], int],
-    series: DivisorSeries,
-    list_divisors: Mapping[str, Fraction],
-    constituency_divisors: Mapping[str, Fraction],
+    x: dict[tuple[str, str], int],
+    on: Callable[[str, str, int], bool],
     locked: frozenset[tuple[str, str]],
+    rule: TieRule,
+    seed: int,
 ) -> tuple[Tie, ...]:
-    """A tie when another matrix meets the sums equally well: lists p → r → … → p where each
-    could take, in some constituency, a seat the next one holds there (p's quotient exactly
-    d(x), r's exactly d(x − 1)), and would give one back in the next. Recorded at the first
-    such constituency of the first cycle found, the list holding the seat as winner."""
-    def on(p: str, n: str, k: int) -> bool:
-        return k >= 0 and votes[p, n] > 0 and Fraction(votes[p, n]) == series.divisor(k) / (
-            series.step) * list_divisors[p] * constituency_divisors[n]
+    """Seats another matrix would place elsewhere equally well, decided as the law decides a tie.
 
-    step = {p: [(r, n) for n in names if on(p, n, x[p, n])
-                for r in lists if r != p and x[r, n] > ((r, n) in locked)
-                and on(r, n, x[r, n] - 1)]
-            for p in lists}
-    for start in lists:
-        path: list[tuple[str, str]] = []
-        seen = {start}
-        stack = [iter(step[start])]
-        while stack:
-            nxt = next(stack[-1], None)
-            if nxt is None:
-                stack.pop()
-                if path:
-                    path.pop()
-                continue
-            r, n = nxt
-            if r == start:
-                holder, where = (path[0] if path else (r, n))
-                taker = start
-                return (Tie(constituency=where, seat=x[holder, where],
-                            lists=(holder, taker), winner=holder,
-                            decided_by="search order"),)
-            if r not in seen:
-                seen.add(r)
-                path.append((r, n))
-                stack.append(iter(step[r]))
-    return ()
+    With the divisors fixed, a cell whose quotient lies exactly on a rounding boundary (`on`)
+    may hold either of the two seat numbers beside it: it is open, and every matrix meeting the
+    sums equally well differs from `x` only in open cells. They are taken in the order of the
+    law's tie rule — more votes in the cell first (`votes`), then a lot drawn from the seed —
+    and each takes its higher number if some matrix still allows it once the cells before it
+    are fixed: `x` then moves along an alternating cycle of open cells not yet fixed (two such
+    matrices differ by such cycles). A cell whose number could have gone either way is a tie,
+    recorded with the list that would have held the seat in its place.
+    """
+    high: dict[tuple[str, str], int] = {}
+    for p in lists:
+        for n in names:
+            if on(p, n, x[p, n]):
+                high[p, n] = x[p, n] + 1
+            elif x[p, n] > ((p, n) in locked) and on(p, n, x[p, n] - 1):
+                high[p, n] = x[p, n]
+    cells = sorted(high)
+    lot = {cells[i]: rank for rank, i in enumerate(_permutation(seed, LOWER, len(cells)))}
+    order = sorted(cells, key=lambda c: (-votes[c] if rule is TieRule.VOTES else 0, lot[c]))
+    unfixed = set(cells)
+    ties: list[Tie] = []
+    for cell in order:
+        unfixed.discard(cell)
+        raising = x[cell] < high[cell]
+        cycle = _cycle(cell, 1 if raising else -1, lists, names, x, high, unfixed)
+        if cycle is None:
+            continue  # no matrix gives this cell its other number
+        if raising:
+            for c, change in cycle:
+                x[c] += change
+        p, n = cell
+        rival = cycle[1][0][0]
+        by_votes = rule is TieRule.VOTES and votes[cell] > votes[rival, n]
+        ties.append(Tie(constituency=n, seat=high[cell], lists=(p, rival), winner=p,
+                        decided_by="votes" if by_votes else "lot"))
+    return tuple(ties)
+
+
+def _cycle(
+    cell: tuple[str, str],
+    change: int,
+    lists: Sequence[str],
+    names: Sequence[str],
+    x: Mapping[tuple[str, str], int],
+    high: Mapping[tuple[str, str], int],
+    unfixed: set[tuple[str, str]],
+) -> list[tuple[tuple[str, str], int]] | None:
+    """Cells (with +1 or −1) that change `cell` by `change` and keep every sum: in its
+    constituency another list's cell moves the other way, that list's cell in another
+    constituency moves the same way, … until a cell of `cell`'s own list moves the other way.
+    Only unfixed open cells move, each within its two numbers. A depth-first search: every
+    constituency needs −change from some list, every list +change from some constituency."""
+    start, first = cell
+    path: list[tuple[tuple[str, str], int]] = [(cell, change)]
+    seen_lists, seen_names = {start}, {first}
+
+    def movable(c: tuple[str, str], by: int) -> bool:
+        return c in unfixed and x[c] + by in (high[c] - 1, high[c])
+
+    def from_constituency(n: str) -> bool:
+        for p in lists:
+            if movable((p, n), -change):
+                path.append(((p, n), -change))
+                if p == start:
+                    return True
+                if p not in seen_lists:
+                    seen_lists.add(p)
+                    if from_list(p):
+                        return True
+                path.pop()
+        return False
+
+    def from_list(p: str) -> bool:
+        for n in names:
+            if n not in seen_names and movable((p, n), change):
+                seen_names.add(n)
+                path.append(((p, n), change))
+                if from_constituency(n):
+                    return True
+                path.pop()
+        return False
+
+    return path if from_constituency(first) else None

@@ -12,7 +12,14 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from majlis._cells import toml_table
 from majlis.errors import InputError, Problem
@@ -34,7 +41,7 @@ from ._candidates import (
 from ._divisors import DIVISOR_SERIES, DivisorSeries
 from ._mixed import MixedMember, Overhang
 from ._pool import RemainderPool
-from ._quotas import QUOTAS, QuotaRule, Remainder, Rounding
+from ._quotas import QUOTAS, QuotaRule, Remainder, RemainderLimits, Rounding
 from ._rules import DivisorRule, Rule, SntvRule
 from ._threshold import (
     WINS,
@@ -56,6 +63,21 @@ Number = int | float
 Percent = Annotated[float, Field(ge=0, le=100)]
 Magnitude = Annotated[int, Field(ge=1, le=MAX_MAGNITUDE)]  # seats of one constituency
 HouseSeats = Annotated[int, Field(ge=1, le=MAX_HOUSE)]  # seats across the house
+_SHARE = re.compile(r"\s*\d+(\.\d+)?\s*(/\s*[1-9]\d*\s*)?")
+
+
+def _quota_share(value: object) -> Fraction:
+    """A share of a quota as written: a number (0.75) or a fraction as text ("3/4"), exactly."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str) or (
+            isinstance(value, str) and not _SHARE.fullmatch(value)):
+        raise ValueError('a share of the quota: a number ≥ 0, or a fraction such as "3/4"')
+    share = _exact(value)
+    if share < 0:
+        raise ValueError("a share of the quota cannot be negative")
+    return share
+
+
+QuotaShare = Annotated[Fraction, BeforeValidator(_quota_share)]
 
 
 class _Strict(BaseModel):
@@ -98,8 +120,44 @@ class RuleConfig(_Strict):
         return DivisorRule(series)
 
 
+_LIMITS = ("remainder_cap", "remainder_min_quota", "then", "then_cap", "then_min_quota")
+
+
 class AllocationConfig(RuleConfig):
     tie: TieRule = TieRule.VOTES
+    remainder_cap: Annotated[int, Field(ge=0, le=MAX_MAGNITUDE)] | None = None
+    remainder_min_quota: QuotaShare | None = None
+    then: str | None = None
+    then_cap: Annotated[int, Field(ge=1, le=MAX_MAGNITUDE)] | None = None
+    then_min_quota: QuotaShare | None = None
+
+    @model_validator(mode="after")
+    def _limits_fit(self) -> AllocationConfig:
+        given = [k for k in _LIMITS if getattr(self, k) is not None]
+        if not given:
+            return self
+        if self.method not in QUOTAS or self.remainder not in (None, Remainder.LARGEST):
+            raise ValueError(f"{', '.join(given)} apply to a quota method with remainder = "
+                             '"largest"')
+        if self.then is not None and (self.then not in DIVISOR_SERIES
+                                      or self.then == "huntington-hill"):
+            raise ValueError("then must name a divisor method, one of: "
+                             f"{', '.join(m for m in DIVISOR_SERIES if m != 'huntington-hill')}")
+        if self.then is None and {"remainder_cap", "then_cap", "then_min_quota"} & set(given):
+            raise ValueError("remainder_cap, then_cap and then_min_quota need then: the stage "
+                             "that gives the seats the capped remainders leave")
+        return self
+
+    def build(self) -> Rule:
+        rule = super().build()
+        if not isinstance(rule, QuotaRule) or all(getattr(self, k) is None for k in _LIMITS):
+            return rule
+        return replace(rule, limits=RemainderLimits(
+            cap=self.remainder_cap,
+            min_quota=self.remainder_min_quota or Fraction(0),
+            then=None if self.then is None else DIVISOR_SERIES[self.then],
+            then_cap=self.then_cap,
+            then_min_quota=self.then_min_quota or Fraction(0)))
 
 
 class ConditionConfig(_Strict):
@@ -520,9 +578,9 @@ def _extended(
                               field="extends", message=problem)])
 
 
-def _exact(x: Number) -> Fraction:
-    """The number as written in the TOML (1.7 is 17/10), not its binary float."""
-    return Fraction(str(x))
+def _exact(x: Number | str) -> Fraction:
+    """The number as written in the TOML (1.7 is 17/10, "3/4" is 3/4), not its binary float."""
+    return Fraction(str(x).replace(" ", ""))
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:

@@ -44,7 +44,8 @@ def quota_ceiling(rule: DivisorRule | QuotaRule) -> Ceiling | None:
     quotas, one remainder seat, and one more for every round the remainders go round when more
     seats are left than lists. Lets levelling pass over houses that cannot cover the wins
     without counting them (a quota method is not monotone, so no house can be skipped blind)."""
-    if not isinstance(rule, QuotaRule) or rule.remainder is not Remainder.LARGEST:
+    if (not isinstance(rule, QuotaRule) or rule.remainder is not Remainder.LARGEST
+            or rule.limits is not None):  # a stage after the remainders has no such bound
         return None
 
     def most(votes: Mapping[str, int], seats: int) -> Mapping[str, int]:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from ._bulletin import Bulletin, compose_bulletin, render_bulletin
 from ._cdf import CDF_ISSUER, COUNT_ITEM_TYPES, encode_cdf, release_cdf
+from ._choices import BulletinFormat, ChartFormat, ChartKind, Language
 from ._export import ExportFormat, ExportTable, encode_table, export_release, release_tables
 from ._lists import ListStyle, known_lists, style_lists
 from ._release import release_count
@@ -40,8 +41,6 @@ from ._representation import (
 
 if TYPE_CHECKING:
     from ._charts import (
-        CHART_FORMATS,
-        CHART_KINDS,
         encode_chart,
         plot_fan,
         plot_hemicycle,
@@ -53,13 +52,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CDF_ISSUER",
-    "CHART_FORMATS",
-    "CHART_KINDS",
     "COUNT_ITEM_TYPES",
     "Bulletin",
+    "BulletinFormat",
+    "ChartFormat",
+    "ChartKind",
     "Disproportionality",
     "ExportFormat",
     "ExportTable",
+    "Language",
     "ListStyle",
     "MinoritySeat",
     "Representation",
@@ -88,8 +89,8 @@ __all__ = [
 ]
 
 
-_CHARTS = ("CHART_FORMATS", "CHART_KINDS", "encode_chart", "plot_fan", "plot_hemicycle",
-           "plot_last_seats", "plot_seats", "plot_votes_seats", "release_chart")
+_CHARTS = ("encode_chart", "plot_fan", "plot_hemicycle", "plot_last_seats", "plot_seats",
+           "plot_votes_seats", "release_chart")
 
 
 def __getattr__(name: str) -> object:

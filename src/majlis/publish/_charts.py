@@ -31,10 +31,11 @@ from majlis.law import Law
 from majlis.tally import Release, Station, national
 
 from ._bulletin import ARABIC_INDIC
+from ._choices import ChartFormat, ChartKind
 from ._lists import UNKNOWN_COLOUR, ListStyle, style_lists
 from ._release import release_count, release_seats
 
-__all__ = ["CHART_FORMATS", "CHART_KINDS", "encode_chart", "plot_fan", "plot_hemicycle",
+__all__ = ["encode_chart", "plot_fan", "plot_hemicycle",
            "plot_last_seats", "plot_seats", "plot_votes_seats", "release_chart"]
 
 _INSIDE80, _INSIDE95, _OUTSIDE = "#1f4e79", "#6f9fcf", "#c9d9ea"
@@ -43,7 +44,6 @@ _ROW = 0.75  # inches per list or constituency row
 _TOP, _BOTTOM = 0.9, 0.75  # inches above the first row (title) and below the last (axis, key)
 _CHAMBER = 6.2  # inches for the hemicycle's title and chamber, above its key
 _DPI = 100  # pixels per inch of a PNG: a chart of 12 × 8 inches is 1200 × 800 pixels
-CHART_FORMATS = ("png", "svg")
 # The words of the charts, per language; figures are filled in with the language's digits.
 WORDS: Mapping[str, Mapping[str, str]] = {
     "en": {
@@ -413,8 +413,8 @@ def encode_chart(figure: Figure, fmt: str, *, width: int | None = None,
     scaled, words included, as a page scales a picture; by default 100 pixels per inch. Both
     change an SVG's proportions (it is vector: any size prints sharp). The same chart gives
     the same bytes."""
-    if fmt not in CHART_FORMATS:
-        raise ValueError(f"a chart is written as {' or '.join(CHART_FORMATS)}, not {fmt!r}")
+    if fmt not in tuple(ChartFormat):
+        raise ValueError(f"a chart is written as {' or '.join(ChartFormat)}, not {fmt!r}")
     w, h = figure.get_size_inches()
     dpi = width / w if width else height / h if height else _DPI
     if width and height:
@@ -428,9 +428,6 @@ def encode_chart(figure: Figure, fmt: str, *, width: int | None = None,
     return sink.getvalue()
 
 
-CHART_KINDS = ("hemicycle", "votes-seats", "fan", "last-seat")
-
-
 def release_chart(kind: str, release: Release, law: Law, *, election: str,
                   law_name: str | None = None, stations: Iterable[Station] = (),
                   lang: str = "en", draws: int = 5_000, seed: int = 0) -> Figure:
@@ -438,8 +435,8 @@ def release_chart(kind: str, release: Release, law: Law, *, election: str,
     `votes-seats` of the seats the law gives on the votes counted; `fan` and `last-seat` of a
     projection of `draws` complete results from the release (the register's `stations` scale
     the uncounted ones). Lists are named and coloured as the dashboard shows them."""
-    if kind not in CHART_KINDS:
-        raise ValueError(f"a chart is one of {', '.join(CHART_KINDS)}, not {kind!r}")
+    if kind not in tuple(ChartKind):
+        raise ValueError(f"a chart is one of {', '.join(ChartKind)}, not {kind!r}")
     votes = national(release.results).votes
     styles = {s.name: s for s in style_lists(votes, election, law_name)}
     if kind in ("hemicycle", "votes-seats"):

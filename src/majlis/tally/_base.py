@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import time
 from collections.abc import Callable
 from functools import wraps
 from importlib import resources
@@ -20,7 +21,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from majlis.errors import InputError, Problem, StoreError
@@ -82,6 +83,13 @@ def _audited(kind: str) -> Callable[[Callable[Concatenate[Opened, Params], Resul
     return decorate
 
 
+def _dropped(error: DBAPIError) -> bool:
+    """The server cut the connection (a restart, a failover: the transaction died with it) or
+    does not take new ones yet, as opposed to refusing what was asked of it."""
+    return error.connection_invalidated or (
+        isinstance(error, OperationalError) and error.statement is None)
+
+
 class StoreBase:
     """What every room of the store stands on: its engines, its election's id, the schema check
     (`Store` documents the arguments)."""
@@ -138,6 +146,22 @@ class StoreBase:
             logging.getLogger("majlis.tally").warning(
                 "the audit log could not record a %s %s write to %s", outcome, kind,
                 self.location, exc_info=True)
+
+    def _through_drops(self, work: Callable[[], Result]) -> Result:
+        """`work` — one whole transaction — run again when a database server drops the
+        connection under it, as soon as the server answers, for up to `busy_timeout` seconds: the
+        server rolled the transaction back, so nothing of it stands and nothing is lost by
+        retrying. (A SQLite file has no connection to lose; its errors go straight up.)"""
+        deadline, pause = time.monotonic() + self.busy_timeout, 0.1
+        while True:
+            try:
+                return work()
+            except DBAPIError as error:
+                if (self.engine.dialect.name == "sqlite" or not _dropped(error)
+                        or time.monotonic() + pause > deadline):
+                    raise
+            time.sleep(pause)
+            pause = min(2 * pause, 2.0)
 
     def close(self) -> None:
         """Release the store's database connections."""

@@ -109,15 +109,20 @@ class Intake(Register, Devices):
 
     def _store_batch(self, sheets: list[TallySheet], *, kind: str, reason: str, author: str,
                      registry: Registry | None = None) -> IngestReport:
-        """One transaction: check each sheet, chain it, insert the batch in bulk, and log it."""
-        with Session(self.writer) as session, session.begin():
-            head = session.scalars(
-                select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
-            report, _ = self._store_in(session, head, sheets, reason=reason, author=author,
-                                       registry=registry)
-            self._log(session, kind, listed([f"{s.station} {s.source}" for s in sheets]),
-                      described(report) + (f"; reason: {reason}" if reason else ""))
-            return report
+        """One transaction: check each sheet, chain it, insert the batch in bulk and log it —
+        sent again if the server drops the connection mid-batch. Had the commit reached the
+        server before the drop, the batch sent again finds its sheets stored and skips them: a
+        restart neither loses a sheet nor stores one twice."""
+        def batch() -> IngestReport:
+            with Session(self.writer) as session, session.begin():
+                head = session.scalars(
+                    select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
+                report, _ = self._store_in(session, head, sheets, reason=reason, author=author,
+                                           registry=registry)
+                self._log(session, kind, listed([f"{s.station} {s.source}" for s in sheets]),
+                          described(report) + (f"; reason: {reason}" if reason else ""))
+                return report
+        return self._through_drops(batch)
 
     def _store_in(self, session: Session, head: ChainHeadRow, sheets: list[TallySheet], *,
                   reason: str, author: str, registry: Registry | None = None,

@@ -55,8 +55,8 @@ class AuditLine:
     role: str
     address: str
     action: str
-    kind: str  # sheets, correction, desk-entry, settlement, recount-order, release, register,
-    # device, signatures, sign-in, sign-out, revocation
+    kind: str  # sheets, correction, desk-entry, settlement, recount-order, release,
+    # certification, register, device, signatures, schema, sign-in, sign-out, revocation
     subject: str
     outcome: str  # success, refused or failed
     detail: str

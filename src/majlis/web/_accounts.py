@@ -61,8 +61,9 @@ async def audit_log(
         user: Annotated[str | None, Query(max_length=200, description="Lines of this user")]
         = None,
         kind: Annotated[str | None, Query(max_length=40, description=(
-            "sheets, correction, desk-entry, settlement, recount-order, release, register, "
-            "device, signatures, sign-in, sign-out or revocation"))] = None,
+            "sheets, correction, desk-entry, settlement, recount-order, release, "
+            "certification, register, device, signatures, schema, sign-in, sign-out or "
+            "revocation"))] = None,
         outcome: Annotated[str | None, Query(
             pattern="^(" + "|".join(OUTCOMES) + ")$", description=" or ".join(OUTCOMES))]
         = None,

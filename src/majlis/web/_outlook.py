@@ -38,6 +38,7 @@ PublishedParam = Annotated[str, Query(
     description="`latest` (the default) or a release number")]
 LawParam = Annotated[str | None, Query(max_length=100, description=(
     "A preset law (`majlis laws`); default: the service's"))]
+LanguageParam = Annotated[publish.Language, Query(description="ar or en")]
 
 
 def _quota(asked: str) -> Quota:
@@ -94,7 +95,7 @@ async def lists(request: Request, service: Service, viewer: Viewer,
                 release: ReleaseParam = "latest", fmt: FormatParam = Format.JSON) -> Response:
     """The lists of a release by national votes, with their Arabic and English names and a
     colour: the Arabic name from the election's alias table where it knows the list (any
-    spelling), else from its bundled party table, as are the English name and colour."""
+    spelling), else from its bundled seat table, as are the English name and colour."""
     number, counts = await service.counts(release, viewer)
 
     def make() -> list[ListOut]:
@@ -170,17 +171,18 @@ async def power_in_house(
 
 
 
-BULLETIN_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
-                  "txt": "text/plain; charset=utf-8"}
+BULLETIN_TYPES = {publish.BulletinFormat.MD: "text/markdown; charset=utf-8",
+                  publish.BulletinFormat.HTML: "text/html; charset=utf-8",
+                  publish.BulletinFormat.TXT: "text/plain; charset=utf-8"}
 
 
 @router.get("/bulletin", response_class=Response, responses={200: {
     "content": {t.split(";")[0]: {} for t in BULLETIN_TYPES.values()},
     "description": "The bulletin, each figure citing its release (number and digest)"}})
 async def bulletin(service: Service, release: PublishedParam = "latest",
-                   lang: Annotated[Literal["ar", "en"], Query()] = "en",
-                   written: Annotated[Literal["md", "html", "txt"], Query(alias="format")]
-                   = "md",
+                   lang: LanguageParam = publish.Language.EN,
+                   written: Annotated[publish.BulletinFormat, Query(alias="format")]
+                   = publish.BulletinFormat.MD,
                    digits: Annotated[Literal["latin", "arabic"], Query(description=(
                        "arabic: Arabic-Indic digits in an Arabic bulletin"))] = "latin",
                    law: LawParam = None) -> Response:

@@ -21,7 +21,7 @@ from majlis.law import Allocation, Law, allocate
 from majlis.tally import ConstituencyCount, Release
 
 from ._auth import User
-from ._outlook import MAX_DRAWS, Heavy, LawParam, PublishedParam
+from ._outlook import MAX_DRAWS, Heavy, LanguageParam, LawParam, PublishedParam
 from ._read import CSV, ERRORS, FormatParam, ReleaseParam, law_of
 from ._service import ResultsService, Service, Viewer
 from ._tables import Format
@@ -218,8 +218,8 @@ async def export(service: Service, table: ExportTableParam, release: PublishedPa
             f'attachment; filename="release-{found.number}-{table}.{fmt.value}"'})
 
 
-CHART_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
-ChartParam = Annotated[Literal["hemicycle", "votes-seats", "fan", "last-seat"], FastPath(
+CHART_TYPES = {publish.ChartFormat.SVG: "image/svg+xml", publish.ChartFormat.PNG: "image/png"}
+ChartParam = Annotated[publish.ChartKind, FastPath(
     description="hemicycle, votes-seats, fan or last-seat")]
 PixelsParam = Annotated[int | None, Query(ge=100, le=4_000, description=(
     "A PNG's size in pixels (give one to keep the chart's proportions); an SVG's proportions"))]
@@ -229,8 +229,9 @@ PixelsParam = Annotated[int | None, Query(ge=100, le=4_000, description=(
     "image/svg+xml": {}, "image/png": {}}, "description": "The chart"}})
 async def chart(service: Service, heavy: Heavy, kind: ChartParam,
                 release: PublishedParam = "latest",
-                lang: Annotated[Literal["ar", "en"], Query()] = "en",
-                fmt: Annotated[Literal["svg", "png"], Query(alias="format")] = "svg",
+                lang: LanguageParam = publish.Language.EN,
+                fmt: Annotated[publish.ChartFormat, Query(alias="format")]
+                = publish.ChartFormat.SVG,
                 width: PixelsParam = None, height: PixelsParam = None,
                 draws: Annotated[int, Query(ge=100, le=MAX_DRAWS, description=(
                     "fan, last-seat: complete results to draw"))] = 5_000,
@@ -244,7 +245,8 @@ async def chart(service: Service, heavy: Heavy, kind: ChartParam,
     found = await _release_or_404(service, release)
 
     def draw() -> bytes:
-        stations = service.store.stations() if kind in ("fan", "last-seat") else ()
+        stations = (service.store.stations()
+                    if kind in (publish.ChartKind.FAN, publish.ChartKind.LAST_SEAT) else ())
         figure = publish.release_chart(kind, found, the_law, election=service.store.election,
                                        law_name=name, stations=stations, lang=lang,
                                        draws=draws, seed=seed)

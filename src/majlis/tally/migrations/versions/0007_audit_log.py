@@ -2,7 +2,7 @@
 revoked tokens every worker refuses, and the failed sign-ins every worker counts.
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0008 (landed first; 0007 follows it)
 Create Date: 2026-12-07 15:50:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0007'
-down_revision = '0006'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
