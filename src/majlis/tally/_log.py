@@ -4,7 +4,8 @@ the same log and refuses the same tokens.
 
 A line is written in the transaction of the write it records, so a write rolled back leaves no
 line claiming it; a refused or failed write gets a line of its own afterwards. A line never holds
-a password, a token or a hash: the callers hand over names, addresses and what was done.
+a password, a token or a password hash: the callers hand over names, addresses and what was
+done.
 """
 
 from __future__ import annotations

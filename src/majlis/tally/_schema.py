@@ -229,7 +229,7 @@ class EntryRow(Base):
 class AuditRow(Base):
     """One line of the audit log: who did what, when, from where, and how it ended. Written in
     the transaction of the write it records (a write rolled back leaves no line claiming it),
-    never updated or deleted, and never holding a password, a token or a hash."""
+    never updated or deleted, and never holding a password, a token or a password hash."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
