@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.axes import Axes
@@ -111,3 +112,11 @@ def test_project_writes_the_charts_it_is_asked_for(tmp_path: Path) -> None:
                    tmp_path / "seats.jpg", "--db", db)
     assert wrong.exit_code == 2 and "png or .svg" in wrong.output
     assert not (tmp_path / "seats.jpg").exists()
+
+
+def test_a_name_no_bundled_font_has_is_drawn_without_a_warning() -> None:
+    figure, ax = plt.subplots()  # warnings are errors under pytest
+    ax.set_title("release \U0005ecc1")  # no font of the machine has this glyph
+    png = publish.encode_chart(figure, "png")
+    plt.close(figure)
+    assert png.startswith(b"\x89PNG")

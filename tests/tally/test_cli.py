@@ -187,3 +187,22 @@ def test_a_lists_files_aliases_are_kept_for_every_later_ingest(tmp_path: Path) -
         "names one list"])
     with Store(db) as store:
         assert store.aliases() == {"Nainawa Awalan": "Ninawa First"}
+
+
+def test_the_audit_log_from_the_command_line(tmp_path: Path) -> None:
+    db, _ = released(tmp_path)
+    refused = majlis("release", "earlier", "--at", "2000-01-01T00:00+00:00", "--db", db)
+    assert refused.returncode == 2
+    assert majlis("users", "revoke", "amal", "--db", db).returncode == 0
+    run = majlis("audit-log", "--db", db, "--kind", "release", "--format", "csv")
+    lines = run.stdout.splitlines()
+    assert lines[0] == "at,user,role,address,action,kind,subject,outcome,detail"
+    assert [line.split(",")[3:8] for line in lines[1:]] == [
+        ["local", "majlis release", "release", "release 1 'first results'", "success"],
+        ["local", "majlis release", "release", "release", "refused"]]
+    with Store(db) as store:
+        assert [x.kind for x in store.audit_log()] == [
+            "schema", "register", "register", "sheets", "release", "release", "revocation"]
+        assert store.revoked("amal", "any", store.audit_log()[0].at)
+    bad = majlis("audit-log", "--db", db, "--since", "yesterday")
+    assert bad.returncode == 2 and "--since" in bad.stderr

@@ -32,7 +32,8 @@ EXAMPLES = ROOT / "examples" / "tally"
 POSTGRES = os.environ.get("MAJLIS_TEST_POSTGRES",
                           "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "election-night"
-STAFF = {"amal": Role.CLERK, "basim": Role.SUPERVISOR, "carla": Role.PUBLISHER}
+STAFF = {"amal": Role.CLERK, "basim": Role.SUPERVISOR, "carla": Role.PUBLISHER,
+         "dunya": Role.ADMIN}
 ARTIFACTS = Path(__file__).parent / "artifacts"  # screenshots, kept out of git
 CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by `make test`; never a downloaded browser
 

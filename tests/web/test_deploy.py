@@ -114,6 +114,15 @@ def test_two_workers_serve_one_address_on_postgresql_and_redis(users_file: Path,
             assert {a.status_code for a in live} == {200}
             assert [(r["list"], r["votes"]) for r in live[0].json()][:1] == [("Tasmim", 320)]
 
+            # signed out through one worker, the token is refused by both: the store says so
+            assert httpx2.delete(f"{base}/api/token", headers={
+                "Authorization": f"Bearer {token}"}).status_code == 204
+            gone = [httpx2.get(f"{base}/api/results", params={"release": "live"},
+                               headers={"Authorization": f"Bearer {token}",
+                                        "Connection": "close"}) for _ in range(12)]
+            assert {a.status_code for a in gone} == {401}
+            assert gone[0].json()["detail"].startswith("the token was revoked")
+
             # a release published through whichever worker reaches a page open on either
             with httpx2.stream("GET", f"{base}/api/events", timeout=20) as stream:
                 heard = events(stream)
@@ -133,10 +142,12 @@ def test_two_workers_serve_one_address_on_postgresql_and_redis(users_file: Path,
                         'status="200"}') == 1
     assert metric(text, 'majlis_http_requests_total{method="GET",route="/api/results",'
                         'status="200"}') == 12
+    assert metric(text, 'majlis_http_requests_total{method="GET",route="/api/results",'
+                        'status="401"}') == 12
     assert metric(text, 'majlis_http_requests_total{method="POST",route="/api/releases",'
                         'status="201"}') == 1
     assert metric(text, 'majlis_http_request_duration_seconds_count{method="GET",'
-                        'route="/api/results"}') == 12
+                        'route="/api/results"}') == 24
     assert metric(text, "majlis_releases") == 1
 
 

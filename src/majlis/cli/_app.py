@@ -20,6 +20,8 @@ from ._replay import replay_app
 from ._report import export_command, report_app
 from ._sweep import sweep_command
 from ._tally import (
+    RUNNING,
+    audit_log_command,
     correct_command,
     db_app,
     ingest_command,
@@ -57,6 +59,7 @@ app.command("verify")(verify_command)
 app.command("photo")(photo_command)
 app.command("releases")(releases_command)
 app.command("reconcile")(reconcile_command)
+app.command("audit-log")(audit_log_command)
 app.add_typer(audit_app, name="audit")
 app.add_typer(report_app, name="report")
 app.command("export")(export_command)
@@ -73,8 +76,10 @@ app.add_typer(users_app, name="users")
 
 
 @app.callback()
-def _root() -> None:
+def _root(context: typer.Context) -> None:
     """majlis — election results, exactly as the law says."""
+    if context.invoked_subcommand:
+        RUNNING[:] = [context.invoked_subcommand]
 
 
 def main() -> None:

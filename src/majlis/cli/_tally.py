@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from majlis import data, tally
 from majlis.errors import InputError, Problem, StoreError
@@ -30,9 +31,64 @@ ElectionName = Annotated[str | None, typer.Option(
     "--election", help="Which election in the store (default: $MAJLIS_ELECTION, else 'default')")]
 
 
+RUNNING: list[str] = []  # the command this process runs (`ingest`), set by the root callback
+
+
 def open_store(url: str | None, election: str | None) -> tally.Store:
+    """The store, acting for the person at the terminal: its writes are logged under their
+    login name, address `local` and the command they ran (`majlis ingest`)."""
     return tally.Store(url or os.environ.get("MAJLIS_DATABASE_URL", tally.DEFAULT_URL),
-                       election or os.environ.get("MAJLIS_ELECTION", "default"))
+                       election or os.environ.get("MAJLIS_ELECTION", "default")).by(
+        tally.Caller.local(" ".join(["majlis", *RUNNING])))
+
+
+def audit_log_command(
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Lines at or after this moment, ISO 8601 (UTC without an offset)")]
+    = None,
+    user: Annotated[str | None, typer.Option("--user", help="Lines of this user")] = None,
+    kind: Annotated[str | None, typer.Option(
+        "--kind", help="sheets, correction, desk-entry, settlement, recount-order, release, "
+        "certification, register, device, signatures, schema, sign-in, sign-out or "
+        "revocation")] = None,
+    outcome: Annotated[str | None, typer.Option(
+        "--outcome", help="success, refused or failed")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="The last this many lines")]
+    = 1000,
+    output: Annotated[Format, typer.Option("--format", help="table, csv or json")]
+    = Format.TABLE,
+    db: Database = None,
+    election: ElectionName = None,
+) -> None:
+    """The audit log: every write and sign-in — who, when (UTC), from where, by which route
+    or command, to what, and how it ended — oldest first."""
+    moment = None
+    if since is not None:
+        try:
+            moment = datetime.fromisoformat(since)
+        except ValueError:
+            raise InputError([Problem(source="audit-log", line=None, field="--since", message=(
+                f"{since!r} is not an ISO 8601 time; expected e.g. 2025-11-11T19:00"))]
+                             ) from None
+    columns = ("at", "user", "role", "address", "action", "kind", "subject", "outcome",
+               "detail")
+    rows = [(x.at.isoformat(), x.user, x.role, x.address, x.action, x.kind, x.subject,
+             x.outcome, x.detail)
+            for x in open_store(db, election).audit_log(since=moment, user=user, kind=kind,
+                                                        outcome=outcome, limit=limit)]
+    if output is Format.CSV:
+        write_csv(columns, rows)
+        return
+    if output is Format.JSON:
+        typer.echo(json.dumps([dict(zip(columns, row, strict=True)) for row in rows],
+                              ensure_ascii=False, indent=2))
+        return
+    table = Table(title="audit log (UTC)", title_justify="left")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))  # as written: no markup of theirs
+    stdout.print(table)
 
 
 @db_app.command("init")

@@ -16,7 +16,7 @@ from majlis import tally, web
 from majlis.web import Role, Users
 
 from ._allocate import stdout
-from ._tally import Database, ElectionName
+from ._tally import Database, ElectionName, open_store
 
 MULTIPROCESS = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client reads it in every worker
 UsersFile = Annotated[Path | None, typer.Option(
@@ -95,7 +95,7 @@ def _metrics_folder() -> Iterator[None]:
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="The account's name, as written in the trail")],
-    role: Annotated[Role, typer.Option("--role", help="clerk, supervisor or publisher")],
+    role: Annotated[Role, typer.Option("--role", help="clerk, supervisor, publisher or admin")],
     password: Annotated[str, typer.Option(
         "--password", prompt=True, hide_input=True, confirmation_prompt=True,
         envvar="MAJLIS_PASSWORD", help="Asked for when not given (at least 8 characters)")],
@@ -107,3 +107,16 @@ def users_add(
     accounts.add(name, role, password)
     accounts.save(path)
     stdout.print(f"{name} is a {role.value} in {path}")
+
+
+@users_app.command("revoke")
+def users_revoke(
+    name: Annotated[str, typer.Argument(help="The account whose tokens are revoked")],
+    db: Database = None,
+    election: ElectionName = None,
+) -> None:
+    """Revoke every token the account was issued until now: every worker of the service
+    answers them 401 at once (the account may sign in again: take it out of the users file to
+    stop that)."""
+    open_store(db, election).revoke(name)
+    stdout.print(f"every token of {name} issued until now is revoked")

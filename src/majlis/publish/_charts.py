@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
@@ -422,7 +423,11 @@ def encode_chart(figure: Figure, fmt: str, *, width: int | None = None,
     hair = 1e-6 if fmt == "png" else 0.0  # over each whole pixel: the canvas rounds down
     figure.set_size_inches(w + hair, h + hair)
     sink = io.BytesIO()
-    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "majlis"}):
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "majlis"}), (
+            warnings.catch_warnings()):
+        # a name in a script no bundled font has (a list's, a release's) is drawn as boxes
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font",
+                                category=UserWarning)
         figure.savefig(sink, format=fmt, dpi=dpi,
                        metadata={"Date": None} if fmt == "svg" else {"Software": "majlis"})
     return sink.getvalue()

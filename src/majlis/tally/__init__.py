@@ -19,6 +19,7 @@ from ._limits import (
     count_problem,
     text_problem,
 )
+from ._log import OUTCOMES, AuditLine, Caller
 from ._photos import MAX_PHOTO, Photo, photo_problems
 from ._protocols import Signatories, StoredProtocol
 from ._published import Quarantined
@@ -61,10 +62,13 @@ __all__ = [
     "MAX_PHOTO",
     "NAME_LENGTH",
     "NATION",
+    "OUTCOMES",
     "SEPARATOR",
     "TEXT_LENGTH",
     "TIME_LENGTH",
     "UNREGISTERED_CEILING",
+    "AuditLine",
+    "Caller",
     "CandidateCount",
     "Cell",
     "CentreCount",

@@ -7,6 +7,8 @@ both. The store's rooms (`_register`, `_intake`, `_chain`, `_published`) build o
 
 from __future__ import annotations
 
+import copy
+import logging
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -27,6 +29,7 @@ from majlis.errors import InputError, Problem, StoreError
 from ._checks import UNREGISTERED_CEILING
 from ._engine import open_engine
 from ._limits import NAME_LENGTH, text_problem
+from ._log import Caller, write_line
 from ._schema import GENESIS, ChainHeadRow, ElectionRow
 
 Params = ParamSpec("Params")
@@ -59,6 +62,27 @@ def _guarded(method: Callable[Concatenate[Opened, Params], Result]
     return guarded
 
 
+def _audited(kind: str) -> Callable[[Callable[Concatenate[Opened, Params], Result]],
+                                    Callable[Concatenate[Opened, Params], Result]]:
+    """A write whose refusal (InputError: `refused`) or failure (StoreError: `failed`) gets a
+    line of its own in the audit log, after its transaction was rolled back; its success is
+    logged by the write itself, inside its transaction (`StoreBase._log`)."""
+    def decorate(method: Callable[Concatenate[Opened, Params], Result]
+                 ) -> Callable[Concatenate[Opened, Params], Result]:
+        @wraps(method)
+        def audited(store: Opened, /, *args: Params.args, **kwargs: Params.kwargs) -> Result:
+            try:
+                return method(store, *args, **kwargs)
+            except InputError as error:
+                store._log_apart(kind, error.problems, "refused")
+                raise
+            except StoreError as error:
+                store._log_apart(kind, (), "failed", str(error))
+                raise
+        return audited
+    return decorate
+
+
 def _dropped(error: DBAPIError) -> bool:
     """The server cut the connection (a restart, a failover: the transaction died with it) or
     does not take new ones yet, as opposed to refusing what was asked of it."""
@@ -88,6 +112,40 @@ class StoreBase:
                                       message=named)])
         self.writer: Engine = self.engine.execution_options(writer=True)  # see _engine
         self._ready = False
+        self.caller = Caller.local()
+
+    def by(self, caller: Caller) -> Self:
+        """This store acting for `caller`: every write it makes is logged under their name,
+        address and action. The engines are shared; the store itself is not changed."""
+        acting = copy.copy(self)
+        acting.caller = caller
+        return acting
+
+    def _log(self, session: Session, kind: str, subject: str, detail: str = "", *,
+             outcome: str = "success") -> None:
+        """A line of the audit log for the write under way, in its transaction."""
+        write_line(session, self.caller, election=self.election, kind=kind, subject=subject,
+                   outcome=outcome, detail=detail)
+
+    def _log_apart(self, kind: str, problems: tuple[Problem, ...] | list[Problem],
+                   outcome: str, detail: str = "") -> None:
+        """A line of its own for a write refused or failed (its transaction rolled back): what
+        it was about and why, as far as the store can still be written; never for a store not
+        ready (that would create its SQLite file)."""
+        if not self._ready:
+            return
+        subject = ", ".join(dict.fromkeys(p.source for p in problems))
+        if problems:
+            first = problems[0]
+            detail = f"{first.field}: {first.message}" + (
+                f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+        try:
+            with Session(self.writer) as session, session.begin():
+                self._log(session, kind, subject, detail, outcome=outcome)
+        except Exception:  # the store itself is failing: the process log says so, once
+            logging.getLogger("majlis.tally").warning(
+                "the audit log could not record a %s %s write to %s", outcome, kind,
+                self.location, exc_info=True)
 
     def _through_drops(self, work: Callable[[], Result]) -> Result:
         """`work` — one whole transaction — run again when a database server drops the
@@ -161,12 +219,15 @@ class StoreBase:
         file (and its folder) is made only here."""
         if (file := self._file()) is not None:
             file.parent.mkdir(parents=True, exist_ok=True)
+        before, head = self.revisions()
         command.upgrade(self._migrations(), "head")
         self._ready = True
         with Session(self.writer) as session, session.begin():
             if session.get(ChainHeadRow, 1) is None:
                 session.add(ChainHeadRow(id=1, hash=GENESIS))
             self._scope(session, create=True)
+            self._log(session, "schema", f"election {self.election!r}", (
+                f"schema at {head}" if before == head else f"schema {before or 'none'} → {head}"))
 
     def _scope(self, session: Session, *, create: bool = False) -> int:
         """The id of this store's election (created by `init` and `register` when new)."""

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from majlis.errors import InputError, Problem, StoreError
 
-from ._base import StoreBase, _guarded
+from ._base import StoreBase, _audited, _guarded
 from ._limits import NAME_LENGTH, refuse, text_problems
 from ._schema import GENESIS, ElectionRow, StageRow
 from ._stages import Stage, StageKind, StageSeats, StageTable, check_meta, stage_payload
@@ -39,6 +39,7 @@ def _stage(row: StageRow) -> Stage:
 class Certification(StoreBase):
     """Adding a stage of the certification timeline; reading the stages back, checked."""
 
+    @_audited("certification")
     @_guarded
     def add_stage(self, table: StageTable, *, kind: str, name: str, published_on: str,
                   source: str, author: str) -> Stage:
@@ -65,6 +66,8 @@ class Certification(StoreBase):
                                  name=name, published_on=published_on, source=source,
                                  author=author, created_at=created_at, payload=text,
                                  digest=sealed, prev_digest=previous))
+            self._log(session, "certification", f"stage {number} {the_kind.value} {name!r}",
+                      f"digest {sealed}")
         return Stage(number=number, kind=the_kind, name=name, published_on=published_on,
                      source=source, author=author, created_at=created_at, rows=table.rows,
                      digest=sealed)

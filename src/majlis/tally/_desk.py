@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from majlis._cells import shown
 from majlis.errors import InputError, Problem
 
-from ._base import _guarded
+from ._base import _audited, _guarded
 from ._intake import ENTRIES, Intake
 from ._limits import NAME_LENGTH, refuse, sheet_problems, text_problems
+from ._log import Caller, listed, write_line
 from ._photos import photo_problem
 from ._published import Published, _failures
 from ._schema import (
@@ -73,6 +74,7 @@ class Keyed:
     clerk: str
     key: str
     blank: bool = False
+    caller: Caller | None = None  # who keyed it, for the audit log (default: the store's)
 
 
 def _prepared(given: Keyed) -> Keyed:
@@ -144,6 +146,7 @@ class Desk(Intake, Published):
             raise found
         return found
 
+    @_audited("desk-entry")
     @_guarded
     def enter_all(self, entries: Sequence[Keyed]) -> list[Entry | InputError]:
         """Entries that reach the desk together, stored in one transaction (one turn of the
@@ -157,14 +160,34 @@ class Desk(Intake, Published):
                 ready.append((n, _prepared(given)))
             except InputError as error:
                 answers[n] = error
-        if ready:
-            with Session(self.writer) as session, session.begin():
+        with Session(self.writer) as session, session.begin():
+            if ready:
                 head = session.scalars(
                     select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
                 self._enter_locked(session, head, ready, answers)
+            self._log_entries(session, entries, answers)
         found = [a for a in answers if a is not None]
         assert len(found) == len(entries), "every entry is answered"
         return found
+
+    def _log_entries(self, session: Session, entries: Sequence[Keyed],
+                     answers: Sequence[Entry | InputError | None]) -> None:
+        """A line of the audit log per caller (the desk hands in several clerks' entries at
+        once), in the entries' transaction: which entries, and how many were stored."""
+        groups: dict[Caller, list[int]] = {}
+        for n, given in enumerate(entries):
+            groups.setdefault(given.caller or self.caller, []).append(n)
+        for caller, group in groups.items():
+            entered = [a for n in group if isinstance(a := answers[n], Entry)]
+            why = [f"{p.field}: {p.message}" for n in group
+                   if isinstance(a := answers[n], InputError) for p in a.problems[:1]]
+            write_line(session, caller, election=self.election, kind="desk-entry",
+                       subject=listed([f"{entries[n].sheet.station} {entries[n].sheet.source}"
+                                       for n in group]),
+                       outcome="success" if entered else "refused", detail=(
+                           f"stored {sum(not e.repeated for e in entered)}, repeated "
+                           f"{sum(e.repeated for e in entered)}, refused "
+                           f"{len(group) - len(entered)}" + (f" ({why[0]})" if why else "")))
 
     def _enter_locked(self, session: Session, head: ChainHeadRow, ready: list[tuple[int, Keyed]],
                       answers: list[Entry | InputError | None]) -> None:

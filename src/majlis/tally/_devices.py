@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from majlis._cells import shown
 from majlis.errors import Problem
 
-from ._base import StoreBase, _guarded
+from ._base import StoreBase, _audited, _guarded
 from ._limits import NAME_LENGTH, refuse, text_problems
 from ._schema import DeviceRow, ElectionRow
 from ._values import TallySheet
@@ -96,6 +96,7 @@ def signature_problems(election: str, sheets: Iterable[TallySheet], keys: Mappin
 class Devices(StoreBase):
     """Registering counting devices, and whether the election requires signed sheets."""
 
+    @_audited("device")
     @_guarded
     def add_device(self, public_key: str, *, name: str) -> Device:
         """Register a device by its raw Ed25519 public key (64 hex); registering it again under
@@ -118,6 +119,8 @@ class Devices(StoreBase):
             if known is None:
                 session.add(DeviceRow(election_id=election, key_id=device.key_id,
                                       public_key=key, name=device.name))
+            self._log(session, "device", f"device {device.name!r} ({device.key_id})",
+                      "registered" if known is None else "registered already")
         return device
 
     @_guarded
@@ -130,6 +133,7 @@ class Devices(StoreBase):
                         DeviceRow.election_id == self._scope(session))
                         .order_by(DeviceRow.key_id))]
 
+    @_audited("signatures")
     @_guarded
     def require_signatures(self, required: bool = True) -> None:
         """From now on, refuse (or again accept) sheets no registered device signed."""
@@ -137,6 +141,8 @@ class Devices(StoreBase):
         with Session(self.writer) as session, session.begin():
             session.get_one(ElectionRow, self._scope(session, create=True)
                             ).signatures_required = required
+            self._log(session, "signatures", f"election {self.election!r}",
+                      "signed sheets required" if required else "unsigned sheets accepted")
 
     def _signing(self, session: Session) -> tuple[dict[str, str], bool]:
         """The election's device keys by key id, and whether it requires signatures."""

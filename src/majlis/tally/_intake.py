@@ -15,11 +15,12 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ._base import _guarded
+from ._base import _audited, _guarded
 from ._chain import content_of, link
 from ._checks import check
 from ._devices import Devices, signature_problems
 from ._limits import NAME_LENGTH, TEXT_LENGTH, refuse, sheet_problems, text_problems
+from ._log import listed
 from ._photos import Photos, photo_problem
 from ._register import Register, Registry
 from ._schema import (
@@ -64,6 +65,7 @@ def _figures(sheet: TallySheet) -> str:
 class Intake(Register, Devices, Photos):
     """Sheets in: ingest, correct, and the double entry's agreement."""
 
+    @_audited("sheets")
     @_guarded
     def ingest(
         self,
@@ -89,11 +91,13 @@ class Intake(Register, Devices, Photos):
         refuse(photo_problem(s.station, s.photo) for s in sheets if s.photo in unknown)
         report = IngestReport()
         for chunk in _chunks(sheets, batch):
-            report += self._store_batch(chunk, reason="", author="", registry=registry)
+            report += self._store_batch(chunk, kind="sheets", reason="", author="",
+                                        registry=registry)
             if progress:
                 progress(len(chunk))
         return report
 
+    @_audited("correction")
     @_guarded
     def correct(self, sheet: TallySheet, *, reason: str, author: str) -> IngestReport:
         """A corrected sheet: a new version beside the old, with the reason and its author."""
@@ -106,20 +110,23 @@ class Intake(Register, Devices, Photos):
             unknown = self._unknown_photos(session, [sheet])
         refuse(signature_problems(self.election, [sheet], keys, required=False))
         refuse([photo_problem(sheet.station, sheet.photo)] if unknown else [])
-        return self._store_batch([sheet], reason=reason, author=author)
+        return self._store_batch([sheet], kind="correction", reason=reason, author=author)
 
-    def _store_batch(self, sheets: list[TallySheet], *, reason: str, author: str,
-               registry: Registry | None = None) -> IngestReport:
-        """One transaction: check each sheet, chain it, and insert the batch in bulk — sent
-        again if the server drops the connection mid-batch. Had the commit reached the server
-        before the drop, the batch sent again finds its sheets stored and skips them: a restart
-        neither loses a sheet nor stores one twice."""
+    def _store_batch(self, sheets: list[TallySheet], *, kind: str, reason: str, author: str,
+                     registry: Registry | None = None) -> IngestReport:
+        """One transaction: check each sheet, chain it, insert the batch in bulk and log it —
+        sent again if the server drops the connection mid-batch. Had the commit reached the
+        server before the drop, the batch sent again finds its sheets stored and skips them: a
+        restart neither loses a sheet nor stores one twice."""
         def batch() -> IngestReport:
             with Session(self.writer) as session, session.begin():
                 head = session.scalars(
                     select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
-                return self._store_in(session, head, sheets, reason=reason, author=author,
-                                      registry=registry)[0]
+                report, _ = self._store_in(session, head, sheets, reason=reason, author=author,
+                                           registry=registry)
+                self._log(session, kind, listed([f"{s.station} {s.source}" for s in sheets]),
+                          described(report) + (f"; reason: {reason}" if reason else ""))
+                return report
         return self._through_drops(batch)
 
     def _store_in(self, session: Session, head: ChainHeadRow, sheets: list[TallySheet], *,
@@ -281,6 +288,12 @@ class Intake(Register, Devices, Photos):
                 found[(station, source)] = (version, same)
         return found
 
+
+
+def described(report: IngestReport) -> str:
+    """What an ingest did, as the audit log says it."""
+    return (f"accepted {report.accepted}, quarantined {report.quarantined}, awaiting second "
+            f"entry {report.awaiting_second_entry}, duplicates {report.duplicates}")
 
 
 def _chunks(items: Iterable[TallySheet], size: int) -> Iterator[list[TallySheet]]:

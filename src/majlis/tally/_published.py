@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from majlis.errors import InputError, Problem, StoreError
 
-from ._base import StoreBase, _guarded
+from ._base import StoreBase, _audited, _guarded
 from ._limits import NAME_LENGTH, refuse, text_problems
 from ._releases import Release, Seal, audit_releases, from_payload, payload
 from ._results import (
@@ -60,6 +60,7 @@ class Published(StoreBase):
         with Session(self.engine) as session:
             return running(session, self._scope(session))
 
+    @_audited("release")
     @_guarded
     def release(self, name: str, *, author: str = "", at: datetime | None = None) -> Release:
         """Publish the results as they stand: a numbered snapshot that never changes, with who
@@ -111,6 +112,8 @@ class Published(StoreBase):
                                    author=author, prev_digest=seal.previous,
                                    sheet_head=seal.sheet_head, sheets=seal.sheets))
             scope.release_head = sealed
+            self._log(session, "release", f"release {number} {name!r}",
+                      f"digest {sealed}; sheet chain head {seal.sheet_head}")
         return Release(number=number, name=name, created_at=seal.created_at,
                        results=tuple(results), digest=sealed, author=author,
                        candidates=tuple(people), sheet_head=seal.sheet_head)

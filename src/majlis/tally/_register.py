@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from majlis.errors import Problem
 
-from ._base import StoreBase, _guarded
+from ._base import StoreBase, _audited, _guarded
 from ._limits import refuse, registry_problems
 from ._schema import (
     CandidateRow,
@@ -40,6 +40,7 @@ class Registry:
 class Register(StoreBase):
     """Registering stations, lists and candidates, and reading the stations back."""
 
+    @_audited("register")
     @_guarded
     def register(self, stations: Iterable[Station], lists: Iterable[tuple[str, str]],
                  candidates: Iterable[tuple[str, str, str]] = (),
@@ -101,6 +102,9 @@ class Register(StoreBase):
                     session.add(CandidateRow(constituency_id=person[0], list_name=list_name,
                                              name=candidate))
                     running.add(person)
+            self._log(session, "register", f"election {self.election!r}", (
+                f"{len(stations):,} stations, {len(lists):,} lists, {len(candidates):,} "
+                f"candidates, {len(aliases):,} aliases given"))
 
     def _registry(self, session: Session, codes: Collection[str] | None = None) -> Registry:
         """The register sheets are checked against: every station, or only the stations

@@ -228,6 +228,47 @@ class EntryRow(Base):
     blank: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
+class AuditRow(Base):
+    """One line of the audit log: who did what, when, from where, and how it ended. Written in
+    the transaction of the write it records (a write rolled back leaves no line claiming it),
+    never updated or deleted, and never holding a password, a token or a password hash."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[str] = mapped_column(String(40), index=True)  # UTC, ISO 8601 to the microsecond
+    election: Mapped[str] = mapped_column(String(200))
+    user_name: Mapped[str] = mapped_column(String(200), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(String(100), index=True)
+    action: Mapped[str] = mapped_column(String(200))  # the route or command
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(Text)  # what it was done to
+    outcome: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text)
+
+
+class RevocationRow(Base):
+    """Tokens refused from now on: one token (by its id, at sign-out), or every token of a user
+    issued before `at` (an administrator's revocation). Kept in the store so that every worker
+    refuses them."""
+
+    __tablename__ = "token_revocations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(200), index=True)
+    token: Mapped[str] = mapped_column(String(64))  # a token's id; '' for all the user's tokens
+    at: Mapped[str] = mapped_column(String(40))
+
+
+class SignInFailureRow(Base):
+    """A failed sign-in (or one under way) by name or by address — `key` — kept only as long as
+    the longest window the service counts failures over: the counters every worker shares."""
+
+    __tablename__ = "sign_in_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), index=True)
+    at: Mapped[str] = mapped_column(String(40), index=True)
+
+
 class StageRow(Base):
     """A stage of the certification timeline (`_certify`): entered once by a publisher, never
     changed; its digest covers what it says and the stage before it, so a row altered or

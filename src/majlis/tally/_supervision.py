@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from majlis._cells import shown
 
-from ._base import _guarded
+from ._base import _audited, _guarded
 from ._desk import FIGURES, Desk, Entry, _refused
 from ._intake import ENTRIES
 from ._limits import NAME_LENGTH, TEXT_LENGTH, refuse, sheet_problems, text_problems
@@ -94,6 +94,7 @@ class Supervision(Desk):
         return Disagreement(station=self.form(station).station, entry_a=a, entry_b=b,
                             cells=_cells(a.sheet, b.sheet))
 
+    @_audited("settlement")
     @_guarded
     def resolve(self, station: str, *, supervisor: str, reason: str,
                 chosen: Source | None = None, sheet: TallySheet | None = None) -> Entry:
@@ -118,8 +119,10 @@ class Supervision(Desk):
         figures = sheet or (a if chosen is Source.ENTRY_A else b).sheet
         both = [replace(figures, station=station, source=s, received_by=supervisor,
                         key_id="", signature="") for s in ENTRIES]
-        return self._settle(station, both, (a, b), reason=why, author=supervisor, held=())
+        return self._settle(station, both, (a, b), reason=why, author=supervisor, held=(),
+                            kind="settlement")
 
+    @_audited("recount-order")
     @_guarded
     def order_recount(self, station: str, *, supervisor: str, reason: str) -> Entry:
         """Send `station`'s sheet for recount: a new version of its held entry with the rule
@@ -129,7 +132,8 @@ class Supervision(Desk):
         target = b if b.status == "quarantined" else a
         return self._settle(station, [target.sheet], (a, b), reason=f"sent for recount: {reason}",
                             author=supervisor, held=(Failure(rule=RECOUNT, message=(
-                                f"{supervisor} sent the sheet for recount")),))
+                                f"{supervisor} sent the sheet for recount")),),
+                            kind="recount-order")
 
     def _held(self, station: str, *, supervisor: str, reason: str
               ) -> tuple[SheetVersion, SheetVersion]:
@@ -143,7 +147,7 @@ class Supervision(Desk):
 
     def _settle(self, station: str, sheets: list[TallySheet],
                 seen: tuple[SheetVersion, SheetVersion], *, reason: str, author: str,
-                held: tuple[Failure, ...]) -> Entry:
+                held: tuple[Failure, ...], kind: str) -> Entry:
         """Store a supervisor's versions in one transaction, refused when an entry changed
         since the supervisor read them."""
         with Session(self.writer) as session, session.begin():
@@ -159,6 +163,7 @@ class Supervision(Desk):
                                        settled=True, held=held)
             sheet_id, version, status = stored[-1]
             failures = _failures(session.get_one(SheetRow, sheet_id).failures)
+            self._log(session, kind, f"station {station}", f"{status}; reason: {reason}")
         return Entry(station=station, source=sheets[-1].source, version=version, status=status,
                      failures=failures, clerk=author, blank=False)
 

@@ -18,6 +18,7 @@ from majlis import tally
 from majlis.errors import AllocationError, InputError, Problem, StoreError
 from majlis.tally import Store
 
+from ._accounts import router as accounts_router
 from ._auth import Tokens, Users
 from ._certify import router as certify_router
 from ._desk import router as desk_router
@@ -130,7 +131,7 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
         "Election results as published, release by release; tally sheets in for the staff."),
         docs_url=None, redoc_url=None)  # /docs is served offline by serve_docs
     app.state.service = service
-    app.state.sign_ins = SignIns(staff)
+    app.state.sign_ins = SignIns(staff, store)
     app.state.heavy = work_queue()
     app.add_middleware(Incidents, answer=_unexpected)  # innermost: a 500 gets the headers too
     app.add_middleware(CsvSuffix)
@@ -147,6 +148,7 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.include_router(outlook_router)
     app.include_router(reports_router)
     app.include_router(write_router)
+    app.include_router(accounts_router)
     app.include_router(probes_router)
     app.include_router(desk_router)
     app.include_router(certify_router)

@@ -2,7 +2,9 @@
 
 The users live in a small JSON file (`MAJLIS_USERS`, `majlis serve --users`), not in the tally
 database: the store's schema belongs to `majlis.tally`, and a commission hands out accounts before
-the night, not through the API. Each role may do only its own part of the night.
+the night, not through the API. Each role may do only its own part of the night. Each token has
+an id and the moment it was issued, so that a sign-out or an administrator can revoke it in the
+store, where every worker looks (`Store.revoke`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -20,7 +23,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from majlis._cells import json_document
 from majlis.errors import InputError, Problem
 
-__all__ = ["Role", "TokenError", "Tokens", "User", "Users"]
+__all__ = ["Bearer", "Role", "TokenError", "Tokens", "User", "Users"]
 
 
 class Role(StrEnum):
@@ -29,6 +32,7 @@ class Role(StrEnum):
     CLERK = "clerk"  # enters tally sheets
     SUPERVISOR = "supervisor"  # enters and corrects sheets, sees the quarantine
     PUBLISHER = "publisher"  # publishes releases
+    ADMIN = "admin"  # reads the audit log and revokes the staff's tokens; writes no results
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,6 +92,15 @@ class Users:
         return None if found is None else found[0]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Bearer:
+    """A signed-in user as one token names them: the token's id and when it was issued."""
+
+    user: User
+    token: str
+    issued: datetime
+
+
 class TokenError(Exception):
     """A bearer token that is forged, expired or names an account that no longer exists."""
 
@@ -106,17 +119,25 @@ class Tokens:
                                                   salt="majlis-token")
 
     def issue(self, user: User) -> str:
-        return self._serializer.dumps({"name": user.name})
+        """A token naming `user`, with an id of its own and the moment it was issued."""
+        return self._serializer.dumps({"name": user.name, "id": secrets.token_urlsafe(12),
+                                       "at": datetime.now(UTC).isoformat()})
 
-    def check(self, token: str) -> User:
+    def check(self, token: str) -> Bearer:
+        """Who the token names, if it is signed with the secret and not expired (whether it
+        was revoked is the store's to say)."""
         try:
             claims = self._serializer.loads(token, max_age=self.ttl)
         except SignatureExpired:
             raise TokenError("the token has expired: ask for a new one") from None
         except BadSignature:
             raise TokenError("the token is not valid") from None
-        name = str(claims.get("name", "")) if isinstance(claims, dict) else ""
+        try:
+            name, token_id = str(claims["name"]), str(claims["id"])
+            issued = datetime.fromisoformat(str(claims["at"]))
+        except (KeyError, TypeError, ValueError):  # signed by a majlis without token ids
+            raise TokenError("the token is not valid: ask for a new one") from None
         role = self.users.role(name)
         if role is None:
             raise TokenError("the token's account no longer exists")
-        return User(name=name, role=role)
+        return Bearer(user=User(name=name, role=role), token=token_id, issued=issued)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,7 +23,7 @@ from majlis.tally import (
 )
 
 from ._models import ErrorOut
-from ._service import Service
+from ._service import Service, acting
 from ._write import Publisher
 
 __all__ = ["router"]
@@ -172,13 +172,15 @@ async def one_stage(service: Service, number: int) -> StageTableOut:
 
 @router.post("", response_model=StageOut, status_code=201, responses={
     code: {"model": ErrorOut} for code in (401, 403)})
-async def add_stage(service: Service, stage: StageIn, user: Publisher) -> StageOut:
+async def add_stage(request: Request, service: Service, stage: StageIn,
+                    user: Publisher) -> StageOut:
     """Enter the next stage (a publisher): numbered, sealed with the stage before it, never
     changed. 422 with the row and field for a bad row, a kind that comes before the last
     stage's (or any after ratification), or a day before the last stage's."""
     table = stage_rows(((k, r.model_dump()) for k, r in enumerate(stage.rows, start=1)),
                        "request › rows")
-    added = await run_in_threadpool(lambda: service.store.add_stage(
+    store = acting(service, request, user)
+    added = await run_in_threadpool(lambda: store.add_stage(
         table, kind=stage.kind, name=stage.name, published_on=stage.published_on,
         source=stage.source, author=user.name))
     stages = await _stages(service)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
@@ -28,7 +28,7 @@ from ._models import (
     _printable,
     version_out,
 )
-from ._service import Service, clerk, supervisor
+from ._service import Service, acting, caller, clerk, supervisor
 from ._write import canonical_names
 
 __all__ = ["router"]
@@ -209,8 +209,24 @@ def entries_of(request: Request, service: Service) -> EntryQueue:
     return queue
 
 
-@router.post("/entries", response_model=EntryOut)
-async def enter(service: Service, entry: EntryIn, user: Clerk,
+def _station_links(station: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI links from an answer naming a station (at `station`, a JSON pointer) to what a
+    clerk or supervisor reads of it next, and to settling it: the routes a stateful client
+    (schemathesis) follows with the station the answer named."""
+    code = {"code": f"$response.body#{station}"}
+    return {200: {"links": {
+        "StationForm": {"operationId": "form_api_desk_stations__code__get", "parameters": code},
+        "Disagreement": {"operationId": "disagreement_api_desk_disagreements__code__get",
+                         "parameters": code},
+        "History": {"operationId": "history_api_stations__code__history_get",
+                    "parameters": code},
+        "Recount": {"operationId": "resolve_api_desk_resolutions_post", "requestBody": {
+            "station": f"$response.body#{station}", "action": "recount",
+            "reason": "sent for recount"}}}}}
+
+
+@router.post("/entries", response_model=EntryOut, responses=_station_links("/station"))
+async def enter(request: Request, service: Service, entry: EntryIn, user: Clerk,
                 queue: Annotated[EntryQueue, Depends(entries_of)]) -> EntryOut:
     """Key one entry of a station's sheet (a clerk or supervisor), stored under the clerk's
     name: the first waits for the second, equal entries are accepted, different ones go to a
@@ -219,7 +235,8 @@ async def enter(service: Service, entry: EntryIn, user: Clerk,
     sheet = entry.sheet(user.name, canonical_names(service))
     try:
         return _entry_out(await queue.enter(Keyed(sheet=sheet, clerk=user.name, key=entry.key,
-                                                  blank=entry.blank)))
+                                                  blank=entry.blank,
+                                                  caller=caller(request, user))))
     except InputError as error:
         raise _conflicts(error) or error from None
 
@@ -236,11 +253,12 @@ def disagreement(service: Service, code: StationCode, _: Supervisor) -> Disagree
                for c in found.cells])
 
 
-@router.post("/resolutions", response_model=EntryOut)
-def resolve(service: Service, resolution: ResolutionIn, user: Supervisor) -> EntryOut:
+@router.post("/resolutions", response_model=EntryOut, responses=_station_links("/station"))
+def resolve(request: Request, service: Service, resolution: ResolutionIn,
+            user: Supervisor) -> EntryOut:
     """Settle a station's disagreeing entries (a supervisor): `choose` an entry, `rekey` the
     sheet, or send it for `recount` — each a chained version with the supervisor as author."""
-    store, station = service.store, resolution.station
+    store, station = acting(service, request, user), resolution.station
     if resolution.action == "recount":
         return _entry_out(store.order_recount(station, supervisor=user.name,
                                               reason=resolution.reason))
@@ -251,7 +269,7 @@ def resolve(service: Service, resolution: ResolutionIn, user: Supervisor) -> Ent
         chosen=resolution.chosen if resolution.action == "choose" else None))
 
 
-@router.get("/queues", response_model=QueuesOut)
+@router.get("/queues", response_model=QueuesOut, responses=_station_links("/sheets/0/station"))
 def queues(service: Service, _: Supervisor) -> QueuesOut:
     """What holds a release back (a supervisor): quarantined sheets, disagreeing entries,
     sheets sent for recount and entries awaiting their second, with counts per constituency."""

@@ -28,6 +28,7 @@ __all__ = [
     "MAX_CANDIDATES",
     "MAX_LISTS",
     "MAX_SHEETS",
+    "AuditLineOut",
     "CandidateRow",
     "CentreResultRow",
     "ConstituencyOut",
@@ -50,6 +51,8 @@ __all__ = [
     "ReleaseIn",
     "ReleaseOut",
     "ResultRow",
+    "RevocationIn",
+    "RevocationOut",
     "SeatRow",
     "SheetIn",
     "SheetVersionOut",
@@ -150,6 +153,32 @@ class ReleaseIn(_In):
 class TokenIn(_In):
     username: Annotated[str, Field(max_length=NAME_LENGTH)]
     password: Annotated[str, Field(max_length=1000)]
+
+
+class RevocationIn(_In):
+    """Whose tokens an administrator revokes: every one issued to them until now."""
+
+    user: Name
+
+
+class RevocationOut(BaseModel):
+    user: str
+    revoked: str = "every token issued until now"
+
+
+class AuditLineOut(BaseModel):
+    """One line of the audit log: who did what, when (UTC), from where, and how it ended."""
+
+    id: int
+    at: datetime
+    user: str
+    role: str
+    address: str
+    action: str
+    kind: str
+    subject: str
+    outcome: str
+    detail: str
 
 
 class TokenOut(BaseModel):

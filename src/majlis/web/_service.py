@@ -20,9 +20,9 @@ from pydantic import BaseModel
 from majlis import data
 from majlis.errors import InputError, Problem, StoreError
 from majlis.law import Law
-from majlis.tally import CandidateCount, ConstituencyCount, Release, Store
+from majlis.tally import Caller, CandidateCount, ConstituencyCount, Release, Store
 
-from ._auth import Role, TokenError, Tokens, User
+from ._auth import Bearer, Role, TokenError, Tokens, User
 from ._incidents import Backoff, record
 from ._live import Broker
 from ._metrics import RELEASES
@@ -32,7 +32,12 @@ from ._tables import Body, Format, answer, encode
 __all__ = [
     "ResultsService",
     "Service",
+    "SignedIn",
     "Viewer",
+    "acting",
+    "admin",
+    "bearer",
+    "caller",
     "clerk",
     "law_named",
     "publisher",
@@ -240,14 +245,31 @@ def service_of(request: Request) -> ResultsService:
 Service = Annotated[ResultsService, Depends(service_of)]
 
 
-async def viewer(service: Service, credentials: Credentials) -> User | None:
-    """A dependency: the signed-in user, or None for the public."""
+REVOKED = ("the token was revoked (signed out, or by an administrator): sign in again with "
+           "POST /api/token")
+
+
+async def bearer(service: Service, credentials: Credentials) -> Bearer | None:
+    """A dependency: the signed-in user and their token, or None for the public. A token the
+    store holds revoked is refused, whichever worker was told of it."""
     if credentials is None:
         return None
     try:
-        return service.tokens.check(credentials.credentials)
+        found = service.tokens.check(credentials.credentials)
     except TokenError as error:
         raise HTTPException(401, str(error), headers={"WWW-Authenticate": "Bearer"}) from None
+    if await run_in_threadpool(service.store.revoked, found.user.name, found.token,
+                               found.issued):
+        raise HTTPException(401, REVOKED, headers={"WWW-Authenticate": "Bearer"})
+    return found
+
+
+SignedIn = Annotated[Bearer | None, Depends(bearer)]
+
+
+async def viewer(signed_in: SignedIn) -> User | None:
+    """A dependency: the signed-in user, or None for the public."""
+    return None if signed_in is None else signed_in.user
 
 
 Viewer = Annotated[User | None, Depends(viewer)]
@@ -277,3 +299,28 @@ async def supervisor(user: Viewer) -> User:
 async def publisher(user: Viewer) -> User:
     """A dependency: a publisher, who publishes releases."""
     return _staff(user, Role.PUBLISHER)
+
+
+async def admin(user: Viewer) -> User:
+    """A dependency: an administrator, who reads the audit log and revokes tokens."""
+    return _staff(user, Role.ADMIN)
+
+
+def address_of(request: Request) -> str:
+    """Where a request came from, as the server saw it (behind a proxy, the address it
+    forwarded when uvicorn trusts it: `--forwarded-allow-ips`)."""
+    return request.client.host if request.client else "unknown"
+
+
+def caller(request: Request, user: User | None, name: str = "") -> Caller:
+    """Who the store acts for in `request`: the user (or `name`, for a sign-in), their role,
+    address and route — never their token."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", request.url.path)
+    return Caller(user=user.name if user else name, role=user.role.value if user else "",
+                  address=address_of(request), action=f"{request.method} {path}")
+
+
+def acting(service: ResultsService, request: Request, user: User) -> Store:
+    """The store acting for `user` in `request`: its writes are logged under their name."""
+    return service.store.by(caller(request, user))

@@ -1,6 +1,7 @@
 """What the results staff do through the API — sign in, enter sheets, correct, publish — each
 through the store's own ingest, correct and release, so every write lands in its hash-chained
-trail under the name of the user who made it."""
+trail under the name of the user who made it, and in the audit log with their address and
+route."""
 
 from collections.abc import Callable
 from typing import Annotated
@@ -28,8 +29,16 @@ from ._models import (
     release_out,
 )
 from ._read import CSV, FormatParam
-from ._service import ResultsService, Service, clerk, publisher, supervisor
-from ._signin import SignIns
+from ._service import (
+    ResultsService,
+    Service,
+    acting,
+    caller,
+    clerk,
+    publisher,
+    supervisor,
+)
+from ._signin import WRONG, SignIns
 from ._tables import Format, answer, encode
 
 __all__ = ["canonical_names", "router"]
@@ -68,9 +77,9 @@ async def token(request: Request, service: Service,
     """Sign in: a bearer token for `Authorization: Bearer …`, valid for `expires_in` s.
     Too many failures for a name or from an address are 429 with `Retry-After`."""
     user = await sign_ins.verify(credentials.username, credentials.password,
-                                 request.client.host if request.client else "unknown")
+                                 caller(request, None))
     if user is None:
-        raise HTTPException(401, "wrong name or password",
+        raise HTTPException(401, WRONG,
                             headers={"WWW-Authenticate": "Bearer"})
     return TokenOut(access_token=service.tokens.issue(user), expires_in=service.tokens.ttl,
                     role=user.role.value)
@@ -80,7 +89,8 @@ DESK_SOURCES = frozenset({Source.ENTRY_A, Source.ENTRY_B})
 
 
 @router.post("/sheets", response_model=IngestOut)
-def ingest(service: Service, sheets: Annotated[list[SheetIn], Body(max_length=MAX_SHEETS)],
+def ingest(request: Request, service: Service,
+           sheets: Annotated[list[SheetIn], Body(max_length=MAX_SHEETS)],
            user: Clerk) -> IngestOut:
     """Enter tally sheets (a clerk or supervisor): checked, stored, chained — or
     quarantined with every rule they fail. `received_by` is the signed-in user. A hand count's
@@ -93,15 +103,18 @@ def ingest(service: Service, sheets: Annotated[list[SheetIn], Body(max_length=MA
     if keyed:
         raise InputError(keyed)
     canonical = canonical_names(service)
-    return _report(service.store.ingest([s.sheet(user.name, canonical) for s in sheets]))
+    return _report(acting(service, request, user).ingest(
+        [s.sheet(user.name, canonical) for s in sheets]))
 
 
 @router.post("/corrections", response_model=IngestOut)
-def correct(service: Service, correction: CorrectionIn, user: Supervisor) -> IngestOut:
+def correct(request: Request, service: Service, correction: CorrectionIn,
+            user: Supervisor) -> IngestOut:
     """Correct a sheet (a supervisor): a new version beside the old, with the reason and
     the supervisor as its author."""
     sheet = correction.sheet.sheet(user.name, canonical_names(service))
-    return _report(service.store.correct(sheet, reason=correction.reason, author=user.name))
+    return _report(acting(service, request, user).correct(sheet, reason=correction.reason,
+                                                          author=user.name))
 
 
 @router.get("/quarantine", response_model=list[QuarantineRow], responses=CSV)
@@ -115,11 +128,12 @@ def quarantine(request: Request, service: Service, _: Supervisor,
 
 
 @router.post("/releases", response_model=ReleaseOut, status_code=201)
-async def publish(service: Service, release: ReleaseIn, user: Publisher) -> ReleaseOut:
+async def publish(request: Request, service: Service, release: ReleaseIn,
+                  user: Publisher) -> ReleaseOut:
     """Publish the results as they stand (a publisher): a numbered, frozen release with the
     publisher's name, pushed at once to every open page."""
-    published = await run_in_threadpool(
-        lambda: service.store.release(release.name, author=user.name))
+    store = acting(service, request, user)
+    published = await run_in_threadpool(lambda: store.release(release.name, author=user.name))
     service.published(published)
     out = release_out(published)
     await service.broker.publish(out.model_dump())

@@ -2,7 +2,7 @@
 rulings, ratification) as a publisher entered it, sealed with the stage before it.
 
 Revision ID: 0008
-Revises: 0006 (0007 is another branch's; the two are chained in order when merged)
+Revises: 0006 (0007 follows this one: it landed later)
 Create Date: 2026-12-07 16:00:00
 """
 

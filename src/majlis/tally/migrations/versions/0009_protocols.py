@@ -3,7 +3,7 @@ for byte with its SHA-256 — produced once, never replaced; and the tally sheet
 their SHA-256, which each sheet version keyed from one carries.
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0007 (the chain runs 0006, 0008, 0007, 0009: 0008 landed before 0007)
 Create Date: 2026-12-07 16:10:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0009'
-down_revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
