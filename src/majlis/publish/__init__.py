@@ -15,6 +15,12 @@ states a release's facts as a wire story tells them, each citing its release, an
 `release_cdf` writes a release as an NIST SP 1500-100 Common Data Format report (`encode_cdf`
 makes its JSON). `style_lists` gives each list its Arabic and English names and the one colour
 the dashboard, the charts and the CDF export all show it in.
+The audits of the count over a tally store, as `majlis audit` prints them and the API serves
+them: `compare_store` (hand against machine), `plan_store` and `measure_store` (the
+risk-limiting audit of the seats), `poll_store` (ballot polling), `examine_store`
+(forensics), each with its JSON report (`comparison_report`, `plan_report`,
+`measurement_report`, `polling_report`, `forensics_report`); `tolerance_of` and
+`risk_limit_of` read the figures as people write them (`2%`, `0.05`).
 """
 
 from __future__ import annotations
@@ -22,6 +28,22 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from ._audit import (
+    Contest,
+    PollingAudit,
+    compare_store,
+    comparison_report,
+    examine_store,
+    forensics_report,
+    measure_store,
+    measurement_report,
+    plan_report,
+    plan_store,
+    poll_store,
+    polling_report,
+    risk_limit_of,
+    tolerance_of,
+)
 from ._bulletin import Bulletin, compose_bulletin, render_bulletin
 from ._cdf import CDF_ISSUER, COUNT_ITEM_TYPES, encode_cdf, release_cdf
 from ._choices import BulletinFormat, ChartFormat, ChartKind, Language
@@ -57,34 +79,48 @@ __all__ = [
     "BulletinFormat",
     "ChartFormat",
     "ChartKind",
+    "Contest",
     "Disproportionality",
     "ExportFormat",
     "ExportTable",
     "Language",
     "ListStyle",
     "MinoritySeat",
+    "PollingAudit",
     "Representation",
     "WomenSeats",
+    "compare_store",
+    "comparison_report",
     "compose_bulletin",
     "disproportionality",
     "encode_cdf",
     "encode_chart",
     "encode_table",
+    "examine_store",
     "export_release",
+    "forensics_report",
     "known_lists",
+    "measure_store",
+    "measurement_report",
     "minority_seats",
+    "plan_report",
+    "plan_store",
     "plot_fan",
     "plot_hemicycle",
     "plot_last_seats",
     "plot_seats",
     "plot_votes_seats",
+    "poll_store",
+    "polling_report",
     "release_cdf",
     "release_chart",
     "release_count",
     "release_tables",
     "render_bulletin",
     "represent",
+    "risk_limit_of",
     "style_lists",
+    "tolerance_of",
     "women_seats",
 ]
 
