@@ -18,6 +18,7 @@ from majlis import tally
 from majlis.errors import AllocationError, InputError, Problem, StoreError
 from majlis.tally import Store
 
+from ._audit import router as audit_router
 from ._auth import Tokens, Users
 from ._desk import router as desk_router
 from ._docs import serve_docs
@@ -144,6 +145,7 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.include_router(read_router)
     app.include_router(outlook_router)
     app.include_router(reports_router)
+    app.include_router(audit_router)
     app.include_router(write_router)
     app.include_router(probes_router)
     app.include_router(desk_router)
@@ -157,6 +159,10 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     @app.get("/desk", include_in_schema=False)
     def desk() -> FileResponse:
         return FileResponse(STATIC / "desk.html")
+
+    @app.get("/audit", include_in_schema=False)
+    def audits() -> FileResponse:
+        return FileResponse(STATIC / "audit.html")
 
     return app
 
