@@ -1,0 +1,142 @@
+// The audits of the count for the public (docs/audit.md): hand against machine, the
+// risk-limiting audit's plan, the forensics' review queue — read from /api/audit, in Arabic
+// and English. Plain JavaScript served by the results service, no build step.
+'use strict';
+
+const T = {
+  ar: {
+    title: 'تدقيق العد', skip: 'تخطَّ إلى التدقيق',
+    compare: 'العد اليدوي مقابل أجهزة العد', compareCaption: 'الفروق لكل دائرة',
+    rla: 'تدقيق محدود المخاطر للمقاعد', rlaCaption: 'خطة التدقيق لكل دائرة',
+    forensics: 'قائمة المراجعة الجنائية', forensicsCaption: 'المحطات المؤشَّرة للمراجعة',
+    constituency: 'الدائرة', stations: 'المحطات', outside: 'خارج التسامح',
+    differences: 'الفروق (اليدوي − الجهاز)', assertions: 'التأكيدات', tightest: 'أضيق تأكيد',
+    margin: 'الهامش', sample: 'محطات للعد اليدوي', station: 'المحطة', centre: 'المركز',
+    tests: 'الاختبارات', score: 'الدرجة', none: 'لا شيء', all: 'الكل',
+    compared: 'قورنت {0} محطة عُدّت يدوياً بأوراق أجهزتها.',
+    moves: 'العد اليدوي ينقل مقاعد:',
+    noMove: 'العد اليدوي لا ينقل أي مقعد.',
+    riskLimit: 'حد المخاطرة {0}٪: {1} من {2} محطة تُعدّ يدوياً أولاً إن صحّت أرقام الأجهزة.',
+    flagged: '{0} محطة للمراجعة من {1}، بمعايرة على {2} ليلة نظيفة محاكاة (لا يُغيَّر أي رقم).',
+    closed: 'تُنشر تقارير التدقيق حين يضم آخر إصدار كل الأوراق المعدودة.',
+    failed: 'تعذّر التحميل: {0}',
+  },
+  en: {
+    title: 'Audits of the count', skip: 'Skip to the audits',
+    compare: 'Hand counts against the machines', compareCaption: 'Differences per constituency',
+    rla: 'A risk-limiting audit of the seats', rlaCaption: "The audit's plan per constituency",
+    forensics: "Forensics' review queue", forensicsCaption: 'Stations flagged for review',
+    constituency: 'Constituency', stations: 'Stations', outside: 'Outside the tolerance',
+    differences: 'Differences (hand − machine)', assertions: 'Assertions',
+    tightest: 'Tightest assertion', margin: 'Margin', sample: 'Stations to hand-count',
+    station: 'Station', centre: 'Centre', tests: 'Tests', score: 'Score', none: 'none',
+    all: 'all',
+    compared: '{0} hand-counted stations compared with their machines\' sheets.',
+    moves: 'The hand counts move seats:',
+    noMove: 'The hand counts move no seat.',
+    riskLimit: 'Risk limit {0} %: {1} of {2} stations to hand-count first, if the machines were right.',
+    flagged: '{0} of {1} stations to review, calibrated on {2} simulated clean nights (nothing is changed).',
+    closed: 'The audits are published once the latest release holds every sheet counted.',
+    failed: 'Could not load: {0}',
+  },
+};
+
+let lang = localStorage.getItem('majlis-audit-lang') || 'ar';
+const $ = (id) => document.getElementById(id);
+const t = (key, ...args) => (T[lang][key] ?? T.en[key] ?? key)
+  .replace(/\{(\d)\}/g, (_, i) => args[Number(i)]);
+const number = (n) => new Intl.NumberFormat(lang === 'ar' ? 'ar-IQ' : 'en-GB').format(n);
+const percent = (x) => new Intl.NumberFormat(lang === 'ar' ? 'ar-IQ' : 'en-GB',
+  { maximumFractionDigits: 3 }).format(x * 100);
+let reports = null;
+let problem = null; // why the reports are not shown: [key, ...args]
+
+function cells(tbody, rows) {
+  tbody.replaceChildren(...rows.map((row) => {
+    const tr = document.createElement('tr');
+    for (const value of row) {
+      const td = document.createElement('td');
+      td.textContent = value;
+      tr.append(td);
+    }
+    return tr;
+  }));
+}
+
+const differences = (d) => Object.entries(d)
+  .map(([list, n]) => `${list} ${n > 0 ? '+' : n < 0 ? '−' : ''}${number(Math.abs(n))}`)
+  .join(lang === 'ar' ? '، ' : ', ') || t('none');
+
+function showCompare(c) {
+  $('compare-summary').textContent = t('compared', number(c.stations.length));
+  cells($('compare').tBodies[0], c.constituencies.map((a) => [
+    a.constituency, number(a.stations), number(a.outside), differences(a.differences)]));
+  const changes = c.seats.changes;
+  $('moves-summary').textContent = t(changes.length ? 'moves' : 'noMove');
+  $('moves').replaceChildren(...changes.map((m) => Object.assign(document.createElement('li'), {
+    textContent: `${m.constituency}: ${m.list} ${number(m.machine)} → ${number(m.hand)}`,
+  })));
+}
+
+function showPlan(p) {
+  const total = p.constituencies.reduce((s, a) => s + Math.min(a.sample_size, a.stations), 0);
+  const stations = p.constituencies.reduce((s, a) => s + a.stations, 0);
+  const [num, den] = p.risk_limit.split('/').map(Number);
+  $('rla-summary').textContent = t('riskLimit', percent(den ? num / den : num),
+    number(total), number(stations));
+  cells($('rla').tBodies[0], p.constituencies.map((a) => {
+    const tight = a.assertions.reduce((x, y) => (x && x.margin_float <= y.margin_float ? x : y),
+      null);
+    return [a.constituency, number(a.stations), number(a.assertions.length),
+      tight ? tight.assertion : '—', tight ? `${percent(tight.margin_float)} %` : '—',
+      a.sample_size >= a.stations ? t('all') : number(a.sample_size)];
+  }));
+}
+
+function showForensics(f) {
+  $('forensics-summary').textContent = t('flagged', number(f.queue.length),
+    number(f.stations), number(f.nights));
+  cells($('forensics').tBodies[0], f.queue.map((q) => [
+    q.station, q.centre, q.constituency, q.tests.join(' '), number(Math.round(q.score * 100) / 100)]));
+}
+
+function render() {
+  document.documentElement.lang = lang;
+  document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
+  document.title = `${t('title')} — majlis`;
+  for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
+  $('lang').textContent = lang === 'ar' ? 'English' : 'العربية';
+  $('lang').lang = lang === 'ar' ? 'en' : 'ar';
+  $('status').textContent = problem ? t(...problem) : '';
+  if (reports) {
+    showCompare(reports[0]);
+    showPlan(reports[1]);
+    showForensics(reports[2]);
+  }
+}
+
+async function get(path) {
+  const answer = await fetch(path, { headers: { Accept: 'application/json' } });
+  if (answer.status === 401) throw Object.assign(new Error('closed'), { closed: true });
+  if (!answer.ok) throw new Error((await answer.json()).detail ?? answer.statusText);
+  return answer.json();
+}
+
+async function load() {
+  try {
+    reports = await Promise.all([get('/api/audit/compare'), get('/api/audit/rla/plan'),
+      get('/api/audit/forensics')]);
+    problem = null;
+  } catch (error) {
+    problem = error.closed ? ['closed'] : ['failed', error.message];
+  }
+  render();
+}
+
+$('lang').addEventListener('click', () => {
+  lang = lang === 'ar' ? 'en' : 'ar';
+  localStorage.setItem('majlis-audit-lang', lang);
+  render();
+});
+render();
+load();
