@@ -57,6 +57,7 @@ function cells(tbody, rows) {
     for (const value of row) {
       const td = document.createElement('td');
       td.textContent = value;
+      td.dir = 'auto'; // a list's Latin name reads left to right inside an Arabic page
       tr.append(td);
     }
     return tr;
@@ -74,7 +75,7 @@ function showCompare(c) {
   const changes = c.seats.changes;
   $('moves-summary').textContent = t(changes.length ? 'moves' : 'noMove');
   $('moves').replaceChildren(...changes.map((m) => Object.assign(document.createElement('li'), {
-    textContent: `${m.constituency}: ${m.list} ${number(m.machine)} → ${number(m.hand)}`,
+    dir: 'auto', textContent: `${m.constituency}: ${m.list} ${number(m.machine)} → ${number(m.hand)}`,
   })));
 }
 
