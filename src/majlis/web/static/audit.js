@@ -14,7 +14,7 @@ const T = {
     margin: 'الهامش', sample: 'محطات للعد اليدوي', station: 'المحطة', centre: 'المركز',
     tests: 'الاختبارات', score: 'الدرجة', none: 'لا شيء', all: 'الكل',
     compared: 'قورنت {0} محطة عُدّت يدوياً بأوراق أجهزتها.',
-    moves: 'العد اليدوي ينقل مقاعد:',
+    moves: 'العد اليدوي ينقل مقاعد:', seatMove: '{0}: {1} من {2} إلى {3} مقعداً',
     noMove: 'العد اليدوي لا ينقل أي مقعد.',
     riskLimit: 'حد المخاطرة {0}٪: {1} من {2} محطة تُعدّ يدوياً أولاً إن صحّت أرقام الأجهزة.',
     flagged: '{0} محطة للمراجعة من {1}، بمعايرة على {2} ليلة نظيفة محاكاة (لا يُغيَّر أي رقم).',
@@ -32,7 +32,7 @@ const T = {
     station: 'Station', centre: 'Centre', tests: 'Tests', score: 'Score', none: 'none',
     all: 'all',
     compared: '{0} hand-counted stations compared with their machines\' sheets.',
-    moves: 'The hand counts move seats:',
+    moves: 'The hand counts move seats:', seatMove: '{0}: {1} {2} → {3} seats',
     noMove: 'The hand counts move no seat.',
     riskLimit: 'Risk limit {0} %: {1} of {2} stations to hand-count first, if the machines were right.',
     flagged: '{0} of {1} stations to review, calibrated on {2} simulated clean nights (nothing is changed).',
@@ -75,7 +75,7 @@ function showCompare(c) {
   const changes = c.seats.changes;
   $('moves-summary').textContent = t(changes.length ? 'moves' : 'noMove');
   $('moves').replaceChildren(...changes.map((m) => Object.assign(document.createElement('li'), {
-    dir: 'auto', textContent: `${m.constituency}: ${m.list} ${number(m.machine)} → ${number(m.hand)}`,
+    textContent: t('seatMove', m.constituency, m.list, number(m.machine), number(m.hand)),
   })));
 }
 
