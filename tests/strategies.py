@@ -76,7 +76,7 @@ divisor_rules = st.one_of(
 quota_rules = quota_names.map(QuotaRule)
 
 
-def sntv_district(name: str = "D") -> Constituency:
+def sntv_constituency(name: str = "D") -> Constituency:
     """Three seats, five candidates: a1 900, b1 400, c1 350 win; c2 300 and a2 100 do not."""
     candidates = (
         CandidateVotes(list="A", candidate="a1", votes=900),

@@ -96,8 +96,9 @@ def test_a_hand_count_that_moves_a_seat_is_named_on_the_2025_night(
     table = majlis("audit", "compare", "--law", "iraq-2025", "--db", url, "--election",
                    "iraq-2025")
     assert "The hand counts move seats:" in table.stdout
-    for party, d in change.items():
-        assert f"{where}: {party} " in table.stdout and f"→ {official[party] + d}" in table.stdout
+    for list_name, d in change.items():
+        assert f"{where}: {list_name} " in table.stdout
+        assert f"→ {official[list_name] + d}" in table.stdout
     # forensics reads the same store, the hand count standing for its station
     queue = tmp_path / "queue.csv"
     found = majlis("audit", "forensics", "--db", url, "--election", "iraq-2025", "--nights",

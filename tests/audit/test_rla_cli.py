@@ -41,9 +41,9 @@ def sheets(path: Path, batches: list[audit.Batch], source: str) -> Path:
         w.writerow(HEADER)
         for b in batches:
             valid = sum(b.votes.values())
-            for party, n in b.votes.items():
+            for list_name, n in b.votes.items():
                 w.writerow((b.station, source, "2025-11-11T19:00", "clerk", 600, b.ballots,
-                            valid, b.ballots - valid, 0, 600 - b.ballots, party, n))
+                            valid, b.ballots - valid, 0, 600 - b.ballots, list_name, n))
     return path
 
 

@@ -106,7 +106,6 @@ def test_empty_reason_empty_release_and_a_malformed_database_url(tmp_path: Path,
     ("serve", "--port", "99999"), ("serve", "--port", "0"), ("serve", "--port", "-1"),
     ("allocate", "iraq-2025-kurdistan", "--law", "iraq-2025", "--seed", "-1"),
     ("replay", "run", "iraq-2025", "--speed", "-1"),
-    ("replay", "real", "norway-2025"),
     ("coalitions", "iraq-2025", "--limit", "0"),
 ])
 def test_out_of_range_options_are_usage_errors(args: tuple[str, ...], run: Run) -> None:
@@ -117,6 +116,9 @@ def test_out_of_range_options_are_usage_errors(args: tuple[str, ...], run: Run) 
 def test_an_election_without_a_replay_is_named_with_those_there_are(run: Run) -> None:
     assert run("replay", "build", "iraq-1958") == (
         2, "bundled data: replay: no replay for 'iraq-1958'; one of: iraq-2025, iraq-2010\n")
+    assert run("replay", "real", "norway-2025") == (
+        2, "bundled data: night: no published night 'norway-2025'; one of: norway-2021, "
+           "slovakia-2023\n")
 
 
 def test_seat_counts_past_the_bounds_are_refused_at_once(tmp_path: Path, run: Run) -> None:

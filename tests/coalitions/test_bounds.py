@@ -49,8 +49,8 @@ def test_the_seat_table_reader_bounds_each_party_and_the_house() -> None:
         "in a house"]
 
 
-@pytest.mark.parametrize("name", sorted(data.PARTY_TABLES))
+@pytest.mark.parametrize("name", sorted(data.SEAT_TABLES))
 def test_every_bundled_seat_table_is_still_counted(name: str) -> None:
-    table = read_seat_table(data.parties_text(name), name)
+    table = read_seat_table(data.seat_table_text(name), name)
     seats = {p.name: p.seats for p in table}
     assert sum(power(Game(seats=seats, quota=sum(seats.values()) // 2 + 1)).swings.values())

@@ -33,12 +33,12 @@ def test_minimal_indices_of_the_42_lists_of_2025() -> None:
     """Billions of minimal winning coalitions: counted by the sum of seats, not listed."""
     run = majlis("power", "iraq-2025", "--minimal-indices", "--format", "json")
     assert run.returncode == 0, run.stderr
-    parties = json.loads(run.stdout)["parties"]
-    assert len(parties) == 42
+    lists = json.loads(run.stdout)["parties"]
+    assert len(lists) == 42
     for index in ("deegan_packel", "holler", "johnston"):
-        assert abs(sum(p[index] for p in parties.values()) - 1) < 1e-12
-    largest = max(parties, key=lambda p: parties[p]["seats"])
-    assert largest == max(parties, key=lambda p: parties[p]["johnston"])
+        assert abs(sum(p[index] for p in lists.values()) - 1) < 1e-12
+    largest = max(lists, key=lambda p: lists[p]["seats"])
+    assert largest == max(lists, key=lambda p: lists[p]["johnston"])
 
 def test_power_of_2010_with_a_walk_out_and_two_thirds() -> None:
     run = majlis("power", "iraq-2010", "--quota", "two-thirds", "--without", "Iraqiya",
@@ -108,8 +108,8 @@ def test_power_on_the_seats_won_in_a_release_counts_the_whole_house(tmp_path: Pa
                               "--format", "json").stdout)
     won: dict[str, int] = {}
     for c in seats:
-        for party, n in c["seats"].items():
-            won[party] = won.get(party, 0) + n
+        for list_name, n in c["seats"].items():
+            won[list_name] = won.get(list_name, 0) + n
     run = majlis("power", "--release", "1", "--db", db, "--law", "iraq-2025", "--format", "json")
     result = json.loads(run.stdout)
     assert result["quota"] == 165  # a majority of the law's 329, not of the seats counted so far

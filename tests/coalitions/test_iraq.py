@@ -34,12 +34,12 @@ KURDS = frozenset({KA, "Gorran (Movement for Change)", "Kurdistan Islamic Union"
 
 @pytest.fixture(scope="module")
 def seats_2010() -> dict[str, int]:
-    return {p.name: p.seats for p in read_seat_table(data.parties_text("iraq-2010"), "2010")}
+    return {p.name: p.seats for p in read_seat_table(data.seat_table_text("iraq-2010"), "2010")}
 
 
 def test_bundled_seat_tables_fill_the_house(seats_2010: dict[str, int]) -> None:
     assert sum(seats_2010.values()) == 325 and Game.of(seats_2010).quota == 163
-    table_2025 = read_seat_table(data.parties_text("iraq-2025"), "2025")
+    table_2025 = read_seat_table(data.seat_table_text("iraq-2025"), "2025")
     assert sum(p.seats for p in table_2025) == 329 and len(table_2025) == 42
 
 
@@ -96,7 +96,8 @@ def test_largest_bloc_both_readings(seats_2010: dict[str, int]) -> None:
 
 
 def test_posts_convention_against_the_2010_coalition() -> None:
-    community = {p.name: p.community for p in read_seat_table(data.parties_text("iraq-2010"), "x")}
+    community = {p.name: p.community
+                 for p in read_seat_table(data.seat_table_text("iraq-2010"), "x")}
     checks = check_posts(frozenset({SOL, INA, KA}), IRAQ_POSTS, community)
     assert [(c.post.name, c.eligible) for c in checks] == [
         ("Prime Minister", (INA, SOL)), ("President", (KA,)), ("Speaker", ())]

@@ -27,10 +27,10 @@ def counted(law: Law, rng: np.random.Generator) -> Election:
     for name, magnitude in magnitudes.items():
         votes, people = {}, []
         for j in range(1, 7):
-            party = f"List {j}"
+            list_name = f"List {j}"
             personal = rng.integers(100, 5_000, size=magnitude + 2)
-            votes[party] = int(personal.sum()) + int(rng.integers(0, 2_000))  # list-only votes
-            people += [CandidateVotes(list=party, candidate=f"{party} candidate {k}",
+            votes[list_name] = int(personal.sum()) + int(rng.integers(0, 2_000))  # list-only votes
+            people += [CandidateVotes(list=list_name, candidate=f"{list_name} candidate {k}",
                                       votes=int(n), gender="F" if k % 2 else "M")
                        for k, n in enumerate(personal, 1)]
         constituencies.append(Constituency(name=name, magnitude=magnitude, votes=votes,

@@ -47,15 +47,15 @@ def divisors_prove(result: Allocation, series: DivisorSeries,
     bp = result.biproportional
     assert bp is not None
     for name, (_, votes) in table.items():
-        for party, seats in bp.seats[name].items():
-            v = votes.get(party, 0)
-            q = Fraction(v) / (bp.list_divisors[party] * bp.constituency_divisors[name])
+        for list_name, seats in bp.seats[name].items():
+            v = votes.get(list_name, 0)
+            q = Fraction(v) / (bp.list_divisors[list_name] * bp.constituency_divisors[name])
             if v == 0:
                 assert seats == 0
                 continue
-            assert q <= series.divisor(seats) / series.step, (name, party)
+            assert q <= series.divisor(seats) / series.step, (name, list_name)
             if seats:
-                assert q >= series.divisor(seats - 1) / series.step, (name, party)
+                assert q >= series.divisor(seats - 1) / series.step, (name, list_name)
 
 
 def test_marginals_are_met_where_constituency_counts_alone_would_miss_them() -> None:
@@ -274,8 +274,8 @@ def test_the_lower_apportionment_agrees_with_interregnum(
         signal.signal(signal.SIGALRM, previous)
     theirs = {c.name: c.seats for c in oracle.allocation}
     for name, seats in bp.seats.items():
-        for party, s in seats.items():
-            assert s == theirs.get((party, name), 0), (name, party)
+        for list_name, s in seats.items():
+            assert s == theirs.get((list_name, name), 0), (name, list_name)
 
 
 @st.composite

@@ -24,8 +24,8 @@ from majlis.law import (
 )
 
 
-def slate(party: str, *people: tuple[str, int, str]) -> tuple[CandidateVotes, ...]:
-    return tuple(CandidateVotes(list=party, candidate=name, votes=votes, gender=gender)
+def slate(list_name: str, *people: tuple[str, int, str]) -> tuple[CandidateVotes, ...]:
+    return tuple(CandidateVotes(list=list_name, candidate=name, votes=votes, gender=gender)
                  for name, votes, gender in people)
 
 
@@ -108,7 +108,7 @@ def test_every_fourth_winner_of_a_list_is_a_woman() -> None:
     assert quota(result) == {"f1": "m5"}
 
 
-def sntv_district(name: str, *people: tuple[str, str, int, str]) -> Constituency:
+def sntv_constituency(name: str, *people: tuple[str, str, int, str]) -> Constituency:
     candidates = tuple(CandidateVotes(list=p, candidate=n, votes=v, gender=g)
                        for p, n, v, g in people)
     votes: dict[str, int] = {}
@@ -119,11 +119,11 @@ def sntv_district(name: str, *people: tuple[str, str, int, str]) -> Constituency
 
 
 def test_district_woman_fills_the_region_quota_from_districts_without_women() -> None:
-    one = sntv_district("Basra 1", ("A", "m1", 900, "M"), ("B", "m2", 800, "M"),
+    one = sntv_constituency("Basra 1", ("A", "m1", 900, "M"), ("B", "m2", 800, "M"),
                         ("C", "w1", 300, "F"))
-    two = sntv_district("Basra 2", ("A", "w2", 900, "F"), ("B", "m3", 800, "M"),
+    two = sntv_constituency("Basra 2", ("A", "w2", 900, "F"), ("B", "m3", 800, "M"),
                         ("C", "w3", 100, "F"))
-    three = sntv_district("Basra 3", ("A", "m4", 900, "M"), ("B", "m5", 800, "M"),
+    three = sntv_constituency("Basra 3", ("A", "m4", 900, "M"), ("B", "m5", 800, "M"),
                           ("C", "w4", 200, "F"))
     law = Law(rule=SntvRule(), women=ConstituencyWoman())
     result = allocate(Election(constituencies=(one, two, three)), law)
@@ -137,9 +137,9 @@ def test_district_woman_fills_the_region_quota_from_districts_without_women() ->
 
 
 def test_district_woman_stops_when_the_region_has_its_women() -> None:
-    one = sntv_district("Basra 1", ("A", "w1", 900, "F"), ("B", "w2", 800, "F"),
+    one = sntv_constituency("Basra 1", ("A", "w1", 900, "F"), ("B", "w2", 800, "F"),
                         ("C", "m1", 700, "M"))
-    two = sntv_district("Basra 2", ("A", "m2", 900, "M"), ("B", "m3", 800, "M"),
+    two = sntv_constituency("Basra 2", ("A", "m2", 900, "M"), ("B", "m3", 800, "M"),
                         ("C", "w3", 100, "F"))
     result = allocate(Election(constituencies=(one, two)),
                       Law(rule=SntvRule(), women=ConstituencyWoman()))

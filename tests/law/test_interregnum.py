@@ -123,14 +123,14 @@ def test_constituencies_under_a_threshold_same_seats_as_interregnum(
     st.integers(1, 8).map(lambda p: Fraction(p, 100)), st.integers(1, 2))
 def test_levelling_tier_same_seats_as_interregnum(
         election: Election, first: Fraction, national_first: Fraction, share: Fraction,
-        per_district: int) -> None:
+        per_constituency: int) -> None:
     """Norway's two tiers: constituency seats, the national share of the whole house among lists
     over the tier threshold (lists over their share out, the share recomputed), and levelling
-    seats placed by Sainte-Laguë quotients relative to the district's votes per seat."""
+    seats placed by Sainte-Laguë quotients relative to the constituency's votes per seat."""
     law = Law(
         rule=DivisorRule(SAINTE_LAGUE.with_first(first)),
         tier=LevellingTier(
-            seats_per_constituency=per_district,
+            seats_per_constituency=per_constituency,
             threshold=Threshold(conditions=(VoteShare(share=share, scope=Scope.NATIONAL),)),
             national_rule=DivisorRule(SAINTE_LAGUE.with_first(national_first)),
             placement=SAINTE_LAGUE))

@@ -26,7 +26,7 @@ from majlis.law import (
     parse_law,
 )
 from tests.law.conformance import check_law
-from tests.strategies import constituencies, divisor_rules, quota_rules, sntv_district
+from tests.strategies import constituencies, divisor_rules, quota_rules, sntv_constituency
 
 
 def seats(votes: dict[str, int], magnitude: int, law: Law, seed: int = 0) -> dict[str, int]:
@@ -81,9 +81,9 @@ def test_every_seat_is_filled_and_the_law_conforms(c: Constituency, rule) -> Non
 def test_hare_largest_remainder_stays_within_quota(c: Constituency, quota: str) -> None:
     won = seats(dict(c.votes), c.magnitude, Law(rule=QuotaRule(quota)))
     total = sum(c.votes.values())
-    for party, v in c.votes.items():
+    for list_name, v in c.votes.items():
         exact = Fraction(v * c.magnitude, total)
-        assert exact - 1 < won[party] < exact + 1
+        assert exact - 1 < won[list_name] < exact + 1
 
 
 @given(constituencies(max_seats=30), divisor_rules)
@@ -127,7 +127,7 @@ def test_tie_on_the_last_seat_goes_to_more_votes_then_to_a_recorded_lot() -> Non
 
 
 def test_sntv_elects_the_candidates_with_most_votes() -> None:
-    c = sntv_district("D1")
+    c = sntv_constituency("D1")
     result = allocate(Election(constituencies=(c,)), Law(rule=SntvRule()))
     assert [e.candidate.candidate for e in result.constituencies[0].elected] == ["a1", "b1", "c1"]
     # A list vote total can lead while its seats trail: the SNTV penalty for spreading votes.

@@ -23,7 +23,7 @@ from majlis.law import (
     allocate,
     margins,
 )
-from tests.strategies import constituencies, divisor_rules, quota_rules, sntv_district
+from tests.strategies import constituencies, divisor_rules, quota_rules, sntv_constituency
 
 
 def share(percent: int, scope: Scope = Scope.CONSTITUENCY, base: Base = Base.VALID) -> VoteShare:
@@ -74,10 +74,10 @@ def test_margins_are_the_exact_boundary(c: Constituency, rule, percent: int) -> 
     law = Law(rule=rule, threshold=Threshold(conditions=(share(percent),)))
     election = Election(constituencies=(c,))
 
-    def seats_with(party: str, votes: int) -> int:
-        changed = Constituency(name="C", magnitude=c.magnitude, votes={**c.votes, party: votes})
+    def seats_with(list_name: str, votes: int) -> int:
+        changed = Constituency(name="C", magnitude=c.magnitude, votes={**c.votes, list_name: votes})
         try:
-            return allocate(Election(constituencies=(changed,)), law).seats_in("C")[party]
+            return allocate(Election(constituencies=(changed,)), law).seats_in("C")[list_name]
         except AllocationError:  # no qualifying list has a vote left
             return 0
 
@@ -98,7 +98,7 @@ def test_margins_are_the_exact_boundary(c: Constituency, rule, percent: int) -> 
 
 
 def test_sntv_margins_move_the_candidate_that_decides() -> None:
-    c = sntv_district("D")
+    c = sntv_constituency("D")
     law = Law(rule=SntvRule())
     found = {m.list: (m.to_gain, m.to_lose) for m in margins(Election(constituencies=(c,)),
                                                                law, "D")}

@@ -30,8 +30,8 @@ from majlis.law import (
 DHONDT = DivisorRule(DIVISOR_SERIES["dhondt"])
 
 
-def people(party: str, *rows: tuple[str, int, str]) -> tuple[CandidateVotes, ...]:
-    return tuple(CandidateVotes(list=party, candidate=n, votes=v, gender=g) for n, v, g in rows)
+def people(list_name: str, *rows: tuple[str, int, str]) -> tuple[CandidateVotes, ...]:
+    return tuple(CandidateVotes(list=list_name, candidate=n, votes=v, gender=g) for n, v, g in rows)
 
 
 def count(seats: int, candidates: tuple[CandidateVotes, ...], law: Law,

@@ -22,6 +22,7 @@ from majlis import data, publish
 from majlis.cli import app
 from majlis.data import OTHER_LISTS
 from majlis.law import Allocation, Law, Scope, Threshold, VoteShare, allocate
+from majlis.publish._bulletin import moment
 from majlis.tally import ConstituencyCount, Release, national
 from majlis.web import create_app
 
@@ -48,12 +49,12 @@ def compose(releases: list[Release], number: int) -> publish.Bulletin:
                                     previous=releases[number - 2] if number > 1 else None)
 
 
-def with_votes(results: tuple[ConstituencyCount, ...], place: str, party: str, extra: int
+def with_votes(results: tuple[ConstituencyCount, ...], place: str, list_name: str, extra: int
                ) -> list[ConstituencyCount]:
     """The release's counts with `extra` general votes more for `party` in `place`."""
     def more(c: ConstituencyCount) -> ConstituencyCount:
         general = dict(c.by_voting_type["general"])
-        general[party] = general.get(party, 0) + extra
+        general[list_name] = general.get(list_name, 0) + extra
         return replace(c, by_voting_type={**c.by_voting_type, "general": general})
     return [more(c) if c.name == place else c for c in results]
 
@@ -237,3 +238,13 @@ def test_the_command_and_the_route_write_the_same_bulletin(
         assert page.headers["content-type"].startswith("text/html")
         assert f'data-release="4" data-digest="{releases[3].digest}"' in page.text
         assert client.get("/api/bulletin", params={"lang": "fr"}).status_code == 422
+
+
+def test_times_are_on_baghdads_clock_in_the_readers_language() -> None:
+    # 22:30 UTC on the 11th is 01:30 on the 12th in Baghdad (UTC+3, no summer time)
+    at = "2025-11-11T22:30:00+00:00"
+    assert moment(at, "en") == "12 November 2025, 01:30 Baghdad time"
+    assert moment(at, "ar", arabic_digits=True) == (
+        "١٢ تشرين الثاني ٢٠٢٥، ٠١:٣٠ بتوقيت بغداد")
+    assert moment(at, "ar") == "12 تشرين الثاني 2025، 01:30 بتوقيت بغداد"
+    assert moment("2025-11-12T01:30", "en") == "2025-11-12T01:30"  # no clock

@@ -122,8 +122,8 @@ def test_every_count_is_the_release_s_list_by_list(night: tuple[str, list[Releas
         total: dict[str, int] = {}
         won: dict[str, int] = {}
         for selection in contest["BallotSelection"]:
-            (party,) = selection["PartyIds"]
-            name = lists[party]
+            (list_name,) = selection["PartyIds"]
+            name = lists[list_name]
             for n in selection["VoteCounts"]:
                 assert n["GpUnitId"] == unit["@id"]
                 key = n.get("OtherType", n["Type"])
@@ -149,10 +149,10 @@ def test_lists_are_named_in_english_and_arabic_with_the_dashboard_s_colour(
     styles = {s.name: s for s in publish.style_lists(national(releases[3].results).votes,
                                                      "default", "iraq-2025")}
     named = 0
-    for party in report["Party"]:
-        style = styles[party["ExternalIdentifier"][0]["Value"]]
-        texts = {t["Language"]: t["Content"] for t in party["Name"]["Text"]}
-        assert party["Color"] == style.colour[1:]
+    for list_name in report["Party"]:
+        style = styles[list_name["ExternalIdentifier"][0]["Value"]]
+        texts = {t["Language"]: t["Content"] for t in list_name["Name"]["Text"]}
+        assert list_name["Color"] == style.colour[1:]
         if style.name_ar:
             assert texts == {"en": style.name, "ar": style.name_ar}
             named += 1

@@ -29,9 +29,9 @@ RELEASE = Release(
 
 def _totals(votes: list[tuple[str, str, int]]) -> dict[str, dict[str, int]]:
     found: dict[str, dict[str, int]] = {}
-    for constituency, party, n in votes:
+    for constituency, list_name, n in votes:
         found.setdefault(constituency, {})
-        found[constituency][party] = found[constituency].get(party, 0) + n
+        found[constituency][list_name] = found[constituency].get(list_name, 0) + n
     return found
 
 

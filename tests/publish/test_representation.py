@@ -77,8 +77,8 @@ def test_norway_levelling_seats_count_in_their_county_and_in_the_house() -> None
     assert oslo.wasted == sum(n for p, n in oslo.votes.items() if not oslo.seats[p])
 
 
-def _slate(party: str, *people: tuple[str, int, str]) -> tuple[CandidateVotes, ...]:
-    return tuple(CandidateVotes(list=party, candidate=name, votes=votes, gender=gender)
+def _slate(list_name: str, *people: tuple[str, int, str]) -> tuple[CandidateVotes, ...]:
+    return tuple(CandidateVotes(list=list_name, candidate=name, votes=votes, gender=gender)
                  for name, votes, gender in people)
 
 

@@ -164,9 +164,9 @@ def test_new_zealand_2008_reproduces_official_seats_with_the_maori_party_overhan
     mixed = nz.mixed
     assert mixed is not None
     for r in rows:
-        party = r["party"]
-        assert (mixed.wins.get(party, 0), mixed.list_seats.get(party, 0)) == (
-            int(r["electorate_seats"]), int(r["list_seats"])), party
+        list_name = r["party"]
+        assert (mixed.wins.get(list_name, 0), mixed.list_seats.get(list_name, 0)) == (
+            int(r["electorate_seats"]), int(r["list_seats"])), list_name
     # 2.39 % gives the Māori Party 3 of the 120; it keeps its 5 electorates and the House
     # grows to 122. NZ First (4.07 %, no electorate) does not share.
     assert mixed.entitlement["Māori Party"] == 3 and dict(mixed.overhang) == {"Māori Party": 2}
@@ -195,9 +195,9 @@ def test_germany_2025_reproduces_official_seats_with_uncovered_wins_not_awarded(
                                                          mixed.entitlement["CSU"])
     # Every other party's national entitlement covers its national wins: its uncovered winners
     # (CDU 15, AfD 4, SPD 1) are a matter of Land lists, which this national count does not see.
-    for party, r in rows.items():
-        assert mixed.wins.get(party, 0) == int(r["constituency_seats"]) + int(
-            r["wins_not_awarded"]), party
+    for list_name, r in rows.items():
+        assert mixed.wins.get(list_name, 0) == int(r["constituency_seats"]) + int(
+            r["wins_not_awarded"]), list_name
     # Were overhang kept (New Zealand's rule), the house would grow by CSU's 3.
     kept = replace(law, mixed=replace(law.mixed, overhang=Overhang.KEPT))
     assert allocate(election, kept).constituencies[0].mixed.house == 633

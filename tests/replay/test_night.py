@@ -44,8 +44,8 @@ def test_the_plan_keeps_the_published_figures() -> None:
     final = {(r["district"], names.canonical(r["list"])): int(r["votes"])
              for r in load("iraq/iraq2025_governorate_results")
              if r["stage"].startswith("final") and r["votes"]}
-    for (district, party), votes in final.items():
-        assert by_name[district].votes[party] == votes
+    for (constituency, list_name), votes in final.items():
+        assert by_name[constituency].votes[list_name] == votes
     # one name per list, however each governorate's source spelled it: Basra's "Asas"
     assert by_name["Basra"].votes["Al-Asas al-Iraqi Coalition"] == 31_677
     assert {names.canonical(p) for t in PLAN.constituencies for p in t.votes} == {
@@ -82,12 +82,12 @@ def test_candidates_carry_personal_votes_and_the_women_the_law_requires() -> Non
     for c in BUILT.candidates:
         lists.setdefault((c.constituency, c.list), []).append(c)
     by_name = {t.name: t for t in PLAN.constituencies}
-    for (district, party), people in lists.items():
+    for (constituency, list_name), people in lists.items():
         personal = sum(c.votes for c in people)
-        assert 0 < personal <= by_name[district].votes[party]
-        assert len(people) <= 2 * PLAN.magnitudes[district]
+        assert 0 < personal <= by_name[constituency].votes[list_name]
+        assert len(people) <= 2 * PLAN.magnitudes[constituency]
         assert sum(c.gender == "F" for c in people) == len(people) // 4
-    assert {party for _, party in lists} >= {"Taqaddum Party",
+    assert {list_name for _, list_name in lists} >= {"Taqaddum Party",
                                              "Reconstruction and Development Coalition"}
     assert not any(c.constituency in PLAN.reserved for c in BUILT.candidates)  # SNTV entries
 
@@ -169,8 +169,8 @@ def test_2010_every_governorate_adds_up_and_its_first_stations_to_each_partial_c
             == dict(totals.votes)
         for stage in totals.stages:
             first = count.votes[:stage.stations].sum(axis=0)
-            for party, n in stage.votes.items():
-                assert first[count.lists.index(party)] == n
+            for list_name, n in stage.votes.items():
+                assert first[count.lists.index(list_name)] == n
                 checked += 1
     assert checked == len(published)
     # The registers that turnout implies add up close to the published "about 18.9 million".

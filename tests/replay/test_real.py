@@ -11,6 +11,7 @@ from datetime import datetime
 import pytest
 
 from majlis import data, replay
+from majlis.errors import InputError
 from majlis.law import Allocation, Law, allocate
 from majlis.tally import ConstituencyCount, Store, VotingType, national
 
@@ -40,12 +41,12 @@ def at_last(night: replay.Night) -> replay.Night:
                                           for s in sorted(final.values(), key=lambda s: s.area)))
 
 
-def as_published(district: str, at: datetime) -> tuple[dict[str, int], dict[str, int]]:
-    """Straight from the bundled CSVs: the district's votes per list (blank ballots apart)
+def as_published(constituency: str, at: datetime) -> tuple[dict[str, int], dict[str, int]]:
+    """Straight from the bundled CSVs: the constituency's votes per list (blank ballots apart)
     and its tenths of a percent counted by voting type, as last published at `at`."""
     stamp = at.replace(tzinfo=None).isoformat()
     rows = [r for r in data.rows(FOLDER + "district_snapshots.csv")
-            if r["district_name"] == district and r["rapport_generert"] <= stamp]
+            if r["district_name"] == constituency and r["rapport_generert"] <= stamp]
     if not rows:  # not reported yet
         return {}, {}
     last = rows[-1]
@@ -88,10 +89,10 @@ def test_norway_2021_last_release_gives_the_official_seats() -> None:
     (report,) = play(at_last(night))
     allocation = seats(report.release.results, data.law("norway-2021"))
     assert allocation.tier is not None
-    for district, official in night.seats.items():  # constituency and levelling seats
-        won = allocation.seats_in(district)  # the levelling seat placed there included
+    for constituency, official in night.seats.items():  # constituency and levelling seats
+        won = allocation.seats_in(constituency)  # the levelling seat placed there included
         assert {p: n for p, n in won.items() if n} == {p: n for p, n in official.items()
-                                                       if n}, district
+                                                       if n}, constituency
     assert sum(Counter(s).total() for s in night.seats.values()) == 169
     assert sum(allocation.tier.seats.values()) == 19
     assert {p: n for p, n in allocation.totals().items() if n} == {
@@ -156,6 +157,6 @@ def test_slovakia_2023_last_release_gives_the_official_seats_with_the_coalition_
 
 
 def test_a_night_that_is_not_bundled_is_named_with_the_ones_that_are() -> None:
-    with pytest.raises(KeyError, match="norway-2021"):
+    with pytest.raises(InputError, match="norway-2021"):
         replay.real("norway-2025")
     assert VotingType("advance") is VotingType.ADVANCE

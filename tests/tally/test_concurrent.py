@@ -23,8 +23,8 @@ def sheets_file(path: Path, prefix: str) -> Path:
     with path.open("w", encoding="utf-8") as out:
         out.write(HEADER)
         for i in range(SHEETS):
-            for party, n in (("Tasmim", 100), ("State of Law", 80)):
-                out.write(f"{prefix}{i:05d},machine,t,c,210,190,180,10,5,15,{party},{n}\n")
+            for list_name, n in (("Tasmim", 100), ("State of Law", 80)):
+                out.write(f"{prefix}{i:05d},machine,t,c,210,190,180,10,5,15,{list_name},{n}\n")
     return path
 
 

@@ -27,9 +27,9 @@ def big_night(tmp_path: Path, sheets: int) -> tuple[Path, Path]:
         out.write(HEADER)
         for i in range(sheets):
             a, b = 100 + i % 50, 80
-            for party, n in (("Tasmim", a), ("State of Law", b)):
+            for list_name, n in (("Tasmim", a), ("State of Law", b)):
                 out.write(f"S{i:05d},machine,t,c,{a + b + 30},{a + b + 10},{a + b},10,5,15,"
-                          f"{party},{n}\n")
+                          f"{list_name},{n}\n")
     return stations, night
 
 

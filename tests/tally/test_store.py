@@ -291,7 +291,7 @@ NAJAF = {"Tasmim": 120, "Sadiqoun": 80}
 
 def open_list(station: str, people: dict[str, int], source: str = "machine") -> TallySheet:
     """A sheet (Najaf's lists at N-001-01) whose candidates, by name, got `people`."""
-    lists = {name: party for _, party, name in PEOPLE}
+    lists = {name: list_name for _, list_name, name in PEOPLE}
     base = sheet(station, source, **({"votes": NAJAF} if station == "N-001-01" else {}))
     return TallySheet(**{**fields(base), "candidate_votes": {
         (lists[name], name): n for name, n in people.items()}})

@@ -18,10 +18,14 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from majlis.tally import Store, read_tally_file
 from majlis.web import Role, Users, create_app
+
+# A loaded machine (the suite on every core) paints slower than a desk does: each check waits
+# up to 20 s for what it expects instead of failing at Playwright's 5 s.
+expect.set_options(timeout=20_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "tally"

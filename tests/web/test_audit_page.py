@@ -29,7 +29,7 @@ def test_the_audit_page(browser: Browser, tmp_path: Path, users_file: Path) -> N
         store.ingest([HAND])
     with serving(create_app(url, "default", law="iraq-2025", users=users_file)) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.goto(f"{base}/audit")
+        page.goto(f"{base}/audit?lang=ar")  # else the browser's language (en-US here)
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
         expect(page.locator("#status")).to_contain_text("آخر إصدار")  # not released yet
         with Store(url) as store:

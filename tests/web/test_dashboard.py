@@ -142,7 +142,7 @@ def test_the_dashboard_follows_a_night_live(browser: Browser, tmp_path: Path,
         expect(page.locator("#counted-total")).to_contain_text("٣٥")  # Arabic-Indic digits
         expect(bulletin).to_have_attribute("dir", "rtl")
         expect(bulletin).to_contain_text("منذ الإصدار ١")
-        # the 2025 party table names State of Law in Arabic, in the legend and the explorer
+        # the 2025 seat table names State of Law in Arabic, in the legend and the explorer
         expect(page.locator("#legend")).to_contain_text("ائتلاف دولة القانون")
         expect(page.locator("#coalition-lists")).to_contain_text("ائتلاف دولة القانون")
         expect(page.locator("#coalition-title")).to_have_text("مستكشف التحالفات")

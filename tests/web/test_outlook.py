@@ -51,10 +51,10 @@ def test_lists_carry_arabic_names_and_colours_whatever_their_spelling(client: Te
     assert list(lists) == ["Tasmim", "State of Law", "Sadiqoun"]  # by national votes
     assert lists["State of Law"]["name_ar"] == "ائتلاف دولة القانون"  # the 2025 table's
     assert lists["State of Law"]["colour"] == "#1565c0"
-    # the alias table knows both spellings: its Arabic name where the party table has none
+    # the alias table knows both spellings: its Arabic name where the seat table has none
     assert (lists["Tasmim"]["name_en"], lists["Tasmim"]["name_ar"]) == ("Tasmim", "تحالف تصميم")
     assert (lists["Sadiqoun"]["name_en"], lists["Sadiqoun"]["name_ar"]) == (
-        "Sadiqoon", "حركة الصادقون")  # the party table spells it Sadiqoon
+        "Sadiqoon", "حركة الصادقون")  # the seat table spells it Sadiqoon
     assert lists["Sadiqoun"]["colour"] == "#4e342e"
     assert len({r["colour"] for r in lists.values()}) == 3
     assert client.get("/api/lists.csv").text.startswith("name,name_ar,name_en,colour,votes\n")

@@ -27,7 +27,7 @@ from .conftest import serving, shot
 
 GOVERNORATES = ("Karbala", "Maysan", "Muthanna")
 LIVE = 15_000  # ms for a release to reach the page: the store is read every 2 s, then the page
-STATE_OF_LAW = ("State of Law Coalition", "ائتلاف دولة القانون")  # the 2025 party table's
+STATE_OF_LAW = ("State of Law Coalition", "ائتلاف دولة القانون")  # the 2025 seat table's
 WIRE = re.compile(r"With [\d.]+ % of stations counted, (?P<first>.+?) leads with (?P<votes>[\d,]+)"
                   r" votes, (?P<margin>[\d,]+) ahead of (?P<second>.+?); seats so far: "
                   r"(?P<seats>[^.(]+)")
@@ -81,10 +81,10 @@ def sees_release(page: Page, report: replay.Reported, *, pushed: bool = True) ->
     wire = WIRE.match(report.line)
     assert wire, report.line
     votes = int(wire["votes"].replace(",", ""))
-    for party, n in ((wire["first"], votes), (wire["second"],
+    for list_name, n in ((wire["first"], votes), (wire["second"],
                                               votes - int(wire["margin"].replace(",", "")))):
         row = page.locator("#vote-table tbody tr").filter(
-            has=page.locator("th", has_text=re.compile(f"^{re.escape(party)}$")))
+            has=page.locator("th", has_text=re.compile(f"^{re.escape(list_name)}$")))
         expect(row.locator("td").first).to_have_text(f"{n:,}")
     for held in wire["seats"].strip().split(", "):  # "Reconstruction and Development 8"
         assert held in legend(report), (held, report.line)

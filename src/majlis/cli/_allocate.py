@@ -74,7 +74,7 @@ def allocate_command(
     votes: Annotated[Path, typer.Argument(
         help="CSV: district,party,votes (or with candidate), or a bundled election by name")],
     law: Annotated[Path, typer.Option("--law", help="The law: a TOML file or a preset name")],
-    districts: Annotated[
+    constituencies: Annotated[
         Path | None, typer.Option("--districts", help="CSV: district,seats[,blank,invalid,valid]")
     ] = None,
     lists: Annotated[
@@ -92,10 +92,10 @@ def allocate_command(
         "--elected", help=f"CSV of who takes the seats instead: {','.join(ELECTED_COLUMNS)} "
         "(columns and `via` values: docs/law-format.md, Output)")] = False,
 ) -> None:
-    """Allocate seats exactly as LAW says, for every list in every district."""
+    """Allocate seats exactly as LAW says, for every list in every constituency."""
     the_law = law_of(law)
     drawn = secrets.randbelow(2**32) if seed is None else seed
-    election = election_of(votes, the_law, districts, lists, seed=drawn)
+    election = election_of(votes, the_law, constituencies, lists, seed=drawn)
     allocation = allocate(election, the_law, seed=drawn)
     rows = seat_rows(allocation, with_totals=totals)
     if elected:
@@ -137,7 +137,7 @@ def write_csv(header: tuple[str, ...], rows: Iterable[tuple[object, ...]]) -> No
 
 
 def seat_rows(allocation: Allocation, *, with_totals: bool) -> list[tuple[str, str, int, int]]:
-    """One row per (district, list) given, tier seats placed in their district, sorted."""
+    """One row per (constituency, list) given, tier seats placed in their constituency, sorted."""
     rows = [(r.constituency, r.list, r.votes, r.seats) for r in seat_table(allocation)]
     rows.sort(key=lambda r: (r[0], -r[3], r[1]))
     if with_totals:
@@ -281,7 +281,7 @@ def print_tables(
     *,
     with_totals: bool,
 ) -> None:
-    """One table per district with each list's margins, then the national totals."""
+    """One table per constituency with each list's margins, then the national totals."""
     for c in allocation.constituencies:
         table = Table(title=f"{c.name} — {c.magnitude} seats", title_justify="left")
         columns = ("list", "votes", "seats", "to gain a seat", "can lose",
@@ -466,18 +466,20 @@ def law_of(path: Path) -> Law:
 
 
 def election_of(
-    votes: Path, law: Law, districts: Path | None, lists: Path | None, *, seed: int = 0
+    votes: Path, law: Law, constituencies: Path | None, lists: Path | None, *, seed: int = 0
 ) -> Election:
     """An election from a votes CSV (and districts and lists CSVs), or a bundled election by
     name; `seed` draws the lot for a tie in apportioning seats to constituencies."""
-    if not exists(votes) and str(votes) in data.ELECTIONS and districts is None and lists is None:
+    if (not exists(votes) and str(votes) in data.ELECTIONS and constituencies is None
+            and lists is None):
         bundled = data.election(str(votes))
         if bundled.missing:
             stderr.print(f"note: {bundled.name}: no figures for {', '.join(bundled.missing)}; "
                          "their seats are not allocated", markup=False, highlight=False)
         return bundled.election
     return read_election(read_text(votes), str(votes), law,
-                         read_text(districts) if districts else None, str(districts),
+                         read_text(constituencies) if constituencies else None,
+                         str(constituencies),
                          read_text(lists) if lists else None, str(lists), seed=seed)
 
 

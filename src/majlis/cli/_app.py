@@ -10,6 +10,7 @@ from ._allocate import allocate_command, file_problem, problems_exit, stderr
 from ._audit import audit_app
 from ._bulletin import bulletin_command
 from ._bundled import compare_command, data_app, laws_command
+from ._certify import certify_app
 from ._chart import chart_command
 from ._coalitions import cabinet_command, coalitions_command, power_command
 from ._devices import devices_app
@@ -58,6 +59,7 @@ app.command("export")(export_command)
 app.command("project")(project_command)
 app.command("bulletin")(bulletin_command)
 app.command("chart")(chart_command)
+app.add_typer(certify_app, name="certify")
 app.command("power")(power_command)
 app.command("coalitions")(coalitions_command)
 app.command("cabinet")(cabinet_command)

@@ -37,10 +37,10 @@ from majlis.tally import Format
 from ._allocate import law_of, read_text, stdout, write_csv
 from ._tally import Database, ElectionName, open_store, release_of
 
-MAX_UNITS = 28  # beyond this many parties (blocs merged) the enumeration can take hours
+MAX_UNITS = 28  # beyond this many lists (blocs merged) the enumeration can take hours
 
 Election = Annotated[str | None, typer.Argument(
-    help=f"A bundled seat table: {', '.join(data.PARTY_TABLES)} (or give --seats)")]
+    help=f"A bundled seat table: {', '.join(data.SEAT_TABLES)} (or give --seats)")]
 Seats = Annotated[Path | None, typer.Option(
     "--seats", help="CSV: party,seats[,bloc,community,colour,name_ar,name_en,axis_NAME…]")]
 QuotaOption = Annotated[str, typer.Option(
@@ -69,10 +69,10 @@ def power_command(
     output: Output = Format.TABLE,
 ) -> None:
     """Each party's voting power: exact normalised Banzhaf and Shapley–Shubik indices."""
-    parties, house = _parties(election, seats, release, db, store, law)
-    game = _game(parties, quota, house)
+    lists, house = _seat_table(election, seats, release, db, store, law)
+    game = _game(lists, quota, house)
     if without:
-        game = game.without(*(_name(parties, p, "--without") for p in without))
+        game = game.without(*(_name(lists, p, "--without") for p in without))
     exact = power(game)
     indices: dict[str, dict[str, Fraction]] = {
         "banzhaf": dict(exact.banzhaf), "shapley_shubik": dict(exact.shapley_shubik)}
@@ -124,11 +124,11 @@ def coalitions_command(
         raise typer.BadParameter("seats, surplus or parties", param_hint="--by")
     ranking: CoalitionOrder = "seats" if by == "seats" else "surplus" if by == "surplus" \
         else "size"
-    parties, house = _parties(election, seats, release, db, store, law)
-    game = _game(parties, quota, house)
+    lists, house = _seat_table(election, seats, release, db, store, law)
+    game = _game(lists, quota, house)
     playing = Game(seats={p: s for p, s in game.seats.items() if s}, quota=game.quota)
     rules = None if constraints is None else read_constraints(
-        read_text(constraints), str(constraints), playing, parties)
+        read_text(constraints), str(constraints), playing, lists)
     units = len(playing.seats) - sum(len(b) - 1 for b in rules.constraints.blocs) \
         if rules else len(playing.seats)
     if units > MAX_UNITS:
@@ -137,12 +137,12 @@ def coalitions_command(
             "in --constraints (blocs = [[…]]) or give a smaller seat table", param_hint="--seats")
     found = coalitions(playing, rules.constraints if rules else None, by=ranking)
     declared: dict[str, frozenset[str]] = {}
-    for list_name in parties:
-        if list_name.bloc:
-            declared[list_name.bloc] = declared.get(list_name.bloc, frozenset()) | {list_name.name}
+    for row in lists:
+        if row.bloc:
+            declared[row.bloc] = declared.get(row.bloc, frozenset()) | {row.name}
     declared |= dict(rules.declared) if rules else {}
     bloc = largest_bloc(game, declared)
-    community = {p.name: p.community for p in parties if p.community}
+    community = {p.name: p.community for p in lists if p.community}
     shown = found[:limit]
     posts = [check_posts(c.members, IRAQ_POSTS, community) for c in shown]
     if output is Format.JSON:
@@ -158,7 +158,7 @@ def coalitions_command(
                            for c, checks in zip(shown, posts, strict=True)],
         }, ensure_ascii=False, indent=2))
         return
-    short = {p.name: p.name_en or p.name for p in parties}
+    short = {p.name: p.name_en or p.name for p in lists}
     if output is Format.CSV:
         write_csv(("rank", "seats", "surplus", "parties", "members", "pivots"),
                   ((i, c.seats, c.surplus, c.size, " + ".join(sorted(c.members)),
@@ -200,10 +200,10 @@ def cabinet_command(
     output: Output = Format.TABLE,
 ) -> None:
     """Turn a coalition into a cabinet: Gamson's proportional shares or an Iraqi points system."""
-    parties, _ = _parties(election, seats, release, db, store, law)
-    members = {_name(parties, c, "--coalition") for c in coalition} if coalition else \
-        {p.name for p in parties if p.seats}
-    table_seats = {p.name: p.seats for p in parties if p.name in members}
+    lists, _ = _seat_table(election, seats, release, db, store, law)
+    members = {_name(lists, c, "--coalition") for c in coalition} if coalition else \
+        {p.name for p in lists if p.seats}
+    table_seats = {p.name: p.seats for p in lists if p.name in members}
     rows: list[dict[str, Any]]
     if points == "gamson":
         shares, whole = gamson(table_seats, ministries)
@@ -244,8 +244,8 @@ def _bloc_caption(lists: tuple[str, ...], list_seats: int, name: str | None, sea
     return text + " (Federal Supreme Court 25/Federal/2010: either may be tasked)"
 
 
-def _parties(election: str | None, seats: Path | None, release: int | None, db: str | None,
-             store: str | None, law: Path | None) -> tuple[tuple[ListSeats, ...], int | None]:
+def _seat_table(election: str | None, seats: Path | None, release: int | None, db: str | None,
+                store: str | None, law: Path | None) -> tuple[tuple[ListSeats, ...], int | None]:
     """The seat table — bundled, from a file, or won on a release — and the whole house where it
     is known (a release's law, a bundled election): the quota counts seats the table lacks."""
     if sum(x is not None for x in (election, seats, release)) != 1:
@@ -258,17 +258,17 @@ def _parties(election: str | None, seats: Path | None, release: int | None, db: 
         the_law = law_of(law or Path(opened.election))
         counts = release_of(opened, release).results
         won = allocate(the_law.election({c.name: c.votes for c in counts}), the_law).totals()
-        known = ({p.name: p for p in read_seat_table(data.parties_text(opened.election), "")}
-                 if opened.election in data.PARTY_TABLES else {})
+        known = ({p.name: p for p in read_seat_table(data.seat_table_text(opened.election), "")}
+                 if opened.election in data.SEAT_TABLES else {})
         return tuple(replace(known[p], seats=n) if p in known else ListSeats(name=p, seats=n)
                      for p, n in sorted(won.items(), key=lambda x: (-x[1], x[0]))
                      if p != data.OTHER_LISTS), the_law.house
     assert election is not None
-    return (read_seat_table(data.parties_text(election), f"{election} (bundled)"),
-            data.PARTY_HOUSES[election])
+    return (read_seat_table(data.seat_table_text(election), f"{election} (bundled)"),
+            data.SEAT_TABLE_HOUSES[election])
 
 
-def _game(parties: tuple[ListSeats, ...], quota: str, house: int | None) -> Game:
+def _game(lists: tuple[ListSeats, ...], quota: str, house: int | None) -> Game:
     rule: Quota
     if quota in ("majority", "two-thirds"):
         rule = "majority" if quota == "majority" else "two-thirds"
@@ -277,13 +277,13 @@ def _game(parties: tuple[ListSeats, ...], quota: str, house: int | None) -> Game
     else:
         raise typer.BadParameter("majority, two-thirds or a whole number of seats",
                                  param_hint="--quota")
-    table = {p.name: p.seats for p in parties}
+    table = {p.name: p.seats for p in lists}
     return Game(seats=table, quota=quota_of(rule, house or sum(table.values())))
 
 
-def _name(parties: tuple[ListSeats, ...], given: str, option: str) -> str:
-    """A party by its name or its short English name."""
-    for p in parties:
+def _name(lists: tuple[ListSeats, ...], given: str, option: str) -> str:
+    """A list by its name or its short English name."""
+    for p in lists:
         if given in (p.name, p.name_en):
             return p.name
     raise typer.BadParameter(f"no party {given!r} in the seat table", param_hint=option)

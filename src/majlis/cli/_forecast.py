@@ -107,15 +107,15 @@ def project_command(
 
 def _expected_power(projection: forecast.Projection, quota: int) -> None:
     """Banzhaf and Shapley–Shubik power averaged over the draws (each distinct seat table
-    computed once, exactly), the unpublished lists' aggregate left out: it is not a party."""
+    computed once, exactly), the unpublished lists' aggregate left out: it is no list."""
     keep = [j for j, p in enumerate(projection.list_names) if p not in projection.not_lists]
-    parties = tuple(projection.list_names[j] for j in keep)
-    power = expected_power(parties, projection.seat_draws[:, keep], quota)
+    names = tuple(projection.list_names[j] for j in keep)
+    power = expected_power(names, projection.seat_draws[:, keep], quota)
     table = Table(title=f"Expected voting power for {quota} seats ({power.distinct:,} distinct "
                         f"seat tables in {power.draws:,} draws)", title_justify="left")
     for column in ("list", "Banzhaf", "Shapley–Shubik"):
         table.add_column(column, justify="left" if column == "list" else "right")
-    for p in sorted(parties, key=lambda p: -power.banzhaf[p])[:10]:
+    for p in sorted(names, key=lambda p: -power.banzhaf[p])[:10]:
         table.add_row(p, f"{power.banzhaf[p]:.3f}", f"{power.shapley_shubik[p]:.3f}")
     stdout.print(table)
 

@@ -111,10 +111,7 @@ def real_command(
 ) -> None:
     """Play a real night into the tally store as it was published: a release at every moment an
     area's figures changed, holding exactly those figures, with seats and a wire line."""
-    try:
-        night = replay.real(name)
-    except KeyError as error:
-        raise typer.BadParameter(str(error.args[0]), param_hint="NAME") from None
+    night = replay.real(name)
     law = law_of(Path(night.law))
     store = _fresh_store(db, election or name)
     with stderr.status("registering the counting units"):

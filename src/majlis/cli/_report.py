@@ -28,7 +28,7 @@ Votes = Annotated[Path | None, typer.Argument(
     help="CSV: district,party,votes (or with candidate), or a bundled election by name; "
          "omit with --release")]
 ReportLaw = Annotated[Path, typer.Option("--law", help="The law: a TOML file or a preset name")]
-Districts = Annotated[Path | None, typer.Option("--districts", help="CSV: district,seats,…")]
+Constituencies = Annotated[Path | None, typer.Option("--districts", help="CSV: district,seats,…")]
 Lists = Annotated[Path | None, typer.Option("--lists", help="CSV: party plus attributes")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Seed of the lot for ties")]
 ReleaseOption = Annotated[int | None, typer.Option(
@@ -36,7 +36,7 @@ ReleaseOption = Annotated[int | None, typer.Option(
 Output = Annotated[Format, typer.Option("--format", help="table, csv or json")]
 
 
-def _allocation(votes: Path | None, law: Path, districts: Path | None, lists: Path | None,
+def _allocation(votes: Path | None, law: Path, constituencies: Path | None, lists: Path | None,
                 seed: int, release: int | None, db: str | None,
                 election: str | None) -> Allocation:
     """The seats to report on: the law applied to VOTES, or to a release's counted votes."""
@@ -49,7 +49,8 @@ def _allocation(votes: Path | None, law: Path, districts: Path | None, lists: Pa
     if votes is None:
         raise typer.BadParameter("give VOTES (a file or a bundled election) or --release N",
                                  param_hint="VOTES")
-    return allocate(election_of(votes, the_law, districts, lists, seed=seed), the_law, seed=seed)
+    return allocate(election_of(votes, the_law, constituencies, lists, seed=seed), the_law,
+                    seed=seed)
 
 
 def _exact(value: Fraction | None) -> str:
@@ -94,13 +95,13 @@ def _write(title: str, header: Sequence[str], rows: list[tuple[object, ...]],
 
 @report_app.command("representation")
 def representation_command(law: ReportLaw, votes: Votes = None,
-                           districts: Districts = None, lists: Lists = None, seed: Seed = 0,
-                           release: ReleaseOption = None, db: Database = None,
+                           constituencies: Constituencies = None, lists: Lists = None,
+                           seed: Seed = 0, release: ReleaseOption = None, db: Database = None,
                            election: ElectionName = None, output: Output = Format.TABLE) -> None:
     """Disproportionality and fragmentation: the Gallagher and Loosemore–Hanby indices, the
     effective numbers of parties by votes and by seats, and the votes of lists that won no
     seat, for the house (district `*`) and each constituency."""
-    report = publish.represent(_allocation(votes, law, districts, lists, seed, release, db,
+    report = publish.represent(_allocation(votes, law, constituencies, lists, seed, release, db,
                                            election))
     rows = [_index_row("*", report.house),
             *(_index_row(name, d) for name, d in report.constituencies.items())]
@@ -110,12 +111,12 @@ def representation_command(law: ReportLaw, votes: Votes = None,
 
 @report_app.command("women")
 def women_command(law: ReportLaw, votes: Votes = None,
-                  districts: Districts = None, lists: Lists = None, seed: Seed = 0,
+                  constituencies: Constituencies = None, lists: Lists = None, seed: Seed = 0,
                   release: ReleaseOption = None, db: Database = None,
                   election: ElectionName = None, output: Output = Format.TABLE) -> None:
     """Women elected per constituency and list: on their own votes, through the women's
     quota, and the men the quota displaced (needs candidates with their gender)."""
-    found = publish.women_seats(_allocation(votes, law, districts, lists, seed, release, db,
+    found = publish.women_seats(_allocation(votes, law, constituencies, lists, seed, release, db,
                                             election))
     rows: list[tuple[object, ...]] = [
         (r.constituency, r.list, r.seats, r.women, len(r.on_votes), len(r.by_quota),
@@ -127,12 +128,12 @@ def women_command(law: ReportLaw, votes: Votes = None,
 
 @report_app.command("minorities")
 def minorities_command(law: ReportLaw, votes: Votes = None,
-                       districts: Districts = None, lists: Lists = None, seed: Seed = 0,
+                       constituencies: Constituencies = None, lists: Lists = None, seed: Seed = 0,
                        release: ReleaseOption = None, db: Database = None,
                        election: ElectionName = None, output: Output = Format.TABLE) -> None:
     """The seats reserved for communities: each contest's winners, their votes and the
     contest's."""
-    found = publish.minority_seats(_allocation(votes, law, districts, lists, seed, release, db,
+    found = publish.minority_seats(_allocation(votes, law, constituencies, lists, seed, release, db,
                                                election))
     rows: list[tuple[object, ...]] = [
         (r.constituency, r.community, r.list, r.candidate or "", r.votes, r.contest_votes,

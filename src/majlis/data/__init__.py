@@ -16,25 +16,29 @@ from ._bundle import (
 )
 from ._files import path, rows
 from ._names import ALIAS_TABLES, OTHER_LISTS, ListName, ListNames, list_names
-from ._parties import PARTY_HOUSES, PARTY_TABLES, parties_text
+from ._seat_tables import SEAT_TABLE_HOUSES, SEAT_TABLES, seat_table_text
+from ._stages import CERTIFIED, BundledStage, certification
 
 __all__ = [
     "ALIAS_TABLES",
+    "CERTIFIED",
     "DATASETS",
     "ELECTIONS",
     "OTHER_LISTS",
-    "PARTY_HOUSES",
-    "PARTY_TABLES",
+    "SEAT_TABLES",
+    "SEAT_TABLE_HOUSES",
     "BundledElection",
+    "BundledStage",
     "ListName",
     "ListNames",
+    "certification",
     "election",
     "law",
     "law_text",
     "laws",
     "list_names",
     "load",
-    "parties_text",
     "path",
     "rows",
+    "seat_table_text",
 ]

@@ -111,13 +111,13 @@ def _iraq_2010() -> BundledElection:
     published: dict[str, dict[frozenset[str], int]] = {}
     short = {}
     for r in table:
-        district = r["district"]
-        magnitude[district] = int(r["district_magnitude"])
+        constituency = r["district"]
+        magnitude[constituency] = int(r["district_magnitude"])
         if r["votes"]:
-            votes.setdefault(district, {})[r["list"]] = int(r["votes"])
-            short[(district, r["list"].split(" (")[0])] = r["list"]
+            votes.setdefault(constituency, {})[r["list"]] = int(r["votes"])
+            short[(constituency, r["list"].split(" (")[0])] = r["list"]
         if r["seats"] and r["votes"]:
-            published.setdefault(district, {})[frozenset({r["list"]})] = int(r["seats"])
+            published.setdefault(constituency, {})[frozenset({r["list"]})] = int(r["seats"])
     for r in table:  # seats published only for a group of lists: "… combined (A + B + C)"
         group = _COMBINED.search(r["list"])
         if r["seats"] and not r["votes"] and group:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from ._files import rows
-from ._parties import PARTY_TABLES
+from ._seat_tables import SEAT_TABLES
 
 ALIAS_TABLES: Mapping[str, str] = {"iraq-2025": "iraq/iraq2025_list_aliases.csv"}
 # Not a list: the votes of the lists a source left out, counted together where nothing tells
@@ -95,8 +95,8 @@ def list_names(election: str) -> ListNames:
         for name in (r["alias"], r["canonical"], r["canonical_ar"]):
             if name:
                 spellings[spelling(name)] = listed
-    if election in PARTY_TABLES:  # the seat table's names, where they name a known list
-        for r in rows(PARTY_TABLES[election]):
+    if election in SEAT_TABLES:  # the seat table's names, where they name a known list
+        for r in rows(SEAT_TABLES[election]):
             known = [spellings[s] for s in map(spelling, (r["party"], r["name_en"]))
                      if s in spellings]
             for name in (r["party"], r["name_en"]) if known else ():

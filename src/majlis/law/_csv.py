@@ -19,7 +19,7 @@ from ._values import Apportioned, CandidateVotes, Constituency, Election, frozen
 
 VOTES_HEADERS = (("district", "party", "votes"), ("district", "party", "candidate", "votes"))
 CANDIDATE_COLUMNS = ("gender", "community")
-DISTRICT_COLUMNS = ("district", "seats", "blank", "invalid", "valid", "tier_seats", "region",
+CONSTITUENCY_COLUMNS = ("district", "seats", "blank", "invalid", "valid", "tier_seats", "region",
                     "population", "registered")
 MOST = ", the most majlis allocates to one constituency"
 MOST_VOTES = ", the most majlis counts"
@@ -44,18 +44,18 @@ def read_constituencies(
     """Seats (and optional blank, invalid, valid, tier_seats counts) per constituency; when the
     law apportions the seats, the population or registered voters it apportions them by."""
     problems = Problems(source)
-    districts: dict[str, _ConstituencyRow] = {}
+    constituency_rows: dict[str, _ConstituencyRow] = {}
     rows = csv_rows(text, problems)
     column = apportionment.basis.value if apportionment is not None else None
     header = next(rows, None)
     named = named_rows(rows, "district", problems, {}) if header is not None and (
-        _districts_header(header[1], column, problems)) else iter(())
+        _constituencies_header(header[1], column, problems)) else iter(())
     for line, name, row in named:
         seats = None if column is not None else problems.whole_number(
             line, "seats", row["seats"], most=MAX_MAGNITUDE, why=MOST)
         if seats == 0:
             problems.add(line, "seats", "a constituency needs at least one seat")
-        districts[name] = _ConstituencyRow(
+        constituency_rows[name] = _ConstituencyRow(
             seats=seats,
             blank=problems.whole_number(line, "blank", row.get("blank", ""), required=False,
                                         most=MAX_VOTES, why=MOST_VOTES) or 0,
@@ -72,20 +72,20 @@ def read_constituencies(
             if column is not None and apportionment is not None and column in row else None,
             line=line,
         )
-    house = sum((d.seats or 0) + (d.tier_seats or 0) for d in districts.values())
+    house = sum((d.seats or 0) + (d.tier_seats or 0) for d in constituency_rows.values())
     if house > MAX_HOUSE:
         problems.add(None, "seats", f"the districts add up to {house:,} seats; majlis allocates "
                      f"at most {MAX_HOUSE:,}")
     problems.raise_any()
-    return districts
+    return constituency_rows
 
 
-def _districts_header(row: dict[str, str], column: str | None, problems: Problems) -> bool:
+def _constituencies_header(row: dict[str, str], column: str | None, problems: Problems) -> bool:
     """Whether a districts file's header has the columns the law needs (else a problem)."""
-    unknown = [c for c in row if c not in DISTRICT_COLUMNS]
+    unknown = [c for c in row if c not in CONSTITUENCY_COLUMNS]
     if "district" not in row or ("seats" not in row and column is None) or unknown:
         problems.add(1, "header", "expected district,seats with optional columns "
-                     f"{', '.join(DISTRICT_COLUMNS[2:])}"
+                     f"{', '.join(CONSTITUENCY_COLUMNS[2:])}"
                      + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
         return False
     if column is not None and "seats" in row:
@@ -183,7 +183,7 @@ def read_election(
 ) -> Election:
     """An `Election` from a votes CSV, seats from the districts CSV or the law's tables, list
     attributes from the lists CSV; `seed` draws the lot for a tie in apportioning the seats."""
-    districts = read_constituencies(constituencies_text, constituencies_source,
+    constituency_rows = read_constituencies(constituencies_text, constituencies_source,
                                     law.apportionment) if constituencies_text else {}
     in_lists = Problems(lists_source)
     lists = read_lists(lists_text, in_lists) if lists_text is not None else None
@@ -204,38 +204,38 @@ def read_election(
                 break
             has_candidates = "candidate" in row
             continue
-        district, list_name = row["district"], row["party"]
+        constituency, list_name = row["district"], row["party"]
         for column in ("district", "party"):
             if not row[column]:
                 problems.add(line, column, "missing")
         count = problems.whole_number(line, "votes", row["votes"], most=MAX_VOTES,
                                       why=MOST_VOTES)
-        if not district or not list_name or count is None:
+        if not constituency or not list_name or count is None:
             continue
-        key = (district, list_name, row.get("candidate", ""))
+        key = (constituency, list_name, row.get("candidate", ""))
         if key in seen:
             what = "district,party,candidate" if has_candidates else "district,party"
             problems.add(line, what, f"duplicate of line {seen[key]}")
             continue
         seen[key] = line
-        first_line.setdefault(district, line)
-        votes.setdefault(district, {})
-        votes[district][list_name] = votes[district].get(list_name, 0) + count
+        first_line.setdefault(constituency, line)
+        votes.setdefault(constituency, {})
+        votes[constituency][list_name] = votes[constituency].get(list_name, 0) + count
         gender = row.get("gender", "")
         if gender and gender.lower() not in GENDERS:
             problems.add(line, "gender", f"{gender!r} is not F or M")
         if key[2]:
-            candidates.setdefault(district, []).append(CandidateVotes(
+            candidates.setdefault(constituency, []).append(CandidateVotes(
                 list=list_name, candidate=key[2], votes=count,
                 gender=GENDERS.get(gender.lower()), community=row.get("community") or None))
-    apportioned = _apportioned(law, districts, votes, constituencies_source, problems, seed)
+    apportioned = _apportioned(law, constituency_rows, votes, constituencies_source, problems, seed)
     constituencies = []
     for name, line in first_line.items():
-        info = districts.get(name, _ConstituencyRow())
+        info = constituency_rows.get(name, _ConstituencyRow())
         if apportioned is not None and name in apportioned.magnitudes:
             seats: int | None = apportioned.magnitudes[name]
         else:
-            seats = info.seats if name in districts else law.magnitudes.get(name)
+            seats = info.seats if name in constituency_rows else law.magnitudes.get(name)
         if seats is None:
             problems.add(line, "district", f"{name!r} has no seats: not in "
                          f"{constituencies_source if constituencies_text else 'a districts file'}"

@@ -130,11 +130,11 @@ class LevellingTier:
         levelling: Mapping[str, int],
         precedence: Precedence,
     ) -> dict[str, dict[str, int]]:
-        """One seat at a time to the highest relative quotient among open lists and districts.
+        """One seat at a time to the highest relative quotient among open lists and constituencies.
 
-        Each (list, district) pair waits in a heap at its next quotient; only the pair that
+        Each (list, constituency) pair waits in a heap at its next quotient; only the pair that
         takes a seat moves on, so a seat costs a heap step rather than a scan of every pair.
-        Equal quotients go to the list of higher precedence, then to the earlier district.
+        Equal quotients go to the list of higher precedence, then to the earlier constituency.
         """
         list_left = dict(levelling)
         constituency_left = dict(per_constituency)
@@ -163,8 +163,8 @@ class LevellingTier:
         return placed
 
     def _relative(self, c: Constituency, votes: int, seats: int) -> Quotient:
-        """The next quotient, divided by the district's valid votes per constituency seat when
-        `relative` (squared for Huntington–Hill, whose quotients are compared squared)."""
+        """The next quotient, divided by the constituency's valid votes per constituency seat
+        when `relative` (squared for Huntington–Hill, whose quotients are compared squared)."""
         quotient = self.placement.quotient(votes, seats)
         if not self.relative:
             return quotient

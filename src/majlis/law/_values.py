@@ -49,9 +49,9 @@ class Elected:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Constituency:
-    """One district's count: what the law turns into seats.
+    """One constituency's count: what the law turns into seats.
 
-    `valid` declares the district's total valid votes when `votes` names only some lists (news
+    `valid` declares the constituency's total valid votes when `votes` names only some lists (news
     tables list the main ones); unlisted votes count in thresholds and natural quotas but win
     nothing. `blank` and `invalid` matter only to a threshold whose base includes them.
     """

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from fractions import Fraction
 from importlib import resources
+from zoneinfo import ZoneInfo
 
 from majlis.data import OTHER_LISTS, ListName, ListNames
 from majlis.law import (
@@ -29,6 +31,7 @@ from majlis.tally import ConstituencyCount, Release, national
 
 from ._choices import BulletinFormat, Language
 
+BAGHDAD = ZoneInfo("Asia/Baghdad")  # every time a reader sees is on the clock of the count
 CLOSEST = 3  # constituencies named for the closest last seat
 NEAR = Fraction(1, 100)  # a list this close to a national threshold's share, either side, is named
 LEADERS = 3  # lists named in the lead
@@ -287,6 +290,35 @@ def _percent(share: Fraction, lang: str, arabic_digits: bool) -> str:
     return (f"{whole}\u066b{point}\u066a" if lang == "ar" else f"{whole}.{point} %")
 
 
+# Iraq's names of the months, as its press and the dashboard (ar-IQ) write them.
+MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "ar": ("كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول",
+           "تشرين الأول", "تشرين الثاني", "كانون الأول"),
+}
+
+
+def moment(at: str, lang: str, arabic_digits: bool = False) -> str:
+    """A stored time (ISO 8601, any offset) on Baghdad's clock, as the reader's language writes
+    it: `12 November 2025, 01:30 Baghdad time`; a time without an offset, or one that is not a
+    time, is written as stored (there is no knowing its clock)."""
+    try:
+        when = datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    if when.tzinfo is None:
+        return at
+    when = when.astimezone(BAGHDAD)
+    day, year = _number(when.day, lang, arabic_digits), str(when.year)
+    clock = f"{when.hour:02d}:{when.minute:02d}"
+    if lang == "ar":
+        if arabic_digits:
+            year, clock = year.translate(ARABIC_INDIC), clock.translate(ARABIC_INDIC)
+        return f"{day} {MONTHS['ar'][when.month - 1]} {year}، {clock} بتوقيت بغداد"
+    return f"{day} {MONTHS['en'][when.month - 1]} {year}, {clock} Baghdad time"
+
+
 def render_bulletin(facts: Bulletin, lang: str, fmt: str, *, arabic_digits: bool = False) -> str:
     """The bulletin written in `lang` (ar, en) as `fmt` (md, html, txt) by its template; HTML
     is escaped, so no list name can inject markup. Arabic-Indic digits only for Arabic."""
@@ -303,6 +335,7 @@ def render_bulletin(facts: Bulletin, lang: str, fmt: str, *, arabic_digits: bool
         keep_trailing_newline=True)
     env.filters["num"] = lambda n: _number(n, lang, arabic_digits)
     env.filters["pct"] = lambda x: _percent(x, lang, arabic_digits)
+    env.filters["when"] = lambda at: moment(at, lang, arabic_digits)
     template = "html" if fmt == "html" else "text"
     return env.get_template(f"bulletin.{lang}.{template}.j2").render(
         b=facts, markdown=fmt == "md")

@@ -94,7 +94,7 @@ def _variation(law: Law | None, name: str, magnitude: int | None) -> dict[str, o
     return {"VoteVariation": "other", "OtherVoteVariation": "sntv"}
 
 
-def _party_name(style: ListStyle, listed: ListName | None) -> dict[str, object]:
+def _list_names(style: ListStyle, listed: ListName | None) -> dict[str, object]:
     """A list's names: English and Arabic where a table knows the list; else its name in the
     count, in Arabic when written in Arabic letters, else in a language not determined."""
     english = listed.name if listed else style.name_en
@@ -114,11 +114,11 @@ def release_cdf(release: Release, *, election: str, polling_day: date, law: Law 
     on the votes counted, the seats each list wins. The report's date is the release's."""
     styles = style_lists(national(release.results).votes, election, law_name)
     names = known_lists(election, law_name)[1]
-    party_id = {s.name: f"party-{k}" for k, s in enumerate(styles, 1)}
+    list_id = {s.name: f"party-{k}" for k, s in enumerate(styles, 1)}
     parties = []
     for s in styles:
         parties.append(_typed(
-            "Party", **{"@id": party_id[s.name]}, Name=_party_name(s, names.resolve(s.name)),
+            "Party", **{"@id": list_id[s.name]}, Name=_list_names(s, names.resolve(s.name)),
             Color=s.colour.removeprefix("#").lower(),
             ExternalIdentifier=[_other_id("majlis-list", s.name)]))
     seats = release_seats(release, law) if law is not None else None
@@ -144,7 +144,7 @@ def release_cdf(release: Release, *, election: str, polling_day: date, law: Law 
                 counts.append(_typed("VoteCounts", GpUnitId=unit, Type="other",
                                      OtherType=SEATS_WON, Count=won.get(list_name, 0)))
             selections.append(_typed("PartySelection", **{"@id": f"contest-{k}-list-{j}"},
-                                     PartyIds=[party_id[list_name]], SequenceOrder=j,
+                                     PartyIds=[list_id[list_name]], SequenceOrder=j,
                                      VoteCounts=counts))
         contests.append(_typed(
             "PartyContest", **{"@id": f"contest-{k}"}, Name=c.name, ElectoralDistrictId=unit,

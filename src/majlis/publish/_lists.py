@@ -1,7 +1,7 @@
 """How each list is shown wherever majlis publishes it — the dashboard, printed charts, the CDF
 export: its Arabic and English names and one colour, so a list looks the same in all of them.
 
-Names and colours come from the election's bundled party table (else the table of the election
+Names and colours come from the election's bundled seat table (else the table of the election
 its law is named for) and its alias table; a list neither knows keeps its own name, and takes a
 colour from a fixed palette, in order of votes, skipping those too close to a colour already
 taken.
@@ -17,7 +17,7 @@ from majlis import data
 from majlis.coalitions import ListSeats, read_seat_table
 from majlis.data import ListNames
 
-# Distinct colours, readable on white, for the lists no party table knows, in order of votes.
+# Distinct colours, readable on white, for the lists no seat table knows, in order of votes.
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
            "#17becf", "#bcbd22", "#393b79", "#637939", "#843c39", "#7b4173", "#3182bd", "#e6550d")
 UNKNOWN_COLOUR = "#888888"
@@ -40,14 +40,14 @@ class ListStyle:
         return (self.name_ar if lang == "ar" else "") or self.name
 
 
-@lru_cache(maxsize=len(data.PARTY_TABLES))
-def _party_table(name: str) -> dict[str, ListSeats]:
-    """A bundled party table under every name its lists go by in results: the table's name, the
+@lru_cache(maxsize=len(data.SEAT_TABLES))
+def _seat_table_by_name(name: str) -> dict[str, ListSeats]:
+    """A bundled seat table under every name its lists go by in results: the table's name, the
     short English name, the name without its bracketed part (`Kurdistan Alliance`), and the one
     name the election's alias table gives the list (`data.list_names`)."""
     names = data.list_names(name)
     found: dict[str, ListSeats] = {}
-    for p in read_seat_table(data.parties_text(name), data.PARTY_TABLES[name]):
+    for p in read_seat_table(data.seat_table_text(name), data.SEAT_TABLES[name]):
         listed = names.resolve(p.name)
         for key in (p.name, p.name_en, p.name.split(" (")[0], listed.name if listed else ""):
             if key:
@@ -58,10 +58,10 @@ def _party_table(name: str) -> dict[str, ListSeats]:
 @lru_cache(maxsize=8)
 def known_lists(election: str, law: str | None = None) -> tuple[Mapping[str, ListSeats],
                                                                   ListNames]:
-    """The party table (keyed by every casefolded name) and the alias table of the election,
+    """The seat table (keyed by every casefolded name) and the alias table of the election,
     or else of the election its law is named for; empty when neither is bundled."""
-    table = next((n for n in (election, law) if n and n in data.PARTY_TABLES), None)
-    return (_party_table(table) if table else {}), data.list_names(table or "")
+    table = next((n for n in (election, law) if n and n in data.SEAT_TABLES), None)
+    return (_seat_table_by_name(table) if table else {}), data.list_names(table or "")
 
 
 def _apart(one: str, other: str) -> bool:
@@ -74,18 +74,18 @@ def style_lists(votes: Mapping[str, int], election: str, law: str | None = None
                 ) -> tuple[ListStyle, ...]:
     """Each list of `votes` with its names and colour, by votes (most first, then by name): the
     Arabic name from the election's alias table where it knows the list (any spelling), else
-    from its party table, as are the English name and the colour."""
+    from its seat table, as are the English name and the colour."""
     known, names = known_lists(election, law)
-    parties = {name: known.get(name.casefold()) or known.get(
+    rows = {name: known.get(name.casefold()) or known.get(
         names.canonical(name).casefold(), ListSeats(name=name, seats=0)) for name in votes}
-    taken = [p.colour for p in parties.values() if p.colour]
+    taken = [p.colour for p in rows.values() if p.colour]
     spare: Iterator[str] = iter([c for c in PALETTE if all(_apart(c, t) for t in taken)])
     out = []
     for name, n in sorted(votes.items(), key=lambda x: (-x[1], x[0])):
         listed = names.resolve(name)
-        list_name = parties[name]
+        row = rows[name]
         out.append(ListStyle(
-            name=name, name_ar=(listed.name_ar if listed else "") or list_name.name_ar,
-            name_en=list_name.name_en,
-            colour=list_name.colour or next(spare, UNKNOWN_COLOUR), votes=n))
+            name=name, name_ar=(listed.name_ar if listed else "") or row.name_ar,
+            name_en=row.name_en,
+            colour=row.colour or next(spare, UNKNOWN_COLOUR), votes=n))
     return tuple(out)

@@ -117,7 +117,7 @@ def fill(constituencies: Sequence[Published], national: Mapping[str, int], serie
     while over := sorted((n - national.get(p, 0), p) for p, n in located().items()
                          if n > national.get(p, 0)):
         _, list_name = over[-1]
-        moves = []  # (added distance, constituency, option) taking a seat from `party`
+        moves = []  # (added distance, constituency, option) taking a seat from `list_name`
         for name, i in chosen.items():
             now = options[name][i]
             if now.seats.get(list_name, 0) == 0 or list_name in by_name[name].fixed:
@@ -203,7 +203,7 @@ def _place(constituencies: Sequence[Published], published: Mapping[str, Mapping[
 
 def _augment(list_name: str, units: list[tuple[str, str]], room: dict[str, int],
              closed: Mapping[str, set[str]]) -> bool:
-    """Place one seat of `party` by moving placed seats along a path to a constituency with
+    """Place one seat of `list_name` by moving placed seats along a path to a constituency with
     room (breadth first, so the fewest seats move)."""
     start = [c for c in room if list_name not in closed[c]]
     parent: dict[str, tuple[str, int] | None] = dict.fromkeys(start)

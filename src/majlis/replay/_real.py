@@ -23,11 +23,12 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from majlis import data
+from majlis.errors import InputError, Problem
 from majlis.tally import Source, Station, Store, TallySheet, VotingType
 
 from ._night import Correction, Wave
 
-UNITS = 1000  # counting units per district and voting type: the share counted is in tenths of %
+UNITS = 1000  # counting units per area and voting type: the share counted is in tenths of %
 BLANK = ""  # the ledger's key for blank ballots (counted as cast, not for any list)
 
 
@@ -73,7 +74,7 @@ class Night:
 
 def norway_2021() -> Night:
     """Norway's Storting election of 13 September 2021 as Valgdirektoratet's results feed
-    published it, district by district from 23:10 that night to the final settlement:
+    published it, county by county from 23:10 that night to the final settlement:
     advance votes and election-day votes, each with its own share counted (the preliminary
     count's), blank ballots apart from the lists."""
     zone = ZoneInfo("Europe/Oslo")
@@ -198,9 +199,11 @@ NIGHTS: Mapping[str, Callable[[], Night]] = {"norway-2021": norway_2021,
 
 
 def real(name: str) -> Night:
-    """A bundled published night by name (`majlis replay real NAME`)."""
+    """A bundled published night by name (`majlis replay real NAME`); a name without one is
+    the caller's mistake (InputError), as for `plan`."""
     if name not in NIGHTS:
-        raise KeyError(f"no published night {name!r}; one of: {', '.join(NIGHTS)}")
+        raise InputError([Problem(source="bundled data", line=None, field="night", message=(
+            f"no published night {name!r}; one of: {', '.join(NIGHTS)}"))])
     return NIGHTS[name]()
 
 
@@ -219,7 +222,7 @@ def units(night: Night) -> tuple[Station, ...]:
 
 
 def register_night(night: Night, store: Store) -> tuple[Station, ...]:
-    """The night's counting units and every list that stood in each district into the store."""
+    """The night's counting units and every list that stood in each constituency into the store."""
     stations = units(night)
     lists = dict.fromkeys((s.constituency, p) for s in night.snapshots
                           for per_list in s.votes.values() for p in per_list)
@@ -289,7 +292,7 @@ class _Group:
 
 
 def waves(night: Night, stations: Sequence[Station]) -> tuple[Wave, ...]:
-    """One wave per moment a district's published figures changed: the units newly counted
+    """One wave per moment an area's published figures changed: the units newly counted
     as sheets, the units whose figures the update moved as re-entries, so that the release
     after it holds exactly the figures published at that moment."""
     code = {s.code: s for s in stations}

@@ -5,7 +5,7 @@ The only package that talks to a database (SQLAlchemy; SQLite by default, Postgr
 
 from ._chain import ChainCheck
 from ._checks import UNREGISTERED_CEILING, check
-from ._desk import Cell, Disagreement, Entry, Form, Held, Keyed
+from ._desk import Entry, Form, Keyed
 from ._devices import Device, signed_bytes
 from ._files import TallyFile, read_tally_file
 from ._intake import IngestReport
@@ -23,7 +23,21 @@ from ._published import Quarantined
 from ._releases import Change, Difference, Release, changes, reconcile
 from ._results import CandidateCount, CentreCount, ConstituencyCount, national
 from ._sheets import station_sheets
+from ._stages import (
+    NATION,
+    SEPARATOR,
+    NameChange,
+    SeatMove,
+    Stage,
+    StageKind,
+    StageSeats,
+    StageTable,
+    read_stage_file,
+    stage_changes,
+    stage_rows,
+)
 from ._store import Store
+from ._supervision import Cell, Disagreement, Held
 from ._values import (
     Failure,
     Format,
@@ -43,6 +57,8 @@ __all__ = [
     "LIST_LENGTH",
     "MAX_COUNT",
     "NAME_LENGTH",
+    "NATION",
+    "SEPARATOR",
     "TEXT_LENGTH",
     "TIME_LENGTH",
     "UNREGISTERED_CEILING",
@@ -63,10 +79,16 @@ __all__ = [
     "IngestReport",
     "Keyed",
     "Level",
+    "NameChange",
     "Quarantined",
     "Release",
+    "SeatMove",
     "SheetVersion",
     "Source",
+    "Stage",
+    "StageKind",
+    "StageSeats",
+    "StageTable",
     "Station",
     "Store",
     "TallyFile",
@@ -76,9 +98,12 @@ __all__ = [
     "check",
     "count_problem",
     "national",
+    "read_stage_file",
     "read_tally_file",
     "reconcile",
     "signed_bytes",
+    "stage_changes",
+    "stage_rows",
     "station_sheets",
     "text_problem",
 ]

@@ -224,3 +224,24 @@ class EntryRow(Base):
     sheet_id: Mapped[int] = mapped_column(ForeignKey("tally_sheets.id"), index=True)
     clerk: Mapped[str] = mapped_column(String(200))
     blank: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class StageRow(Base):
+    """A stage of the certification timeline (`_certify`): entered once by a publisher, never
+    changed; its digest covers what it says and the stage before it, so a row altered or
+    removed outside majlis is found when the stages are read."""
+
+    __tablename__ = "certification_stages"
+    __table_args__ = (UniqueConstraint("election_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    published_on: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    prev_digest: Mapped[str] = mapped_column(String(64))

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
@@ -20,6 +20,7 @@ from majlis.tally import Store
 
 from ._audit import router as audit_router
 from ._auth import Tokens, Users
+from ._certify import router as certify_router
 from ._desk import router as desk_router
 from ._docs import serve_docs
 from ._guard import BodyLimit, SafeAnswers
@@ -29,6 +30,7 @@ from ._metrics import Measured
 from ._models import ErrorOut, ProblemOut
 from ._outlook import router as outlook_router
 from ._outlook import work_queue
+from ._pages import page
 from ._probes import router as probes_router
 from ._read import router as read_router
 from ._reports import router as reports_router
@@ -149,22 +151,35 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.include_router(write_router)
     app.include_router(probes_router)
     app.include_router(desk_router)
+    app.include_router(certify_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     serve_docs(app)
-
-    @app.get("/", include_in_schema=False)
-    def dashboard() -> FileResponse:
-        return FileResponse(STATIC / "index.html")
-
-    @app.get("/desk", include_in_schema=False)
-    def desk() -> FileResponse:
-        return FileResponse(STATIC / "desk.html")
-
-    @app.get("/audit", include_in_schema=False)
-    def audits() -> FileResponse:
-        return FileResponse(STATIC / "audit.html")
-
+    app.include_router(pages)
     return app
+
+
+pages = APIRouter(include_in_schema=False)
+
+
+@pages.get("/")
+def dashboard(request: Request) -> HTMLResponse:
+    """The public dashboard, in the reader's language from the first paint."""
+    return page("index", request, default="en")
+
+
+@pages.get("/desk")
+def desk(request: Request) -> HTMLResponse:
+    """The results centre's desk: double entry and the supervisors' queues. Arabic unless its
+    link or its clerk says otherwise: the sheets it keys are Arabic, whatever language the
+    centre's computers were set up in."""
+    return page("desk", request, default="ar", browser=False)
+
+
+@pages.get("/audit")
+def audits(request: Request) -> HTMLResponse:
+    """The audits of the count for the public: hand against machine, the risk-limiting audit's
+    plan, the forensics' review queue."""
+    return page("audit", request, default="ar")
 
 
 def create_app_from_environment() -> FastAPI:

@@ -95,7 +95,7 @@ async def lists(request: Request, service: Service, viewer: Viewer,
                 release: ReleaseParam = "latest", fmt: FormatParam = Format.JSON) -> Response:
     """The lists of a release by national votes, with their Arabic and English names and a
     colour: the Arabic name from the election's alias table where it knows the list (any
-    spelling), else from its bundled party table, as are the English name and colour."""
+    spelling), else from its bundled seat table, as are the English name and colour."""
     number, counts = await service.counts(release, viewer)
 
     def make() -> list[ListOut]:

@@ -1,69 +1,44 @@
 // The majlis dashboard: the latest release, redrawn in place whenever a new one is published.
 "use strict";
 
-const TEXT = {
+// Words that take figures, as functions; the plain words are data (index.text.json), which the
+// service also writes into the page it serves, so the first paint is in the reader's language.
+const FORMATS = {
   en: {
-    title: "Election results", seats: "Seats", voteVsSeats: "Popular vote and seats",
-    governorates: "Governorates", stationsCounted: "Stations counted", back: "← All of the country",
-    bulletin: "Bulletin",
-    skip: "Skip to the results",
-    mapHint: "Each tile is a governorate, coloured by the leading list.",
-    footer: "Figures as published in each release of the electoral commission.",
-    list: "List", votes: "Votes", voteShare: "% of votes", seatShare: "% of seats",
-    constituency: "Constituency", votingType: "Voting type", counted: "Counted",
     ofStations: (c, n) => `${c} of ${n} stations`, percentCounted: (p) => `${p} counted`,
-    release: (n, name, at) => `Release ${n}: ${name} (${at})`, noRelease: "No results published yet.",
+    release: (n, name, at) => `Release ${n}: ${name} (${at})`,
     baghdadTime: (at) => `${at} Baghdad time`,
     published: (n, name) => `New results: release ${n}, ${name}`,
     hemicycle: (total, parts) => `${total} seats: ${parts}`, seatsOf: (name, n) => `${name}: ${n}`,
-    noSeats: "Seats are allocated once votes are counted.", other: "Switch language",
-    "general": "General", "special-security": "Special: security forces",
-    "special-idp": "Special: displaced", "prison-hospital": "Prisons and hospitals",
-    "out-of-country": "Out of country", all: "All",
-    projection: "Projection", expected: "Expected", range: "80 % · 95 %",
-    largest: "Largest list", majority: (n) => `${n}+ seats`,
+    majority: (n) => `${n}+ seats`,
     projectionNote: (n, draws, counted) => `From release ${n} (${counted} counted), ${draws} draws.`,
-    coalition: "Coalition explorer", lists: "Lists", quota: "Quota",
-    quotaMajority: "A majority of the house", quotaTwoThirds: "Two-thirds of the house",
-    quotaSoFar: "A majority of the seats allocated so far",
-    coalitionHint: "Tick lists to see whether together they reach the quota.",
     power: (b, s) => `Banzhaf ${b}, Shapley–Shubik ${s}`,
     reaches: (seats, quota, house) => `${seats} seats: reaches the ${quota} of ${house} needed`,
     misses: (seats, quota, house, short) => `${seats} seats: ${short} short of the ${quota} of ${house} needed`,
-    candidates: "Leading candidates", candidate: "Candidate",
     candidatesHint: (n) => `The ${n} candidates of each list with the most personal votes.`,
+    stage: (n, kind, name, day) => `${n}. ${kind}: ${name} (${day})`,
+    seatMove: (place, list, before, after) => `${place}: ${list} ${before} → ${after} seats`,
+    replaced: (place, left, entered) => `${place}: ${left} replaced by ${entered}`,
   },
   ar: {
-    title: "نتائج الانتخابات", seats: "المقاعد", voteVsSeats: "الأصوات والمقاعد",
-    governorates: "المحافظات", stationsCounted: "المحطات المفروزة", back: "→ العراق كله",
-    bulletin: "النشرة",
-    skip: "انتقل إلى النتائج",
-    mapHint: "كل مربع محافظة، ملوّن بلون القائمة المتصدرة.",
-    footer: "الأرقام كما نشرتها المفوضية في كل إعلان للنتائج.",
-    list: "القائمة", votes: "الأصوات", voteShare: "٪ من الأصوات", seatShare: "٪ من المقاعد",
-    constituency: "الدائرة", votingType: "نوع الاقتراع", counted: "المفروز",
     ofStations: (c, n) => `${c} من ${n} محطة`, percentCounted: (p) => `فُرز ${p}`,
-    release: (n, name, at) => `الإعلان ${n}: ${name} (${at})`, noRelease: "لم تُنشر نتائج بعد.",
+    release: (n, name, at) => `الإعلان ${n}: ${name} (${at})`,
     baghdadTime: (at) => `${at} بتوقيت بغداد`,
     published: (n, name) => `نتائج جديدة: الإعلان ${n}، ${name}`,
     hemicycle: (total, parts) => `${total} مقعدًا: ${parts}`, seatsOf: (name, n) => `${name}: ${n}`,
-    noSeats: "تُوزَّع المقاعد حين تُفرز الأصوات.", other: "تغيير اللغة",
-    "general": "العام", "special-security": "الخاص: القوات الأمنية", "special-idp": "الخاص: النازحون",
-    "prison-hospital": "السجون والمستشفيات", "out-of-country": "خارج العراق", all: "الكل",
-    projection: "التوقعات", expected: "المتوقع", range: "٨٠٪ · ٩٥٪",
-    largest: "القائمة الأكبر", majority: (n) => `${n} مقعدًا فأكثر`,
+    majority: (n) => `${n} مقعدًا فأكثر`,
     projectionNote: (n, draws, counted) => `من الإعلان ${n} (فُرز ${counted})، ${draws} سحبة.`,
-    coalition: "مستكشف التحالفات", lists: "القوائم", quota: "النصاب",
-    quotaMajority: "الأغلبية المطلقة لمجلس النواب", quotaTwoThirds: "ثلثا مجلس النواب",
-    quotaSoFar: "أغلبية المقاعد الموزعة حتى الآن",
-    coalitionHint: "اختر قوائم لترى هل تبلغ معًا النصاب.",
     power: (b, s) => `بانزاف ${b}، شابلي–شوبيك ${s}`,
     reaches: (seats, quota, house) => `${seats} مقعدًا: تبلغ النصاب ${quota} من ${house}`,
     misses: (seats, quota, house, short) => `${seats} مقعدًا: ينقصها ${short} لبلوغ النصاب ${quota} من ${house}`,
-    candidates: "أبرز المرشحين", candidate: "المرشح",
     candidatesHint: (n) => `أكثر ${n} مرشحين أصواتًا في كل قائمة.`,
+    stage: (n, kind, name, day) => `${n}. ${kind}: ${name} (${day})`,
+    seatMove: (place, list, before, after) => `${place}: ${list} من ${before} إلى ${after} مقعدًا`,
+    replaced: (place, left, entered) => `${place}: حلّ ${entered} محلّ ${left}`,
   },
 };
+const PLAIN = JSON.parse(document.getElementById("text").textContent);
+const TEXT = { en: { ...PLAIN.en, ...FORMATS.en }, ar: { ...PLAIN.ar, ...FORMATS.ar } };
 
 // The 18 governorates on a 4-column grid, roughly where they lie: [name, Arabic, column, row].
 const TILES = [
@@ -77,8 +52,24 @@ const TILES = [
 const ARABIC = Object.fromEntries(TILES.map(([en, ar]) => [en, ar]));
 const LEADING = 3;  // candidates shown per list on a constituency's page
 
-const state = { lang: localStorage.getItem("majlis-lang") || "en", data: null, latest: -1,
-  announced: null, picked: new Set(), quota: "majority" };
+// The view is the link: the language, a release kept in view (else the latest, followed live),
+// the quota and the lists ticked in the explorer are in the query, the constituency in the hash.
+// The service has already drawn the page in the link's language (or the browser's).
+const asked = new URLSearchParams(location.search);
+const QUOTAS = ["majority", "two-thirds", "so-far"];
+const state = { lang: document.documentElement.lang === "ar" ? "ar" : "en", data: null, latest: -1,
+  announced: null, picked: new Set(asked.getAll("pick")),
+  quota: QUOTAS.includes(asked.get("quota")) ? asked.get("quota") : "majority",
+  pinned: /^[1-9][0-9]*$/.test(asked.get("release") || "") ? Number(asked.get("release")) : null };
+
+// The address bar always holds the view on show, so that copying it shares this very view.
+function share() {
+  const query = new URLSearchParams({ lang: state.lang });
+  if (state.pinned) query.set("release", String(state.pinned));
+  if (state.quota !== "majority") query.set("quota", state.quota);
+  for (const list of [...state.picked].sort()) query.append("pick", list);
+  history.replaceState(null, "", `${location.pathname}?${query}${location.hash}`);
+}
 
 const t = (key, ...args) => {
   const entry = TEXT[state.lang][key] ?? TEXT.en[key] ?? key;
@@ -96,8 +87,12 @@ const moment = (iso) => {
     day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
     hourCycle: "h23", timeZone: "Asia/Baghdad" }).format(at));
 };
+// A day (YYYY-MM-DD, as a stage was published) in the page's language.
+const day = (iso) => new Intl.DateTimeFormat(state.lang === "ar" ? "ar-IQ" : "en-GB", {
+  day: "numeric", month: "long", year: "numeric", timeZone: "Asia/Baghdad" })
+  .format(new Date(`${iso}T12:00:00+03:00`));
 const place = (name) => (state.lang === "ar" && ARABIC[name]) || name;
-// A list by its Arabic name where the party table knows it; colours come from the same table.
+// A list by its Arabic name where the seat table knows it; colours come from the same table.
 const listName = (name) => (state.lang === "ar" && state.data?.names[name]) || name;
 const colour = (name) => state.data?.colours[name] || "#888";
 const $ = (id) => document.getElementById(id);
@@ -119,14 +114,21 @@ async function read(path) {
 }
 
 async function refresh() {
-  const [election, seats, places, counted, results, seatsByPlace, lists] = await Promise.all([
-    read("/api/election"), read("/api/seats"), read("/api/constituencies"), read("/api/counted"),
-    read("/api/results"), read("/api/seats?level=constituency"), read("/api/lists")]);
+  const at = state.pinned ? `release=${state.pinned}` : "release=latest";
+  const [election, seats, places, counted, results, seatsByPlace, lists, releases, stages] =
+    await Promise.all([read("/api/election"), read(`/api/seats?${at}`),
+      read(`/api/constituencies?${at}`), read(`/api/counted?${at}`), read(`/api/results?${at}`),
+      read(`/api/seats?level=constituency&${at}`), read("/api/lists"), read("/api/releases"),
+      read("/api/certification")]);
+  if (state.pinned) {  // the release asked for is shown as if it were the latest
+    const kept = releases.find((r) => r.number === state.pinned);
+    if (kept) election.latest = kept; else state.pinned = null;
+  }
   const power = await readPower(seats);
   const colours = Object.fromEntries(lists.map((l) => [l.name, l.colour]));
   const names = Object.fromEntries(lists.filter((l) => l.name_ar).map((l) => [l.name, l.name_ar]));
   state.data = { election, seats, places, counted, results, seatsByPlace, colours, names, power,
-    projection: null, candidates: {} };
+    releases, stages, projection: null, candidates: {} };
   state.latest = election.latest ? election.latest.number : 0;
   render();
   // A projection is drawn thousands of times over: it follows when ready, the rest does not wait.
@@ -158,7 +160,7 @@ async function drawBulletin() {
 function readPower(seats) {
   const filled = seats.reduce((sum, r) => sum + r.seats, 0);
   const quota = state.quota === "so-far" ? Math.floor(filled / 2) + 1 : state.quota;
-  return read(`/api/power?quota=${quota}`);
+  return read(`/api/power?quota=${quota}&release=${state.pinned || "latest"}`);
 }
 
 function render() {
@@ -167,10 +169,10 @@ function render() {
   document.documentElement.lang = state.lang;
   document.documentElement.dir = state.lang === "ar" ? "rtl" : "ltr";
   document.querySelectorAll("[data-t]").forEach((node) => { node.textContent = t(node.dataset.t); });
-  const other = state.lang === "ar" ? ["en", "English"] : ["ar", "العربية"];
-  $("lang").textContent = other[1];
-  $("lang").lang = other[0];
-  $("lang").setAttribute("aria-label", `${t("other")}: ${other[1]}`);
+  const other = state.lang === "ar" ? "en" : "ar";
+  $("lang").lang = other;
+  $("lang").setAttribute("aria-label", `${t("other")}: ${t("otherLanguage")}`);
+  drawReleasePicker(d);
   const latest = d.election.latest;
   $("release").textContent = latest
     ? t("release", number(latest.number), isolated(latest.name), moment(latest.created_at))
@@ -186,7 +188,17 @@ function render() {
   drawCoalition();
   drawCartogram(d);
   drawCounted(d.counted);
+  drawCertification(d.stages);
   route();
+}
+
+// Any published release can be kept in view (and linked); "latest" follows the night live.
+function drawReleasePicker(d) {
+  const pick = $("release-pick");
+  pick.replaceChildren(element("option", { value: "" }, t("latestRelease")),
+    ...[...d.releases].reverse().map((r) => element("option", { value: String(r.number) },
+      `${number(r.number)}: ${r.name}`)));
+  pick.value = state.pinned ? String(state.pinned) : "";
 }
 
 // A release's name is written in English: in Arabic text it is isolated (FSI … PDI)
@@ -300,6 +312,7 @@ function drawCoalition() {
     box.checked = state.picked.has(r.list);
     box.addEventListener("change", () => {
       if (box.checked) state.picked.add(r.list); else state.picked.delete(r.list);
+      share();
       tallyCoalition();
     });
     const strength = index[r.list];
@@ -343,6 +356,27 @@ function drawCartogram(d) {
       ? element("a", { href: `#/c/${encodeURIComponent(name)}`, "aria-label": label, style }, ...inner)
       : element("span", { "aria-label": label, style }, ...inner);
     return element("li", { style: `grid-column:${column};grid-row:${row}`, "data-name": name }, tile);
+  }));
+}
+
+// The certification timeline: each stage of the seat table as published, with the seats that
+// moved and the members replaced since the stage before (in the constituencies both cover).
+function drawCertification(stages) {
+  $("certification").hidden = !stages.length;
+  const where = (name) => (name === "*" ? t("house") : place(name));
+  const member = (m) => isolated(`${m.name} (${listName(m.list)})`);
+  $("stages").replaceChildren(...stages.map((s) => {
+    const changes = s.changes ? [
+      ...s.changes.seat_moves.filter((m) => m.before !== null && m.after !== null).map((m) =>
+        t("seatMove", where(m.constituency), isolated(listName(m.list)), number(m.before),
+          number(m.after))),
+      ...s.changes.name_changes.filter((n) => n.left && n.entered).map((n) =>
+        t("replaced", where(n.constituency), member(n.left), member(n.entered)))] : [];
+    return element("li", { "data-stage": String(s.number), "data-kind": s.kind },
+      element("strong", {}, t("stage", number(s.number), t(`kind-${s.kind}`), isolated(s.name),
+        day(s.published_on))),
+      s.changes ? (changes.length ? element("ul", {}, ...changes.map((c) => element("li", {}, c)))
+        : element("p", { class: "hint" }, t("noChange"))) : "");
   }));
 }
 
@@ -413,28 +447,39 @@ async function drawCandidates(name, lists) {
 function listen() {
   const source = new EventSource("/api/events");
   source.addEventListener("hello", (event) => {
-    if (JSON.parse(event.data).latest !== state.latest) refresh();
+    if (!state.pinned && JSON.parse(event.data).latest !== state.latest) refresh();
   });
   source.addEventListener("release", async (event) => {
     state.announced = JSON.parse(event.data);
-    await refresh();
+    await refresh();  // a release kept in view stays; the new one joins the picker
   });
 }
 
+$("quota").value = state.quota;
+$("release-pick").addEventListener("change", async () => {
+  state.pinned = Number($("release-pick").value) || null;
+  share();
+  await refresh();
+});
 $("quota").addEventListener("change", async () => {
   state.quota = $("quota").value;
+  share();
   state.data.power = await readPower(state.data.seats);
   drawCoalition();
 });
 $("lang").addEventListener("click", () => {
   state.lang = state.lang === "ar" ? "en" : "ar";
-  localStorage.setItem("majlis-lang", state.lang);
+  // the next visit without ?lang= opens in the reader's choice, drawn so by the service
+  document.cookie = `majlis-lang=${state.lang}; path=/; max-age=31536000; SameSite=Lax`;
+  share();
   render();
   drawBulletin();
 });
 window.addEventListener("hashchange", () => {
+  share();
   route();
   const target = location.hash.startsWith("#/c/") ? "constituency-title" : "seats-title";
   $(target).focus({ preventScroll: false });
 });
+share();
 refresh().then(listen);

@@ -3,45 +3,11 @@
 // and English. Plain JavaScript served by the results service, no build step.
 'use strict';
 
-const T = {
-  ar: {
-    title: 'تدقيق العد', skip: 'تخطَّ إلى التدقيق',
-    compare: 'العد اليدوي مقابل أجهزة العد', compareCaption: 'الفروق لكل دائرة',
-    rla: 'تدقيق محدود المخاطر للمقاعد', rlaCaption: 'خطة التدقيق لكل دائرة',
-    forensics: 'قائمة المراجعة الجنائية', forensicsCaption: 'المحطات المؤشَّرة للمراجعة',
-    constituency: 'الدائرة', stations: 'المحطات', outside: 'خارج التسامح',
-    differences: 'الفروق (اليدوي − الجهاز)', assertions: 'التأكيدات', tightest: 'أضيق تأكيد',
-    margin: 'الهامش', sample: 'محطات للعد اليدوي', station: 'المحطة', centre: 'المركز',
-    tests: 'الاختبارات', score: 'الدرجة', none: 'لا شيء', all: 'الكل',
-    compared: 'قورنت {0} محطة عُدّت يدوياً بأوراق أجهزتها.',
-    moves: 'العد اليدوي ينقل مقاعد:', seatMove: '{0}: {1} من {2} إلى {3} مقعداً',
-    noMove: 'العد اليدوي لا ينقل أي مقعد.',
-    riskLimit: 'حد المخاطرة {0}٪: {1} من {2} محطة تُعدّ يدوياً أولاً إن صحّت أرقام الأجهزة.',
-    flagged: '{0} محطة للمراجعة من {1}، بمعايرة على {2} ليلة نظيفة محاكاة (لا يُغيَّر أي رقم).',
-    closed: 'تُنشر تقارير التدقيق حين يضم آخر إصدار كل الأوراق المعدودة.',
-    failed: 'تعذّر التحميل: {0}',
-  },
-  en: {
-    title: 'Audits of the count', skip: 'Skip to the audits',
-    compare: 'Hand counts against the machines', compareCaption: 'Differences per constituency',
-    rla: 'A risk-limiting audit of the seats', rlaCaption: "The audit's plan per constituency",
-    forensics: "Forensics' review queue", forensicsCaption: 'Stations flagged for review',
-    constituency: 'Constituency', stations: 'Stations', outside: 'Outside the tolerance',
-    differences: 'Differences (hand − machine)', assertions: 'Assertions',
-    tightest: 'Tightest assertion', margin: 'Margin', sample: 'Stations to hand-count',
-    station: 'Station', centre: 'Centre', tests: 'Tests', score: 'Score', none: 'none',
-    all: 'all',
-    compared: '{0} hand-counted stations compared with their machines\' sheets.',
-    moves: 'The hand counts move seats:', seatMove: '{0}: {1} {2} → {3} seats',
-    noMove: 'The hand counts move no seat.',
-    riskLimit: 'Risk limit {0} %: {1} of {2} stations to hand-count first, if the machines were right.',
-    flagged: '{0} of {1} stations to review, calibrated on {2} simulated clean nights (nothing is changed).',
-    closed: 'The audits are published once the latest release holds every sheet counted.',
-    failed: 'Could not load: {0}',
-  },
-};
+// The words of the page, data a translator edits (audit.text.json), written into the page by
+// the service, which has drawn it in the reader's language already.
+const T = JSON.parse(document.getElementById('text').textContent);
 
-let lang = localStorage.getItem('majlis-audit-lang') || 'ar';
+let lang = document.documentElement.lang === 'en' ? 'en' : 'ar';
 const $ = (id) => document.getElementById(id);
 const t = (key, ...args) => (T[lang][key] ?? T.en[key] ?? key)
   .replace(/\{(\d)\}/g, (_, i) => args[Number(i)]);
@@ -104,7 +70,6 @@ function showForensics(f) {
 function render() {
   document.documentElement.lang = lang;
   document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
-  document.title = `${t('title')} — majlis`;
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
   $('lang').textContent = lang === 'ar' ? 'English' : 'العربية';
   $('lang').lang = lang === 'ar' ? 'en' : 'ar';
@@ -136,7 +101,8 @@ async function load() {
 
 $('lang').addEventListener('click', () => {
   lang = lang === 'ar' ? 'en' : 'ar';
-  localStorage.setItem('majlis-audit-lang', lang);
+  document.cookie = `majlis-lang=${lang}; path=/; max-age=31536000; SameSite=Lax`;
+  history.replaceState(null, '', `${location.pathname}?lang=${lang}`);
   render();
 });
 render();

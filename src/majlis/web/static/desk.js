@@ -2,87 +2,13 @@
 // they disagree on (docs/desk.md). Plain JavaScript served by the results service, no build step.
 'use strict';
 
-const T = {
-  ar: {
-    title: 'مكتب إدخال النتائج', skip: 'تخطَّ إلى المكتب', signIn: 'تسجيل الدخول',
-    username: 'اسم المستخدم', password: 'كلمة المرور', signInButton: 'دخول', signOut: 'خروج',
-    openStation: 'فتح محطة', stationCode: 'رمز المحطة', open: 'فتح',
-    accounting: 'حساب أوراق الاقتراع', listVotes: 'أصوات القوائم',
-    blank: 'الورقة فارغة (كل الأرقام صفر)', checks: 'التحققات الحسابية', submit: 'إرسال',
-    cancel: 'إلغاء', queues: 'قوائم الانتظار', refresh: 'تحديث', reason: 'السبب',
-    chooseA: 'اعتماد الإدخال أ', chooseB: 'اعتماد الإدخال ب', rekey: 'إعادة الإدخال',
-    recountButton: 'إرسال لإعادة العد',
-    ballots_received: 'الأوراق المستلمة', cast: 'الأوراق المقترع بها', valid: 'الأوراق الصحيحة',
-    invalid: 'الأوراق الباطلة', spoiled: 'الأوراق التالفة', unused: 'الأوراق غير المستخدمة',
-    'entry-a': 'الإدخال أ', 'entry-b': 'الإدخال ب', candidatesOf: 'أصوات مرشحي {0}',
-    station: 'المحطة {0}', place: '{0} — المركز {1} — {2} ناخباً مسجلاً',
-    keying: 'المحطة {0} — {1}', bothKeyed: 'المحطة {0}: أُدخل الإدخالان كلاهما',
-    rekeying: 'المحطة {0} — إعادة إدخال المشرف',
-    correcting: 'المحطة {0} — تصحيح {1}', correct: 'تصحيح {0}',
-    corrected: 'صُحّحت المحطة {0}.',
-    holds: 'متحقق', fails: 'غير متحقق',
-    'cast-is-valid-plus-invalid': 'المقترع بها = الصحيحة + الباطلة',
-    'ballots-accounted': 'المستلمة = المقترع بها + التالفة + غير المستخدمة',
-    'valid-is-sum-of-lists': 'الصحيحة = مجموع أصوات القوائم',
-    'list-covers-candidates': 'أصوات المرشحين لا تتجاوز أصوات قائمتهم',
-    'within-register': 'المقترع بها لا تتجاوز عدد المسجلين',
-    accepted: 'قُبلت الورقة: الإدخالان متطابقان.',
-    'awaiting-second-entry': 'حُفظ {0}؛ بانتظار الإدخال الثاني.',
-    differ: 'الإدخالان مختلفان: يقرر المشرف.', held: 'حُجزت الورقة: {0}',
-    waiting: '{0} إدخال بانتظار الإرسال (الخادم غير متاح؛ سيُعاد الإرسال تلقائياً).',
-    notNumber: 'ليس عدداً صحيحاً: {0}', refused: 'رُفض: {0}', signedIn: '{0} ({1})',
-    clerk: 'كاتب', supervisor: 'مشرف', publisher: 'ناشر', wrongRole: 'هذه الصفحة للكتبة والمشرفين.',
-    wrongPassword: 'اسم أو كلمة مرور خاطئة.', signInAgain: 'انتهت الجلسة: سجّل الدخول مجدداً.',
-    queue: 'القائمة', total: 'المجموع', byConstituency: 'حسب الدائرة',
-    quarantine: 'أوراق محجوزة', disagreement: 'إدخالات مختلفة', 'recount': 'بانتظار إعادة العد',
-    'awaiting-second-entry-queue': 'بانتظار الإدخال الثاني', openDispute: 'فتح {0}',
-    dispute: 'المحطة {0}: الإدخالان جنباً إلى جنب', field: 'الخانة', differs: 'مختلف',
-    same: 'متطابق', agreement: 'المطابقة', needReason: 'اكتب السبب أولاً.', settled: 'سُوّيت المحطة {0}: {1}',
-    empty: 'لا شيء في قوائم الانتظار.',
-  },
-  en: {
-    title: 'Results desk', skip: 'Skip to the desk', signIn: 'Sign in', username: 'User name',
-    password: 'Password', signInButton: 'Sign in', signOut: 'Sign out',
-    openStation: 'Open a station', stationCode: 'Station code', open: 'Open',
-    accounting: 'Ballot accounting', listVotes: 'Votes for lists',
-    blank: 'The sheet is blank (every figure 0)', checks: 'Arithmetic checks', submit: 'Submit',
-    cancel: 'Cancel', queues: 'Queues', refresh: 'Refresh', reason: 'Reason',
-    chooseA: 'Choose entry A', chooseB: 'Choose entry B', rekey: 'Key again',
-    recountButton: 'Send for recount',
-    ballots_received: 'Ballots received', cast: 'Ballots cast', valid: 'Valid ballots',
-    invalid: 'Invalid ballots', spoiled: 'Spoiled ballots', unused: 'Unused ballots',
-    'entry-a': 'entry A', 'entry-b': 'entry B', candidatesOf: 'Candidates of {0}',
-    station: 'Station {0}', place: '{0} — centre {1} — {2} registered voters',
-    keying: 'Station {0} — {1}', bothKeyed: 'Station {0}: both entries are keyed',
-    rekeying: "Station {0} — the supervisor keys it again",
-    correcting: 'Station {0} — correcting the {1} sheet', correct: 'Correct {0}',
-    corrected: 'Station {0} corrected.',
-    holds: 'holds', fails: 'fails',
-    'cast-is-valid-plus-invalid': 'cast = valid + invalid',
-    'ballots-accounted': 'received = cast + spoiled + unused',
-    'valid-is-sum-of-lists': 'valid = the lists\u2019 votes added up',
-    'list-covers-candidates': 'no list\u2019s candidates have more votes than the list',
-    'within-register': 'cast is within the register',
-    accepted: 'Accepted: the two entries agree.',
-    'awaiting-second-entry': 'Stored as {0}; awaiting the second entry.',
-    differ: 'The two entries differ: a supervisor decides.', held: 'Held back: {0}',
-    waiting: '{0} entries waiting to be sent (the server is unreachable; they are re-sent).',
-    notNumber: 'Not a whole number: {0}', refused: 'Refused: {0}', signedIn: '{0} ({1})',
-    clerk: 'clerk', supervisor: 'supervisor', publisher: 'publisher',
-    wrongRole: 'This page is for clerks and supervisors.', wrongPassword: 'Wrong name or password.',
-    signInAgain: 'Your session has ended: sign in again.',
-    queue: 'Queue', total: 'Total', byConstituency: 'By constituency',
-    quarantine: 'Quarantined sheets', disagreement: 'Disagreeing entries',
-    recount: 'Sent for recount', 'awaiting-second-entry-queue': 'Awaiting second entry',
-    openDispute: 'Open {0}', dispute: 'Station {0}: both entries side by side', field: 'Cell',
-    differs: 'differs', same: 'same', agreement: 'Agreement', needReason: 'Write the reason first.',
-    settled: 'Station {0} settled: {1}', empty: 'Nothing is waiting in the queues.',
-  },
-};
+// The words of the page, data a translator edits (desk.text.json), written into the page by the
+// service, which has drawn it in the reader's language already.
+const T = JSON.parse(document.getElementById('text').textContent);
 const FIGURES = ['ballots_received', 'cast', 'valid', 'invalid', 'spoiled', 'unused'];
 const PENDING = 'majlis-desk-pending';
 const $ = (id) => document.getElementById(id);
-let lang = localStorage.getItem('majlis-desk-lang') || 'ar';
+let lang = document.documentElement.lang === 'en' ? 'en' : 'ar';
 let form = null; // the open station's form, as GET /api/desk/stations/{code} answers it
 let mode = 'entry'; // or 'rekey' (a disputed sheet keyed again), 'correct' (a held sheet)
 let correcting = null; // the held sheet's source, in 'correct' mode
@@ -131,9 +57,7 @@ async function api(path, options = {}) {
 function translate() {
   document.documentElement.lang = lang;
   document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
-  document.title = `${t('title')} — majlis`;
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
-  $('lang').textContent = lang === 'ar' ? 'English' : 'العربية';
   $('lang').lang = lang === 'ar' ? 'en' : 'ar';
   showWho();
   if (form) drawForm(true);
@@ -496,7 +420,8 @@ function signOut() {
 document.addEventListener('DOMContentLoaded', () => {
   $('lang').addEventListener('click', () => {
     lang = lang === 'ar' ? 'en' : 'ar';
-    localStorage.setItem('majlis-desk-lang', lang);
+    document.cookie = `majlis-lang=${lang}; path=/; max-age=31536000; SameSite=Lax`;
+    history.replaceState(null, '', `${location.pathname}?lang=${lang}`);
     translate();
   });
   $('signin').addEventListener('submit', signIn);

@@ -1,4 +1,4 @@
-"""Party metadata per election — seats, bloc, community, colours, names, axis positions — as the
+"""The lists of each election — seats, bloc, community, colours, names, axis positions — as the
 text of a seat table, for `majlis.coalitions.read_seat_table` (data does not import coalitions)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from ._files import path, unknown
 
-PARTY_TABLES: Mapping[str, str] = {
+SEAT_TABLES: Mapping[str, str] = {
     "iraq-2005-jan": "iraq/iraq2005jan_parties.csv",
     "iraq-2005-dec": "iraq/iraq2005dec_parties.csv",
     "iraq-2010": "iraq/iraq2010_parties.csv",
@@ -19,15 +19,15 @@ PARTY_TABLES: Mapping[str, str] = {
 
 # The whole house each table belongs to (docs/iraq-electoral-system.md, §1): a majority is counted
 # on it even where a table names fewer seats (2014's and 2021's published results are partial).
-PARTY_HOUSES: Mapping[str, int] = {
+SEAT_TABLE_HOUSES: Mapping[str, int] = {
     "iraq-2005-jan": 275, "iraq-2005-dec": 275, "iraq-2010": 325, "iraq-2014": 328,
     "iraq-2018": 329, "iraq-2021": 329, "iraq-2025": 329,
 }
 
 
-def parties_text(name: str) -> str:
+def seat_table_text(name: str) -> str:
     """The bundled seat table of an election (`iraq-2010`), as CSV text."""
-    if name not in PARTY_TABLES:
+    if name not in SEAT_TABLES:
         raise unknown("seat table",
-                      f"no bundled seat table {name!r}; one of: {', '.join(PARTY_TABLES)}")
-    return path(PARTY_TABLES[name]).read_text(encoding="utf-8")
+                      f"no bundled seat table {name!r}; one of: {', '.join(SEAT_TABLES)}")
+    return path(SEAT_TABLES[name]).read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The bundled party tables: seats as published, communities that add up to the published totals."""
+"""The bundled seat tables: seats as published, communities that add up to the published totals."""
 
 from __future__ import annotations
 
@@ -22,24 +22,25 @@ NAMED = {"iraq-2014": 264,  # the nine main lists; 64 seats (other lists, 8 mino
 
 
 def seats_of(name: str) -> dict[str, int]:
-    return {p.name: p.seats for p in read_seat_table(data.parties_text(name), name)}
+    return {p.name: p.seats for p in read_seat_table(data.seat_table_text(name), name)}
 
 
-@pytest.mark.parametrize("name", sorted(data.PARTY_TABLES))
+@pytest.mark.parametrize("name", sorted(data.SEAT_TABLES))
 def test_table_fills_the_published_house_or_the_documented_part(name: str) -> None:
-    assert data.PARTY_HOUSES[name] == HOUSE[name]
+    assert data.SEAT_TABLE_HOUSES[name] == HOUSE[name]
     assert sum(seats_of(name).values()) == NAMED.get(name, HOUSE[name])
     if name != "iraq-2021":  # the 2021 preset's house is only its 9 reserved seats
         assert data.law(name).house == HOUSE[name]
 
 
-@pytest.mark.parametrize("name", sorted(data.PARTY_TABLES))
+@pytest.mark.parametrize("name", sorted(data.SEAT_TABLES))
 def test_power_runs_on_every_bundled_table(name: str) -> None:
     result = CliRunner().invoke(app, ["power", name, "--format", "json"])
     assert result.exit_code == 0, result.output
     answer = json.loads(result.output)
     seats = seats_of(name)
-    assert answer["quota"] == data.PARTY_HOUSES[name] // 2 + 1  # even where the table is partial
+    # even where the table is partial
+    assert answer["quota"] == data.SEAT_TABLE_HOUSES[name] // 2 + 1
     assert {p: v["seats"] for p, v in answer["parties"].items()} == seats
 
 
@@ -54,15 +55,15 @@ def test_2025_communities_add_up_to_the_published_totals() -> None:
               "Kurdish": published["All Kurdish lists"],
               "minorities": published["Minority quota seats"]}
     assert totals == {"Shia": 187, "Sunni": 77, "Kurdish": 56, "minorities": 9}
-    parties = read_seat_table(data.parties_text("iraq-2025"), "2025")
+    lists = read_seat_table(data.seat_table_text("iraq-2025"), "2025")
     coded: Counter[str] = Counter()
-    for p in parties:
+    for p in lists:
         coded[p.community] += p.seats
     assert sum(totals.values()) == sum(coded.values()) == 329
     assert coded["minorities"] == totals["minorities"]
     gaps = {c: totals[c] - coded[c] for c in ("Shia", "Sunni", "Kurdish")}
     assert gaps == {"Shia": 4, "Sunni": 6, "Kurdish": 2}
-    open_seats = [p.seats for p in parties if p.community not in totals]
+    open_seats = [p.seats for p in lists if p.community not in totals]
     assert sum(open_seats) == sum(gaps.values()) == 12
     filled = any(
         all(sum(s for c, s in zip(choice, open_seats, strict=True) if c == k) == gaps[k]
@@ -75,8 +76,8 @@ def test_2025_coordination_framework_is_the_declared_bloc() -> None:
     """Shafaq, 17 Nov 2025: the CF's largest bloc is Reconstruction and Development, State of
     Law, Sadiqoon, Badr, National State Forces and Huqooq (148 seats by the CF's own count, with
     Sadiqoon 28 and Badr 21; 144 in the final table bundled here)."""
-    parties = read_seat_table(data.parties_text("iraq-2025"), "2025")
-    framework = {p.name: p.seats for p in parties if p.bloc == "Coordination Framework"}
+    lists = read_seat_table(data.seat_table_text("iraq-2025"), "2025")
+    framework = {p.name: p.seats for p in lists if p.bloc == "Coordination Framework"}
     assert len(framework) == 6 and sum(framework.values()) == 144
-    assert all(p.community == "Shia" for p in parties if p.name in framework)
+    assert all(p.community == "Shia" for p in lists if p.name in framework)
 
