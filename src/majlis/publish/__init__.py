@@ -29,7 +29,6 @@ import importlib
 from typing import TYPE_CHECKING
 
 from ._audit import (
-    Contest,
     PollingAudit,
     compare_store,
     comparison_report,
@@ -79,7 +78,6 @@ __all__ = [
     "BulletinFormat",
     "ChartFormat",
     "ChartKind",
-    "Contest",
     "Disproportionality",
     "ExportFormat",
     "ExportTable",

@@ -4,6 +4,7 @@ command line and the API cannot drift apart."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -301,5 +302,16 @@ def examine_store(store: tally.Store, *, seed: int = 0, nights: int = 20,
 
 
 def forensics_report(report: audit.Forensics) -> dict[str, object]:
-    """The forensics as JSON, field for field as `audit.Forensics` holds it."""
-    return asdict(report)
+    """The forensics as JSON, field for field as `audit.Forensics` holds it; a figure that is
+    not a finite number (a test with nothing to measure) is null, as JSON has no NaN."""
+    def finite(value: object) -> object:
+        if isinstance(value, float):
+            return value if math.isfinite(value) else None
+        if isinstance(value, dict):
+            return {k: finite(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [finite(v) for v in value]
+        return value
+    found = finite(asdict(report))
+    assert isinstance(found, dict)
+    return found
