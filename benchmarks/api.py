@@ -4,7 +4,10 @@ A released night — 18 constituencies, 30 lists, 6,000 stations — served by u
 workers sharing Redis (as a commission would run it), then:
 - cached national results: requests/s and p99 latency from `wrk` (Debian's package) when it is
   installed, else from an asyncio client in this process (which then shares the two cores);
-- 1,000 open SSE streams: how long after a release is published the last of them hears it.
+- the same reads while clerks key a night's sheets through the desk (60,000 sheets in an hour,
+  both entries each, at that pace for as long as the reads run): p99 beside the reads alone;
+- `BENCH_SSE` open SSE streams (default 5,000): how long after a release is published the last
+  of them hears it.
 
 Run: `python benchmarks/api.py` (PostgreSQL is not needed; Redis must be running, as for the
 tests). Prints `name: value unit` lines.
@@ -39,7 +42,9 @@ PLACES = ["Baghdad", "Nineveh", "Basra", "Dhi Qar", "Sulaymaniyah", "Babil", "Er
           "Maysan", "Muthanna"]
 LISTS = [f"List {k:02d}" for k in range(1, 31)]
 STATIONS_PER_PLACE = 333
-SSE_CLIENTS = 1000
+SSE_CLIENTS = int(os.environ.get("BENCH_SSE", "5000"))
+NIGHT_RATE = 60_000 / 3600  # sheets a second: a night of 60,000 sheets keyed in one hour
+DESK_STATIONS = 2_000  # registered, not counted: what the clerks key during the reads
 PASSWORD = "benchmark night"
 
 
@@ -67,6 +72,10 @@ def night(url: str) -> None:
                 invalid=5, spoiled=5, unused=10, votes=votes))
         store.ingest(sheets)
         store.release("all counted")
+        store.register([Station(code=f"W-{k:05d}", centre=f"W-{k // 20}",
+                                constituency=PLACES[k % len(PLACES)],
+                                voting_type=VotingType.GENERAL, registered=600)
+                        for k in range(DESK_STATIONS)], [])
 
 
 def free_port() -> int:
@@ -130,6 +139,34 @@ async def with_python(url: str, seconds: int) -> tuple[float, float]:
     return len(latencies) / seconds, 1000 * latencies[int(0.99 * len(latencies))]
 
 
+async def reads_with_writes(base: str, url: str, seconds: int, tokens: tuple[str, str],
+                            tool: str) -> tuple[float, float, int]:
+    """Reads of `url` for `seconds` while desk stations are keyed at the night's pace, both
+    entries each; the reads' rate and p99, and the sheets stored meanwhile."""
+    from entry import entry  # the desk benchmark's sheets (it imports this module first)
+
+    async def key(http: httpx2.AsyncClient, n: int) -> None:
+        for source, token in zip(("entry-a", "entry-b"), tokens, strict=True):
+            (await http.post(f"{base}/api/desk/entries",
+                             json=entry(f"W-{n:05d}", source, n, LISTS),
+                             headers={"Authorization": f"Bearer {token}"})).raise_for_status()
+
+    async def writes() -> int:
+        keyed: list[asyncio.Task[None]] = []
+        async with httpx2.AsyncClient(timeout=60) as http:
+            start = time.monotonic()
+            for n in range(min(DESK_STATIONS, int(seconds * NIGHT_RATE))):
+                await asyncio.sleep(max(0.0, start + n / NIGHT_RATE - time.monotonic()))
+                keyed.append(asyncio.create_task(key(http, n)))
+            await asyncio.gather(*keyed)
+        return len(keyed)
+
+    reads = (asyncio.to_thread(with_wrk, url, seconds) if tool == "wrk"
+             else with_python(url, seconds))
+    (rate, p99), written = await asyncio.gather(reads, writes())
+    return rate, p99, written
+
+
 async def sse_clients(base: str, token: str) -> tuple[float, int]:
     """Open SSE_CLIENTS streams, publish a release, and time until the last stream hears it."""
     ready, heard = asyncio.Event(), asyncio.Event()
@@ -180,6 +217,8 @@ def main() -> None:
               f"lists): {time.perf_counter() - started:.1f} s")
         users = Users()
         users.add("publisher", Role.PUBLISHER, PASSWORD)
+        users.add("clerk-a", Role.CLERK, PASSWORD)
+        users.add("clerk-b", Role.CLERK, PASSWORD)
         users.save(Path(tmp) / "users.json")
         base, server = start("api", url, Path(tmp) / "users.json")
         try:
@@ -191,8 +230,15 @@ def main() -> None:
             print(f"cached national results ({tool}, 2 workers, {os.cpu_count()} cores): "
                   f"{rate:,.0f} req/s")
             print(f"cached national results p99: {p99:.1f} ms")
-            token = httpx2.post(f"{base}/api/token", json={
-                "username": "publisher", "password": PASSWORD}).json()["access_token"]
+            token, *clerks = (httpx2.post(f"{base}/api/token", json={
+                "username": name, "password": PASSWORD}).json()["access_token"]
+                for name in ("publisher", "clerk-a", "clerk-b"))
+            busy_rate, busy_p99, written = asyncio.run(reads_with_writes(
+                base, national, seconds, (clerks[0], clerks[1]), tool))
+            print(f"reads while clerks key {NIGHT_RATE * 3600:,.0f} sheets an hour: "
+                  f"{busy_rate:,.0f} req/s, {written} sheets keyed twice")
+            print(f"reads while keying p99: {busy_p99:.1f} ms ({busy_p99 / p99:.1f}x reads alone; "
+                  "goal: within 2x)")
             latency, heard = asyncio.run(sse_clients(base, token))
             print(f"sse clients hearing a release: {heard} of {SSE_CLIENTS}")
             print(f"sse release to the last of {SSE_CLIENTS} clients: {1000 * latency:.0f} ms")

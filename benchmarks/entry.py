@@ -52,8 +52,9 @@ def registered(url: str, sheets: int) -> list[str]:
     return [s.code for s in stations]
 
 
-def entry(code: str, source: str, n: int) -> dict[str, object]:
-    votes = {name: (n * 7 + k * 13) % 23 + k for k, name in enumerate(LISTS)}
+def entry(code: str, source: str, n: int, lists: list[str] = LISTS) -> dict[str, object]:
+    """Station `code`'s sheet as clerk `source` keys it (both entries of a station agree)."""
+    votes = {name: (n * 7 + k * 13) % 23 + k for k, name in enumerate(lists)}
     valid = sum(votes.values())
     return {"station": code, "source": source, "key": uuid.uuid4().hex,
             "ballots_received": valid + 25, "cast": valid + 5, "valid": valid, "invalid": 5,

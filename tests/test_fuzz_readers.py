@@ -35,6 +35,9 @@ from tests.strategies import (
     toml_values,
 )
 
+# one worker builds the store once for every test here (pytest -n … --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_fuzz_readers")
+
 EXAMPLES = settings(max_examples=120, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example,
                                            HealthCheck.data_too_large])

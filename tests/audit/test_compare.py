@@ -17,6 +17,9 @@ from majlis import audit, data, replay
 from majlis.law import Allocation, Constituency, Election, allocate
 from majlis.tally import Source, Store, TallySheet
 
+# one worker builds the 2025 night's store once for every test here (pytest -n … --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_compare")
+
 LAW = data.law("iraq-2025")
 
 

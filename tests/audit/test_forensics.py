@@ -19,6 +19,9 @@ from majlis.errors import InputError
 
 from .conftest import station_results
 
+# one worker builds the clean nights once for every test here (pytest -n … --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_forensics")
+
 PLAN = replay.plan("iraq-2025")
 # the night's 43,883 published stations and the reserved minority contests' own ones
 STATIONS = 43_883 + sum(t.groups[0].stations for t in PLAN.constituencies

@@ -28,6 +28,9 @@ from majlis.web import create_app
 
 from .conftest import replayed
 
+# one worker builds the replayed night once for every test here (pytest -n … --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_bulletin")
+
 LAW = data.law("iraq-2025")
 NAMES = data.list_names("iraq-2025")
 PLACES = ("Karbala", "Maysan", "Muthanna")

@@ -25,6 +25,9 @@ from majlis.web import create_app
 
 from .conftest import LAW, replayed
 
+# one worker builds the replayed night once for every test here (pytest -n … --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_cdf")
+
 SCHEMA = json.loads((Path(__file__).parent / "nist" / "NIST_V2_election_results_reporting.json")
                     .read_text(encoding="utf-8"))
 DEFINITIONS: dict[str, Any] = SCHEMA["definitions"]

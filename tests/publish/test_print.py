@@ -24,6 +24,9 @@ from majlis.web import create_app
 
 from .conftest import LAW, replayed
 
+# one worker builds the replayed night once for every test here (pytest -n … --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_print")
+
 PLACES = ("Karbala", "Maysan", "Muthanna")
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 MARKS = str.maketrans("", "", "\u2067\u2068\u2069")  # the isolates of Arabic lines, names

@@ -18,6 +18,9 @@ from majlis.errors import InputError
 from majlis.law import allocate
 from majlis.sweep import BLOCK, sweep
 
+# one worker builds the Dask cluster once for every test here (pytest -n … --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_sweep")
+
 ELECTIONS = {name: data.election(name).election
              for name in ("iraq-2025-kurdistan", "iraq-2005-jan")}
 LAWS = {name: data.law(name) for name in ("iraq-2025", "iraq-2014", "iraq-2005-jan")}

@@ -3,6 +3,7 @@ sheet blind, a supervisor settles what they disagree on, the queues count what i
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -142,3 +143,34 @@ def test_a_supervisor_settles_a_disagreement(desk: TestClient) -> None:
     assert desk.post("/api/desk/resolutions", headers=basim, json={
         "station": "B-001-01", "action": "choose", "chosen": "entry-a", "reason": "x"}
                      ).status_code == 422  # nothing left to settle
+
+
+def test_the_sheets_photo_is_kept_chained_and_shown(desk: TestClient) -> None:
+    amal, dalia = signed_in(desk, "amal"), signed_in(desk, "dalia")
+    scan = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40  # a JPEG by its first bytes
+    up = desk.post("/api/desk/photos", content=scan, headers={
+        **amal, "Content-Type": "image/jpeg"})
+    assert up.status_code == 200, up.text
+    sha = up.json()["sha256"]
+    assert up.json() == {"sha256": hashlib.sha256(scan).hexdigest(), "media_type": "image/jpeg",
+                         "size": len(scan)}
+    for who, source, key in ((amal, "entry-a", "key-0000-a"), (dalia, "entry-b", "key-0000-b")):
+        got = desk.post("/api/desk/entries", json=keyed(source=source, key=key, photo=sha),
+                        headers=who)
+        assert got.status_code == 200, got.text
+    public = desk.get("/api/stations/B-001-01/history").json()  # the accepted version
+    assert [(v["source"], v["photo"]) for v in public] == [("entry-b", sha)]
+    shown = desk.get(f"/api/photos/{sha}")
+    assert shown.status_code == 200 and shown.content == scan
+    assert shown.headers["content-type"] == "image/jpeg"
+    assert desk.get(f"/api/photos/{'0' * 64}").status_code == 404
+    unknown = desk.post("/api/desk/entries", json=keyed(
+        station="B-001-02", key="key-0002-a", photo=hashlib.sha256(b"x").hexdigest()),
+        headers=amal)
+    assert unknown.status_code == 422 and "no photo with SHA-256" in unknown.text
+    gif = desk.post("/api/desk/photos", content=b"GIF89a" + bytes(64), headers=amal)
+    assert gif.status_code == 422 and "not a JPEG, PNG, WebP or PDF" in gif.text
+    big = desk.post("/api/desk/photos", content=b"\xff\xd8\xff" + bytes(9 * 2**20),
+                    headers=amal)
+    assert big.status_code == 413
+    assert desk.post("/api/desk/photos", content=scan).status_code == 401

@@ -3,6 +3,9 @@ choice, else the browser's; the dashboard's address always holds the view on sho
 
 from __future__ import annotations
 
+import json
+import re
+import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -16,6 +19,9 @@ from majlis.web import create_app
 
 from .conftest import serving, shot
 from .test_dashboard import PLACES, stations, tally_sheet
+
+# one worker builds the served night once for every test here (pytest -n … --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_language")
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +144,28 @@ def test_dates_in_the_bulletin_are_on_baghdads_clock(two_releases: str) -> None:
     with TestClient(create_app(two_releases, "default", law="iraq-2025")) as client:
         english = client.get("/api/bulletin?release=1&format=md").text
     assert "first results: release 1, 12 November 2025, 01:30 Baghdad time" in english
+
+
+def test_the_representation_panel_shows_the_houses_indices_and_links_its_charts(
+        browser: Browser, base: str) -> None:
+    with urllib.request.urlopen(f"{base}/api/representation") as answer:
+        house = next(r for r in json.load(answer) if r["constituency"] == "*")
+
+    def shown(x: float) -> str:  # as the page writes it: at most two decimals, none trailing
+        return f"{round(x, 2):,.2f}".rstrip("0").rstrip(".")
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(base)
+    rows = page.locator("#representation-table tbody tr")
+    expect(rows).to_have_count(5)
+    for n, key in enumerate(("gallagher", "loosemore_hanby", "enp_votes", "enp_seats")):
+        expect(rows.nth(n).locator("td").last).to_have_text(shown(house[key]))
+    expect(rows.nth(4).locator("td").last).to_contain_text(f"{house['wasted']:,}")
+    link = page.locator("#charts a", has_text="SVG").first
+    with urllib.request.urlopen(f"{base}{link.get_attribute('href')}") as answer:
+        assert answer.headers["Content-Type"] == "image/svg+xml"
+        assert b"<svg" in answer.read()
+    page.locator("#lang").click()  # the panel follows the page's language
+    expect(page.locator("#representation-title")).to_have_text("التمثيل")
+    expect(page.locator("#charts a").first).to_have_attribute("href", re.compile(r"lang=ar"))
+    context.close()

@@ -15,6 +15,7 @@ from ._chart import chart_command
 from ._coalitions import cabinet_command, coalitions_command, power_command
 from ._devices import devices_app
 from ._forecast import project_command
+from ._protocol import photo_command, protocol_command, verify_command
 from ._replay import replay_app
 from ._report import export_command, report_app
 from ._sweep import sweep_command
@@ -51,6 +52,9 @@ app.command("quarantine")(quarantine_command)
 app.command("results")(results_command)
 app.command("verify-chain")(verify_chain_command)
 app.command("release")(release_command)
+app.command("protocol")(protocol_command)
+app.command("verify")(verify_command)
+app.command("photo")(photo_command)
 app.command("releases")(releases_command)
 app.command("reconcile")(reconcile_command)
 app.add_typer(audit_app, name="audit")

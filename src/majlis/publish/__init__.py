@@ -13,8 +13,10 @@ Parquet (pyarrow, loaded when first needed). `compose_bulletin`
 states a release's facts as a wire story tells them, each citing its release, and
 `render_bulletin` writes them in Arabic or English through a template a translator edits.
 `release_cdf` writes a release as an NIST SP 1500-100 Common Data Format report (`encode_cdf`
-makes its JSON). `style_lists` gives each list its Arabic and English names and the one colour
-the dashboard, the charts and the CDF export all show it in.
+makes its JSON). `make_protocol` makes a release's results protocol (PDF, Arabic or English,
+per constituency or national) once and keeps it in the store; `verify_protocol` checks a
+protocol file against the store. `style_lists` gives each list its Arabic and English names
+and the one colour the dashboard, the charts and the CDF export all show it in.
 The audits of the count over a tally store, as `majlis audit` prints them and the API serves
 them: `compare_store` (hand against machine), `plan_store` and `measure_store` (the
 risk-limiting audit of the seats), `poll_store` (ballot polling), `examine_store`
@@ -48,6 +50,7 @@ from ._cdf import CDF_ISSUER, COUNT_ITEM_TYPES, encode_cdf, release_cdf
 from ._choices import BulletinFormat, ChartFormat, ChartKind, Language
 from ._export import ExportFormat, ExportTable, encode_table, export_release, release_tables
 from ._lists import ListStyle, known_lists, style_lists
+from ._protocol import ProtocolCheck, make_protocol, protocol_pdf, verify_protocol
 from ._release import release_count
 from ._representation import (
     Disproportionality,
@@ -85,6 +88,7 @@ __all__ = [
     "ListStyle",
     "MinoritySeat",
     "PollingAudit",
+    "ProtocolCheck",
     "Representation",
     "WomenSeats",
     "compare_store",
@@ -98,6 +102,7 @@ __all__ = [
     "export_release",
     "forensics_report",
     "known_lists",
+    "make_protocol",
     "measure_store",
     "measurement_report",
     "minority_seats",
@@ -110,6 +115,7 @@ __all__ = [
     "plot_votes_seats",
     "poll_store",
     "polling_report",
+    "protocol_pdf",
     "release_cdf",
     "release_chart",
     "release_count",
@@ -119,6 +125,7 @@ __all__ = [
     "risk_limit_of",
     "style_lists",
     "tolerance_of",
+    "verify_protocol",
     "women_seats",
 ]
 

@@ -19,6 +19,8 @@ from ._limits import (
     count_problem,
     text_problem,
 )
+from ._photos import MAX_PHOTO, Photo, photo_problems
+from ._protocols import Signatories, StoredProtocol
 from ._published import Quarantined
 from ._releases import Change, Difference, Release, changes, reconcile
 from ._results import CandidateCount, CentreCount, ConstituencyCount, national
@@ -56,6 +58,7 @@ __all__ = [
     "DEFAULT_URL",
     "LIST_LENGTH",
     "MAX_COUNT",
+    "MAX_PHOTO",
     "NAME_LENGTH",
     "NATION",
     "SEPARATOR",
@@ -80,10 +83,12 @@ __all__ = [
     "Keyed",
     "Level",
     "NameChange",
+    "Photo",
     "Quarantined",
     "Release",
     "SeatMove",
     "SheetVersion",
+    "Signatories",
     "Source",
     "Stage",
     "StageKind",
@@ -91,6 +96,7 @@ __all__ = [
     "StageTable",
     "Station",
     "Store",
+    "StoredProtocol",
     "TallyFile",
     "TallySheet",
     "VotingType",
@@ -98,6 +104,7 @@ __all__ = [
     "check",
     "count_problem",
     "national",
+    "photo_problems",
     "read_stage_file",
     "read_tally_file",
     "reconcile",

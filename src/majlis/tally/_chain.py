@@ -62,15 +62,19 @@ CHAINED = ("station", "source", "version", "status", "received_at", "received_by
            "ballots_received", "cast", "valid", "invalid", "spoiled", "unused", "failures",
            "reason", "author")
 SIGNED = ("key_id", "signature")  # chained only when the version is signed
+PHOTO = "photo"  # chained only when the version carries a photo's SHA-256
 
 
 def content_of(election: str, fields: Mapping[str, object], votes: Iterable[tuple[str, int]],
              candidate_votes: Iterable[tuple[str, str, int]]) -> str:
     """Everything a stored version says, canonically, for the hash chain; a signed version's
-    key id and signature too (an unsigned one hashes as it did before signatures)."""
+    key id and signature too, and a photographed one's photo hash (a version without them
+    hashes as it did before them)."""
     body = [election, *(fields[k] for k in CHAINED), sorted(votes), sorted(candidate_votes)]
     if fields.get("key_id") or fields.get("signature"):
         body.append([fields[k] for k in SIGNED])
+    if fields.get(PHOTO):
+        body.append([PHOTO, fields[PHOTO]])
     return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -152,7 +156,7 @@ class Chain(StoreBase):
                     return ChainCheck(checked=checked, broken=where,
                                       reason="a version before this one was removed or altered")
                 content = content_of(names[row.election_id],
-                                   {k: getattr(row, k) for k in (*CHAINED, *SIGNED)},
+                                   {k: getattr(row, k) for k in (*CHAINED, *SIGNED, PHOTO)},
                                    votes.take(row.id), people.take(row.id))
                 if content != row.content_hash or link(prev, content) != row.hash:
                     return ChainCheck(checked=checked, broken=where,

@@ -21,6 +21,7 @@ from majlis.errors import InputError, Problem
 from ._base import _guarded
 from ._intake import ENTRIES, Intake
 from ._limits import NAME_LENGTH, refuse, sheet_problems, text_problems
+from ._photos import photo_problem
 from ._published import Published, _failures
 from ._schema import (
     ChainHeadRow,
@@ -178,6 +179,7 @@ class Desk(Intake, Published):
             select(SheetRow.station, SheetRow.source, SheetRow.received_by).where(
                 SheetRow.election_id == election,
                 SheetRow.station.in_({k.sheet.station for _, k in ready})))}
+        unknown = self._unknown_photos(session, [k.sheet for _, k in ready])
         chosen: dict[str, list[tuple[int, Keyed]]] = {}  # by clerk
         again: list[tuple[int, Keyed]] = []  # a key sent twice in this batch
         for n, k in ready:
@@ -193,6 +195,8 @@ class Desk(Intake, Published):
             elif any(r[:2] == (s.station, s.source.value) for r in keyed):
                 answers[n] = _refused(s.station, "entry", f"{s.source} of this sheet is keyed "
                                       "already: a supervisor corrects it")
+            elif s.photo in unknown:
+                answers[n] = InputError([photo_problem(s.station, s.photo)])
             else:
                 chosen.setdefault(k.clerk, []).append((n, k))
                 keyed.add((s.station, s.source.value, k.clerk))

@@ -245,12 +245,13 @@ def _sheet(problems: Problems, line: int | None, r: dict[str, Any],
     counts = {c: _count(problems, line, f"{where}{c}", r.get(c)) for c in COUNTS}
     key_id, signature = (_text(problems, line, f"{where}{c}", r.get(c), SIGNATURE_LENGTH,
                                required=False).lower() for c in SIGNED)
+    photo = _text(problems, line, f"{where}photo", r.get("photo"), 64, required=False).lower()
     if source is None:
         return None
     return TallySheet(station=station, source=source, received_at=received_at,
                       received_by=received_by, votes=votes,
                       candidate_votes=candidate_votes or {}, key_id=key_id,
-                      signature=signature, **counts)
+                      signature=signature, photo=photo, **counts)
 
 
 def _read_json(text: str, source: str, rename: Rename) -> TallyFile:

@@ -20,6 +20,7 @@ from ._chain import content_of, link
 from ._checks import check
 from ._devices import Devices, signature_problems
 from ._limits import NAME_LENGTH, TEXT_LENGTH, refuse, sheet_problems, text_problems
+from ._photos import Photos, photo_problem
 from ._register import Register, Registry
 from ._schema import (
     ChainHeadRow,
@@ -60,7 +61,7 @@ def _figures(sheet: TallySheet) -> str:
 
 
 
-class Intake(Register, Devices):
+class Intake(Register, Devices, Photos):
     """Sheets in: ingest, correct, and the double entry's agreement."""
 
     @_guarded
@@ -82,8 +83,10 @@ class Intake(Register, Devices):
         with Session(self.engine) as session:
             registry = self._registry(session)
             keys, required = self._signing(session)
+            unknown = self._unknown_photos(session, sheets)
         refuse(signature_problems(self.election, sheets, keys, required=required,
                                   origins=origins))
+        refuse(photo_problem(s.station, s.photo) for s in sheets if s.photo in unknown)
         report = IngestReport()
         for chunk in _chunks(sheets, batch):
             report += self._store_batch(chunk, reason="", author="", registry=registry)
@@ -100,7 +103,9 @@ class Intake(Register, Devices):
                  *sheet_problems(1, sheet)])
         with Session(self.engine) as session:  # a person corrects: signed only if a device did
             keys, _ = self._signing(session)
+            unknown = self._unknown_photos(session, [sheet])
         refuse(signature_problems(self.election, [sheet], keys, required=False))
+        refuse([photo_problem(sheet.station, sheet.photo)] if unknown else [])
         return self._store_batch([sheet], reason=reason, author=author)
 
     def _store_batch(self, sheets: list[TallySheet], *, reason: str, author: str,
@@ -164,7 +169,7 @@ class Intake(Register, Devices):
                 "failures": json.dumps([[f.rule, f.message] for f in failures],
                                        ensure_ascii=False) if failures else "",
                 "reason": reason, "author": author, "key_id": sheet.key_id,
-                "signature": sheet.signature,
+                "signature": sheet.signature, "photo": sheet.photo,
             }
             content = content_of(self.election, row, sheet.votes.items(),
                                ((p, c, n) for (p, c), n in sheet.candidate_votes.items()))

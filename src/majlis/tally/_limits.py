@@ -7,12 +7,15 @@ columns of one version, and the running totals are 64-bit, so no count of sheets
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from majlis._cells import shown
 from majlis.errors import InputError, Problem
 
 from ._values import Station, TallySheet
+
+_SHA256 = re.compile("[0-9a-f]{64}")
 
 __all__ = ["CODE_LENGTH", "LIST_LENGTH", "MAX_COUNT", "NAME_LENGTH", "SIGNATURE_LENGTH",
            "TEXT_LENGTH", "TIME_LENGTH",
@@ -87,6 +90,9 @@ def sheet_problems(n: int, sheet: TallySheet) -> list[Problem]:
                          for p, k in sheet.candidate_votes for x in (p, k)), required=False),
         *_counts(source, ((f"candidate votes › {shown(p)} › {shown(k)}", n)
                           for (p, k), n in sheet.candidate_votes.items())),
+        *([Problem(source=source, line=None, field="photo", message=(
+            f"{shown(sheet.photo)} is not a SHA-256 (64 lowercase hexadecimal digits)"))]
+          if sheet.photo and not _SHA256.fullmatch(sheet.photo) else []),
     ]
 
 

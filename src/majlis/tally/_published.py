@@ -223,7 +223,7 @@ class Published(StoreBase):
                 cast=row.cast, valid=row.valid, invalid=row.invalid, spoiled=row.spoiled,
                 unused=row.unused, votes=votes.get(row.id, {}),
                 candidate_votes=people.get(row.id, {}), key_id=row.key_id,
-                signature=row.signature),
+                signature=row.signature, photo=row.photo),
             version=row.version, status=row.status, failures=_failures(row.failures),
             reason=row.reason, author=row.author) for row in rows]
 

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -130,6 +131,7 @@ class SheetRow(Base):
     figures_hash: Mapped[str] = mapped_column(String(64))  # equal figures, equal digest
     key_id: Mapped[str] = mapped_column(String(16), default="", server_default="")  # signer
     signature: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    photo: Mapped[str] = mapped_column(String(64), default="", server_default="")  # its SHA-256
     content_hash: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -245,3 +247,32 @@ class StageRow(Base):
     payload: Mapped[str] = mapped_column(Text)
     digest: Mapped[str] = mapped_column(String(64))
     prev_digest: Mapped[str] = mapped_column(String(64))
+
+
+class ProtocolRow(Base):
+    """A results protocol as it was first produced for a release — per constituency (or
+    national: constituency "") and language — kept byte for byte with its SHA-256; never
+    changed once written, so asking again gives the same file and `majlis verify` has the
+    original to compare a copy against."""
+
+    __tablename__ = "protocols"
+    __table_args__ = (UniqueConstraint("release_id", "constituency", "lang"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"))
+    constituency: Mapped[str] = mapped_column(String(200))
+    lang: Mapped[str] = mapped_column(String(8))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PhotoRow(Base):
+    """A tally sheet's scan or photo, uploaded at the desk: kept once per election by its SHA-256,
+    which the sheet versions keyed from it carry (and chain)."""
+
+    __tablename__ = "sheet_photos"
+    __table_args__ = (UniqueConstraint("election_id", "sha256"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -3,20 +3,22 @@
 One public class composed of rooms, each in its own module: the footing (`_base`: database,
 schema, election), the register (`_register`), counting devices and their signatures
 (`_devices`), sheets in (`_intake`), the results centre's desk (`_desk`: entries keyed twice;
-`_supervision`: settled, queued), the chain (`_chain`), results and releases out (`_published`)
-and the certification timeline's stages (`_certify`). Each batch of sheets is one transaction,
-so a crash leaves every sheet wholly in or wholly out.
+`_supervision`: settled, queued), the chain (`_chain`), results and releases out (`_published`),
+the results protocols kept for each release (`_protocols`) and the certification timeline's
+stages (`_certify`). Each batch of sheets is one transaction, so a crash leaves every sheet
+wholly in or wholly out.
 """
 
 from __future__ import annotations
 
 from ._certify import Certification
 from ._chain import Chain
+from ._protocols import Protocols
 from ._published import Published
 from ._supervision import Supervision
 
 
-class Store(Supervision, Chain, Published, Certification):
+class Store(Supervision, Chain, Protocols, Published, Certification):
     """A tally store at a database URL, working on one of its elections (by name).
 
     `unregistered_ceiling`: the most ballots a station registered with no voters may report

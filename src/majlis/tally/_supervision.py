@@ -18,6 +18,7 @@ from ._base import _guarded
 from ._desk import FIGURES, Desk, Entry, _refused
 from ._intake import ENTRIES
 from ._limits import NAME_LENGTH, TEXT_LENGTH, refuse, sheet_problems, text_problems
+from ._photos import photo_problem
 from ._published import _failures
 from ._schema import ChainHeadRow, SheetRow
 from ._values import Failure, SheetVersion, Source, Station, TallySheet
@@ -108,6 +109,9 @@ class Supervision(Desk):
             raise _refused(station, "chosen", f"is {chosen}; choose entry-a or entry-b")
         if sheet is not None:
             refuse(sheet_problems(1, sheet))
+            with Session(self.engine) as session:
+                refuse([photo_problem(station, sheet.photo)]
+                       if self._unknown_photos(session, [sheet]) else [])
             why = f"settled by {supervisor}, keyed again: {reason}"
         else:
             why = f"settled by {supervisor}, {chosen} chosen: {reason}"

@@ -82,6 +82,9 @@ class TallySheet:
     # empty when unsigned. What is signed: `signed_bytes` (docs/tally-format.md).
     key_id: str = ""
     signature: str = ""
+    # The SHA-256 (hexadecimal) of the sheet's scan or photo, uploaded first (`Store.keep_photo`);
+    # chained with the version, so the figures and the paper they were keyed from stay together.
+    photo: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -111,6 +111,8 @@ class SheetIn(_In):
                                               Field(max_length=MAX_CANDIDATES)]] = Field(
         default_factory=dict, max_length=MAX_LISTS,
         description="list → candidate → votes, on open-list ballots")
+    photo: Annotated[str, Field(pattern=r"^([0-9a-f]{64})?$", description=(
+        "the SHA-256 of the sheet's photo, uploaded first (`POST /api/desk/photos`)"))] = ""
 
     def sheet(self, received_by: str, rename: Callable[[str], str]) -> TallySheet:
         """The sheet as the store takes it, every list under the one name `rename` gives it (the
@@ -130,7 +132,7 @@ class SheetIn(_In):
             received_at=self.received_at or datetime.now(UTC).isoformat(timespec="seconds"),
             received_by=received_by, ballots_received=self.ballots_received, cast=self.cast,
             valid=self.valid, invalid=self.invalid, spoiled=self.spoiled, unused=self.unused,
-            votes=votes,
+            votes=votes, photo=self.photo,
             candidate_votes={(rename(list_name), person): n
                              for list_name, people in self.candidate_votes.items()
                              for person, n in people.items()})
@@ -299,6 +301,7 @@ class SheetVersionOut(_Version):
     failures: list[FailureOut]
     reason: str
     author: str
+    photo: str  # the SHA-256 of the sheet's photo (`GET /api/photos/{sha256}`), or ""
 
 
 class HistoryRow(_Version):
@@ -308,6 +311,7 @@ class HistoryRow(_Version):
     failures: str
     reason: str
     author: str
+    photo: str
     list: str
     votes: int
 
@@ -383,7 +387,7 @@ def version_out(v: SheetVersion, *, names: bool) -> SheetVersionOut:
         spoiled=s.spoiled, unused=s.unused, candidate_votes=people,
         votes=dict(sorted(s.votes.items(), key=lambda x: (-x[1], x[0]))),
         failures=[FailureOut(rule=f.rule, message=f.message) for f in v.failures],
-        reason=v.reason, author=v.author if names else "")
+        reason=v.reason, author=v.author if names else "", photo=s.photo)
 
 
 def percent(counted: int, stations: int) -> float:

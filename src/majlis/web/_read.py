@@ -275,7 +275,7 @@ async def history(request: Request, service: Service, viewer: Viewer,
             station=v.station, source=v.source, version=v.version, status=v.status,
             received_at=v.received_at, received_by=v.received_by, valid=v.valid,
             failures="; ".join(f"{f.rule}: {f.message}" for f in v.failures),
-            reason=v.reason, author=v.author, list=list_name, votes=n)
+            reason=v.reason, author=v.author, photo=v.photo, list=list_name, votes=n)
             for v in shown for list_name, n in (list(v.votes.items()) or [("", 0)])]
     return await service.table(request, None, fmt, make)
 
@@ -290,3 +290,18 @@ async def events(service: Service) -> StreamingResponse:
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
+
+
+@router.get("/photos/{sha256}", responses={200: {"content": {
+    "image/jpeg": {}, "image/png": {}, "image/webp": {}, "application/pdf": {}},
+    "description": "The sheet's photo, as uploaded"}})
+async def photo(service: Service, sha256: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
+                ) -> Response:
+    """A tally sheet's photo by its SHA-256 — the hash a sheet's history shows — exactly as the
+    desk uploaded it; it never changes, so it may be cached for good."""
+    found = await run_in_threadpool(service.store.photo, sha256)
+    if found is None:
+        raise HTTPException(404, f"no photo with SHA-256 {sha256}")
+    return Response(found.data, media_type=found.media_type, headers={
+        "Cache-Control": "public, max-age=31536000, immutable",
+        "Content-Disposition": "inline", "X-Content-Type-Options": "nosniff"})

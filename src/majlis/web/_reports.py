@@ -3,12 +3,14 @@ disproportionality and fragmentation, the women seated, the reserved minority se
 release's tables as files, or its Common Data Format report, as `majlis export` writes them;
 and its charts for print, as `majlis chart` draws them."""
 
+from base64 import b64encode
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date, datetime
 from fractions import Fraction
 from types import GenericAlias
 from typing import Annotated, Any, Literal, get_type_hints
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi import Path as FastPath
@@ -253,3 +255,27 @@ async def chart(service: Service, heavy: Heavy, kind: ChartParam,
         return publish.encode_chart(figure, fmt, width=width, height=height)
     return Response(await heavy.run(draw), media_type=CHART_TYPES[fmt],
                     headers={"Content-Language": lang})
+
+
+@router.get("/protocol", responses={200: {"content": {"application/pdf": {}}, "description": (
+    "The results protocol as it was produced and kept")}})
+async def protocol(service: Service, release: PublishedParam = "latest",
+                   constituency: Annotated[str | None, Query(max_length=200, description=(
+                       "The constituency (default: the national protocol)"))] = None,
+                   lang: LanguageParam = publish.Language.AR) -> Response:
+    """A release's results protocol (PDF, per constituency or national, Arabic or English) as
+    the store keeps it — made once by `majlis protocol` and never changed since — with its
+    SHA-256 in `Repr-Digest` (RFC 9530); 404 until it has been produced. Check a copy with
+    `majlis verify`."""
+    found = await _release_or_404(service, release)
+    kept = await run_in_threadpool(service.store.protocol, found.number, constituency or "",
+                                   lang.value)
+    if kept is None:
+        raise HTTPException(404, f"no {lang.value} protocol of {constituency or 'the nation'} "
+                            f"in release {found.number} has been produced: `majlis protocol "
+                            f"--release {found.number}` makes it")
+    name = f"protocol-{found.number}-{constituency or 'national'}-{lang.value}.pdf"
+    return Response(kept.pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+        "Repr-Digest": f"sha-256=:{b64encode(bytes.fromhex(kept.sha256)).decode()}:",
+        "Content-Language": lang.value})

@@ -115,11 +115,11 @@ async function read(path) {
 
 async function refresh() {
   const at = state.pinned ? `release=${state.pinned}` : "release=latest";
-  const [election, seats, places, counted, results, seatsByPlace, lists, releases, stages] =
-    await Promise.all([read("/api/election"), read(`/api/seats?${at}`),
-      read(`/api/constituencies?${at}`), read(`/api/counted?${at}`), read(`/api/results?${at}`),
-      read(`/api/seats?level=constituency&${at}`), read("/api/lists"), read("/api/releases"),
-      read("/api/certification")]);
+  const [election, seats, places, counted, results, seatsByPlace, lists, releases, stages,
+    representation] = await Promise.all([read("/api/election"), read(`/api/seats?${at}`),
+    read(`/api/constituencies?${at}`), read(`/api/counted?${at}`), read(`/api/results?${at}`),
+    read(`/api/seats?level=constituency&${at}`), read("/api/lists"), read("/api/releases"),
+    read("/api/certification"), read(`/api/representation?${at}`)]);
   if (state.pinned) {  // the release asked for is shown as if it were the latest
     const kept = releases.find((r) => r.number === state.pinned);
     if (kept) election.latest = kept; else state.pinned = null;
@@ -128,7 +128,7 @@ async function refresh() {
   const colours = Object.fromEntries(lists.map((l) => [l.name, l.colour]));
   const names = Object.fromEntries(lists.filter((l) => l.name_ar).map((l) => [l.name, l.name_ar]));
   state.data = { election, seats, places, counted, results, seatsByPlace, colours, names, power,
-    releases, stages, projection: null, candidates: {} };
+    releases, stages, representation, projection: null, candidates: {} };
   state.latest = election.latest ? election.latest.number : 0;
   render();
   // A projection is drawn thousands of times over: it follows when ready, the rest does not wait.
@@ -189,6 +189,7 @@ function render() {
   drawCartogram(d);
   drawCounted(d.counted);
   drawCertification(d.stages);
+  drawRepresentation(d.representation);
   route();
 }
 
@@ -378,6 +379,29 @@ function drawCertification(stages) {
       s.changes ? (changes.length ? element("ul", {}, ...changes.map((c) => element("li", {}, c)))
         : element("p", { class: "hint" }, t("noChange"))) : "");
   }));
+}
+
+// How proportional the seats on the votes counted are — the house's indices, as
+// /api/representation gives them — and the release's charts for print, in the page's language.
+function drawRepresentation(rows) {
+  const house = Array.isArray(rows) ? rows.find((r) => r.constituency === "*") : null;
+  $("representation").hidden = !house;
+  if (!house) return;
+  const decimal = (x) => (x === null ? "—" : new Intl.NumberFormat(
+    state.lang === "ar" ? "ar-IQ" : "en-GB", { maximumFractionDigits: 2 }).format(x));
+  table($("representation-table"), t("representation"), [[t("index")], [t("value"), 1]], [
+    [t("gallagher"), decimal(house.gallagher)],
+    [t("loosemoreHanby"), decimal(house.loosemore_hanby)],
+    [t("enpVotes"), decimal(house.enp_votes)],
+    [t("enpSeats"), decimal(house.enp_seats)],
+    [t("wasted"), `${number(house.wasted)} (${house.wasted_share === null ? "—"
+      : percent(house.wasted_share)})`]]);
+  const release = state.pinned || state.latest;
+  $("charts").replaceChildren(t("charts"), ...["hemicycle", "votes-seats"].flatMap((kind) =>
+    [" ", t(`chart-${kind}`), " ", ...["svg", "png"].flatMap((format, n) => [n ? " · " : "",
+      element("a", {
+        href: `/api/chart/${kind}?release=${release}&lang=${state.lang}&format=${format}`,
+        download: `release-${release}-${kind}.${format}` }, format.toUpperCase())])]));
 }
 
 function drawCounted(counted) {
