@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from fractions import Fraction
@@ -15,22 +14,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from majlis import audit, tally
-from majlis.errors import InputError, Problem
-from majlis.law import (
-    Base,
-    ConstituencyResult,
-    DivisorRule,
-    DivisorSeries,
-    Law,
-    Scope,
-    SntvRule,
-    VoteShare,
-    allocate,
-)
+from majlis import audit, publish
+from majlis.errors import InputError
 from majlis.tally import Format
 
-from ._allocate import law_of, stderr, stdout, write_csv
+from ._allocate import law_of, read_text, stderr, stdout, write_csv
 from ._tally import Database, ElectionName, open_store
 
 audit_app = typer.Typer(help="Audits of the count: the public lot, hand against machine, "
@@ -71,13 +59,10 @@ def select_command(seed: Seed, db: Database = None, election: ElectionName = Non
 
 def tolerance_of(text: str) -> audit.Tolerance:
     """`--tolerance`: N votes per list per station, or P% of the station's machine valid votes."""
-    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%?)\s*", text)
-    if not found or (not found[2] and "." in found[1]):
-        raise typer.BadParameter(f"{text!r}: give votes per list (5) or a percentage of the "
-                                 "station's valid votes (2%)", param_hint="--tolerance")
-    if found[2]:
-        return audit.Tolerance(share=Fraction(found[1]) / 100)
-    return audit.Tolerance(votes=int(found[1]))
+    try:
+        return publish.tolerance_of(text)
+    except InputError as error:
+        raise typer.BadParameter(error.problems[0].message, param_hint="--tolerance") from None
 
 
 @audit_app.command("compare")
@@ -95,39 +80,9 @@ def compare_command(
     """Hand counts (sheets of source manual) against the machine's sheets of the same
     stations, per station, centre and constituency, and the seats they would move."""
     allowed, the_law = tolerance_of(tolerance), law_of(law)
-    store = open_store(db, election)
-    places = {s.code: s for s in store.stations()}
-    machine = {s.station: s for s in tally.station_sheets(store, tally.Source.MACHINE)}
-    hand = {s.station: s for s in tally.station_sheets(store, tally.Source.MANUAL)}
-    totals = _totals(_reported(store, machine), places)
-    counts = [audit.HandCount(station=code, centre=places[code].centre,
-                              constituency=places[code].constituency,
-                              machine=machine[code].votes, hand=hand[code].votes)
-              for code in sorted(hand) if code in machine and code in places]
-    result = audit.compare(counts, totals, the_law, allowed)
-    awaiting = [d.station for d in audit.select(places.values(), seed, stratum=per,
-                                                size=size).stations
-                if d.station not in hand] if seed is not None else []
+    result, awaiting = publish.compare_store(open_store(db, election), the_law, allowed,
+                                             seed=seed, per=per, size=size)
     _comparison(result, awaiting, seed is not None, output)
-
-
-def _reported(store: tally.Store, machine: Mapping[str, tally.TallySheet]
-              ) -> dict[str, tally.TallySheet]:
-    """Each counted station's reported figures: its machine's sheet where it has one, else its
-    counted sheet — what a hand count is compared with."""
-    return {sheet.station: machine.get(sheet.station) or sheet
-            for sheet in tally.station_sheets(store)}
-
-
-def _totals(reported: Mapping[str, tally.TallySheet], places: Mapping[str, tally.Station]
-            ) -> dict[str, dict[str, int]]:
-    """Votes per list in each constituency, added up from the reported sheets."""
-    totals: dict[str, dict[str, int]] = {}
-    for code, sheet in reported.items():
-        place = totals.setdefault(places[code].constituency, {})
-        for list_name, n in sheet.votes.items():
-            place[list_name] = place.get(list_name, 0) + n
-    return totals
 
 
 def _comparison(result: audit.Comparison, awaiting: list[str], drawn: bool,
@@ -139,7 +94,8 @@ def _comparison(result: audit.Comparison, awaiting: list[str], drawn: bool,
                    for s in result.stations for list_name, d in (s.differences or {"": 0}).items()))
         return
     if output is Format.JSON:
-        typer.echo(json.dumps(_json(result, awaiting), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(publish.comparison_report(result, awaiting),
+                              ensure_ascii=False, indent=2))
         return
     table = Table(title=f"Hand against machine: {len(result.stations):,} stations compared, "
                         f"tolerance {_tolerance(result.tolerance)}", title_justify="left")
@@ -176,24 +132,6 @@ def _differences(differences: Mapping[str, int]) -> str:
     return ", ".join(f"{p} {d:+,}" for p, d in differences.items()) or "none"
 
 
-def _json(result: audit.Comparison, awaiting: list[str]) -> dict[str, object]:
-    def area(a: audit.AreaComparison) -> dict[str, object]:
-        return {"constituency": a.constituency, "centre": a.centre, "stations": a.stations,
-                "outside": a.outside, "within": a.within, "differences": dict(a.differences)}
-    return {
-        "tolerance": {"votes": result.tolerance.votes, "share": str(result.tolerance.share)},
-        "stations": [{"station": s.station, "centre": s.centre, "constituency": s.constituency,
-                      "machine_valid": s.machine_valid, "hand_valid": s.hand_valid,
-                      "allowed": str(s.allowed), "within": s.within,
-                      "differences": dict(s.differences)} for s in result.stations],
-        "centres": [area(a) for a in result.centres],
-        "constituencies": [area(a) for a in result.constituencies],
-        "seats": {"machine": dict(result.machine_seats), "hand": dict(result.hand_seats),
-                  "changes": [asdict(m) for m in result.changes]},
-        "awaiting": awaiting,
-    }
-
-
 @audit_app.command("forensics")
 def forensics_command(
     db: Database = None, election: ElectionName = None,
@@ -211,16 +149,9 @@ def forensics_command(
     """Digit tests, fingerprints, round-percentage spikes and outlier stations on the counted
     sheets, each calibrated on simulated clean nights; flagged stations make a review queue."""
     store = open_store(db, election)
-    places = {s.code: s for s in store.stations()}
     with stderr.status(f"simulating {nights} clean nights"):
-        report = audit.forensics(
-            (audit.StationResult(station=s.station, centre=places[s.station].centre,
-                                 constituency=places[s.station].constituency,
-                                 voting_type=places[s.station].voting_type.value,
-                                 registered=places[s.station].registered, cast=s.cast,
-                                 invalid=s.invalid, votes=s.votes)
-             for s in tally.station_sheets(store) if s.station in places),
-            seed=seed, nights=nights, alpha=alpha, station_rate=station_rate)
+        report = publish.examine_store(store, seed=seed, nights=nights, alpha=alpha,
+                                       station_rate=station_rate)
     rows = [(f.station, f.centre, f.constituency, f.voting_type, " ".join(f.tests),
              round(f.score, 2)) for f in report.queue]
     header = ("station", "centre", "constituency", "voting_type", "tests", "score")
@@ -230,7 +161,8 @@ def forensics_command(
     if output is Format.CSV:
         write_csv(header, rows)
     elif output is Format.JSON:
-        typer.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(publish.forensics_report(report), ensure_ascii=False,
+                              indent=2))
     else:
         _forensics_table(report, rows)
 
@@ -281,79 +213,10 @@ LawPath = Annotated[Path, typer.Option("--law", help="The law (a TOML file or a 
 
 def risk_limit_of(text: str) -> Fraction:
     """`--risk-limit`: a fraction (0.05) or a percentage (5%), strictly between 0 and 1."""
-    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%?)\s*", text)
-    limit = (Fraction(found[1]) / (100 if found[2] else 1)) if found else Fraction(-1)
-    if not 0 < limit < 1:
-        raise typer.BadParameter(f"{text!r}: give a risk limit between 0 and 1 (0.05) or a "
-                                 "percentage (5%)", param_hint="--risk-limit")
-    return limit
-
-
-def _assertions(name: str, votes: Mapping[str, int], result: ConstituencyResult,
-                the_law: Law) -> tuple[audit.Assertion, ...]:
-    """The assertions implying a constituency's reported seats under the law's rule there."""
-    rule = the_law.rule_for(name)
-    if isinstance(rule, SntvRule):
-        if any(n > 1 for n in result.seats.values()):
-            raise InputError([Problem(source=name, line=None, field="seats", message=(
-                "a list won two SNTV seats: the votes per list cannot say which candidates"))])
-        return audit.plurality_assertions(name, votes, frozenset(
-            p for p, n in result.seats.items() if n))
-    if not isinstance(rule, DivisorRule) or not isinstance(rule.series, DivisorSeries):
-        raise InputError([Problem(source="law", line=None, field="rule", message=(
-            f"{name}: only divisor methods and SNTV are audited by assertions"))])
-    share, exempt = _threshold(the_law, name)
-    return audit.seat_assertions(name, votes, result.seats, series=rule.series,
-                                 threshold=share, exempt=exempt)
-
-
-def _threshold(the_law: Law, name: str) -> tuple[Fraction | None, frozenset[str]]:
-    """The law's threshold as one share of a constituency's valid votes, or a clear refusal."""
-    parts = [part for part, used in (("an upper tier", the_law.tier),
-                                     ("surplus-vote agreements", the_law.agreements),
-                                     ("a biproportional apportionment", the_law.biproportional),
-                                     ("a mixed-member tier", the_law.mixed),
-                                     ("a majority bonus", the_law.bonus)) if used is not None]
-    t = the_law.threshold if name not in the_law.reserved else None
-    condition = t.conditions[0] if t is not None and len(t.conditions) == 1 else None
-    if t is not None and not (
-            isinstance(condition, VoteShare) and condition.share is not None
-            and condition.scope is Scope.CONSTITUENCY
-            and condition.base in (Base.VALID, Base.LIST_VOTES)
-            and not t.by_list and t.fallback is None):
-        parts.append("a threshold other than one share of each constituency's valid votes")
-    if parts:
-        raise InputError([Problem(source="law", line=None, field="rla", message=(
-            f"{name}: a law with {', '.join(parts)} decides a constituency's seats from more "
-            "than its own votes; the audit's assertions do not cover it yet"))])
-    if t is None or not isinstance(condition, VoteShare):
-        return None, frozenset()
-    return condition.share, frozenset(t.exempt)
-
-
-def _audits(store: tally.Store, the_law: Law, limit: Fraction, only: list[str] | None
-            ) -> tuple[dict[str, tally.Station], list[audit.AuditPlan]]:
-    """Every constituency's plan, from the reported sheets and the seats the law gives them."""
-    places = {s.code: s for s in store.stations()}
-    machine = {s.station: s for s in tally.station_sheets(store, tally.Source.MACHINE)}
-    reported = _reported(store, machine)
-    totals = _totals(reported, places)
-    unknown = sorted(set(only or ()) - set(totals))
-    if unknown:
-        raise InputError([Problem(source="rla", line=None, field="constituency", message=(
-            f"{', '.join(unknown)}: no counted station there"))])
-    allocation = allocate(the_law.election(totals), the_law)
-    plans = []
-    for result in allocation.constituencies:
-        if only and result.name not in only:
-            continue
-        batches = [audit.Batch(station=code, ballots=sheet.cast, votes=dict(sheet.votes))
-                   for code, sheet in reported.items()
-                   if places[code].constituency == result.name]
-        plans.append(audit.plan_comparison(
-            result.name, batches, _assertions(result.name, totals[result.name], result,
-                                              the_law), limit))
-    return places, plans
+    try:
+        return publish.risk_limit_of(text)
+    except InputError as error:
+        raise typer.BadParameter(error.problems[0].message, param_hint="--risk-limit") from None
 
 
 def _margin(p: audit.AssertionPlan) -> str:
@@ -371,21 +234,15 @@ def rla_plan_command(law: LawPath, db: Database = None, election: ElectionName =
     """The assertions that imply each constituency's reported seats, their margins, and the
     stations to hand-count first at the risk limit if the machines were right."""
     limit = risk_limit_of(risk_limit)
-    _, plans = _audits(open_store(db, election), law_of(law), limit, constituency)
+    _, plans = publish.plan_store(open_store(db, election), law_of(law), limit, constituency)
     if output is Format.CSV:
         write_csv(("constituency", "assertion", "kind", "margin", "sample_size", "stations"),
                   ((a.constituency, p.assertion.describe(), p.assertion.kind.value,
                     f"{float(p.margin):.6f}", p.sample_size or a.stations, a.stations)
                    for a in plans for p in a.assertions))
     elif output is Format.JSON:
-        typer.echo(json.dumps({"risk_limit": str(limit), "constituencies": [
-            {"constituency": a.constituency, "stations": a.stations, "ballots": a.ballots,
-             "sample_size": a.sample_size,
-             "assertions": [{"assertion": p.assertion.describe(), "kind": p.assertion.kind.value,
-                             "winner": p.assertion.winner, "loser": p.assertion.loser,
-                             "margin": str(p.margin), "margin_float": float(p.margin),
-                             "sample_size": p.sample_size} for p in a.assertions]}
-            for a in plans]}, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(publish.plan_report(limit, plans), ensure_ascii=False,
+                              indent=2))
     else:
         table = Table(title=f"Risk-limiting audit at a risk limit of {float(limit) * 100:g} %: "
                             "stations to hand-count first, if the machines were right",
@@ -414,16 +271,8 @@ def rla_measure_command(law: LawPath, seed: Seed, db: Database = None,
     """The sequential test over the hand counts (sheets of source manual) in the lot's order:
     each assertion confirmed, to sample further, or escalated to a full hand count."""
     limit = risk_limit_of(risk_limit)
-    store = open_store(db, election)
-    places, plans = _audits(store, law_of(law), limit, constituency)
-    hand = {s.station: audit.Batch(station=s.station, ballots=s.cast, votes=dict(s.votes))
-            for s in tally.station_sheets(store, tally.Source.MANUAL)}
-    results = []
-    for p in plans:
-        counted = {b.station for b in p.batches}
-        lot = audit.select((places[c] for c in counted), seed,
-                           stratum=audit.Stratum.CONSTITUENCY, size=len(counted))
-        results.append(audit.measure_comparison(p, [d.station for d in lot.stations], hand))
+    results = publish.measure_store(open_store(db, election), law_of(law), limit, seed,
+                                    constituency)
     if output is Format.CSV:
         write_csv(("constituency", "assertion", "status", "risk", "measured", "overstated",
                    "target", "stations"),
@@ -431,15 +280,8 @@ def rla_measure_command(law: LawPath, seed: Seed, db: Database = None,
                     f"{a.risk:.6f}", m.measured, a.overstated, a.target, m.stations)
                    for m in results for a in m.assertions))
     elif output is Format.JSON:
-        typer.echo(json.dumps({"risk_limit": str(limit), "seed": seed, "constituencies": [
-            {"constituency": m.constituency, "status": m.status.value, "stations": m.stations,
-             "measured": m.measured, "target": m.target, "awaiting": m.awaiting,
-             "problems": list(m.problems),
-             "assertions": [{"assertion": a.plan.assertion.describe(),
-                             "status": a.status.value, "risk": a.risk,
-                             "overstated": a.overstated, "target": a.target}
-                            for a in m.assertions]} for m in results]},
-            ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(publish.measurement_report(limit, seed, results),
+                              ensure_ascii=False, indent=2))
     else:
         _measurements(results, limit, seed)
 
@@ -466,3 +308,56 @@ def _measurements(results: Sequence[audit.Measurement], limit: Fraction, seed: s
                              f"{a.status.value} (risk {a.risk * 100:.2f} %, "
                              f"{a.overstated} stations overstated it)", markup=False,
                              highlight=False)
+
+
+def _drawn(path: Path) -> list[str | None]:
+    """The ballots drawn so far from a file, one a line in the order drawn: the list (or
+    candidate) each is for, or an empty line (or `invalid`) for an invalid ballot."""
+    return [None if line.strip() in ("", "invalid") else line.strip()
+            for line in read_text(path).splitlines()]
+
+
+@rla_app.command("polling")
+def rla_polling_command(
+    law: LawPath,
+    constituency: Annotated[str, typer.Option(
+        "--constituency", help="The contest to poll, e.g. a seat reserved for a community")],
+    db: Database = None, election: ElectionName = None, risk_limit: RiskLimit = "5%",
+    seed: Annotated[int, typer.Option("--seed", min=0,
+                                      help="Seed of the simulated draws behind the sample "
+                                           "sizes")] = 0,
+    ballots: Annotated[Path | None, typer.Option(
+        "--ballots", help="The ballots drawn so far, one a line in the order drawn (the "
+                          "list or candidate; empty or `invalid` for an invalid ballot)")]
+    = None,
+    output: Output = Format.TABLE,
+) -> None:
+    """A ballot-polling audit of one constituency, for a contest without station results to
+    compare with or an SNTV contest (a seat reserved for a community): the ballots to draw at
+    the risk limit and, with --ballots, the test over those drawn so far."""
+    limit = risk_limit_of(risk_limit)
+    found = publish.poll_store(open_store(db, election), law_of(law), limit, constituency,
+                               seed=seed, drawn=_drawn(ballots) if ballots else None)
+    tested = found.measures or (None,) * len(found.plans)
+    rows = [(p.assertion.describe(), p.assertion.kind.value, p.margin, p.sample_size,
+             m.status.value if m else None, m.risk if m else None)
+            for p, m in zip(found.plans, tested, strict=True)]
+    if output is Format.CSV:
+        write_csv(("assertion", "kind", "margin", "sample_size", "status", "risk"),
+                  ((d, k, f"{float(margin):.6f}", n, s or "", "" if r is None else f"{r:.6f}")
+                   for d, k, margin, n, s, r in rows))
+    elif output is Format.JSON:
+        typer.echo(json.dumps(publish.polling_report(limit, found), ensure_ascii=False,
+                              indent=2))
+    else:
+        cast = sum(found.votes.values()) + found.invalid
+        table = Table(title=f"Ballot polling in {constituency}: {cast:,} ballots, risk "
+                            f"limit {float(limit) * 100:g} %, {found.drawn:,} drawn",
+                      title_justify="left")
+        for column in ("assertion", "margin", "ballots to draw", "status", "risk"):
+            table.add_column(column, justify="left" if column in ("assertion", "status")
+                             else "right")
+        for d, _, margin, n, s, r in rows:
+            table.add_row(d, f"{float(margin) * 100:.3f} %", "all" if n is None else f"{n:,}",
+                          s or "—", "—" if r is None else f"{r * 100:.2f} %")
+        stdout.print(table)

@@ -17,6 +17,12 @@ makes its JSON). `make_protocol` makes a release's results protocol (PDF, Arabic
 per constituency or national) once and keeps it in the store; `verify_protocol` checks a
 protocol file against the store. `style_lists` gives each list its Arabic and English names
 and the one colour the dashboard, the charts and the CDF export all show it in.
+The audits of the count over a tally store, as `majlis audit` prints them and the API serves
+them: `compare_store` (hand against machine), `plan_store` and `measure_store` (the
+risk-limiting audit of the seats), `poll_store` (ballot polling), `examine_store`
+(forensics), each with its JSON report (`comparison_report`, `plan_report`,
+`measurement_report`, `polling_report`, `forensics_report`); `tolerance_of` and
+`risk_limit_of` read the figures as people write them (`2%`, `0.05`).
 """
 
 from __future__ import annotations
@@ -24,6 +30,21 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from ._audit import (
+    PollingAudit,
+    compare_store,
+    comparison_report,
+    examine_store,
+    forensics_report,
+    measure_store,
+    measurement_report,
+    plan_report,
+    plan_store,
+    poll_store,
+    polling_report,
+    risk_limit_of,
+    tolerance_of,
+)
 from ._bulletin import Bulletin, compose_bulletin, render_bulletin
 from ._cdf import CDF_ISSUER, COUNT_ITEM_TYPES, encode_cdf, release_cdf
 from ._choices import BulletinFormat, ChartFormat, ChartKind, Language
@@ -66,23 +87,34 @@ __all__ = [
     "Language",
     "ListStyle",
     "MinoritySeat",
+    "PollingAudit",
     "ProtocolCheck",
     "Representation",
     "WomenSeats",
+    "compare_store",
+    "comparison_report",
     "compose_bulletin",
     "disproportionality",
     "encode_cdf",
     "encode_chart",
     "encode_table",
+    "examine_store",
     "export_release",
+    "forensics_report",
     "known_lists",
     "make_protocol",
+    "measure_store",
+    "measurement_report",
     "minority_seats",
+    "plan_report",
+    "plan_store",
     "plot_fan",
     "plot_hemicycle",
     "plot_last_seats",
     "plot_seats",
     "plot_votes_seats",
+    "poll_store",
+    "polling_report",
     "protocol_pdf",
     "release_cdf",
     "release_chart",
@@ -90,7 +122,9 @@ __all__ = [
     "release_tables",
     "render_bulletin",
     "represent",
+    "risk_limit_of",
     "style_lists",
+    "tolerance_of",
     "verify_protocol",
     "women_seats",
 ]

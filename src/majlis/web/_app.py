@@ -19,6 +19,7 @@ from majlis.errors import AllocationError, InputError, Problem, StoreError
 from majlis.tally import Store
 
 from ._accounts import router as accounts_router
+from ._audit import router as audit_router
 from ._auth import Tokens, Users
 from ._certify import router as certify_router
 from ._desk import router as desk_router
@@ -147,6 +148,7 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.include_router(read_router)
     app.include_router(outlook_router)
     app.include_router(reports_router)
+    app.include_router(audit_router)
     app.include_router(write_router)
     app.include_router(accounts_router)
     app.include_router(probes_router)
@@ -173,6 +175,13 @@ def desk(request: Request) -> HTMLResponse:
     link or its clerk says otherwise: the sheets it keys are Arabic, whatever language the
     centre's computers were set up in."""
     return page("desk", request, default="ar", browser=False)
+
+
+@pages.get("/audit")
+def audits(request: Request) -> HTMLResponse:
+    """The audits of the count for the public: hand against machine, the risk-limiting audit's
+    plan, the forensics' review queue."""
+    return page("audit", request, default="ar")
 
 
 def create_app_from_environment() -> FastAPI:

@@ -1,0 +1,317 @@
+"""The audits of the count as `majlis audit` prints them and the API serves them: the store's
+sheets read into `majlis.audit`'s plain values, and its reports as JSON, made here once so the
+command line and the API cannot drift apart."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from majlis import audit, tally
+from majlis.errors import InputError, Problem
+from majlis.law import (
+    Base,
+    ConstituencyResult,
+    DivisorRule,
+    DivisorSeries,
+    Law,
+    Scope,
+    SntvRule,
+    VoteShare,
+    allocate,
+)
+
+_NUMBER = re.compile(r"\s*(\d{1,9}(?:\.\d{1,9})?)\s*(%?)\s*")
+
+
+def tolerance_of(text: str) -> audit.Tolerance:
+    """A tolerance as people write it: N votes per list per station (`5`), or P % of the
+    station's machine valid votes (`2%`)."""
+    found = _NUMBER.fullmatch(text)
+    if not found or (not found[2] and "." in found[1]):
+        raise _refused("tolerance", f"{text!r}: give votes per list (5) or a percentage of "
+                       "the station's valid votes (2%)")
+    if found[2]:
+        return audit.Tolerance(share=Fraction(found[1]) / 100)
+    return audit.Tolerance(votes=int(found[1]))
+
+
+def risk_limit_of(text: str) -> Fraction:
+    """A risk limit as people write it: a fraction (0.05) or a percentage (5%), strictly
+    between 0 and 1."""
+    found = _NUMBER.fullmatch(text)
+    limit = (Fraction(found[1]) / (100 if found[2] else 1)) if found else Fraction(-1)
+    if not 0 < limit < 1:
+        raise _refused("risk limit", f"{text!r}: give a risk limit between 0 and 1 (0.05) or "
+                       "a percentage (5%)")
+    return limit
+
+
+def _refused(field: str, message: str) -> InputError:
+    return InputError([Problem(source="audit", line=None, field=field, message=message)])
+
+
+def _reported(store: tally.Store, machine: Mapping[str, tally.TallySheet]
+              ) -> dict[str, tally.TallySheet]:
+    """Each counted station's reported figures: its machine's sheet where it has one, else its
+    counted sheet — what a hand count is compared with."""
+    return {sheet.station: machine.get(sheet.station) or sheet
+            for sheet in tally.station_sheets(store)}
+
+
+def _totals(reported: Mapping[str, tally.TallySheet], places: Mapping[str, tally.Station]
+            ) -> dict[str, dict[str, int]]:
+    """Votes per list in each constituency, added up from the reported sheets."""
+    totals: dict[str, dict[str, int]] = {}
+    for code, sheet in reported.items():
+        place = totals.setdefault(places[code].constituency, {})
+        for list_name, n in sheet.votes.items():
+            place[list_name] = place.get(list_name, 0) + n
+    return totals
+
+
+def compare_store(store: tally.Store, law: Law, tolerance: audit.Tolerance, *,
+                  seed: str | None = None, per: audit.Stratum = audit.Stratum.CENTRE,
+                  size: int = 1) -> tuple[audit.Comparison, list[str]]:
+    """The store's hand counts (sheets of source manual) against its machines' sheets of the
+    same stations, and — with the lot's `seed` — the drawn stations not yet hand-counted."""
+    places = {s.code: s for s in store.stations()}
+    machine = {s.station: s for s in tally.station_sheets(store, tally.Source.MACHINE)}
+    hand = {s.station: s for s in tally.station_sheets(store, tally.Source.MANUAL)}
+    totals = _totals(_reported(store, machine), places)
+    counts = [audit.HandCount(station=code, centre=places[code].centre,
+                              constituency=places[code].constituency,
+                              machine=machine[code].votes, hand=hand[code].votes)
+              for code in sorted(hand) if code in machine and code in places]
+    result = audit.compare(counts, totals, law, tolerance)
+    awaiting = [d.station for d in audit.select(places.values(), seed, stratum=per,
+                                                size=size).stations
+                if d.station not in hand] if seed is not None else []
+    return result, awaiting
+
+
+def comparison_report(result: audit.Comparison, awaiting: Sequence[str]) -> dict[str, object]:
+    """The comparison as JSON: tolerance, stations, centres, constituencies, seats, awaiting."""
+    def area(a: audit.AreaComparison) -> dict[str, object]:
+        return {"constituency": a.constituency, "centre": a.centre, "stations": a.stations,
+                "outside": a.outside, "within": a.within, "differences": dict(a.differences)}
+    return {
+        "tolerance": {"votes": result.tolerance.votes, "share": str(result.tolerance.share)},
+        "stations": [{"station": s.station, "centre": s.centre, "constituency": s.constituency,
+                      "machine_valid": s.machine_valid, "hand_valid": s.hand_valid,
+                      "allowed": str(s.allowed), "within": s.within,
+                      "differences": dict(s.differences)} for s in result.stations],
+        "centres": [area(a) for a in result.centres],
+        "constituencies": [area(a) for a in result.constituencies],
+        "seats": {"machine": dict(result.machine_seats), "hand": dict(result.hand_seats),
+                  "changes": [asdict(m) for m in result.changes]},
+        "awaiting": list(awaiting),
+    }
+
+
+def _assertions(name: str, votes: Mapping[str, int], result: ConstituencyResult,
+                law: Law) -> tuple[audit.Assertion, ...]:
+    """The assertions implying a constituency's reported seats under the law's rule there."""
+    rule = law.rule_for(name)
+    if isinstance(rule, SntvRule):
+        if any(n > 1 for n in result.seats.values()):
+            raise InputError([Problem(source=name, line=None, field="seats", message=(
+                "a list won two SNTV seats: the votes per list cannot say which candidates"))])
+        return audit.plurality_assertions(name, votes, frozenset(
+            p for p, n in result.seats.items() if n))
+    if not isinstance(rule, DivisorRule) or not isinstance(rule.series, DivisorSeries):
+        raise InputError([Problem(source="law", line=None, field="rule", message=(
+            f"{name}: only divisor methods and SNTV are audited by assertions"))])
+    share, exempt = _threshold(law, name)
+    return audit.seat_assertions(name, votes, result.seats, series=rule.series,
+                                 threshold=share, exempt=exempt)
+
+
+def _threshold(law: Law, name: str) -> tuple[Fraction | None, frozenset[str]]:
+    """The law's threshold as one share of a constituency's valid votes, or a clear refusal."""
+    parts = [part for part, used in (("an upper tier", law.tier),
+                                     ("surplus-vote agreements", law.agreements),
+                                     ("a biproportional apportionment", law.biproportional),
+                                     ("a mixed-member tier", law.mixed),
+                                     ("a majority bonus", law.bonus)) if used is not None]
+    t = law.threshold if name not in law.reserved else None
+    condition = t.conditions[0] if t is not None and len(t.conditions) == 1 else None
+    if t is not None and not (
+            isinstance(condition, VoteShare) and condition.share is not None
+            and condition.scope is Scope.CONSTITUENCY
+            and condition.base in (Base.VALID, Base.LIST_VOTES)
+            and not t.by_list and t.fallback is None):
+        parts.append("a threshold other than one share of each constituency's valid votes")
+    if parts:
+        raise InputError([Problem(source="law", line=None, field="rla", message=(
+            f"{name}: a law with {', '.join(parts)} decides a constituency's seats from more "
+            "than its own votes; the audit's assertions do not cover it yet"))])
+    if t is None or not isinstance(condition, VoteShare):
+        return None, frozenset()
+    return condition.share, frozenset(t.exempt)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Contest:
+    """One constituency as the store reports it: its counted stations' sheets, the votes per
+    list they add up to, and the assertions implying the seats the law gives them."""
+
+    name: str
+    sheets: tuple[tally.TallySheet, ...]
+    votes: Mapping[str, int]
+    assertions: tuple[audit.Assertion, ...]
+
+
+def _contests(store: tally.Store, law: Law, only: Sequence[str] | None
+              ) -> tuple[dict[str, tally.Station], list[Contest]]:
+    """Every constituency asked for (all by default) with its reported sheets and assertions."""
+    places = {s.code: s for s in store.stations()}
+    machine = {s.station: s for s in tally.station_sheets(store, tally.Source.MACHINE)}
+    reported = _reported(store, machine)
+    totals = _totals(reported, places)
+    unknown = sorted(set(only or ()) - set(totals))
+    if unknown:
+        raise InputError([Problem(source="rla", line=None, field="constituency", message=(
+            f"{', '.join(unknown)}: no counted station there"))])
+    allocation = allocate(law.election(totals), law)
+    return places, [
+        Contest(name=result.name,
+                sheets=tuple(s for code, s in reported.items()
+                             if places[code].constituency == result.name),
+                votes=totals[result.name],
+                assertions=_assertions(result.name, totals[result.name], result, law))
+        for result in allocation.constituencies if not only or result.name in only]
+
+
+def plan_store(store: tally.Store, law: Law, risk_limit: Fraction,
+               only: Sequence[str] | None = None
+               ) -> tuple[dict[str, tally.Station], list[audit.AuditPlan]]:
+    """Every constituency's comparison audit (all, or those in `only`), from the reported
+    sheets and the seats the law gives them; and the stations by code."""
+    places, contests = _contests(store, law, only)
+    return places, [audit.plan_comparison(
+        c.name, [audit.Batch(station=s.station, ballots=s.cast, votes=dict(s.votes))
+                 for s in c.sheets], c.assertions, risk_limit) for c in contests]
+
+
+def plan_report(risk_limit: Fraction, plans: Iterable[audit.AuditPlan]) -> dict[str, object]:
+    """The plans as JSON: each constituency's assertions, margins and sample sizes."""
+    return {"risk_limit": str(risk_limit), "constituencies": [
+        {"constituency": a.constituency, "stations": a.stations, "ballots": a.ballots,
+         "sample_size": a.sample_size,
+         "assertions": [{"assertion": p.assertion.describe(), "kind": p.assertion.kind.value,
+                         "winner": p.assertion.winner, "loser": p.assertion.loser,
+                         "margin": str(p.margin), "margin_float": float(p.margin),
+                         "sample_size": p.sample_size} for p in a.assertions]}
+        for a in plans]}
+
+
+def measure_store(store: tally.Store, law: Law, risk_limit: Fraction, seed: str,
+                  only: Sequence[str] | None = None) -> list[audit.Measurement]:
+    """The sequential test over the store's hand counts, in the order of the lot of `seed`
+    within each constituency."""
+    places, plans = plan_store(store, law, risk_limit, only)
+    hand = {s.station: audit.Batch(station=s.station, ballots=s.cast, votes=dict(s.votes))
+            for s in tally.station_sheets(store, tally.Source.MANUAL)}
+    results = []
+    for p in plans:
+        counted = {b.station for b in p.batches}
+        lot = audit.select((places[c] for c in counted), seed,
+                           stratum=audit.Stratum.CONSTITUENCY, size=len(counted))
+        results.append(audit.measure_comparison(p, [d.station for d in lot.stations], hand))
+    return results
+
+
+def measurement_report(risk_limit: Fraction, seed: str,
+                       results: Iterable[audit.Measurement]) -> dict[str, object]:
+    """The measurements as JSON: each constituency's status and each assertion's risk."""
+    return {"risk_limit": str(risk_limit), "seed": seed, "constituencies": [
+        {"constituency": m.constituency, "status": m.status.value, "stations": m.stations,
+         "measured": m.measured, "target": m.target, "awaiting": m.awaiting,
+         "problems": list(m.problems),
+         "assertions": [{"assertion": a.plan.assertion.describe(), "status": a.status.value,
+                         "risk": a.risk, "overstated": a.overstated, "target": a.target}
+                        for a in m.assertions]} for m in results]}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PollingAudit:
+    """A ballot-polling audit of one constituency: the ballots reported (votes per list or
+    candidate, and invalid), each assertion's plan and, once ballots are drawn, its test."""
+
+    constituency: str
+    votes: Mapping[str, int]
+    invalid: int
+    seed: int
+    plans: tuple[audit.PollingPlan, ...]
+    drawn: int
+    measures: tuple[audit.PollingMeasure, ...]
+
+
+def poll_store(store: tally.Store, law: Law, risk_limit: Fraction, constituency: str, *,
+               seed: int = 0, drawn: Sequence[str | None] | None = None) -> PollingAudit:
+    """A ballot-polling audit of `constituency` from its counted sheets: the ballots to draw
+    for each assertion (simulated with `seed`), and — given the ballots `drawn` so far, each
+    the list or candidate it is for or None if invalid — the test over them."""
+    _, (contest,) = _contests(store, law, [constituency])
+    invalid = sum(s.invalid for s in contest.sheets)
+    unknown = sorted({c for c in drawn or () if c is not None} - set(contest.votes))
+    if unknown:
+        raise InputError([Problem(source="polling", line=None, field="ballots", message=(
+            f"{', '.join(unknown)}: not standing in {constituency}"))])
+    plans = audit.plan_polling(contest.assertions, contest.votes, invalid, risk_limit,
+                               np.random.default_rng(seed))
+    measures = () if drawn is None else audit.measure_polling(
+        contest.assertions, contest.votes, invalid, drawn, risk_limit)
+    return PollingAudit(constituency=constituency, votes=dict(contest.votes), invalid=invalid,
+                        seed=seed, plans=plans, drawn=len(drawn or ()), measures=measures)
+
+
+def polling_report(risk_limit: Fraction, found: PollingAudit) -> dict[str, object]:
+    """A ballot-polling audit as JSON."""
+    tested: Sequence[audit.PollingMeasure | None] = found.measures or [None] * len(found.plans)
+    return {"risk_limit": str(risk_limit), "constituency": found.constituency,
+            "seed": found.seed, "ballots": sum(found.votes.values()) + found.invalid,
+            "invalid": found.invalid, "drawn": found.drawn, "assertions": [
+                {"assertion": p.assertion.describe(), "kind": p.assertion.kind.value,
+                 "winner": p.assertion.winner, "loser": p.assertion.loser,
+                 "margin": str(p.margin), "margin_float": float(p.margin),
+                 "sample_size": p.sample_size,
+                 "status": m.status.value if m else None, "risk": m.risk if m else None}
+                for p, m in zip(found.plans, tested, strict=True)]}
+
+
+def examine_store(store: tally.Store, *, seed: int = 0, nights: int = 20,
+                  alpha: float = 0.05, station_rate: float = 0.001) -> audit.Forensics:
+    """Forensics on the store's counted sheets, calibrated on `nights` simulated clean nights
+    drawn from `seed`."""
+    places = {s.code: s for s in store.stations()}
+    return audit.forensics(
+        (audit.StationResult(station=s.station, centre=places[s.station].centre,
+                             constituency=places[s.station].constituency,
+                             voting_type=places[s.station].voting_type.value,
+                             registered=places[s.station].registered, cast=s.cast,
+                             invalid=s.invalid, votes=s.votes)
+         for s in tally.station_sheets(store) if s.station in places),
+        seed=seed, nights=nights, alpha=alpha, station_rate=station_rate)
+
+
+def forensics_report(report: audit.Forensics) -> dict[str, object]:
+    """The forensics as JSON, field for field as `audit.Forensics` holds it; a figure that is
+    not a finite number (a test with nothing to measure) is null, as JSON has no NaN."""
+    def finite(value: object) -> object:
+        if isinstance(value, float):
+            return value if math.isfinite(value) else None
+        if isinstance(value, dict):
+            return {k: finite(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [finite(v) for v in value]
+        return value
+    found = finite(asdict(report))
+    assert isinstance(found, dict)
+    return found
