@@ -65,7 +65,7 @@ def test_no_request_is_a_server_error(
 
 
 WRITES = {"sheets", "correction", "desk-entry", "settlement", "recount-order", "release",
-          "certification", "sign-out", "revocation"}
+          "certification", "photo", "sign-out", "revocation"}
 
 
 def run_as(schema: schemathesis.BaseSchema, client: TestClient, name: str,

@@ -57,7 +57,8 @@ class AuditLine:
     address: str
     action: str
     kind: str  # sheets, correction, desk-entry, settlement, recount-order, release,
-    # certification, register, device, signatures, schema, sign-in, sign-out, revocation
+    # certification, photo, protocol, register, device, signatures, schema, sign-in, sign-out,
+    # revocation
     subject: str
     outcome: str  # success, refused or failed
     detail: str

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from majlis.errors import Problem
 
-from ._base import StoreBase, _guarded
+from ._base import StoreBase, _audited, _guarded
 from ._limits import refuse
 from ._schema import PhotoRow
 from ._values import TallySheet
@@ -55,6 +55,7 @@ def photo_problems(data: bytes, source: str) -> list[Problem]:
 class Photos(StoreBase):
     """Keeping and reading the sheets' photos."""
 
+    @_audited("photo")
     @_guarded
     def keep_photo(self, data: bytes, source: str = "photo") -> Photo:
         """Keep a sheet's photo (JPEG, PNG, WebP or a PDF scan; at most MAX_PHOTO bytes) and
@@ -68,10 +69,13 @@ class Photos(StoreBase):
         try:
             with Session(self.writer) as session, session.begin():
                 election = self._scope(session)
-                if session.scalar(select(PhotoRow.id).where(
-                        PhotoRow.election_id == election, PhotoRow.sha256 == sha)) is None:
+                kept = session.scalar(select(PhotoRow.id).where(
+                    PhotoRow.election_id == election, PhotoRow.sha256 == sha)) is not None
+                if not kept:
                     session.add(PhotoRow(election_id=election, sha256=sha, media_type=kind,
                                          data=data))
+                self._log(session, "photo", sha, f"{kind}, {len(data):,} bytes"
+                          + (", kept already" if kept else ""))
         except IntegrityError:  # the same photo, kept by another worker meanwhile
             pass
         return photo

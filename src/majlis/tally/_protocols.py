@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from majlis.errors import InputError, Problem
 
-from ._base import StoreBase, _guarded
+from ._base import StoreBase, _audited, _guarded
 from ._schema import (
     CentreRow,
     ConstituencyRow,
@@ -83,6 +83,7 @@ class Protocols(StoreBase):
                 ReleaseRow.election_id == self._scope(session), ProtocolRow.sha256 == sha256))
             return [_stored(number, kept) for number, kept in rows]
 
+    @_audited("protocol")
     @_guarded
     def keep_protocol(self, release: int, constituency: str, lang: str,
                       pdf: bytes) -> StoredProtocol:
@@ -100,6 +101,8 @@ class Protocols(StoreBase):
                     return _stored(release, kept)
                 session.add(ProtocolRow(release_id=row.id, constituency=constituency, lang=lang,
                                         sha256=sha, pdf=pdf))
+                self._log(session, "protocol", f"release {release} "
+                          f"{constituency or 'national'} ({lang})", f"sha256 {sha}")
         except IntegrityError:  # another writer kept one first: theirs stands
             found = self.protocol(release, constituency, lang)
             assert found is not None

@@ -294,10 +294,10 @@ class PhotoOut(BaseModel):
     "required": True, "description": "The photo or scan itself (JPEG, PNG, WebP or PDF; at "
     "most 8 MiB)", "content": {"application/octet-stream": {"schema": {
         "type": "string", "format": "binary"}}}}})
-async def upload_photo(request: Request, service: Service, _: Clerk) -> PhotoOut:
+async def upload_photo(request: Request, service: Service, user: Clerk) -> PhotoOut:
     """Upload a tally sheet's photo or scan (a clerk or supervisor): the body is the file. It
     is kept once by its SHA-256, which the sheet's entry then carries (`photo`) and chains;
     422 for an empty file or one that is not a JPEG, PNG, WebP or PDF, 413 past 8 MiB."""
     data = await request.body()
-    kept = await run_in_threadpool(service.store.keep_photo, data, "request")
+    kept = await run_in_threadpool(acting(service, request, user).keep_photo, data, "request")
     return PhotoOut(sha256=kept.sha256, media_type=kept.media_type, size=len(kept.data))
