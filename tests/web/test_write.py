@@ -130,6 +130,12 @@ def test_a_release_is_published_by_the_publisher(client: TestClient) -> None:
     assert published.json()["percent_counted"] == 50.0
     assert client.get("/api/releases/1").json()["name"] == "10 % counted"
     assert published.json()["author"] == "carla"  # the audit trail names who published
+    # the sheet chain's head, read off the answer, proves the store later; another head does not
+    head = published.json()["sheet_head"]
+    assert client.get("/api/releases").json()[0]["sheet_head"] == head
+    store = client.app.state.service.store  # type: ignore[attr-defined]
+    assert store.verify_chain(heads=[head]).intact
+    assert not store.verify_chain(heads=["f" * 64]).intact
 
 
 @pytest.mark.parametrize("name", ["", " "])

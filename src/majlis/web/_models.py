@@ -220,6 +220,9 @@ class ReleaseOut(BaseModel):
     stations: int
     counted: int
     percent_counted: float
+    # the sheet chain's head the release was sealed over: published beside the digest, an
+    # observer proves the store against it later (`majlis verify-chain --head`)
+    sheet_head: str
 
 
 class CountOut(BaseModel):
@@ -427,4 +430,4 @@ def release_out(r: Release) -> ReleaseOut:
     counted, stations = sum(c.counted for c in r.results), sum(c.stations for c in r.results)
     return ReleaseOut(number=r.number, name=r.name, created_at=r.created_at, digest=r.digest,
                       author=r.author, stations=stations, counted=counted,
-                      percent_counted=percent(counted, stations))
+                      percent_counted=percent(counted, stations), sheet_head=r.sheet_head)
