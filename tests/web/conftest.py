@@ -80,6 +80,19 @@ def register(url: str, election: str = "default") -> None:
         store.register(example("stations.csv").stations, example("lists.csv").lists)
 
 
+def released(tmp_path: Path) -> str:
+    """The README's night in a new SQLite store, its sheets released as "first results"; the
+    store's URL."""
+    url = f"sqlite:///{tmp_path / 'tally.db'}"
+    with Store(url) as store:
+        store.init()
+    register(url)
+    with Store(url) as store:
+        store.ingest(example("sheets.csv").sheets)
+        store.release("first results")
+    return url
+
+
 @pytest.fixture
 def night(store_url: str) -> str:
     """The README's night: the example registry and sheets, nothing released yet."""

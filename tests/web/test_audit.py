@@ -16,7 +16,7 @@ from majlis import data, publish
 from majlis.tally import Source, Store, TallySheet
 from majlis.web import create_app
 
-from .conftest import example, register, signed_in
+from .conftest import released, signed_in
 
 # Basra's B-001-01 counted by hand: ten votes moved from Tasmim to State of Law
 HAND = TallySheet(station="B-001-01", source=Source.MANUAL, received_at="2025-11-12T10:00",
@@ -27,13 +27,8 @@ HAND = TallySheet(station="B-001-01", source=Source.MANUAL, received_at="2025-11
 @pytest.fixture
 def audited(tmp_path: Path, users_file: Path) -> Iterator[tuple[TestClient, str]]:
     """The README's night released, then a hand count in (not yet released)."""
-    url = f"sqlite:///{tmp_path / 'tally.db'}"
+    url = released(tmp_path)
     with Store(url) as store:
-        store.init()
-    register(url)
-    with Store(url) as store:
-        store.ingest(example("sheets.csv").sheets)
-        store.release("first results")
         assert store.ingest([HAND]).accepted == 1
     with TestClient(create_app(url, "default", law="iraq-2025", users=users_file)) as client:
         yield client, url

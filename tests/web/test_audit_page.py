@@ -14,18 +14,13 @@ from playwright.sync_api import Browser, expect
 from majlis.tally import Store
 from majlis.web import create_app
 
-from .conftest import example, register, serving, shot
+from .conftest import released, serving, shot
 from .test_audit import HAND
 
 
 def test_the_audit_page(browser: Browser, tmp_path: Path, users_file: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'tally.db'}"
+    url = released(tmp_path)
     with Store(url) as store:
-        store.init()
-    register(url)
-    with Store(url) as store:
-        store.ingest(example("sheets.csv").sheets)
-        store.release("first results")
         store.ingest([HAND])
     with serving(create_app(url, "default", law="iraq-2025", users=users_file)) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})

@@ -16,20 +16,14 @@ from schemathesis.checks import not_a_server_error
 from majlis.tally import Source, Store
 from majlis.web import create_app
 
-from .conftest import example, register, signed_in
+from .conftest import example, released, signed_in
 
 
 @pytest.fixture
 def api(tmp_path: Path, users_file: Path) -> tuple[schemathesis.BaseSchema,
                                                      dict[str, dict[str, str]]]:
     """The schema over a released night, and the headers of each of the staff."""
-    url = f"sqlite:///{tmp_path / 'tally.db'}"
-    with Store(url) as store:
-        store.init()
-    register(url)
-    with Store(url) as store:
-        store.ingest(example("sheets.csv").sheets)
-        store.release("first results")
+    url = released(tmp_path)
     app = create_app(url, "default", law="iraq-2025", users=users_file)
     client = TestClient(app)
     return (schemathesis.openapi.from_asgi("/openapi.json", app),
@@ -98,13 +92,8 @@ def test_stateful_runs_as_each_role_leave_every_write_in_the_audit_log(
     form, its disagreement, its history and a recount order; a release to itself — as a
     clerk, a supervisor, a publisher and an administrator in turn (a sign-out signs in again).
     No step is a server error, and every write answered 2xx is one line of the audit log."""
-    url = f"sqlite:///{tmp_path / 'tally.db'}"
+    url = released(tmp_path)
     with Store(url) as store:
-        store.init()
-    register(url)
-    with Store(url) as store:
-        store.ingest(example("sheets.csv").sheets)
-        store.release("first results")
         for source, clerk, tasmim in (("entry-a", "amal", 150), ("entry-b", "dalia", 160)):
             valid = tasmim + 100  # the first station in the queues: its entries disagree
             sheet = replace(example("sheets.csv").sheets[0], source=Source(source),
