@@ -6,6 +6,7 @@ from pathlib import Path
 from subprocess import CompletedProcess
 
 from majlis.tally import Store
+from majlis.web import Role, Users
 from tests.cli.test_allocate import majlis, write
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "tally"
@@ -193,7 +194,11 @@ def test_the_audit_log_from_the_command_line(tmp_path: Path) -> None:
     db, _ = released(tmp_path)
     refused = majlis("release", "earlier", "--at", "2000-01-01T00:00+00:00", "--db", db)
     assert refused.returncode == 2
-    assert majlis("users", "revoke", "amal", "--db", db).returncode == 0
+    typo = majlis("users", "revoke", "amla", "--db", db, "--users", str(tmp_path / "none.json"))
+    assert typo.returncode == 2 and "no account named 'amla'" in typo.stderr
+    staff = tmp_path / "users.json"
+    Users({"amal": (Role.SUPERVISOR, "x")}).save(staff)
+    assert majlis("users", "revoke", "amal", "--db", db, "--users", str(staff)).returncode == 0
     run = majlis("audit-log", "--db", db, "--kind", "release", "--format", "csv")
     lines = run.stdout.splitlines()
     assert lines[0] == "at,user,role,address,action,kind,subject,outcome,detail"
@@ -204,5 +209,6 @@ def test_the_audit_log_from_the_command_line(tmp_path: Path) -> None:
         assert [x.kind for x in store.audit_log()] == [
             "schema", "register", "register", "sheets", "release", "release", "revocation"]
         assert store.revoked("amal", "any", store.audit_log()[0].at)
+        assert store.audit_log(kind="revocation")[0].action == "majlis users revoke"
     bad = majlis("audit-log", "--db", db, "--since", "yesterday")
     assert bad.returncode == 2 and "--since" in bad.stderr

@@ -25,6 +25,7 @@ from ._tally import (
     correct_command,
     db_app,
     ingest_command,
+    note_running,
     quarantine_command,
     reconcile_command,
     release_command,
@@ -44,10 +45,10 @@ app = typer.Typer(
 app.command("allocate")(allocate_command)
 app.command("laws")(laws_command)
 app.command("compare")(compare_command)
-app.add_typer(data_app, name="data")
-app.add_typer(db_app, name="db")
-app.add_typer(replay_app, name="replay")
-app.add_typer(devices_app, name="devices")
+app.add_typer(data_app, name="data", callback=note_running)
+app.add_typer(db_app, name="db", callback=note_running)
+app.add_typer(replay_app, name="replay", callback=note_running)
+app.add_typer(devices_app, name="devices", callback=note_running)
 app.command("ingest")(ingest_command)
 app.command("correct")(correct_command)
 app.command("quarantine")(quarantine_command)
@@ -60,26 +61,26 @@ app.command("photo")(photo_command)
 app.command("releases")(releases_command)
 app.command("reconcile")(reconcile_command)
 app.command("audit-log")(audit_log_command)
-app.add_typer(audit_app, name="audit")
-app.add_typer(report_app, name="report")
+app.add_typer(audit_app, name="audit", callback=note_running)
+app.add_typer(report_app, name="report", callback=note_running)
 app.command("export")(export_command)
 app.command("project")(project_command)
 app.command("bulletin")(bulletin_command)
 app.command("chart")(chart_command)
-app.add_typer(certify_app, name="certify")
+app.add_typer(certify_app, name="certify", callback=note_running)
 app.command("power")(power_command)
 app.command("coalitions")(coalitions_command)
 app.command("cabinet")(cabinet_command)
 app.command("sweep")(sweep_command)
 app.command("serve")(serve_command)
-app.add_typer(users_app, name="users")
+app.add_typer(users_app, name="users", callback=note_running)
 
 
 @app.callback()
 def _root(context: typer.Context) -> None:
     """majlis — election results, exactly as the law says."""
-    if context.invoked_subcommand:
-        RUNNING[:] = [context.invoked_subcommand]
+    RUNNING[:] = []
+    note_running(context)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from majlis.errors import InputError
 from majlis.tally import Format
 
 from ._allocate import law_of, read_text, stderr, stdout, write_csv
-from ._tally import Database, ElectionName, open_store
+from ._tally import Database, ElectionName, note_running, open_store
 
 audit_app = typer.Typer(help="Audits of the count: the public lot, hand against machine, "
                              "forensics.", no_args_is_help=True)
@@ -202,7 +202,7 @@ def _forensics_table(report: audit.Forensics, rows: Sequence[tuple[object, ...]]
 
 rla_app = typer.Typer(help="A risk-limiting audit of the seats: assertions, sample sizes, and "
                            "the sequential test over the hand counts.", no_args_is_help=True)
-audit_app.add_typer(rla_app, name="rla")
+audit_app.add_typer(rla_app, name="rla", callback=note_running)
 
 RiskLimit = Annotated[str, typer.Option(
     "--risk-limit", help="The largest chance of confirming a wrong outcome: 0.05 or 5%")]

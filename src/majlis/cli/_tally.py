@@ -31,12 +31,19 @@ ElectionName = Annotated[str | None, typer.Option(
     "--election", help="Which election in the store (default: $MAJLIS_ELECTION, else 'default')")]
 
 
-RUNNING: list[str] = []  # the command this process runs (`ingest`), set by the root callback
+RUNNING: list[str] = []  # the command this process runs, group by group: ["users", "revoke"]
+
+
+def note_running(context: typer.Context) -> None:
+    """Every command group's callback: the subcommand it hands over to, so the audit log names
+    the whole command (`majlis users revoke`), not its group."""
+    if context.invoked_subcommand:
+        RUNNING.append(context.invoked_subcommand)
 
 
 def open_store(url: str | None, election: str | None) -> tally.Store:
     """The store, acting for the person at the terminal: its writes are logged under their
-    login name, address `local` and the command they ran (`majlis ingest`)."""
+    login name, address `local` and the command they ran (`majlis users revoke`)."""
     return tally.Store(url or os.environ.get("MAJLIS_DATABASE_URL", tally.DEFAULT_URL),
                        election or os.environ.get("MAJLIS_ELECTION", "default")).by(
         tally.Caller.local(" ".join(["majlis", *RUNNING])))

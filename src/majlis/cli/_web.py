@@ -114,9 +114,16 @@ def users_revoke(
     name: Annotated[str, typer.Argument(help="The account whose tokens are revoked")],
     db: Database = None,
     election: ElectionName = None,
+    users: UsersFile = None,
 ) -> None:
     """Revoke every token the account was issued until now: every worker of the service
     answers them 401 at once (the account may sign in again: take it out of the users file to
-    stop that)."""
-    open_store(db, election).revoke(name)
+    stop that). A name neither in the users file nor in the audit log is refused, so a typo
+    does not report a revocation that stops nobody."""
+    store = open_store(db, election)
+    path = _users_file(users)
+    if Users.load(path).role(name) is None and not store.audit_log(user=name, limit=1):
+        raise typer.BadParameter(f"no account named {name!r} in {path}, and no line of the "
+                                 "audit log names it", param_hint="NAME")
+    store.revoke(name)
     stdout.print(f"every token of {name} issued until now is revoked")
