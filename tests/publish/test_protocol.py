@@ -66,6 +66,9 @@ def test_the_figures_are_the_releases(night: tuple[str, list[Release]]) -> None:
     assert last.digest in page and last.sheet_head in page
     assert {f["list"]: f["votes"] for f in embedded(whole.pdf)["figures"]  # type: ignore[attr-defined]
             } == national(last.results).votes
+    # right to left, the release's moment still reads date then time (text is drawn left to right)
+    arabic = PdfReader(io.BytesIO(whole.pdf)).pages[0].extract_text()
+    assert last.created_at.replace("T", " ") in arabic
 
 
 def test_made_once_and_kept_unchanged(night: tuple[str, list[Release]]) -> None:

@@ -140,8 +140,10 @@ def protocol_pdf(release: Release, constituency: str | None, lang: Language | st
 
     line(f"{words['title']} — {place}", size=16, bold=True, height=9)
     line(f"{words['election']}: {election}")
-    # Date and time as two runs: in right-to-left text an ISO "…T…" run is reordered unreadably.
-    when = release.created_at.replace("T", " ") if rtl else release.created_at
+    # Right to left, the moment is held left to right between two left-to-right marks (which
+    # the font carries; the isolates of UAX #9 it does not): bare, fpdf2's reordering printed
+    # 2025-11-11 19:00 as "19:00 11-11-2025".
+    when = f"\u200e{release.created_at.replace('T', ' ')}\u200e" if rtl else release.created_at
     line(f"{words['release']} {release.number} «{release.name}» — {words['published']} {when}")
     line(f"{words['stations']}: {count.counted:,} {words['of']} {count.stations:,}")
     pdf.ln(3)
