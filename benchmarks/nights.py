@@ -24,7 +24,8 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from majlis import data, forecast, publish, replay
 from majlis.tally import Store, national
@@ -74,7 +75,56 @@ def brier(projection: forecast.Projection, final: Mapping[str, int]) -> float:
         t**2 for p, t in truth.items() if p not in projection.list_names)
 
 
+@dataclass
+class Score:
+    """One way of projecting, scored over a night's releases."""
+
+    releases: int = 0
+    late: int = 0  # releases from 80 % counted
+    best_counted: int = 0  # of those, at least as close as the count so far
+    best_authority: int = 0  # … and as the authority's prognosis (where there is none: all)
+    covered80: int = 0
+    covered95: int = 0
+    in_play: int = 0
+    brier: float = 0.0
+
+    def add(self, projection: forecast.Projection, final: Mapping[str, int], tag: str,
+            share: float, baselines: Sequence[float]) -> float:
+        """Score one release's projection; returns its mean absolute error."""
+        ours = error({x.name: x.expected for x in projection.lists}, final)
+        for x in projection.lists:
+            truth = final.get(x.name, 0)
+            if truth or x.interval95 != (0, 0):
+                self.in_play += 1
+                self.covered80 += x.interval80[0] <= truth <= x.interval80[1]
+                self.covered95 += x.interval95[0] <= truth <= x.interval95[1]
+        self.releases += 1
+        score = brier(projection, final)
+        self.brier += score
+        line(f"{tag}_mae", ours, "seats/list")
+        line(f"{tag}_brier_largest", score, "score")
+        if share >= 0.8:
+            self.late += 1
+            self.best_counted += ours <= baselines[0]
+            self.best_authority += all(ours <= b for b in baselines[1:])
+        return ours
+
+    def report(self, name: str, authority: bool) -> None:
+        line(f"{name}_releases_scored", self.releases, "releases")
+        line(f"{name}_lists_coverage80", self.covered80 / max(self.in_play, 1), "share")
+        line(f"{name}_lists_coverage95", self.covered95 / max(self.in_play, 1), "share")
+        line(f"{name}_brier_largest_mean", self.brier / max(self.releases, 1), "score")
+        line(f"{name}_releases_from_80pct", self.late, "releases")
+        line(f"{name}_from_80pct_at_least_as_close_as_counted", self.best_counted, "releases")
+        if authority:
+            line(f"{name}_from_80pct_at_least_as_close_as_authority", self.best_authority,
+                 "releases")
+
+
 def backtest(name: str) -> None:
+    """Replay the night, project its releases from the store (by voting type in each
+    constituency) and, where it reports by areas inside constituencies, from the same
+    figures by area (`replay.by_area`); score both."""
     night = replay.real(name)
     law = data.law(night.law)
     store = Store("sqlite://", election=name)
@@ -89,9 +139,8 @@ def backtest(name: str) -> None:
         final.update(seats)
     stations = store.stations()
     authority = prognosis(night)
-    scored = late = model_best_counted = model_best_authority = 0
-    covered80 = covered95 = in_play = 0
-    briers: list[float] = []
+    areas = any(s.area != s.constituency for s in night.snapshots)
+    by_type, by_area = Score(), Score()
     previous = -1.0  # share of units counted at the last release scored
     started = time.perf_counter()
     for report in reports:
@@ -104,42 +153,27 @@ def backtest(name: str) -> None:
         if previous == 1.0:
             break  # every unit counted since the release before: the final count's corrections
         previous = share
-        count = publish.release_count(report.release, stations)
-        projection = forecast.project(count, law, draws=DRAWS, seed=report.release.number)
-        ours = error({x.name: x.expected for x in projection.lists}, final)
-        counted = error(report.allocation.totals(), final)
+        number = report.release.number
+        tag = f"{name}_release{number:02d}"
+        baselines = [error(report.allocation.totals(), final)]
+        line(f"{tag}_counted", share, "share")
+        line(f"{tag}_mae_counted_so_far", baselines[0], "seats/list")
         stamp = report.wave.at.replace(tzinfo=None).isoformat()
         theirs = authority.get(max((t for t in authority if t <= stamp), default=""))
-        for x in projection.lists:
-            truth = final.get(x.name, 0)
-            if truth or x.interval95 != (0, 0):
-                in_play += 1
-                covered80 += x.interval80[0] <= truth <= x.interval80[1]
-                covered95 += x.interval95[0] <= truth <= x.interval95[1]
-        scored += 1
-        briers.append(brier(projection, final))
-        tag = f"{name}_release{report.release.number:02d}"
-        line(f"{tag}_counted", share, "share")
-        line(f"{tag}_mae_projection", ours, "seats/list")
-        line(f"{tag}_brier_largest", briers[-1], "score")
-        line(f"{tag}_mae_counted_so_far", counted, "seats/list")
         if theirs is not None:
-            line(f"{tag}_mae_authority_prognosis", error(theirs, final), "seats/list")
-        if share >= 0.8:
-            late += 1
-            model_best_counted += ours <= counted
-            model_best_authority += theirs is None or ours <= error(theirs, final)
+            baselines.append(error(theirs, final))
+            line(f"{tag}_mae_authority_prognosis", baselines[-1], "seats/list")
+        count = publish.release_count(report.release, stations)
+        by_type.add(forecast.project(count, law, draws=DRAWS, seed=number), final,
+                    f"{tag}_projection", share, baselines)
+        if areas:
+            by_area.add(forecast.project(replay.by_area(night, report.wave.at, number), law,
+                                         draws=DRAWS, seed=number),
+                        final, f"{tag}_projection_by_area", share, baselines)
     line(f"{name}_projection_time", time.perf_counter() - started, "s")
-    line(f"{name}_releases_scored", scored, "releases")
-    line(f"{name}_lists_coverage80", covered80 / max(in_play, 1), "share")
-    line(f"{name}_lists_coverage95", covered95 / max(in_play, 1), "share")
-    line(f"{name}_brier_largest_mean", sum(briers) / max(len(briers), 1), "score")
-    line(f"{name}_releases_from_80pct", late, "releases")
-    line(f"{name}_from_80pct_projection_at_least_as_close_as_counted", model_best_counted,
-         "releases")
-    if authority:
-        line(f"{name}_from_80pct_projection_at_least_as_close_as_authority",
-             model_best_authority, "releases")
+    by_type.report(name, bool(authority))
+    if areas:
+        by_area.report(f"{name}_by_area", bool(authority))
 
 
 def main() -> None:

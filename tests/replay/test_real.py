@@ -239,3 +239,28 @@ def test_a_night_that_is_not_bundled_is_named_with_the_ones_that_are() -> None:
     with pytest.raises(InputError, match="norway-2021, norway-2025, slovakia-2023"):
         replay.real("norway-2017")
     assert VotingType("advance") is VotingType.ADVANCE
+
+
+def test_slovakia_2023_by_area_holds_each_district_as_published_and_adds_up_to_the_release(
+) -> None:
+    """The count by area (a group per district) at a release: each district's votes and
+    polling districts counted are the Office's, and together they are the store's release."""
+    names = {"Senica": "205", "Bratislava I": "101", "Košice I": "802"}
+    night = replay.real("slovakia-2023").only(list(names), 10)
+    report = play(night)[-1]
+    releases = {r["official_update_time"]: int(r["release_no"])
+                for r in data.rows(SLOVAKIA + "releases.csv")}
+    number = releases[report.wave.at.replace(tzinfo=None).isoformat()]
+    (constituency,) = replay.by_area(night, report.wave.at, report.release.number).constituencies
+    assert len(constituency.groups) == 3
+    total: Counter[str] = Counter()
+    for group, okres in zip(sorted(constituency.groups, key=lambda g: g.stations),
+                            ("101", "205", "802"), strict=True):  # 34, 53, 59 polling districts
+        votes, counted, registered = slovak_published([okres], number)
+        assert group.votes == votes and group.counted == counted
+        assert group.registered is not None and group.registered_uncounted is not None
+        assert group.registered - group.registered_uncounted == registered
+        total.update(group.votes)
+    (count,) = report.release.results
+    assert dict(total) == {p: n for p, n in count.votes.items() if n or p in total}
+    assert sum(g.counted for g in constituency.groups) == count.counted
