@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import cache
 
 import pytest
 
@@ -101,6 +102,84 @@ def test_norway_2021_last_release_gives_the_official_seats() -> None:
     assert national(report.release.results).counted == 2 * replay.UNITS * 19
 
 
+NORWAY_2025 = "nights/norway2025/"
+
+
+@cache
+def norwegian_rows(name: str) -> list[dict[str, str]]:
+    """A bundled file of the 2025 night, read once for all the releases compared."""
+    return data.rows(NORWAY_2025 + name)
+
+
+def norwegian_published(kommuner: Sequence[str], at: datetime
+                        ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Straight from the bundled files: the municipalities' votes per list (blank ballots
+    apart), and their counting places finished and in all by voting type (the places and the
+    one for other votes), summed, as last fetched by `at`."""
+    stamp = at.astimezone(UTC).strftime("%Y-%m-%d__%H%M")
+    status: dict[str, dict[str, str]] = {}
+    for r in norwegian_rows("kommune_snapshots.csv.gz"):
+        if r["kommune_nr"] in kommuner and r["snapshot_file"] <= stamp:
+            status[r["kommune_nr"]] = r
+    votes: Counter[str] = Counter()
+    for r in norwegian_rows("kommune_party_snapshots.csv.gz"):
+        if (r["kommune_nr"] in status and r["party_code"] != "BLANKE"
+                and r["snapshot_file"] == status[r["kommune_nr"]]["snapshot_file"]):
+            votes[r["party_code"]] += int(r["votes"])
+    counted: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    for r in status.values():
+        for kind, columns in {"advance": ("advance_places", "other_advance"),
+                              "election-day": ("electionday_places", "other_electionday")}.items():
+            for column in columns:
+                done, total = r["forste_" + column].split("/")
+                counted[kind] += int(done)
+                places[kind] += int(total)
+    return dict(votes), dict(counted), dict(places)
+
+
+def test_norway_2025_releases_equal_the_published_municipality_figures() -> None:
+    """Three municipalities of two counties, moment by moment from the advance votes at 21:02:
+    each county's votes per list, and its counting places finished by voting type, are the
+    directorate's, summed over the municipalities."""
+    names = {"Oslo": ["0301"], "Sør-Trøndelag": ["5014", "5001"]}  # Frøya, Trondheim
+    night = replay.real("norway-2025")
+    areas = [s.area for s in night.snapshots if any(s.area.endswith(f"({k})")
+                                                    for ks in names.values() for k in ks)]
+    reports = play(night.only(sorted(set(areas)), 10))
+    assert len(reports) == 10
+    assert reports[0].wave.at.isoformat() == "2025-09-08T21:02:00+02:00"
+    for report in reports:
+        assert report.quarantined == 0
+        for count in report.release.results:
+            votes, counted, places = norwegian_published(names[count.name], report.wave.at)
+            assert {p: n for p, n in count.votes.items() if n or p in votes} == votes
+            assert {t: n for t, n in count.counted_by_type.items() if n} == {
+                t: n for t, n in counted.items() if n}, (report.release.name, count.name)
+            assert count.stations_by_type == places
+    oslo = next(c for c in reports[0].release.results if c.name == "Oslo")
+    # At 21:02 Oslo had published its 29 advance-vote places (and the other advance votes),
+    # none of election day's 100 places: Arbeiderpartiet's 67,760 votes were all advance votes.
+    assert oslo.counted_by_type == {"advance": 30}
+    assert oslo.stations_by_type == {"advance": 30, "election-day": 101}
+    assert oslo.by_voting_type["advance"]["A"] == oslo.votes["A"] == 67760
+
+
+def test_norway_2025_last_release_gives_the_official_seats_with_the_levelling_seats() -> None:
+    night = replay.real("norway-2025")
+    (report,) = play(at_last(night))
+    allocation = seats(report.release.results, data.law("norway-2025"))
+    assert allocation.tier is not None
+    for constituency, official in night.seats.items():  # the levelling seat placed there too
+        assert {p: n for p, n in allocation.seats_in(constituency).items() if n} == {
+            p: n for p, n in official.items() if n}, constituency
+    assert {p: n for p, n in allocation.totals().items() if n} == {
+        "A": 53, "FRP": 47, "H": 24, "SV": 9, "SP": 9, "RØDT": 9, "MDG": 8, "KRF": 7, "V": 3}
+    # Venstre is under 4 % and levels nothing; Høyre levels one seat, MDG four.
+    assert {p: n for p, n in allocation.tier.seats.items() if n} == {
+        "RØDT": 5, "SV": 4, "KRF": 4, "MDG": 4, "SP": 1, "H": 1}
+
+
 SLOVAKIA = "nights/slovakia2023/"
 
 
@@ -157,6 +236,31 @@ def test_slovakia_2023_last_release_gives_the_official_seats_with_the_coalition_
 
 
 def test_a_night_that_is_not_bundled_is_named_with_the_ones_that_are() -> None:
-    with pytest.raises(InputError, match="norway-2021"):
-        replay.real("norway-2025")
+    with pytest.raises(InputError, match="norway-2021, norway-2025, slovakia-2023"):
+        replay.real("norway-2017")
     assert VotingType("advance") is VotingType.ADVANCE
+
+
+def test_slovakia_2023_by_area_holds_each_district_as_published_and_adds_up_to_the_release(
+) -> None:
+    """The count by area (a group per district) at a release: each district's votes and
+    polling districts counted are the Office's, and together they are the store's release."""
+    names = {"Senica": "205", "Bratislava I": "101", "Košice I": "802"}
+    night = replay.real("slovakia-2023").only(list(names), 10)
+    report = play(night)[-1]
+    releases = {r["official_update_time"]: int(r["release_no"])
+                for r in data.rows(SLOVAKIA + "releases.csv")}
+    number = releases[report.wave.at.replace(tzinfo=None).isoformat()]
+    (constituency,) = replay.by_area(night, report.wave.at, report.release.number).constituencies
+    assert len(constituency.groups) == 3
+    total: Counter[str] = Counter()
+    for group, okres in zip(sorted(constituency.groups, key=lambda g: g.stations),
+                            ("101", "205", "802"), strict=True):  # 34, 53, 59 polling districts
+        votes, counted, registered = slovak_published([okres], number)
+        assert group.votes == votes and group.counted == counted
+        assert group.registered is not None and group.registered_uncounted is not None
+        assert group.registered - group.registered_uncounted == registered
+        total.update(group.votes)
+    (count,) = report.release.results
+    assert dict(total) == {p: n for p, n in count.votes.items() if n or p in total}
+    assert sum(g.counted for g in constituency.groups) == count.counted

@@ -99,7 +99,8 @@ def run_command(
 
 @replay_app.command("real")
 def real_command(
-    name: Annotated[str, typer.Argument(help="A published night (norway-2021, slovakia-2023)")],
+    name: Annotated[str, typer.Argument(
+        help="A published night (norway-2021, norway-2025, slovakia-2023)")],
     db: Annotated[str | None, typer.Option(
         "--db", "--store", help="Store URL (default: $MAJLIS_DATABASE_URL, else "
                                 "sqlite:///majlis.db)")] = None,

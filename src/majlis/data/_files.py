@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -18,8 +19,11 @@ def path(name: str) -> Traversable:
 
 
 def rows(name: str) -> list[dict[str, str]]:
-    """A bundled CSV as a list of rows keyed by header."""
-    text = path(name).read_text(encoding="utf-8-sig")
+    """A bundled CSV as a list of rows keyed by header; one ending in `.gz` is gzip'd (a large
+    file kept small in the wheel)."""
+    entry = path(name)
+    text = (gzip.decompress(entry.read_bytes()).decode("utf-8-sig") if name.endswith(".gz")
+            else entry.read_text(encoding="utf-8-sig"))
     return list(csv.DictReader(io.StringIO(text)))
 
 

@@ -5,6 +5,7 @@ from collections.abc import Callable, Mapping
 
 from majlis.errors import InputError, Problem
 
+from ._areas import by_area
 from ._build import Candidate, Replay, build, write
 from ._fill import Filled, Published, fill, minor_lists
 from ._iraq import iraq_2010, iraq_2025
@@ -45,6 +46,7 @@ __all__ = [
     "Totals",
     "Wave",
     "build",
+    "by_area",
     "fill",
     "fit",
     "minor_lists",
