@@ -57,6 +57,21 @@ def draws_needed(x: float, population: int, upper: float, bet: Bet, risk_limit: 
     rest = population - len(done)
     if rest <= 0:
         return None
-    log_t = log_statistic(np.concatenate((done, np.full(rest, x))), population, upper, bet)
-    reached = np.flatnonzero(log_t >= -np.log(risk_limit))
-    return int(reached[0]) + 1 if len(reached) else None
+    return first_reach(np.concatenate((done, np.full(rest, x))), population, upper, bet,
+                       risk_limit)
+
+
+def first_reach(x: Floats, population: int, upper: float, bet: Bet, risk_limit: float,
+                start: int = 256) -> int | None:
+    """How many of the draws `x` (in the order drawn) the test needs to reach 1/α; None if
+    they never do. The statistic is worked out over a prefix that doubles until it reaches
+    1/α, so a test that stops early never pays for the draws it does not read."""
+    threshold = -np.log(risk_limit)
+    length = min(start, len(x))
+    while True:
+        reached = np.flatnonzero(log_statistic(x[:length], population, upper, bet) >= threshold)
+        if len(reached):
+            return int(reached[0]) + 1
+        if length == len(x):
+            return None
+        length = min(2 * length, len(x))
