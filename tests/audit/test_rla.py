@@ -7,10 +7,12 @@ import time
 from fractions import Fraction
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from majlis import audit, replay
+from majlis.errors import InputError
 from majlis.law import (
     DIVISOR_SERIES,
     Constituency,
@@ -365,6 +367,21 @@ def test_rehearsed_audits_stop_where_measuring_station_by_station_confirms() -> 
                 assert status(n - 1) is not audit.Status.CONFIRMED
             else:
                 assert status(plan.stations - 1) is not audit.Status.CONFIRMED
+
+
+def test_a_rehearsal_refuses_an_order_that_does_not_rank_every_station_once() -> None:
+    truth, plan = counted_right(23)
+    codes = [b.station for b in truth]
+    hand = {b.station: b for b in truth}
+    assert audit.rehearse(plan, hand, []).shape == (0,)
+    for bad in ([codes[:-1]], [[*codes[:-1], codes[0]]], [codes, codes[:-1]],
+                [[*codes[:-1], codes[-1] + "0"]]):  # short, twice, ragged, a longer code
+        with pytest.raises(InputError) as caught:
+            audit.rehearse(plan, hand, bad)
+        assert caught.value.problems[0].field == "lot"
+    with pytest.raises(InputError) as caught:
+        audit.rehearse(plan, {c: hand[c] for c in codes[1:]}, [codes])
+    assert caught.value.problems[0].field == "truth"
 
 
 def test_a_seat_moved_in_a_replayed_2025_governorate_fails_to_confirm() -> None:

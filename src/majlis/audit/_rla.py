@@ -289,8 +289,8 @@ def _measure(p: AssertionPlan, plan: AuditPlan, x: Floats, measured: Sequence[st
                             overstated=overstated, target=max(needed, len(measured) + 1))
 
 
-def rehearse(plan: AuditPlan, truth: Mapping[str, Batch], orders: Sequence[Sequence[str]]
-             ) -> NDArray[np.int64]:
+def rehearse(plan: AuditPlan, truth: Mapping[str, Batch],
+             orders: Sequence[Sequence[str]] | NDArray[np.str_]) -> NDArray[np.int64]:
     """Stations each audit hand-counts: for each of the lot's `orders` (every reported station
     ranked, as `audit.select` ranks them), hand counts being `truth`, the fewest stations in
     that order after which `measure_comparison` confirms every assertion short of a full count
@@ -305,12 +305,7 @@ def rehearse(plan: AuditPlan, truth: Mapping[str, Batch], orders: Sequence[Seque
     if missing:
         raise InputError([Problem(source=plan.constituency, line=None, field="truth", message=(
             f"no hand count for {', '.join(missing[:5])}"))])
-    row = {b.station: i for i, b in enumerate(plan.batches)}
-    if any(len(o) != plan.stations or set(o) != set(row) for o in orders):
-        raise InputError([Problem(source=plan.constituency, line=None, field="lot", message=(
-            "each order must rank every reported station once"))])
-    index = np.array([[row[c] for c in o] for o in orders], dtype=np.int64).reshape(
-        len(orders), plan.stations)
+    index = _ranks(plan, orders)
     machine = _Matrix(plan.batches)
     counted = _Matrix([Batch(station=b.station, ballots=b.ballots, votes=truth[b.station].votes)
                        for b in plan.batches])
@@ -341,3 +336,27 @@ def _first(runs: Floats, threshold: float) -> NDArray[np.int64]:
     reached = runs >= threshold
     return np.asarray(np.where(reached.any(axis=1), reached.argmax(axis=1) + 1, runs.shape[1]),
                       dtype=np.int64)
+
+
+def _ranks(plan: AuditPlan, orders: Sequence[Sequence[str]] | NDArray[np.str_]
+           ) -> NDArray[np.int64]:
+    """Each order as the rows of `plan.batches` it ranks (orders × stations), every reported
+    station exactly once in each — looked up in NumPy, as a thousand orders of ten thousand
+    stations are ten million codes."""
+    if not len(orders):
+        return np.zeros((0, plan.stations), dtype=np.int64)
+    codes = np.array([b.station for b in plan.batches])
+    sorter = np.argsort(codes)
+    try:
+        ranked = np.asarray(orders, dtype=np.str_)  # as long as the longest code given
+    except ValueError:  # orders of different lengths
+        ranked = np.zeros((0, 0), dtype=np.str_)
+    ok = ranked.ndim == 2 and ranked.shape[1] == plan.stations
+    if ok:
+        index = sorter[np.searchsorted(codes, ranked, sorter=sorter).clip(max=plan.stations - 1)]
+        ok = bool((codes[index] == ranked).all()) and bool(
+            (np.sort(index, axis=1) == np.arange(plan.stations)).all())
+    if not ok:
+        raise InputError([Problem(source=plan.constituency, line=None, field="lot", message=(
+            "each order must rank every reported station once"))])
+    return np.asarray(index, dtype=np.int64)
