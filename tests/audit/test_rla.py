@@ -354,8 +354,12 @@ def test_rehearsed_audits_stop_where_measuring_station_by_station_confirms() -> 
         **first.votes, "L0": first.votes["L0"] + first.ballots})
     codes = [b.station for b in truth]
     orders = [list(rng.permutation(codes)) for _ in range(25)]
+    rows = {c: i for i, c in enumerate(codes)}
     for counts in (hand, unsound):
         sizes = audit.rehearse(plan, counts, orders)
+        # the orders given as rows of the plan's stations read the same
+        assert (audit.rehearse(plan, counts, np.array([[rows[c] for c in o] for o in orders]))
+                == sizes).all()
         assert len(set(sizes.tolist())) > 1  # the orders differ in what they reach
         for order, n in zip(orders, sizes.tolist(), strict=True):
             def status(k: int, order: list[str] = order, counts: dict[str, audit.Batch] = counts
@@ -379,6 +383,11 @@ def test_a_rehearsal_refuses_an_order_that_does_not_rank_every_station_once() ->
         with pytest.raises(InputError) as caught:
             audit.rehearse(plan, hand, bad)
         assert caught.value.problems[0].field == "lot"
+    twice = np.tile(np.arange(plan.stations), (2, 1))
+    twice[1, 0] = 1  # station 1 twice, station 0 never
+    with pytest.raises(InputError) as caught:
+        audit.rehearse(plan, hand, twice)
+    assert caught.value.problems[0].field == "lot"
     with pytest.raises(InputError) as caught:
         audit.rehearse(plan, {c: hand[c] for c in codes[1:]}, [codes])
     assert caught.value.problems[0].field == "truth"

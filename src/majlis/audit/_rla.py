@@ -290,9 +290,11 @@ def _measure(p: AssertionPlan, plan: AuditPlan, x: Floats, measured: Sequence[st
 
 
 def rehearse(plan: AuditPlan, truth: Mapping[str, Batch],
-             orders: Sequence[Sequence[str]] | NDArray[np.str_]) -> NDArray[np.int64]:
+             orders: Sequence[Sequence[str]] | NDArray[np.str_] | NDArray[np.int64]
+             ) -> NDArray[np.int64]:
     """Stations each audit hand-counts: for each of the lot's `orders` (every reported station
-    ranked, as `audit.select` ranks them), hand counts being `truth`, the fewest stations in
+    ranked, as `audit.select` ranks them — codes, or an integer array of the rows of
+    `plan.batches` they are), hand counts being `truth`, the fewest stations in
     that order after which `measure_comparison` confirms every assertion short of a full count
     — the station count itself where it never does (a full hand count). Vectorised over the
     orders; `measure_comparison` station by station is its exact twin.
@@ -338,24 +340,30 @@ def _first(runs: Floats, threshold: float) -> NDArray[np.int64]:
                       dtype=np.int64)
 
 
-def _ranks(plan: AuditPlan, orders: Sequence[Sequence[str]] | NDArray[np.str_]
+def _ranks(plan: AuditPlan,
+           orders: Sequence[Sequence[str]] | NDArray[np.str_] | NDArray[np.int64]
            ) -> NDArray[np.int64]:
     """Each order as the rows of `plan.batches` it ranks (orders × stations), every reported
     station exactly once in each — looked up in NumPy, as a thousand orders of ten thousand
-    stations are ten million codes."""
+    stations are ten million codes (an integer array is taken as those rows already)."""
     if not len(orders):
         return np.zeros((0, plan.stations), dtype=np.int64)
-    codes = np.array([b.station for b in plan.batches])
-    sorter = np.argsort(codes)
-    try:
-        ranked = np.asarray(orders, dtype=np.str_)  # as long as the longest code given
-    except ValueError:  # orders of different lengths
-        ranked = np.zeros((0, 0), dtype=np.str_)
-    ok = ranked.ndim == 2 and ranked.shape[1] == plan.stations
-    if ok:
-        index = sorter[np.searchsorted(codes, ranked, sorter=sorter).clip(max=plan.stations - 1)]
-        ok = bool((codes[index] == ranked).all()) and bool(
-            (np.sort(index, axis=1) == np.arange(plan.stations)).all())
+    if isinstance(orders, np.ndarray) and orders.dtype.kind in "iu":
+        index = orders.astype(np.int64)  # rows of plan.batches already
+        ok = index.ndim == 2 and index.shape[1] == plan.stations
+    else:
+        codes = np.array([b.station for b in plan.batches])
+        sorter = np.argsort(codes)
+        try:
+            ranked = np.asarray(orders, dtype=np.str_)  # as long as the longest code given
+        except ValueError:  # orders of different lengths
+            ranked = np.zeros((0, 0), dtype=np.str_)
+        ok = ranked.ndim == 2 and ranked.shape[1] == plan.stations
+        if ok:
+            index = sorter[np.searchsorted(codes, ranked, sorter=sorter).clip(
+                max=plan.stations - 1)]
+            ok = bool((codes[index] == ranked).all())
+    ok = ok and bool((np.sort(index, axis=1) == np.arange(plan.stations)).all())
     if not ok:
         raise InputError([Problem(source=plan.constituency, line=None, field="lot", message=(
             "each order must rank every reported station once"))])
