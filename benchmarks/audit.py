@@ -62,8 +62,9 @@ def wrong_report(law: Law, name: str, truth: list[audit.Batch],
     its winner read as its loser's in as few stations as it takes (a binary search); None if
     moving half the winner's votes everywhere moves no seat."""
     right = seats_of(law, name, truth)
+    counted = seats_votes(truth)
     pairs = sorted((a for a in assertions if a.winner and a.loser),
-                   key=lambda a: a.excess(seats_votes(truth)))
+                   key=lambda a: a.excess(counted))
     for a in pairs[:3]:
         assert a.winner is not None and a.loser is not None
         if seats_of(law, name, moved(truth, a.winner, a.loser, len(truth))) == right:
