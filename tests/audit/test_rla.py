@@ -7,10 +7,12 @@ import time
 from fractions import Fraction
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from majlis import audit, replay
+from majlis.errors import InputError
 from majlis.law import (
     DIVISOR_SERIES,
     Constituency,
@@ -335,10 +337,67 @@ def test_plurality_assertions_hold_the_winners_and_ballot_polling_limits_the_ris
     assert hits >= 80  # the plan is the 90th percentile of simulated audits
 
 
+def test_rehearsed_audits_stop_where_measuring_station_by_station_confirms() -> None:
+    """`rehearse`, vectorised over lot orders, against its exact twin: `measure_comparison`
+    confirms at the station count it gives and not one station before (and never short of a
+    full count where it gives every station) — with hand counts that overstate the second
+    list in a few stations, and one hand count with more votes than ballots in another run."""
+    truth, plan = counted_right(22)
+    rng = np.random.default_rng(5)
+    hand = {b.station: b for b in truth}
+    for b in rng.choice(truth, 6, replace=False):
+        hand[b.station] = audit.Batch(station=b.station, ballots=b.ballots, votes={
+            **b.votes, "L1": 0, "L2": b.votes["L2"] + b.votes["L1"]})
+    unsound = dict(hand)
+    first = truth[0]
+    unsound[first.station] = audit.Batch(station=first.station, ballots=first.ballots, votes={
+        **first.votes, "L0": first.votes["L0"] + first.ballots})
+    codes = [b.station for b in truth]
+    orders = [list(rng.permutation(codes)) for _ in range(25)]
+    rows = {c: i for i, c in enumerate(codes)}
+    for counts in (hand, unsound):
+        sizes = audit.rehearse(plan, counts, orders)
+        # the orders given as rows of the plan's stations read the same
+        assert (audit.rehearse(plan, counts, np.array([[rows[c] for c in o] for o in orders]))
+                == sizes).all()
+        assert len(set(sizes.tolist())) > 1  # the orders differ in what they reach
+        for order, n in zip(orders, sizes.tolist(), strict=True):
+            def status(k: int, order: list[str] = order, counts: dict[str, audit.Batch] = counts
+                       ) -> audit.Status:
+                return audit.measure_comparison(plan, order, {c: counts[c] for c in
+                                                              order[:k]}).status
+            if n < plan.stations:
+                assert status(n) is audit.Status.CONFIRMED
+                assert status(n - 1) is not audit.Status.CONFIRMED
+            else:
+                assert status(plan.stations - 1) is not audit.Status.CONFIRMED
+
+
+def test_a_rehearsal_refuses_an_order_that_does_not_rank_every_station_once() -> None:
+    truth, plan = counted_right(23)
+    codes = [b.station for b in truth]
+    hand = {b.station: b for b in truth}
+    assert audit.rehearse(plan, hand, []).shape == (0,)
+    for bad in ([codes[:-1]], [[*codes[:-1], codes[0]]], [codes, codes[:-1]],
+                [[*codes[:-1], codes[-1] + "0"]]):  # short, twice, ragged, a longer code
+        with pytest.raises(InputError) as caught:
+            audit.rehearse(plan, hand, bad)
+        assert caught.value.problems[0].field == "lot"
+    twice = np.tile(np.arange(plan.stations), (2, 1))
+    twice[1, 0] = 1  # station 1 twice, station 0 never
+    with pytest.raises(InputError) as caught:
+        audit.rehearse(plan, hand, twice)
+    assert caught.value.problems[0].field == "lot"
+    with pytest.raises(InputError) as caught:
+        audit.rehearse(plan, {c: hand[c] for c in codes[1:]}, [codes])
+    assert caught.value.problems[0].field == "truth"
+
+
 def test_a_seat_moved_in_a_replayed_2025_governorate_fails_to_confirm() -> None:
-    """Muthanna on the replayed 2025 night (1,025 stations, 7 seats): 100 audits of machines
-    that moved a seat (about 10 s; the 1,000 audits above are the small constituency's), and
-    the right count confirmed at the planned sample."""
+    """Muthanna on the replayed 2025 night (1,025 stations, 7 seats): 1,000 audits, each in
+    its own random order (what the lot's SHA-256 ranking is for each seed), of machines that
+    moved a seat — at most 50 (α = 5 %) may confirm, each audit measured after every station,
+    the most lenient way to run it; and the right count confirmed at the planned sample."""
     night = replay.build(replay.plan("iraq-2025"), 2025)
     truth = [audit.Batch(station=st.code, ballots=sheet.cast, votes=dict(sheet.votes))
              for st, sheet in zip(night.stations, night.sheets(), strict=True)
@@ -348,10 +407,14 @@ def test_a_seat_moved_in_a_replayed_2025_governorate_fails_to_confirm() -> None:
     reported, wrong = wrong_report(truth, seats, 7, IRAQ, None)
     plan = audit.plan_comparison("Muthanna", reported, audit.seat_assertions(
         "Muthanna", totals(reported), wrong, series=IRAQ), ALPHA)
-    confirmed, used = simulate(plan, {b.station: b for b in truth}, 100)
-    print(f"Muthanna, a seat moved: {confirmed} of 100 audits confirmed it; mean stations "
-          f"hand-counted {np.mean(used):.0f} of {plan.stations}")
-    assert confirmed <= 5
+    rng = np.random.default_rng(2025)
+    codes = [b.station for b in reported]
+    orders = [[codes[i] for i in rng.permutation(len(codes))] for _ in range(1000)]
+    used = audit.rehearse(plan, {b.station: b for b in truth}, orders)
+    confirmed = int((used < plan.stations).sum())
+    print(f"Muthanna, a seat moved: {confirmed} of 1000 audits confirmed it; mean stations "
+          f"hand-counted {used.mean():.0f} of {plan.stations}")
+    assert confirmed <= 50
     right = audit.plan_comparison("Muthanna", truth, audit.seat_assertions(
         "Muthanna", totals(truth), seats, series=IRAQ), ALPHA)
     assert 0 < right.sample_size < right.stations
@@ -359,5 +422,8 @@ def test_a_seat_moved_in_a_replayed_2025_governorate_fails_to_confirm() -> None:
     m = audit.measure_comparison(right, order, {b.station: b for b in truth[::-1][
         :right.sample_size]})
     assert m.status is audit.Status.CONFIRMED and m.measured == right.sample_size
+    # with no error every one of the 1,000 audits stops at the planned sample
+    assert set(audit.rehearse(right, {b.station: b for b in truth}, orders).tolist()) == {
+        right.sample_size}
     print(f"Muthanna, counted right: confirmed at {right.sample_size} of {right.stations} "
           "stations")

@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from majlis import audit
 from majlis.errors import StoreError
-from majlis.tally import Store, TallySheet, changes, national, reconcile
+from majlis.tally import Store, TallySheet, changes, national
 from tests.tally.conftest import LISTS, STATIONS, enter, sheet
 
 
@@ -163,7 +164,7 @@ def test_reconcile_names_every_difference_with_another_source(registered: Store)
     registered.ingest([sheet("B-001-01"), sheet("N-001-01", votes={"Tasmim": 1, "Sadiqoun": 2})])
     television = {("Basra", "Tasmim"): 200, ("Basra", "State of Law"): 99,
                   ("Najaf", "Tasmim"): 1, ("Najaf", "Other"): 5}
-    found = reconcile(registered.results(), television)
+    found = audit.reconcile({c.name: c.votes for c in registered.results()}, television)
     assert [(d.constituency, d.list, d.ours, d.theirs) for d in found] == [
         ("Basra", "State of Law", 100, 99), ("Najaf", "Other", None, 5),
         ("Najaf", "Sadiqoun", 2, None)]

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -96,6 +97,47 @@ def test_rla_plan_measure_and_polling(audited: tuple[TestClient, str]) -> None:
     # the tighter margin needs at least as many ballots
     tight = min(polled.json()["assertions"], key=lambda a: Fraction(a["margin"]))
     assert tight["sample_size"] == max(sizes)
+
+
+def test_polling_takes_the_ballots_drawn_so_far(audited: tuple[TestClient, str]) -> None:
+    client, url = audited
+    release(client, url)
+    # Basra's counted station: Tasmim 200, State of Law 100 and 10 invalid ballots
+    every = ["Tasmim"] * 200 + ["State of Law"] * 100 + [None] * 10
+    drawn = [every[i] for i in np.random.default_rng(3).permutation(len(every))[:120]]
+    body = {"constituency": "Basra", "risk_limit": "10%", "seed": 2, "ballots": drawn}
+    polled = client.post("/api/audit/rla/polling", json=body)
+    assert polled.status_code == 200, polled.text
+    assert polled.json()["drawn"] == 120
+    with Store(url) as store:  # what `majlis audit rla polling --ballots FILE` prints
+        assert polled.json() == publish.polling_report(Fraction(1, 10), publish.poll_store(
+            store, data.law("iraq-2025"), Fraction(1, 10), "Basra", seed=2, drawn=drawn))
+    # every ballot read, as reported: the count itself confirms each assertion, at no risk
+    full = client.post("/api/audit/rla/polling", json={**body, "ballots": every}).json()
+    assert [(a["status"], a["risk"]) for a in full["assertions"]] == [("confirmed", 0.0)] * 2
+    # the same draw read with State of Law's and Tasmim's ballots swapped refutes its seat
+    swapped = ["State of Law"] * 200 + ["Tasmim"] * 100 + [None] * 10
+    refuted = client.post("/api/audit/rla/polling", json={**body, "ballots": swapped}).json()
+    assert "refuted" in {a["status"] for a in refuted["assertions"]}
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"ballots": ["Tasmim", "Kurdistan Democratic Party"]}, "ballots"),  # not standing
+    ({"ballots": ["Tasmim"] * 311}, "ballots"),  # more than the 310 cast
+    ({"ballots": "Tasmim"}, "ballots"),
+    ({"ballots": ["Tasmim", ""]}, "ballots"),  # an invalid ballot is null
+    ({"ballots": [], "risk_limit": "150%"}, "risk limit"),
+    ({"ballots": [], "seed": -1}, "seed"),
+    ({"ballots": [], "constituency": "Atlantis"}, "constituency"),
+    ({}, "ballots"),
+])
+def test_polling_mistakes_are_422_naming_the_field(audited: tuple[TestClient, str],
+                                                   body: dict[str, object], field: str) -> None:
+    client, _ = audited
+    answer = client.post("/api/audit/rla/polling", json={"constituency": "Basra", **body},
+                         headers=signed_in(client, "basim"))
+    assert answer.status_code == 422, answer.text
+    assert any(field in p["field"] for p in answer.json()["problems"]), answer.json()
 
 
 def test_forensics_queue(audited: tuple[TestClient, str]) -> None:

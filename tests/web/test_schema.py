@@ -58,6 +58,8 @@ def test_no_request_is_a_server_error(
         no_server_error(operation, staff[CALLED_BY.get(operation.label, "basim")])
 
 
+# POSTed queries: a body too long for a URL, nothing written
+QUERIES = {"/api/audit/rla/polling"}
 WRITES = {"sheets", "correction", "desk-entry", "settlement", "recount-order", "release",
           "certification", "photo", "sign-out", "revocation"}
 
@@ -73,7 +75,8 @@ def run_as(schema: schemathesis.BaseSchema, client: TestClient, name: str,
 
         def after_call(self, response: Any, case: schemathesis.Case) -> None:
             if case.method in ("POST", "DELETE") and 200 <= response.status_code < 300 and (
-                    case.path != "/api/token" or case.method == "DELETE"):
+                    case.path != "/api/token" or case.method == "DELETE") and (
+                    case.path not in QUERIES):
                 written.append(f"{name} {case.method} {case.path}")
             if case.method == "DELETE" and response.status_code == 204:
                 headers.update(signed_in(client, name))  # signed out: sign in again

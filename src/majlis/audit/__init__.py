@@ -32,6 +32,7 @@ from ._forensics import (
 )
 from ._lot import Drawn, Place, Selection, Stratum, lot_digest, select
 from ._polling import PollingMeasure, PollingPlan, measure_polling, plan_polling
+from ._reconcile import Difference, reconcile
 from ._rla import (
     AssertionMeasure,
     AssertionPlan,
@@ -42,6 +43,7 @@ from ._rla import (
     comparison_value,
     measure_comparison,
     plan_comparison,
+    rehearse,
 )
 from ._simulate import CleanModel
 
@@ -56,6 +58,7 @@ __all__ = [
     "Batch",
     "CleanModel",
     "Comparison",
+    "Difference",
     "Drawn",
     "Finding",
     "Fingerprint",
@@ -84,6 +87,8 @@ __all__ = [
     "plan_comparison",
     "plan_polling",
     "plurality_assertions",
+    "reconcile",
+    "rehearse",
     "seat_assertions",
     "select",
 ]

@@ -32,10 +32,12 @@ class Bet:
 
 def log_statistic(x: Floats, population: int, upper: float, bet: Bet) -> Floats:
     """log T_j for j = 1 … len(x): the ALPHA statistic after each draw, the draws in the order
-    drawn. +inf once the null is impossible (what is left would need a negative mean), −inf once
-    it is certain (what is left could not bring the mean up to 1/2)."""
-    j = np.arange(1, len(x) + 1, dtype=np.float64)
-    before = np.concatenate(([0.0], np.cumsum(x)[:-1]))
+    drawn along the last axis (many orders at once, one a row). +inf once the null is impossible
+    (what is left would need a negative mean), −inf once it is certain (what is left could not
+    bring the mean up to 1/2)."""
+    j = np.arange(1, x.shape[-1] + 1, dtype=np.float64)
+    total = np.cumsum(x, axis=-1)
+    before = np.concatenate((np.zeros((*x.shape[:-1], 1)), total[..., :-1]), axis=-1)
     left = population - j + 1
     with np.errstate(divide="ignore", invalid="ignore"):
         mu = (population / 2 - before) / left
@@ -46,7 +48,7 @@ def log_statistic(x: Floats, population: int, upper: float, bet: Bet) -> Floats:
         term = (x / mu) * (eta - mu) / (upper - mu) + (upper - eta) / (upper - mu)
     term = np.where(mu <= 0, np.inf, np.where(mu >= upper, 0.0, term))
     with np.errstate(divide="ignore"):
-        return np.cumsum(np.log(np.maximum(term, 0.0)))
+        return np.cumsum(np.log(np.maximum(term, 0.0)), axis=-1)
 
 
 def draws_needed(x: float, population: int, upper: float, bet: Bet, risk_limit: float,
@@ -57,6 +59,21 @@ def draws_needed(x: float, population: int, upper: float, bet: Bet, risk_limit: 
     rest = population - len(done)
     if rest <= 0:
         return None
-    log_t = log_statistic(np.concatenate((done, np.full(rest, x))), population, upper, bet)
-    reached = np.flatnonzero(log_t >= -np.log(risk_limit))
-    return int(reached[0]) + 1 if len(reached) else None
+    return first_reach(np.concatenate((done, np.full(rest, x))), population, upper, bet,
+                       risk_limit)
+
+
+def first_reach(x: Floats, population: int, upper: float, bet: Bet, risk_limit: float,
+                start: int = 256) -> int | None:
+    """How many of the draws `x` (in the order drawn) the test needs to reach 1/α; None if
+    they never do. The statistic is worked out over a prefix that doubles until it reaches
+    1/α, so a test that stops early never pays for the draws it does not read."""
+    threshold = -np.log(risk_limit)
+    length = min(start, len(x))
+    while True:
+        reached = np.flatnonzero(log_statistic(x[:length], population, upper, bet) >= threshold)
+        if len(reached):
+            return int(reached[0]) + 1
+        if length == len(x):
+            return None
+        length = min(2 * length, len(x))

@@ -14,7 +14,7 @@ import numpy as np
 
 from majlis.errors import InputError, Problem
 
-from ._alpha import Bet, Floats, log_statistic
+from ._alpha import Bet, Floats, first_reach, log_statistic
 from ._assertions import Assertion
 from ._rla import Status
 
@@ -71,10 +71,9 @@ def plan_polling(assertions: Sequence[Assertion], votes: Mapping[str, int], inva
         if margin > 0:
             needed = []
             for _ in range(trials):
-                log_t = log_statistic(rng.permutation(x), len(x), float(a.upper),
-                                      Bet(eta0=mean))
-                reached = np.flatnonzero(log_t >= -math.log(float(risk_limit)))
-                needed.append(int(reached[0]) + 1 if len(reached) else len(x))
+                reached = first_reach(rng.permutation(x), len(x), float(a.upper),
+                                      Bet(eta0=mean), float(risk_limit))
+                needed.append(len(x) if reached is None else reached)
             size = int(np.ceil(np.quantile(needed, quantile)))
         out.append(PollingPlan(assertion=a, margin=margin, sample_size=size))
     return tuple(out)

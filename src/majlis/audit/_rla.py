@@ -20,6 +20,8 @@ from majlis.errors import InputError, Problem
 from ._alpha import Bet, Floats, draws_needed, log_statistic
 from ._assertions import Assertion
 
+CHUNK = 2_000_000  # orders × stations rehearsed at once: a few arrays of 16 MB
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Batch:
@@ -285,3 +287,84 @@ def _measure(p: AssertionPlan, plan: AuditPlan, x: Floats, measured: Sequence[st
                                 overstated=overstated, target=plan.stations)
     return AssertionMeasure(plan=p, status=Status.SAMPLE_MORE, risk=risk,
                             overstated=overstated, target=max(needed, len(measured) + 1))
+
+
+def rehearse(plan: AuditPlan, truth: Mapping[str, Batch],
+             orders: Sequence[Sequence[str]] | NDArray[np.str_] | NDArray[np.int64]
+             ) -> NDArray[np.int64]:
+    """Stations each audit hand-counts: for each of the lot's `orders` (every reported station
+    ranked, as `audit.select` ranks them — codes, or an integer array of the rows of
+    `plan.batches` they are), hand counts being `truth`, the fewest stations in
+    that order after which `measure_comparison` confirms every assertion short of a full count
+    — the station count itself where it never does (a full hand count). Vectorised over the
+    orders; `measure_comparison` station by station is its exact twin.
+
+    Measuring after every station is the most lenient way to run the audit (any later check
+    sees a longer prefix, and T never confirms what its running maximum did not), so the share
+    of audits that confirm here bounds the share that confirm when the sample grows in steps."""
+    reported = {b.station: b for b in plan.batches}
+    missing = sorted(set(reported) - set(truth))
+    if missing:
+        raise InputError([Problem(source=plan.constituency, line=None, field="truth", message=(
+            f"no hand count for {', '.join(missing[:5])}"))])
+    index = _ranks(plan, orders)
+    machine = _Matrix(plan.batches)
+    counted = _Matrix([Batch(station=b.station, ballots=b.ballots, votes=truth[b.station].votes)
+                       for b in plan.batches])
+    unsound = counted.votes.sum(axis=1) > machine.ballots  # a problem stops any confirmation
+    blocked = np.where(unsound[index].any(axis=1), unsound[index].argmax(axis=1),
+                       plan.stations)  # the first such station's place in each order
+    needed = np.zeros(len(orders), dtype=np.int64)  # when the last assertion confirms
+    threshold = -math.log(float(plan.risk_limit))
+    for p in sorted(plan.assertions, key=lambda p: p.margin):  # the likeliest to fail first
+        alive = np.flatnonzero(needed < plan.stations)
+        if not len(alive):
+            break
+        values = _values(p, plan, machine, counted)
+        bet, upper = _bet(p.clean, p.upper), float(p.upper)
+        if (values == values[0]).all():  # every order reads the same: one run for them all
+            runs = log_statistic(values[None, :], plan.stations, upper, bet)
+            needed[alive] = np.maximum(needed[alive], _first(runs, threshold))
+            continue
+        for part in np.array_split(alive, -(-len(alive) * plan.stations // CHUNK)):
+            runs = log_statistic(values[index[part]], plan.stations, upper, bet)
+            needed[part] = np.maximum(needed[part], _first(runs, threshold))
+    return np.where((needed < plan.stations) & (needed <= blocked), needed, plan.stations)
+
+
+def _first(runs: Floats, threshold: float) -> NDArray[np.int64]:
+    """Per row, the draws after which log T first reaches the threshold (the row's length
+    where it never does)."""
+    reached = runs >= threshold
+    return np.asarray(np.where(reached.any(axis=1), reached.argmax(axis=1) + 1, runs.shape[1]),
+                      dtype=np.int64)
+
+
+def _ranks(plan: AuditPlan,
+           orders: Sequence[Sequence[str]] | NDArray[np.str_] | NDArray[np.int64]
+           ) -> NDArray[np.int64]:
+    """Each order as the rows of `plan.batches` it ranks (orders × stations), every reported
+    station exactly once in each — looked up in NumPy, as a thousand orders of ten thousand
+    stations are ten million codes (an integer array is taken as those rows already)."""
+    if not len(orders):
+        return np.zeros((0, plan.stations), dtype=np.int64)
+    if isinstance(orders, np.ndarray) and orders.dtype.kind in "iu":
+        index = orders.astype(np.int64)  # rows of plan.batches already
+        ok = index.ndim == 2 and index.shape[1] == plan.stations
+    else:
+        codes = np.array([b.station for b in plan.batches])
+        sorter = np.argsort(codes)
+        try:
+            ranked = np.asarray(orders, dtype=np.str_)  # as long as the longest code given
+        except ValueError:  # orders of different lengths
+            ranked = np.zeros((0, 0), dtype=np.str_)
+        ok = ranked.ndim == 2 and ranked.shape[1] == plan.stations
+        if ok:
+            index = sorter[np.searchsorted(codes, ranked, sorter=sorter).clip(
+                max=plan.stations - 1)]
+            ok = bool((codes[index] == ranked).all())
+    ok = ok and bool((np.sort(index, axis=1) == np.arange(plan.stations)).all())
+    if not ok:
+        raise InputError([Problem(source=plan.constituency, line=None, field="lot", message=(
+            "each order must rank every reported station once"))])
+    return np.asarray(index, dtype=np.int64)

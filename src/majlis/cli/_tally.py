@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from majlis import data, tally
+from majlis import audit, data, tally
 from majlis.errors import InputError, Problem, StoreError
 from majlis.law import Allocation, Law, allocate, seat_table
 from majlis.tally import Format, Level
@@ -271,7 +271,7 @@ def reconcile_command(
     figures = tally.read_tally_file(read_text(file), str(file),
                                     data.list_names(store.election).canonical).figures
     ours = release_of(store, release).results if release else store.results()
-    found = tally.reconcile(ours, figures)
+    found = audit.reconcile({c.name: c.votes for c in ours}, figures)
     table = Table(title=f"{len(found)} differences with {file}", title_justify="left")
     for column in ("constituency", "list", "ours", "theirs", "difference"):
         table.add_column(column, justify="left" if column in ("constituency", "list")

@@ -23,7 +23,7 @@ from ._log import OUTCOMES, AuditLine, Caller
 from ._photos import MAX_PHOTO, Photo, photo_problems
 from ._protocols import Signatories, StoredProtocol
 from ._published import Quarantined
-from ._releases import Change, Difference, Release, changes, reconcile
+from ._releases import Change, Release, changes
 from ._results import CandidateCount, CentreCount, ConstituencyCount, national
 from ._sheets import station_sheets
 from ._stages import (
@@ -76,7 +76,6 @@ __all__ = [
     "Change",
     "ConstituencyCount",
     "Device",
-    "Difference",
     "Disagreement",
     "Entry",
     "Failure",
@@ -111,7 +110,6 @@ __all__ = [
     "photo_problems",
     "read_stage_file",
     "read_tally_file",
-    "reconcile",
     "signed_bytes",
     "stage_changes",
     "stage_rows",

@@ -1,11 +1,11 @@
-"""Releases — immutable snapshots of the results — and comparisons: between two releases ("since
-the last release …") and against another source's published figures (reconciliation)."""
+"""Releases — immutable snapshots of the results — and the comparison between two releases
+("since the last release …"). Reconciling with another source's figures is `audit.reconcile`."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -44,16 +44,6 @@ class Change:
     @property
     def gained(self) -> int:
         return self.after - self.before
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Difference:
-    """Where another source's figure differs from ours (None: the list is absent there)."""
-
-    constituency: str
-    list: str
-    ours: int | None
-    theirs: int | None
 
 
 def payload(results: Sequence[ConstituencyCount], candidates: Sequence[CandidateCount]) -> str:
@@ -110,14 +100,6 @@ def changes(before: Sequence[ConstituencyCount], after: Sequence[ConstituencyCou
     new = {(c.name, p): n for c in after for p, n in c.votes.items()}
     return [Change(constituency=k[0], list=k[1], before=old.get(k, 0), after=new.get(k, 0))
             for k in sorted(old.keys() | new.keys()) if old.get(k, 0) != new.get(k, 0)]
-
-
-def reconcile(ours: Sequence[ConstituencyCount], theirs: Mapping[tuple[str, str], int]
-              ) -> list[Difference]:
-    """Every (constituency, list) where another source's votes differ from ours."""
-    mine = {(c.name, p): n for c in ours for p, n in c.votes.items()}
-    return [Difference(constituency=k[0], list=k[1], ours=mine.get(k), theirs=theirs.get(k))
-            for k in sorted(mine.keys() | theirs.keys()) if mine.get(k) != theirs.get(k)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from majlis import audit, publish
 
-from ._models import ErrorOut
+from ._models import ErrorOut, PollingIn
 from ._outlook import Heavy, LawParam
 from ._read import ERRORS, law_of
 from ._service import ResultsService, Service, Viewer
@@ -134,6 +134,23 @@ async def rla_polling(service: Service, viewer: Viewer, heavy: Heavy,
     def make() -> dict[str, object]:
         return publish.polling_report(limit, publish.poll_store(
             service.store, the_law, limit, constituency, seed=seed))
+    return await _report(service, viewer, heavy, make)
+
+
+@router.post("/rla/polling", responses=JSON)
+async def rla_polling_measure(service: Service, viewer: Viewer, heavy: Heavy,
+                              asked: PollingIn) -> JSONResponse:
+    """A ballot-polling audit's plan and its test over the ballots drawn so far, in the order
+    drawn, as `majlis audit rla polling --ballots FILE` gives them: each assertion confirmed
+    or to sample further. A ballot for a name not standing in the contest is refused (422).
+    A query, not a write: nothing is stored."""
+    _, the_law = law_of(service, asked.law)
+    limit = publish.risk_limit_of(asked.risk_limit)
+
+    def make() -> dict[str, object]:
+        return publish.polling_report(limit, publish.poll_store(
+            service.store, the_law, limit, asked.constituency, seed=asked.seed,
+            drawn=list(asked.ballots)))
     return await _report(service, viewer, heavy, make)
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "HistoryRow",
     "IngestOut",
     "ListOut",
+    "PollingIn",
     "PowerOut",
     "PowerRow",
     "ProblemOut",
@@ -66,6 +67,7 @@ __all__ = [
 MAX_SHEETS = 1_000  # sheets in one request: a few hundred KB of JSON without candidates
 MAX_LISTS = 1_000  # lists on one sheet (Baghdad had fewer than 100 in 2025)
 MAX_CANDIDATES = 1_000  # candidates of one list on one sheet (at most twice its seats, 2025)
+MAX_BALLOTS = 200_000  # ballots drawn in one polling audit: a few MB of JSON at most
 
 
 def _printable(*, blank: bool) -> AfterValidator:
@@ -139,6 +141,23 @@ class SheetIn(_In):
             candidate_votes={(rename(list_name), person): n
                              for list_name, people in self.candidate_votes.items()
                              for person, n in people.items()})
+
+
+class PollingIn(_In):
+    """A ballot-polling audit asked for with the ballots drawn so far, as `majlis audit rla
+    polling --ballots FILE` reads them: each the list or candidate it is for, null if invalid."""
+
+    constituency: Name
+    law: Annotated[str | None, Field(max_length=100, description=(
+        "A preset law by name; the service's by default"))] = None
+    risk_limit: Annotated[str, Field(max_length=20, description=(
+        "The largest chance of confirming a wrong outcome: 0.05 or 5%"))] = "5%"
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1, description=(
+        "Seed of the simulated draws behind the sample sizes"))] = 0
+    ballots: Annotated[list[Annotated[ListName | None, Field(description=(
+        "the list or candidate the ballot is for; null for an invalid ballot"))]],
+        Field(max_length=MAX_BALLOTS, description="the ballots drawn so far, in the order "
+                                                  "drawn")]
 
 
 class CorrectionIn(_In):
