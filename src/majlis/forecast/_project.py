@@ -239,8 +239,8 @@ def _by_draws(votes: Ints, modelled: Sequence[Modelled], law: Law,
     result = allocate_draws(votes, election, law, seed=seed)
     series = law.rule.series if isinstance(law.rule, DivisorRule) else None
     chunk = _tally(result.seats, votes, modelled, series, len(names), result.exact_rows)
-    some = np.flatnonzero(result.tier.any(axis=0))  # lists with tier seats in some draw
-    if some.size:
+    if law.tier is not None:  # a law without one leaves `tier` untouched zeros: not read
+        some = np.flatnonzero(result.tier.any(axis=0))  # lists with tier seats in some draw
         index = {p: j for j, p in enumerate(names)}
         chunk.national[:, [index[result.lists[j]] for j in some]] += result.tier[:, some].astype(
             np.int16)
@@ -266,7 +266,8 @@ def _by_law(votes: Ints, modelled: Sequence[Modelled], law: Law,
             national[i, index[p]] = s
     series = law.rule.series if isinstance(law.rule, DivisorRule) else None
     chunk = _tally(seats, votes, modelled, series, len(names), n)
-    return _Chunk(national=national, seats=chunk.seats, last=chunk.last, exact_rows=n)
+    return _Chunk(national=national, seats=chunk.seats, last=chunk.last,
+                  exact_rows=n * len(modelled))
 
 
 def _tally(seats: Ints, votes: Ints, modelled: Sequence[Modelled], series: object,
