@@ -219,7 +219,7 @@ class _Count:
                     mine, base, room = v[k, :, :width], totals[g], cs[k].magnitude
                 else:
                     if national is None:
-                        (national,) = self._national(v)
+                        national = self._national(v)
                     mine = national[:, self.columns[k]]
                     base = totals.sum(axis=0)
                     room = sum(cs[x].magnitude for x in self.general)
@@ -233,16 +233,17 @@ class _Count:
                 taking[k][:, columns] = admitted
         return taking
 
-    def _national(self, *values: Ints) -> list[Ints]:
-        """Draw × list of `lists`: each of `values` (constituency × draw × list) summed over
-        the general constituencies by list."""
+    def _general_columns(self) -> Ints:
+        """Constituency × column: the column's list in `lists`, -1 outside the general count."""
         columns = np.full((self.votes.shape[0], self.votes.shape[2]), -1, dtype=np.int64)
         for k in self.general:
             columns[k, : len(self.columns[k])] = self.columns[k]
-        out = []
-        for v in values:
-            out.append(np.zeros((self.n, len(self.lists)), dtype=np.int64))
-            _add_up(v, columns, out[-1])
+        return columns
+
+    def _national(self, v: Ints) -> Ints:
+        """Draw × list of `lists`: `v` summed over the general constituencies by list."""
+        out = np.zeros((self.n, len(self.lists)), dtype=np.int64)
+        _add_up(v, self._general_columns(), out)
         return out
 
     def _apportion(self, rule: Rule, ks: list[int], taking: Bools | None, seats: Ints | None
@@ -292,33 +293,40 @@ class _Count:
     def _compensate(self, tier: CompensatoryTier, seats: Ints, out: Ints) -> None:
         """`CompensatoryTier.apportion` on every draw: newcomers' whole quotas, then the rest by
         the tier's rule among the lists that won constituency seats and reach the quota."""
-        national, won = self._national(self.votes, seats)
+        columns = self._general_columns()
         present = np.zeros(len(self.lists), dtype=np.bool_)
         for k in self.general:
             present[self.columns[k]] = True
-        redo = national.max(axis=1, initial=0) >= MAX_VOTES  # past the compiled path's
-        original = national.copy() if redo.any() else national
-        national[redo] = 0
-        whole = out  # the newcomers' seats, then the rest's added
-        winners = np.zeros(national.shape, dtype=np.bool_)
+        winners = np.zeros(out.shape, dtype=np.bool_)
         flags = np.zeros(self.n, dtype=np.int8)
-        _phase_one(national, won, present, tier.quota_seats, tier.seats, whole, winners, flags)
-        redo |= flags == _ORDERED
+        _phase_one(self.votes, seats, columns, present, tier.quota_seats, tier.seats, out,
+                   winners, flags)
         self.uncertain |= flags == _REFUSED
-        left = np.maximum(tier.seats - whole.sum(axis=1), 0)
+        left = np.maximum(tier.seats - out.sum(axis=1), 0)
         self.uncertain |= (left > 0) & ~winners.any(axis=1)  # `allocate` refuses these
         series = tier.rule.series if isinstance(tier.rule, DivisorRule) else tier.rule
         assert isinstance(series, DivisorSeries | QuotaRule)
         some = np.flatnonzero(winners.any(axis=0))  # the count's columns: winners somewhere
-        rest = allocate_batch(national[:, some], left, series, taking=winners[:, some],
-                              workers=self.workers)
-        whole[:, some] += rest.seats
-        for i in np.flatnonzero((redo | rest.tied) & ~self.uncertain):
-            votes = {p: int(original[i, j]) for j, p in enumerate(self.lists) if present[j]}
-            won_here = {p: int(won[i, j]) for j, p in enumerate(self.lists) if present[j]}
+        compact = np.full(len(self.lists), -1, dtype=np.int64)
+        compact[some] = np.arange(some.size)
+        national = np.zeros((self.n, some.size), dtype=np.int64)
+        _add_up(self.votes, np.where(columns >= 0, compact[columns], -1), national)
+        national[self.uncertain] = 0  # counted by `allocate` whole
+        rest = allocate_batch(national, np.where(self.uncertain, 0, left), series,
+                              taking=winners[:, some], workers=self.workers)
+        out[:, some] += rest.seats
+        for i in np.flatnonzero(((flags == _ORDERED) | rest.tied) & ~self.uncertain):
+            votes = dict.fromkeys((p for j, p in enumerate(self.lists) if present[j]), 0)
+            won = dict(votes)
+            for k in self.general:
+                for p, x, y in zip(self.election.constituencies[k].votes,
+                                   self.votes[k, i].tolist(), seats[k, i].tolist(),
+                                   strict=False):
+                    votes[p] += x
+                    won[p] += y
             self.rows += 1
             try:
-                result = tier.apportion(votes, int(original[i].sum()), won_here, Precedence.draw(
+                result = tier.apportion(votes, sum(votes.values()), won, Precedence.draw(
                     tier.name, votes, self.law.tie, self.seed + int(i)))
             except AllocationError:
                 self.uncertain[i] = True
@@ -326,46 +334,61 @@ class _Count:
             out[i] = [result.seats.get(p, 0) for p in self.lists]
 
 
-_ORDERED, _REFUSED = 1, 2  # phase one: the tie rule orders newcomers; no valid votes
+_ORDERED, _REFUSED = 1, 2  # phase one: the tie rule orders newcomers; for `allocate` whole
 
 
 @numba.njit(nogil=True, cache=True)
-def _phase_one(national: Ints, won: Ints, present: Bools, quota_seats: int, seats: int,
-               whole: Ints, winners: Bools, flags: NDArray[np.int8]) -> None:
-    """A compensatory tier's first phase on every draw (row): a list of `present` reaching the
-    natural quota (valid ÷ `quota_seats`) without constituency seats takes its whole quotas,
-    most votes first while seats are left, into `whole`; one reaching it with seats is one of
-    the `winners`. `_ORDERED` where two newcomers with equal votes compete for too few seats."""
-    n_lists = national.shape[1]
+def _phase_one(votes: Ints, seats: Ints, columns: Ints, present: Bools, quota_seats: int,
+               tier_seats: int, whole: Ints, winners: Bools, flags: NDArray[np.int8]) -> None:
+    """A compensatory tier's first phase on every draw i: the national votes and constituency
+    seats of each list (`columns[k, j]`: constituency k's list j, -1 outside the general
+    count), then a list of `present` reaching the natural quota (valid ÷ `quota_seats`) without
+    constituency seats takes its whole quotas, most votes first while seats are left, into
+    `whole`; one reaching it with seats is one of the `winners`. `_ORDERED` where two newcomers
+    with equal votes compete for too few seats; `_REFUSED` without valid votes, or with votes
+    past the compiled path's."""
+    n_lists = whole.shape[1]
+    national = np.zeros(n_lists, dtype=np.int64)
+    won = np.zeros(n_lists, dtype=np.int64)
     done = np.zeros(n_lists, dtype=np.bool_)
-    for i in range(national.shape[0]):
+    for i in range(votes.shape[1]):
+        national[:] = 0
+        won[:] = 0
+        for k in range(votes.shape[0]):
+            for j in range(votes.shape[2]):
+                c = columns[k, j]
+                if c >= 0:
+                    national[c] += votes[k, i, j]
+                    won[c] += seats[k, i, j]
         valid = 0
+        most = 0
         for j in range(n_lists):
-            valid += national[i, j]
-        if valid == 0:
+            valid += national[j]
+            most = max(most, national[j])
+        if valid == 0 or most >= MAX_VOTES:
             flags[i] = _REFUSED
             continue
         given = 0
         for j in range(n_lists):
-            x = national[i, j] * quota_seats
+            x = national[j] * quota_seats
             if present[j] and x >= valid:
-                if won[i, j] == 0:
+                if won[j] == 0:
                     whole[i, j] = x // valid
                     given += whole[i, j]
                 else:
                     winners[i, j] = True
-        if given <= seats:
+        if given <= tier_seats:
             continue
         done[:] = False
-        left = seats
+        left = tier_seats
         while True:
             best = -1
             equal = False
             for j in range(n_lists):
                 if whole[i, j] > 0 and not done[j]:
-                    if best < 0 or national[i, j] > national[i, best]:
+                    if best < 0 or national[j] > national[best]:
                         best, equal = j, False
-                    elif national[i, j] == national[i, best]:
+                    elif national[j] == national[best]:
                         equal = True
             if best < 0:
                 break
