@@ -199,7 +199,7 @@ class _Count:
         if threshold is None or not self.general:
             return taking
         cs = self.election.constituencies
-        totals = v[self.general].sum(axis=2)  # general constituency × draw: every base here
+        totals = v.sum(axis=2)[self.general]  # general constituency × draw: every base here
         national: Ints | None = None
         conditions = {id(f): f for f in (*threshold.conditions,
                                           *(b.condition for b in threshold.by_list))}
@@ -227,10 +227,14 @@ class _Count:
                 met[key] = _at_least(mine, base[:, None], share)
             for fs in set(faced.values()):
                 columns = [j for j, x in faced.items() if x == fs]
-                admitted = np.zeros((self.n, len(columns)), dtype=np.bool_)
-                for key in fs:
-                    admitted |= met[key][:, columns]
-                taking[k][:, columns] = admitted
+                every = columns == list(range(width))  # as a slice: no copies
+                admitted = met[fs[0]] if every else met[fs[0]][:, columns]
+                for key in fs[1:]:
+                    admitted = admitted | (met[key] if every else met[key][:, columns])
+                if every:
+                    taking[k, :, :width] = admitted
+                else:
+                    taking[k][:, columns] = admitted
         return taking
 
     def _general_columns(self) -> Ints:
