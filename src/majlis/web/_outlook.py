@@ -23,9 +23,9 @@ from ._tables import Format
 
 __all__ = ["router", "work_queue"]
 
-# At this many draws a projection under any Iraqi preset takes a few seconds on 2 cores (1–3 s
-# idle, benchmarks/forecast.py): every preset's law — quotas, natural-quota thresholds, the
-# 2005 and 2010 compensatory tier, reserved contests — goes through the vector path.
+# Every Iraqi preset's law — quotas, natural-quota thresholds, the 2005 and 2010 compensatory
+# tier, reserved contests — goes through the vector path: this many draws take at most about
+# twice as long as under 2025's law (benchmarks/forecast.py prints each preset's time).
 MAX_DRAWS = 100_000
 # The public chooses draws, seed and law, so each new choice is work: projections and power
 # tables run a core's worth at a time, a few more wait, and the rest are asked to come back
