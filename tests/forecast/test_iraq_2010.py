@@ -1,5 +1,6 @@
 """Projections from the 2010 replay, whose releases hold IHEC's published partial counts: a law
-with a compensatory tier (the exact path, draw by draw) and a late count that moved."""
+with a compensatory tier (the vector path, as the exact path counts it) and a late count that
+moved."""
 
 from __future__ import annotations
 
@@ -22,7 +23,10 @@ def test_the_final_count_projects_the_constituency_and_compensatory_seats(
     truth = backtest.seats(final, LAW)
     national = add_up(truth)
     p = forecast.project(final, LAW, draws=300, seed=1)
-    assert p.exact_rows == 300  # a quota law with an upper tier: every draw by `allocate`
+    exact = forecast.project(final, LAW, draws=300, seed=1, exact=True)
+    # A quota law with a natural-quota threshold and an upper tier, on the vector path.
+    assert (p.lists, p.constituencies) == (exact.lists, exact.constituencies)
+    assert exact.exact_rows == 300 * len(FEW) and p.exact_rows < 300
     assert {x.name: x.interval95 for x in p.lists} == {q: (n, n) for q, n in national.items()}
     assert sum(x.expected for x in p.lists) == sum(LAW.magnitudes[c] for c in FEW) + 7
     assert all(set(x.reach) == {163} for x in p.lists)  # a majority of 325, tier included

@@ -91,8 +91,9 @@ def project_command(
         stdout.print("Not projected (nothing counted yet): "
                      + ", ".join(projection.not_projected), markup=False)
     if projection.exact_rows:
-        stderr.print(f"{projection.exact_rows} tied constituency draws went through the exact "
-                     "path", markup=False)
+        stderr.print(f"{projection.exact_rows} constituency draws went through the exact "
+                     "path (a tie, or a part of the law the vector path does not count)",
+                     markup=False)
     if with_power:
         _expected_power(projection, rules.house // 2 + 1)
     if out is not None:

@@ -2,10 +2,11 @@
 
 Draws go in fixed chunks, each with its own generator spawned from the seed, so the result is
 the same whatever the number of worker threads. Seats come from the law engine's vectorised
-divisor path; a row it flags as tied goes through the exact path, which applies the law's tie
-rule. A law the vector path cannot apply (quotas, thresholds, upper tiers) goes through the
-exact path draw by draw — correct, and slow. Surplus-vote agreements are refused: a release
-carries no list attributes to pool them by.
+twin of the whole law (`allocate_draws`: thresholds, divisors, quotas, reserved contests, a
+compensatory tier); a draw a tie could change goes through the exact path, which applies the
+law's tie rule, and so does every draw of a law with parts the vector path does not count
+(a levelling tier, a biproportional count) — correct, and slow. Surplus-vote agreements are
+refused: a release carries no list attributes to pool them by.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from majlis.law import (
     Election,
     Law,
     allocate,
-    allocate_batch,
+    allocate_draws,
 )
 
 from ._count import ReleaseCount
@@ -141,7 +142,8 @@ def project(
 
     `targets` are seat totals to report the chance of reaching (default: a majority of the
     law's house, reserved and compensatory seats included); `exact` sends every draw through
-    `allocate`, the vector path's slow twin.
+    `allocate`, the vector path's slow twin. `exact_rows` in the result counts the constituency
+    draws the exact path counted.
     """
     settings = settings or Settings()
     inside = tuple(c for c in count.constituencies if c.name in law.magnitudes)
@@ -159,9 +161,6 @@ def project(
         raise InputError(Problem(source=f"release {count.number}", line=None, field=f, message=m)
                          for f, m in refused)
     names, modelled, swung = prepare(inside, law.magnitudes, settings)
-    series = law.rule.series if isinstance(law.rule, DivisorRule) else None
-    vector = (isinstance(series, DivisorSeries) and law.threshold is None and law.tier is None
-              and law.biproportional is None and not exact)  # the vector path counts alone
     starts = range(0, draws, _CHUNK)
     seeds = np.random.SeedSequence(seed).spawn(len(starts))
     real = np.array([p not in count.not_lists for p in names])
@@ -177,11 +176,8 @@ def project(
         votes = np.zeros((len(modelled), n, width), dtype=np.int64)  # padded: zero votes
         for k, c in enumerate(modelled):
             draw_votes(c, rng, swing, turnout, votes[k, :, : len(c.lists)])
-        if vector:
-            assert isinstance(series, DivisorSeries)
-            chunk = _by_vector(votes, modelled, law, series, len(names), seed + starts[i])
-        else:
-            chunk = _by_law(votes, modelled, law, names, seed + starts[i])
+        by = _by_law if exact else _by_draws
+        chunk = by(votes, modelled, law, names, seed + starts[i])
         return chunk, _Totals.of(chunk.national, real)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -232,25 +228,23 @@ def _sum_national(national: NDArray[np.int16], real: NDArray[np.bool_], spread: 
                 largest[p] += 1.0 / tied
 
 
-def _by_vector(votes: Ints, modelled: Sequence[Modelled], law: Law,
-               series: DivisorSeries, n_lists: int, seed: int) -> _Chunk:
-    """One chunk through `allocate_batch`: every constituency's draws (constituency × draw ×
-    list, padded with zero-vote lists) in one call; tied rows re-run exactly."""
-    n, width = votes.shape[1], votes.shape[2]
-    magnitudes = np.repeat([c.magnitude for c in modelled], n)
-    batch = allocate_batch(votes.reshape(-1, width), magnitudes, series)
-    seats = batch.seats.reshape(len(modelled), n, width)
-    tied = np.flatnonzero(batch.tied)
-    single = Law(rule=law.rule, tie=law.tie)
-    for row in tied:
-        k, i = divmod(int(row), n)
-        c = modelled[k]
-        result = allocate(Election(constituencies=(Constituency(
-            name=c.name, magnitude=c.magnitude,
-            votes=dict(zip(c.lists, votes[k, i, : len(c.lists)].tolist(), strict=True))),)),
-            single, seed=seed + i).constituencies[0].seats
-        seats[k, i, : len(c.lists)] = [result[p] for p in c.lists]
-    return _tally(seats, votes, modelled, series, n_lists, tied.size)
+def _by_draws(votes: Ints, modelled: Sequence[Modelled], law: Law,
+              names: tuple[str, ...], seed: int) -> _Chunk:
+    """One chunk through `allocate_draws`: every constituency's draws (constituency × draw ×
+    list, padded with zero-vote lists) at once; a draw a tie could change, or a law whose parts
+    the vector path does not count, through `allocate` with the same seed as `_by_law`."""
+    election = Election(constituencies=tuple(
+        Constituency(name=c.name, magnitude=c.magnitude, votes=dict.fromkeys(c.lists, 0))
+        for c in modelled))
+    result = allocate_draws(votes, election, law, seed=seed)
+    series = law.rule.series if isinstance(law.rule, DivisorRule) else None
+    chunk = _tally(result.seats, votes, modelled, series, len(names), result.exact_rows)
+    if law.tier is not None:  # a law without one leaves `tier` untouched zeros: not read
+        some = np.flatnonzero(result.tier.any(axis=0))  # lists with tier seats in some draw
+        index = {p: j for j, p in enumerate(names)}
+        chunk.national[:, [index[result.lists[j]] for j in some]] += result.tier[:, some].astype(
+            np.int16)
+    return chunk
 
 
 def _by_law(votes: Ints, modelled: Sequence[Modelled], law: Law,
@@ -272,7 +266,8 @@ def _by_law(votes: Ints, modelled: Sequence[Modelled], law: Law,
             national[i, index[p]] = s
     series = law.rule.series if isinstance(law.rule, DivisorRule) else None
     chunk = _tally(seats, votes, modelled, series, len(names), n)
-    return _Chunk(national=national, seats=chunk.seats, last=chunk.last, exact_rows=n)
+    return _Chunk(national=national, seats=chunk.seats, last=chunk.last,
+                  exact_rows=n * len(modelled))
 
 
 def _tally(seats: Ints, votes: Ints, modelled: Sequence[Modelled], series: object,

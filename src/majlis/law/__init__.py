@@ -4,7 +4,8 @@ A law is composed of small parts — a constituency rule (divisor series, quota,
 threshold, surplus-vote agreements, a majority bonus, seats apportioned to constituencies, a
 biproportional apportionment, reserved seats, an upper tier, a mixed-member list tier, a tie rule
 — and applied by one verb, `allocate`.
-Every quotient is a `Fraction`; `allocate_batch` is the vectorised twin for projections.
+Every quotient is a `Fraction`; `allocate_batch` (one constituency rule) and `allocate_draws`
+(a whole law, many drawn elections) are the vectorised twins for projections.
 """
 
 from ._agreements import Agreements
@@ -25,6 +26,7 @@ from ._candidates import (
 from ._config import METHODS, parse_law
 from ._csv import read_election
 from ._divisors import DIVISOR_SERIES, DivisorSeries, HuntingtonHill
+from ._draws import DrawAllocation, allocate_draws
 from ._explain import Margin, margins
 from ._mixed import MixedMember, Overhang
 from ._pool import RemainderPool
@@ -89,6 +91,7 @@ __all__ = [
     "ConstituencyWoman",
     "DivisorRule",
     "DivisorSeries",
+    "DrawAllocation",
     "Elected",
     "Election",
     "EveryNth",
@@ -127,6 +130,7 @@ __all__ = [
     "WomenRule",
     "allocate",
     "allocate_batch",
+    "allocate_draws",
     "margins",
     "parse_law",
     "read_election",

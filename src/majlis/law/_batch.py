@@ -51,16 +51,18 @@ from ._divisors import DivisorSeries, HuntingtonHill, Outcome, highest_averages
 from ._quotas import QuotaRule, Remainder, Rounding
 from ._ties import Precedence, TieRule
 
-__all__ = ["BatchAllocation", "allocate_batch"]
+__all__ = ["MAX_VOTES", "BatchAllocation", "allocate_batch"]
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
 
 _EXACT_FLOAT = 2**53  # integers below this are exact in float64
-_MAX_VOTES = 2**40
+MAX_VOTES = 2**40
 _CHUNK_CELLS = 2**18  # rows × lists a worker thread takes at a time
-_CERTIFIED, _TIED, _EXACT = 0, 1, 2  # what the compiled loop says of a row
+# What the compiled loop says of a row: certified; tied; for the exact path; for the exact path,
+# and tied whatever that records (whole quotas were given back among equal remainders).
+_CERTIFIED, _TIED, _EXACT, _EXACT_TIED = 0, 1, 2, 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +105,7 @@ class _Plan:
             rest = DivisorSeries(start, series.step)
         scale = math.lcm(*(t.denominator for t in (*rest.start, rest.step)))
         numerators = [int(rest.divisor(k) * scale) for k in range(most_seats + 3)]
-        if scale * _MAX_VOTES > _EXACT_FLOAT or numerators[-1] > _EXACT_FLOAT:
+        if scale * MAX_VOTES > _EXACT_FLOAT or numerators[-1] > _EXACT_FLOAT:
             raise ValueError(
                 "divisors with denominators this fine do not fit the vector path (votes times "
                 "the common denominator must stay below 2**53); use majlis.law.allocate"
@@ -125,6 +127,7 @@ def allocate_batch(
     series: DivisorSeries | QuotaRule,
     *,
     threshold: Fraction | None = None,
+    taking: ArrayLike | None = None,
     workers: int = 1,
 ) -> BatchAllocation:
     """Highest averages by a divisor `series`, or whole quotas and remainders by a `QuotaRule`,
@@ -135,7 +138,8 @@ def allocate_batch(
     integers). Rows go through in chunks of a few MB, so memory stays bounded whatever N is;
     `workers` threads take chunks in turn (the compiled loop releases the GIL). Under a quota
     rule every column of a row is a list in the count, one without votes too (it matters only
-    where a remainder seat must go to a list with nothing left over).
+    where a remainder seat must go to a list with nothing left over), unless `taking` (a boolean
+    array shaped as `votes`) leaves it out: a column not taking part counts as no list at all.
     """
     if isinstance(series, QuotaRule) and series.remainder is Remainder.POOLED:
         raise ValueError("allocate_batch cannot pool remainders nationally; use "
@@ -172,6 +176,9 @@ def allocate_batch(
         raise ValueError("threshold must be a share between 0 and 1")
     if workers < 1:
         raise ValueError("workers must be at least 1")
+    counted = None if taking is None else np.asarray(taking, dtype=np.bool_)
+    if counted is not None and counted.shape != v.shape:
+        raise ValueError(f"taking must be shaped as votes {v.shape}, not {counted.shape}")
     out_seats = np.zeros((n_rows, n_lists), dtype=np.int64)
     out_tied = np.zeros(n_rows, dtype=np.bool_)
     if n_rows == 0 or n_lists == 0:
@@ -182,10 +189,13 @@ def allocate_batch(
 
     def run(lo: int) -> None:
         part = slice(lo, lo + rows)
+        mine = v[part] if counted is None else np.where(counted[part], v[part], 0)
         if isinstance(plan, QuotaRule):
-            _solve_quotas(v[part], m[part], plan, share, out_seats[part], out_tied[part])
+            _solve_quotas(mine, m[part], plan, share,
+                          None if counted is None else counted[part], out_seats[part],
+                          out_tied[part])
         else:
-            _solve(v[part], m[part], plan, share, out_seats[part], out_tied[part])
+            _solve(mine, m[part], plan, share, out_seats[part], out_tied[part])
 
     starts = range(0, n_rows, rows)
     if workers == 1 or len(starts) == 1:
@@ -207,7 +217,7 @@ def _solve(
 ) -> None:
     """One chunk, written into `seats` and `tied`: the threshold and Adams' free first seats
     here, the divisor count in `_highest_averages`, the rows it cannot certify exactly after."""
-    if votes.min() < 0 or votes.max() >= _MAX_VOTES:
+    if votes.min() < 0 or votes.max() >= MAX_VOTES:
         raise ValueError("votes must be non-negative and below 2**40")
     if threshold is not None and threshold > 0:
         votes = np.where(_qualifies(votes, threshold), votes, 0)
@@ -344,16 +354,18 @@ def _solve_quotas(
     magnitude: Ints,
     rule: QuotaRule,
     threshold: Fraction | None,
+    taking: Bools | None,
     seats: Ints,
     tied: Bools,
 ) -> None:
     """One chunk under a quota rule, written into `seats` and `tied`: the threshold here, the
-    count in `_quotas`, the rows it leaves to the exact path after."""
-    if votes.min() < 0 or votes.max() >= _MAX_VOTES:
+    count in `_quotas`, the rows it leaves to the exact path after (`taking`: the columns that
+    are lists in the count; their votes are already zero where not)."""
+    if votes.min() < 0 or votes.max() >= MAX_VOTES:
         raise ValueError("votes must be non-negative and below 2**40")
-    counted = np.ones(votes.shape, dtype=np.bool_)
+    counted = np.ones(votes.shape, dtype=np.bool_) if taking is None else taking
     if threshold is not None and threshold > 0:
-        counted = _qualifies(votes, threshold)
+        counted = counted & _qualifies(votes, threshold)
         votes = np.where(counted, votes, 0)
     status = np.full(magnitude.shape, _CERTIFIED, dtype=np.int8)
     if rule.limits is None:
@@ -363,10 +375,11 @@ def _solve_quotas(
     else:  # a limited remainder stage has no compiled twin: every row is counted exactly
         status[:] = _EXACT
     tied |= status == _TIED
-    for i in np.flatnonzero(status == _EXACT):
+    for i in np.flatnonzero(status >= _EXACT):
         names = {str(j): int(x) for j, x in enumerate(votes[i]) if counted[i, j]}
         seats[i], tied[i] = _row_of(
             rule.apportion(names, int(magnitude[i]), _index_order(names)), votes.shape[1])
+        tied[i] |= status[i] == _EXACT_TIED
     if rule.limits is not None:  # as the compiled loop flags it: a row the count cannot fill
         tied |= (seats.sum(axis=1) != magnitude) | ((votes.sum(axis=1) == 0) & (magnitude > 0))
 
@@ -453,7 +466,7 @@ def _quotas(votes: Ints, magnitude: Ints, kind: int, rounding: int, dhondt: bool
             if r[j] > 0:
                 positive += 1
         if left >= positive:  # a remainder seat for a list with nothing over
-            status[row] = _EXACT
+            status[row] = _EXACT_TIED if given_back_by_rank else _EXACT
             continue
         # Largest remainders first, by insertion sort (np.argsort costs ten times the rest).
         for j in range(n_lists):

@@ -23,9 +23,10 @@ from ._tables import Format
 
 __all__ = ["router", "work_queue"]
 
-# At this many draws a projection of Iraq 2025 takes about 0.2 s; a law the vector path cannot
-# apply (Iraq 2010's quotas and tier) goes draw by draw through the exact path: about 50 s.
-MAX_DRAWS = 20_000
+# Every Iraqi preset's law — quotas, natural-quota thresholds, the 2005 and 2010 compensatory
+# tier, reserved contests — goes through the vector path: this many draws take at most about
+# twice as long as under 2025's law (benchmarks/forecast.py prints each preset's time).
+MAX_DRAWS = 100_000
 # The public chooses draws, seed and law, so each new choice is work: projections and power
 # tables run a core's worth at a time, a few more wait, and the rest are asked to come back
 # (503, Retry-After) rather than queue behind each other and starve the tables everyone reads.

@@ -1,0 +1,446 @@
+"""Many drawn elections under one whole law at once: the vectorised twin of `allocate` for
+projections.
+
+A forecast draws the same election thousands of times with other votes. Each draw's count is
+the law's: the threshold (vote shares and natural quotas, in each constituency or nationally,
+exempt lists, conditions by list), each constituency's rule (the general one or a reserved
+contest's: divisors, quotas, SNTV) through `allocate_batch`, and a compensatory tier's two
+phases on the national votes. Every comparison is in integers, or certified as `allocate_batch`
+certifies it, so the seats are exactly `allocate`'s.
+
+A row any tie could change — one `allocate_batch` flags, equal votes at an SNTV contest's last
+seat — is counted again alone by the exact path, with the law's tie rule and the draw's seed, and
+so is a tier's count a tie could change (newcomers with equal votes competing for too few
+seats, equal remainders). A draw
+the exact path refuses (no list to fill a constituency's or the tier's seats) goes through
+`allocate` whole, which refuses it with the same error. So does every draw of a law with a
+part this path does not count (agreements, a mixed-member or biproportional count, a majority
+bonus, a levelling tier or remainder pool, a threshold's fallback or condition on seats won,
+Huntington–Hill, candidates, declared valid or blank votes): slow, and still the same seats.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+import numba
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from majlis.errors import AllocationError
+
+from ._allocate import Law, allocate, apportion
+from ._batch import MAX_VOTES, allocate_batch
+from ._bounds import check_seats
+from ._divisors import DivisorSeries
+from ._quotas import QuotaRule, Remainder
+from ._rules import DivisorRule, Rule, SntvRule
+from ._threshold import ConstituencyWins, Scope, Threshold, VoteShare
+from ._tiers import CompensatoryTier
+from ._ties import Precedence
+from ._values import Constituency, Election
+
+__all__ = ["DrawAllocation", "allocate_draws"]
+
+Ints = NDArray[np.int64]
+Bools = NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class DrawAllocation:
+    """Seats of every draw: per constituency and list (`seats`, constituency × draw × list, the
+    lists in each constituency's order), and the upper tier's per list of `lists` (`tier`, draw
+    × list). `exact` marks the draws `allocate` counted whole; `exact_rows` counts the
+    constituency counts the exact path made (a tied row alone, or every row of such a draw)."""
+
+    seats: Ints
+    tier: Ints
+    lists: tuple[str, ...]
+    exact: Bools
+    exact_rows: int
+
+
+def allocate_draws(
+    votes: ArrayLike, election: Election, law: Law, *, seed: int = 0, workers: int = 1
+) -> DrawAllocation:
+    """The seats `allocate` gives each draw of `election` under `law`: `votes` is constituency ×
+    draw × list, constituency k's column j its j-th list in `election` (columns past its lists
+    are zero). Draw i is the election with those votes, counted with seed `seed + i`."""
+    v = np.asarray(votes)
+    cs = election.constituencies
+    if v.ndim != 3 or v.shape[0] != len(cs):
+        raise ValueError(f"votes must be constituency × draw × list ({len(cs)} constituencies), "
+                         f"not shaped {v.shape}")
+    width = max((len(c.votes) for c in cs), default=0)
+    if v.shape[2] < width:
+        raise ValueError(f"votes have {v.shape[2]} columns; the election has {width} lists")
+    if v.size and not np.issubdtype(v.dtype, np.integer):
+        raise ValueError(f"votes must be integers, not {v.dtype}")
+    v = v.astype(np.int64, copy=False)
+    if v.size and v.min() < 0:
+        raise ValueError("votes must be non-negative")
+    check_seats(election, law)
+    lists = tuple(dict.fromkeys(p for c in cs for p in c.votes))
+    n = v.shape[1]
+    tier = np.zeros((n, len(lists)), dtype=np.int64)
+    rows = 0
+    if n and int(v.max(initial=0)) < MAX_VOTES and _counts(election, law):
+        count = _Count(v, election, law, lists, seed, workers)
+        seats, exact = count.run(tier)
+        rows = count.rows
+    else:
+        seats, exact = np.zeros(v.shape, dtype=np.int64), np.ones(n, dtype=np.bool_)
+    index = {p: j for j, p in enumerate(lists)}
+    for i in np.flatnonzero(exact):
+        allocation = allocate(replace(election, constituencies=tuple(
+            replace(c, votes=dict(zip(c.votes, v[k, i, : len(c.votes)].tolist(), strict=True)))
+            for k, c in enumerate(cs))), law, seed=seed + int(i))
+        for k, (c, r) in enumerate(zip(cs, allocation.constituencies, strict=True)):
+            seats[k, i, : len(c.votes)] = [r.seats[p] for p in c.votes]
+        tier[i] = 0
+        if allocation.tier is not None:
+            for p, s in allocation.tier.seats.items():
+                tier[i, index[p]] = s
+    return DrawAllocation(seats=seats, tier=tier, lists=lists, exact=exact,
+                          exact_rows=rows + len(cs) * int(exact.sum()))
+
+
+def _counts(election: Election, law: Law) -> bool:
+    """Whether this path counts the law's draws (else `allocate` counts every one)."""
+    if (law.agreements is not None or law.mixed is not None or law.biproportional is not None
+            or law.bonus is not None):
+        return False
+    if any(c.candidates or c.valid is not None or c.blank or c.invalid
+           for c in election.constituencies):
+        return False
+    if law.tier is not None and not (isinstance(law.tier, CompensatoryTier)
+                                     and _rule_counts(law.tier.rule)
+                                     and 0 < law.tier.quota_seats < 2**22):  # votes · it in int64
+        return False
+    general = law.general(election)
+    if law.threshold is not None and not _threshold_counts(law.threshold, general):
+        return False
+    return all(_rule_counts(law.rule_for(c.name)) for c in election.constituencies)
+
+
+def _rule_counts(rule: Rule) -> bool:
+    if isinstance(rule, DivisorRule):
+        return isinstance(rule.series, DivisorSeries)
+    if isinstance(rule, QuotaRule):
+        return rule.remainder is not Remainder.POOLED
+    return True  # SNTV
+
+
+def _threshold_counts(threshold: Threshold, general: tuple[Constituency, ...]) -> bool:
+    conditions = (*threshold.conditions, *(b.condition for b in threshold.by_list))
+    if threshold.fallback is not None:
+        return False
+    for cond in conditions:
+        if isinstance(cond, VoteShare):
+            if cond.share is None and (sum(c.magnitude for c in general) == 0 if
+                                       cond.scope is Scope.NATIONAL else
+                                       any(c.magnitude == 0 for c in general)):
+                return False  # a natural quota of no seats: `allocate` refuses it
+        elif not isinstance(cond, ConstituencyWins):
+            return False  # seats won: a count without the threshold first
+    return True
+
+
+class _Count:
+    """One batch of draws through the law's parts, in `run`: a tied row is counted again alone
+    by the exact path (`apportion`, the law's tie rule and the draw's seed), a tied tier too;
+    a draw where that refuses (no list to fill the seats) is left to `allocate` whole."""
+
+    def __init__(self, votes: Ints, election: Election, law: Law, lists: tuple[str, ...],
+                 seed: int, workers: int) -> None:
+        self.votes = votes
+        self.election = election
+        self.law = law
+        self.lists = lists
+        self.seed = seed
+        self.workers = workers
+        self.rows = 0
+        cs = election.constituencies
+        index = {p: j for j, p in enumerate(lists)}
+        self.columns = [np.array([index[p] for p in c.votes], dtype=np.int64) for c in cs]
+        self.general = [k for k, c in enumerate(cs) if c.name not in law.reserved]
+        self.n = votes.shape[1]
+        self.uncertain = np.zeros(self.n, dtype=np.bool_)
+
+    def run(self, tier: Ints) -> tuple[Ints, Bools]:
+        """The seats, tier seats into `tier`, and the draws left to `allocate`."""
+        taking = self._taking()
+        groups: dict[Rule, list[int]] = defaultdict(list)
+        for k, c in enumerate(self.election.constituencies):
+            groups[self.law.rule_for(c.name)].append(k)
+        every = list(range(self.votes.shape[0]))
+        seats = None if list(groups.values()) == [every] else np.zeros(self.votes.shape,
+                                                                         dtype=np.int64)
+        for rule, ks in groups.items():
+            seats = self._apportion(rule, ks, taking, seats)
+        assert seats is not None
+        if isinstance(self.law.tier, CompensatoryTier):
+            self._compensate(self.law.tier, seats, tier)
+        return seats, self.uncertain
+
+    def _taking(self) -> Bools | None:
+        """Constituency × draw × list: the columns in each count (its lists, past the threshold
+        in a general constituency); None when every column is a list in its count."""
+        v = self.votes
+        threshold = self.law.threshold
+        padded = any(len(c.votes) < v.shape[2] for c in self.election.constituencies)
+        if (threshold is None or not self.general) and not padded:
+            return None
+        taking = np.zeros(v.shape, dtype=np.bool_)
+        for k, c in enumerate(self.election.constituencies):
+            taking[k, :, : len(c.votes)] = True
+        if threshold is None or not self.general:
+            return taking
+        cs = self.election.constituencies
+        totals = v.sum(axis=2)[self.general]  # general constituency × draw: every base here
+        national: Ints | None = None
+        conditions = {id(f): f for f in (*threshold.conditions,
+                                          *(b.condition for b in threshold.by_list))}
+        for g, k in enumerate(self.general):
+            width = len(cs[k].votes)
+            faced = {j: tuple(id(f) for f in threshold.conditions_for(p, self.election.lists))
+                     for j, p in enumerate(cs[k].votes) if p not in threshold.exempt}
+            met: dict[int, Bools] = {}  # condition → draw × column
+            for key in {f for fs in faced.values() for f in fs}:
+                cond = conditions[key]
+                if isinstance(cond, ConstituencyWins):
+                    met[key] = np.broadcast_to(np.array([cond.met_by(self.election.lists.get(
+                        p, {})) for p in cs[k].votes]), (self.n, width))
+                    continue
+                assert isinstance(cond, VoteShare)
+                if cond.scope is Scope.CONSTITUENCY:
+                    mine, base, room = v[k, :, :width], totals[g], cs[k].magnitude
+                else:
+                    if national is None:
+                        national = self._national(v)
+                    mine = national[:, self.columns[k]]
+                    base = totals.sum(axis=0)
+                    room = sum(cs[x].magnitude for x in self.general)
+                share = Fraction(1, room) if cond.share is None else cond.share
+                met[key] = _at_least(mine, base[:, None], share)
+            for fs in set(faced.values()):
+                columns = [j for j, x in faced.items() if x == fs]
+                every = columns == list(range(width))  # as a slice: no copies
+                admitted = met[fs[0]] if every else met[fs[0]][:, columns]
+                for key in fs[1:]:
+                    admitted = admitted | (met[key] if every else met[key][:, columns])
+                if every:
+                    taking[k, :, :width] = admitted
+                else:
+                    taking[k][:, columns] = admitted
+        return taking
+
+    def _general_columns(self) -> Ints:
+        """Constituency × column: the column's list in `lists`, -1 outside the general count."""
+        columns = np.full((self.votes.shape[0], self.votes.shape[2]), -1, dtype=np.int64)
+        for k in self.general:
+            columns[k, : len(self.columns[k])] = self.columns[k]
+        return columns
+
+    def _national(self, v: Ints) -> Ints:
+        """Draw × list of `lists`: `v` summed over the general constituencies by list."""
+        out = np.zeros((self.n, len(self.lists)), dtype=np.int64)
+        _add_up(v, self._general_columns(), out)
+        return out
+
+    def _apportion(self, rule: Rule, ks: list[int], taking: Bools | None, seats: Ints | None
+                   ) -> Ints:
+        """The constituencies `ks` under `rule`, all their draws in one batch, into `seats`
+        (None: `ks` are all of them, and the batch's seats are the seats)."""
+        v, n = self.votes, self.n
+        width = v.shape[2]
+        rows = v.reshape(-1, width) if seats is None else v[ks].reshape(-1, width)
+        mine = None if taking is None else taking[ks].reshape(-1, width)
+        magnitudes = np.repeat([self.election.constituencies[k].magnitude for k in ks], n)
+        if isinstance(rule, SntvRule):
+            got, tied = _sntv(rows, magnitudes,
+                              np.ones(rows.shape, dtype=np.bool_) if mine is None else mine)
+        else:
+            series = rule.series if isinstance(rule, DivisorRule) else rule
+            assert isinstance(series, DivisorSeries | QuotaRule)
+            batch = allocate_batch(rows, magnitudes, series, taking=mine, workers=self.workers)
+            got, tied = batch.seats, batch.tied
+        if seats is None:
+            seats = got.reshape(v.shape)
+        else:
+            seats[ks] = got.reshape(len(ks), n, width)
+        for r in np.flatnonzero(tied):
+            g, i = divmod(int(r), n)
+            self._recount(ks[g], i, taking, seats)
+        return seats
+
+    def _recount(self, k: int, i: int, taking: Bools | None, seats: Ints) -> None:
+        """Constituency k of draw i by the exact path, as `allocate` counts it."""
+        c = self.election.constituencies[k]
+        width = len(c.votes)
+        alone = replace(c, votes=dict(zip(c.votes, self.votes[k, i, :width].tolist(),
+                                          strict=True)))
+        allowed = frozenset(c.votes if taking is None else (
+            p for p, x in zip(c.votes, taking[k, i, :width], strict=True) if x))
+        self.rows += 1
+        try:
+            outcome = apportion(alone, self.law, allowed, self.seed + i, self.election.lists)
+        except AllocationError:
+            self.uncertain[i] = True
+            return
+        if sum(outcome.seats.values()) < c.magnitude:  # `allocate` refuses it
+            self.uncertain[i] = True
+        seats[k, i, :width] = [outcome.seats.get(p, 0) for p in c.votes]
+
+    def _compensate(self, tier: CompensatoryTier, seats: Ints, out: Ints) -> None:
+        """`CompensatoryTier.apportion` on every draw: newcomers' whole quotas, then the rest by
+        the tier's rule among the lists that won constituency seats and reach the quota."""
+        columns = self._general_columns()
+        present = np.zeros(len(self.lists), dtype=np.bool_)
+        for k in self.general:
+            present[self.columns[k]] = True
+        winners = np.zeros(out.shape, dtype=np.bool_)
+        flags = np.zeros(self.n, dtype=np.int8)
+        _phase_one(self.votes, seats, columns, present, tier.quota_seats, tier.seats, out,
+                   winners, flags)
+        self.uncertain |= flags == _REFUSED
+        left = np.maximum(tier.seats - out.sum(axis=1), 0)
+        self.uncertain |= (left > 0) & ~winners.any(axis=1)  # `allocate` refuses these
+        series = tier.rule.series if isinstance(tier.rule, DivisorRule) else tier.rule
+        assert isinstance(series, DivisorSeries | QuotaRule)
+        some = np.flatnonzero(winners.any(axis=0))  # the count's columns: winners somewhere
+        compact = np.full(len(self.lists), -1, dtype=np.int64)
+        compact[some] = np.arange(some.size)
+        national = np.zeros((self.n, some.size), dtype=np.int64)
+        _add_up(self.votes, np.where(columns >= 0, compact[columns], -1), national)
+        national[self.uncertain] = 0  # counted by `allocate` whole
+        rest = allocate_batch(national, np.where(self.uncertain, 0, left), series,
+                              taking=winners[:, some], workers=self.workers)
+        out[:, some] += rest.seats
+        for i in np.flatnonzero(((flags == _ORDERED) | rest.tied) & ~self.uncertain):
+            votes = dict.fromkeys((p for j, p in enumerate(self.lists) if present[j]), 0)
+            won = dict(votes)
+            for k in self.general:
+                for p, x, y in zip(self.election.constituencies[k].votes,
+                                   self.votes[k, i].tolist(), seats[k, i].tolist(),
+                                   strict=False):
+                    votes[p] += x
+                    won[p] += y
+            self.rows += 1
+            try:
+                result = tier.apportion(votes, sum(votes.values()), won, Precedence.draw(
+                    tier.name, votes, self.law.tie, self.seed + int(i)))
+            except AllocationError:
+                self.uncertain[i] = True
+                continue
+            out[i] = [result.seats.get(p, 0) for p in self.lists]
+
+
+_ORDERED, _REFUSED = 1, 2  # phase one: the tie rule orders newcomers; for `allocate` whole
+
+
+@numba.njit(nogil=True, cache=True)
+def _phase_one(votes: Ints, seats: Ints, columns: Ints, present: Bools, quota_seats: int,
+               tier_seats: int, whole: Ints, winners: Bools, flags: NDArray[np.int8]) -> None:
+    """A compensatory tier's first phase on every draw i: the national votes and constituency
+    seats of each list (`columns[k, j]`: constituency k's list j, -1 outside the general
+    count), then a list of `present` reaching the natural quota (valid ÷ `quota_seats`) without
+    constituency seats takes its whole quotas, most votes first while seats are left, into
+    `whole`; one reaching it with seats is one of the `winners`. `_ORDERED` where two newcomers
+    with equal votes compete for too few seats; `_REFUSED` without valid votes, or with votes
+    past the compiled path's."""
+    n_lists = whole.shape[1]
+    national = np.zeros(n_lists, dtype=np.int64)
+    won = np.zeros(n_lists, dtype=np.int64)
+    done = np.zeros(n_lists, dtype=np.bool_)
+    for i in range(votes.shape[1]):
+        national[:] = 0
+        won[:] = 0
+        for k in range(votes.shape[0]):
+            for j in range(votes.shape[2]):
+                c = columns[k, j]
+                if c >= 0:
+                    national[c] += votes[k, i, j]
+                    won[c] += seats[k, i, j]
+        valid = 0
+        most = 0
+        for j in range(n_lists):
+            valid += national[j]
+            most = max(most, national[j])
+        if valid == 0 or most >= MAX_VOTES:
+            flags[i] = _REFUSED
+            continue
+        given = 0
+        for j in range(n_lists):
+            x = national[j] * quota_seats
+            if present[j] and x >= valid:
+                if won[j] == 0:
+                    whole[i, j] = x // valid
+                    given += whole[i, j]
+                else:
+                    winners[i, j] = True
+        if given <= tier_seats:
+            continue
+        done[:] = False
+        left = tier_seats
+        while True:
+            best = -1
+            equal = False
+            for j in range(n_lists):
+                if whole[i, j] > 0 and not done[j]:
+                    if best < 0 or national[j] > national[best]:
+                        best, equal = j, False
+                    elif national[j] == national[best]:
+                        equal = True
+            if best < 0:
+                break
+            if equal:
+                flags[i] = _ORDERED
+            done[best] = True
+            whole[i, best] = min(left, whole[i, best])
+            left -= whole[i, best]
+
+
+@numba.njit(nogil=True, cache=True)
+def _add_up(values: Ints, columns: Ints, out: Ints) -> None:
+    """out[i, columns[k, j]] += values[k, i, j] wherever columns[k, j] is a column (not -1)."""
+    for k in range(values.shape[0]):
+        for i in range(values.shape[1]):
+            for j in range(values.shape[2]):
+                c = columns[k, j]
+                if c >= 0:
+                    out[i, c] += values[k, i, j]
+
+
+def _at_least(votes: Ints, base: Ints, share: Fraction) -> Bools:
+    """votes ≥ share · base, exactly in integers (Python's beyond int64)."""
+    num, den = share.numerator, share.denominator
+    if max(int(votes.max(initial=0)), int(base.max(initial=0))) * max(num, den) >= 2**62:
+        return np.asarray(votes.astype(object) * den >= base.astype(object) * num, dtype=bool)
+    out: Bools = votes * den >= base * num
+    return out
+
+
+def _sntv(votes: Ints, magnitude: Ints, taking: Bools) -> tuple[Ints, Bools]:
+    """Each row's `magnitude` columns with most votes among those `taking` part (SNTV on lists'
+    votes); tied where the last seat's votes equal the next's, or where there are too few."""
+    seats = np.zeros(votes.shape, dtype=np.int64)
+    tied = np.zeros(votes.shape[0], dtype=np.bool_)
+    ranked = -np.sort(-np.where(taking, votes, -1), axis=1)  # not taking part: below any vote
+    for m in np.unique(magnitude):
+        if m == 0:
+            continue
+        rows = np.flatnonzero(magnitude == m)
+        mine = ranked[rows]
+        if m > votes.shape[1]:
+            tied[rows] = True
+            continue
+        last = mine[:, m - 1]
+        too_few = last < 0
+        if m < votes.shape[1]:
+            too_few |= mine[:, m] == last
+        tied[rows] = too_few
+        seats[rows] = (np.where(taking[rows], votes[rows], -1) >= last[:, None]).astype(np.int64)
+    return seats, tied

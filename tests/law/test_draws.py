@@ -1,0 +1,162 @@
+"""The vector path for a whole law (`allocate_draws`) against the exact path (`allocate`), draw by
+draw, on generated elections under every preset and every example law."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from majlis import data
+from majlis.errors import AllocationError, InputError
+from majlis.law import (
+    DIVISOR_SERIES,
+    CompensatoryTier,
+    Constituency,
+    DivisorRule,
+    Election,
+    Law,
+    QuotaRule,
+    Scope,
+    Threshold,
+    VoteShare,
+    allocate,
+    allocate_draws,
+    parse_law,
+)
+
+EXAMPLES = Path(__file__).parents[2] / "examples" / "laws"
+LAWS = {f"preset {name}": data.law(name) for name in data.laws()} | {
+    path.name: parse_law(path.read_text(encoding="utf-8"), path.name)
+    for path in sorted(EXAMPLES.glob("*.toml"))}
+# Parts the presets leave out: a national natural quota, a tier by divisors, a reserved contest
+# under a quota rule beside SNTV ones.
+LAWS["2005-jan, national natural quota"] = replace(
+    data.law("iraq-2005-jan"),
+    threshold=Threshold(conditions=(VoteShare(share=None, scope=Scope.NATIONAL),)))
+LAWS["2010, tier by Sainte-Laguë"] = replace(
+    data.law("iraq-2010"), tier=CompensatoryTier(
+        name="compensatory", seats=7, quota_seats=325,
+        rule=DivisorRule(DIVISOR_SERIES["sainte-lague"])))
+LAWS["2014, quota for the reserved seats"] = replace(data.law("iraq-2014"), reserved={
+    **data.law("iraq-2014").reserved,
+    "Christian (national)": replace(data.law("iraq-2014").reserved["Christian (national)"],
+                                    rule=QuotaRule("droop"))})
+
+
+@st.composite
+def draws(draw: st.DrawFn, law: Law) -> tuple[Election, np.ndarray]:
+    """A few of the law's constituencies (its reserved contests too), or made-up ones, lists
+    standing nationally and locally, and 1–4 draws of their votes: tiny counts (ties
+    everywhere), or large ones."""
+    general = [n for n in law.magnitudes if n not in law.reserved]
+    if general:
+        names = draw(st.lists(st.sampled_from(general), min_size=1, max_size=4, unique=True))
+        chosen = {n: law.magnitudes[n] for n in names} | {
+            n: law.magnitudes[n] for n in law.reserved if n in law.magnitudes}
+    else:
+        chosen = {f"D{i}": draw(st.integers(1, 12)) for i in range(draw(st.integers(1, 3)))}
+    nationwide = draw(st.integers(0, 4))
+    constituencies = []
+    for name, seats in chosen.items():
+        local = draw(st.integers(0 if nationwide else 1, 5))
+        lists = [f"N{j}" for j in range(nationwide)] + [f"{name} {j}" for j in range(local)]
+        constituencies.append(Constituency(name=name, magnitude=seats,
+                                           votes=dict.fromkeys(lists, 0)))
+    n = draw(st.integers(1, 4))
+    width = max(len(c.votes) for c in constituencies)
+    top = draw(st.sampled_from([4, 300, 50_000, 3_000_000]))
+    votes = np.zeros((len(constituencies), n, width), dtype=np.int64)
+    for k, c in enumerate(constituencies):
+        cells = draw(st.lists(st.integers(0, top), min_size=n * len(c.votes),
+                              max_size=n * len(c.votes)))
+        votes[k, :, : len(c.votes)] = np.array(cells).reshape(n, len(c.votes))
+    return Election(constituencies=tuple(constituencies)), votes
+
+
+@pytest.mark.parametrize("name", sorted(LAWS))
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_draw_has_the_exact_paths_seats(name: str, data: st.DataObject) -> None:
+    law = LAWS[name]
+    election, votes = data.draw(draws(law))
+    truths = []
+    refused: type[Exception] | None = None
+    for i in range(votes.shape[1]):
+        drawn = replace(election, constituencies=tuple(
+            replace(c, votes=dict(zip(c.votes, votes[k, i, : len(c.votes)].tolist(),
+                                      strict=True)))
+            for k, c in enumerate(election.constituencies)))
+        try:
+            truths.append(allocate(drawn, law, seed=5 + i))
+        except (AllocationError, InputError) as error:
+            refused = type(error)
+            break
+    if refused is not None:  # the draw the exact path refuses is counted by it, and refused
+        with pytest.raises(refused):
+            allocate_draws(votes, election, law, seed=5)
+        return
+    result = allocate_draws(votes, election, law, seed=5)
+    for i, truth in enumerate(truths):
+        for k, (c, r) in enumerate(zip(election.constituencies, truth.constituencies,
+                                       strict=True)):
+            assert result.seats[k, i, : len(c.votes)].tolist() == [r.seats[p] for p in c.votes], (
+                i, c.name)
+        tier = dict(truth.tier.seats) if truth.tier is not None else {}
+        assert result.tier[i].tolist() == [tier.get(p, 0) for p in result.lists], i
+
+
+def test_the_iraqi_presets_go_through_the_vector_path() -> None:
+    """Every Iraqi preset with its districts in the law, on a count without ties: no draw is
+    left to `allocate` whole, and the seats and tier seats are the exact path's."""
+    rng = np.random.default_rng(7)
+    for name in (n for n in data.laws() if n.startswith("iraq-")):
+        law = data.law(name)
+        election = Election(constituencies=tuple(
+            Constituency(name=n, magnitude=m, votes={f"L{j}": 0 for j in range(12)})
+            for n, m in law.magnitudes.items()))
+        if not election.constituencies:
+            continue
+        shares = rng.dirichlet(np.full(12, 0.8), size=(len(election.constituencies), 20))
+        votes = (shares * 400_000).astype(np.int64) + rng.integers(0, 1000, shares.shape)
+        result = allocate_draws(votes, election, law, seed=1)
+        assert not result.exact.any(), name
+        assert result.exact_rows < 20, name  # a tied row now and then, counted alone
+        for i in (0, 19):
+            truth = allocate(replace(election, constituencies=tuple(
+                replace(c, votes={f"L{j}": int(votes[k, i, j]) for j in range(12)})
+                for k, c in enumerate(election.constituencies))), law, seed=1 + i)
+            assert result.seats[:, i].tolist() == [
+                [r.seats[f"L{j}"] for j in range(12)] for r in truth.constituencies], name
+            tier = dict(truth.tier.seats) if truth.tier is not None else {}
+            assert result.tier[i].tolist() == [tier.get(p, 0) for p in result.lists], name
+
+
+def test_bad_votes_are_refused_clearly() -> None:
+    election = Election(constituencies=(Constituency(name="A", magnitude=3,
+                                                     votes={"X": 0, "Y": 0}),))
+    law = data.law("iraq-2025")
+    for votes, message in ((np.zeros((2, 1, 2), dtype=np.int64), "constituency × draw × list"),
+                           (np.zeros((1, 1, 1), dtype=np.int64), "the election has 2 lists"),
+                           (np.full((1, 1, 2), -1), "non-negative"),
+                           (np.zeros((1, 1, 2)), "integers")):
+        with pytest.raises(ValueError, match=message):
+            allocate_draws(votes, election, law)
+
+
+def test_a_list_exactly_at_the_national_natural_quota_is_a_newcomer_to_the_tier() -> None:
+    """B holds exactly valid ÷ 275 votes and wins no constituency seat: one tier seat, first;
+    the other two by Hare among the lists that won constituency seats."""
+    law = replace(data.law("iraq-2005-dec"), tier=CompensatoryTier(
+        name="compensatory", seats=3, quota_seats=275, rule=QuotaRule("hare")))
+    election = Election(constituencies=(Constituency(
+        name="Baghdad", magnitude=2, votes={"A": 0, "B": 0, "C": 0}),))
+    votes = np.array([[[150_000, 1_000, 124_000], [150_000, 999, 124_001]]])
+    result = allocate_draws(votes, election, law)
+    assert result.seats[0].tolist() == [[1, 0, 1], [1, 0, 1]]
+    assert result.tier.tolist() == [[1, 1, 1], [2, 0, 1]]
+    assert not result.exact.any()
