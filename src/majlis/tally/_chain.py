@@ -73,14 +73,15 @@ def content_of(election: str, fields: Mapping[str, object], votes: Iterable[tupl
 
 def _listed(votes: Iterable[Sequence[object]], candidate_votes: Iterable[Sequence[object]]
            ) -> str:
-    """A version's votes and candidate votes, sorted, as the JSON both its digests hold them
-    (written once per sheet, not once per digest)."""
+    """A version's votes and candidate votes, sorted, as the JSON its content holds them: the
+    pair of arrays, comma-joined, without brackets (tuples and lists alike)."""
     return json.dumps([sorted(votes), sorted(candidate_votes)], ensure_ascii=False)[1:-1]
 
 
 def content_from(election: str, fields: Mapping[str, object], votes: str) -> str:
-    """`content_of` with the votes already `listed`: the same JSON text, byte for byte, as
-    `[election, *fields, votes, candidate votes, (signed), (photo)]` dumped whole."""
+    """`content_of` with the votes already written (`_listed`'s text): the same JSON, byte for
+    byte, as `[election, *fields, votes, candidate votes, (signed), (photo)]` dumped whole —
+    ingest writes a sheet's votes once for both its digests."""
     tail = []
     if fields.get("key_id") or fields.get("signature"):
         tail.append([fields[k] for k in SIGNED])
