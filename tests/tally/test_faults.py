@@ -186,12 +186,14 @@ def private_postgres() -> Iterator[PrivateServer]:
 NIGHT = 400  # sheets, in four batches
 
 
+@pytest.mark.parametrize("when", ["before_cursor_execute", "after_cursor_execute"])
 def test_postgresql_restarted_mid_ingest_loses_and_doubles_no_sheet(
-        private_postgres: PrivateServer) -> None:
+        private_postgres: PrivateServer, when: str) -> None:
     """The server is stopped at once and started again as the second batch's sheets are being
-    inserted: that transaction dies with its connection, the batch is tried again on a new
-    one once the server answers, and the night ends with every sheet stored once, the totals
-    exact and the chain intact."""
+    inserted (before: their insert fails; after: the COPY of their votes does): that
+    transaction dies with its connection, the batch is tried again on a new one once the server
+    answers, and the night ends with every sheet stored once, the totals exact and the chain
+    intact."""
     store = Store(private_postgres.url)
     store.init()
     store.register(STATIONS[:NIGHT], LISTS)
@@ -205,9 +207,9 @@ def test_postgresql_restarted_mid_ingest_loses_and_doubles_no_sheet(
             if len(inserts) == 2:  # the second batch, mid-transaction
                 private_postgres.restart()
 
-    event.listen(store.engine, "before_cursor_execute", cut)
+    event.listen(store.engine, when, cut)
     report = store.ingest(sheets, batch=NIGHT // 4)
-    event.remove(store.engine, "before_cursor_execute", cut)
+    event.remove(store.engine, when, cut)
     assert len(inserts) == 5  # four batches, the second sent twice
     assert (report.accepted, report.duplicates) == (NIGHT, 0)
     with store.engine.connect() as conn:

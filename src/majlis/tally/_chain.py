@@ -7,14 +7,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from majlis._cells import shown
@@ -70,12 +68,28 @@ def content_of(election: str, fields: Mapping[str, object], votes: Iterable[tupl
     """Everything a stored version says, canonically, for the hash chain; a signed version's
     key id and signature too, and a photographed one's photo hash (a version without them
     hashes as it did before them)."""
-    body = [election, *(fields[k] for k in CHAINED), sorted(votes), sorted(candidate_votes)]
+    return content_from(election, fields, _listed(votes, candidate_votes))
+
+
+def _listed(votes: Iterable[Sequence[object]], candidate_votes: Iterable[Sequence[object]]
+           ) -> str:
+    """A version's votes and candidate votes, sorted, as the JSON its content holds them: the
+    pair of arrays, comma-joined, without brackets (tuples and lists alike)."""
+    return json.dumps([sorted(votes), sorted(candidate_votes)], ensure_ascii=False)[1:-1]
+
+
+def content_from(election: str, fields: Mapping[str, object], votes: str) -> str:
+    """`content_of` with the votes already written (`_listed`'s text): the same JSON, byte for
+    byte, as `[election, *fields, votes, candidate votes, (signed), (photo)]` dumped whole —
+    ingest writes a sheet's votes once for both its digests."""
+    tail = []
     if fields.get("key_id") or fields.get("signature"):
-        body.append([fields[k] for k in SIGNED])
+        tail.append([fields[k] for k in SIGNED])
     if fields.get(PHOTO):
-        body.append([PHOTO, fields[PHOTO]])
-    return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
+        tail.append([PHOTO, fields[PHOTO]])
+    body = json.dumps([election, *(fields[k] for k in CHAINED)], ensure_ascii=False)[:-1]
+    extra = ", " + json.dumps(tail, ensure_ascii=False)[1:-1] if tail else ""
+    return hashlib.sha256(f"{body}, {votes}{extra}]".encode()).hexdigest()
 
 
 def link(prev: str, content: str) -> str:
@@ -136,15 +150,8 @@ class Chain(StoreBase):
                 unchained += audit.unchained
             problems += [f"release {d[:16]}… was published but is not in the store: it, or the "
                          "releases after it, were removed" for d in kept if d not in stored]
-            votes = _Ahead(open_results.enter_context(closing(session.execute(
-                select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)
-                .order_by(SheetVotesRow.sheet_id), execution_options=stream))))
-            people = _Ahead(open_results.enter_context(closing(session.execute(
-                select(SheetCandidateVotesRow.sheet_id, SheetCandidateVotesRow.list_name,
-                       SheetCandidateVotesRow.candidate, SheetCandidateVotesRow.votes)
-                .order_by(SheetCandidateVotesRow.sheet_id), execution_options=stream))))
-            sheets = open_results.enter_context(closing(session.scalars(
-                select(SheetRow).order_by(SheetRow.id), execution_options=stream)))
+            sheets = open_results.enter_context(closing(session.execute(
+                _versions(self.engine.dialect.name), execution_options=stream)))
             prev = GENESIS
             checked = 0
             where = None
@@ -155,9 +162,9 @@ class Chain(StoreBase):
                 if row.prev_hash != prev:
                     return ChainCheck(checked=checked, broken=where,
                                       reason="a version before this one was removed or altered")
-                content = content_of(names[row.election_id],
-                                   {k: getattr(row, k) for k in (*CHAINED, *SIGNED, PHOTO)},
-                                   votes.take(row.id), people.take(row.id))
+                content = content_of(names[row.election_id], row._asdict(),
+                                     json.loads(row.votes) if row.votes else [],
+                                     json.loads(row.people) if row.people else [])
                 if content != row.content_hash or link(prev, content) != row.hash:
                     return ChainCheck(checked=checked, broken=where,
                                       reason="its stored figures no longer match its hash")
@@ -185,21 +192,22 @@ class Chain(StoreBase):
 
 
 
-class _Ahead:
-    """Rows keyed by sheet id, in id order, handed out one sheet at a time as the chain is
-    walked — a merge of two ordered streams instead of a dictionary of every row."""
+def _versions(dialect: str) -> Select[Any]:
+    """Every stored version in the chain's order, each with its votes and candidate votes
+    gathered by the database into one JSON array apiece: one row a version crosses to Python,
+    not one a list."""
+    gathered, pair = ((func.json_agg, func.json_build_array) if dialect == "postgresql"
+                      else (func.json_group_array, func.json_array))
 
-    def __init__(self, rows: Iterable[Any]) -> None:
-        self._groups = groupby(rows, key=itemgetter(0))
-        self._head = next(self._groups, None)
+    def each(table: type[SheetVotesRow | SheetCandidateVotesRow], *columns: Any) -> Any:
+        return (select(cast(gathered(pair(*columns)), Text))
+                .where(table.sheet_id == SheetRow.id).scalar_subquery())
 
-    def take(self, sheet_id: int) -> list[tuple[Any, ...]]:
-        while self._head is not None and self._head[0] < sheet_id:
-            self._head = next(self._groups, None)
-        if self._head is None or self._head[0] != sheet_id:
-            return []
-        found = [tuple(row[1:]) for row in self._head[1]]
-        self._head = next(self._groups, None)
-        return found
-
-
+    return (select(*(getattr(SheetRow, k) for k in ("id", "election_id", "prev_hash", "hash",
+                                                     "content_hash", *CHAINED, *SIGNED, PHOTO)),
+                   each(SheetVotesRow, SheetVotesRow.list_name, SheetVotesRow.votes)
+                   .label("votes"),
+                   each(SheetCandidateVotesRow, SheetCandidateVotesRow.list_name,
+                        SheetCandidateVotesRow.candidate, SheetCandidateVotesRow.votes)
+                   .label("people"))
+            .order_by(SheetRow.id))

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+import psycopg
+from sqlalchemy import Dialect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ._base import _audited, _guarded
-from ._chain import content_of, link
+from ._chain import content_from, link
 from ._checks import check
 from ._devices import Devices, signature_problems
 from ._limits import NAME_LENGTH, TEXT_LENGTH, refuse, sheet_problems, text_problems
@@ -24,6 +26,7 @@ from ._log import listed
 from ._photos import Photos, photo_problem
 from ._register import Register, Registry
 from ._schema import (
+    Base,
     ChainHeadRow,
     CountedRow,
     SheetCandidateVotesRow,
@@ -54,12 +57,15 @@ class IngestReport:
         )
 
 
-def _figures(sheet: TallySheet) -> str:
-    """The figures of a sheet, canonically: equal figures, equal digest."""
-    body = [sheet.ballots_received, sheet.cast, sheet.valid, sheet.invalid, sheet.spoiled,
-            sheet.unused, sorted(sheet.votes.items()), sorted(sheet.candidate_votes.items())]
-    return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
-
+def _figures(sheet: TallySheet, votes: str | None = None) -> str:
+    """The figures of a sheet, canonically: equal figures, equal digest. `votes`: the JSON of
+    the sheet's sorted votes when already written (the chain's content holds it too)."""
+    body = json.dumps([sheet.ballots_received, sheet.cast, sheet.valid, sheet.invalid,
+                       sheet.spoiled, sheet.unused])[:-1]
+    if votes is None:
+        votes = json.dumps(sorted(sheet.votes.items()), ensure_ascii=False)
+    people = json.dumps(sorted(sheet.candidate_votes.items()), ensure_ascii=False)
+    return hashlib.sha256(f"{body}, {votes}, {people}]".encode()).hexdigest()
 
 
 class Intake(Register, Devices, Photos):
@@ -147,7 +153,8 @@ class Intake(Register, Devices, Photos):
         kept: list[tuple[TallySheet, int, str]] = []  # (sheet, version, status) per row
         for sheet in sheets:
             prior = latest.get((sheet.station, sheet.source.value))
-            digest = _figures(sheet)
+            votes = json.dumps(sorted(sheet.votes.items()), ensure_ascii=False)
+            digest = _figures(sheet, votes)
             failures = [*check(sheet, known.stations, known.lists, known.candidates,
                                unregistered_ceiling=self.unregistered_ceiling), *held]
             if prior is not None and prior[1] == digest and not reason:
@@ -178,8 +185,8 @@ class Intake(Register, Devices, Photos):
                 "reason": reason, "author": author, "key_id": sheet.key_id,
                 "signature": sheet.signature, "photo": sheet.photo,
             }
-            content = content_of(self.election, row, sheet.votes.items(),
-                               ((p, c, n) for (p, c), n in sheet.candidate_votes.items()))
+            content = content_from(self.election, row, f"{votes}, " + json.dumps(sorted(
+                (p, c, n) for (p, c), n in sheet.candidate_votes.items()), ensure_ascii=False))
             row |= {"station_id": known.ids.get(sheet.station), "figures_hash": digest,
                     "content_hash": content, "prev_hash": head.hash,
                     "hash": link(head.hash, content)}
@@ -189,19 +196,14 @@ class Intake(Register, Devices, Photos):
             kept.append((sheet, version, status))
             counts[status] += 1
         if rows:
-            new_ids = session.scalars(
-                insert(SheetRow).returning(SheetRow.id, sort_by_parameter_order=True),
-                rows).all()
-            stored = list(zip(new_ids, kept, strict=True))
-            self._insert_votes(session, [
+            stored = list(zip(self._insert_sheets(session, rows), kept, strict=True))
+            self._insert_rows(session, SheetVotesRow, ("sheet_id", "list_name", "votes"), [
                 (sheet_id, list_name, n)
                 for sheet_id, (sheet, _, _) in stored for list_name, n in sheet.votes.items()])
-            candidate_rows = [
-                {"sheet_id": sheet_id, "list_name": p, "candidate": c, "votes": n}
-                for sheet_id, (sheet, _, _) in stored
-                for (p, c), n in sheet.candidate_votes.items()]
-            if candidate_rows:
-                session.execute(insert(SheetCandidateVotesRow), candidate_rows)
+            self._insert_rows(
+                session, SheetCandidateVotesRow, ("sheet_id", "list_name", "candidate", "votes"),
+                [(sheet_id, p, c, n) for sheet_id, (sheet, _, _) in stored
+                 for (p, c), n in sheet.candidate_votes.items()])
             self._count(session, election, known, [
                 (sheet_id, sheet, version)
                 for sheet_id, (sheet, version, status) in stored if status == "accepted"])
@@ -211,19 +213,59 @@ class Intake(Register, Devices, Photos):
                 duplicates=duplicates), [(i, v, st) for i, (_, v, st) in stored]
         return IngestReport(duplicates=duplicates), []
 
-    def _insert_votes(self, session: Session, rows: list[tuple[int, str, int]]) -> None:
-        """The sheets' vote rows: PostgreSQL's COPY where available, else executemany."""
+    def _insert_sheets(self, session: Session, rows: list[dict[str, object]]) -> list[int]:
+        """Insert the sheet versions `rows` (every column but the id) in one statement, and
+        their new ids in the rows' order: the chain's order is the ids' order. The caller holds
+        the chain's head, so no other writer takes ids meanwhile on SQLite; PostgreSQL's
+        sequence hands them out ascending."""
+        table = SheetRow.__table__
+        dialect = self.engine.dialect
+        connection = session.connection()
+        columns = ["id", *rows[0]]
+        if dialect.name == "postgresql":
+            ids = sorted(connection.exec_driver_sql(
+                "SELECT nextval(pg_get_serial_sequence('tally_sheets', 'id')) "
+                "FROM generate_series(1, %(n)s)", {"n": len(rows)}).scalars())
+            arrays = ", ".join(
+                f"%(c{i})s::{table.c[c].type.compile(dialect)}[]" for i, c in enumerate(columns))
+            values: dict[str, list[object]] = {"c0": list(ids)}
+            values |= {f"c{i}": [row[c] for row in rows] for i, c in enumerate(columns[1:], 1)}
+            connection.exec_driver_sql(
+                f"INSERT INTO tally_sheets ({_named(dialect, columns)}) "
+                f"SELECT * FROM unnest({arrays})", values)
+            return ids
+        first = 1 + (connection.exec_driver_sql(
+            "SELECT max(id) FROM tally_sheets").scalar() or 0)
+        ids = list(range(first, first + len(rows)))
+        connection.exec_driver_sql(
+            f"INSERT INTO tally_sheets ({_named(dialect, columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})",
+            [(i, *row.values()) for i, row in zip(ids, rows, strict=True)])
+        return ids
+
+    def _insert_rows(self, session: Session, table: type[Base], columns: tuple[str, ...],
+                     rows: list[tuple[object, ...]]) -> None:
+        """Rows of `table` in bulk, in the session's transaction: PostgreSQL's COPY, else one
+        executemany."""
         if not rows:  # a station where nobody voted sends a sheet with no votes
             return
-        if self.engine.dialect.name == "postgresql":
-            cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-            with cursor.copy("COPY sheet_votes (sheet_id, list_name, votes) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        name = table.__tablename__
+        dialect = self.engine.dialect
+        if dialect.name == "postgresql":
+            connection = session.connection()
+            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            statement = f"COPY {name} ({_named(dialect, columns)}) FROM STDIN"
+            try:
+                with cursor.copy(statement) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            except psycopg.Error as error:  # as SQLAlchemy's own statements fail: a dropped
+                # connection invalidated and the batch sent again, a refusal a StoreError
+                connection._handle_dbapi_exception(error, statement, None, cursor, None)
             return
-        session.execute(insert(SheetVotesRow), [
-            {"sheet_id": sheet_id, "list_name": list_name, "votes": n}
-            for sheet_id, list_name, n in rows])
+        session.connection().exec_driver_sql(
+            f"INSERT INTO {name} ({_named(dialect, columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})", rows)
 
     def _count(self, session: Session, election: int, known: Registry,
                accepted: list[tuple[int, TallySheet, int]]) -> None:
@@ -252,29 +294,26 @@ class Intake(Register, Devices, Photos):
                 select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)
                 .where(SheetVotesRow.sheet_id.in_(replaced))):
             old_votes.setdefault(sheet_id, []).append((list_name, n))
-        delta: dict[tuple[str, str, str], int] = {}
+        delta: dict[tuple[str, str], Counter[str]] = {}  # (constituency, type) → list → votes
         for station_id, (_, _, sheet) in best.items():
             station = known.stations[sheet.station]
-            key = (station.constituency, station.voting_type.value)
+            moved = delta.setdefault((station.constituency, station.voting_type.value), Counter())
             if station_id in current:
-                for list_name, n in old_votes.get(current[station_id].sheet_id, []):
-                    delta[(*key, list_name)] = delta.get((*key, list_name), 0) - n
+                moved.subtract(dict(old_votes.get(current[station_id].sheet_id, [])))
                 session.delete(current[station_id])
-            for list_name, n in sheet.votes.items():
-                delta[(*key, list_name)] = delta.get((*key, list_name), 0) + n
+            moved.update(sheet.votes)
         session.flush()
-        session.execute(insert(CountedRow), [
-            {"station_id": s, "sheet_id": sheet_id, "priority": rank[0], "version": rank[1]}
-            for s, (rank, sheet_id, _) in best.items()])
-        if not delta:
+        self._insert_rows(session, CountedRow, ("station_id", "sheet_id", "priority", "version"),
+                          [(s, sheet_id, *rank) for s, (rank, sheet_id, _) in best.items()])
+        totals = [{"election_id": election, "constituency": c, "voting_type": t, "list_name": p,
+                   "votes": n} for (c, t), moved in delta.items() for p, n in moved.items()]
+        if not totals:
             return
         upsert = (postgresql_insert if self.engine.dialect.name == "postgresql"
                   else sqlite_insert)(TallyRow)
         session.execute(upsert.on_conflict_do_update(
             index_elements=["election_id", "constituency", "voting_type", "list_name"],
-            set_={"votes": TallyRow.votes + upsert.excluded.votes}),
-            [{"election_id": election, "constituency": c, "voting_type": t, "list_name": p,
-              "votes": n} for (c, t, p), n in delta.items()])
+            set_={"votes": TallyRow.votes + upsert.excluded.votes}), totals)
 
     @staticmethod
     def _latest(session: Session, election: int, stations: set[str]
@@ -288,6 +327,11 @@ class Intake(Register, Devices, Photos):
                 found[(station, source)] = (version, same)
         return found
 
+
+
+def _named(dialect: Dialect, columns: Iterable[str]) -> str:
+    """Column names for raw SQL, quoted where the dialect needs it (`cast` is a keyword)."""
+    return ", ".join(dialect.identifier_preparer.quote(c) for c in columns)
 
 
 def described(report: IngestReport) -> str:
