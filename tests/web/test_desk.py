@@ -110,7 +110,8 @@ def test_a_supervisor_settles_a_disagreement(desk: TestClient) -> None:
         assert "210" not in str(differs) and "200" not in str(differs)  # blind still
     queues = desk.get("/api/desk/queues", headers=basim).json()
     assert queues["totals"] == {"quarantine": 0, "disagreement": 2, "recount": 0,
-                                "awaiting-second-entry": 0}
+                                "awaiting-second-entry": 0, "complaint": 0,
+                                "audit-request": 0, "audit": 0}
     assert queues["by_constituency"]["disagreement"] == {"Basra": 2}
     assert desk.get("/api/desk/queues", headers=amal).status_code == 403
     assert desk.get("/api/desk/disagreements/B-001-01", headers=amal).status_code == 403

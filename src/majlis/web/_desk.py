@@ -103,12 +103,19 @@ class DisagreementOut(BaseModel):
 
 
 class HeldOut(BaseModel):
+    """A sheet in a queue; for a case's queue, its `case` number, who `filed_by` it, the
+    supervisor who `approved_by` an audit, and the `reason` it was filed (else 0 and '')."""
+
     queue: str
     station: str
     constituency: str
     source: str
     version: int
     failures: list[FailureOut]
+    case: int
+    filed_by: str
+    approved_by: str
+    reason: str
 
 
 class QueuesOut(BaseModel):
@@ -119,7 +126,8 @@ class QueuesOut(BaseModel):
     sheets: list[HeldOut]
 
 
-QUEUES = ("quarantine", "disagreement", "recount", "awaiting-second-entry")
+QUEUES = ("quarantine", "disagreement", "recount", "awaiting-second-entry", "complaint",
+          "audit-request", "audit")
 router = APIRouter(prefix="/api/desk", tags=["results centre's desk"], responses={
     code: {"model": ErrorOut} for code in (401, 403, 409, 413, 422, 503)})
 Clerk = Annotated[User, Depends(clerk)]
@@ -135,7 +143,8 @@ def _entry_out(e: Entry) -> EntryOut:
 def _held_out(h: Held) -> HeldOut:
     return HeldOut(queue=h.queue, station=h.station, constituency=h.constituency,
                    source=h.source.value, version=h.version,
-                   failures=[FailureOut(rule=f.rule, message=f.message) for f in h.failures])
+                   failures=[FailureOut(rule=f.rule, message=f.message) for f in h.failures],
+                   case=h.case, filed_by=h.filed_by, approved_by=h.approved_by, reason=h.reason)
 
 
 @router.get("/stations/{code}", response_model=FormOut)
@@ -272,7 +281,8 @@ def resolve(request: Request, service: Service, resolution: ResolutionIn,
 @router.get("/queues", response_model=QueuesOut, responses=_station_links("/sheets/0/station"))
 def queues(service: Service, _: Supervisor) -> QueuesOut:
     """What holds a release back (a supervisor): quarantined sheets, disagreeing entries,
-    sheets sent for recount and entries awaiting their second, with counts per constituency."""
+    sheets sent for recount, entries awaiting their second, sheets under complaint, audits
+    asked for and sheets pulled back into audit, with counts per constituency."""
     held = service.store.queues()
     counts = Counter((h.queue, h.constituency) for h in held)
     by_constituency: dict[str, dict[str, int]] = {q: {} for q in QUEUES}
