@@ -175,3 +175,20 @@ def test_the_sheets_photo_is_kept_chained_and_shown(desk: TestClient) -> None:
                     headers=amal)
     assert big.status_code == 413
     assert desk.post("/api/desk/photos", content=scan).status_code == 401
+
+
+def test_an_entry_with_a_revoked_token_is_refused_in_its_own_transaction(
+        desk: TestClient) -> None:
+    """The entry route leaves the revocation check to the entries' batch (one query for the
+    batch, in its transaction): a signed-out token is refused all the same, and nothing is
+    stored; another token of the same clerk still keys."""
+    amal, again, basim = signed_in(desk, "amal"), signed_in(desk, "amal"), signed_in(desk, "basim")
+    assert desk.delete("/api/token", headers=amal).status_code == 204
+    refused = desk.post("/api/desk/entries", json=keyed(), headers=amal)
+    assert refused.status_code == 401
+    assert refused.json()["detail"].startswith("the token was revoked")
+    assert desk.get("/api/stations/B-001-01/history", headers=basim).json() == []
+    stored = desk.post("/api/desk/entries", json=keyed(), headers=again)
+    assert stored.status_code == 200 and stored.json()["clerk"] == "amal"
+    assert desk.post("/api/desk/entries", json=keyed(key="key-0009-a"),
+                     headers=basim).status_code == 409  # entry A is keyed already

@@ -17,7 +17,7 @@ from majlis import publish
 from majlis.errors import InputError
 from majlis.tally import TEXT_LENGTH, Entry, Held, Keyed, Source, Store
 
-from ._auth import User
+from ._auth import Bearer, User
 from ._models import (
     Code,
     ErrorOut,
@@ -28,7 +28,7 @@ from ._models import (
     _printable,
     version_out,
 )
-from ._service import Service, acting, caller, clerk, supervisor
+from ._service import REVOKED, Service, acting, caller, clerk, keying_clerk, supervisor
 from ._write import canonical_names
 
 __all__ = ["router"]
@@ -168,6 +168,8 @@ def form(service: Service, code: StationCode, _: Clerk) -> FormOut:
 
 
 def _conflicts(error: InputError) -> HTTPException | None:
+    if any(p.field == "token" for p in error.problems):  # revoked, as the store found in time
+        return HTTPException(401, REVOKED, headers={"WWW-Authenticate": "Bearer"})
     clash = [p for p in error.problems if p.field in CONFLICTS]
     return HTTPException(409, "; ".join(str(p) for p in clash)) if clash else None
 
@@ -235,17 +237,19 @@ def _station_links(station: str) -> dict[int | str, dict[str, Any]]:
 
 
 @router.post("/entries", response_model=EntryOut, responses=_station_links("/station"))
-async def enter(request: Request, service: Service, entry: EntryIn, user: Clerk,
+async def enter(request: Request, service: Service, entry: EntryIn,
+                signed_in: Annotated[Bearer, Depends(keying_clerk)],
                 queue: Annotated[EntryQueue, Depends(entries_of)]) -> EntryOut:
     """Key one entry of a station's sheet (a clerk or supervisor), stored under the clerk's
     name: the first waits for the second, equal entries are accepted, different ones go to a
     supervisor. 409 when this clerk keyed the other entry or this entry is keyed already; 422
     for an all-zero sheet not marked `blank`. A re-sent `key` answers as the first time."""
+    user = signed_in.user
     sheet = entry.sheet(user.name, canonical_names(service))
     try:
-        return _entry_out(await queue.enter(Keyed(sheet=sheet, clerk=user.name, key=entry.key,
-                                                  blank=entry.blank,
-                                                  caller=caller(request, user))))
+        return _entry_out(await queue.enter(Keyed(
+            sheet=sheet, clerk=user.name, key=entry.key, blank=entry.blank,
+            caller=caller(request, user), token=(signed_in.token, signed_in.issued))))
     except InputError as error:
         raise _conflicts(error) or error from None
 
