@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from majlis.tally import Store
 from majlis.web import Role, create_app
 
 from .conftest import register, signed_in, staff_file
@@ -192,3 +193,21 @@ def test_an_entry_with_a_revoked_token_is_refused_in_its_own_transaction(
     assert stored.status_code == 200 and stored.json()["clerk"] == "amal"
     assert desk.post("/api/desk/entries", json=keyed(key="key-0009-a"),
                      headers=basim).status_code == 409  # entry A is keyed already
+
+
+def test_a_list_spelt_twice_on_an_entry_is_refused_and_its_batch_mates_stored(
+        desk: TestClient, store_url: str) -> None:
+    """The list names are read once per batch of entries, in the batch's thread (an alias
+    registered while the service runs counts at once): an entry naming one list twice (by its
+    name and an alias) is refused on its own."""
+    with Store(store_url) as store:
+        store.register([], [], aliases={"Tasmim Alliance": "Tasmim"})
+    amal, dalia = signed_in(desk, "amal"), signed_in(desk, "dalia")
+    twice = desk.post("/api/desk/entries", headers=amal, json=keyed(votes={
+        "Tasmim": 100, "Tasmim Alliance": 100, "State of Law": 100}))
+    assert twice.status_code == 422, twice.text
+    assert "which this sheet already has" in twice.text
+    assert desk.post("/api/desk/entries", json=keyed(), headers=amal).status_code == 200
+    second = desk.post("/api/desk/entries", headers=dalia, json=keyed(
+        source="entry-b", key="key-0000-b", votes={"Tasmim Alliance": 200, "State of Law": 100}))
+    assert second.json()["status"] == "accepted"  # the alias spells Tasmim

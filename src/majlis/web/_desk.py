@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
@@ -174,21 +175,27 @@ def _conflicts(error: InputError) -> HTTPException | None:
     return HTTPException(409, "; ".join(str(p) for p in clash)) if clash else None
 
 
+Names = Callable[[str], str]  # a list's name as given → the one name the election spells it
+Making = Callable[[Names], Keyed]  # an entry, made once the list names are known
+
+
 class EntryQueue:
     """The entries reaching one worker, stored a batch at a time: while one batch is in the
     store, the entries arriving meanwhile wait and go in together as the next (at most `most`),
     so a busy desk pays for one transaction — one turn of the chain's lock — per batch, not per
-    entry. Each request still hears its own answer (`Store.enter_all`)."""
+    entry, and one read of the list aliases (`names`) per batch, in the batch's thread, never
+    on the event loop. Each request still hears its own answer (`Store.enter_all`)."""
 
-    def __init__(self, store: Store, most: int = 64) -> None:
+    def __init__(self, store: Store, names: Callable[[], Names], most: int = 64) -> None:
         self.store = store
+        self.names = names
         self.most = most
-        self._waiting: list[tuple[Keyed, asyncio.Future[Entry | InputError]]] = []
+        self._waiting: list[tuple[Making, asyncio.Future[Entry | InputError]]] = []
         self._draining: asyncio.Task[None] | None = None
 
-    async def enter(self, keyed: Keyed) -> Entry:
+    async def enter(self, make: Making) -> Entry:
         answer: asyncio.Future[Entry | InputError] = asyncio.get_running_loop().create_future()
-        self._waiting.append((keyed, answer))
+        self._waiting.append((make, answer))
         if self._draining is None or self._draining.done():
             self._draining = asyncio.create_task(self._drain())
         found = await answer
@@ -200,7 +207,7 @@ class EntryQueue:
         while self._waiting:
             batch, self._waiting = self._waiting[:self.most], self._waiting[self.most:]
             try:
-                answers = await run_in_threadpool(self.store.enter_all, [k for k, _ in batch])
+                answers = await run_in_threadpool(self._store, [m for m, _ in batch])
             except Exception as error:  # the store refused (StoreError): each request hears it
                 for _, waiting in batch:
                     if not waiting.done():
@@ -211,11 +218,26 @@ class EntryQueue:
                     waiting.set_result(found)
 
 
+    def _store(self, makers: list[Making]) -> list[Entry | InputError]:
+        """A batch made with one reading of the list names and stored in one transaction; an
+        entry that cannot be made (a list spelt twice) is answered its refusal."""
+        names = self.names()
+        made: list[Keyed | InputError] = []
+        for make in makers:
+            try:
+                made.append(make(names))
+            except InputError as error:
+                made.append(error)
+        keyed = [k for k in made if isinstance(k, Keyed)]
+        stored = iter(self.store.enter_all(keyed) if keyed else ())
+        return [k if isinstance(k, InputError) else next(stored) for k in made]
+
+
 def entries_of(request: Request, service: Service) -> EntryQueue:
     """A dependency: the worker's queue of entries, made on first use."""
     state = request.app.state
     if not hasattr(state, "desk_entries"):
-        state.desk_entries = EntryQueue(service.store)
+        state.desk_entries = EntryQueue(service.store, lambda: canonical_names(service))
     queue: EntryQueue = state.desk_entries
     return queue
 
@@ -245,11 +267,13 @@ async def enter(request: Request, service: Service, entry: EntryIn,
     supervisor. 409 when this clerk keyed the other entry or this entry is keyed already; 422
     for an all-zero sheet not marked `blank`. A re-sent `key` answers as the first time."""
     user = signed_in.user
-    sheet = entry.sheet(user.name, canonical_names(service))
+
+    def make(names: Names) -> Keyed:
+        return Keyed(sheet=entry.sheet(user.name, names), clerk=user.name, key=entry.key,
+                     blank=entry.blank, caller=caller(request, user),
+                     token=(signed_in.token, signed_in.issued))
     try:
-        return _entry_out(await queue.enter(Keyed(
-            sheet=sheet, clerk=user.name, key=entry.key, blank=entry.blank,
-            caller=caller(request, user), token=(signed_in.token, signed_in.issued))))
+        return _entry_out(await queue.enter(make))
     except InputError as error:
         raise _conflicts(error) or error from None
 
