@@ -5,7 +5,9 @@ A registered night — 18 constituencies, 12 lists standing in each, `BENCH_SHEE
 uvicorn with two workers; parallel clients (`BENCH_CLIENTS`, default 32) post each station's
 entry A as one clerk and entry B as another (`POST /api/desk/entries`, one sheet a request,
 each with its idempotency key). Prints the sheets per second (both entries stored and agreed),
-the entries per second and the p99 latency of one entry, and checks that every station counts.
+the entries per second and the p99 latency of one entry, the CPU time the server's workers spent
+per sheet (read from /proc: on a shared machine the wall-clock figures move with the other load,
+the CPU spent per sheet much less), and checks that every station counts.
 
 Run: `python benchmarks/entry.py` (SQLite in a temporary folder), or with
 `BENCH_DB=postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3Dbench`
@@ -86,6 +88,16 @@ async def key_night(base: str, codes: list[str], tokens: tuple[str, str], client
     return time.perf_counter() - started, latencies, statuses
 
 
+def server_cpu(server: int) -> float:
+    """CPU seconds (user and system) the uvicorn workers under `server` have used so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = 0.0
+    for pid in Path(f"/proc/{server}/task/{server}/children").read_text().split():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        found += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return found
+
+
 def main() -> None:
     if httpx2 is None:
         raise SystemExit("benchmarks/entry.py posts with httpx2: install the test extra first")
@@ -105,7 +117,9 @@ def main() -> None:
             tokens = tuple(httpx2.post(f"{base}/api/token", json={
                 "username": name, "password": PASSWORD}).json()["access_token"]
                 for name in ("clerk-a", "clerk-b"))
+            before = server_cpu(server.pid)
             wall, latencies, statuses = asyncio.run(key_night(base, codes, tokens, clients))
+            cpu = server_cpu(server.pid) - before
         finally:
             server.terminate()
             server.wait(15)
@@ -118,6 +132,8 @@ def main() -> None:
         print(f"entries: {len(latencies) / wall:,.1f} entries/s")
         print(f"entry p99: {1000 * latencies[int(0.99 * len(latencies))]:.1f} ms")
         print(f"a 50,000-station night at this rate: {50_000 / (len(codes) / wall) / 60:.1f} min")
+        print(f"server cpu per sheet (both entries): {1000 * cpu / len(codes):.2f} ms")
+        print(f"a 50,000-station night in server cpu: {50_000 * cpu / len(codes) / 60:.1f} min")
         print(f"stations counted: {counted:,} of {len(codes):,} "
               f"({statuses.get('accepted', 0):,} accepted, "
               f"{statuses.get('awaiting-second-entry', 0):,} awaiting)")

@@ -3,6 +3,8 @@ disagree on, the queues — each step a chained version with its author (SQLite 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from majlis.errors import InputError
@@ -152,3 +154,21 @@ def test_entries_arriving_together_are_answered_as_if_alone(registered: Store) -
     assert [(v.sheet.source, v.author) for v in registered.history("B-001-02")] == [
         (Source.ENTRY_A, "amal")]
     assert registered.verify_chain().intact
+
+
+def test_an_entry_whose_token_was_revoked_is_refused_and_the_others_stored(
+        registered: Store) -> None:
+    issued = datetime.now(UTC) - timedelta(minutes=5)
+    registered.revoke("amal", token="t-amal-1")
+    answers = registered.enter_all([
+        Keyed(sheet=entry("entry-a"), clerk="amal", key="k-a-0001", token=("t-amal-1", issued)),
+        Keyed(sheet=sheet("B-001-02", "entry-a"), clerk="amal", key="k-a-0002",
+              token=("t-amal-2", issued))])
+    assert isinstance(answers[0], InputError)
+    assert answers[0].problems[0].field == "token"
+    assert isinstance(answers[1], Entry) and answers[1].status == "awaiting-second-entry"
+    registered.revoke("amal")  # every token of amal issued until now
+    [late] = registered.enter_all([Keyed(sheet=entry("entry-a"), clerk="amal", key="k-a-0003",
+                                         token=("t-amal-2", issued))])
+    assert isinstance(late, InputError) and "was revoked" in str(late)
+    assert registered.history("B-001-01") == []

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from majlis.tally import Store
 from majlis.web import Role, create_app
 
 from .conftest import register, signed_in, staff_file
@@ -110,7 +111,8 @@ def test_a_supervisor_settles_a_disagreement(desk: TestClient) -> None:
         assert "210" not in str(differs) and "200" not in str(differs)  # blind still
     queues = desk.get("/api/desk/queues", headers=basim).json()
     assert queues["totals"] == {"quarantine": 0, "disagreement": 2, "recount": 0,
-                                "awaiting-second-entry": 0}
+                                "awaiting-second-entry": 0, "complaint": 0,
+                                "audit-request": 0, "audit": 0}
     assert queues["by_constituency"]["disagreement"] == {"Basra": 2}
     assert desk.get("/api/desk/queues", headers=amal).status_code == 403
     assert desk.get("/api/desk/disagreements/B-001-01", headers=amal).status_code == 403
@@ -174,3 +176,38 @@ def test_the_sheets_photo_is_kept_chained_and_shown(desk: TestClient) -> None:
                     headers=amal)
     assert big.status_code == 413
     assert desk.post("/api/desk/photos", content=scan).status_code == 401
+
+
+def test_an_entry_with_a_revoked_token_is_refused_in_its_own_transaction(
+        desk: TestClient) -> None:
+    """The entry route leaves the revocation check to the entries' batch (one query for the
+    batch, in its transaction): a signed-out token is refused all the same, and nothing is
+    stored; another token of the same clerk still keys."""
+    amal, again, basim = signed_in(desk, "amal"), signed_in(desk, "amal"), signed_in(desk, "basim")
+    assert desk.delete("/api/token", headers=amal).status_code == 204
+    refused = desk.post("/api/desk/entries", json=keyed(), headers=amal)
+    assert refused.status_code == 401
+    assert refused.json()["detail"].startswith("the token was revoked")
+    assert desk.get("/api/stations/B-001-01/history", headers=basim).json() == []
+    stored = desk.post("/api/desk/entries", json=keyed(), headers=again)
+    assert stored.status_code == 200 and stored.json()["clerk"] == "amal"
+    assert desk.post("/api/desk/entries", json=keyed(key="key-0009-a"),
+                     headers=basim).status_code == 409  # entry A is keyed already
+
+
+def test_a_list_spelt_twice_on_an_entry_is_refused_and_its_batch_mates_stored(
+        desk: TestClient, store_url: str) -> None:
+    """The list names are read once per batch of entries, in the batch's thread (an alias
+    registered while the service runs counts at once): an entry naming one list twice (by its
+    name and an alias) is refused on its own."""
+    with Store(store_url) as store:
+        store.register([], [], aliases={"Tasmim Alliance": "Tasmim"})
+    amal, dalia = signed_in(desk, "amal"), signed_in(desk, "dalia")
+    twice = desk.post("/api/desk/entries", headers=amal, json=keyed(votes={
+        "Tasmim": 100, "Tasmim Alliance": 100, "State of Law": 100}))
+    assert twice.status_code == 422, twice.text
+    assert "which this sheet already has" in twice.text
+    assert desk.post("/api/desk/entries", json=keyed(), headers=amal).status_code == 200
+    second = desk.post("/api/desk/entries", headers=dalia, json=keyed(
+        source="entry-b", key="key-0000-b", votes={"Tasmim Alliance": 200, "State of Law": 100}))
+    assert second.json()["status"] == "accepted"  # the alias spells Tasmim

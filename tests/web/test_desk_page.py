@@ -5,9 +5,12 @@ to tests/web/artifacts/ (desk-*.png)."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
+from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, Page, Route, expect
 
 from majlis.tally import Source, Store, TallySheet
@@ -44,6 +47,10 @@ def open_station(page: Page, code: str) -> None:
 
 def key(page: Page, code: str, figures: list[str]) -> None:
     open_station(page, code)
+    submit(page, figures)
+
+
+def submit(page: Page, figures: list[str]) -> None:
     for field, value in zip(FIELDS, figures, strict=True):
         page.fill(f"#{field}", value)
     page.press("#l-1", "Enter")
@@ -52,6 +59,35 @@ def key(page: Page, code: str, figures: list[str]) -> None:
 def axe_clean(page: Page) -> None:
     found = Axe().run(page)
     assert found.violations_count == 0, found.generate_report()
+
+
+def scan() -> bytes:
+    """A PNG standing for the photo of a tally sheet: a white page with ruled lines."""
+    page = Image.new("RGB", (120, 160), "white")
+    draw = ImageDraw.Draw(page)
+    for y in range(20, 160, 20):
+        draw.line((10, y, 110, y), fill="black")
+    out = io.BytesIO()
+    page.save(out, format="PNG")
+    return out.getvalue()
+
+
+def attach(page: Page, photo: bytes) -> None:
+    """Choose the sheet's photo on the form: uploaded at once, previewed with its SHA-256."""
+    sha = hashlib.sha256(photo).hexdigest()
+    page.set_input_files("#photo", files=[{"name": "sheet.png", "mimeType": "image/png",
+                                           "buffer": photo}])
+    expect(page.locator("#photo-preview")).to_have_attribute("src", f"/api/photos/{sha}")
+    expect(page.locator("#photo-link")).to_contain_text(sha)
+    assert page.locator("#photo-preview").evaluate("e => e.naturalWidth") == 120  # it shows
+
+
+def file_case(page: Page, station: str, kind: str, reason: str) -> None:
+    page.fill("#case-station", station)
+    page.select_option("#case-kind", kind)
+    page.fill("#case-reason", reason)
+    page.press("#case-reason", "Enter")
+    expect(page.locator("#status")).to_contain_text(station)
 
 
 HELD = TallySheet(station="B-900-01", source=Source.MACHINE, received_at="2025-11-11T19:00",
@@ -89,9 +125,11 @@ def test_a_desk_night(browser: Browser, store_url: str, desk_users: Path) -> Non
         expect(page.locator("#checks li.fails")).to_have_count(0)
         expect(page.locator("#checks li[data-rule=ballots-accounted]")).to_contain_text(
             "٥٠٠ / ٥٠٠")
+        photo = scan()
+        attach(page, photo)  # the sheet's scan beside the entry
         axe_clean(page)
         shot(page, "desk-1-entry-a")
-        page.keyboard.press("Enter")
+        page.press("#l-1", "Enter")
         expect(page.locator("#status")).to_contain_text("بانتظار الإدخال الثاني")
         # a sheet whose figures are all 0 is refused, and nothing is stored
         open_station(page, "N-001-01")
@@ -107,8 +145,20 @@ def test_a_desk_night(browser: Browser, store_url: str, desk_users: Path) -> Non
 
         # Clerk dalia: agrees on B-001-01, disagrees on B-001-02, and may not key entry A twice
         sign_in(page, "dalia")
-        key(page, "B-001-01", ["500", "310", "300", "10", "5", "185", "100", "200"])
+        open_station(page, "B-001-01")
+        expect(page.locator("#trail li")).to_have_count(1)  # drawn, and blind: entry A unseen
+        expect(page.locator("#trail")).not_to_contain_text("amal")
+        attach(page, photo)
+        submit(page, ["500", "310", "300", "10", "5", "185", "100", "200"])
         expect(page.locator("#status")).to_contain_text("قُبلت الورقة")
+        open_station(page, "B-001-01")  # the accepted version, its photo in the history
+        sha = hashlib.sha256(photo).hexdigest()
+        expect(page.locator("#trail img")).to_have_attribute("src", f"/api/photos/{sha}")
+        expect(page.locator("#trail li")).to_contain_text("dalia")
+        page.click("#cancel")
+        # a complaint about the accepted sheet, and a request to pull it back into audit
+        file_case(page, "B-001-01", "complaint", "an agent says two bags were counted once")
+        file_case(page, "B-001-01", "audit", "turnout far above the centre's")
         key(page, "B-001-02", ["500", "260", "250", "10", "5", "235", "160", "90"])
         expect(page.locator("#status")).to_contain_text("الإدخالان مختلفان")
         open_station(page, "B-001-02")
@@ -121,6 +171,31 @@ def test_a_desk_night(browser: Browser, store_url: str, desk_users: Path) -> Non
         page.click("#lang")
         expect(page.locator("html")).to_have_attribute("dir", "ltr")
         sign_in(page, "basim")
+        # the complaint and the audit asked for, per constituency; the audit approved first
+        complained = page.locator("#queue-counts tr[data-queue=complaint]")
+        expect(complained).to_contain_text("Under complaint")
+        expect(complained).to_contain_text("Basra: 1")
+        expect(page.locator("#queue-counts tr[data-queue=audit-request]")).to_contain_text(
+            "Basra: 1")
+        expect(page.locator("#queue-sheets li[data-case='1']")).to_contain_text(
+            "filed by dalia: an agent says two bags were counted once")
+        page.get_by_role("button", name="Approve audit 2 of B-001-01").click()
+        expect(page.locator("#status")).to_contain_text("Write the reason first")
+        page.fill("#decision-reason", "the centre's turnout is 61 %")
+        page.get_by_role("button", name="Approve audit 2 of B-001-01").click()
+        expect(page.locator("#status")).to_have_text("Case 2: approved")
+        audited = page.locator("#queue-sheets li[data-case='2']")
+        expect(audited).to_contain_text("Pulled back into audit")
+        expect(audited).to_contain_text("approved by supervisor basim")
+        expect(page.locator("#queue-counts tr[data-queue=audit]")).to_contain_text("Basra: 1")
+        axe_clean(page)
+        shot(page, "desk-6-audit-approved")
+        for case in (1, 2):
+            page.fill("#decision-reason", "the bags and the register were checked: it stands")
+            page.get_by_role("button", name=f"Dismiss case {case} on B-001-01").click()
+            expect(page.locator("#status")).to_have_text(
+                f"Case {case}: dismissed: the sheet stands")
+        expect(page.locator("#queue-sheets li[data-case]")).to_have_count(0)
         row = page.locator("#queue-counts tr[data-queue=disagreement]")
         expect(row).to_contain_text("Disagreeing entries")
         expect(row).to_contain_text("Basra: 1")
@@ -165,6 +240,13 @@ def test_a_desk_night(browser: Browser, store_url: str, desk_users: Path) -> Non
         assert (last.author, last.status, last.sheet.votes["State of Law"]) == (
             "basim", "accepted", 170)
         assert store.verify_chain().intact
+        assert {v.sheet.photo for v in store.history("B-001-01")} == {
+            hashlib.sha256(photo).hexdigest()}
+        assert [(c.number, c.kind, [(x.step, x.author) for x in c.steps])
+                for c in store.cases()] == [
+            (1, "complaint", [("filed", "dalia"), ("dismissed", "basim")]),
+            (2, "audit", [("requested", "dalia"), ("approved", "basim"),
+                          ("dismissed", "basim")])]
 
 
 def test_an_entry_whose_answer_was_lost_is_sent_again_once(

@@ -3,6 +3,7 @@
 The only package that talks to a database (SQLAlchemy; SQLite by default, PostgreSQL by URL).
 """
 
+from ._cases import CASE_KINDS, DECISIONS, Case, CaseStep
 from ._chain import ChainCheck
 from ._checks import UNREGISTERED_CEILING, check
 from ._desk import Entry, Form, Keyed
@@ -55,7 +56,9 @@ from ._values import (
 DEFAULT_URL = "sqlite:///majlis.db"
 
 __all__ = [
+    "CASE_KINDS",
     "CODE_LENGTH",
+    "DECISIONS",
     "DEFAULT_URL",
     "LIST_LENGTH",
     "MAX_COUNT",
@@ -70,6 +73,8 @@ __all__ = [
     "AuditLine",
     "Caller",
     "CandidateCount",
+    "Case",
+    "CaseStep",
     "Cell",
     "CentreCount",
     "ChainCheck",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from majlis.errors import InputError, Problem
 
 from ._base import _audited, _guarded
 from ._intake import ENTRIES, Intake
+from ._journal import revoked_among
 from ._limits import NAME_LENGTH, refuse, sheet_problems, text_problems
 from ._log import Caller, listed, write_line
 from ._photos import photo_problem
@@ -75,6 +77,10 @@ class Keyed:
     key: str
     blank: bool = False
     caller: Caller | None = None  # who keyed it, for the audit log (default: the store's)
+    # The clerk's signed-in token (its id, when it was issued): when given, an entry whose token
+    # was revoked is refused in the entries' own transaction — a service checks a batch's
+    # tokens with one query there, not each request's on its own.
+    token: tuple[str, datetime] | None = None
 
 
 def _prepared(given: Keyed) -> Keyed:
@@ -107,6 +113,25 @@ def _repeated(first: Entry, given: Keyed) -> Entry | InputError:
         return _refused(given.sheet.station, "key", f"was sent before for station "
                         f"{shown(first.station)}, {first.source}: each entry draws its own key")
     return replace(first, repeated=True)
+
+
+REVOKED = "was revoked (signed out, or by an administrator): sign in again"
+
+
+def _unrevoked(session: Session, ready: list[tuple[int, Keyed]],
+               answers: list[Entry | InputError | None]) -> list[tuple[int, Keyed]]:
+    """The entries whose token (where given) was not revoked; the others answered refused,
+    field `token`."""
+    gone = revoked_among(session, {(k.clerk, *k.token) for _, k in ready if k.token})
+    if not gone:
+        return ready
+    kept = []
+    for n, k in ready:
+        if k.token and (k.clerk, *k.token) in gone:
+            answers[n] = _refused(k.sheet.station, "token", f"of {k.clerk} {REVOKED}")
+        else:
+            kept.append((n, k))
+    return kept
 
 
 def _refused(station: str, field: str, message: str) -> InputError:
@@ -164,6 +189,8 @@ class Desk(Intake, Published):
             if ready:
                 head = session.scalars(
                     select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()).one()
+                ready = _unrevoked(session, ready, answers)
+            if ready:
                 self._enter_locked(session, head, ready, answers)
             self._log_entries(session, entries, answers)
         found = [a for a in answers if a is not None]

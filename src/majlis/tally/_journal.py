@@ -4,10 +4,10 @@ revoked token whichever worker was told, and a guesser spread over the workers i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, delete, exists, insert, or_, select, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from majlis._cells import shown
@@ -18,7 +18,7 @@ from ._limits import NAME_LENGTH, refuse, text_problems
 from ._log import OUTCOMES, AuditLine, clean, now, stamp
 from ._schema import AuditRow, RevocationRow, SignInFailureRow
 
-__all__ = ["Journal"]
+__all__ = ["Journal", "revoked_among"]
 
 TOKEN_ID_LENGTH = 64
 
@@ -77,10 +77,7 @@ class Journal(StoreBase):
         """Whether the token `token` of `user`, issued at `issued`, was revoked."""
         self._check_ready()
         with Session(self.engine) as session:
-            return bool(session.scalar(select(exists().where(
-                RevocationRow.user_name == user,
-                or_(and_(RevocationRow.token == "", RevocationRow.at >= stamp(issued)),
-                    and_(RevocationRow.token != "", RevocationRow.token == token))))))
+            return bool(revoked_among(session, [(user, token, issued)]))
 
     @_guarded
     def attempt(self, keys: Sequence[tuple[str, int, float]]) -> list[float]:
@@ -125,3 +122,18 @@ class Journal(StoreBase):
                 .order_by(SignInFailureRow.id.desc()).limit(1))
             if latest is not None:
                 session.execute(delete(SignInFailureRow).where(SignInFailureRow.id == latest))
+
+
+def revoked_among(session: Session, tokens: Collection[tuple[str, str, datetime]]
+                  ) -> set[tuple[str, str, datetime]]:
+    """Which of `tokens` — (user, token id, issued) — were revoked, read in `session` with one
+    query: a write that checks its callers' tokens in its own transaction (the desk's entries)
+    refuses every token revoked before it, whichever worker was told."""
+    users = {user for user, _, _ in tokens}
+    if not users:
+        return set()
+    rows = session.execute(select(RevocationRow.user_name, RevocationRow.token, RevocationRow.at)
+                           .where(RevocationRow.user_name.in_(users))).all()
+    return {(user, token, issued) for user, token, issued in tokens
+            if any(r.user_name == user and (r.token == token if r.token else
+                                            r.at >= stamp(issued)) for r in rows)}

@@ -56,7 +56,8 @@ class AuditLine:
     role: str
     address: str
     action: str
-    kind: str  # sheets, correction, desk-entry, settlement, recount-order, release,
+    kind: str  # sheets, correction, desk-entry, settlement, recount-order, complaint, audit,
+    # case (a case refused), case-decision, release,
     # certification, photo, protocol, register, device, signatures, schema, sign-in, sign-out,
     # revocation
     subject: str

@@ -317,3 +317,21 @@ class PhotoRow(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     media_type: Mapped[str] = mapped_column(String(40))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CaseRow(Base):
+    """One step of a case at the desk — a complaint about a station's sheet, or an accepted
+    sheet pulled back into audit — with its author, reason and time (UTC). Append-only: a case
+    moves by a new step (its steps share the case's `number`, 1, 2, … per election), never by an
+    UPDATE, so who filed, approved and decided stays on record."""
+
+    __tablename__ = "desk_cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    station: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # complaint, audit
+    step: Mapped[str] = mapped_column(String(20))  # see _cases.STEPS
+    author: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[str] = mapped_column(String(40))

@@ -51,7 +51,9 @@ class Disagreement:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Held:
     """A sheet that holds a release back, and which supervisor's queue it waits in:
-    `quarantine`, `disagreement`, `recount` or `awaiting-second-entry`."""
+    `quarantine`, `disagreement`, `recount`, `awaiting-second-entry`, or — a case open on it
+    (`_cases`) — `complaint`, `audit-request` or `audit`, with the case's number, who filed it,
+    the supervisor who approved an audit, and the reason it was filed."""
 
     queue: str
     station: str
@@ -59,6 +61,10 @@ class Held:
     source: Source
     version: int
     failures: tuple[Failure, ...]
+    case: int = 0
+    filed_by: str = ""
+    approved_by: str = ""
+    reason: str = ""
 
 
 def _cells(a: TallySheet, b: TallySheet) -> tuple[Cell, ...]:

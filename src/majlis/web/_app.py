@@ -21,6 +21,7 @@ from majlis.tally import Store
 from ._accounts import router as accounts_router
 from ._audit import router as audit_router
 from ._auth import Tokens, Users
+from ._cases import router as cases_router
 from ._certify import router as certify_router
 from ._desk import router as desk_router
 from ._docs import serve_docs
@@ -153,6 +154,7 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.include_router(accounts_router)
     app.include_router(probes_router)
     app.include_router(desk_router)
+    app.include_router(cases_router)
     app.include_router(certify_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     serve_docs(app)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
@@ -17,7 +18,7 @@ from majlis import publish
 from majlis.errors import InputError
 from majlis.tally import TEXT_LENGTH, Entry, Held, Keyed, Source, Store
 
-from ._auth import User
+from ._auth import Bearer, User
 from ._models import (
     Code,
     ErrorOut,
@@ -28,7 +29,7 @@ from ._models import (
     _printable,
     version_out,
 )
-from ._service import Service, acting, caller, clerk, supervisor
+from ._service import REVOKED, Service, acting, caller, clerk, keying_clerk, supervisor
 from ._write import canonical_names
 
 __all__ = ["router"]
@@ -103,12 +104,19 @@ class DisagreementOut(BaseModel):
 
 
 class HeldOut(BaseModel):
+    """A sheet in a queue; for a case's queue, its `case` number, who `filed_by` it, the
+    supervisor who `approved_by` an audit, and the `reason` it was filed (else 0 and '')."""
+
     queue: str
     station: str
     constituency: str
     source: str
     version: int
     failures: list[FailureOut]
+    case: int
+    filed_by: str
+    approved_by: str
+    reason: str
 
 
 class QueuesOut(BaseModel):
@@ -119,7 +127,8 @@ class QueuesOut(BaseModel):
     sheets: list[HeldOut]
 
 
-QUEUES = ("quarantine", "disagreement", "recount", "awaiting-second-entry")
+QUEUES = ("quarantine", "disagreement", "recount", "awaiting-second-entry", "complaint",
+          "audit-request", "audit")
 router = APIRouter(prefix="/api/desk", tags=["results centre's desk"], responses={
     code: {"model": ErrorOut} for code in (401, 403, 409, 413, 422, 503)})
 Clerk = Annotated[User, Depends(clerk)]
@@ -135,7 +144,8 @@ def _entry_out(e: Entry) -> EntryOut:
 def _held_out(h: Held) -> HeldOut:
     return HeldOut(queue=h.queue, station=h.station, constituency=h.constituency,
                    source=h.source.value, version=h.version,
-                   failures=[FailureOut(rule=f.rule, message=f.message) for f in h.failures])
+                   failures=[FailureOut(rule=f.rule, message=f.message) for f in h.failures],
+                   case=h.case, filed_by=h.filed_by, approved_by=h.approved_by, reason=h.reason)
 
 
 @router.get("/stations/{code}", response_model=FormOut)
@@ -159,25 +169,33 @@ def form(service: Service, code: StationCode, _: Clerk) -> FormOut:
 
 
 def _conflicts(error: InputError) -> HTTPException | None:
+    if any(p.field == "token" for p in error.problems):  # revoked, as the store found in time
+        return HTTPException(401, REVOKED, headers={"WWW-Authenticate": "Bearer"})
     clash = [p for p in error.problems if p.field in CONFLICTS]
     return HTTPException(409, "; ".join(str(p) for p in clash)) if clash else None
+
+
+Names = Callable[[str], str]  # a list's name as given → the one name the election spells it
+Making = Callable[[Names], Keyed]  # an entry, made once the list names are known
 
 
 class EntryQueue:
     """The entries reaching one worker, stored a batch at a time: while one batch is in the
     store, the entries arriving meanwhile wait and go in together as the next (at most `most`),
     so a busy desk pays for one transaction — one turn of the chain's lock — per batch, not per
-    entry. Each request still hears its own answer (`Store.enter_all`)."""
+    entry, and one read of the list aliases (`names`) per batch, in the batch's thread, never
+    on the event loop. Each request still hears its own answer (`Store.enter_all`)."""
 
-    def __init__(self, store: Store, most: int = 64) -> None:
+    def __init__(self, store: Store, names: Callable[[], Names], most: int = 64) -> None:
         self.store = store
+        self.names = names
         self.most = most
-        self._waiting: list[tuple[Keyed, asyncio.Future[Entry | InputError]]] = []
+        self._waiting: list[tuple[Making, asyncio.Future[Entry | InputError]]] = []
         self._draining: asyncio.Task[None] | None = None
 
-    async def enter(self, keyed: Keyed) -> Entry:
+    async def enter(self, make: Making) -> Entry:
         answer: asyncio.Future[Entry | InputError] = asyncio.get_running_loop().create_future()
-        self._waiting.append((keyed, answer))
+        self._waiting.append((make, answer))
         if self._draining is None or self._draining.done():
             self._draining = asyncio.create_task(self._drain())
         found = await answer
@@ -189,7 +207,7 @@ class EntryQueue:
         while self._waiting:
             batch, self._waiting = self._waiting[:self.most], self._waiting[self.most:]
             try:
-                answers = await run_in_threadpool(self.store.enter_all, [k for k, _ in batch])
+                answers = await run_in_threadpool(self._store, [m for m, _ in batch])
             except Exception as error:  # the store refused (StoreError): each request hears it
                 for _, waiting in batch:
                     if not waiting.done():
@@ -200,11 +218,26 @@ class EntryQueue:
                     waiting.set_result(found)
 
 
+    def _store(self, makers: list[Making]) -> list[Entry | InputError]:
+        """A batch made with one reading of the list names and stored in one transaction; an
+        entry that cannot be made (a list spelt twice) is answered its refusal."""
+        names = self.names()
+        made: list[Keyed | InputError] = []
+        for make in makers:
+            try:
+                made.append(make(names))
+            except InputError as error:
+                made.append(error)
+        keyed = [k for k in made if isinstance(k, Keyed)]
+        stored = iter(self.store.enter_all(keyed) if keyed else ())
+        return [k if isinstance(k, InputError) else next(stored) for k in made]
+
+
 def entries_of(request: Request, service: Service) -> EntryQueue:
     """A dependency: the worker's queue of entries, made on first use."""
     state = request.app.state
     if not hasattr(state, "desk_entries"):
-        state.desk_entries = EntryQueue(service.store)
+        state.desk_entries = EntryQueue(service.store, lambda: canonical_names(service))
     queue: EntryQueue = state.desk_entries
     return queue
 
@@ -226,17 +259,21 @@ def _station_links(station: str) -> dict[int | str, dict[str, Any]]:
 
 
 @router.post("/entries", response_model=EntryOut, responses=_station_links("/station"))
-async def enter(request: Request, service: Service, entry: EntryIn, user: Clerk,
+async def enter(request: Request, service: Service, entry: EntryIn,
+                signed_in: Annotated[Bearer, Depends(keying_clerk)],
                 queue: Annotated[EntryQueue, Depends(entries_of)]) -> EntryOut:
     """Key one entry of a station's sheet (a clerk or supervisor), stored under the clerk's
     name: the first waits for the second, equal entries are accepted, different ones go to a
     supervisor. 409 when this clerk keyed the other entry or this entry is keyed already; 422
     for an all-zero sheet not marked `blank`. A re-sent `key` answers as the first time."""
-    sheet = entry.sheet(user.name, canonical_names(service))
+    user = signed_in.user
+
+    def make(names: Names) -> Keyed:
+        return Keyed(sheet=entry.sheet(user.name, names), clerk=user.name, key=entry.key,
+                     blank=entry.blank, caller=caller(request, user),
+                     token=(signed_in.token, signed_in.issued))
     try:
-        return _entry_out(await queue.enter(Keyed(sheet=sheet, clerk=user.name, key=entry.key,
-                                                  blank=entry.blank,
-                                                  caller=caller(request, user))))
+        return _entry_out(await queue.enter(make))
     except InputError as error:
         raise _conflicts(error) or error from None
 
@@ -272,7 +309,8 @@ def resolve(request: Request, service: Service, resolution: ResolutionIn,
 @router.get("/queues", response_model=QueuesOut, responses=_station_links("/sheets/0/station"))
 def queues(service: Service, _: Supervisor) -> QueuesOut:
     """What holds a release back (a supervisor): quarantined sheets, disagreeing entries,
-    sheets sent for recount and entries awaiting their second, with counts per constituency."""
+    sheets sent for recount, entries awaiting their second, sheets under complaint, audits
+    asked for and sheets pulled back into audit, with counts per constituency."""
     held = service.store.queues()
     counts = Counter((h.queue, h.constituency) for h in held)
     by_constituency: dict[str, dict[str, int]] = {q: {} for q in QUEUES}

@@ -13,6 +13,7 @@ let form = null; // the open station's form, as GET /api/desk/stations/{code} an
 let mode = 'entry'; // or 'rekey' (a disputed sheet keyed again), 'correct' (a held sheet)
 let correcting = null; // the held sheet's source, in 'correct' mode
 let dispute = null; // the disagreement open on the supervisor's side
+let photo = null; // the open sheet's photo as POST /api/desk/photos answered it
 let flushing = false;
 
 function t(key, ...args) {
@@ -119,7 +120,74 @@ function drawForm(keepValues = false) {
   });
   $('submit').disabled = mode === 'entry' && !source;
   $('sheet').hidden = false;
+  drawPhoto();
   drawChecks();
+}
+
+// The photo or scan is uploaded as soon as it is chosen; the entry carries its SHA-256.
+async function uploadPhoto() {
+  const file = $('photo').files[0];
+  photo = null;
+  if (file) {
+    let answer;
+    try {
+      answer = await fetch('/api/desk/photos', { method: 'POST', body: file, headers: {
+        Authorization: `Bearer ${session().token}`, 'Content-Type': 'application/octet-stream' } });
+    } catch (error) {
+      say(t('photoUnsent'), true);
+      $('photo').value = '';
+      return;
+    }
+    const body = await answer.json().catch(() => ({}));
+    if (answer.status !== 200) { say(refusal(body), true); $('photo').value = ''; return; }
+    photo = body;
+  }
+  drawPhoto();
+}
+
+function photoLink(link, sha) {
+  link.href = `/api/photos/${sha}`;
+  link.textContent = t('photoKept', sha);
+  link.hidden = false;
+}
+
+function drawPhoto() {
+  const preview = $('photo-preview');
+  preview.hidden = !photo || photo.media_type === 'application/pdf';
+  $('photo-link').hidden = !photo;
+  if (!photo) { preview.removeAttribute('src'); return; }
+  if (!preview.hidden) {
+    preview.src = `/api/photos/${photo.sha256}`;
+    preview.alt = t('photoOf', form.station);
+  }
+  photoLink($('photo-link'), photo.sha256);
+}
+
+// The station's versions the reader may see (a clerk never sees an entry before it is
+// accepted: the service answers the history blind), each with its photo beside it.
+async function drawTrail() {
+  const { status, body } = await api(`/api/stations/${encodeURIComponent(form.station)}/history`);
+  const versions = status === 200 ? body : [];
+  $('trail').replaceChildren(...versions.map((v) => {
+    const li = document.createElement('li');
+    li.textContent = t('trailItem', t(v.source), number(v.version), v.status, v.author
+      || v.received_by);
+    if (v.photo) {
+      const img = document.createElement('img');
+      img.src = `/api/photos/${v.photo}`;
+      img.alt = t('photoOf', v.station);
+      img.className = 'thumb';
+      const link = document.createElement('a');
+      photoLink(link, v.photo);
+      li.append(document.createElement('br'), img, link);
+    }
+    return li;
+  }));
+  if (!versions.length) {
+    const li = document.createElement('li');
+    li.textContent = t('trailEmpty');
+    $('trail').replaceChildren(li);
+  }
 }
 
 function keyed() {
@@ -170,10 +238,14 @@ function drawChecks() {
 }
 
 async function openStation(code) {
+  photo = null; // a photo chosen while the form loads stays chosen
+  $('photo').value = '';
+  $('trail').replaceChildren();
   const { status, body } = await api(`/api/desk/stations/${encodeURIComponent(code)}`);
   if (status !== 200) { say(refusal(body), true); return; }
   form = body;
   drawForm();
+  drawTrail();
   say('');
   $('sheet-title').focus();
 }
@@ -227,6 +299,8 @@ function showPending() {
 
 function closeForm() {
   form = null;
+  photo = null;
+  $('photo').value = '';
   mode = 'entry';
   $('sheet-reason').value = '';
   $('blank').checked = false;
@@ -248,7 +322,7 @@ async function submitSheet(event) {
     return;
   }
   const item = { by: session().name, body: { ...sheet, source: form.next_entry, key: newKey(),
-    blank: $('blank').checked } };
+    blank: $('blank').checked, ...(photo ? { photo: photo.sha256 } : {}) } };
   keep([...pending(), item]);
   if (!(await send(item))) showPending();
 }
@@ -279,6 +353,7 @@ async function loadQueues() {
   table.replaceChildren(head, ...rows);
   const open = body.sheets.filter((s) => s.queue !== 'awaiting-second-entry');
   $('queue-sheets').replaceChildren(...open.map((s) => {
+    if (s.case) return caseItem(s);
     const li = document.createElement('li');
     li.textContent = `${s.station} — ${t(s.queue)} `
       + s.failures.map((f) => f.rule).join(', ');
@@ -295,6 +370,50 @@ async function loadQueues() {
     li.textContent = t('empty');
     $('queue-sheets').replaceChildren(li);
   }
+}
+
+// A sheet under complaint or in audit: who filed it and why, who approved the audit, and the
+// supervisor's choices (the reason is typed once, above the list).
+function caseItem(s) {
+  const li = document.createElement('li');
+  li.dataset.case = s.case;
+  li.textContent = `${s.station} — ${t(s.queue)} — ${t('filedBy', s.filed_by, s.reason)}`
+    + (s.approved_by ? ` — ${t('approvedBy', s.approved_by)}` : '') + ' ';
+  for (const decision of s.queue === 'audit-request' ? ['approve', 'decline']
+    : ['uphold', 'dismiss']) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = t(decision, s.case, s.station);
+    button.addEventListener('click', () => decide(s.case, decision));
+    li.append(button);
+  }
+  return li;
+}
+
+async function decide(number, decision) {
+  const reason = $('decision-reason').value.trim();
+  if (!reason) { say(t('needReason'), true); $('decision-reason').focus(); return; }
+  const { status, body } = await api(`/api/desk/cases/${number}/decisions`, { method: 'POST',
+    body: JSON.stringify({ decision, reason }) });
+  if (status !== 200) { say(refusal(body), true); return; }
+  say(t('decided', body.number, t(body.state === 'filed' ? 'filedState' : body.state)));
+  $('decision-reason').value = '';
+  await loadQueues();
+  $('queues-title').focus();
+}
+
+async function fileCase(event) {
+  event.preventDefault();
+  const station = latin($('case-station').value.trim());
+  const reason = $('case-reason').value.trim();
+  if (!reason) { say(t('needReason'), true); $('case-reason').focus(); return; }
+  const { status, body } = await api('/api/desk/cases', { method: 'POST',
+    body: JSON.stringify({ station, kind: $('case-kind').value, reason }) });
+  if (status !== 200) { say(refusal(body), true); return; }
+  say(t('filed', t(`${body.kind}Case`), number(body.number), body.station));
+  $('case-station').value = '';
+  $('case-reason').value = '';
+  if (!$('supervisor').hidden) await loadQueues();
 }
 
 // A quarantined sheet, on the form with the figures it was held with, for a correction.
@@ -369,6 +488,23 @@ function drawDispute() {
     }
     return tr;
   }));
+  if (a.photo || b.photo) { // each entry's photo beside its figures
+    const tr = document.createElement('tr');
+    tr.dataset.field = 'photo';
+    const cells = [t('photo'), a.photo, b.photo, a.photo === b.photo ? t('same') : t('differs')];
+    cells.forEach((value, i) => {
+      const td = document.createElement('td');
+      if ((i === 1 || i === 2) && value) {
+        const link = document.createElement('a');
+        photoLink(link, value);
+        td.append(link);
+      } else {
+        td.textContent = value || '';
+      }
+      tr.append(td);
+    });
+    $('dispute-table').append(tr);
+  }
 }
 
 async function settle(action, more = {}) {
@@ -431,6 +567,8 @@ document.addEventListener('DOMContentLoaded', () => {
     openStation(latin($('station-code').value.trim()));
   });
   $('sheet').addEventListener('submit', submitSheet);
+  $('photo').addEventListener('change', uploadPhoto);
+  $('case').addEventListener('submit', fileCase);
   $('cancel').addEventListener('click', closeForm);
   $('refresh').addEventListener('click', loadQueues);
   $('choose-a').addEventListener('click', () => settle('choose', { chosen: 'entry-a' }));
