@@ -219,3 +219,29 @@ def test_a_biproportional_law_is_projected_by_the_exact_path(night: Night) -> No
     assert projection.exact_rows == 40 * len(projection.constituencies)
     for x in projection.lists:
         assert x.distribution[national[x.name]] == 40, x.name
+
+
+def test_a_constituency_split_into_areas_is_as_unsure_as_the_whole() -> None:
+    """Areas of one voting type share the constituency error: split in five identical areas,
+    Baghdad's count gives seats as spread as counted whole (drawn independently, five area
+    errors would cancel and the sd would fall by about √5)."""
+    def area(k: int) -> forecast.GroupCount:
+        return forecast.GroupCount(
+            voting_type="general", stations=200 // k, counted=100 // k,
+            votes={"A": 45_000 // k, "B": 35_000 // k, "C": 20_000 // k},
+            registered=400_000 // k, registered_uncounted=200_000 // k)
+
+    def spread_of_a(k: int) -> tuple[float, int]:
+        count = forecast.ReleaseCount(number=1, name=f"{k} areas", constituencies=(
+            forecast.PartialCount(name="Baghdad", groups=(area(k),) * k),))
+        p = forecast.project(count, LAW, draws=4000, seed=7)
+        low, high = p.outlook("A").interval95
+        return float(p.seat_draws[:, p.list_names.index("A")].std()), high - low
+
+    (whole, whole95), (split, split95) = spread_of_a(1), spread_of_a(5)
+    assert whole > 1.5  # the constituency error, not rounding, is what is measured
+    assert split / whole == pytest.approx(1.0, abs=0.1)
+    assert abs(split95 - whole95) <= 1
+    (only,) = prepare((forecast.PartialCount(name="Baghdad", groups=(area(1),)),),
+                      LAW.magnitudes, forecast.Settings())[1]
+    assert only.groups[0].shared is None  # one group per type draws exactly as before

@@ -11,6 +11,7 @@ regional base moves together everywhere). docs/forecast.md gives the maths.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -61,6 +62,8 @@ class Group:
 
     centre: Floats  # per list: share · exp(−σ²/2), its log-normal draw's median (mean: share)
     sigma: Floats  # per list: log-scale sd of that share (maybe the national error's, `prepare`)
+    voting_type: str
+    shared: Floats | None = None  # per list: the part of `sigma` its type's other groups share
     expected: float  # its expected valid votes
     sigma_votes: float  # log-scale sd of those votes
     national_turnout: bool  # no station of its type counted anywhere: shares the national doubt
@@ -142,14 +145,28 @@ def prepare(constituencies: Sequence[PartialCount], magnitudes: Mapping[str, int
     out = []
     for c, ours, where in zip(constituencies, made, national, strict=True):
         alone = column[where] == swung.size
+        kinds = Counter(g.voting_type for g in ours)
         out.append(Constituency(
             name=c.name, magnitude=magnitudes[c.name], lists=c.lists, national=where,
             swing=column[where],
             counted=np.array([sum(g.votes.get(p, 0) for g in c.groups) for p in c.lists],
                              dtype=np.int64),
-            groups=tuple(replace(g, sigma=np.where(
-                alone, np.hypot(g.sigma, settings.national_error), g.sigma)) for g in ours)))
+            groups=tuple(_shared(replace(g, sigma=np.where(
+                alone, np.hypot(g.sigma, settings.national_error), g.sigma)),
+                kinds[g.voting_type] > 1, settings) for g in ours)))
     return names, tuple(out), int(swung.size)
+
+
+def _shared(g: Group, split: bool, settings: Settings) -> Group:
+    """A group whose voting type has other uncounted groups in its constituency (areas that
+    report at different times) draws the constituency error as one shift common to them all,
+    the rest of its sd as its own: the same spread for each group, but the count order moves
+    the constituency's areas together rather than letting their errors cancel. A type in one
+    group is left as it was, its draws unchanged."""
+    if not split:
+        return g
+    shared = np.minimum(g.sigma, settings.constituency_error)
+    return replace(g, sigma=np.sqrt(g.sigma**2 - shared**2), shared=shared)
 
 
 def draw_swing(rng: np.random.Generator, draws: int, swung: int, settings: Settings
@@ -201,7 +218,8 @@ def _group(g: GroupCount, c: PartialCount, lists: tuple[str, ...], spread: Sprea
         relative = np.where(share > 0, var * (1 - share) / share, 0.0)
     sigma = np.minimum(np.sqrt(np.log1p(relative) + settings.constituency_error**2 + lean**2),
                        _MAX_SIGMA)
-    return Group(centre=share * np.exp(-0.5 * sigma**2), sigma=sigma, expected=expected,
+    return Group(centre=share * np.exp(-0.5 * sigma**2), sigma=sigma, voting_type=g.voting_type,
+                 expected=expected,
                  sigma_votes=sigma_votes, national_turnout=national)
 
 
@@ -216,9 +234,14 @@ def draw_votes(c: Constituency, rng: np.random.Generator, swing: NDArray[np.floa
     n = swing.shape[0]
     votes = np.empty((n, len(c.lists)), dtype=np.float64)
     votes[...] = c.counted
+    common: dict[str, NDArray[np.float32]] = {}  # per voting type split in groups: its shift
     for g in c.groups:
         factor = rng.standard_normal(votes.shape, dtype=np.float32)
         factor *= g.sigma.astype(np.float32)
+        if g.shared is not None:
+            if g.voting_type not in common:
+                common[g.voting_type] = rng.standard_normal(votes.shape, dtype=np.float32)
+            factor += common[g.voting_type] * g.shared.astype(np.float32)
         np.exp(factor, out=factor)  # a list's own log-normal draw, before its centre
         size = g.expected * np.exp(g.sigma_votes * rng.standard_normal(n)
                                    - 0.5 * g.sigma_votes**2)
