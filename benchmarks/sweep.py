@@ -31,7 +31,8 @@ def timed(executor: object = None) -> tuple[float, object]:
 
 def on_cluster(workers: int) -> tuple[float, object]:
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      host="127.0.0.1", dashboard_address=None) as cluster, \
+                      host="127.0.0.1", dashboard_address=None,
+                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as cluster, \
             Client(cluster) as client:
         executor = client.get_executor()
         sweep({"iraq-2025-kurdistan": data.election("iraq-2025-kurdistan").election},

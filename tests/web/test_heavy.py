@@ -14,7 +14,10 @@ from majlis.web import create_app
 
 from .conftest import serving
 
-FLOOD = 45  # the issue's: 45 parallel projections of 2,000 draws under the 2010 law
+# The issue's 45 parallel projections under the 2010 law, of 100,000 draws each (the cap)
+# rather than its 2,000: since 2010's tier has a vector path, 2,000 end before the first read.
+FLOOD = 45
+DRAWS = 100_000
 READ_BOUND = 2.0  # seconds a station's history may take while the flood is being worked through
 
 
@@ -23,8 +26,8 @@ async def flood(base: str) -> tuple[list[float], list[httpx2.Response], bool]:
     reads were made while projections were still being computed."""
     async with httpx2.AsyncClient(base_url=base, timeout=60) as client:
         projections = [asyncio.ensure_future(client.get("/api/projection", params={
-            "law": "iraq-2010", "draws": 2000, "seed": seed})) for seed in range(FLOOD)]
-        await asyncio.sleep(0.5)
+            "law": "iraq-2010", "draws": DRAWS, "seed": seed})) for seed in range(FLOOD)]
+        await asyncio.sleep(0.2)  # the projections under way
         waits = []
         for _ in range(4):
             start = time.monotonic()

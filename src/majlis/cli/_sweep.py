@@ -37,7 +37,9 @@ def dask_executor(scheduler: str | None, workers: int) -> Iterator[Executor]:
             logging.getLogger("distributed").setLevel(logging.ERROR)
             cluster = stack.enter_context(LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address=None))
+                dashboard_address=None,
+                # its health page on a free port: on 8787, a second cluster on the machine warns
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}))
             client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
         yield client.get_executor()
 
