@@ -48,7 +48,7 @@ chromium:
 ## test: lint, types, import layers and the whole suite (SQLite and the real PostgreSQL), on
 ## every core
 test: lint services chromium
-	$(BIN)/python -m pytest -q -n auto --dist loadgroup --durations=20
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup --durations=40
 
 ## wrk: Debian's HTTP load tool, for the service's benchmark
 wrk:
