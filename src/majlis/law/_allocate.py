@@ -210,8 +210,12 @@ def qualifying(
     seed: int,
     lists: Mapping[str, Mapping[str, str]],
 ) -> dict[str, frozenset[str]]:
-    """The lists the threshold lets into each general constituency's count."""
-    return _qualified(admissions(law, general, seed, lists))
+    """The lists the threshold lets into each general constituency's count (no threshold:
+    none recorded, every list counts)."""
+    if law.threshold is None:
+        return {}
+    return law.threshold.qualifying(general, _won(law.threshold, law, general, seed, lists),
+                                    lists)
 
 
 def _qualified(admitted: Mapping[str, Mapping[str, Admission]]) -> dict[str, frozenset[str]]:
@@ -234,10 +238,22 @@ def admissions(
     """
     if law.threshold is None:
         return {}
-    won: dict[str, int] | None = None
-    if any(isinstance(cond, ConstituencySeats) for cond in law.threshold.conditions):
-        won = add_up(apportion(c, law, frozenset(c.votes), seed, lists).seats for c in general)
-    return law.threshold.admissions(general, won, lists)
+    return law.threshold.admissions(general, _won(law.threshold, law, general, seed, lists),
+                                    lists)
+
+
+def _won(
+    threshold: Threshold,
+    law: Law,
+    general: tuple[Constituency, ...],
+    seed: int,
+    lists: Mapping[str, Mapping[str, str]],
+) -> dict[str, int] | None:
+    """The constituency seats each list wins with the threshold disregarded, where a
+    condition on seats needs them."""
+    if not any(isinstance(cond, ConstituencySeats) for cond in threshold.conditions):
+        return None
+    return add_up(apportion(c, law, frozenset(c.votes), seed, lists).seats for c in general)
 
 
 def apportion(

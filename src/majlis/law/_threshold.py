@@ -132,6 +132,11 @@ def describe(cond: Condition) -> str:
     return f"{_percent(cond.share * 100)} % of {BASE_WORDS[cond.base]} {where}"
 
 
+def _local(cond: Condition) -> bool:
+    """Whether a condition is measured in each constituency apart."""
+    return isinstance(cond, VoteShare) and cond.scope is Scope.CONSTITUENCY
+
+
 def _percent(x: Fraction) -> str:
     """A percentage as the law writes it: 5, 3.25, or 100/3 when its decimals do not end."""
     for places in range(13):
@@ -201,10 +206,14 @@ class Threshold:
         constituency_seats: Mapping[str, int] | None = None,
         lists: Mapping[str, Mapping[str, str]] = NO_LISTS,
     ) -> dict[str, frozenset[str]]:
-        """The lists that qualify in each constituency (national conditions count everywhere)."""
-        return {name: frozenset(p for p, a in by_list.items() if a.qualified)
-                for name, by_list in self.admissions(constituencies, constituency_seats,
-                                                     lists).items()}
+        """The lists that qualify in each constituency (national conditions count everywhere):
+        `admissions` without the reasons, which margins' many re-counts do not need."""
+        met, _ = self._verdicts(constituencies, constituency_seats, lists)
+        qualified = {name: frozenset(p for p, by in verdicts.items() if by is not None)
+                     for name, verdicts in met.items()}
+        if self.fallback is None:
+            return qualified
+        return self._fall_back(self.fallback, constituencies, qualified)
 
     def admissions(
         self,
@@ -214,21 +223,10 @@ class Threshold:
     ) -> dict[str, dict[str, Admission]]:
         """Each list's admission to each constituency's count: the condition that let it in
         (the first of its conditions it meets), or the conditions it failed."""
-        national = _Nation(constituencies)
-        described = {id(f): describe(f)  # each condition put in words once per count
-                     for f in (*self.conditions, *(b.condition for b in self.by_list))}
-        result: dict[str, dict[str, Admission]] = {}
-        for c in constituencies:
-            result[c.name] = admitted = {}
-            for p in c.votes:
-                faced = self.conditions_for(p, lists)
-                words = tuple(described[id(f)] for f in faced)
-                if p in self.exempt:
-                    admitted[p] = Admission(qualified=True, by=EXEMPT, faced=words)
-                    continue
-                met = next((w for f, w in zip(faced, words, strict=True)
-                            if self._meets(f, p, c, national, constituency_seats, lists)), None)
-                admitted[p] = Admission(qualified=met is not None, by=met, faced=words)
+        met, faced = self._verdicts(constituencies, constituency_seats, lists)
+        result = {name: {p: Admission(qualified=by is not None, by=by, faced=faced[p])
+                         for p, by in verdicts.items()}
+                  for name, verdicts in met.items()}
         if self.fallback is None:
             return result
         qualified = {name: frozenset(p for p, a in by_list.items() if a.qualified)
@@ -237,6 +235,42 @@ class Threshold:
             for p in lists_in - qualified[name]:
                 result[name][p] = replace(result[name][p], qualified=True, by=FALLBACK)
         return result
+
+    def _verdicts(
+        self,
+        constituencies: tuple[Constituency, ...],
+        constituency_seats: Mapping[str, int] | None,
+        lists: Mapping[str, Mapping[str, str]],
+    ) -> tuple[dict[str, dict[str, str | None]], dict[str, tuple[str, ...]]]:
+        """In each constituency, the words of the condition each list meets first (`EXEMPT`
+        for an exempt list, None if it meets none), and the conditions each list faces, in
+        words. A list whose conditions do not look at the constituency has the same verdict
+        everywhere: worked out once."""
+        national = _Nation(constituencies)
+        described = {id(f): describe(f)  # each condition put in words once per count
+                     for f in (*self.conditions, *(b.condition for b in self.by_list))}
+        conditions: dict[str, tuple[Condition, ...]] = {}
+        faced: dict[str, tuple[str, ...]] = {}
+        everywhere: dict[str, str | None] = {}  # verdicts that no constituency changes
+
+        def first_met(p: str, c: Constituency) -> str | None:
+            return next((w for f, w in zip(conditions[p], faced[p], strict=True)
+                         if self._meets(f, p, c, national, constituency_seats, lists)), None)
+
+        for c in constituencies:
+            for p in c.votes:
+                if p in conditions:
+                    continue
+                conditions[p] = self.conditions_for(p, lists)
+                faced[p] = tuple(described[id(f)] for f in conditions[p])
+                if p in self.exempt:
+                    everywhere[p] = EXEMPT
+                elif not any(_local(f) for f in conditions[p]):
+                    everywhere[p] = first_met(p, c)
+        met = {c.name: {p: everywhere[p] if p in everywhere else first_met(p, c)
+                        for p in c.votes}
+               for c in constituencies}
+        return met, faced
 
     def _fall_back(
         self,
