@@ -9,6 +9,7 @@ store, where every worker looks (`Store.revoke`).
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 from dataclasses import dataclass
@@ -42,8 +43,14 @@ class User:
 
 
 _HASHER = PasswordHasher()
-# Checked against when the name is unknown, so a wrong name takes as long as a wrong password.
-_DECOY = _HASHER.hash(secrets.token_hex(16))
+
+
+@functools.cache
+def _decoy() -> str:
+    """Checked against when the name is unknown, so a wrong name takes as long as a wrong
+    password; hashed once accounts are first read (so the first sign-in takes no longer
+    either), not at import, which every command line would pay (~0.1 s)."""
+    return _HASHER.hash(secrets.token_hex(16))
 
 
 class Users:
@@ -51,6 +58,7 @@ class Users:
 
     def __init__(self, accounts: dict[str, tuple[Role, str]] | None = None) -> None:
         self._accounts = dict(accounts or {})
+        _decoy()
 
     @classmethod
     def load(cls, path: Path) -> Users:
@@ -80,7 +88,7 @@ class Users:
 
     def verify(self, name: str, password: str) -> User | None:
         """The user with this name and password, or None."""
-        role, digest = self._accounts.get(name, (None, _DECOY))
+        role, digest = self._accounts.get(name, (None, _decoy()))
         try:
             _HASHER.verify(digest, password)
         except VerificationError:
