@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from majlis import data
 from majlis.cli import _allocate, app
 from majlis.law import _config, parse_law
+from tests.commands import majlis
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -86,8 +87,7 @@ def test_readme_tour_runs_step_by_step(chapter: list[list[str]], tmp_path: Path)
         if args[0] == "serve":  # runs until stopped: start it, see it answer, stop it
             assert serves(args), args
             continue
-        run = subprocess.run([sys.executable, "-m", "majlis", *args], cwd=ROOT,
-                             capture_output=True, text=True, encoding="utf-8", check=False)
+        run = majlis(*args, cwd=ROOT)
         assert run.returncode == 0, (args, run.stderr)
         assert run.stdout.strip()
 

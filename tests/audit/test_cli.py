@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_compare import majlis
+from tests.commands import majlis
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "tally"
 SEED = "2025-11-12 lottery 4 17 23"

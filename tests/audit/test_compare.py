@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -16,16 +14,12 @@ import pytest
 from majlis import audit, data, replay
 from majlis.law import Allocation, Constituency, Election, allocate
 from majlis.tally import Source, Store, TallySheet
+from tests.commands import majlis
 
 # one worker builds the 2025 night's store once for every test here (pytest -n … --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("test_compare")
 
 LAW = data.law("iraq-2025")
-
-
-def majlis(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "majlis", *map(str, args)],
-                          capture_output=True, text=True, encoding="utf-8", check=False)
 
 
 def seats(totals: dict[str, dict[str, int]]) -> Allocation:

@@ -15,8 +15,7 @@ import pytest
 
 from majlis import audit, data
 from majlis.law import allocate
-
-from .test_compare import majlis
+from tests.commands import majlis
 
 SEED = "2025-11-12 lottery 4 17 23"
 HEADER = ("station", "source", "received_at", "received_by", "ballots_received", "cast", "valid",

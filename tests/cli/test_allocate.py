@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.commands import majlis
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-
-
-def majlis(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "majlis", *map(str, args)],
-                          capture_output=True, text=True, encoding="utf-8", check=False)
 
 
 def write(path: Path, text: str, *, bom: bool = False, crlf: bool = False) -> Path:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from majlis import data
-from tests.cli.test_allocate import majlis, write
+from tests.cli.test_allocate import write
+from tests.commands import majlis
 
 
 def test_laws_lists_every_preset() -> None:

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from majlis.cli import main
-from tests.cli.test_allocate import majlis, write
+from tests.cli.test_allocate import write
+from tests.commands import majlis
 
 SHEETS = ("station,source,received_at,received_by,ballots_received,cast,valid,invalid,spoiled,"
           "unused,list,votes\n")

@@ -7,7 +7,8 @@ import csv
 import io
 from pathlib import Path
 
-from tests.cli.test_allocate import ROOT, majlis, write
+from tests.cli.test_allocate import ROOT, write
+from tests.commands import majlis
 
 WORLD = ROOT / "src" / "majlis" / "data" / "world"
 

@@ -5,8 +5,6 @@ and the replay's release files, and they are the seats Norway published in 2021.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from majlis.cli._replay import _write_release  # private: the replay's release f
 from majlis.law import parse_law
 from majlis.tally import Level, Source, Station, Store, TallySheet, VotingType
 from majlis.web._read import seat_rows  # private: the service takes only preset laws by name
+from tests.commands import majlis
 
 LAW = Path(__file__).resolve().parents[2] / "examples" / "laws" / "norway-2021.toml"
 
@@ -66,9 +65,8 @@ def test_a_levelling_law_gives_one_seat_table_through_cli_service_and_replay(
     served: Table = {(r.constituency, r.list): r.seats
                      for r in seat_rows(counts, law, Level.CONSTITUENCY)}
 
-    run = subprocess.run([sys.executable, "-m", "majlis", "results", "--db", url, "--election",
-                          "norway", "--law", str(law_file), "--format", "json"],
-                         capture_output=True, text=True, encoding="utf-8", check=False)
+    run = majlis("results", "--db", url, "--election", "norway", "--law", law_file,
+                 "--format", "json")
     assert run.returncode == 0, run.stderr
     printed: Table = {(c["constituency"], p): n for c in json.loads(run.stdout)
                       for p, n in c["seats"].items()}

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
+
+from tests import commands
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "coalitions"
 
 
 def majlis(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "majlis", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, encoding="utf-8", check=False)
+    return commands.majlis(*args, cwd=ROOT)
 
 
 def test_power_json_contract_on_the_eec() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.test_allocate import majlis
+from tests.commands import majlis
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "tally"
 

@@ -23,7 +23,7 @@ from majlis.tally import (
     read_stage_file,
     stage_changes,
 )
-from tests.cli.test_allocate import majlis
+from tests.commands import majlis
 
 SIYADA = "National Sovereignty Alliance (Siyada - Tashri)"
 SADIQOON = "Sadiqoon Movement"

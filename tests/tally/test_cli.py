@@ -7,7 +7,8 @@ from subprocess import CompletedProcess
 
 from majlis.tally import Store
 from majlis.web import Role, Users
-from tests.cli.test_allocate import majlis, write
+from tests.cli.test_allocate import write
+from tests.commands import majlis
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "tally"
 HEAD = "station,source,received_at,received_by,ballots_received,cast,valid,invalid,spoiled,unused"

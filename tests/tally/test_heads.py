@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from majlis.errors import InputError
 from majlis.tally import Store
-from tests.cli.test_allocate import majlis
+from tests.commands import majlis
 from tests.tally.conftest import sheet
 from tests.tally.test_cli import released
 

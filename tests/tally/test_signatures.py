@@ -15,7 +15,8 @@ from sqlalchemy import text
 
 from majlis.errors import InputError, StoreError
 from majlis.tally import Store, TallySheet, read_tally_file, signed_bytes
-from tests.cli.test_allocate import majlis, write
+from tests.cli.test_allocate import write
+from tests.commands import majlis
 from tests.tally.conftest import LISTS, STATIONS, sheet
 from tests.tally.test_cli import EXAMPLES
 

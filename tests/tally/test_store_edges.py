@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from majlis.errors import InputError, StoreError
 from majlis.tally import MAX_COUNT, NAME_LENGTH, Station, Store, VotingType
-from tests.cli.test_allocate import majlis
+from tests.commands import majlis
 from tests.tally.conftest import LISTS, POSTGRES, STATIONS, sheet
 
 
