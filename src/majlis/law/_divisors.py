@@ -203,12 +203,11 @@ def highest_averages(
     runner_up = None
     ties: tuple[Tie, ...] = ()
     if heap:
-        list_name = heap[0][3]
-        runner_up = Award(seat=seats + 1, list=list_name,
-                          value=_value(nums[list_name], table[won[list_name]]), stage=stage)
-        if taken and taken[-1][0] == heap[0][0] and awards[-1].value == runner_up.value:
-            waiting = [(_value(nums[p], table[k]), p) for _, _, k, p in heap]
-            ties = _boundary_tie(list(awards), runner_up, waiting, precedence)
+        top, _, k, list_name = heap[0]
+        runner_up = Award(seat=seats + 1, list=list_name, value=_value(nums[list_name],
+                                                                        table[k]), stage=stage)
+        if taken and taken[-1][0] == top:  # equal floats: perhaps equal quotients
+            ties = _float_tie(taken, heap, nums, table, runner_up, precedence)
     return Outcome(won, awards, runner_up, ties)
 
 
@@ -267,6 +266,21 @@ def _awards(taken: Taken, nums: Mapping[str, int], table: list[int],
     them when first read)."""
     return tuple(Award(seat=seat, list=list_name, value=_value(nums[list_name], table[k]),
                        stage=stage) for seat, (_, _, k, list_name) in enumerate(taken, 1))
+
+
+def _float_tie(taken: Taken, heap: Waiting, nums: Mapping[str, int], table: list[int],
+               runner_up: Award, precedence: Precedence) -> tuple[Tie, ...]:
+    """`_boundary_tie` of the float count, read from its entries: only quotients with the
+    runner-up's float can have its value, so no other award's Fraction is written."""
+    _, _, k, last = taken[-1]
+    value = runner_up.value
+    if _value(nums[last], table[k]) != value:
+        return ()
+    top = heap[0][0]
+    winners = [p for f, _, k, p in taken if f == top and _value(nums[p], table[k]) == value]
+    losers = [p for f, _, k, p in heap
+              if f == top and p not in winners and _value(nums[p], table[k]) == value]
+    return (precedence.tie(len(taken), winners + losers, last),)
 
 
 def _certain(taken: Taken, heap: Waiting, nums: Mapping[str, int], table: list[int]) -> bool:
