@@ -233,17 +233,16 @@ def _float_count(
                 for (p, k), r in zip(held.items(), order, strict=True)]
     heapq.heapify(heap)
     taken: Taken = []
+    take, replace_top = taken.append, heapq.heapreplace
     if heap:
         for _ in range(seats):
             top = heap[0]
-            taken.append(top)
+            take(top)
             _, r, k, p = top
             # d(k + 1) > d(k) >= 0: _float's division, without its zero cases
-            heapq.heapreplace(heap, (-(nums[p] / table[k + 1]), r, k + 1, p))
-    won = dict(held)
-    for _, _, k, p in heap:
-        won[p] = k
-    return won, taken, heap
+            replace_top(heap, (-(nums[p] / table[k + 1]), r, k + 1, p))
+    held.update({p: k for _, _, k, p in heap})
+    return held, taken, heap
 
 
 def _distinct(taken: Taken, heap: Waiting) -> bool:
