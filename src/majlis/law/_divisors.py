@@ -192,7 +192,7 @@ def highest_averages(
     cross-multiplication, are not, on exact quotients. The awards' `Fraction`s are written out
     when the awards are first read.
     """
-    table = _table(series, max((initial or {}).values(), default=0) + seats + 2)
+    table = _table(series, max(initial.values(), default=0) + seats + 2 if initial else seats + 2)
     nums = series.numerators(votes)
     won, taken, heap = _float_count(votes, seats, nums, table, initial, None)
     if not _distinct(taken, heap):
@@ -223,14 +223,14 @@ def _float_count(
 ) -> tuple[dict[str, int], Taken, Waiting]:
     """The count on floats, lists with equal floats in order of `rank` (None: of `votes`):
     each list's seats, the seats taken in order, and the heap left waiting."""
-    held = dict.fromkeys(votes, 0) if initial is None else {p: initial.get(p, 0) for p in votes}
+    won = dict.fromkeys(votes, 0) if initial is None else {p: initial.get(p, 0) for p in votes}
     order = range(len(votes)) if rank is None else [rank[p] for p in votes]
     if initial is None and table[0]:
         first = table[0]
         heap = [(-(n / first), r, 0, p) for (p, n), r in zip(nums.items(), order, strict=True)]
     else:
         heap = [(_float(nums[p], table[k]), r, k, p)
-                for (p, k), r in zip(held.items(), order, strict=True)]
+                for (p, k), r in zip(won.items(), order, strict=True)]
     heapq.heapify(heap)
     taken: Taken = []
     take, replace_top = taken.append, heapq.heapreplace
@@ -241,8 +241,9 @@ def _float_count(
             _, r, k, p = top
             # d(k + 1) > d(k) >= 0: _float's division, without its zero cases
             replace_top(heap, (-(nums[p] / table[k + 1]), r, k + 1, p))
-    held.update({p: k for _, _, k, p in heap})
-    return held, taken, heap
+    for _, _, k, p in taken:  # a list's last seat taken comes last
+        won[p] = k + 1
+    return won, taken, heap
 
 
 def _distinct(taken: Taken, heap: Waiting) -> bool:
