@@ -194,10 +194,11 @@ def main() -> None:
     # One whole election, exactly.
     election = election_of(base)
     exact = allocate(election, law)
-    ours = best_of(7, lambda: allocate(election, law))
+    # Best of 25 each: a run of half a millisecond is easily caught by another process's slice.
+    ours = best_of(25, lambda: allocate(election, law))
     line("exact_election_time", ours * 1e3, "ms")
     if peer is not None:
-        theirs = best_of(7, lambda: peer_election(base))
+        theirs = best_of(25, lambda: peer_election(base))
         line("votelib_election_time", theirs * 1e3, "ms")
         line("exact_speedup_vs_votelib", theirs / ours, "x")
         agree = all(

@@ -4,6 +4,8 @@ ties), and margins from the quotients are the margins a re-count search finds.""
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from unittest.mock import patch
 
@@ -18,6 +20,7 @@ from majlis.law import (
     Law,
     TieRule,
     _explain,
+    allocate,
     margins,
 )
 from majlis.law._divisors import _exact_count, highest_averages
@@ -54,6 +57,48 @@ def test_quotients_equal_as_floats_are_ordered_exactly() -> None:
     assert got.awards[0].value == Fraction(10**17 + 1)
     assert got.runner_up is not None and got.runner_up.value == Fraction(10**17)
     assert got.ties == ()
+
+
+class _Unread(Mapping[str, int]):
+    """Ranks that fail the test when read: the lot must not be drawn."""
+
+    def __getitem__(self, name: str) -> int:
+        raise AssertionError(f"the lot was drawn for {name}")
+
+    def __iter__(self) -> Iterator[str]:
+        raise AssertionError("the lot was drawn")
+
+    def __len__(self) -> int:
+        raise AssertionError("the lot was drawn")
+
+
+def test_the_lot_is_drawn_only_where_equal_values_could_decide() -> None:
+    counted = {"A": 10_000, "B": 7_000, "C": 3_000, "D": 0}
+    unread = Precedence(constituency="C", rank=_Unread(), votes=counted, rule=TieRule.LOT)
+    got = highest_averages(counted, 5, DIVISOR_SERIES["sainte-lague"], unread)
+    assert got.seats == {"A": 2, "B": 2, "C": 1, "D": 0}
+    assert got.runner_up is not None and got.runner_up.list == "A"
+    assert got.ties == ()
+    # A and B tie for the third seat: the law's precedence decides it, and the tie is recorded.
+    tied = {"A": 9_000, "B": 9_000, "C": 1_000}
+    got = highest_averages(tied, 3, DIVISOR_SERIES["dhondt"], Precedence(
+        constituency="C", rank={"B": 0, "A": 1, "C": 2}, votes=tied, rule=TieRule.LOT))
+    assert got.seats == {"A": 1, "B": 2, "C": 0}
+    assert [a.list for a in got.awards] == ["B", "A", "B"]
+    assert [(t.seat, t.lists, t.winner) for t in got.ties] == [(3, ("B", "A"), "B")]
+
+
+def test_awards_read_compare_and_pickle_as_the_tuple_they_stand_for() -> None:
+    election = Election(constituencies=(
+        Constituency(name="C", magnitude=4, votes={"A": 5_000, "B": 3_000, "C": 1_000}),))
+    awards = allocate(election, Law(rule=DivisorRule(DIVISOR_SERIES["dhondt"]))).constituencies[
+        0].awards
+    whole = tuple(awards)
+    assert [(a.list, a.value) for a in whole] == [
+        ("A", 5_000), ("B", 3_000), ("A", 2_500), ("A", Fraction(5_000, 3))]
+    assert awards == whole and whole == awards and awards[1:3] == whole[1:3]
+    assert awards[-1].seat == len(awards) == 4
+    assert pickle.loads(pickle.dumps(awards)) == whole
 
 
 @settings(max_examples=150, deadline=None)

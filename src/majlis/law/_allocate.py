@@ -162,7 +162,8 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
                 name=c.name,
                 magnitude=c.magnitude,
                 votes=c.votes,
-                seats=frozen_mapping({p: outcome.seats.get(p, 0) for p in c.votes}),
+                seats=frozen_mapping(outcome.seats if list(outcome.seats) == list(c.votes)
+                                     else {p: outcome.seats.get(p, 0) for p in c.votes}),
                 qualified=frozenset(allowed),
                 awards=outcome.awards,
                 runner_up=outcome.runner_up,
@@ -285,7 +286,8 @@ def apportion(
         return law.mixed.count(c, allowed, wins_of(lists), share,
                                monotone=isinstance(rule, DivisorRule),
                                ceiling=None if law.agreements else quota_ceiling(counting))
-    votes = {p: v for p, v in c.votes.items() if p in allowed}
+    votes = (dict(c.votes) if allowed.issuperset(c.votes) else
+             {p: v for p, v in c.votes.items() if p in allowed})
     if not votes and c.magnitude:
         raise AllocationError(f"{c.name}: no list qualifies for a seat")
     if not any(votes.values()) and c.magnitude:

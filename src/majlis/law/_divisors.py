@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
 from itertools import pairwise
 
 from ._ties import Precedence
-from ._values import AgreementSplit, Award, BonusAward, CandidateVotes, MixedCount, Tie
+from ._values import AgreementSplit, Award, Awards, BonusAward, CandidateVotes, MixedCount, Tie
 
 Key = Fraction | float  # a float only for +inf: a zero divisor puts a list first
 
@@ -24,7 +25,7 @@ class Outcome:
     """What one method gives in one constituency, before the law wraps it."""
 
     seats: dict[str, int]
-    awards: tuple[Award, ...]
+    awards: Sequence[Award]
     runner_up: Award | None
     ties: tuple[Tie, ...]
     elected: tuple[CandidateVotes, ...] = ()
@@ -76,6 +77,7 @@ class DivisorSeries:
     _scale: int = field(init=False, repr=False, compare=False)
     _scaled: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _scaled_step: int = field(init=False, repr=False, compare=False)
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Divisors as integers over one common denominator: quotients then need no Fractions.
@@ -83,6 +85,11 @@ class DivisorSeries:
         object.__setattr__(self, "_scale", scale)
         object.__setattr__(self, "_scaled", tuple(int(d * scale) for d in self.start))
         object.__setattr__(self, "_scaled_step", int(self.step * scale))
+        object.__setattr__(self, "_hash", hash((self.start, self.step)))
+
+    def __hash__(self) -> int:
+        """Hashed once: a count finds its series' divisors by it, and a Fraction's hash is slow."""
+        return self._hash
 
     @classmethod
     def of(cls, start: tuple[Fraction, ...], step: Fraction | None = None) -> DivisorSeries:
@@ -116,9 +123,10 @@ class DivisorSeries:
     def key(self, votes: int, k: int) -> Key:
         return self.quotient(votes, k).key()
 
-    def numerator(self, votes: int) -> int:
-        """The numerator of every quotient of a list with `votes`: votes times the scale."""
-        return votes * self._scale
+    def numerators(self, votes: Mapping[str, int]) -> dict[str, int]:
+        """The numerator of every quotient of each list: its votes times the scale."""
+        scale = self._scale
+        return {p: v * scale for p, v in votes.items()}
 
     def denominators(self, first: int, count: int) -> list[int]:
         """d(first), …, d(first + count - 1) times the scale, as integers."""
@@ -142,9 +150,9 @@ class HuntingtonHill:
     def key(self, votes: int, k: int) -> Key:
         return self.quotient(votes, k).key()
 
-    def numerator(self, votes: int) -> int:
+    def numerators(self, votes: Mapping[str, int]) -> dict[str, int]:
         """Quotients are compared squared: votes² over k(k+1)."""
-        return votes * votes
+        return {p: v * v for p, v in votes.items()}
 
     def denominators(self, first: int, count: int) -> list[int]:
         return [k * (k + 1) for k in range(first, first + count)]
@@ -176,47 +184,110 @@ def highest_averages(
 
     Each list waits in a heap at its next quotient as a correctly rounded float (Python divides
     integers exactly, then rounds once), so the heap compares in C. Rounding is monotone:
-    distinct floats are ordered as the exact quotients are. Only floats that are equal while
-    their quotients, compared by integer cross-multiplication, are not could order the seats
-    otherwise — then the count is done again on exact quotients. Only the quotients that win a
-    seat, and the runner-up's, become `Fraction`s.
+    distinct floats are ordered as the exact quotients are. The first count orders lists with
+    equal floats by their place in `votes`; when every float it took, and the runner-up's, are
+    distinct, nothing was equal and that order never decided anything — the usual case, and
+    the law's precedence is never drawn. Otherwise the count is done again in the law's
+    precedence, and where floats are equal while their quotients, compared by integer
+    cross-multiplication, are not, on exact quotients. The awards' `Fraction`s are written out
+    when the awards are first read.
     """
-    won = {p: (initial or {}).get(p, 0) for p in votes}
-    rank = precedence.rank
-    table = _table(series, max(won.values(), default=0) + seats + 2)
-    nums = {p: series.numerator(v) for p, v in votes.items()}
-    heap = [(_float(nums[p], table[won[p]]), rank[p], p) for p in votes]
-    heapq.heapify(heap)
-    taken: list[tuple[float, str, int]] = []
-    if heap:
-        for _ in range(seats):
-            f, r, list_name = heap[0]
-            taken.append((f, list_name, won[list_name]))
-            won[list_name] += 1
-            heapq.heapreplace(heap, (_float(nums[list_name], table[won[list_name]]), r, list_name))
-    if not _certain(taken, heap, nums, won, table):
-        return _exact_count(votes, seats, series, precedence, initial, stage)
-    awards = [Award(seat=seat, list=list_name, value=_value(nums[list_name], table[k]), stage=stage)
-              for seat, (_, list_name, k) in enumerate(taken, 1)]
+    table = _table(series, max(initial.values(), default=0) + seats + 2 if initial else seats + 2)
+    nums = series.numerators(votes)
+    won, taken, heap = _float_count(votes, seats, nums, table, initial, None)
+    if not _distinct(taken, heap):
+        won, taken, heap = _float_count(votes, seats, nums, table, initial, precedence.rank)
+        if not _certain(taken, heap, nums, table):
+            return _exact_count(votes, seats, series, precedence, initial, stage)
+    awards = Awards(partial(_awards, taken, nums, table, stage))
     runner_up = None
     ties: tuple[Tie, ...] = ()
     if heap:
-        list_name = heap[0][2]
-        runner_up = Award(seat=seats + 1, list=list_name,
-                          value=_value(nums[list_name], table[won[list_name]]), stage=stage)
-        if awards and awards[-1].value == runner_up.value:
-            waiting = [(_value(nums[p], table[won[p]]), p) for _, _, p in heap]
-            ties = _boundary_tie(awards, runner_up, waiting, precedence)
-    return Outcome(won, tuple(awards), runner_up, ties)
+        top, _, k, list_name = heap[0]
+        runner_up = Award(seat=seats + 1, list=list_name, value=_value(nums[list_name],
+                                                                        table[k]), stage=stage)
+        if taken and taken[-1][0] == top:  # equal floats: perhaps equal quotients
+            ties = _float_tie(taken, heap, nums, table, runner_up, precedence)
+    return Outcome(won, awards, runner_up, ties)
 
 
-def _certain(taken: list[tuple[float, str, int]], heap: list[tuple[float, int, str]],
-             nums: Mapping[str, int], won: Mapping[str, int], table: list[int]) -> bool:
+# (-quotient as a float, order among equal floats, seats the list held, list)
+Entry = tuple[float, int, int, str]
+Taken = list[Entry]  # the seats in the order given
+Waiting = list[Entry]  # the heap left: each list at its next quotient
+
+
+def _float_count(
+    votes: Mapping[str, int], seats: int, nums: Mapping[str, int], table: list[int],
+    initial: Mapping[str, int] | None, rank: Mapping[str, int] | None,
+) -> tuple[dict[str, int], Taken, Waiting]:
+    """The count on floats, lists with equal floats in order of `rank` (None: of `votes`):
+    each list's seats, the seats taken in order, and the heap left waiting."""
+    won = dict.fromkeys(votes, 0) if initial is None else {p: initial.get(p, 0) for p in votes}
+    order = range(len(votes)) if rank is None else [rank[p] for p in votes]
+    if initial is None and table[0]:
+        first = table[0]
+        heap = [(-(n / first), r, 0, p) for (p, n), r in zip(nums.items(), order, strict=True)]
+    else:
+        heap = [(_float(nums[p], table[k]), r, k, p)
+                for (p, k), r in zip(won.items(), order, strict=True)]
+    heapq.heapify(heap)
+    taken: Taken = []
+    take, replace_top = taken.append, heapq.heapreplace
+    if heap:
+        for _ in range(seats):
+            top = heap[0]
+            take(top)
+            _, r, k, p = top
+            # d(k + 1) > d(k) >= 0: _float's division, without its zero cases
+            replace_top(heap, (-(nums[p] / table[k + 1]), r, k + 1, p))
+    for _, _, k, p in taken:  # a list's last seat taken comes last
+        won[p] = k + 1
+    return won, taken, heap
+
+
+def _distinct(taken: Taken, heap: Waiting) -> bool:
+    """Whether every float the count took is distinct, and the runner-up's from all others:
+    then each seat went to a quotient strictly above all others left, exactly, and no order of
+    equal values decided a seat or the runner-up. (A float equal to the heap's top has only
+    equal floats above it in the heap, so the top's children would show one.)"""
+    floats = {t[0] for t in taken}
+    if len(floats) < len(taken):
+        return False
+    if not heap:
+        return True
+    top = heap[0][0]
+    return top not in floats and all(w[0] != top for w in heap[1:3])
+
+
+def _awards(taken: Taken, nums: Mapping[str, int], table: list[int],
+            stage: str) -> tuple[Award, ...]:
+    """The seats taken, in order, with the exact quotient each was won at (`Awards` writes
+    them when first read)."""
+    return tuple(Award(seat=seat, list=list_name, value=_value(nums[list_name], table[k]),
+                       stage=stage) for seat, (_, _, k, list_name) in enumerate(taken, 1))
+
+
+def _float_tie(taken: Taken, heap: Waiting, nums: Mapping[str, int], table: list[int],
+               runner_up: Award, precedence: Precedence) -> tuple[Tie, ...]:
+    """`_boundary_tie` of the float count, read from its entries: only quotients with the
+    runner-up's float can have its value, so no other award's Fraction is written."""
+    _, _, k, last = taken[-1]
+    value = runner_up.value
+    if _value(nums[last], table[k]) != value:
+        return ()
+    top = heap[0][0]
+    winners = [p for f, _, k, p in taken if f == top and _value(nums[p], table[k]) == value]
+    losers = [p for f, _, k, p in heap
+              if f == top and p not in winners and _value(nums[p], table[k]) == value]
+    return (precedence.tie(len(taken), winners + losers, last),)
+
+
+def _certain(taken: Taken, heap: Waiting, nums: Mapping[str, int], table: list[int]) -> bool:
     """Whether the count on floats was the exact count: every comparison the heap made was one
     of the quotients taken or still waiting, so it was exact unless two of those have equal
     floats and unequal quotients (inf and 0 are exact)."""
-    quotients = [(f, nums[p], table[k]) for f, p, k in taken]
-    quotients.extend((f, nums[p], table[won[p]]) for f, _, p in heap)
+    quotients = [(f, nums[p], table[k]) for f, _, k, p in (*taken, *heap)]
     if len({f for f, _, _ in quotients}) == len(quotients):
         return True
     seen: dict[float, tuple[int, int]] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -33,6 +33,42 @@ def _permutation(seed: int, constituency: str, n: int) -> tuple[int, ...]:
     return tuple(int(i) for i in rng.permutation(n))
 
 
+class _Lot(Mapping[str, int]):
+    """A constituency's ranks for equal values, drawn when first read: most counts never meet
+    a tie, and drawing them (a permutation and two sorts) was a tenth of a whole count."""
+
+    __slots__ = ("_drawn", "constituency", "rule", "seed", "votes")
+
+    def __init__(self, constituency: str, votes: Mapping[str, int], rule: TieRule,
+                 seed: int) -> None:
+        self.constituency, self.votes, self.rule, self.seed = constituency, votes, rule, seed
+        self._drawn: dict[str, int] | None = None
+
+    def _ranks(self) -> dict[str, int]:
+        if self._drawn is None:
+            names = sorted(self.votes)
+            lot = {names[i]: pos for pos, i in
+                   enumerate(_permutation(self.seed, self.constituency, len(names)))}
+            if self.rule is TieRule.VOTES:
+                order = sorted(names, key=lambda n: (-self.votes[n], lot[n]))
+            else:
+                order = sorted(names, key=lot.__getitem__)
+            self._drawn = {n: i for i, n in enumerate(order)}
+        return self._drawn
+
+    def __getitem__(self, name: str) -> int:
+        return self._ranks()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ranks())
+
+    def __len__(self) -> int:
+        return len(self.votes)
+
+    def __repr__(self) -> str:
+        return repr(self._ranks())
+
+
 @dataclass(frozen=True, slots=True)
 class Precedence:
     """A total order of a constituency's lists for equal values: lower rank wins."""
@@ -46,13 +82,9 @@ class Precedence:
     def draw(
         cls, constituency: str, votes: Mapping[str, int], rule: TieRule, seed: int
     ) -> Precedence:
-        names = sorted(votes)
-        lot = {names[i]: pos for pos, i in enumerate(_permutation(seed, constituency, len(names)))}
-        if rule is TieRule.VOTES:
-            order = sorted(names, key=lambda n: (-votes[n], lot[n]))
-        else:
-            order = sorted(names, key=lot.__getitem__)
-        return cls(constituency, {n: i for i, n in enumerate(order)}, votes, rule)
+        """The law's order — more votes first under `votes`, then the lot — drawn only when a
+        rank is first read."""
+        return cls(constituency, _Lot(constituency, votes, rule, seed), votes, rule)
 
     def tie(self, seat: int, tied: list[str], winner: str) -> Tie:
         """Record how a tie at a seat boundary was decided."""

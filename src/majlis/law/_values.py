@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Any, TypeVar, overload
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -82,7 +82,7 @@ class Apportioned:
 
     basis: str
     magnitudes: Mapping[str, int]
-    awards: tuple[Award, ...]
+    awards: Sequence[Award]
     runner_up: Award | None
     ties: tuple[Tie, ...]
     seed: int
@@ -124,6 +124,55 @@ class Award:
     candidate: str | None = None
 
 
+class Awards(Sequence[Award]):
+    """A count's awards, seat by seat, written out when first read.
+
+    A count's seats are wanted far more often than its explanation (a margin, a projection, a
+    seat table read only the seats), and each award's exact quotient is a `Fraction` to build —
+    a third of a divisor count's time when every award was written at once. Reads, compares
+    and pickles as the tuple it stands for.
+    """
+
+    __slots__ = ("_write", "_written")
+
+    def __init__(self, write: Callable[[], tuple[Award, ...]]) -> None:
+        self._write: Callable[[], tuple[Award, ...]] | None = write
+        self._written: tuple[Award, ...] = ()
+
+    def _all(self) -> tuple[Award, ...]:
+        write = self._write
+        if write is not None:
+            self._written, self._write = write(), None
+        return self._written
+
+    @overload
+    def __getitem__(self, index: int) -> Award: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Award, ...]: ...
+    def __getitem__(self, index: int | slice) -> Award | tuple[Award, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[Award]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Awards):
+            return self._all() == other._all()
+        return isinstance(other, tuple) and self._all() == other
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return tuple, (self._all(),)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Tie:
     """Equal values at the last seat: who was tied and which rule decided it."""
@@ -144,7 +193,7 @@ class AgreementSplit:
     votes: int
     seats: int
     split: Mapping[str, int]
-    awards: tuple[Award, ...]
+    awards: Sequence[Award]
 
     @property
     def label(self) -> str:
@@ -214,7 +263,7 @@ class ConstituencyResult:
     votes: Mapping[str, int]
     seats: Mapping[str, int]
     qualified: frozenset[str]
-    awards: tuple[Award, ...]
+    awards: Sequence[Award]
     runner_up: Award | None
     elected: tuple[Elected, ...] = ()
     community: str | None = None
@@ -243,7 +292,7 @@ class TierResult:
     entitlement: Mapping[str, int] = field(default_factory=dict)
     excluded: frozenset[str] = frozenset()
     pooled: Mapping[str, Fraction] = field(default_factory=dict)
-    awards: tuple[Award, ...] = ()
+    awards: Sequence[Award] = ()
     taken_back: tuple[str, ...] = ()
 
 
@@ -258,7 +307,7 @@ class BiproportionalResult:
 
     weights: Mapping[str, Fraction]
     upper: Mapping[str, int]
-    awards: tuple[Award, ...]
+    awards: Sequence[Award]
     runner_up: Award | None
     list_divisors: Mapping[str, Fraction]
     constituency_divisors: Mapping[str, Fraction]
