@@ -26,6 +26,7 @@ from majlis.law import (
     QuotaRule,
     Scope,
     Threshold,
+    TieRule,
     VoteShare,
     allocate,
     allocate_draws,
@@ -47,9 +48,9 @@ LAWS["2010, tier by Sainte-Laguë"] = replace(
         rule=DivisorRule(DIVISOR_SERIES["sainte-lague"])))
 NORWAY = data.law("norway-2025")
 assert isinstance(NORWAY.tier, LevellingTier)
-LAWS["norway-2025, levelling share by Hare, placement by plain D'Hondt quotients"] = replace(
-    NORWAY, tier=replace(NORWAY.tier, national_rule=QuotaRule("hare"),
-                         placement=DIVISOR_SERIES["dhondt"], relative=False))
+LAWS["norway-2025, levelling share by Hare, placement by plain D'Hondt quotients, lot"] = replace(
+    NORWAY, tie=TieRule.LOT, tier=replace(NORWAY.tier, national_rule=QuotaRule("hare"),
+                                          placement=DIVISOR_SERIES["dhondt"], relative=False))
 LAWS["norway-2025, levelling for 4 % nationally or 2 constituency seats, two a county"] = replace(
     NORWAY, tier=replace(NORWAY.tier, seats_per_constituency=2, threshold=Threshold(conditions=(
         VoteShare(share=Fraction(4, 100), scope=Scope.NATIONAL), ConstituencySeats(seats=2)))))

@@ -45,7 +45,7 @@ from ._quotas import QuotaRule, Remainder
 from ._rules import DivisorRule, Rule, SntvRule
 from ._threshold import ConstituencySeats, ConstituencyWins, Scope, Threshold, VoteShare
 from ._tiers import CompensatoryTier, LevellingTier
-from ._ties import Precedence
+from ._ties import Precedence, TieRule
 from ._values import Constituency, Election, add_up
 
 __all__ = ["DrawAllocation", "allocate_draws"]
@@ -439,7 +439,8 @@ class _Count:
             magnitude = np.array([c.magnitude for c in cs], dtype=np.int64)
             _place(self.votes, seats, columns, magnitude, room, out,
                    np.array(table, dtype=np.int64), placement.numerator(1), tier.relative,
-                   again | self.uncertain, placed, again)
+                   national, self.law.tie is TieRule.VOTES, again | self.uncertain, placed,
+                   again)
         for i in np.flatnonzero(again & ~self.uncertain):
             self._level_exactly(tier, int(i), seats, out, placed)
 
@@ -531,15 +532,16 @@ def _phase_one(votes: Ints, seats: Ints, columns: Ints, present: Bools, quota_se
 
 @numba.njit(nogil=True, cache=True)
 def _place(votes: Ints, seats: Ints, columns: Ints, magnitude: Ints, room: Ints,
-           levelling: Ints, table: Ints, scale: int, relative: bool, skip: Bools,
-           placed: Ints, again: Bools) -> None:
+           levelling: Ints, table: Ints, scale: int, relative: bool, national: Ints,
+           by_votes: bool, skip: Bools, placed: Ints, again: Bools) -> None:
     """`LevellingTier._place` on every draw i not to `skip`: one seat at a time to the highest
     next quotient of a list with levelling seats left in a constituency with `room` left —
     votes·`scale` ÷ `table`[its seats there] (the series' integer denominators), divided by
     the constituency's votes per constituency seat when `relative` — compared exactly by
-    cross-multiplication; of equal quotients of one list, the earlier constituency's. Two
-    lists' equal quotients (the tie rule's), no pair left for a seat (the exact path
-    refuses), or quotients past int64 mark the draw `again`."""
+    cross-multiplication. Of equal quotients, one list's go to the earlier constituency, two
+    lists' to the one with more `national` votes when the tie rule goes `by_votes` first (the
+    tier's precedence). Two lists' equal quotients the lot decides, no pair left for a seat
+    (the exact path refuses), or quotients past int64 mark the draw `again`."""
     n_k, n_draws, width = votes.shape
     pairs_k = np.empty(n_k * width, dtype=np.int64)
     pairs_j = np.empty(n_k * width, dtype=np.int64)
@@ -596,9 +598,14 @@ def _place(votes: Ints, seats: Ints, columns: Ints, magnitude: Ints, room: Ints,
                     den = 1
                 if best < 0 or num * best_den > best_num * den:
                     best, best_num, best_den, tied = q, num, den, False
-                elif num * best_den == best_num * den and c != columns[pairs_k[best],
-                                                                        pairs_j[best]]:
-                    tied = True
+                    continue
+                other = columns[pairs_k[best], pairs_j[best]]
+                if num * best_den < best_num * den or c == other:
+                    continue
+                if by_votes and national[i, c] > national[i, other]:
+                    best, best_num, best_den, tied = q, num, den, False
+                elif not by_votes or national[i, c] == national[i, other]:
+                    tied = True  # the lot's
             if best < 0 or tied:
                 again[i] = True
                 break
