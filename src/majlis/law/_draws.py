@@ -245,6 +245,7 @@ class _Count:
         totals = v.sum(axis=2)[self.general]  # general constituency × draw: every base here
         conditions = {id(f): f for f in (*threshold.conditions,
                                           *(b.condition for b in threshold.by_list))}
+        nationally: dict[int, Bools] = {}  # a national condition → draw × list of `lists`
         for g, k in enumerate(self.general):
             width = len(cs[k].votes)
             faced = {j: tuple(id(f) for f in threshold.conditions_for(p, self.election.lists))
@@ -262,13 +263,15 @@ class _Count:
                     continue
                 assert isinstance(cond, VoteShare)
                 if cond.scope is Scope.CONSTITUENCY:
-                    mine, base, room = v[k, :, :width], totals[g], cs[k].magnitude
-                else:
-                    mine = self._national()[:, self.columns[k]]
-                    base = totals.sum(axis=0)
+                    share = Fraction(1, cs[k].magnitude) if cond.share is None else cond.share
+                    met[key] = _at_least(v[k, :, :width], totals[g][:, None], share)
+                    continue
+                if key not in nationally:
                     room = sum(cs[x].magnitude for x in self.general)
-                share = Fraction(1, room) if cond.share is None else cond.share
-                met[key] = _at_least(mine, base[:, None], share)
+                    share = Fraction(1, room) if cond.share is None else cond.share
+                    nationally[key] = _at_least(self._national(),
+                                                totals.sum(axis=0)[:, None], share)
+                met[key] = nationally[key][:, self.columns[k]]
             for fs in set(faced.values()):
                 columns = [j for j, x in faced.items() if x == fs]
                 every = columns == list(range(width))  # as a slice: no copies
@@ -400,10 +403,9 @@ class _Count:
         won = np.zeros_like(national)
         columns = self._general_columns()
         _add_up(seats, columns, won)
-        admitted = self._admitted(tier.threshold, won)
-        qualified = np.zeros(national.shape, dtype=np.bool_)
-        for k in self.general:
-            qualified[:, self.columns[k]] |= admitted[k, :, : len(self.columns[k])]
+        admitted = np.zeros_like(national)  # constituencies each list is admitted in
+        _add_up(self._admitted(tier.threshold, won).view(np.uint8), columns, admitted)
+        qualified = admitted > 0
         room = np.zeros(len(cs), dtype=np.int64)  # levelling seats per constituency
         for k in self.general:
             room[k] = _tier_seats(tier, cs[k])
@@ -543,12 +545,15 @@ def _place(votes: Ints, seats: Ints, columns: Ints, magnitude: Ints, room: Ints,
     tier's precedence). Two lists' equal quotients the lot decides, no pair left for a seat
     (the exact path refuses), or quotients past int64 mark the draw `again`."""
     n_k, n_draws, width = votes.shape
-    pairs_k = np.empty(n_k * width, dtype=np.int64)
+    pairs_k = np.empty(n_k * width, dtype=np.int64)  # a pair: a list in a constituency
     pairs_j = np.empty(n_k * width, dtype=np.int64)
-    nums = np.empty(n_k * width, dtype=np.int64)
+    pairs_c = np.empty(n_k * width, dtype=np.int64)
+    nums = np.empty(n_k * width, dtype=np.int64)  # its next quotient: nums / dens
+    dens = np.empty(n_k * width, dtype=np.int64)
+    per = np.empty(n_k * width, dtype=np.int64)  # dens = table[its seats there] · per
+    held = np.empty(n_k * width, dtype=np.int64)
     left = np.empty(levelling.shape[1], dtype=np.int64)
     open_ = np.empty(n_k, dtype=np.int64)
-    valid = np.empty(n_k, dtype=np.int64)
     for i in range(n_draws):
         if skip[i]:
             continue
@@ -563,64 +568,68 @@ def _place(votes: Ints, seats: Ints, columns: Ints, magnitude: Ints, room: Ints,
         count = 0
         for k in range(n_k):
             open_[k] = room[k]
-            valid[k] = 0
-            for j in range(width):
-                valid[k] += votes[k, i, j]
-        for k in range(n_k):
             if room[k] == 0:
                 continue
+            valid = 0
+            for j in range(width):
+                valid += votes[k, i, j]
             for j in range(width):
                 c = columns[k, j]
                 x = votes[k, i, j]
                 if c < 0 or left[c] == 0 or x == 0:
                     continue
-                pairs_k[count], pairs_j[count] = k, j
+                pairs_k[count], pairs_j[count], pairs_c[count] = k, j, c
                 nums[count] = x * scale * magnitude[k] if relative else x * scale
+                per[count] = valid if relative else 1
+                held[count] = seats[k, i, j]
                 most_num = max(most_num, float(x) * scale * (magnitude[k] if relative else 1))
-                most_den = max(most_den, float(valid[k]) if relative else 1.0)
+                most_den = max(most_den, float(per[count]))
                 count += 1
         most_den *= float(table[table.size - 1])
         if most_num * most_den >= 2.0**62:  # cross products past int64
             again[i] = True
             continue
+        for q in range(count):
+            dens[q] = table[held[q]] * per[q]
+            if nums[q] == 0 and dens[q] == 0:  # as `Quotient`: no votes per seat, no quotient
+                dens[q] = 1
         while to_place:
             best = -1
-            best_num, best_den = 0, 1
             tied = False
             for q in range(count):
-                k, j = pairs_k[q], pairs_j[q]
-                c = columns[k, j]
-                if left[c] == 0 or open_[k] == 0:
+                c = pairs_c[q]
+                if left[c] == 0 or open_[pairs_k[q]] == 0:
                     continue
-                num = nums[q]
-                den = table[seats[k, i, j] + placed[k, i, j]] * (valid[k] if relative else 1)
-                if num == 0 and den == 0:  # as `Quotient`: no votes per seat, no quotient
-                    den = 1
-                if best < 0 or num * best_den > best_num * den:
-                    best, best_num, best_den, tied = q, num, den, False
+                if best < 0 or nums[q] * dens[best] > nums[best] * dens[q]:
+                    best, tied = q, False
                     continue
-                other = columns[pairs_k[best], pairs_j[best]]
-                if num * best_den < best_num * den or c == other:
+                other = pairs_c[best]
+                if nums[q] * dens[best] < nums[best] * dens[q] or c == other:
                     continue
                 if by_votes and national[i, c] > national[i, other]:
-                    best, best_num, best_den, tied = q, num, den, False
+                    best, tied = q, False
                 elif not by_votes or national[i, c] == national[i, other]:
                     tied = True  # the lot's
             if best < 0 or tied:
                 again[i] = True
                 break
-            k, j = pairs_k[best], pairs_j[best]
-            placed[k, i, j] += 1
-            left[columns[k, j]] -= 1
+            k = pairs_k[best]
+            placed[k, i, pairs_j[best]] += 1
+            held[best] += 1
+            dens[best] = table[held[best]] * per[best]
+            if nums[best] == 0 and dens[best] == 0:
+                dens[best] = 1
+            left[pairs_c[best]] -= 1
             open_[k] -= 1
             to_place -= 1
 
 
 @numba.njit(nogil=True, cache=True)
-def _add_up(values: Ints, columns: Ints, out: Ints) -> None:
-    """out[i, columns[k, j]] += values[k, i, j] wherever columns[k, j] is a column (not -1)."""
-    for k in range(values.shape[0]):
-        for i in range(values.shape[1]):
+def _add_up(values: Ints | NDArray[np.uint8], columns: Ints, out: Ints) -> None:
+    """out[i, columns[k, j]] += values[k, i, j] wherever columns[k, j] is a column (not -1);
+    draw by draw, so that a draw's row of `out` stays in cache."""
+    for i in range(values.shape[1]):
+        for k in range(values.shape[0]):
             for j in range(values.shape[2]):
                 c = columns[k, j]
                 if c >= 0:
