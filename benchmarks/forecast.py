@@ -5,7 +5,7 @@ Speed: a synthetic release of Iraq 2025's 18 governorates (320 general seats, 30
 half the general stations counted, the special vote all counted), fixed seed. The naive peer
 draws the same kind of election with plain NumPy and allocates each constituency with votelib,
 draw by draw. Then every Iraqi preset in turn, 100,000 draws on a synthetic release of its own
-districts.
+districts, and each Norwegian preset the same way (19 counties, a levelling tier).
 
 Backtest: every release of the replayed night (three made-up elections), each projected with
 20,000 draws and scored against the seats finally won — with the default model and with its
@@ -144,10 +144,10 @@ def speed() -> None:
 
 
 def presets() -> None:
-    """100,000 draws under every Iraqi preset, each on a synthetic release of its own districts
-    (after a first call of 1,000 draws that compiles and warms up), with the constituency draws
-    the exact path counted (ties) and the machine's load beside each."""
-    for name in (n for n in data.laws() if n.startswith("iraq-")):
+    """100,000 draws under every Iraqi and Norwegian preset (Norway's levelling tier), each on a
+    synthetic release of its own districts (after a first call of 1,000 draws that compiles and
+    warms up), with the counts the exact path made (ties) and the machine's load beside each."""
+    for name in (n for n in data.laws() if n.startswith(("iraq-", "norway-"))):
         law = data.law(name)
         if not set(law.magnitudes) - set(law.reserved):  # 2021: its districts come with the votes
             continue

@@ -99,6 +99,26 @@ def test_vector_path_and_exact_path_give_the_same_projection(night: Night) -> No
     assert exact.exact_rows == 400 * 3 and vector.exact_rows < 400
 
 
+def test_a_levelling_tier_projects_on_the_vector_path_as_on_the_exact_one() -> None:
+    """Norway 2025's law on half of every county counted: each draw's levelling seats count in
+    its national seats, the same through `allocate_draws` as through `allocate` draw by draw."""
+    law = data.law("norway-2025")
+    rng = np.random.default_rng(4)
+    parties = ["A", "FRP", "H", "SV", "SP", "KRF", "V"]
+    count = forecast.ReleaseCount(number=1, name="half counted", constituencies=tuple(
+        forecast.PartialCount(name=name, groups=(forecast.GroupCount(
+            voting_type="election-day", stations=40, counted=20, registered=40_000,
+            registered_uncounted=20_000, votes=dict(zip(parties, map(int, rng.multinomial(
+                12_000, [0.28, 0.24, 0.15, 0.1, 0.1, 0.08, 0.05])), strict=True))),))
+        for name in law.magnitudes))
+    vector = forecast.project(count, law, draws=150, seed=2)
+    exact = forecast.project(count, law, draws=150, seed=2, exact=True)
+    assert vector.lists == exact.lists
+    assert vector.constituencies == exact.constituencies
+    assert sum(x.expected for x in vector.lists) == pytest.approx(169)  # levelling seats in
+    assert exact.exact_rows == 150 * 19 and vector.exact_rows < 150
+
+
 @pytest.mark.parametrize(("part", "refusal"), [
     ({"agreements": Agreements()}, "do not pool surplus-vote agreements"),
     ({"mixed": MixedMember(overhang=Overhang.KEPT)}, "do not count mixed-member laws")])

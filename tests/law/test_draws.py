@@ -4,6 +4,7 @@ draw, on generated elections under every preset and every example law."""
 from __future__ import annotations
 
 from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -17,12 +18,15 @@ from majlis.law import (
     DIVISOR_SERIES,
     CompensatoryTier,
     Constituency,
+    ConstituencySeats,
     DivisorRule,
     Election,
     Law,
+    LevellingTier,
     QuotaRule,
     Scope,
     Threshold,
+    TieRule,
     VoteShare,
     allocate,
     allocate_draws,
@@ -42,6 +46,14 @@ LAWS["2010, tier by Sainte-Laguë"] = replace(
     data.law("iraq-2010"), tier=CompensatoryTier(
         name="compensatory", seats=7, quota_seats=325,
         rule=DivisorRule(DIVISOR_SERIES["sainte-lague"])))
+NORWAY = data.law("norway-2025")
+assert isinstance(NORWAY.tier, LevellingTier)
+LAWS["norway-2025, levelling share by Hare, placement by plain D'Hondt quotients, lot"] = replace(
+    NORWAY, tie=TieRule.LOT, tier=replace(NORWAY.tier, national_rule=QuotaRule("hare"),
+                                          placement=DIVISOR_SERIES["dhondt"], relative=False))
+LAWS["norway-2025, levelling for 4 % nationally or 2 constituency seats, two a county"] = replace(
+    NORWAY, tier=replace(NORWAY.tier, seats_per_constituency=2, threshold=Threshold(conditions=(
+        VoteShare(share=Fraction(4, 100), scope=Scope.NATIONAL), ConstituencySeats(seats=2)))))
 LAWS["2014, quota for the reserved seats"] = replace(data.law("iraq-2014"), reserved={
     **data.law("iraq-2014").reserved,
     "Christian (national)": replace(data.law("iraq-2014").reserved["Christian (national)"],
@@ -102,19 +114,26 @@ def test_every_draw_has_the_exact_paths_seats(name: str, data: st.DataObject) ->
         return
     result = allocate_draws(votes, election, law, seed=5)
     for i, truth in enumerate(truths):
+        placed = truth.tier.placed if truth.tier is not None else {}
         for k, (c, r) in enumerate(zip(election.constituencies, truth.constituencies,
                                        strict=True)):
             assert result.seats[k, i, : len(c.votes)].tolist() == [r.seats[p] for p in c.votes], (
                 i, c.name)
+            there = placed.get(c.name, {})
+            assert result.placed[k, i, : len(c.votes)].tolist() == [there.get(p, 0)
+                                                                    for p in c.votes], (i, c.name)
         tier = dict(truth.tier.seats) if truth.tier is not None else {}
         assert result.tier[i].tolist() == [tier.get(p, 0) for p in result.lists], i
+    if isinstance(law.tier, LevellingTier):  # counted here: a tied draw's tier alone, if any
+        assert not result.exact.any()
 
 
-def test_the_iraqi_presets_go_through_the_vector_path() -> None:
-    """Every Iraqi preset with its districts in the law, on a count without ties: no draw is
-    left to `allocate` whole, and the seats and tier seats are the exact path's."""
+def test_the_presets_go_through_the_vector_path() -> None:
+    """Every preset with its districts in the law (Iraq's, Norway's levelling tier), on a count
+    without ties: no draw is left to `allocate` whole, and the seats, tier seats and where
+    they are placed are the exact path's."""
     rng = np.random.default_rng(7)
-    for name in (n for n in data.laws() if n.startswith("iraq-")):
+    for name in data.laws():
         law = data.law(name)
         election = Election(constituencies=tuple(
             Constituency(name=n, magnitude=m, votes={f"L{j}": 0 for j in range(12)})
@@ -134,6 +153,13 @@ def test_the_iraqi_presets_go_through_the_vector_path() -> None:
                 [r.seats[f"L{j}"] for j in range(12)] for r in truth.constituencies], name
             tier = dict(truth.tier.seats) if truth.tier is not None else {}
             assert result.tier[i].tolist() == [tier.get(p, 0) for p in result.lists], name
+            placed = truth.tier.placed if truth.tier is not None else {}
+            assert result.placed[:, i].tolist() == [
+                [placed.get(c.name, {}).get(f"L{j}", 0) for j in range(12)]
+                for c in election.constituencies], name
+        if isinstance(law.tier, LevellingTier):  # one levelling seat a county, every draw
+            assert result.tier.sum(axis=1).tolist() == [len(law.magnitudes)] * 20, name
+            assert (result.placed.sum(axis=2) == 1).all(), name
 
 
 def test_bad_votes_are_refused_clearly() -> None:

@@ -6,15 +6,21 @@ from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from majlis import data
 from majlis.law import (
+    Constituency,
+    DrawAllocation,
+    Election,
+    Law,
     Overhang,
     Precedence,
     QuotaRule,
     VoteShare,
     allocate,
+    allocate_draws,
     parse_law,
     read_election,
 )
@@ -50,7 +56,7 @@ def test_madrid_november_2019_reproduces_published_dhondt_seats() -> None:
 
 
 def test_norway_2021_reproduces_constituency_and_levelling_seats_by_county() -> None:
-    _, _, result = run("norway-2021.toml", "world/norway2021_votes.csv",
+    election, law, result = run("norway-2021.toml", "world/norway2021_votes.csv",
                        "world/norway2021_districts.csv")
     assert result.tier is not None
     for row in data.rows("world/norway2021_seats.csv"):
@@ -64,6 +70,45 @@ def test_norway_2021_reproduces_constituency_and_levelling_seats_by_county() -> 
         "PF": 1}
     # Ap and Sp won more constituency seats than their national share: they are levelled out.
     assert result.tier.excluded == {"Ap", "Sp"}
+    vector = drawn_once(election, law)  # the projections' path: the same, no count exactly
+    assert not vector.exact.any() and vector.exact_rows == 0
+    for k, (c, r) in enumerate(zip(election.constituencies, result.constituencies,
+                                   strict=True)):
+        assert vector.seats[k, 0, : len(c.votes)].tolist() == list(r.seats.values()), c.name
+        assert vector.placed[k, 0, : len(c.votes)].tolist() == [
+            result.tier.placed[c.name].get(p, 0) for p in c.votes], c.name
+
+
+def drawn_once(election: Election, law: Law) -> DrawAllocation:
+    """`election` as the one draw of `allocate_draws`, the projections' path."""
+    width = max(len(c.votes) for c in election.constituencies)
+    votes = np.zeros((len(election.constituencies), 1, width), dtype=np.int64)
+    for k, c in enumerate(election.constituencies):
+        votes[k, 0, : len(c.votes)] = list(c.votes.values())
+    return allocate_draws(votes, election, law)
+
+
+def test_norway_2025_vector_path_reproduces_the_official_seats_and_their_placement() -> None:
+    """The final official votes of 2025 through `allocate_draws`: every county's constituency
+    seats and the county its levelling seat went to are the directorate's, and no count went
+    to the exact path."""
+    law = data.law("norway-2025")
+    rows = [r for r in data.rows("nights/norway2025/final_official_seats.csv")
+            if r["party_code"] != "BLANKE"]
+    counties = {r["district_name"]: [x for x in rows if x["district_name"] == r["district_name"]]
+                for r in rows}
+    result = drawn_once(Election(constituencies=tuple(
+        Constituency(name=name, magnitude=law.magnitudes[name],
+                     votes={r["party_code"]: int(r["votes"]) for r in lists})
+        for name, lists in counties.items())), law)
+    assert not result.exact.any() and result.exact_rows == 0
+    for k, (name, lists) in enumerate(counties.items()):
+        levelling = [int(r["levelling_seats"]) for r in lists]
+        assert result.seats[k, 0, : len(lists)].tolist() == [
+            int(r["seats"]) - x for r, x in zip(lists, levelling, strict=True)], name
+        assert result.placed[k, 0, : len(lists)].tolist() == levelling, name
+    assert {p: int(s) for p, s in zip(result.lists, result.tier[0], strict=True) if s} == {
+        "RØDT": 5, "SV": 4, "KRF": 4, "MDG": 4, "SP": 1, "H": 1}
 
 
 def test_slovakia_2023_reproduces_official_seats_with_thresholds_by_list() -> None:

@@ -3,10 +3,10 @@
 Draws go in fixed chunks, each with its own generator spawned from the seed, so the result is
 the same whatever the number of worker threads. Seats come from the law engine's vectorised
 twin of the whole law (`allocate_draws`: thresholds, divisors, quotas, reserved contests, a
-compensatory tier); a draw a tie could change goes through the exact path, which applies the
-law's tie rule, and so does every draw of a law with parts the vector path does not count
-(a levelling tier, a biproportional count) — correct, and slow. Surplus-vote agreements are
-refused: a release carries no list attributes to pool them by.
+compensatory or levelling tier); a draw a tie could change goes through the exact path, which
+applies the law's tie rule, and so does every draw of a law with parts the vector path does
+not count (a remainder pool, a biproportional count) — correct, and slow. Surplus-vote
+agreements are refused: a release carries no list attributes to pool them by.
 """
 
 from __future__ import annotations

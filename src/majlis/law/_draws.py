@@ -4,19 +4,24 @@ projections.
 A forecast draws the same election thousands of times with other votes. Each draw's count is
 the law's: the threshold (vote shares and natural quotas, in each constituency or nationally,
 exempt lists, conditions by list), each constituency's rule (the general one or a reserved
-contest's: divisors, quotas, SNTV) through `allocate_batch`, and a compensatory tier's two
-phases on the national votes. Every comparison is in integers, or certified as `allocate_batch`
-certifies it, so the seats are exactly `allocate`'s.
+contest's: divisors, quotas, SNTV) through `allocate_batch`, and an upper tier on the national
+votes — a compensatory tier's two phases, or a levelling tier (Norway): the whole house shared
+among the lists over the tier's threshold, lists over their share left out and the share
+counted again, then each list's levelling seats placed one at a time by the highest (relative)
+next quotient. Every comparison is in integers, or certified as `allocate_batch` certifies it,
+so the seats are exactly `allocate`'s.
 
 A row any tie could change — one `allocate_batch` flags, equal votes at an SNTV contest's last
 seat — is counted again alone by the exact path, with the law's tie rule and the draw's seed, and
 so is a tier's count a tie could change (newcomers with equal votes competing for too few
-seats, equal remainders). A draw
-the exact path refuses (no list to fill a constituency's or the tier's seats) goes through
-`allocate` whole, which refuses it with the same error. So does every draw of a law with a
-part this path does not count (agreements, a mixed-member or biproportional count, a majority
-bonus, a levelling tier or remainder pool, a threshold's fallback or condition on seats won,
-Huntington–Hill, candidates, declared valid or blank votes): slow, and still the same seats.
+seats, equal remainders or quotients in the national share, two lists' equal quotients for a
+levelling seat). A draw
+the exact path refuses (no list to fill a constituency's or the tier's seats, levelling seats
+that cannot be placed) goes through `allocate` whole, which refuses it with the same error. So
+does every draw of a law with a part this path does not count (agreements, a mixed-member or
+biproportional count, a majority bonus, a remainder pool, a threshold's fallback or condition
+on seats won before the tier, Huntington–Hill, candidates, declared valid or blank votes):
+slow, and still the same seats.
 """
 
 from __future__ import annotations
@@ -33,14 +38,15 @@ from majlis.errors import AllocationError
 
 from ._allocate import Law, allocate, apportion
 from ._batch import MAX_VOTES, allocate_batch
-from ._bounds import check_seats
+from ._bounds import MAX_MAGNITUDE, check_seats
 from ._divisors import DivisorSeries
+from ._pool import RemainderPool
 from ._quotas import QuotaRule, Remainder
 from ._rules import DivisorRule, Rule, SntvRule
-from ._threshold import ConstituencyWins, Scope, Threshold, VoteShare
-from ._tiers import CompensatoryTier
-from ._ties import Precedence
-from ._values import Constituency, Election
+from ._threshold import ConstituencySeats, ConstituencyWins, Scope, Threshold, VoteShare
+from ._tiers import CompensatoryTier, LevellingTier
+from ._ties import Precedence, TieRule
+from ._values import Constituency, Election, add_up
 
 __all__ = ["DrawAllocation", "allocate_draws"]
 
@@ -51,12 +57,15 @@ Bools = NDArray[np.bool_]
 @dataclass(frozen=True, slots=True)
 class DrawAllocation:
     """Seats of every draw: per constituency and list (`seats`, constituency × draw × list, the
-    lists in each constituency's order), and the upper tier's per list of `lists` (`tier`, draw
-    × list). `exact` marks the draws `allocate` counted whole; `exact_rows` counts the
-    constituency counts the exact path made (a tied row alone, or every row of such a draw)."""
+    lists in each constituency's order), the upper tier's per list of `lists` (`tier`, draw
+    × list), and where the tier placed them (`placed`, shaped as `seats`: Norway's levelling
+    seats by county; zeros for a tier kept national). `exact` marks the draws `allocate`
+    counted whole; `exact_rows` counts the counts the exact path made (a tied row alone, a
+    tier's count, or every row of such a draw)."""
 
     seats: Ints
     tier: Ints
+    placed: Ints
     lists: tuple[str, ...]
     exact: Bools
     exact_rows: int
@@ -85,10 +94,11 @@ def allocate_draws(
     lists = tuple(dict.fromkeys(p for c in cs for p in c.votes))
     n = v.shape[1]
     tier = np.zeros((n, len(lists)), dtype=np.int64)
+    placed = np.zeros(v.shape, dtype=np.int64)
     rows = 0
     if n and int(v.max(initial=0)) < MAX_VOTES and _counts(election, law):
         count = _Count(v, election, law, lists, seed, workers)
-        seats, exact = count.run(tier)
+        seats, exact = count.run(tier, placed)
         rows = count.rows
     else:
         seats, exact = np.zeros(v.shape, dtype=np.int64), np.ones(n, dtype=np.bool_)
@@ -100,10 +110,14 @@ def allocate_draws(
         for k, (c, r) in enumerate(zip(cs, allocation.constituencies, strict=True)):
             seats[k, i, : len(c.votes)] = [r.seats[p] for p in c.votes]
         tier[i] = 0
+        placed[:, i] = 0
         if allocation.tier is not None:
             for p, s in allocation.tier.seats.items():
                 tier[i, index[p]] = s
-    return DrawAllocation(seats=seats, tier=tier, lists=lists, exact=exact,
+            for k, c in enumerate(cs):
+                there = allocation.tier.placed.get(c.name, {})
+                placed[k, i, : len(c.votes)] = [there.get(p, 0) for p in c.votes]
+    return DrawAllocation(seats=seats, tier=tier, placed=placed, lists=lists, exact=exact,
                           exact_rows=rows + len(cs) * int(exact.sum()))
 
 
@@ -115,14 +129,29 @@ def _counts(election: Election, law: Law) -> bool:
     if any(c.candidates or c.valid is not None or c.blank or c.invalid
            for c in election.constituencies):
         return False
-    if law.tier is not None and not (isinstance(law.tier, CompensatoryTier)
-                                     and _rule_counts(law.tier.rule)
-                                     and 0 < law.tier.quota_seats < 2**22):  # votes · it in int64
-        return False
     general = law.general(election)
+    if law.tier is not None and not _tier_counts(law.tier, general):
+        return False
     if law.threshold is not None and not _threshold_counts(law.threshold, general):
         return False
     return all(_rule_counts(law.rule_for(c.name)) for c in election.constituencies)
+
+
+def _tier_counts(tier: CompensatoryTier | LevellingTier | RemainderPool,
+                 general: tuple[Constituency, ...]) -> bool:
+    if isinstance(tier, CompensatoryTier):
+        return _rule_counts(tier.rule) and 0 < tier.quota_seats < 2**22  # votes · it in int64
+    if isinstance(tier, LevellingTier):
+        house = sum(c.magnitude + _tier_seats(tier, c) for c in general)
+        return (_rule_counts(tier.national_rule) and isinstance(tier.placement, DivisorSeries)
+                and house <= MAX_MAGNITUDE  # the national count is one row of `allocate_batch`
+                and _threshold_counts(tier.threshold, general, seats_won=True))
+    return False  # a remainder pool
+
+
+def _tier_seats(tier: LevellingTier, c: Constituency) -> int:
+    """The levelling seats placed in constituency c, as `LevellingTier.apportion` reads them."""
+    return tier.seats_per_constituency if c.tier_seats is None else c.tier_seats
 
 
 def _rule_counts(rule: Rule) -> bool:
@@ -133,7 +162,10 @@ def _rule_counts(rule: Rule) -> bool:
     return True  # SNTV
 
 
-def _threshold_counts(threshold: Threshold, general: tuple[Constituency, ...]) -> bool:
+def _threshold_counts(threshold: Threshold, general: tuple[Constituency, ...], *,
+                      seats_won: bool = False) -> bool:
+    """Whether this path applies `threshold`; `seats_won`: a tier's, where the constituency
+    seats won are counted already."""
     conditions = (*threshold.conditions, *(b.condition for b in threshold.by_list))
     if threshold.fallback is not None:
         return False
@@ -143,8 +175,9 @@ def _threshold_counts(threshold: Threshold, general: tuple[Constituency, ...]) -
                                        cond.scope is Scope.NATIONAL else
                                        any(c.magnitude == 0 for c in general)):
                 return False  # a natural quota of no seats: `allocate` refuses it
-        elif not isinstance(cond, ConstituencyWins):
-            return False  # seats won: a count without the threshold first
+        elif not (isinstance(cond, ConstituencyWins)
+                  or (seats_won and isinstance(cond, ConstituencySeats))):
+            return False  # seats won, before a tier: a count without the threshold first
     return True
 
 
@@ -168,9 +201,11 @@ class _Count:
         self.general = [k for k, c in enumerate(cs) if c.name not in law.reserved]
         self.n = votes.shape[1]
         self.uncertain = np.zeros(self.n, dtype=np.bool_)
+        self._national_votes: Ints | None = None
 
-    def run(self, tier: Ints) -> tuple[Ints, Bools]:
-        """The seats, tier seats into `tier`, and the draws left to `allocate`."""
+    def run(self, tier: Ints, placed: Ints) -> tuple[Ints, Bools]:
+        """The seats, tier seats into `tier` and where they are placed into `placed`, and the
+        draws left to `allocate`."""
         taking = self._taking()
         groups: dict[Rule, list[int]] = defaultdict(list)
         for k, c in enumerate(self.election.constituencies):
@@ -183,26 +218,34 @@ class _Count:
         assert seats is not None
         if isinstance(self.law.tier, CompensatoryTier):
             self._compensate(self.law.tier, seats, tier)
+        elif isinstance(self.law.tier, LevellingTier):
+            self._level(self.law.tier, seats, tier, placed)
         return seats, self.uncertain
 
     def _taking(self) -> Bools | None:
         """Constituency × draw × list: the columns in each count (its lists, past the threshold
         in a general constituency); None when every column is a list in its count."""
-        v = self.votes
         threshold = self.law.threshold
-        padded = any(len(c.votes) < v.shape[2] for c in self.election.constituencies)
-        if (threshold is None or not self.general) and not padded:
-            return None
+        if threshold is None or not self.general:
+            padded = any(len(c.votes) < self.votes.shape[2] for c in self.election.constituencies)
+            return self._admitted(None) if padded else None
+        return self._admitted(threshold)
+
+    def _admitted(self, threshold: Threshold | None, won: Ints | None = None) -> Bools:
+        """Constituency × draw × list: each constituency's lists that `threshold` admits (in a
+        general constituency; all of a reserved contest's), none past its lists. `won`, draw ×
+        list of `lists`: the constituency seats a tier's threshold counts."""
+        v = self.votes
         taking = np.zeros(v.shape, dtype=np.bool_)
         for k, c in enumerate(self.election.constituencies):
             taking[k, :, : len(c.votes)] = True
-        if threshold is None or not self.general:
+        if threshold is None:
             return taking
         cs = self.election.constituencies
         totals = v.sum(axis=2)[self.general]  # general constituency × draw: every base here
-        national: Ints | None = None
         conditions = {id(f): f for f in (*threshold.conditions,
                                           *(b.condition for b in threshold.by_list))}
+        nationally: dict[int, Bools] = {}  # a national condition → draw × list of `lists`
         for g, k in enumerate(self.general):
             width = len(cs[k].votes)
             faced = {j: tuple(id(f) for f in threshold.conditions_for(p, self.election.lists))
@@ -214,17 +257,21 @@ class _Count:
                     met[key] = np.broadcast_to(np.array([cond.met_by(self.election.lists.get(
                         p, {})) for p in cs[k].votes]), (self.n, width))
                     continue
+                if isinstance(cond, ConstituencySeats):
+                    assert won is not None  # `_threshold_counts` admits it for a tier only
+                    met[key] = won[:, self.columns[k]] >= cond.seats
+                    continue
                 assert isinstance(cond, VoteShare)
                 if cond.scope is Scope.CONSTITUENCY:
-                    mine, base, room = v[k, :, :width], totals[g], cs[k].magnitude
-                else:
-                    if national is None:
-                        national = self._national(v)
-                    mine = national[:, self.columns[k]]
-                    base = totals.sum(axis=0)
+                    share = Fraction(1, cs[k].magnitude) if cond.share is None else cond.share
+                    met[key] = _at_least(v[k, :, :width], totals[g][:, None], share)
+                    continue
+                if key not in nationally:
                     room = sum(cs[x].magnitude for x in self.general)
-                share = Fraction(1, room) if cond.share is None else cond.share
-                met[key] = _at_least(mine, base[:, None], share)
+                    share = Fraction(1, room) if cond.share is None else cond.share
+                    nationally[key] = _at_least(self._national(),
+                                                totals.sum(axis=0)[:, None], share)
+                met[key] = nationally[key][:, self.columns[k]]
             for fs in set(faced.values()):
                 columns = [j for j, x in faced.items() if x == fs]
                 every = columns == list(range(width))  # as a slice: no copies
@@ -244,11 +291,19 @@ class _Count:
             columns[k, : len(self.columns[k])] = self.columns[k]
         return columns
 
-    def _national(self, v: Ints) -> Ints:
-        """Draw × list of `lists`: `v` summed over the general constituencies by list."""
-        out = np.zeros((self.n, len(self.lists)), dtype=np.int64)
-        _add_up(v, self._general_columns(), out)
-        return out
+    def _national(self) -> Ints:
+        """Draw × list of `lists`: the votes summed over the general constituencies by list
+        (summed once, for the threshold and the tier)."""
+        if self._national_votes is None:
+            self._national_votes = np.zeros((self.n, len(self.lists)), dtype=np.int64)
+            _add_up(self.votes, self._general_columns(), self._national_votes)
+        return self._national_votes
+
+    def _drawn(self, k: int, i: int) -> Constituency:
+        """Constituency k with draw i's votes."""
+        c = self.election.constituencies[k]
+        return replace(c, votes=dict(zip(c.votes, self.votes[k, i, : len(c.votes)].tolist(),
+                                         strict=True)))
 
     def _apportion(self, rule: Rule, ks: list[int], taking: Bools | None, seats: Ints | None
                    ) -> Ints:
@@ -280,8 +335,7 @@ class _Count:
         """Constituency k of draw i by the exact path, as `allocate` counts it."""
         c = self.election.constituencies[k]
         width = len(c.votes)
-        alone = replace(c, votes=dict(zip(c.votes, self.votes[k, i, :width].tolist(),
-                                          strict=True)))
+        alone = self._drawn(k, i)
         allowed = frozenset(c.votes if taking is None else (
             p for p, x in zip(c.votes, taking[k, i, :width], strict=True) if x))
         self.rows += 1
@@ -336,6 +390,81 @@ class _Count:
                 self.uncertain[i] = True
                 continue
             out[i] = [result.seats.get(p, 0) for p in self.lists]
+
+    def _level(self, tier: LevellingTier, seats: Ints, out: Ints, placed: Ints) -> None:
+        """`LevellingTier.apportion` on every draw: the whole house shared by the national
+        rule among the lists over the tier's threshold, the lists over their share left out
+        and the share counted again without them, as often as it takes; then each list's
+        levelling seats placed by `_place`. A draw whose count a tie could change — in the
+        national share, or between two lists' equal quotients in the placement — is counted
+        again by the exact path, and so is one past the compiled path's integers."""
+        cs = self.election.constituencies
+        national = self._national()
+        won = np.zeros_like(national)
+        columns = self._general_columns()
+        _add_up(seats, columns, won)
+        admitted = np.zeros_like(national)  # constituencies each list is admitted in
+        _add_up(self._admitted(tier.threshold, won).view(np.uint8), columns, admitted)
+        qualified = admitted > 0
+        room = np.zeros(len(cs), dtype=np.int64)  # levelling seats per constituency
+        for k in self.general:
+            room[k] = _tier_seats(tier, cs[k])
+        house = sum(cs[k].magnitude for k in self.general) + int(room.sum())
+        series = tier.national_rule.series if isinstance(tier.national_rule, DivisorRule) \
+            else tier.national_rule
+        assert isinstance(series, DivisorSeries | QuotaRule)
+        again = national.max(axis=1, initial=0) >= MAX_VOTES  # for the exact path
+        some = np.flatnonzero(qualified.any(axis=0))  # the count's columns: qualified somewhere
+        sharing = qualified[:, some]
+        votes, won_there = national[:, some], won[:, some]
+        share = np.zeros_like(votes)
+        all_won = won.sum(axis=1)
+        todo = np.flatnonzero(~(again | self.uncertain))
+        while todo.size:
+            mine = sharing[todo]
+            outside = all_won[todo] - np.where(mine, won_there[todo], 0).sum(axis=1)
+            batch = allocate_batch(votes[todo], house - outside, series, taking=mine,
+                                   workers=self.workers)
+            share[todo] = batch.seats
+            again[todo[batch.tied]] = True
+            over = mine & (won_there[todo] > batch.seats)
+            sharing[todo] &= ~over
+            todo = todo[over.any(axis=1) & ~batch.tied]
+        out[:, some] = np.where(sharing, np.maximum(share - won_there, 0), 0)
+        placement = tier.placement
+        assert isinstance(placement, DivisorSeries)
+        length = max((c.magnitude for c in cs), default=0) + int(room.sum()) + 1  # seats in one
+        table = placement.denominators(0, length)
+        if table[-1] >= 2**62:  # divisors with denominators this fine: all by the exact path
+            again[:] = True
+        else:
+            magnitude = np.array([c.magnitude for c in cs], dtype=np.int64)
+            _place(self.votes, seats, columns, magnitude, room, out,
+                   np.array(table, dtype=np.int64), placement.numerator(1), tier.relative,
+                   national, self.law.tie is TieRule.VOTES, again | self.uncertain, placed,
+                   again)
+        for i in np.flatnonzero(again & ~self.uncertain):
+            self._level_exactly(tier, int(i), seats, out, placed)
+
+    def _level_exactly(self, tier: LevellingTier, i: int, seats: Ints, out: Ints,
+                       placed: Ints) -> None:
+        """Draw i's levelling tier by the exact path, as `allocate` counts it; a draw it
+        refuses (seats that cannot be placed) is left to `allocate` whole."""
+        general = tuple(self._drawn(k, i) for k in self.general)
+        won = {c.name: dict(zip(c.votes, seats[k, i].tolist(), strict=False))
+               for k, c in zip(self.general, general, strict=True)}
+        precedence = Precedence.draw(tier.name, add_up(c.votes for c in general),
+                                     self.law.tie, self.seed + i)
+        self.rows += 1
+        try:
+            result = tier.apportion(general, won, precedence, self.election.lists)
+        except AllocationError:
+            self.uncertain[i] = True
+            return
+        out[i] = [result.seats.get(p, 0) for p in self.lists]
+        for k, c in zip(self.general, general, strict=True):
+            there = result.placed.get(c.name, {})
+            placed[k, i, : len(c.votes)] = [there.get(p, 0) for p in c.votes]
 
 
 _ORDERED, _REFUSED = 1, 2  # phase one: the tie rule orders newcomers; for `allocate` whole
@@ -404,10 +533,103 @@ def _phase_one(votes: Ints, seats: Ints, columns: Ints, present: Bools, quota_se
 
 
 @numba.njit(nogil=True, cache=True)
-def _add_up(values: Ints, columns: Ints, out: Ints) -> None:
-    """out[i, columns[k, j]] += values[k, i, j] wherever columns[k, j] is a column (not -1)."""
-    for k in range(values.shape[0]):
-        for i in range(values.shape[1]):
+def _place(votes: Ints, seats: Ints, columns: Ints, magnitude: Ints, room: Ints,
+           levelling: Ints, table: Ints, scale: int, relative: bool, national: Ints,
+           by_votes: bool, skip: Bools, placed: Ints, again: Bools) -> None:
+    """`LevellingTier._place` on every draw i not to `skip`: one seat at a time to the highest
+    next quotient of a list with levelling seats left in a constituency with `room` left —
+    votes·`scale` ÷ `table`[its seats there] (the series' integer denominators), divided by
+    the constituency's votes per constituency seat when `relative` — compared exactly by
+    cross-multiplication. Of equal quotients, one list's go to the earlier constituency, two
+    lists' to the one with more `national` votes when the tie rule goes `by_votes` first (the
+    tier's precedence). Two lists' equal quotients the lot decides, no pair left for a seat
+    (the exact path refuses), or quotients past int64 mark the draw `again`."""
+    n_k, n_draws, width = votes.shape
+    pairs_k = np.empty(n_k * width, dtype=np.int64)  # a pair: a list in a constituency
+    pairs_j = np.empty(n_k * width, dtype=np.int64)
+    pairs_c = np.empty(n_k * width, dtype=np.int64)
+    nums = np.empty(n_k * width, dtype=np.int64)  # its next quotient: nums / dens
+    dens = np.empty(n_k * width, dtype=np.int64)
+    per = np.empty(n_k * width, dtype=np.int64)  # dens = table[its seats there] · per
+    held = np.empty(n_k * width, dtype=np.int64)
+    left = np.empty(levelling.shape[1], dtype=np.int64)
+    open_ = np.empty(n_k, dtype=np.int64)
+    for i in range(n_draws):
+        if skip[i]:
+            continue
+        to_place = 0
+        for c in range(levelling.shape[1]):
+            left[c] = levelling[i, c]
+            to_place += left[c]
+        if to_place == 0:
+            continue
+        most_num = 0.0
+        most_den = 0.0
+        count = 0
+        for k in range(n_k):
+            open_[k] = room[k]
+            if room[k] == 0:
+                continue
+            valid = 0
+            for j in range(width):
+                valid += votes[k, i, j]
+            for j in range(width):
+                c = columns[k, j]
+                x = votes[k, i, j]
+                if c < 0 or left[c] == 0 or x == 0:
+                    continue
+                pairs_k[count], pairs_j[count], pairs_c[count] = k, j, c
+                nums[count] = x * scale * magnitude[k] if relative else x * scale
+                per[count] = valid if relative else 1
+                held[count] = seats[k, i, j]
+                most_num = max(most_num, float(x) * scale * (magnitude[k] if relative else 1))
+                most_den = max(most_den, float(per[count]))
+                count += 1
+        most_den *= float(table[table.size - 1])
+        if most_num * most_den >= 2.0**62:  # cross products past int64
+            again[i] = True
+            continue
+        for q in range(count):
+            dens[q] = table[held[q]] * per[q]
+            if nums[q] == 0 and dens[q] == 0:  # as `Quotient`: no votes per seat, no quotient
+                dens[q] = 1
+        while to_place:
+            best = -1
+            tied = False
+            for q in range(count):
+                c = pairs_c[q]
+                if left[c] == 0 or open_[pairs_k[q]] == 0:
+                    continue
+                if best < 0 or nums[q] * dens[best] > nums[best] * dens[q]:
+                    best, tied = q, False
+                    continue
+                other = pairs_c[best]
+                if nums[q] * dens[best] < nums[best] * dens[q] or c == other:
+                    continue
+                if by_votes and national[i, c] > national[i, other]:
+                    best, tied = q, False
+                elif not by_votes or national[i, c] == national[i, other]:
+                    tied = True  # the lot's
+            if best < 0 or tied:
+                again[i] = True
+                break
+            k = pairs_k[best]
+            placed[k, i, pairs_j[best]] += 1
+            held[best] += 1
+            dens[best] = table[held[best]] * per[best]
+            if nums[best] == 0 and dens[best] == 0:
+                dens[best] = 1
+            left[pairs_c[best]] -= 1
+            open_[k] -= 1
+            to_place -= 1
+
+
+@numba.njit(nogil=True, cache=True)
+def _add_up(values: Ints | NDArray[np.uint8], columns: Ints, out: Ints) -> None:
+    """out[i, columns[k, j]] += values[k, i, j] wherever columns[k, j] is a column (not -1);
+    draw by draw, so that a draw's row of `out` stays in cache."""
+    for i in range(values.shape[1]):
+        for k in range(values.shape[0]):
             for j in range(values.shape[2]):
                 c = columns[k, j]
                 if c >= 0:
