@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from majlis import audit
 from majlis.errors import StoreError
 from majlis.tally import Store
 from tests.tally.test_crash import HEADER
@@ -59,7 +60,7 @@ def test_two_ingests_at_once_into_one_sqlite_file_both_finish(
         assert worker.returncode == 0, err
         assert f"{SHEETS} accepted, 0 quarantined" in out
     with Store(url) as store:
-        verdict = store.verify_chain()
+        verdict = audit.verify_chain(store.chain())
         assert verdict.intact and verdict.checked == 2 * SHEETS
         with store.engine.connect() as conn:
             assert conn.execute(text("SELECT sum(votes) FROM tallies")).scalar_one() \

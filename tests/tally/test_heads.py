@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from majlis import audit
 from majlis.errors import InputError
 from majlis.tally import Store
 from tests.commands import majlis
@@ -41,18 +42,20 @@ def test_a_chain_rewritten_whole_passes_alone_and_fails_against_the_published_he
     assert last is not None and first.sheet_head == last.hash
     assert registered.releases()[0].sheet_head == first.sheet_head
     registered.ingest([sheet("N-001-01", votes={"Tasmim": 120, "Sadiqoun": 80})])
-    assert registered.verify_chain(heads=[first.sheet_head.upper()]).intact  # passed through
+    passed = audit.verify_chain(registered.chain(), heads=[first.sheet_head.upper()])
+    assert passed.intact  # the chain passed through it
     rewrite(registered)
-    assert registered.verify_chain().intact  # consistent in itself: the store alone cannot tell
-    assert registered.verify_chain(heads=[first.sheet_head]).problems == (
+    alone = audit.verify_chain(registered.chain())
+    assert alone.intact  # consistent in itself: the store alone cannot tell
+    assert audit.verify_chain(registered.chain(), heads=[first.sheet_head]).problems == (
         f"chain head {first.sheet_head[:16]}… was published but the sheet chain no longer "
         "passes through it: the chain was rewritten, or cut before it",)
-    assert registered.verify_chain(heads=[GENESIS]).intact  # every chain starts there
+    assert audit.verify_chain(registered.chain(), heads=[GENESIS]).intact  # every chain's first
 
 
 def test_a_head_that_is_no_digest_is_the_callers_mistake(registered: Store) -> None:
     with pytest.raises(InputError, match="--head: 'xyz' is not a chain head"):
-        registered.verify_chain(heads=["xyz"])
+        audit.verify_chain(registered.chain(), heads=["xyz"])
 
 
 def test_release_prints_the_head_and_verify_chain_checks_it(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from majlis import audit
 from majlis.errors import InputError, StoreError
 from majlis.tally import IngestReport, Station, Store, VotingType
 from tests.tally.conftest import LISTS, STATIONS, enter, sheet
@@ -36,7 +37,7 @@ def execute(store: Store, *statements: str) -> None:
 def test_a_clean_night_verifies_sheets_releases_and_totals(registered: Store) -> None:
     night(registered)
     registered.release("second", author="publisher 1")
-    verdict = registered.verify_chain()
+    verdict = audit.verify_chain(registered.chain())
     assert verdict.intact
     assert (verdict.checked, verdict.releases, verdict.unchained) == (3, 2, 0)
 
@@ -47,7 +48,7 @@ def test_a_running_total_raised_in_the_database_is_refused_by_verify_and_release
     night(registered)
     execute(registered, "UPDATE tallies SET votes = votes + 100000 "
                         "WHERE constituency = 'Basra' AND list_name = 'Tasmim'")
-    verdict = registered.verify_chain()
+    verdict = audit.verify_chain(registered.chain())
     assert verdict.broken is None and not verdict.intact
     assert verdict.problems == ("Basra › general › Tasmim: 100,400 in the running totals, 400 "
                                 "in the chained sheets",)
@@ -60,7 +61,7 @@ def test_a_running_total_raised_in_the_database_is_refused_by_verify_and_release
 def test_a_counted_station_removed_in_the_database_is_refused(registered: Store) -> None:
     registered.ingest([sheet("B-001-01")])
     execute(registered, "DELETE FROM counted")
-    assert registered.verify_chain().problems == (
+    assert audit.verify_chain(registered.chain()).problems == (
         "Basra › general › stations counted: 0 in the running totals, 1 in the chained sheets",)
 
 
@@ -80,7 +81,7 @@ def test_the_last_sheet_removed_with_the_head_reset_shows_in_the_totals(
 ) -> None:
     night(registered)
     remove_last_sheet(registered)
-    problems = registered.verify_chain().problems
+    problems = audit.verify_chain(registered.chain()).problems
     assert "Najaf › general › Tasmim: 120 in the running totals, 0 in the chained sheets" \
         in problems
 
@@ -92,7 +93,7 @@ def test_the_last_sheet_removed_with_head_and_totals_reset_shows_in_the_release(
     registered.release("second")  # made when the chain held 3 versions
     remove_last_sheet(registered)
     execute(registered, "DELETE FROM tallies WHERE constituency = 'Najaf'")
-    assert registered.verify_chain().problems == (
+    assert audit.verify_chain(registered.chain()).problems == (
         "release 2 ('second') was made when the sheet chain held 3 versions; it holds 2: the "
         "last sheets were removed",)
 
@@ -103,7 +104,7 @@ def test_a_sheet_replaced_under_a_release_shows(registered: Store) -> None:
     remove_last_sheet(registered)
     execute(registered, "DELETE FROM tallies")
     registered.ingest([sheet("B-001-01", votes={"Tasmim": 100, "State of Law": 200})])
-    (problem,) = registered.verify_chain().problems
+    (problem,) = audit.verify_chain(registered.chain()).problems
     assert problem.startswith("release 1 ('first') was made when the sheet chain's version 1 "
                               "was ")
     assert problem.endswith("sheets were removed or replaced")
@@ -124,7 +125,7 @@ def test_a_release_edited_with_its_digest_recomputed_is_refused(
         payload = conn.execute(text("SELECT payload FROM releases")).scalar_one()
         conn.execute(text("UPDATE releases SET digest = :d"),
                      {"d": hashlib.sha256(payload.encode()).hexdigest()})
-    assert registered.verify_chain().problems[0] == (
+    assert audit.verify_chain(registered.chain()).problems[0] == (
         "release 1 was altered after it was published")
     with pytest.raises(StoreError, match="release 1 was altered after it was published"):
         registered.releases()
@@ -135,7 +136,7 @@ def test_a_release_removed_from_between_others_is_refused(registered: Store) -> 
     registered.release("second")
     registered.release("third")
     execute(registered, "DELETE FROM releases WHERE number = 2")
-    assert registered.verify_chain().problems == (
+    assert audit.verify_chain(registered.chain()).problems == (
         "release 2 is missing: release 3 comes after release 1",
         "release 3 does not follow the release before it: a release was removed or altered")
     with pytest.raises(StoreError, match="release 2 is missing"):
@@ -146,11 +147,11 @@ def test_the_last_release_removed_or_renumbered_shows(registered: Store) -> None
     night(registered)
     registered.release("second")
     execute(registered, "DELETE FROM releases WHERE number = 2")
-    assert registered.verify_chain().problems == (
+    assert audit.verify_chain(registered.chain()).problems == (
         "default's last release is not the one it published last: a release was removed",)
     registered.release("second again")  # follows the head: the removal stays visible
     assert "release 2 does not follow the release before it: a release was removed or " \
-           "altered" in registered.verify_chain().problems
+           "altered" in audit.verify_chain(registered.chain()).problems
 
 
 def test_the_newest_release_and_sheets_removed_with_every_head_reset_show_to_a_kept_digest(
@@ -160,26 +161,26 @@ def test_the_newest_release_and_sheets_removed_with_every_head_reset_show_to_a_k
     night(registered)
     first = registered.releases()[0].digest
     kept = registered.release("second").digest
-    assert registered.verify_chain().latest == (("default", kept),)
+    assert audit.verify_chain(registered.chain()).latest == (("default", kept),)
     execute(registered,
             "DELETE FROM releases WHERE number = 2",
             f"UPDATE elections SET release_head = '{first}'")
-    assert registered.verify_chain().intact  # the store alone cannot tell
-    assert registered.verify_chain([first]).intact
-    assert registered.verify_chain([kept.upper()]).problems == (
+    assert audit.verify_chain(registered.chain()).intact  # the store alone cannot tell
+    assert audit.verify_chain(registered.chain(), [first]).intact
+    assert audit.verify_chain(registered.chain(), [kept.upper()]).problems == (
         f"release {kept[:16]}… was published but is not in the store: it, or the releases after "
         "it, were removed",)
 
 
 def test_a_kept_digest_that_is_no_digest_is_the_callers_mistake(registered: Store) -> None:
     with pytest.raises(InputError, match="--published: 'abc' is not a release digest"):
-        registered.verify_chain(["abc"])
+        audit.verify_chain(registered.chain(), ["abc"])
 
 
 def test_a_release_renumbered_is_refused(registered: Store) -> None:
     night(registered)
     execute(registered, "UPDATE releases SET number = 7")
-    assert registered.verify_chain().problems == (
+    assert audit.verify_chain(registered.chain()).problems == (
         "release 1 is missing: release 7 comes after release 0",
         "release 7 was altered after it was published")
 
@@ -222,10 +223,10 @@ def test_a_release_keeps_the_moment_it_stands_for_in_order_and_sealed(registered
         "2025-11-12T01:30:00+03:00", "2025-11-11T22:30:00+00:00"]
     now = registered.release("now")  # the wall clock, after the night it follows
     assert datetime.fromisoformat(now.created_at) > datetime(2025, 11, 12, tzinfo=UTC)
-    assert registered.verify_chain().intact
+    assert audit.verify_chain(registered.chain()).intact
     execute(registered, "UPDATE releases SET created_at = '2025-11-12T01:31:00+03:00' "
                         "WHERE number = 1")  # the moment is sealed as stored
-    assert registered.verify_chain().problems[0] == (
+    assert audit.verify_chain(registered.chain()).problems[0] == (
         "release 1 was altered after it was published")
 
 
@@ -254,7 +255,7 @@ def test_releases_through_any_night_are_never_refused_and_always_verify(
             enter(store, station, source, tasmim, correction)
             if publish:
                 assert store.release(f"release {number}").results == tuple(store.recount())
-        verdict = store.verify_chain()
+        verdict = audit.verify_chain(store.chain())
         assert verdict.intact, verdict
 
 
@@ -279,5 +280,5 @@ def test_the_sheet_chain_hashes_as_stores_written_before_it_did(store: Store) ->
     assert store.ingest(sheets).duplicates == len(sheets)
     assert store.correct(sheet("S-0\t\"x\"", votes={"Tasmim": 11, "قائمة \"x\"": 0, "A, [b]": 3}),
                          reason="recount ق", author="supervisor").accepted == 1
-    verdict = store.verify_chain(heads=[HEAD])
+    verdict = audit.verify_chain(store.chain(), heads=[HEAD])
     assert verdict.intact and verdict.checked == 11

@@ -4,12 +4,20 @@ the machines' (and the seats they would move), and forensics calibrated on clean
 Risk-limiting audits of the seats: the assertions that imply a constituency's seats, each an
 assorter, tested station by station against the hand counts (or ballot by ballot, polling).
 
+The chains' check (`verify_chain`): every stored sheet version's hash recomputed, releases
+against their seals, heads and digests kept outside the store, the running totals against a
+recount — over what `Store.chain()` streams; and reconciliation with another source's figures.
+
 Pure: plain values and NumPy in, reports out. The tally store feeds it through the command
-line (`majlis audit select | compare | rla plan | rla measure | forensics`); nothing here
-reads a database or changes a figure. docs/audit.md writes the maths out.
+line (`majlis audit select | compare | rla plan | rla measure | forensics`, `majlis
+verify-chain`); nothing here reads a database or changes a figure. docs/audit.md writes the
+maths out.
 """
 
+from majlis._chain import ElectionChain, StoredChain, StoredRelease, StoredVersion
+
 from ._assertions import Assertion, Kind, plurality_assertions, seat_assertions
+from ._chain import ChainCheck, Links, check_links, totals_differ, verify_chain
 from ._compare import (
     AreaComparison,
     Comparison,
@@ -56,16 +64,19 @@ __all__ = [
     "AssertionPlan",
     "AuditPlan",
     "Batch",
+    "ChainCheck",
     "CleanModel",
     "Comparison",
     "Difference",
     "Drawn",
+    "ElectionChain",
     "Finding",
     "Fingerprint",
     "Flag",
     "Forensics",
     "HandCount",
     "Kind",
+    "Links",
     "Measurement",
     "Place",
     "PollingMeasure",
@@ -75,9 +86,13 @@ __all__ = [
     "StationComparison",
     "StationResult",
     "Status",
+    "StoredChain",
+    "StoredRelease",
+    "StoredVersion",
     "Stratum",
     "TestSummary",
     "Tolerance",
+    "check_links",
     "compare",
     "comparison_value",
     "forensics",
@@ -91,4 +106,6 @@ __all__ = [
     "rehearse",
     "seat_assertions",
     "select",
+    "totals_differ",
+    "verify_chain",
 ]

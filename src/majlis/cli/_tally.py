@@ -194,7 +194,7 @@ def verify_chain_command(
 ) -> None:
     """Recompute the hash chains of sheets and releases and recount the running totals: prove
     no stored sheet or release was altered or removed, and every total is the sheets' sum."""
-    verdict = open_store(db, election).verify_chain(published or (), head or ())
+    verdict = audit.verify_chain(open_store(db, election).chain(), published or (), head or ())
     if verdict.intact:
         before = (f", {verdict.unchained} from before the release chain (only their results "
                   "checked)") if verdict.unchained else ""

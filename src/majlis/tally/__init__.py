@@ -4,7 +4,6 @@ The only package that talks to a database (SQLAlchemy; SQLite by default, Postgr
 """
 
 from ._cases import CASE_KINDS, DECISIONS, Case, CaseStep
-from ._chain import ChainCheck
 from ._checks import UNREGISTERED_CEILING, check
 from ._desk import Entry, Form, Keyed
 from ._devices import Device, signed_bytes
@@ -77,7 +76,6 @@ __all__ = [
     "CaseStep",
     "Cell",
     "CentreCount",
-    "ChainCheck",
     "Change",
     "ConstituencyCount",
     "Device",

@@ -24,13 +24,14 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from majlis._chain import GENESIS
 from majlis.errors import InputError, Problem, StoreError
 
 from ._checks import UNREGISTERED_CEILING
 from ._engine import open_engine
 from ._limits import NAME_LENGTH, text_problem
 from ._log import Caller, write_line
-from ._schema import GENESIS, ChainHeadRow, ElectionRow
+from ._schema import ChainHeadRow, ElectionRow
 
 Params = ParamSpec("Params")
 Result = TypeVar("Result")
@@ -46,20 +47,25 @@ def _guarded(method: Callable[Concatenate[Opened, Params], Result]
         try:
             return method(store, *args, **kwargs)
         except DBAPIError as error:
-            said = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else (
-                type(error.orig).__name__)
-            if "database or disk is full" in said or "No space left on device" in said:
-                raise StoreError(
-                    f"the tally store at {store.location} is full: the disk (or its size limit) "
-                    "has no room; the transaction under way was rolled back and what was stored "
-                    "before it stands: free space, then run it again (sheets already stored are "
-                    "skipped)") from error
-            if "database is locked" in said:
-                raise StoreError(
-                    f"the tally store at {store.location} is busy: another writer held it for "
-                    f"more than {store.busy_timeout:g} s; try again") from error
-            raise StoreError(f"the tally store at {store.location} refused: {said}") from error
+            raise refused(store, error) from error
     return guarded
+
+
+def refused(store: StoreBase, error: DBAPIError) -> StoreError:
+    """`_guarded`'s StoreError for a refusal; also for a snapshot streamed outside a method."""
+    said = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else (
+        type(error.orig).__name__)
+    if "database or disk is full" in said or "No space left on device" in said:
+        return StoreError(
+            f"the tally store at {store.location} is full: the disk (or its size limit) "
+            "has no room; the transaction under way was rolled back and what was stored "
+            "before it stands: free space, then run it again (sheets already stored are "
+            "skipped)")
+    if "database is locked" in said:
+        return StoreError(
+            f"the tally store at {store.location} is busy: another writer held it for "
+            f"more than {store.busy_timeout:g} s; try again")
+    return StoreError(f"the tally store at {store.location} refused: {said}")
 
 
 def _audited(kind: str) -> Callable[[Callable[Concatenate[Opened, Params], Result]],

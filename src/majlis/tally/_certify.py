@@ -11,11 +11,12 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from majlis._chain import GENESIS
 from majlis.errors import InputError, Problem, StoreError
 
 from ._base import StoreBase, _audited, _guarded
 from ._limits import NAME_LENGTH, refuse, text_problems
-from ._schema import GENESIS, ElectionRow, StageRow
+from ._schema import ElectionRow, StageRow
 from ._stages import Stage, StageKind, StageSeats, StageTable, check_meta, stage_payload
 
 __all__ = ["Certification"]

@@ -17,8 +17,9 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from majlis._chain import content_from, link
+
 from ._base import _audited, _guarded
-from ._chain import content_from, link
 from ._checks import check
 from ._devices import Devices, signature_problems
 from ._limits import NAME_LENGTH, TEXT_LENGTH, refuse, sheet_problems, text_problems

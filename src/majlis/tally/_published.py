@@ -11,19 +11,18 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from majlis._chain import Figures, Seal, audit_releases, disagreements
 from majlis.errors import InputError, Problem, StoreError
 
 from ._base import StoreBase, _audited, _guarded
 from ._limits import NAME_LENGTH, refuse, text_problems
-from ._releases import Release, Seal, audit_releases, from_payload, payload
+from ._releases import Release, from_payload, payload, stored
 from ._results import (
     CandidateCount,
     CentreCount,
     ConstituencyCount,
-    Figures,
     by_candidate,
     by_centre,
-    disagreements,
     figures,
     moved_since,
     recount,
@@ -129,8 +128,8 @@ class Published(StoreBase):
             0 if last.sheets == 0 else
             session.scalar(select(SheetRow.id).where(SheetRow.hash == last.sheet_head)))
         if last is None or since is None or audit_releases(
-                self.election, [last], None, first=last.number, previous=last.prev_digest
-                ).problems:
+                self.election, [stored(last)], None, first=last.number,
+                previous=last.prev_digest).problems:
             return figures(recount(session, election, RANKS))
         expected = figures(from_payload(last.payload)[0])
         expected.update(moved_since(session, election, RANKS, since))
@@ -145,7 +144,7 @@ class Published(StoreBase):
             rows = session.scalars(select(ReleaseRow)
                                    .where(ReleaseRow.election_id == self._scope(session))
                                    .order_by(ReleaseRow.number)).all()
-        wrong = audit_releases(self.election, rows, None).problems
+        wrong = audit_releases(self.election, [stored(row) for row in rows], None).problems
         if wrong:
             raise StoreError("; ".join(wrong))
         found = []

@@ -1,7 +1,8 @@
 """Adding up: results per constituency, list and voting type, with the share of stations counted.
 
 Two ways to the same numbers: `running` reads the totals kept up to date on ingest (fast, for
-every refresh of the night), `recount` recomputes them from every stored sheet in SQL (the check).
+every refresh of the night), `recount` recomputes them from every stored sheet in SQL — what
+`majlis._chain.disagreements` compares them with (the check, `audit.verify_chain`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Row, Subquery, case, func, select
 from sqlalchemy.orm import Session
+
+from majlis._chain import Figures
 
 from ._schema import (
     CentreRow,
@@ -130,9 +133,6 @@ def recount(session: Session, election: int, priority: Mapping[str, int]
     return _assemble(session, election, chosen, sums)
 
 
-Figures = Counter[tuple[str, str, str, str]]
-
-
 def figures(counts: Iterable[ConstituencyCount]) -> Figures:
     """Counts as one table to compare and add: votes per (constituency, voting type, list, "")
     and stations counted per (constituency, voting type, "", "stations counted")."""
@@ -188,17 +188,6 @@ def moved_since(session: Session, election: int, priority: Mapping[str, int], si
 def _slices(ids: list[int], size: int = 5_000) -> list[list[int]]:
     """`ids` in slices small enough for one IN list on every database."""
     return [ids[i:i + size] for i in range(0, len(ids), size)]
-
-
-def disagreements(kept: Figures, recounted: Figures) -> list[str]:
-    """Where the running totals differ from a recount of the sheets: each constituency, voting
-    type and list (or its stations counted) with both figures (a figure absent is 0)."""
-    return [_differ(" › ".join(x for x in key if x), kept[key], recounted[key])
-            for key in sorted(kept.keys() | recounted.keys()) if kept[key] != recounted[key]]
-
-
-def _differ(where: str, kept: int, recounted: int) -> str:
-    return f"{where}: {kept:,} in the running totals, {recounted:,} in the chained sheets"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

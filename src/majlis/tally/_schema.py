@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-GENESIS = "0" * 64  # what the first sheet version and the first release of each election follow
+from majlis._chain import GENESIS
 
 
 class Base(DeclarativeBase):

@@ -3,11 +3,12 @@
 One public class composed of rooms, each in its own module: the footing (`_base`: database,
 schema, election), the register (`_register`), counting devices and their signatures
 (`_devices`), sheets in (`_intake`), the results centre's desk (`_desk`: entries keyed twice;
-`_supervision`: settled, queued; `_cases`: complaints and audits), the chain (`_chain`), results
-and releases out (`_published`), the results protocols kept for each release (`_protocols`),
-the certification timeline's stages (`_certify`), and the audit log and revoked tokens
-(`_journal`, `_log`). Each batch of sheets is one transaction, so a crash leaves every sheet
-wholly in or wholly out, and its line in the audit log with it.
+`_supervision`: settled, queued; `_cases`: complaints and audits), the chain streamed for its
+check by `audit.verify_chain` (`_chain`), results and releases out (`_published`), the results
+protocols kept for each release (`_protocols`), the certification timeline's stages
+(`_certify`), and the audit log and revoked tokens (`_journal`, `_log`). Each batch of sheets
+is one transaction, so a crash leaves every sheet wholly in or wholly out, and its line in the
+audit log with it.
 """
 
 from __future__ import annotations
