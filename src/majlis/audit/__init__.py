@@ -10,6 +10,7 @@ reads a database or changes a figure. docs/audit.md writes the maths out.
 """
 
 from ._assertions import Assertion, Kind, plurality_assertions, seat_assertions
+from ._candidates import candidate_assertions, candidate_key
 from ._compare import (
     AreaComparison,
     Comparison,
@@ -78,6 +79,8 @@ __all__ = [
     "Stratum",
     "TestSummary",
     "Tolerance",
+    "candidate_assertions",
+    "candidate_key",
     "compare",
     "comparison_value",
     "forensics",
