@@ -17,6 +17,7 @@ maths out.
 from majlis._chain import ElectionChain, StoredChain, StoredRelease, StoredVersion
 
 from ._assertions import Assertion, Kind, plurality_assertions, seat_assertions
+from ._candidates import candidate_assertions, candidate_key
 from ._chain import ChainCheck, Links, check_links, totals_differ, verify_chain
 from ._compare import (
     AreaComparison,
@@ -92,6 +93,8 @@ __all__ = [
     "Stratum",
     "TestSummary",
     "Tolerance",
+    "candidate_assertions",
+    "candidate_key",
     "check_links",
     "compare",
     "comparison_value",

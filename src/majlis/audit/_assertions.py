@@ -23,12 +23,14 @@ from majlis.law import DivisorSeries
 
 class Kind(StrEnum):
     """What an assertion says: a seat won before one lost, a list at or above the threshold, a
-    list below it, a candidate ahead of another (plurality, SNTV)."""
+    list below it, a candidate ahead of another (plurality, SNTV), a candidate's personal votes
+    ahead of another's (who sits, the women's rule included)."""
 
     SEAT = "seat"
     ABOVE = "above-threshold"
     BELOW = "below-threshold"
     PLURALITY = "plurality"
+    CANDIDATE = "candidate"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,7 +86,7 @@ class Assertion:
             assert self.winner_divisor is not None and self.loser_divisor is not None
             return (f"{self.winner} ÷ {_number(self.winner_divisor)} > {self.loser} ÷ "
                     f"{_number(self.loser_divisor)}")
-        if self.kind is Kind.PLURALITY:
+        if self.kind in (Kind.PLURALITY, Kind.CANDIDATE):
             return f"{self.winner} > {self.loser}"
         assert self.share is not None
         side = "≥" if self.kind is Kind.ABOVE else "<"

@@ -209,6 +209,13 @@ RiskLimit = Annotated[str, typer.Option(
 Constituencies = Annotated[list[str] | None, typer.Option(
     "--constituency", help="Audit only this constituency (repeatable); all by default")]
 LawPath = Annotated[Path, typer.Option("--law", help="The law (a TOML file or a preset)")]
+CandidatesFile = Annotated[Path | None, typer.Option(
+    "--candidates", help="Audit who sits too, the women's rule included: a CSV of "
+                         "constituency,list,candidate,gender (F or M)")]
+
+
+def _genders(path: Path | None) -> publish.Genders | None:
+    return None if path is None else publish.genders_of(read_text(path), str(path))
 
 
 def risk_limit_of(text: str) -> Fraction:
@@ -230,11 +237,13 @@ def _size(n: int | None, stations: int) -> str:
 @rla_app.command("plan")
 def rla_plan_command(law: LawPath, db: Database = None, election: ElectionName = None,
                      risk_limit: RiskLimit = "5%", constituency: Constituencies = None,
-                     output: Output = Format.TABLE) -> None:
-    """The assertions that imply each constituency's reported seats, their margins, and the
-    stations to hand-count first at the risk limit if the machines were right."""
+                     candidates: CandidatesFile = None, output: Output = Format.TABLE) -> None:
+    """The assertions that imply each constituency's reported seats (with --candidates, who
+    sits too), their margins, and the stations to hand-count first at the risk limit if the
+    machines were right."""
     limit = risk_limit_of(risk_limit)
-    _, plans = publish.plan_store(open_store(db, election), law_of(law), limit, constituency)
+    _, plans = publish.plan_store(open_store(db, election), law_of(law), limit, constituency,
+                                  genders=_genders(candidates))
     if output is Format.CSV:
         write_csv(("constituency", "assertion", "kind", "margin", "sample_size", "stations"),
                   ((a.constituency, p.assertion.describe(), p.assertion.kind.value,
@@ -267,12 +276,13 @@ def rla_plan_command(law: LawPath, db: Database = None, election: ElectionName =
 def rla_measure_command(law: LawPath, seed: Seed, db: Database = None,
                         election: ElectionName = None, risk_limit: RiskLimit = "5%",
                         constituency: Constituencies = None,
+                        candidates: CandidatesFile = None,
                         output: Output = Format.TABLE) -> None:
     """The sequential test over the hand counts (sheets of source manual) in the lot's order:
     each assertion confirmed, to sample further, or escalated to a full hand count."""
     limit = risk_limit_of(risk_limit)
     results = publish.measure_store(open_store(db, election), law_of(law), limit, seed,
-                                    constituency)
+                                    constituency, genders=_genders(candidates))
     if output is Format.CSV:
         write_csv(("constituency", "assertion", "status", "risk", "measured", "overstated",
                    "target", "stations"),
@@ -330,6 +340,7 @@ def rla_polling_command(
         "--ballots", help="The ballots drawn so far, one a line in the order drawn (the "
                           "list or candidate; empty or `invalid` for an invalid ballot)")]
     = None,
+    candidates: CandidatesFile = None,
     output: Output = Format.TABLE,
 ) -> None:
     """A ballot-polling audit of one constituency, for a contest without station results to
@@ -337,7 +348,8 @@ def rla_polling_command(
     the risk limit and, with --ballots, the test over those drawn so far."""
     limit = risk_limit_of(risk_limit)
     found = publish.poll_store(open_store(db, election), law_of(law), limit, constituency,
-                               seed=seed, drawn=_drawn(ballots) if ballots else None)
+                               seed=seed, drawn=_drawn(ballots) if ballots else None,
+                               genders=_genders(candidates))
     tested = found.measures or (None,) * len(found.plans)
     rows = [(p.assertion.describe(), p.assertion.kind.value, p.margin, p.sample_size,
              m.status.value if m else None, m.risk if m else None)

@@ -31,11 +31,13 @@ import importlib
 from typing import TYPE_CHECKING
 
 from ._audit import (
+    Genders,
     PollingAudit,
     compare_store,
     comparison_report,
     examine_store,
     forensics_report,
+    genders_of,
     measure_store,
     measurement_report,
     plan_report,
@@ -84,6 +86,7 @@ __all__ = [
     "Disproportionality",
     "ExportFormat",
     "ExportTable",
+    "Genders",
     "Language",
     "ListStyle",
     "MinoritySeat",
@@ -101,6 +104,7 @@ __all__ = [
     "examine_store",
     "export_release",
     "forensics_report",
+    "genders_of",
     "known_lists",
     "make_protocol",
     "measure_store",

@@ -4,10 +4,12 @@ command line and the API cannot drift apart."""
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from fractions import Fraction
 
 import numpy as np
@@ -16,10 +18,13 @@ from majlis import audit, tally
 from majlis.errors import InputError, Problem
 from majlis.law import (
     Base,
+    CandidateVotes,
+    Constituency,
     ConstituencyResult,
     DivisorRule,
     DivisorSeries,
     Law,
+    Ranking,
     Scope,
     SntvRule,
     VoteShare,
@@ -56,12 +61,46 @@ def _refused(field: str, message: str) -> InputError:
     return InputError([Problem(source="audit", line=None, field=field, message=message)])
 
 
-def _reported(store: tally.Store, machine: Mapping[str, tally.TallySheet]
-              ) -> dict[str, tally.TallySheet]:
+def _reported(store: tally.Store, machine: Mapping[str, tally.TallySheet], *,
+              candidates: bool = False) -> dict[str, tally.TallySheet]:
     """Each counted station's reported figures: its machine's sheet where it has one, else its
     counted sheet — what a hand count is compared with."""
     return {sheet.station: machine.get(sheet.station) or sheet
-            for sheet in tally.station_sheets(store)}
+            for sheet in tally.station_sheets(store, candidates=candidates)}
+
+
+Genders = Mapping[tuple[str, str, str], str]  # (constituency, list, candidate) → "F" or "M"
+CANDIDATE_COLUMNS = ("constituency", "list", "candidate", "gender")
+
+
+def genders_of(text: str, source: str) -> dict[tuple[str, str, str], str]:
+    """A candidates file, `constituency,list,candidate,gender` (F or M), one candidate a row:
+    what the audit of who sits needs beside the sheets, which carry votes but not genders. An
+    SNTV entry counted as its own list (a tally's sheets) leaves `candidate` empty."""
+    rows = csv.DictReader(io.StringIO(text))
+    if rows.fieldnames is None or not set(CANDIDATE_COLUMNS) <= set(rows.fieldnames):
+        raise InputError([Problem(source=source, line=1, field="header", message=(
+            f"expected the columns {','.join(CANDIDATE_COLUMNS)}"))])
+    found: dict[tuple[str, str, str], str] = {}
+    problems = []
+    for line, row in enumerate(rows, start=2):
+        constituency, list_name = row["constituency"] or "", row["list"] or ""
+        key = (constituency, list_name, row["candidate"] or list_name)
+        gender = (row["gender"] or "").strip().upper()
+        if gender not in ("F", "M"):
+            problems.append(Problem(source=source, line=line, field="gender",
+                                    message=f"{row['gender']!r} is not F or M"))
+        elif not constituency or not list_name:
+            problems.append(Problem(source=source, line=line, field="constituency",
+                                    message="a candidate needs a constituency and a list"))
+        elif key in found:
+            problems.append(Problem(source=source, line=line, field="candidate",
+                                    message=f"{' / '.join(key)} appears twice"))
+        else:
+            found[key] = gender
+    if problems:
+        raise InputError(problems)
+    return found
 
 
 def _totals(reported: Mapping[str, tally.TallySheet], places: Mapping[str, tally.Station]
@@ -159,44 +198,109 @@ def _threshold(law: Law, name: str) -> tuple[Fraction | None, frozenset[str]]:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Contest:
     """One constituency as the store reports it: its counted stations' sheets, the votes per
-    list they add up to, and the assertions implying the seats the law gives them."""
+    list they add up to, and the assertions implying the seats the law gives them — under
+    SNTV with the candidates' genders given, who sits, the women's rule included; under open
+    lists, `candidates` adds who sits in each list, over the candidates' votes."""
 
     name: str
     sheets: tuple[tally.TallySheet, ...]
     votes: Mapping[str, int]
     assertions: tuple[audit.Assertion, ...]
+    candidates: tuple[audit.Assertion, ...] = ()
 
 
-def _contests(store: tally.Store, law: Law, only: Sequence[str] | None
+def _contests(store: tally.Store, law: Law, only: Sequence[str] | None,
+              genders: Genders | None = None
               ) -> tuple[dict[str, tally.Station], list[Contest]]:
-    """Every constituency asked for (all by default) with its reported sheets and assertions."""
+    """Every constituency asked for (all by default) with its reported sheets and assertions;
+    given the candidates' `genders`, who sits is audited too."""
     places = {s.code: s for s in store.stations()}
-    machine = {s.station: s for s in tally.station_sheets(store, tally.Source.MACHINE)}
-    reported = _reported(store, machine)
+    named = genders is not None
+    machine = {s.station: s for s in tally.station_sheets(store, tally.Source.MACHINE,
+                                                          candidates=named)}
+    reported = _reported(store, machine, candidates=named)
     totals = _totals(reported, places)
     unknown = sorted(set(only or ()) - set(totals))
     if unknown:
         raise InputError([Problem(source="rla", line=None, field="constituency", message=(
             f"{', '.join(unknown)}: no counted station there"))])
-    allocation = allocate(law.election(totals), law)
-    return places, [
-        Contest(name=result.name,
-                sheets=tuple(s for code, s in reported.items()
-                             if places[code].constituency == result.name),
-                votes=totals[result.name],
-                assertions=_assertions(result.name, totals[result.name], result, law))
-        for result in allocation.constituencies if not only or result.name in only]
+    election = law.election(totals)
+    if genders is not None:
+        election = replace(election, constituencies=tuple(
+            _named(c, law, reported, places, genders) for c in election.constituencies))
+    counts = {c.name: c.candidates for c in election.constituencies}
+    out = []
+    for result in allocate(election, law).constituencies:
+        if only and result.name not in only:
+            continue
+        sntv = isinstance(law.rule_for(result.name), SntvRule)
+        who = (audit.candidate_assertions(result, counts[result.name], law.women, sntv=sntv)
+               if counts[result.name] and (sntv or law.ranking is Ranking.OPEN) else ())
+        out.append(Contest(
+            name=result.name,
+            sheets=tuple(s for code, s in reported.items()
+                         if places[code].constituency == result.name),
+            votes=totals[result.name],
+            assertions=who if sntv and who else _assertions(result.name, totals[result.name],
+                                                            result, law),
+            candidates=() if sntv else who))
+    return places, out
+
+
+def _named(c: Constituency, law: Law, reported: Mapping[str, tally.TallySheet],
+           places: Mapping[str, tally.Station], genders: Genders) -> Constituency:
+    """The constituency with its candidates' votes from the sheets (under SNTV each entry is a
+    candidate) and their genders from the candidates file (a candidate there with no vote
+    on any sheet stands with none); a candidate without a gender is refused where the law's
+    women's rule counts women."""
+    votes: dict[tuple[str, str], int] = dict.fromkeys(
+        ((p, x) for name, p, x in genders if name == c.name), 0)
+    if isinstance(law.rule_for(c.name), SntvRule):
+        votes = {(p, p): n for p, n in c.votes.items()}
+    else:
+        for code, sheet in reported.items():
+            if places[code].constituency == c.name:
+                for key, n in sheet.candidate_votes.items():
+                    votes[key] = votes.get(key, 0) + n
+    missing = sorted(f"{p} / {x}" for p, x in votes if (c.name, p, x) not in genders)
+    if missing and law.women is not None and c.name not in law.reserved:
+        raise InputError([Problem(source="candidates", line=None, field="gender", message=(
+            f"{c.name}: no gender for {', '.join(missing[:5])}"
+            + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            + " — the women's rule counts women"))])
+    return replace(c, candidates=tuple(
+        CandidateVotes(list=p, candidate=x, votes=n, gender=genders.get((c.name, p, x)))
+        for (p, x), n in sorted(votes.items())))
 
 
 def plan_store(store: tally.Store, law: Law, risk_limit: Fraction,
-               only: Sequence[str] | None = None
+               only: Sequence[str] | None = None, *, genders: Genders | None = None
                ) -> tuple[dict[str, tally.Station], list[audit.AuditPlan]]:
     """Every constituency's comparison audit (all, or those in `only`), from the reported
-    sheets and the seats the law gives them; and the stations by code."""
-    places, contests = _contests(store, law, only)
-    return places, [audit.plan_comparison(
-        c.name, [audit.Batch(station=s.station, ballots=s.cast, votes=dict(s.votes))
-                 for s in c.sheets], c.assertions, risk_limit) for c in contests]
+    sheets and the seats the law gives them; and the stations by code. Given the candidates'
+    `genders`, who sits is audited too: under SNTV in the constituency's own plan, under open
+    lists in a plan of its own, `NAME (candidates)`, over the candidates' votes."""
+    places, contests = _contests(store, law, only, genders)
+    plans = []
+    for c in contests:
+        plans.append(audit.plan_comparison(c.name, [_batch(s) for s in c.sheets], c.assertions,
+                                           risk_limit))
+        if c.candidates:
+            plans.append(audit.plan_comparison(
+                _candidates_plan(c.name), [_batch(s, named=True) for s in c.sheets],
+                c.candidates, risk_limit))
+    return places, plans
+
+
+def _candidates_plan(name: str) -> str:
+    return f"{name} (candidates)"
+
+
+def _batch(sheet: tally.TallySheet, *, named: bool = False) -> audit.Batch:
+    """A sheet as the audit counts it: votes per list, or (`named`) per candidate."""
+    votes = ({audit.candidate_key(CandidateVotes(list=p, candidate=x, votes=n)): n
+              for (p, x), n in sheet.candidate_votes.items()} if named else dict(sheet.votes))
+    return audit.Batch(station=sheet.station, ballots=sheet.cast, votes=votes)
 
 
 def plan_report(risk_limit: Fraction, plans: Iterable[audit.AuditPlan]) -> dict[str, object]:
@@ -212,18 +316,23 @@ def plan_report(risk_limit: Fraction, plans: Iterable[audit.AuditPlan]) -> dict[
 
 
 def measure_store(store: tally.Store, law: Law, risk_limit: Fraction, seed: str,
-                  only: Sequence[str] | None = None) -> list[audit.Measurement]:
+                  only: Sequence[str] | None = None, *, genders: Genders | None = None
+                  ) -> list[audit.Measurement]:
     """The sequential test over the store's hand counts, in the order of the lot of `seed`
-    within each constituency."""
-    places, plans = plan_store(store, law, risk_limit, only)
-    hand = {s.station: audit.Batch(station=s.station, ballots=s.cast, votes=dict(s.votes))
-            for s in tally.station_sheets(store, tally.Source.MANUAL)}
+    within each constituency (a constituency's candidates' plan in the same order)."""
+    places, plans = plan_store(store, law, risk_limit, only, genders=genders)
+    sheets = tally.station_sheets(store, tally.Source.MANUAL, candidates=genders is not None)
+    hand = {s.station: _batch(s) for s in sheets}
+    named = {s.station: _batch(s, named=True) for s in sheets}
+    candidates = {_candidates_plan(c) for c in {p.constituency for p in plans}}
     results = []
     for p in plans:
         counted = {b.station for b in p.batches}
         lot = audit.select((places[c] for c in counted), seed,
                            stratum=audit.Stratum.CONSTITUENCY, size=len(counted))
-        results.append(audit.measure_comparison(p, [d.station for d in lot.stations], hand))
+        results.append(audit.measure_comparison(
+            p, [d.station for d in lot.stations],
+            named if p.constituency in candidates else hand))
     return results
 
 
@@ -254,11 +363,13 @@ class PollingAudit:
 
 
 def poll_store(store: tally.Store, law: Law, risk_limit: Fraction, constituency: str, *,
-               seed: int = 0, drawn: Sequence[str | None] | None = None) -> PollingAudit:
+               seed: int = 0, drawn: Sequence[str | None] | None = None,
+               genders: Genders | None = None) -> PollingAudit:
     """A ballot-polling audit of `constituency` from its counted sheets: the ballots to draw
     for each assertion (simulated with `seed`), and — given the ballots `drawn` so far, each
-    the list or candidate it is for or None if invalid — the test over them."""
-    _, (contest,) = _contests(store, law, [constituency])
+    the list or candidate it is for or None if invalid — the test over them. Under SNTV with
+    the candidates' `genders`, the assertions are who sits, the women's rule included."""
+    _, (contest,) = _contests(store, law, [constituency], genders)
     invalid = sum(s.invalid for s in contest.sheets)
     unknown = sorted({c for c in drawn or () if c is not None} - set(contest.votes))
     if unknown:

@@ -10,15 +10,17 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from ._schema import CountedRow, ElectionRow, SheetRow, SheetVotesRow
+from ._schema import CountedRow, ElectionRow, SheetCandidateVotesRow, SheetRow, SheetVotesRow
 from ._store import Store
 from ._values import Source, TallySheet
 
 
-def station_sheets(store: Store, source: Source | None = None) -> list[TallySheet]:
+def station_sheets(store: Store, source: Source | None = None, *,
+                   candidates: bool = False) -> list[TallySheet]:
     """Each station's counted sheet (`source` None: what the results add up), or its latest
-    accepted sheet from `source`, ordered by station code. Read-only; the store's readiness is
-    checked by `store.stations()` first, which names a missing or outdated store."""
+    accepted sheet from `source`, ordered by station code; with `candidates`, their open-list
+    candidates' votes too (the audit of who sits reads them). Read-only; the store's readiness
+    is checked by `store.stations()` first, which names a missing or outdated store."""
     store.stations()
     with Session(store.engine) as session:
         election = session.scalar(select(ElectionRow.id).where(ElectionRow.name == store.election))
@@ -30,11 +32,19 @@ def station_sheets(store: Store, source: Source | None = None) -> list[TallyShee
                 select(SheetVotesRow.sheet_id, SheetVotesRow.list_name, SheetVotesRow.votes)
                 .join(chosen, chosen.c.id == SheetVotesRow.sheet_id)):
             votes.setdefault(sheet_id, {})[list_name] = n
+        named: dict[int, dict[tuple[str, str], int]] = {}
+        if candidates:
+            for sheet_id, list_name, candidate, n in session.execute(
+                    select(SheetCandidateVotesRow.sheet_id, SheetCandidateVotesRow.list_name,
+                           SheetCandidateVotesRow.candidate, SheetCandidateVotesRow.votes)
+                    .join(chosen, chosen.c.id == SheetCandidateVotesRow.sheet_id)):
+                named.setdefault(sheet_id, {})[list_name, candidate] = n
     return [TallySheet(station=row.station, source=Source(row.source),
                        received_at=row.received_at, received_by=row.received_by,
                        ballots_received=row.ballots_received, cast=row.cast, valid=row.valid,
                        invalid=row.invalid, spoiled=row.spoiled, unused=row.unused,
-                       votes=votes.get(row.id, {})) for row in rows]
+                       votes=votes.get(row.id, {}), candidate_votes=named.get(row.id, {}))
+            for row in rows]
 
 
 def _chosen(election: int, source: Source | None) -> Select[int]:
