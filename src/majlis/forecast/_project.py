@@ -5,8 +5,9 @@ the same whatever the number of worker threads. Seats come from the law engine's
 twin of the whole law (`allocate_draws`: thresholds, divisors, quotas, reserved contests, a
 compensatory tier); a draw a tie could change goes through the exact path, which applies the
 law's tie rule, and so does every draw of a law with parts the vector path does not count
-(a levelling tier, a biproportional count) — correct, and slow. Surplus-vote agreements are
-refused: a release carries no list attributes to pool them by.
+(a levelling tier, a biproportional count) — correct, and slow. Where a levelling tier places its
+seats (Norway's one a county) is counted when asked for: the tier's exact count again, draw by
+draw. Surplus-vote agreements are refused: a release carries no list attributes to pool them by.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numba
 import numpy as np
@@ -27,6 +28,8 @@ from majlis.law import (
     DivisorSeries,
     Election,
     Law,
+    LevellingTier,
+    Precedence,
     allocate,
     allocate_draws,
 )
@@ -61,7 +64,13 @@ class ListOutlook:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ConstituencyOutlook:
-    """One constituency: share of stations counted, expected seats and who wins its last seat."""
+    """One constituency: share of stations counted, expected seats and who wins its last seat.
+
+    `expected` and the intervals count the constituency's own seats; `placed` the upper-tier
+    seats a levelling tier places here (per list, their expected number: with one such seat a
+    constituency, the chance the list takes it), counted only when the projection was asked
+    for them (`project(placement=True)`) and empty otherwise.
+    """
 
     name: str
     magnitude: int
@@ -70,6 +79,7 @@ class ConstituencyOutlook:
     interval80: Mapping[str, tuple[int, int]]
     interval95: Mapping[str, tuple[int, int]]
     last_seat: Mapping[str, float]
+    placed: Mapping[str, float]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -103,6 +113,7 @@ class _Chunk:
     seats: Ints  # constituency × list × seats: draws giving the list that many seats
     last: Ints  # constituency × list: draws in which the list took the last seat
     exact_rows: int
+    placed: Ints  # constituency × list: levelling seats placed there, summed (zeros if not asked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,13 +148,16 @@ def project(
     targets: Sequence[int] = (),
     workers: int = 2,
     exact: bool = False,
+    placement: bool = False,
 ) -> Projection:
     """Seat probabilities from a partial count, under `law`.
 
     `targets` are seat totals to report the chance of reaching (default: a majority of the
     law's house, reserved and compensatory seats included); `exact` sends every draw through
     `allocate`, the vector path's slow twin. `exact_rows` in the result counts the constituency
-    draws the exact path counted.
+    draws the exact path counted. `placement` also counts where a levelling tier places each
+    draw's seats (`ConstituencyOutlook.placed`): the tier's exact count once more per draw,
+    so only when asked.
     """
     settings = settings or Settings()
     inside = tuple(c for c in count.constituencies if c.name in law.magnitudes)
@@ -177,7 +191,7 @@ def project(
         for k, c in enumerate(modelled):
             draw_votes(c, rng, swing, turnout, votes[k, :, : len(c.lists)])
         by = _by_law if exact else _by_draws
-        chunk = by(votes, modelled, law, names, seed + starts[i])
+        chunk = by(votes, modelled, law, names, seed + starts[i], placement)
         return chunk, _Totals.of(chunk.national, real)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -185,6 +199,7 @@ def project(
     national = np.concatenate([c.national for c in chunks])
     seats = np.sum([c.seats for c in chunks], axis=0)
     last = np.sum([c.last for c in chunks], axis=0)
+    placed = np.sum([c.placed for c in chunks], axis=0)
     mean = seats @ np.arange(seats.shape[2]) / draws
     return Projection(
         release=count.number, release_name=count.name, digest=count.digest, seed=seed,
@@ -199,7 +214,9 @@ def project(
                 interval80={p: _interval(seats[k, j], 0.8) for j, p in enumerate(c.lists)},
                 interval95={p: _interval(seats[k, j], 0.95) for j, p in enumerate(c.lists)},
                 last_seat={p: float(last[k, j]) / draws for j, p in enumerate(c.lists)
-                           if last[k, j]})
+                           if last[k, j]},
+                placed={p: float(placed[k, j]) / draws for j, p in enumerate(c.lists)
+                        if placed[k, j]})
             for k, (c, p) in enumerate(zip(modelled, inside, strict=True))),
         exact_rows=sum(c.exact_rows for c in chunks),
         not_projected=tuple(sorted(set(law.magnitudes) - set(law.reserved)
@@ -229,7 +246,7 @@ def _sum_national(national: NDArray[np.int16], real: NDArray[np.bool_], spread: 
 
 
 def _by_draws(votes: Ints, modelled: Sequence[Modelled], law: Law,
-              names: tuple[str, ...], seed: int) -> _Chunk:
+              names: tuple[str, ...], seed: int, placement: bool) -> _Chunk:
     """One chunk through `allocate_draws`: every constituency's draws (constituency × draw ×
     list, padded with zero-vote lists) at once; a draw a tie could change, or a law whose parts
     the vector path does not count, through `allocate` with the same seed as `_by_law`."""
@@ -244,15 +261,43 @@ def _by_draws(votes: Ints, modelled: Sequence[Modelled], law: Law,
         index = {p: j for j, p in enumerate(names)}
         chunk.national[:, [index[result.lists[j]] for j in some]] += result.tier[:, some].astype(
             np.int16)
+    if placement and isinstance(law.tier, LevellingTier):
+        chunk = replace(chunk, placed=_place(votes, result.seats, election, law, law.tier, seed))
     return chunk
 
 
+def _place(votes: Ints, seats: Ints, election: Election, law: Law, tier: LevellingTier,
+           seed: int) -> Ints:
+    """Where each draw's levelling seats go (constituency × list, summed over the draws): the
+    tier's count on draw i's votes and constituency seats, with the precedence `allocate`
+    gives it (seed + i), so that the places are exactly `allocate`'s."""
+    placed = np.zeros((seats.shape[0], seats.shape[2]), dtype=np.int64)
+    row = {c.name: k for k, c in enumerate(election.constituencies)}
+    column = [{p: j for j, p in enumerate(c.votes)} for c in election.constituencies]
+    for i in range(votes.shape[1]):
+        drawn = replace(election, constituencies=tuple(
+            replace(c, votes=dict(zip(c.votes, votes[k, i, : len(c.votes)].tolist(),
+                                      strict=True)))
+            for k, c in enumerate(election.constituencies)))
+        general = law.general(drawn)
+        won = {c.name: dict(zip(c.votes, seats[row[c.name], i, : len(c.votes)].tolist(),
+                                strict=True)) for c in general}
+        national = drawn.national_votes(frozenset(won))
+        result = tier.apportion(general, won, Precedence.draw(tier.name, national, law.tie,
+                                                              seed + i), drawn.lists)
+        for name, per_list in result.placed.items():
+            for p, n in per_list.items():
+                placed[row[name], column[row[name]][p]] += n
+    return placed
+
+
 def _by_law(votes: Ints, modelled: Sequence[Modelled], law: Law,
-            names: tuple[str, ...], seed: int) -> _Chunk:
+            names: tuple[str, ...], seed: int, placement: bool) -> _Chunk:
     """One chunk through `allocate`, draw by draw: any law, the vector path's twin."""
     n = votes.shape[1]
     seats = np.zeros(votes.shape, dtype=np.int64)
     national = np.zeros((n, len(names)), dtype=np.int16)
+    placed = np.zeros((votes.shape[0], votes.shape[2]), dtype=np.int64)
     index = {p: j for j, p in enumerate(names)}
     for i in range(n):
         allocation = allocate(Election(constituencies=tuple(
@@ -262,12 +307,15 @@ def _by_law(votes: Ints, modelled: Sequence[Modelled], law: Law,
             for k, c in enumerate(modelled))), law, seed=seed + i)
         for k, (c, r) in enumerate(zip(modelled, allocation.constituencies, strict=True)):
             seats[k, i, : len(c.lists)] = [r.seats[p] for p in c.lists]
+            if placement and isinstance(law.tier, LevellingTier) and allocation.tier:
+                for p, s in allocation.tier.placed.get(c.name, {}).items():
+                    placed[k, c.lists.index(p)] += s
         for p, s in allocation.totals().items():
             national[i, index[p]] = s
     series = law.rule.series if isinstance(law.rule, DivisorRule) else None
     chunk = _tally(seats, votes, modelled, series, len(names), n)
     return _Chunk(national=national, seats=chunk.seats, last=chunk.last,
-                  exact_rows=n * len(modelled))
+                  exact_rows=n * len(modelled), placed=placed)
 
 
 def _tally(seats: Ints, votes: Ints, modelled: Sequence[Modelled], series: object,
@@ -288,7 +336,8 @@ def _tally(seats: Ints, votes: Ints, modelled: Sequence[Modelled], series: objec
         index[k, : len(c.lists)] = c.national
     _sum_seats(seats, votes, np.array([len(c.lists) for c in modelled]), index, divisor,
                national, histogram, last)
-    return _Chunk(national=national, seats=histogram, last=last, exact_rows=exact_rows)
+    return _Chunk(national=national, seats=histogram, last=last, exact_rows=exact_rows,
+                  placed=np.zeros_like(last))
 
 
 @numba.njit(nogil=True, cache=True)
