@@ -1,6 +1,9 @@
-"""Norway's law on four of its counties: where its levelling seats go, projected."""
+"""Norway's law on four of its counties: where its levelling seats go, projected, and the late
+advance votes a night's count status does not show."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 
@@ -51,3 +54,23 @@ def test_levelling_seats_placed_by_the_vector_path_are_the_exact_paths() -> None
     assert any(0 < x < 1 for c in vector.constituencies for x in c.placed.values())
     assert all(not c.placed for c in forecast.project(count, LAW, draws=60, seed=4).constituencies)
 
+
+def test_late_votes_that_lean_move_the_seats_of_a_fully_counted_release_their_way() -> None:
+    """Every place counted, the late advance votes still to come: leaning toward A (+0.5),
+    they give A a seat the count so far does not, at B's cost; no late votes, nothing moves."""
+    final = release(10)
+    counted = allocate(LAW.election({c.name: {p: sum(g.votes.get(p, 0) for g in c.groups)
+                                              for p in c.lists}
+                                     for c in final.constituencies}), LAW).totals()
+    late = forecast.Late(share=0.15, lean={"A": 0.5})
+
+    def leaning(share: float) -> forecast.ReleaseCount:
+        return replace(final, constituencies=tuple(replace(c, groups=tuple(
+            replace(g, late=replace(late, share=share)) if g.voting_type == "advance" else g
+            for g in c.groups)) for c in final.constituencies))
+
+    assert forecast.project(leaning(0.0), LAW, draws=40, seed=1).outlook("A").distribution[
+        counted["A"]] == 40
+    projection = forecast.project(leaning(0.15), LAW, draws=200, seed=1)
+    assert projection.outlook("A").expected > counted["A"] + 0.8
+    assert projection.outlook("B").expected < counted["B"] - 0.5
