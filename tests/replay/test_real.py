@@ -96,6 +96,9 @@ def test_norway_2021_last_release_gives_the_official_seats() -> None:
                                                        if n}, constituency
     assert sum(Counter(s).total() for s in night.seats.values()) == 169
     assert sum(allocation.tier.seats.values()) == 19
+    # Each county's levelling seat went to the list the official settlement placed it with.
+    assert {c: dict(p) for c, p in allocation.tier.placed.items()} == night.placed
+    assert len(night.placed) == 19 and night.placed["Østfold"] == {"SV": 1}
     assert {p: n for p, n in allocation.totals().items() if n} == {
         "A": 48, "H": 36, "SP": 28, "FRP": 21, "SV": 13, "RØDT": 8, "V": 8, "MDG": 3,
         "KRF": 3, "PF": 1}
@@ -178,6 +181,8 @@ def test_norway_2025_last_release_gives_the_official_seats_with_the_levelling_se
     # Venstre is under 4 % and levels nothing; Høyre levels one seat, MDG four.
     assert {p: n for p, n in allocation.tier.seats.items() if n} == {
         "RØDT": 5, "SV": 4, "KRF": 4, "MDG": 4, "SP": 1, "H": 1}
+    assert {c: dict(p) for c, p in allocation.tier.placed.items()} == night.placed
+    assert night.placed["Oslo"] == {"RØDT": 1}
 
 
 SLOVAKIA = "nights/slovakia2023/"

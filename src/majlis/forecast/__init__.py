@@ -6,7 +6,15 @@ engine's vectorised path turns every draw into seats. docs/forecast.md gives the
 """
 
 from ._assess import Assessment, assess, count_order_error
-from ._count import GroupCount, PartialCount, ReleaseCount, Spread, count_stations, spread
+from ._count import (
+    GroupCount,
+    Late,
+    PartialCount,
+    ReleaseCount,
+    Spread,
+    count_stations,
+    spread,
+)
 from ._model import Settings
 from ._project import ConstituencyOutlook, ListOutlook, Projection, project
 
@@ -14,6 +22,7 @@ __all__ = [
     "Assessment",
     "ConstituencyOutlook",
     "GroupCount",
+    "Late",
     "ListOutlook",
     "PartialCount",
     "Projection",

@@ -15,7 +15,8 @@ from numpy.typing import ArrayLike
 
 from majlis.errors import InputError, Problem
 
-__all__ = ["GroupCount", "PartialCount", "ReleaseCount", "Spread", "count_stations", "spread"]
+__all__ = ["GroupCount", "Late", "PartialCount", "ReleaseCount", "Spread", "count_stations",
+           "spread"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,12 +34,27 @@ class Spread:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Late:
+    """Votes of a group that its count's status does not show: counted after every counting
+    place has reported (Norway's advance votes that arrive late, counted the next day). They
+    are expected as `share` of the group's votes (log-scale doubt `share_sd`), each list's
+    share among them its share in the group's counted votes times exp(`lean`), with log-scale
+    doubt `sd` — an earlier election's measure, as nothing on the night shows them."""
+
+    share: float
+    lean: Mapping[str, float]
+    share_sd: float = 0.25
+    sd: float = 0.15
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GroupCount:
     """The stations of one voting type in one constituency, part-counted.
 
     `registered` is the whole group's register and `registered_uncounted` that of the stations
     not yet counted; either may be unknown (None). Without them, uncounted stations are taken to
-    be the size of the counted ones on average.
+    be the size of the counted ones on average. `late`, if given, is what the group will still
+    add once all its stations are counted.
     """
 
     voting_type: str
@@ -48,6 +64,7 @@ class GroupCount:
     registered: int | None = None
     registered_uncounted: int | None = None
     spread: Spread | None = None
+    late: Late | None = None
 
     def __post_init__(self) -> None:
         problems = []

@@ -3,10 +3,11 @@
 Draws go in fixed chunks, each with its own generator spawned from the seed, so the result is
 the same whatever the number of worker threads. Seats come from the law engine's vectorised
 twin of the whole law (`allocate_draws`: thresholds, divisors, quotas, reserved contests, a
-compensatory or levelling tier); a draw a tie could change goes through the exact path, which
-applies the law's tie rule, and so does every draw of a law with parts the vector path does
-not count (a remainder pool, a biproportional count) — correct, and slow. Surplus-vote
-agreements are refused: a release carries no list attributes to pool them by.
+compensatory or levelling tier, and where a levelling tier places each list's seats); a draw a
+tie could change goes through the exact path, which applies the law's tie rule, and so does
+every draw of a law with parts the vector path does not count (a remainder pool, a
+biproportional count) — correct, and slow. Surplus-vote agreements are refused: a release
+carries no list attributes to pool them by.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numba
 import numpy as np
@@ -27,6 +28,7 @@ from majlis.law import (
     DivisorSeries,
     Election,
     Law,
+    LevellingTier,
     allocate,
     allocate_draws,
 )
@@ -61,7 +63,12 @@ class ListOutlook:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ConstituencyOutlook:
-    """One constituency: share of stations counted, expected seats and who wins its last seat."""
+    """One constituency: share of stations counted, expected seats and who wins its last seat.
+
+    `expected` and the intervals count the constituency's own seats; `placed` the upper-tier
+    seats a levelling tier places here (per list, their expected number: with one such seat a
+    constituency, the chance the list takes it), empty under a law without one.
+    """
 
     name: str
     magnitude: int
@@ -70,6 +77,7 @@ class ConstituencyOutlook:
     interval80: Mapping[str, tuple[int, int]]
     interval95: Mapping[str, tuple[int, int]]
     last_seat: Mapping[str, float]
+    placed: Mapping[str, float]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -103,6 +111,7 @@ class _Chunk:
     seats: Ints  # constituency × list × seats: draws giving the list that many seats
     last: Ints  # constituency × list: draws in which the list took the last seat
     exact_rows: int
+    placed: Ints  # constituency × list: levelling seats placed there, summed (zeros if not asked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +194,7 @@ def project(
     national = np.concatenate([c.national for c in chunks])
     seats = np.sum([c.seats for c in chunks], axis=0)
     last = np.sum([c.last for c in chunks], axis=0)
+    placed = np.sum([c.placed for c in chunks], axis=0)
     mean = seats @ np.arange(seats.shape[2]) / draws
     return Projection(
         release=count.number, release_name=count.name, digest=count.digest, seed=seed,
@@ -199,7 +209,9 @@ def project(
                 interval80={p: _interval(seats[k, j], 0.8) for j, p in enumerate(c.lists)},
                 interval95={p: _interval(seats[k, j], 0.95) for j, p in enumerate(c.lists)},
                 last_seat={p: float(last[k, j]) / draws for j, p in enumerate(c.lists)
-                           if last[k, j]})
+                           if last[k, j]},
+                placed={p: float(placed[k, j]) / draws for j, p in enumerate(c.lists)
+                        if placed[k, j]})
             for k, (c, p) in enumerate(zip(modelled, inside, strict=True))),
         exact_rows=sum(c.exact_rows for c in chunks),
         not_projected=tuple(sorted(set(law.magnitudes) - set(law.reserved)
@@ -244,6 +256,8 @@ def _by_draws(votes: Ints, modelled: Sequence[Modelled], law: Law,
         index = {p: j for j, p in enumerate(names)}
         chunk.national[:, [index[result.lists[j]] for j in some]] += result.tier[:, some].astype(
             np.int16)
+    if isinstance(law.tier, LevellingTier):
+        chunk = replace(chunk, placed=result.placed.sum(axis=1))
     return chunk
 
 
@@ -253,6 +267,7 @@ def _by_law(votes: Ints, modelled: Sequence[Modelled], law: Law,
     n = votes.shape[1]
     seats = np.zeros(votes.shape, dtype=np.int64)
     national = np.zeros((n, len(names)), dtype=np.int16)
+    placed = np.zeros((votes.shape[0], votes.shape[2]), dtype=np.int64)
     index = {p: j for j, p in enumerate(names)}
     for i in range(n):
         allocation = allocate(Election(constituencies=tuple(
@@ -262,12 +277,15 @@ def _by_law(votes: Ints, modelled: Sequence[Modelled], law: Law,
             for k, c in enumerate(modelled))), law, seed=seed + i)
         for k, (c, r) in enumerate(zip(modelled, allocation.constituencies, strict=True)):
             seats[k, i, : len(c.lists)] = [r.seats[p] for p in c.lists]
+            if isinstance(law.tier, LevellingTier) and allocation.tier:
+                for p, s in allocation.tier.placed.get(c.name, {}).items():
+                    placed[k, c.lists.index(p)] += s
         for p, s in allocation.totals().items():
             national[i, index[p]] = s
     series = law.rule.series if isinstance(law.rule, DivisorRule) else None
     chunk = _tally(seats, votes, modelled, series, len(names), n)
     return _Chunk(national=national, seats=chunk.seats, last=chunk.last,
-                  exact_rows=n * len(modelled))
+                  exact_rows=n * len(modelled), placed=placed)
 
 
 def _tally(seats: Ints, votes: Ints, modelled: Sequence[Modelled], series: object,
@@ -288,7 +306,8 @@ def _tally(seats: Ints, votes: Ints, modelled: Sequence[Modelled], series: objec
         index[k, : len(c.lists)] = c.national
     _sum_seats(seats, votes, np.array([len(c.lists) for c in modelled]), index, divisor,
                national, histogram, last)
-    return _Chunk(national=national, seats=histogram, last=last, exact_rows=exact_rows)
+    return _Chunk(national=national, seats=histogram, last=last, exact_rows=exact_rows,
+                  placed=np.zeros_like(last))
 
 
 @numba.njit(nogil=True, cache=True)

@@ -55,7 +55,8 @@ class Night:
     """A published night: the law it is counted under (a preset) and the lists' attributes it
     reads (a lists file's columns), its clock's time zone, each area's counting units per
     voting type (their registers), its snapshots in time order, the official final seats per
-    constituency and list, and where the figures come from."""
+    constituency and list (the levelling seats placed in a constituency counted there, and
+    given apart too in `placed`), and where the figures come from."""
 
     name: str
     law: str
@@ -65,6 +66,7 @@ class Night:
     seats: Mapping[str, Mapping[str, int]]
     source: str
     lists: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    placed: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
     def only(self, areas: Sequence[str], moments: int | None = None) -> Night:
         """The night restricted to some areas (or constituencies) and its first `moments`
@@ -72,9 +74,11 @@ class Night:
         kept = [s for s in self.snapshots if s.area in areas or s.constituency in areas]
         times = sorted({s.at for s in kept})[:moments]
         names = {s.area for s in kept}
+        constituencies = {s.constituency for s in kept}
         return replace(self, snapshots=tuple(s for s in kept if s.at in times),
                        units={k: v for k, v in self.units.items() if k[0] in names},
-                       seats={c: self.seats[c] for c in {s.constituency for s in kept}})
+                       seats={c: self.seats[c] for c in constituencies},
+                       placed={c: p for c, p in self.placed.items() if c in constituencies})
 
 
 def norway_2021() -> Night:
@@ -99,15 +103,13 @@ def norway_2021() -> Night:
             votes=votes, blank=blank))
         eligible[row["district_name"]] = max(eligible.get(row["district_name"], 0),
                                              int(row["eligible"]))
-    seats: dict[str, dict[str, int]] = {}
-    for row in data.rows(folder + "final_official_seats.csv"):
-        if row["party_code"] != "BLANKE":  # `seats` counts the levelling seat too
-            seats.setdefault(row["district_name"], {})[row["party_code"]] = int(row["seats"])
+    seats, placed = _official(folder)
     return Night(name="norway-2021", law="norway-2021", zone="Europe/Oslo",
                  units={(name, kind): _even(n, UNITS) for name, n in eligible.items()
                         for kind in (VotingType.ADVANCE, VotingType.ELECTION_DAY)},
                  snapshots=tuple(sorted(snapshots, key=lambda s: (s.at, s.area))),
-                 seats=seats, source="src/majlis/data/nights/norway2021/README.md")
+                 seats=seats, placed=placed,
+                 source="src/majlis/data/nights/norway2021/README.md")
 
 
 def norway_2025() -> Night:
@@ -122,12 +124,9 @@ def norway_2025() -> Night:
     lists: dict[tuple[str, str], list[dict[str, str]]] = {}
     for row in data.rows(folder + "kommune_party_snapshots.csv.gz"):
         lists.setdefault((row["snapshot_file"], row["kommune_nr"]), []).append(row)
-    seats: dict[str, dict[str, int]] = {}
-    county = {}
-    for row in data.rows(folder + "final_official_seats.csv"):
-        county[row["district_nr"]] = row["district_name"]
-        if row["party_code"] != "BLANKE":  # `seats` counts the levelling seat too
-            seats.setdefault(row["district_name"], {})[row["party_code"]] = int(row["seats"])
+    seats, placed = _official(folder)
+    county = {r["district_nr"]: r["district_name"]
+              for r in data.rows(folder + "final_official_seats.csv")}
     kinds = {VotingType.ADVANCE: ("forste_advance_places", "forste_other_advance"),
              VotingType.ELECTION_DAY: ("forste_electionday_places", "forste_other_electionday")}
     snapshots = []
@@ -151,7 +150,22 @@ def norway_2025() -> Night:
                  units={(area, kind): _even(ROOM * eligible[area], n)
                         for (area, kind), n in places.items()},
                  snapshots=tuple(sorted(snapshots, key=lambda s: (s.at, s.area))),
-                 seats=seats, source="src/majlis/data/nights/norway2025/README.md")
+                 seats=seats, placed=placed,
+                 source="src/majlis/data/nights/norway2025/README.md")
+
+
+def _official(folder: str) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """Norway's official final seats per county and list, its levelling seat included, and
+    where the levelling seats were placed (the list each county's went to)."""
+    seats: dict[str, dict[str, int]] = {}
+    placed: dict[str, dict[str, int]] = {}
+    for row in data.rows(folder + "final_official_seats.csv"):
+        if row["party_code"] != "BLANKE":  # `seats` counts the levelling seat too
+            seats.setdefault(row["district_name"], {})[row["party_code"]] = int(row["seats"])
+            if int(row["levelling_seats"]):
+                placed.setdefault(row["district_name"], {})[row["party_code"]] = int(
+                    row["levelling_seats"])
+    return seats, placed
 
 
 def _by_type(entries: Sequence[Mapping[str, str]]
