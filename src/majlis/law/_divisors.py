@@ -123,6 +123,12 @@ class DivisorSeries:
     def key(self, votes: int, k: int) -> Key:
         return self.quotient(votes, k).key()
 
+    @property
+    def scale(self) -> int:
+        """What every divisor is multiplied by to make it whole: a quotient's numerator is
+        votes times this."""
+        return self._scale
+
     def numerators(self, votes: Mapping[str, int]) -> dict[str, int]:
         """The numerator of every quotient of each list: its votes times the scale."""
         scale = self._scale

@@ -440,7 +440,7 @@ class _Count:
         else:
             magnitude = np.array([c.magnitude for c in cs], dtype=np.int64)
             _place(self.votes, seats, columns, magnitude, room, out,
-                   np.array(table, dtype=np.int64), placement.numerator(1), tier.relative,
+                   np.array(table, dtype=np.int64), placement.scale, tier.relative,
                    national, self.law.tie is TieRule.VOTES, again | self.uncertain, placed,
                    again)
         for i in np.flatnonzero(again & ~self.uncertain):
