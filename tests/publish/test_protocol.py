@@ -262,3 +262,23 @@ def test_a_protocol_made_elsewhere_is_read_page_by_page(night: tuple[str, list[R
     assert not [p for p in made_elsewhere if p.startswith("page ")]
     assert [p for p in forged.problems if p.startswith("page ")] == [
         "page 2: Karbala › List 3: printed 1,030, embedded 1,003"]
+
+
+def test_a_damaged_page_is_reported_not_logged(night: tuple[str, list[Release]], run: Run,
+                                               tmp_path: Path,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    """pypdf's complaints about a damaged content stream stay out of the output: verify says
+    what differs, and nothing else."""
+    url, releases = night
+    with Store(url) as store:
+        kept = publish.make_protocol(store, releases[-1], "Karbala", "en")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(kept.pdf)))
+    stream = writer.pages[0]["/Contents"].get_object()
+    stream.set_data(stream.get_data().replace(b" Tm", b" 1.2.3 Tm", 1))
+    out = io.BytesIO()
+    writer.write(out)
+    (tmp_path / "damaged.pdf").write_bytes(out.getvalue())
+    code, _, err = run("verify", tmp_path / "damaged.pdf", "--db", url)
+    assert code == 1 and "the file was altered after it was produced" in err
+    assert all(line.startswith("protocol ALTERED (Karbala") for line in err.splitlines()), err
+    assert not [r.getMessage() for r in caplog.records if r.name.startswith("pypdf")]

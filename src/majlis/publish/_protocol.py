@@ -218,15 +218,15 @@ def make_protocol(store: Store, release: Release, constituency: str | None,
 def _quiet() -> Iterator[None]:
     """pypdf silent while it reads a file: what is wrong with a damaged file is reported as a
     problem of the file, not logged or warned about."""
-    log = logging.getLogger("pypdf")
-    was = log.disabled
-    log.disabled = True
+    log = logging.getLogger("pypdf")  # its modules log to loggers below it, which inherit this
+    was = log.level
+    log.setLevel(logging.CRITICAL + 1)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             yield
     finally:
-        log.disabled = was
+        log.setLevel(was)
 
 
 def _embedded(data: bytes, source: str) -> tuple[dict[str, Any], PdfReader]:
