@@ -246,7 +246,7 @@ def test_a_protocol_made_elsewhere_is_read_page_by_page(night: tuple[str, list[R
                                                         ) -> None:
     """A protocol the store never kept, its table running onto a second page: page and data
     agree, so only the store's check speaks; a figure doctored on the second page is named
-    with its page."""
+    with its page, and one erased breaks the table."""
     url, releases = night
     last = releases[-1]
     (count,) = (c for c in last.results if c.name == "Karbala")
@@ -258,10 +258,15 @@ def test_a_protocol_made_elsewhere_is_read_page_by_page(night: tuple[str, list[R
         assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
         made_elsewhere = publish.verify_protocol(store, pdf).problems
         forged = publish.verify_protocol(store, doctored(pdf, ("1,003", "1,030"), page=1))
+        erased = publish.verify_protocol(store, doctored(pdf, ("1,002", "     "), page=1))
     assert "Karbala › List 60: stored —, embedded 1,060" in made_elsewhere
     assert not [p for p in made_elsewhere if p.startswith("page ")]
     assert [p for p in forged.problems if p.startswith("page ")] == [
         "page 2: Karbala › List 3: printed 1,030, embedded 1,003"]
+    # A row's figure gone: the table read back ends at the row below it.
+    assert [p for p in erased.problems if p.startswith("page ")] == [
+        "page 2: the printed table has 2 rows of figures, protocol.json 60 lists and the total: "
+        "a row was added, removed or stripped of its figure"]
 
 
 def test_a_damaged_page_is_reported_not_logged(night: tuple[str, list[Release]], run: Run,

@@ -310,8 +310,8 @@ def _printed_problems(reader: PdfReader, content: dict[str, Any], place: str, rt
     if len(table) != len(rows):
         where = f"page {table[0][0]}: " if table else ""
         problems.append(f"{where}the printed table has {len(table)} rows of figures, "
-                        f"{ATTACHMENT} {len(rows) - 1} lists and the total: rows were added "
-                        "or removed")
+                        f"{ATTACHMENT} {len(rows) - 1} lists and the total: a row was added, "
+                        "removed or stripped of its figure")
     else:
         for (page, words), (name, n) in zip(table, rows, strict=True):
             printed = _last_figure(words)
