@@ -4,16 +4,19 @@ file intact and names the figure a tampered copy changed."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from pypdf import PdfReader
+from fpdf.util import escape_parens
+from pypdf import PdfReader, PdfWriter
 
 from majlis import publish
 from majlis.cli import main
@@ -105,14 +108,97 @@ def test_verify_names_the_figure_a_copy_changed(night: tuple[str, list[Release]]
     (tmp_path / "forged.pdf").write_bytes(data[:spot.start(1)] + forged + data[spot.end(1):])
     code, _, err = run("verify", tmp_path / "forged.pdf", "--db", url)
     assert code == 1
-    assert (f"Karbala › {top}: stored {count.votes[top]:,}, printed {count.votes[top] + 1:,}"
-            in err)
-    # The page altered, the embedded data left alone: the kept file's SHA-256 tells.
+    n = count.votes[top]
+    assert f"Karbala › {top}: stored {n:,}, embedded {n + 1:,}" in err
+    assert f"page 1: Karbala › {top}: printed {n:,}, embedded {n + 1:,}" in err  # the page's
+    # The metadata altered, figures and data left alone: the kept file's SHA-256 tells.
     title = data.index(b"/Title")
     (tmp_path / "page.pdf").write_bytes(data[:title + 8] + b"X" + data[title + 9:])
     code, _, err = run("verify", tmp_path / "page.pdf", "--db", url)
     assert code == 1 and "the file was altered after it was produced" in err
-    assert "stored" not in err.split("SHA-256")[0]  # no figure blamed
+    assert not re.search("stored|printed|embedded", err.split("SHA-256")[0])  # no figure blamed
+
+
+def doctored(pdf: bytes, *changes: tuple[str, str], page: int = 0) -> bytes:
+    """The protocol with each text `(printed, instead)` (as wide) rewritten on a page, glyph
+    code for glyph code in its content stream as a PDF editor would, protocol.json left as it
+    was. fpdf2 shows each shaped glyph as its own string; a text is a run of them in one font."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    drawn = writer.pages[page]
+    codes: dict[bytes, dict[str, bytes]] = {}  # font → character → glyph code (ToUnicode)
+    for name, font in drawn["/Resources"]["/Font"].items():
+        cmap = font.get_object()["/ToUnicode"].get_object().get_data().decode()
+        codes[name[1:].encode()] = {
+            chr(int(u, 16)): bytes.fromhex(c)
+            for c, u in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]{4})>", cmap)}
+    stream = drawn["/Contents"].get_object()
+    data = stream.get_data()
+    glyphs = []  # (font, character, where its string sits in the stream)
+    font = b""
+    for op in re.finditer(rb"/(\w+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\) Tj", data, re.S):
+        if op[1]:
+            font = op[1]
+            continue
+        code = re.sub(rb"\\(.)", lambda m: b"\r" if m[1] == b"r" else m[1], op[2], flags=re.S)
+        char = {c: ch for ch, c in codes[font].items()}.get(code, "")
+        glyphs.append((font, char, op.span(2)))
+    edits = []
+    for printed, instead in changes:
+        at = next(i for i in range(len(glyphs)) if "".join(
+            g[1] for g in glyphs[i:i + len(printed)]) == printed and len(
+            {g[0] for g in glyphs[i:i + len(printed)]}) == 1)
+        for (font, _, span), char in zip(glyphs[at:at + len(printed)], instead, strict=True):
+            edits.append((span, escape_parens(codes[font][char])))
+    for (begin, end), code in sorted(edits, reverse=True):
+        data = data[:begin] + code + data[end:]
+    stream.set_data(data)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def swapped(text: str) -> str:
+    """`text` with its last two adjacent different digits (or hex digits) swapped: another
+    figure as wide, printed with glyphs the font already carries."""
+    for i in range(len(text) - 1, 0, -1):
+        if text[i] != text[i - 1] and "," not in text[i - 1:i + 1]:
+            return text[:i - 1] + text[i] + text[i - 1] + text[i + 1:]
+    raise AssertionError(f"{text} has no two different adjacent digits")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_verify_reads_the_printed_figures_back(night: tuple[str, list[Release]], run: Run,
+                                               tmp_path: Path, lang: str) -> None:
+    """A page doctored under intact embedded data — the stations, a list's votes, the total,
+    the digest — is named figure by figure, in either language."""
+    url, releases = night
+    last = releases[-1]
+    with Store(url) as store:
+        kept = publish.make_protocol(store, last, "Karbala", lang)
+    (count,) = (c for c in last.results if c.name == "Karbala")
+    file = tmp_path / "karbala.pdf"
+    file.write_bytes(kept.pdf)
+    code, out, _ = run("verify", file, "--db", url)
+    assert code == 0 and f"protocol intact: Karbala, release 2, {lang}" in out
+    second = sorted(count.votes, key=lambda k: (-count.votes[k], k))[1]
+    shown, total = f"{count.votes[second]:,}", f"{sum(count.votes.values()):,}"
+    stations = f"{count.stations:,}"
+    edits = [(stations, swapped(stations)), (shown, swapped(shown)), (total, swapped(total)),
+             (last.digest, swapped(last.digest))]
+    forged = tmp_path / "forged.pdf"
+    forged.write_bytes(doctored(kept.pdf, *edits))
+    assert embedded(forged.read_bytes()) == embedded(kept.pdf)
+    code, _, err = run("verify", forged, "--db", url)
+    assert code == 1
+    sha = hashlib.sha256(forged.read_bytes()).hexdigest()
+    assert [line.split(": ", 1)[1] for line in err.splitlines()] == [  # the top row not named
+        f"page 1: Karbala › {second}: printed {swapped(shown)}, embedded {shown}",
+        f"page 1: Karbala › Total valid votes: printed {swapped(total)}, embedded {total}",
+        f"page 1: Karbala › Stations counted: printed {count.counted:,} of {swapped(stations)},"
+        f" embedded {count.counted:,} of {stations}",
+        f"page 1: release digest: printed {swapped(last.digest)}, embedded {last.digest}",
+        f"the file's SHA-256 is {sha}, the kept protocol's {kept.sha256}: the file was altered "
+        "after it was produced"]
 
 
 def test_bad_input_is_a_clear_error(night: tuple[str, list[Release]], run: Run,
@@ -154,3 +240,50 @@ def test_the_api_hands_out_the_kept_protocol(night: tuple[str, list[Release]]) -
         assert got.status_code == 200 and got.content == kept.pdf
         assert got.headers["content-type"] == "application/pdf"
         assert client.get("/api/protocol", params={"release": "9"}).status_code == 404
+
+
+def test_a_protocol_made_elsewhere_is_read_page_by_page(night: tuple[str, list[Release]]
+                                                        ) -> None:
+    """A protocol the store never kept, its table running onto a second page: page and data
+    agree, so only the store's check speaks; a figure doctored on the second page is named
+    with its page, and one erased breaks the table."""
+    url, releases = night
+    last = releases[-1]
+    (count,) = (c for c in last.results if c.name == "Karbala")
+    votes = {f"List {i}": 1_000 + i for i in range(1, 61)}
+    made = replace(last, results=(replace(count, by_voting_type={"general": votes}),))
+    with Store(url) as store:
+        pdf = publish.protocol_pdf(made, "Karbala", "ar", election=store.election,
+                                   signatories=store.signatories(last.number, "Karbala"))
+        assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
+        made_elsewhere = publish.verify_protocol(store, pdf).problems
+        forged = publish.verify_protocol(store, doctored(pdf, ("1,003", "1,030"), page=1))
+        erased = publish.verify_protocol(store, doctored(pdf, ("1,002", "     "), page=1))
+    assert "Karbala › List 60: stored —, embedded 1,060" in made_elsewhere
+    assert not [p for p in made_elsewhere if p.startswith("page ")]
+    assert [p for p in forged.problems if p.startswith("page ")] == [
+        "page 2: Karbala › List 3: printed 1,030, embedded 1,003"]
+    # A row's figure gone: the table read back ends at the row below it.
+    assert [p for p in erased.problems if p.startswith("page ")] == [
+        "page 2: the printed table has 2 rows of figures, protocol.json 60 lists and the total: "
+        "a row was added, removed or stripped of its figure"]
+
+
+def test_a_damaged_page_is_reported_not_logged(night: tuple[str, list[Release]], run: Run,
+                                               tmp_path: Path,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    """pypdf's complaints about a damaged content stream stay out of the output: verify says
+    what differs, and nothing else."""
+    url, releases = night
+    with Store(url) as store:
+        kept = publish.make_protocol(store, releases[-1], "Karbala", "en")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(kept.pdf)))
+    stream = writer.pages[0]["/Contents"].get_object()
+    stream.set_data(stream.get_data().replace(b" Tm", b" 1.2.3 Tm", 1))
+    out = io.BytesIO()
+    writer.write(out)
+    (tmp_path / "damaged.pdf").write_bytes(out.getvalue())
+    code, _, err = run("verify", tmp_path / "damaged.pdf", "--db", url)
+    assert code == 1 and "the file was altered after it was produced" in err
+    assert all(line.startswith("protocol ALTERED (Karbala") for line in err.splitlines()), err
+    assert not [r.getMessage() for r in caplog.records if r.name.startswith("pypdf")]

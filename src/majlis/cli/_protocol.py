@@ -45,15 +45,17 @@ def verify_command(
     db: Database = None,
     election: ElectionName = None,
 ) -> None:
-    """Check a results protocol against the store: every figure, the release digest, the chain
-    head and who signed, and the file against the one the store keeps. Exit 1 names each
-    difference; exit 2 when the file is no protocol of this election."""
+    """Check a results protocol against the store: every embedded figure, the release digest,
+    the chain head and who signed; every figure printed on the page against the embedded one;
+    and the file against the one the store keeps. Exit 1 names each difference; exit 2 when the
+    file is no protocol of this election."""
     store = open_store(db, election)
     check = publish.verify_protocol(store, file.read_bytes(), str(file))
     where = f"{check.constituency}, release {check.release}, {check.lang}"
     if check.intact:
         stdout.print(f"protocol intact: {where} — every figure, the release digest and the "
-                     "chain head are the store's, and the file is the one it keeps",
+                     "chain head, printed and embedded, are the store's, and the file is the "
+                     "one it keeps",
                      markup=False, highlight=False)
         return
     for problem in check.problems:

@@ -4,11 +4,14 @@ printed on the page — made once and kept in the store byte for byte, and check
 the store by `verify_protocol`.
 
 The figures ride in the file twice: printed, and as `protocol.json` embedded in it, which
-`verify_protocol` reads to find the release and compare every figure. The store keeps each
-protocol's SHA-256, so a file altered anywhere — a printed figure, the embedded data — no
-longer matches the one produced. fpdf2 writes the PDF (uharfbuzz shapes the Arabic, right to
-left) in DejaVu Sans, the font matplotlib ships, so nothing is fetched; pypdf reads the
-embedded data back. All three are loaded when a protocol is first made or checked.
+`verify_protocol` reads to find the release and compare every figure with the store's; it then
+reads the printed figures back from the page and compares them with the embedded ones, so a
+page doctored under intact data is named figure by figure even in a file the store never kept.
+The store keeps each protocol's SHA-256, so a file altered anywhere — a printed word, the
+metadata, the embedded data — no longer matches the one produced. fpdf2 writes the PDF
+(uharfbuzz shapes the Arabic, right to left) in DejaVu Sans, the font matplotlib ships, so
+nothing is fetched; pypdf reads the embedded data and the page back. All three are loaded when
+a protocol is first made or checked.
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ import hashlib
 import io
 import json
 import logging
+import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from majlis.errors import InputError, Problem
 from majlis.tally import ConstituencyCount, Release, Signatories, Store, StoredProtocol, national
@@ -30,11 +36,19 @@ from majlis.tally import ConstituencyCount, Release, Signatories, Store, StoredP
 from ._choices import Language
 from ._lists import style_lists
 
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
 __all__ = ["ProtocolCheck", "make_protocol", "protocol_pdf", "verify_protocol"]
 
 ATTACHMENT = "protocol.json"
 FORMAT = 1  # protocol.json's format: bump when its fields change meaning
 NATIONAL = "national"  # how the national protocol names its constituency in its figures
+FIGURE = re.compile(r"\d{1,3}(?:,\d{3})*")  # a figure as a protocol prints it: 12,345
+HEX = re.compile(r"[0-9a-f]{64}")  # a release digest or a chain head
+# Arabic-Indic and extended Arabic-Indic digits and the Arabic thousands separator, read as
+# the ASCII a protocol prints: a copy set in either still says the same figure.
+DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٬", "01234567890123456789,")
 
 WORDS = {
     "en": {"title": "Results protocol", "national": "National", "election": "Election",
@@ -200,9 +214,24 @@ def make_protocol(store: Store, release: Release, constituency: str | None,
     return store.keep_protocol(release.number, key, lang, made)
 
 
-def _embedded(data: bytes, source: str) -> dict[str, Any]:
-    """The protocol.json a protocol file carries, or the InputError that names what the file
-    is instead (not a PDF, a PDF without it, unreadable data)."""
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """pypdf silent while it reads a file: what is wrong with a damaged file is reported as a
+    problem of the file, not logged or warned about."""
+    log = logging.getLogger("pypdf")  # its modules log to loggers below it, which inherit this
+    was = log.level
+    log.setLevel(logging.CRITICAL + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        log.setLevel(was)
+
+
+def _embedded(data: bytes, source: str) -> tuple[dict[str, Any], PdfReader]:
+    """The protocol.json a protocol file carries and the file as read, or the InputError that
+    names what the file is instead (not a PDF, a PDF without it, unreadable data)."""
     def wrong(message: str) -> InputError:
         return InputError([Problem(source=source, line=None, field="file", message=message)])
 
@@ -211,17 +240,12 @@ def _embedded(data: bytes, source: str) -> dict[str, Any]:
     from pypdf import PdfReader  # loaded only to check a protocol
     from pypdf.errors import PyPdfError
 
-    quiet = logging.getLogger("pypdf")  # a damaged file is reported below, not logged
-    was = quiet.disabled
-    quiet.disabled = True
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            found = PdfReader(io.BytesIO(data)).attachments.get(ATTACHMENT)
+        with _quiet():
+            reader = PdfReader(io.BytesIO(data))
+            found = reader.attachments.get(ATTACHMENT)
     except (PyPdfError, ValueError, KeyError, TypeError) as error:
         raise wrong(f"is a PDF that cannot be read ({error}): damaged or cut short") from None
-    finally:
-        quiet.disabled = was
     if not found:
         raise wrong(f"is a PDF without {ATTACHMENT}: not a results protocol made by majlis")
     try:
@@ -233,16 +257,94 @@ def _embedded(data: bytes, source: str) -> dict[str, Any]:
     if not isinstance(content, dict) or not keys <= content.keys() or (
             content["majlis_protocol"] != FORMAT) or not isinstance(content["release"], int):
         raise wrong(f"its {ATTACHMENT} is not a protocol this majlis reads (format {FORMAT})")
-    return content
+    return content, reader
+
+
+def _page_lines(reader: PdfReader, rtl: bool) -> list[tuple[int, list[str]]]:
+    """Each line of text on the protocol's pages, top to bottom: its page and its words in
+    reading order, digits as ASCII. pypdf's layout mode gives each line as drawn, left to
+    right, and fpdf2 draws right-to-left text already reordered, so a figure reads as printed
+    in either language (Arabic words come back as glyphs in visual order: never compared)."""
+    lines = []
+    for number, page in enumerate(reader.pages, 1):
+        text = page.extract_text(extraction_mode="layout", layout_mode_space_vertically=False)
+        for line in text.translate(DIGITS).splitlines():
+            words = line.split()
+            lines.append((number, words[::-1] if rtl else words))
+    return lines
+
+
+def _last_figure(words: list[str]) -> int | None:
+    """The figure a line ends with in reading order — the votes of a row of the table — or
+    None."""
+    return int(words[-1].replace(",", "")) if words and FIGURE.fullmatch(words[-1]) else None
+
+
+def _printed_problems(reader: PdfReader, content: dict[str, Any], place: str, rtl: bool
+                      ) -> list[str]:
+    """Every figure printed on the page against protocol.json's: the table's rows in the order
+    they are printed (most votes first, then by name), so a row is known by its place, never
+    by reading its list's name; the total; the stations counted; the release digest and the
+    chain head. The table is the last run of lines ending with a figure above the release
+    digest: the header above it and the digest's title below it end with words."""
+    from pypdf.errors import PyPdfError
+
+    try:
+        with _quiet():
+            lines = _page_lines(reader, rtl)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+        return [f"the printed page cannot be read back ({error}): the file was altered"]
+    problems: list[str] = []
+    votes = sorted(((item["votes"], str(item.get("list"))) for item in content["figures"]
+                    if isinstance(item, dict) and item.get("constituency") == place
+                    and type(item.get("votes")) is int), key=lambda x: (-x[0], x[1]))
+    rows = [(name, n) for n, name in votes] + [(WORDS["en"]["total"],
+                                                 sum(n for n, _ in votes))]
+    sealed_at = next((i for i, (_, words) in enumerate(lines)
+                      if any(HEX.fullmatch(w) for w in words)), len(lines))
+    end = next((i + 1 for i in range(sealed_at - 1, -1, -1)
+                if _last_figure(lines[i][1]) is not None), 0)
+    start = next((i + 1 for i in range(end - 1, -1, -1)
+                  if _last_figure(lines[i][1]) is None), 0)
+    table = lines[start:end]
+    if len(table) != len(rows):
+        where = f"page {table[0][0]}: " if table else ""
+        problems.append(f"{where}the printed table has {len(table)} rows of figures, "
+                        f"{ATTACHMENT} {len(rows) - 1} lists and the total: a row was added, "
+                        "removed or stripped of its figure")
+    else:
+        for (page, words), (name, n) in zip(table, rows, strict=True):
+            printed = _last_figure(words)
+            if printed != n:
+                problems.append(f"page {page}: {place} › {name}: printed {_shown(printed)}, "
+                                f"embedded {n:,}")
+        counted, stations = content.get("counted"), content.get("stations")
+        if table and start >= 2 and type(counted) is int and type(stations) is int:
+            page, words = lines[start - 2]  # above the table's header
+            figures = [w for w in words if FIGURE.fullmatch(w)]
+            if figures != [f"{counted:,}", f"{stations:,}"]:
+                problems.append(f"page {page}: {place} › {WORDS['en']['stations']}: printed "
+                                f"{' of '.join(figures) or '—'}, embedded {counted:,} of "
+                                f"{stations:,}")
+    hexes = [(page, w) for page, words in lines for w in words if HEX.fullmatch(w)]
+    sealed = [("release digest", content["digest"])] + (
+        [("sheet chain head", content["sheet_head"])] if content["sheet_head"] else [])
+    for i, (what, value) in enumerate(sealed):
+        page, shown_hex = hexes[i] if i < len(hexes) else (0, "—")
+        if shown_hex != value:
+            where = f"page {page}: " if page else ""
+            problems.append(f"{where}{what}: printed {shown_hex}, embedded {value}")
+    return problems
 
 
 def verify_protocol(store: Store, data: bytes, source: str = "protocol") -> ProtocolCheck:
     """Check a protocol file against the store: its embedded figures against the release's
-    (each that differs named: constituency, list, stored and printed), the release digest, the
-    chain head and who signed against the store's, and the file itself against the protocol
-    the store keeps (by SHA-256). A file that is not a protocol of this store's election is an
-    InputError, not a failed check."""
-    content = _embedded(data, source)
+    (each that differs named: constituency, list, stored and embedded), the release digest,
+    the chain head, the stations counted and who signed against the store's; the figures
+    printed on its pages against the embedded ones (each that differs named with its page);
+    and the file itself against the protocol the store keeps (by SHA-256). A file that is not
+    a protocol of this store's election is an InputError, not a failed check."""
+    content, reader = _embedded(data, source)
     if content["election"] != store.election:
         raise InputError([Problem(source=source, line=None, field="--election", message=(
             f"is a protocol of election {content['election']!r}, not of {store.election!r}: "
@@ -263,28 +365,33 @@ def verify_protocol(store: Store, data: bytes, source: str = "protocol") -> Prot
             f"release {number} has no constituency {place!r}: the protocol was altered",))
     problems: list[str] = []
     if content["digest"] != release.digest:
-        problems.append(f"release digest: stored {release.digest}, printed {content['digest']}")
+        problems.append(f"release digest: stored {release.digest}, embedded {content['digest']}")
     if content["sheet_head"] != release.sheet_head:
-        problems.append(f"sheet chain head: stored {release.sheet_head or '—'}, printed "
+        problems.append(f"sheet chain head: stored {release.sheet_head or '—'}, embedded "
                         f"{content['sheet_head'] or '—'}")
-    printed: dict[str, object] = {}
+    if (content.get("counted"), content.get("stations")) != (count.counted, count.stations):
+        problems.append(f"{count.name} › {WORDS['en']['stations']}: stored {count.counted:,} of "
+                        f"{count.stations:,}, embedded {_shown(content.get('counted'))} of "
+                        f"{_shown(content.get('stations'))}")
+    embedded: dict[str, object] = {}
     for item in content["figures"]:
         if isinstance(item, dict) and item.get("constituency") == count.name:
-            printed[str(item.get("list"))] = item.get("votes")
+            embedded[str(item.get("list"))] = item.get("votes")
     stored = count.votes
-    for name in sorted(stored.keys() | printed.keys()):
-        if stored.get(name) != printed.get(name):
+    for name in sorted(stored.keys() | embedded.keys()):
+        if stored.get(name) != embedded.get(name):
             problems.append(f"{count.name} › {name}: stored "
-                            f"{_shown(stored.get(name))}, printed {_shown(printed.get(name))}")
+                            f"{_shown(stored.get(name))}, embedded {_shown(embedded.get(name))}")
     key = "" if place == NATIONAL else place
     signed = store.signatories(number, None if place == NATIONAL else place)
     for role in ("keyed", "checked"):
         if list(getattr(signed, role)) != content[role]:
             problems.append(f"{role} by: stored {', '.join(getattr(signed, role)) or '—'}, "
-                            f"printed {', '.join(map(str, content[role])) or '—'}")
+                            f"embedded {', '.join(map(str, content[role])) or '—'}")
     if signed.released != content["released"]:
-        problems.append(f"released by: stored {signed.released or '—'}, printed "
+        problems.append(f"released by: stored {signed.released or '—'}, embedded "
                         f"{content['released'] or '—'}")
+    problems += _printed_problems(reader, content, count.name, lang == "ar")
     kept = store.protocol(number, key, lang)
     sha = hashlib.sha256(data).hexdigest()
     if kept is None:
