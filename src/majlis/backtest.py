@@ -22,21 +22,20 @@ def release_counts(made: replay.Replay, waves: Sequence[replay.Wave],
                    only: frozenset[str] | None = None) -> list[forecast.ReleaseCount]:
     """Each release of the night from the stations counted by then, at their true figures, for
     every constituency or those in `only` (the night's few corrected entry errors are left out:
-    they change a handful of votes). A constituency with nothing counted yet is left out of a
-    release, as `majlis project` leaves it out: there is nothing to project it from."""
+    they change a handful of votes)."""
     where = {s.code: i for i, s in enumerate(made.stations)}
     done = np.zeros(len(made.stations), dtype=np.bool_)
     starts = np.cumsum([0, *(len(c.cast) for c in made.counts)])
     out = []
     for number, wave in enumerate(waves, 1):
         done[[where[s.station] for s in wave.sheets]] = True
-        counted = (forecast.count_stations(c.name, c.lists, c.voting_type, c.registered,
-                                           c.votes, done[lo:lo + len(c.cast)])
-                   for c, lo in zip(made.counts, starts, strict=False)
-                   if only is None or c.name in only)
         out.append(forecast.ReleaseCount(
             number=number, name=wave.name, not_lists=frozenset({OTHER_LISTS}),
-            constituencies=tuple(c for c in counted if any(g.counted_votes for g in c.groups))))
+            constituencies=tuple(
+                forecast.count_stations(c.name, c.lists, c.voting_type, c.registered, c.votes,
+                                        done[lo:lo + len(c.cast)])
+                for c, lo in zip(made.counts, starts, strict=False)
+                if only is None or c.name in only)))
     return out
 
 
