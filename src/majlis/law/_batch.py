@@ -468,13 +468,19 @@ def _quotas(votes: Ints, magnitude: Ints, kind: int, rounding: int, dhondt: bool
         if left >= positive:  # a remainder seat for a list with nothing over
             status[row] = _EXACT_TIED if given_back_by_rank else _EXACT
             continue
-        # Largest remainders first, by insertion sort (np.argsort costs ten times the rest).
+        # The left + 1 largest remainders, of equal ones the first column first: an insertion
+        # sort that keeps only those (np.argsort costs ten times the rest, a whole sort of a
+        # wide row several times).
+        kept, top = 0, left + 1
         for j in range(n_lists):
-            k = j
+            if kept == top and r[order[top - 1]] >= r[j]:
+                continue
+            k = kept if kept < top else top - 1
             while k > 0 and r[order[k - 1]] < r[j]:
                 order[k] = order[k - 1]
                 k -= 1
             order[k] = j
+            kept = min(kept + 1, top)
         for i in range(left):
             c[order[i]] += 1
         if r[order[left - 1]] == r[order[left]]:
