@@ -58,7 +58,9 @@ def seat_moving_hand_count(night: replay.Replay) -> tuple[TallySheet, dict[str, 
     raise AssertionError("no single station's hand count moves a seat")
 
 
-@pytest.fixture(scope="module")
+# session-wide: on a worker, other modules' tests run between this module's, and a module
+# fixture was built again after them (14 s each time)
+@pytest.fixture(scope="session")
 def night_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, replay.Replay]:
     night = replay.build(replay.plan("iraq-2025"), 2025)
     url = f"sqlite:///{tmp_path_factory.mktemp('audit') / 'night.db'}"

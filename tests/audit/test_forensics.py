@@ -28,7 +28,9 @@ STATIONS = 43_883 + sum(t.groups[0].stations for t in PLAN.constituencies
                         if t.name in PLAN.reserved)
 
 
-@pytest.fixture(scope="module")
+# session-wide: on a worker, other modules' tests run between this module's, and a module
+# fixture was built again after them (9 s each time)
+@pytest.fixture(scope="session")
 def clean_nights() -> list[list[audit.StationResult]]:
     """Six replayed 2025 nights, fresh: forensics calibrates on nights it simulates itself, never
     on these. Six, not fewer, so that a test firing on twice its stated rate is caught (about 20 s
