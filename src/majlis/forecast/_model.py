@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from majlis.errors import InputError, Problem
 
-from ._count import GroupCount, PartialCount, Spread
+from ._count import GroupCount, Late, PartialCount, Spread
 
 __all__ = ["Constituency", "Group", "Settings", "draw_swing", "draw_votes", "prepare"]
 
@@ -134,7 +134,7 @@ def prepare(constituencies: Sequence[PartialCount], magnitudes: Mapping[str, int
     made = [tuple(_group(g, c, c.lists, _shrunk(g.spread, pooled[g.voting_type], settings),
                          rate.get(g.voting_type), settings)
                   for g in c.groups if g.uncounted)
-            + tuple(_late(g, c.lists) for g in c.groups
+            + tuple(_late(g, g.late, c.lists) for g in c.groups
                     if g.late is not None and g.late.share > 0 and g.counted_votes)
             for c in constituencies]
     national = [np.array([index[p] for p in c.lists], dtype=np.int64) for c in constituencies]
@@ -226,24 +226,23 @@ def _group(g: GroupCount, c: PartialCount, lists: tuple[str, ...], spread: Sprea
                  sigma_votes=sigma_votes, national_turnout=national)
 
 
-def _late(g: GroupCount, lists: tuple[str, ...]) -> Group:
+def _late(g: GroupCount, late: Late, lists: tuple[str, ...]) -> Group:
     """The votes `g` adds after its last station (`GroupCount.late`): a share of its whole
     votes as projected (counted, and the uncounted stations' by the ratio estimator), split
     as its counted votes leaning by `late.lean`. Drawn as a voting type of its own, so that
     the areas of a constituency share its doubt (`_shared`)."""
-    assert g.late is not None
     counted_size, uncounted_size = _size(g)
     whole = g.counted_votes * (1 + uncounted_size / counted_size) if counted_size else 0.0
-    expected = g.late.share * whole
+    expected = late.share * whole
     votes = np.array([g.votes.get(p, 0) for p in lists], dtype=np.float64)
-    weight = votes * np.exp([g.late.lean.get(p, 0.0) for p in lists])
+    weight = votes * np.exp([late.lean.get(p, 0.0) for p in lists])
     share = weight / weight.sum()
     with np.errstate(divide="ignore"):
         relative = np.where(share > 0, (1 - share) / (share * max(expected, 1.0)), 0.0)
-    sigma = np.minimum(np.sqrt(np.log1p(relative) + g.late.sd**2), _MAX_SIGMA)
+    sigma = np.minimum(np.sqrt(np.log1p(relative) + late.sd**2), _MAX_SIGMA)
     return Group(centre=share * np.exp(-0.5 * sigma**2), sigma=sigma,
                  voting_type=f"{g.voting_type} (late)", expected=expected,
-                 sigma_votes=g.late.share_sd, national_turnout=False)
+                 sigma_votes=late.share_sd, national_turnout=False)
 
 
 def draw_votes(c: Constituency, rng: np.random.Generator, swing: NDArray[np.float32],
