@@ -80,6 +80,8 @@ def attach(page: Page, photo: bytes) -> None:
                                            "buffer": photo}])
     expect(page.locator("#photo-preview")).to_have_attribute("src", f"/api/photos/{sha}")
     expect(page.locator("#photo-link")).to_contain_text(sha)
+    # the src is set before the image has loaded: wait for it (a broken one completes too)
+    page.wait_for_function("document.querySelector('#photo-preview').complete")
     assert page.locator("#photo-preview").evaluate("e => e.naturalWidth") == 120  # it shows
 
 
