@@ -265,7 +265,7 @@ def _contests(store: tally.Store, law: Law, only: Sequence[str] | None,
         if only and result.name not in only:
             continue
         sntv = isinstance(law.rule_for(result.name), SntvRule)
-        who = shared.get((result.name,)) or (
+        who = shared[(result.name,)] if (result.name,) in shared else (
             audit.candidate_assertions(result, counts[result.name], law.women, sntv=sntv)
             if counts[result.name] and (sntv or law.ranking is Ranking.OPEN) else ())
         out.append(Contest(
