@@ -84,9 +84,9 @@ class Blocs:
 
     def apportion(self, votes: Ints, magnitudes: Ints, series: DivisorSeries | QuotaRule,
                   taking: Bools | None, ks: list[int], workers: int) -> BatchAllocation:
-        """The rows of constituencies `ks` (each one's draws in turn) as `apportion` counts
-        them; `taking` (None: every column) the columns in each count."""
-        n = votes.shape[0] // len(ks) if ks else 0
+        """The rows of constituencies `ks` (at least one; each one's draws in turn) as
+        `apportion` counts them; `taking` (None: every column) the columns in each count."""
+        n = votes.shape[0] // len(ks)
         mine = np.ones(votes.shape, dtype=np.bool_) if taking is None else taking
         counted = np.where(mine, votes, 0)
         tied = (magnitudes > 0) & (counted.sum(axis=1) == 0)  # the exact path refuses these
@@ -96,7 +96,7 @@ class Blocs:
             general = np.repeat(self.general[ks], n)
             bases = np.concatenate([base_of(votes[g * n:(g + 1) * n].sum(axis=1),
                                             self.constituencies[k], self.bonus.base)
-                                    for g, k in enumerate(ks)]) if ks else extra
+                                    for g, k in enumerate(ks)])
             extra, first, level = _bonus(votes, mine, bases, magnitudes, self.bonus)
             extra[~general] = 0
             tied |= level & (extra > 0)
