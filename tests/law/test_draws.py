@@ -20,6 +20,7 @@ from majlis.law import (
     Constituency,
     ConstituencySeats,
     DivisorRule,
+    DrawAllocation,
     Election,
     Law,
     LevellingTier,
@@ -96,6 +97,12 @@ def draws(draw: st.DrawFn, law: Law) -> tuple[Election, np.ndarray]:
 def test_every_draw_has_the_exact_paths_seats(name: str, data: st.DataObject) -> None:
     law = LAWS[name]
     election, votes = data.draw(draws(law))
+    agrees(election, votes, law)
+
+
+def agrees(election: Election, votes: np.ndarray, law: Law) -> DrawAllocation | None:
+    """`allocate_draws` gives every draw `allocate`'s seats, tier seats and their placement
+    (with seed 5 + i), or refuses as `allocate` refuses the first draw it refuses (None)."""
     truths = []
     refused: type[Exception] | None = None
     for i in range(votes.shape[1]):
@@ -111,7 +118,7 @@ def test_every_draw_has_the_exact_paths_seats(name: str, data: st.DataObject) ->
     if refused is not None:  # the draw the exact path refuses is counted by it, and refused
         with pytest.raises(refused):
             allocate_draws(votes, election, law, seed=5)
-        return
+        return None
     result = allocate_draws(votes, election, law, seed=5)
     for i, truth in enumerate(truths):
         placed = truth.tier.placed if truth.tier is not None else {}
@@ -126,6 +133,7 @@ def test_every_draw_has_the_exact_paths_seats(name: str, data: st.DataObject) ->
         assert result.tier[i].tolist() == [tier.get(p, 0) for p in result.lists], i
     if isinstance(law.tier, LevellingTier):  # counted here: a tied draw's tier alone, if any
         assert not result.exact.any()
+    return result
 
 
 def test_the_presets_go_through_the_vector_path() -> None:

@@ -4,12 +4,13 @@ projections.
 A forecast draws the same election thousands of times with other votes. Each draw's count is
 the law's: the threshold (vote shares and natural quotas, in each constituency or nationally,
 exempt lists, conditions by list), each constituency's rule (the general one or a reserved
-contest's: divisors, quotas, SNTV) through `allocate_batch`, and an upper tier on the national
-votes — a compensatory tier's two phases, or a levelling tier (Norway): the whole house shared
-among the lists over the tier's threshold, lists over their share left out and the share
-counted again, then each list's levelling seats placed one at a time by the highest (relative)
-next quotient. Every comparison is in integers, or certified as `allocate_batch` certifies it,
-so the seats are exactly `allocate`'s.
+contest's: divisors, quotas, SNTV) through `allocate_batch` (agreements and a majority bonus
+through `Blocs`, in `_draws_blocs`), and an upper tier on the national votes — a compensatory
+tier's two phases, or a levelling tier (Norway): the whole house shared among the lists over
+the tier's threshold, lists over their share left out and the share counted again, then each
+list's levelling seats placed one at a time by the highest (relative) next quotient. Every
+comparison is in integers, or certified as `allocate_batch` certifies it, so the seats are
+exactly `allocate`'s.
 
 A row any tie could change — one `allocate_batch` flags, equal votes at an SNTV contest's last
 seat — is counted again alone by the exact path, with the law's tie rule and the draw's seed, and
@@ -18,9 +19,9 @@ seats, equal remainders or quotients in the national share, two lists' equal quo
 levelling seat). A draw
 the exact path refuses (no list to fill a constituency's or the tier's seats, levelling seats
 that cannot be placed) goes through `allocate` whole, which refuses it with the same error. So
-does every draw of a law with a part this path does not count (agreements, a mixed-member or
-biproportional count, a majority bonus, a remainder pool, a threshold's fallback or condition
-on seats won before the tier, Huntington–Hill, candidates, declared valid or blank votes):
+does every draw of a law with a part this path does not count (a mixed-member or
+biproportional count, a remainder pool, a threshold's fallback or condition on seats won before
+the tier, Huntington–Hill, candidates, declared valid, blank or invalid votes beside a tier):
 slow, and still the same seats.
 """
 
@@ -40,10 +41,11 @@ from ._allocate import Law, allocate, apportion
 from ._batch import MAX_VOTES, allocate_batch
 from ._bounds import MAX_MAGNITUDE, check_seats
 from ._divisors import DivisorSeries
+from ._draws_blocs import Blocs, base_of
 from ._pool import RemainderPool
 from ._quotas import QuotaRule, Remainder
 from ._rules import DivisorRule, Rule, SntvRule
-from ._threshold import ConstituencySeats, ConstituencyWins, Scope, Threshold, VoteShare
+from ._threshold import Base, ConstituencySeats, ConstituencyWins, Scope, Threshold, VoteShare
 from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import Precedence, TieRule
 from ._values import Constituency, Election, add_up
@@ -123,12 +125,12 @@ def allocate_draws(
 
 def _counts(election: Election, law: Law) -> bool:
     """Whether this path counts the law's draws (else `allocate` counts every one)."""
-    if (law.agreements is not None or law.mixed is not None or law.biproportional is not None
-            or law.bonus is not None):
+    if law.mixed is not None or law.biproportional is not None:
         return False
-    if any(c.candidates or c.valid is not None or c.blank or c.invalid
+    if any(c.candidates or (law.tier is not None and (c.valid is not None or c.blank
+                                                      or c.invalid))
            for c in election.constituencies):
-        return False
+        return False  # a tier counts valid votes as the lists' here
     general = law.general(election)
     if law.tier is not None and not _tier_counts(law.tier, general):
         return False
@@ -202,6 +204,7 @@ class _Count:
         self.n = votes.shape[1]
         self.uncertain = np.zeros(self.n, dtype=np.bool_)
         self._national_votes: Ints | None = None
+        self.blocs = Blocs.of(election, law)
 
     def run(self, tier: Ints, placed: Ints) -> tuple[Ints, Bools]:
         """The seats, tier seats into `tier` and where they are placed into `placed`, and the
@@ -242,7 +245,14 @@ class _Count:
         if threshold is None:
             return taking
         cs = self.election.constituencies
-        totals = v.sum(axis=2)[self.general]  # general constituency × draw: every base here
+        totals = v.sum(axis=2)  # constituency × draw: the lists' votes
+        bases: dict[Base, Ints] = {}  # a base → general constituency × draw
+
+        def based(base: Base) -> Ints:
+            if base not in bases:
+                bases[base] = np.array([base_of(totals[k], cs[k], base) for k in self.general])
+            return bases[base]
+
         conditions = {id(f): f for f in (*threshold.conditions,
                                           *(b.condition for b in threshold.by_list))}
         nationally: dict[int, Bools] = {}  # a national condition → draw × list of `lists`
@@ -264,13 +274,13 @@ class _Count:
                 assert isinstance(cond, VoteShare)
                 if cond.scope is Scope.CONSTITUENCY:
                     share = Fraction(1, cs[k].magnitude) if cond.share is None else cond.share
-                    met[key] = _at_least(v[k, :, :width], totals[g][:, None], share)
+                    met[key] = _at_least(v[k, :, :width], based(cond.base)[g][:, None], share)
                     continue
                 if key not in nationally:
                     room = sum(cs[x].magnitude for x in self.general)
                     share = Fraction(1, room) if cond.share is None else cond.share
                     nationally[key] = _at_least(self._national(),
-                                                totals.sum(axis=0)[:, None], share)
+                                                based(cond.base).sum(axis=0)[:, None], share)
                 met[key] = nationally[key][:, self.columns[k]]
             for fs in set(faced.values()):
                 columns = [j for j, x in faced.items() if x == fs]
@@ -320,7 +330,9 @@ class _Count:
         else:
             series = rule.series if isinstance(rule, DivisorRule) else rule
             assert isinstance(series, DivisorSeries | QuotaRule)
-            batch = allocate_batch(rows, magnitudes, series, taking=mine, workers=self.workers)
+            batch = (allocate_batch(rows, magnitudes, series, taking=mine, workers=self.workers)
+                     if self.blocs is None else
+                     self.blocs.apportion(rows, magnitudes, series, mine, ks, self.workers))
             got, tied = batch.seats, batch.tied
         if seats is None:
             seats = got.reshape(v.shape)
