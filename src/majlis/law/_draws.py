@@ -40,10 +40,19 @@ from ._allocate import Law, allocate, apportion
 from ._batch import MAX_VOTES, allocate_batch
 from ._bounds import MAX_MAGNITUDE, check_seats
 from ._divisors import DivisorSeries
+from ._draws_mixed import count_mixed, counts_mixed
+from ._mixed import wins_of
 from ._pool import RemainderPool
 from ._quotas import QuotaRule, Remainder
 from ._rules import DivisorRule, Rule, SntvRule
-from ._threshold import ConstituencySeats, ConstituencyWins, Scope, Threshold, VoteShare
+from ._threshold import (
+    Base,
+    ConstituencySeats,
+    ConstituencyWins,
+    Scope,
+    Threshold,
+    VoteShare,
+)
 from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import Precedence, TieRule
 from ._values import Constituency, Election, add_up
@@ -123,12 +132,15 @@ def allocate_draws(
 
 def _counts(election: Election, law: Law) -> bool:
     """Whether this path counts the law's draws (else `allocate` counts every one)."""
-    if (law.agreements is not None or law.mixed is not None or law.biproportional is not None
-            or law.bonus is not None):
+    if law.agreements is not None or law.biproportional is not None or law.bonus is not None:
         return False
-    if any(c.candidates or c.valid is not None or c.blank or c.invalid
+    if law.mixed is not None and not counts_mixed(law.rule, len(law.general(election)),
+                                                  law.tier is not None):
+        return False
+    if any(c.candidates or (law.tier is not None and (c.valid is not None or c.blank
+                                                       or c.invalid))
            for c in election.constituencies):
-        return False
+        return False  # a tier counts the valid votes a constituency declares
     general = law.general(election)
     if law.tier is not None and not _tier_counts(law.tier, general):
         return False
@@ -208,14 +220,18 @@ class _Count:
         draws left to `allocate`."""
         taking = self._taking()
         groups: dict[Rule, list[int]] = defaultdict(list)
+        mixed = self.general if self.law.mixed is not None else []  # counted by `_mix`
         for k, c in enumerate(self.election.constituencies):
-            groups[self.law.rule_for(c.name)].append(k)
+            if k not in mixed:
+                groups[self.law.rule_for(c.name)].append(k)
         every = list(range(self.votes.shape[0]))
         seats = None if list(groups.values()) == [every] else np.zeros(self.votes.shape,
                                                                          dtype=np.int64)
         for rule, ks in groups.items():
             seats = self._apportion(rule, ks, taking, seats)
         assert seats is not None
+        for k in mixed:
+            self._mix(k, taking, seats)
         if isinstance(self.law.tier, CompensatoryTier):
             self._compensate(self.law.tier, seats, tier)
         elif isinstance(self.law.tier, LevellingTier):
@@ -242,9 +258,11 @@ class _Count:
         if threshold is None:
             return taking
         cs = self.election.constituencies
-        totals = v.sum(axis=2)[self.general]  # general constituency × draw: every base here
         conditions = {id(f): f for f in (*threshold.conditions,
                                           *(b.condition for b in threshold.by_list))}
+        sums = v.sum(axis=2)[self.general]  # general constituency × draw: each base of these
+        totals = {f.base: _bases(sums, [cs[k] for k in self.general], f.base)
+                  for f in conditions.values() if isinstance(f, VoteShare)}
         nationally: dict[int, Bools] = {}  # a national condition → draw × list of `lists`
         for g, k in enumerate(self.general):
             width = len(cs[k].votes)
@@ -264,13 +282,15 @@ class _Count:
                 assert isinstance(cond, VoteShare)
                 if cond.scope is Scope.CONSTITUENCY:
                     share = Fraction(1, cs[k].magnitude) if cond.share is None else cond.share
-                    met[key] = _at_least(v[k, :, :width], totals[g][:, None], share)
+                    met[key] = _at_least(v[k, :, :width], totals[cond.base][g][:, None],
+                                         share)
                     continue
                 if key not in nationally:
                     room = sum(cs[x].magnitude for x in self.general)
                     share = Fraction(1, room) if cond.share is None else cond.share
                     nationally[key] = _at_least(self._national(),
-                                                totals.sum(axis=0)[:, None], share)
+                                                totals[cond.base].sum(axis=0)[:, None],
+                                                share)
                 met[key] = nationally[key][:, self.columns[k]]
             for fs in set(faced.values()):
                 columns = [j for j, x in faced.items() if x == fs]
@@ -330,6 +350,20 @@ class _Count:
             g, i = divmod(int(r), n)
             self._recount(ks[g], i, taking, seats)
         return seats
+
+    def _mix(self, k: int, taking: Bools | None, seats: Ints) -> None:
+        """The mixed-member count of constituency k (the national one) on every draw, into
+        `seats`; a draw it hands back is counted again by the exact path."""
+        c = self.election.constituencies[k]
+        wins = wins_of(self.election.lists)
+        column = np.zeros(self.votes.shape[2], dtype=np.int64)
+        column[: len(c.votes)] = [wins.get(p, 0) for p in c.votes]
+        rule = self.law.rule
+        assert self.law.mixed is not None and isinstance(rule, DivisorRule | QuotaRule)
+        seats[k], again = count_mixed(self.votes[k], None if taking is None else taking[k],
+                                      column, c.magnitude, rule, self.law.mixed, self.workers)
+        for i in np.flatnonzero(again):
+            self._recount(k, int(i), taking, seats)
 
     def _recount(self, k: int, i: int, taking: Bools | None, seats: Ints) -> None:
         """Constituency k of draw i by the exact path, as `allocate` counts it."""
@@ -634,6 +668,17 @@ def _add_up(values: Ints | NDArray[np.uint8], columns: Ints, out: Ints) -> None:
                 c = columns[k, j]
                 if c >= 0:
                     out[i, c] += values[k, i, j]
+
+
+def _bases(sums: Ints, general: list[Constituency], base: Base) -> Ints:
+    """Constituency × draw: `base` of each general constituency in each draw, from its list
+    votes (`sums`) and the totals it declares (valid, blank, invalid: the same in every draw),
+    as `Base.of` reads them."""
+    out = sums.copy()
+    for g, c in enumerate(general):
+        drawn = base is Base.LIST_VOTES or c.valid is None  # the base counts the list votes
+        out[g] = base.of(c) + (sums[g] - c.list_votes if drawn else 0)
+    return out
 
 
 def _at_least(votes: Ints, base: Ints, share: Fraction) -> Bools:
