@@ -8,8 +8,12 @@ contest's: divisors, quotas, SNTV) through `allocate_batch`, and an upper tier o
 votes — a compensatory tier's two phases, or a levelling tier (Norway): the whole house shared
 among the lists over the tier's threshold, lists over their share left out and the share
 counted again, then each list's levelling seats placed one at a time by the highest (relative)
-next quotient. Every comparison is in integers, or certified as `allocate_batch` certifies it,
-so the seats are exactly `allocate`'s.
+next quotient. A mixed-member law's national count of party votes goes through
+`count_mixed` (`_draws_mixed`): the wins are the lists file's, the same in every draw, and the
+entitlement and any levelling of the house are batches of `allocate_batch`. Totals a
+constituency declares (valid, blank and invalid votes) stay the same in every draw, as the
+threshold's base. Every comparison is in integers, or certified as `allocate_batch` certifies
+it, so the seats are exactly `allocate`'s.
 
 A row any tie could change — one `allocate_batch` flags, equal votes at an SNTV contest's last
 seat — is counted again alone by the exact path, with the law's tie rule and the draw's seed, and
@@ -18,10 +22,10 @@ seats, equal remainders or quotients in the national share, two lists' equal quo
 levelling seat). A draw
 the exact path refuses (no list to fill a constituency's or the tier's seats, levelling seats
 that cannot be placed) goes through `allocate` whole, which refuses it with the same error. So
-does every draw of a law with a part this path does not count (agreements, a mixed-member or
-biproportional count, a majority bonus, a remainder pool, a threshold's fallback or condition
-on seats won before the tier, Huntington–Hill, candidates, declared valid or blank votes):
-slow, and still the same seats.
+does every draw of a law with a part this path does not count (agreements, a biproportional
+count, a majority bonus, a remainder pool, a threshold's fallback or condition on seats won
+before the tier, Huntington–Hill, candidates, declared valid, blank or invalid votes under a
+tier): slow, and still the same seats.
 """
 
 from __future__ import annotations
