@@ -25,7 +25,6 @@ import resource
 import time
 from dataclasses import replace
 from fractions import Fraction
-
 from pathlib import Path
 
 import numpy as np

@@ -49,26 +49,32 @@ def count_mixed(votes: Ints, taking: Bools | None, wins: Ints, magnitude: int,
     outside = np.where(sharing, 0, wins).sum(axis=1)
     base = magnitude - outside
     again = (base < 0) | ((base > 0) & ~sharing.any(axis=1))  # `allocate` refuses these
-    shares = allocate_batch(votes, np.maximum(base, 0), series, taking=sharing,
-                            workers=workers)
+    some = np.flatnonzero(sharing.any(axis=0))  # the count's columns: sharing in some draw
+    mine, shared, won = votes[:, some], sharing[:, some], wins[some]
+    shares = allocate_batch(mine, np.maximum(base, 0), series, taking=shared, workers=workers)
     again |= shares.tied
-    entitlement = shares.seats
     if mixed.overhang is Overhang.LEVELLING:
-        short = np.flatnonzero((sharing & (wins > entitlement)).any(axis=1) & ~again)
+        short = np.flatnonzero((shared & (won > shares.seats)).any(axis=1) & ~again)
         if short.size:
-            _level(votes, sharing, wins, base, series, isinstance(rule, DivisorRule),
-                   short, entitlement, again, workers)
+            shares.seats[short], again[short] = _level(
+                mine[short], shared[short], won, base[short], series,
+                isinstance(rule, DivisorRule), workers)
+    entitlement = np.zeros_like(votes)
+    entitlement[:, some] = shares.seats
     if mixed.overhang is Overhang.KEPT:
         entitlement = np.maximum(entitlement, wins)
     return np.where(sharing, entitlement, wins), again
 
 
 def _level(votes: Ints, sharing: Bools, wins: Ints, base: Ints,
-           series: DivisorSeries | QuotaRule, monotone: bool, todo: Ints, entitlement: Ints,
-           again: Bools, workers: int) -> None:
-    """The smallest house above `base` whose share covers every sharing list's wins, for the
-    draws `todo`, found as `_mixed._levelled` finds it: its share into `entitlement`. A draw
-    whose search meets a tie, or a house past MAX_MAGNITUDE, is marked `again`."""
+           series: DivisorSeries | QuotaRule, monotone: bool, workers: int
+           ) -> tuple[Ints, Bools]:
+    """The smallest house above `base` whose share covers every sharing list's `wins`, in each
+    draw (row), found as `_mixed._levelled` finds it: its share, and the draws whose search met
+    a tie or a house past MAX_MAGNITUDE (for the exact path)."""
+    entitlement = np.zeros_like(votes)
+    again = np.zeros(base.shape, dtype=np.bool_)
+    todo = np.arange(base.size)
     low = base.copy()  # never covers
     high = base + 1  # galloping: the house to try; bisecting: one that covers
     step = np.ones_like(base)
@@ -98,3 +104,4 @@ def _level(votes: Ints, sharing: Bools, wins: Ints, base: Ints,
         else:
             high[todo] += 1
             todo = todo[~batch.tied & ~covers]
+    return entitlement, again
