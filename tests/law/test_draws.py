@@ -32,6 +32,8 @@ from majlis.law import (
     SntvRule,
     Threshold,
     TieRule,
+    UpperBasis,
+    VoterRounding,
     VoteShare,
     allocate,
     allocate_draws,
@@ -81,6 +83,19 @@ LAWS["new-zealand-mmp, a reserved contest by SNTV"] = replace(
     MIXED["new-zealand-mmp"], reserved={"Reserved": ReservedSeats(community="Reserved",
                                                                    rule=SntvRule())})
 
+# Biproportional counts the example leaves out: the upper apportionment on votes by D'Hondt,
+# voter numbers rounded down or kept exact, ties by lot.
+ZURICH = parse_law((EXAMPLES / "zurich-city-council.toml").read_text(encoding="utf-8"), "zh")
+assert ZURICH.biproportional is not None
+LAWS["zurich-city-council, upper on votes by D'Hondt, lower by D'Hondt, lot"] = replace(
+    ZURICH, tie=TieRule.LOT, rule=DivisorRule(DIVISOR_SERIES["dhondt"]),
+    biproportional=replace(ZURICH.biproportional, basis=UpperBasis.VOTES,
+                           upper=DivisorRule(DIVISOR_SERIES["dhondt"])))
+LAWS["zurich-city-council, voter numbers rounded down, no threshold"] = replace(
+    ZURICH, threshold=None,
+    biproportional=replace(ZURICH.biproportional, rounding=VoterRounding.DOWN))
+LAWS["zurich-city-council, exact voter numbers"] = replace(
+    ZURICH, biproportional=replace(ZURICH.biproportional, rounding=VoterRounding.NONE))
 LAWS["2018, 3.25 % of ballots cast nationally or a natural quota of list votes"] = replace(
     data.law("iraq-2018"), threshold=Threshold(conditions=(
         VoteShare(share=Fraction(13, 400), scope=Scope.NATIONAL, base=Base.CAST),

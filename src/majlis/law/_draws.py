@@ -44,6 +44,7 @@ from ._allocate import Law, allocate, apportion
 from ._batch import MAX_VOTES, allocate_batch
 from ._bounds import MAX_MAGNITUDE, check_seats
 from ._divisors import DivisorSeries
+from ._draws_biproportional import biproportion, counts_biproportional
 from ._draws_mixed import count_mixed, counts_mixed
 from ._mixed import wins_of
 from ._pool import RemainderPool
@@ -136,7 +137,10 @@ def allocate_draws(
 
 def _counts(election: Election, law: Law) -> bool:
     """Whether this path counts the law's draws (else `allocate` counts every one)."""
-    if law.agreements is not None or law.biproportional is not None or law.bonus is not None:
+    if law.agreements is not None or law.bonus is not None:
+        return False
+    if law.biproportional is not None and not counts_biproportional(
+            law.rule, law.biproportional, law.tier is not None):
         return False
     if law.mixed is not None and not counts_mixed(law.rule, len(law.general(election)),
                                                   law.tier is not None):
@@ -224,9 +228,10 @@ class _Count:
         draws left to `allocate`."""
         taking = self._taking()
         groups: dict[Rule, list[int]] = defaultdict(list)
-        mixed = self.general if self.law.mixed is not None else []  # counted by `_mix`
+        apart = (self.general if self.law.mixed is not None or self.law.biproportional
+                 is not None else [])  # counted by `_mix`, `_biproportion`
         for k, c in enumerate(self.election.constituencies):
-            if k not in mixed:
+            if k not in apart:
                 groups[self.law.rule_for(c.name)].append(k)
         every = list(range(self.votes.shape[0]))
         seats = None if list(groups.values()) == [every] else np.zeros(self.votes.shape,
@@ -234,8 +239,11 @@ class _Count:
         for rule, ks in groups.items():
             seats = self._apportion(rule, ks, taking, seats)
         assert seats is not None
-        for k in mixed:
-            self._mix(k, taking, seats)
+        if self.law.mixed is not None:
+            for k in apart:
+                self._mix(k, taking, seats)
+        elif apart:
+            self._biproportion(taking, seats)
         if isinstance(self.law.tier, CompensatoryTier):
             self._compensate(self.law.tier, seats, tier)
         elif isinstance(self.law.tier, LevellingTier):
@@ -368,6 +376,28 @@ class _Count:
                                       column, c.magnitude, rule, self.law.mixed, self.workers)
         for i in np.flatnonzero(again):
             self._recount(k, int(i), taking, seats)
+
+    def _biproportion(self, taking: Bools | None, seats: Ints) -> None:
+        """The biproportional count of the general constituencies on every draw, into `seats`:
+        a list the threshold admits in any of them takes part in all; a draw it leaves
+        unproven goes to `allocate` whole."""
+        part, rule = self.law.biproportional, self.law.rule
+        assert part is not None and isinstance(rule, DivisorRule)
+        assert isinstance(rule.series, DivisorSeries)
+        columns = self._general_columns()
+        cells = np.zeros((self.n, len(self.lists), len(self.general)), dtype=np.int64)
+        qualified = np.zeros((self.n, len(self.lists)), dtype=np.int64)
+        for g, k in enumerate(self.general):
+            there = columns[k, : len(self.columns[k])]
+            cells[:, there, g] = self.votes[k, :, : there.size]
+            qualified[:, there] += (True if taking is None else taking[k, :, : there.size])
+        magnitudes = np.array([self.election.constituencies[k].magnitude
+                               for k in self.general], dtype=np.int64)
+        got, unsettled = biproportion(cells, qualified > 0, magnitudes, part, rule.series,
+                                      self.workers)
+        for g, k in enumerate(self.general):
+            seats[k, :, : len(self.columns[k])] = got[:, self.columns[k], g]
+        self.uncertain |= unsettled
 
     def _recount(self, k: int, i: int, taking: Bools | None, seats: Ints) -> None:
         """Constituency k of draw i by the exact path, as `allocate` counts it."""
