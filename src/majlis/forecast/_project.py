@@ -6,7 +6,7 @@ twin of the whole law (`allocate_draws`: thresholds, divisors, quotas, reserved 
 compensatory or levelling tier, and where a levelling tier places each list's seats); a draw a
 tie could change goes through the exact path, which applies the law's tie rule, and so does
 every draw of a law with parts the vector path does not count (a remainder pool, a
-biproportional count) — correct, and slow. Surplus-vote agreements are refused: a release
+majority bonus) — correct, and slow. Surplus-vote agreements are refused: a release
 carries no list attributes to pool them by.
 """
 

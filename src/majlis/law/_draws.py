@@ -10,7 +10,9 @@ among the lists over the tier's threshold, lists over their share left out and t
 counted again, then each list's levelling seats placed one at a time by the highest (relative)
 next quotient. A mixed-member law's national count of party votes goes through
 `count_mixed` (`_draws_mixed`): the wins are the lists file's, the same in every draw, and the
-entitlement and any levelling of the house are batches of `allocate_batch`. Totals a
+entitlement and any levelling of the house are batches of `allocate_batch`. A biproportional
+count goes through `biproportion` (`_draws_biproportional`): the upper apportionment a batch,
+the lower found in floats and taken only where divisors prove it the one matrix. Totals a
 constituency declares (valid, blank and invalid votes) stay the same in every draw, as the
 threshold's base. Every comparison is in integers, or certified as `allocate_batch` certifies
 it, so the seats are exactly `allocate`'s.
@@ -22,10 +24,11 @@ seats, equal remainders or quotients in the national share, two lists' equal quo
 levelling seat). A draw
 the exact path refuses (no list to fill a constituency's or the tier's seats, levelling seats
 that cannot be placed) goes through `allocate` whole, which refuses it with the same error. So
-does every draw of a law with a part this path does not count (agreements, a biproportional
-count, a majority bonus, a remainder pool, a threshold's fallback or condition on seats won
-before the tier, Huntington–Hill, candidates, declared valid, blank or invalid votes under a
-tier): slow, and still the same seats.
+does every draw of a law with a part this path does not count (agreements, a majority bonus,
+a remainder pool, a threshold's fallback or condition on seats won before the tier,
+Huntington–Hill, Adams' or the strongest-list condition in a biproportional count, candidates,
+declared valid, blank or invalid votes under a tier): slow, and still the same seats, and so
+does a biproportional draw whose matrix no divisors prove.
 """
 
 from __future__ import annotations

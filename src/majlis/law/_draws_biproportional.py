@@ -149,14 +149,14 @@ def _meets(s: Ints, sums: Ints) -> bool:
 def _fit(a: Floats, seats: int, table: Floats, x: Ints) -> float:
     """Highest averages of `seats` among values `a` (the series' divisors in `table`) into
     `x`, and a divisor between the last seat's quotient and the next: inf for no seats, 0
-    where no divisor separates them (no value to take the seats, or a tie)."""
+    where no value can take the seats."""
     x[:] = 0
     if seats == 0:
         return np.inf
     total = a.sum()
     if total == 0:
         return 0.0
-    guess = total / seats
+    guess = total / (seats * (table[-1] - table[-2]))  # the series' step: about right
     given = 0
     for c in range(a.size):
         x[c] = min(np.searchsorted(table, a[c] / guess), table.size - 2)
@@ -182,6 +182,6 @@ def _fit(a: Floats, seats: int, table: Floats, x: Ints) -> float:
             losing = max(losing, a[c] / table[x[c]])
         if x[c] > 0:
             winning = min(winning, a[c] / table[x[c] - 1])
-    if not losing < winning:
+    if losing > winning:  # as highest averages go, never
         return 0.0
-    return math.sqrt(losing * winning)
+    return math.sqrt(losing * winning)  # on a tie, the tie's: a later step may undo it
