@@ -22,7 +22,7 @@ from ._batch import allocate_batch
 from ._bounds import MAX_MAGNITUDE
 from ._divisors import DivisorSeries
 from ._mixed import MixedMember, Overhang
-from ._quotas import QuotaRule
+from ._quotas import QuotaRule, Remainder
 from ._rules import DivisorRule, Rule
 
 Ints = NDArray[np.int64]
@@ -77,6 +77,10 @@ def _level(votes: Ints, sharing: Bools, wins: Ints, base: Ints,
     todo = np.arange(base.size)
     low = base.copy()  # never covers
     high = base + 1  # galloping: the house to try; bisecting: one that covers
+    if _hamilton(series):  # one seat at a time, from the first house `quota_ceiling` lets by
+        total = np.where(sharing, votes, 0).sum(axis=1, keepdims=True)
+        least = np.where(sharing & (wins > 0), -((1 - wins) * total // np.maximum(votes, 1)), 0)
+        high = np.maximum(high, least.max(axis=1))
     step = np.ones_like(base)
     bisecting = np.zeros(base.shape, dtype=np.bool_)
     while todo.size:
@@ -105,3 +109,11 @@ def _level(votes: Ints, sharing: Bools, wins: Ints, base: Ints,
             high[todo] += 1
             todo = todo[~batch.tied & ~covers]
     return entitlement, again
+
+
+def _hamilton(series: DivisorSeries | QuotaRule) -> bool:
+    """Hare quotas and largest remainders, plainly: a list's seats at house h are at most
+    ⌊votes · h ÷ total⌋ + 1 (`quota_ceiling`), so no house below ⌈(wins − 1) · total ÷ votes⌉
+    covers its wins, and the exact path skips them all."""
+    return (isinstance(series, QuotaRule) and series.quota == "hare" and series.rounding is None
+            and series.remainder is Remainder.LARGEST and series.limits is None)
