@@ -40,6 +40,7 @@ BACKTEST_DRAWS = 20_000
 BACKTEST_2010_DRAWS = 5_000
 LAW = data.law("iraq-2025")
 LAW_2010 = data.law("iraq-2010")
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "laws"
 
 
 def line(name: str, value: float, unit: str) -> None:
@@ -162,6 +163,43 @@ def presets() -> None:
         line(f"preset_{tag}_load_average_1min", os.getloadavg()[0], "processes")
 
 
+def agreements_and_bonus() -> None:
+    """Israel 2022 (surplus-vote agreements) and Greece 2023 (a majority bonus): 10,000 and
+    100,000 draws near the official votes (±2 % a list) through `allocate_draws`, the vector
+    path, and 2,000 through `allocate` draw by draw, the path every draw of these laws took
+    before (its 100,000 extrapolated), in the same run."""
+    for tag, law_file, name, lists in (("israel_2022", "israel-knesset.toml", "israel2022", True),
+                                       ("greece_2023", "greece-bonus.toml", "greece2023jun",
+                                        False)):
+        law = parse_law((EXAMPLES / law_file).read_text(encoding="utf-8"), law_file)
+        files = [f"world/{name}_{part}.csv" for part in ("votes", "districts", "lists")]
+        election = read_election(
+            data.path(files[0]).read_text(encoding="utf-8"), files[0], law,
+            data.path(files[1]).read_text(encoding="utf-8"), files[1],
+            data.path(files[2]).read_text(encoding="utf-8") if lists else None,
+            files[2] if lists else "")
+        (c,) = election.constituencies
+        official = np.array(list(c.votes.values()), dtype=np.int64)
+        rng = np.random.default_rng(SEED)
+        votes = np.rint(official * rng.uniform(0.98, 1.02, (DRAWS, official.size))
+                        ).astype(np.int64)[None]
+        allocate_draws(votes[:, :1000], election, law, seed=SEED)  # compiles, warms up
+        for n in (10_000, DRAWS):
+            started = time.perf_counter()
+            result = allocate_draws(votes[:, :n], election, law, seed=SEED, workers=2)
+            line(f"{tag}_{n // 1000}k_draws_vector_path", time.perf_counter() - started, "s")
+            line(f"{tag}_{n // 1000}k_draws_exact_path_rows", result.exact_rows,
+                 "constituency draws")
+        started = time.perf_counter()
+        for i in range(2000):
+            allocate(replace(election, constituencies=(replace(c, votes=dict(zip(
+                c.votes, votes[0, i].tolist(), strict=True))),)), law, seed=SEED + i)
+        each = (time.perf_counter() - started) / 2000
+        line(f"{tag}_exact_path_throughput", 1 / each, "draws/s")
+        line(f"{tag}_100k_draws_exact_path_extrapolated", each * DRAWS, "s")
+        line(f"{tag}_load_average_1min", os.getloadavg()[0], "processes")
+
+
 TIERED = (("newzealand2017", "new-zealand-mmp.toml", 10_000),
           ("germany2025", "germany-bundestag.toml", 10_000),
           ("hesse2018", "hesse-landtag.toml", 10_000), ("zurich2018", "zurich-city-council.toml",
@@ -175,9 +213,8 @@ def mixed_and_biproportional() -> None:
     official votes times a uniform factor in 0.9–1.1, Poisson noise) through `allocate_draws`,
     and the first 10,000 (Zurich: 1,000) through `allocate` one by one, the path every draw of
     these laws took before the vector path counted them."""
-    laws = Path(__file__).resolve().parents[1] / "examples" / "laws"
     for name, law_file, exact_draws in TIERED:
-        law = parse_law((laws / law_file).read_text(encoding="utf-8"), law_file)
+        law = parse_law((EXAMPLES / law_file).read_text(encoding="utf-8"), law_file)
         paths = [data.path(f"world/{name}_{part}.csv") for part in ("votes", "districts",
                                                                       "lists")]
         texts = [(path.read_text(encoding="utf-8"), path.name) if path.exists() else (None, "")
@@ -284,6 +321,7 @@ def backtest_2010() -> None:
 if __name__ == "__main__":
     speed()
     presets()
+    agreements_and_bonus()
     mixed_and_biproportional()
     backtest_2025()
     backtest_2010()

@@ -137,3 +137,33 @@ def test_sntv_quota_ballot_polling(tmp_path: Path) -> None:
     plain = cli(*args)
     assert {a["winner"] for a in plain["assertions"]} == {
         "A", "B", "C", "D"}
+
+
+def test_open_lists_quota_ballot_polling(tmp_path: Path) -> None:
+    """Ballot polling of who sits under open lists: the candidates' assertions beside the
+    lists', over the same ballots — a ballot `list / candidate` counts for the list in the
+    lists' assertions and for the candidate in theirs; a ballot naming a list alone counts for
+    no candidate (the candidates' population is every ballot cast)."""
+    url, people = store_of(tmp_path / "night.db"), str(genders(tmp_path / "candidates.csv"))
+    args = ("polling", "--law", "iraq-2025", "--constituency", "Muthanna", "--db", url,
+            "--candidates", people)
+    plan = cli(*args)
+    rows = {(a["winner"], a["loser"]): a for a in plan["assertions"]}
+    assert {a["kind"] for a in plan["assertions"]} == {"seat", "candidate"}
+    assert Fraction(rows["State of Law / L-w1", "Sadiqoun / S-w1"]["margin"]) == Fraction(
+        4 * (50 - 40), 4 * 1100)
+    assert Fraction(rows["State of Law", "Tasmim"]["margin"]) > 0
+    # without --candidates, the lists' assertions alone
+    assert {a["kind"] for a in cli(*args[:-2])["assertions"]} == {"seat"}
+    drawn = tmp_path / "drawn.txt"
+    drawn.write_text("State of Law / L-w1\n" * 300 + "Tasmim\n", encoding="utf-8")
+    measured = cli(*args, "--ballots", str(drawn))
+    assert measured["drawn"] == 301
+    status = {(a["winner"], a["loser"]): a["status"] for a in measured["assertions"]}
+    for (winner, loser), found in status.items():
+        if winner in ("State of Law", "State of Law / L-w1"):
+            assert found == "confirmed", (winner, loser)
+        if loser in ("State of Law", "State of Law / L-w1"):
+            assert found == "keep-sampling", (winner, loser)
+    assert status["State of Law / L-w1", "Sadiqoun / S-w1"] == "confirmed"
+    assert status["State of Law", "Tasmim"] == "confirmed"

@@ -22,6 +22,7 @@ from majlis.law import (
     ConstituencySeats,
     ConstituencyWins,
     DivisorRule,
+    DrawAllocation,
     Election,
     Law,
     LevellingTier,
@@ -155,6 +156,12 @@ def elections(draw: st.DrawFn, law: Law) -> tuple[Election, np.ndarray]:
 def test_every_draw_has_the_exact_paths_seats(name: str, data: st.DataObject) -> None:
     law = LAWS[name]
     election, votes = data.draw(draws(law))
+    agrees(election, votes, law)
+
+
+def agrees(election: Election, votes: np.ndarray, law: Law) -> DrawAllocation | None:
+    """`allocate_draws` gives every draw `allocate`'s seats, tier seats and their placement
+    (with seed 5 + i), or refuses as `allocate` refuses the first draw it refuses (None)."""
     truths = []
     refused: type[Exception] | None = None
     for i in range(votes.shape[1]):
@@ -170,7 +177,7 @@ def test_every_draw_has_the_exact_paths_seats(name: str, data: st.DataObject) ->
     if refused is not None:  # the draw the exact path refuses is counted by it, and refused
         with pytest.raises(refused):
             allocate_draws(votes, election, law, seed=5)
-        return
+        return None
     result = allocate_draws(votes, election, law, seed=5)
     for i, truth in enumerate(truths):
         placed = truth.tier.placed if truth.tier is not None else {}
@@ -186,6 +193,7 @@ def test_every_draw_has_the_exact_paths_seats(name: str, data: st.DataObject) ->
     if isinstance(law.tier, LevellingTier) or (  # counted here: a tied draw's count alone
             law.mixed is not None and len(law.general(election)) == 1):
         assert not result.exact.any()
+    return result
 
 
 def test_the_presets_go_through_the_vector_path() -> None:

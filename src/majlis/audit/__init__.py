@@ -17,7 +17,7 @@ maths out.
 from majlis._chain import ElectionChain, StoredChain, StoredRelease, StoredVersion
 
 from ._assertions import Assertion, Kind, plurality_assertions, seat_assertions
-from ._candidates import candidate_assertions, candidate_key
+from ._candidates import candidate_assertions, candidate_key, pooled_key, region_assertions
 from ._chain import ChainCheck, Links, check_links, totals_differ, verify_chain
 from ._compare import (
     AreaComparison,
@@ -105,7 +105,9 @@ __all__ = [
     "plan_comparison",
     "plan_polling",
     "plurality_assertions",
+    "pooled_key",
     "reconcile",
+    "region_assertions",
     "rehearse",
     "seat_assertions",
     "select",

@@ -10,6 +10,11 @@ the unseated of their own sex and every seated man above every unseated woman; a
 rule needs, the order statistics that fix f (the women the votes alone seat, or each step of
 a woman-every-n-th list) and, where the last seats go to the best-voted women of any list, each
 such list's seated women above every other list's women still waiting.
+
+A woman's seat per constituency counted over its region (Iraq 2021) decides one constituency's
+winners from the other constituencies' women: `region_assertions` audits the region together,
+comparing a quota woman with the women of another constituency over both constituencies'
+ballots.
 """
 
 from __future__ import annotations
@@ -79,8 +84,8 @@ def candidate_assertions(result: ConstituencyResult, candidates: Sequence[Candid
     if isinstance(women, ConstituencyWoman):
         raise InputError([Problem(source=result.name, line=None, field="women", message=(
             "a woman's seat per constituency counted over its region decides one "
-            "constituency's winners from the others' votes; the audit's assertions do not "
-            "cover it yet"))])
+            "constituency's winners from the others' votes: audit the region's constituencies "
+            "together (region_assertions)"))])
     if not candidates:
         return ()
     seated = {candidate_key(e.candidate) for e in result.elected}
@@ -118,6 +123,55 @@ def candidate_assertions(result: ConstituencyResult, candidates: Sequence[Candid
                   {p: sum(candidate_key(x) in seated for x in fem)
                    for p, (_, fem) in split.items()})
     return tuple(pairs.found.values())
+
+
+def pooled_key(constituency: str, key: str) -> str:
+    """A candidate's key among several constituencies' ballots, `constituency › key`: two
+    constituencies may each have a candidate of the same name."""
+    return f"{constituency} › {key}"
+
+
+def region_assertions(results: Sequence[ConstituencyResult],
+                      candidates: Mapping[str, Sequence[CandidateVotes]]
+                      ) -> dict[tuple[str, ...], tuple[Assertion, ...]]:
+    """The assertions that imply who sits in every constituency of one region (SNTV, a
+    woman's seat per constituency counted over the region: `ConstituencyWoman`, Iraq 2021),
+    from the `candidates`' reported votes by constituency; `results` are the region's, as
+    `allocate` gave them. Keyed by the constituencies whose ballots they are over: one
+    constituency's own (its candidates by `candidate_key`), or two — a quota woman above each
+    woman of a constituency left without one (keys `pooled_key`). docs/audit.md derives them.
+    """
+    general = [r for r in results if r.community is None and candidates.get(r.name)]
+    quota = {r.name for r in general if any(e.displaced is not None for e in r.elected)}
+    out: dict[tuple[str, ...], tuple[Assertion, ...]] = {}
+    waiting: dict[str, list[CandidateVotes]] = {}  # unseated women where only men sit
+    for r in general:
+        seated = {candidate_key(e.candidate) for e in r.elected}
+        ranked = sorted(candidates[r.name], key=lambda x: -x.votes)
+        won = [x for x in ranked if candidate_key(x) in seated]
+        lost = [x for x in ranked if candidate_key(x) not in seated]
+        pairs = _Pairs(r.name)
+        if r.name in quota:  # her seat holds whether the votes or the quota gave it
+            pairs.add([x for x in won if not _woman(x)], lost)
+            pairs.add([x for x in won if _woman(x)], [x for x in lost if _woman(x)])
+        else:
+            pairs.add(won, lost)
+            if not any(map(_woman, won)):
+                waiting[r.name] = [x for x in lost if _woman(x)]
+        out[(r.name,)] = tuple(pairs.found.values())
+    for r in general:
+        if r.name not in quota:
+            continue
+        (woman,) = [e.candidate for e in r.elected if e.displaced is not None]
+        for other, women in waiting.items():
+            if women:
+                out[(r.name, other)] = tuple(
+                    Assertion(constituency=f"{r.name} & {other}", kind=Kind.CANDIDATE,
+                              winner=pooled_key(r.name, candidate_key(woman)),
+                              loser=pooled_key(other, candidate_key(w)),
+                              for_winner=Fraction(1), for_loser=Fraction(1))
+                    for w in women)
+    return out
 
 
 def _natural(men: Sequence[CandidateVotes], fem: Sequence[CandidateVotes], s: int) -> int:

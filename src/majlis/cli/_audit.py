@@ -211,11 +211,15 @@ Constituencies = Annotated[list[str] | None, typer.Option(
 LawPath = Annotated[Path, typer.Option("--law", help="The law (a TOML file or a preset)")]
 CandidatesFile = Annotated[Path | None, typer.Option(
     "--candidates", help="Audit who sits too, the women's rule included: a CSV of "
-                         "constituency,list,candidate,gender (F or M)")]
+                         "constituency,list,candidate,gender (F or M)[,region]")]
 
 
 def _genders(path: Path | None) -> publish.Genders | None:
     return None if path is None else publish.genders_of(read_text(path), str(path))
+
+
+def _regions(path: Path | None) -> dict[str, str] | None:
+    return None if path is None else publish.regions_of(read_text(path), str(path))
 
 
 def risk_limit_of(text: str) -> Fraction:
@@ -243,7 +247,8 @@ def rla_plan_command(law: LawPath, db: Database = None, election: ElectionName =
     machines were right."""
     limit = risk_limit_of(risk_limit)
     _, plans = publish.plan_store(open_store(db, election), law_of(law), limit, constituency,
-                                  genders=_genders(candidates))
+                                  genders=_genders(candidates),
+                                  regions=_regions(candidates))
     if output is Format.CSV:
         write_csv(("constituency", "assertion", "kind", "margin", "sample_size", "stations"),
                   ((a.constituency, p.assertion.describe(), p.assertion.kind.value,
@@ -282,7 +287,8 @@ def rla_measure_command(law: LawPath, seed: Seed, db: Database = None,
     each assertion confirmed, to sample further, or escalated to a full hand count."""
     limit = risk_limit_of(risk_limit)
     results = publish.measure_store(open_store(db, election), law_of(law), limit, seed,
-                                    constituency, genders=_genders(candidates))
+                                    constituency, genders=_genders(candidates),
+                                  regions=_regions(candidates))
     if output is Format.CSV:
         write_csv(("constituency", "assertion", "status", "risk", "measured", "overstated",
                    "target", "stations"),
@@ -349,7 +355,8 @@ def rla_polling_command(
     limit = risk_limit_of(risk_limit)
     found = publish.poll_store(open_store(db, election), law_of(law), limit, constituency,
                                seed=seed, drawn=_drawn(ballots) if ballots else None,
-                               genders=_genders(candidates))
+                               genders=_genders(candidates),
+                                  regions=_regions(candidates))
     tested = found.measures or (None,) * len(found.plans)
     rows = [(p.assertion.describe(), p.assertion.kind.value, p.margin, p.sample_size,
              m.status.value if m else None, m.risk if m else None)
@@ -373,3 +380,6 @@ def rla_polling_command(
             table.add_row(d, f"{float(margin) * 100:.3f} %", "all" if n is None else f"{n:,}",
                           s or "—", "—" if r is None else f"{r * 100:.2f} %")
         stdout.print(table)
+        for name in found.also:
+            stdout.print(f"Who sits here also rests on {name}: poll it too "
+                         f"(--constituency {name!r}).", markup=False, highlight=False)

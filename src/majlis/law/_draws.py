@@ -4,18 +4,17 @@ projections.
 A forecast draws the same election thousands of times with other votes. Each draw's count is
 the law's: the threshold (vote shares and natural quotas, in each constituency or nationally,
 exempt lists, conditions by list), each constituency's rule (the general one or a reserved
-contest's: divisors, quotas, SNTV) through `allocate_batch`, and an upper tier on the national
-votes — a compensatory tier's two phases, or a levelling tier (Norway): the whole house shared
-among the lists over the tier's threshold, lists over their share left out and the share
-counted again, then each list's levelling seats placed one at a time by the highest (relative)
-next quotient. A mixed-member law's national count of party votes goes through
-`count_mixed` (`_draws_mixed`): the wins are the lists file's, the same in every draw, and the
-entitlement and any levelling of the house are batches of `allocate_batch`. A biproportional
-count goes through `biproportion` (`_draws_biproportional`): the upper apportionment a batch,
-the lower found in floats and taken only where divisors prove it the one matrix. Totals a
-constituency declares (valid, blank and invalid votes) stay the same in every draw, as the
-threshold's base. Every comparison is in integers, or certified as `allocate_batch` certifies
-it, so the seats are exactly `allocate`'s.
+contest's: divisors, quotas, SNTV) through `allocate_batch` (agreements and a majority bonus
+through `Blocs`, in `_draws_blocs`), and an upper tier on the national votes — a compensatory
+tier's two phases, or a levelling tier (Norway): the whole house shared among the lists over
+the tier's threshold, lists over their share left out and the share counted again, then each
+list's levelling seats placed one at a time by the highest (relative) next quotient. A
+mixed-member law's national count of party votes goes through `count_mixed` (`_draws_mixed`):
+the wins are the lists file's, the same in every draw, and the entitlement and any levelling of
+the house are batches of `allocate_batch`. A biproportional count goes through `biproportion`
+(`_draws_biproportional`): the upper apportionment a batch, the lower found in floats and taken
+only where divisors prove it the one matrix. Every comparison is in integers, or certified as
+`allocate_batch` certifies it, so the seats are exactly `allocate`'s.
 
 A row any tie could change — one `allocate_batch` flags, equal votes at an SNTV contest's last
 seat — is counted again alone by the exact path, with the law's tie rule and the draw's seed, and
@@ -24,11 +23,11 @@ seats, equal remainders or quotients in the national share, two lists' equal quo
 levelling seat). A draw
 the exact path refuses (no list to fill a constituency's or the tier's seats, levelling seats
 that cannot be placed) goes through `allocate` whole, which refuses it with the same error. So
-does every draw of a law with a part this path does not count (agreements, a majority bonus,
-a remainder pool, a threshold's fallback or condition on seats won before the tier,
-Huntington–Hill, Adams' or the strongest-list condition in a biproportional count, candidates,
-declared valid, blank or invalid votes under a tier): slow, and still the same seats, and so
-does a biproportional draw whose matrix no divisors prove.
+does every draw of a law with a part this path does not count (a remainder pool, a threshold's
+fallback or condition on seats won before the tier, Huntington–Hill, Adams' divisors or the
+strongest-list condition in a biproportional count, candidates, declared valid, blank or
+invalid votes beside a tier): slow, and still the same seats; and so does a biproportional
+draw whose matrix no divisors prove.
 """
 
 from __future__ import annotations
@@ -48,19 +47,13 @@ from ._batch import MAX_VOTES, allocate_batch
 from ._bounds import MAX_MAGNITUDE, check_seats
 from ._divisors import DivisorSeries
 from ._draws_biproportional import biproportion, counts_biproportional
+from ._draws_blocs import Blocs, base_of
 from ._draws_mixed import count_mixed, counts_mixed
 from ._mixed import wins_of
 from ._pool import RemainderPool
 from ._quotas import QuotaRule, Remainder
 from ._rules import DivisorRule, Rule, SntvRule
-from ._threshold import (
-    Base,
-    ConstituencySeats,
-    ConstituencyWins,
-    Scope,
-    Threshold,
-    VoteShare,
-)
+from ._threshold import Base, ConstituencySeats, ConstituencyWins, Scope, Threshold, VoteShare
 from ._tiers import CompensatoryTier, LevellingTier
 from ._ties import Precedence, TieRule
 from ._values import Constituency, Election, add_up
@@ -140,8 +133,9 @@ def allocate_draws(
 
 def _counts(election: Election, law: Law) -> bool:
     """Whether this path counts the law's draws (else `allocate` counts every one)."""
-    if law.agreements is not None or law.bonus is not None:
-        return False
+    if (law.mixed is not None or law.biproportional is not None) and (
+            law.agreements is not None or law.bonus is not None):
+        return False  # pooled or given a bonus inside those counts
     if law.biproportional is not None and not counts_biproportional(
             law.rule, law.biproportional, law.tier is not None):
         return False
@@ -149,9 +143,9 @@ def _counts(election: Election, law: Law) -> bool:
                                                   law.tier is not None):
         return False
     if any(c.candidates or (law.tier is not None and (c.valid is not None or c.blank
-                                                       or c.invalid))
+                                                      or c.invalid))
            for c in election.constituencies):
-        return False  # a tier counts the valid votes a constituency declares
+        return False  # a tier counts valid votes as the lists' here
     general = law.general(election)
     if law.tier is not None and not _tier_counts(law.tier, general):
         return False
@@ -225,6 +219,7 @@ class _Count:
         self.n = votes.shape[1]
         self.uncertain = np.zeros(self.n, dtype=np.bool_)
         self._national_votes: Ints | None = None
+        self.blocs = Blocs.of(election, law)
 
     def run(self, tier: Ints, placed: Ints) -> tuple[Ints, Bools]:
         """The seats, tier seats into `tier` and where they are placed into `placed`, and the
@@ -273,11 +268,16 @@ class _Count:
         if threshold is None:
             return taking
         cs = self.election.constituencies
+        totals = v.sum(axis=2)  # constituency × draw: the lists' votes
+        bases: dict[Base, Ints] = {}  # a base → general constituency × draw
+
+        def based(base: Base) -> Ints:
+            if base not in bases:
+                bases[base] = np.array([base_of(totals[k], cs[k], base) for k in self.general])
+            return bases[base]
+
         conditions = {id(f): f for f in (*threshold.conditions,
                                           *(b.condition for b in threshold.by_list))}
-        sums = v.sum(axis=2)[self.general]  # general constituency × draw: each base of these
-        totals = {f.base: _bases(sums, [cs[k] for k in self.general], f.base)
-                  for f in conditions.values() if isinstance(f, VoteShare)}
         nationally: dict[int, Bools] = {}  # a national condition → draw × list of `lists`
         for g, k in enumerate(self.general):
             width = len(cs[k].votes)
@@ -297,15 +297,13 @@ class _Count:
                 assert isinstance(cond, VoteShare)
                 if cond.scope is Scope.CONSTITUENCY:
                     share = Fraction(1, cs[k].magnitude) if cond.share is None else cond.share
-                    met[key] = _at_least(v[k, :, :width], totals[cond.base][g][:, None],
-                                         share)
+                    met[key] = _at_least(v[k, :, :width], based(cond.base)[g][:, None], share)
                     continue
                 if key not in nationally:
                     room = sum(cs[x].magnitude for x in self.general)
                     share = Fraction(1, room) if cond.share is None else cond.share
                     nationally[key] = _at_least(self._national(),
-                                                totals[cond.base].sum(axis=0)[:, None],
-                                                share)
+                                                based(cond.base).sum(axis=0)[:, None], share)
                 met[key] = nationally[key][:, self.columns[k]]
             for fs in set(faced.values()):
                 columns = [j for j, x in faced.items() if x == fs]
@@ -355,7 +353,9 @@ class _Count:
         else:
             series = rule.series if isinstance(rule, DivisorRule) else rule
             assert isinstance(series, DivisorSeries | QuotaRule)
-            batch = allocate_batch(rows, magnitudes, series, taking=mine, workers=self.workers)
+            batch = (allocate_batch(rows, magnitudes, series, taking=mine, workers=self.workers)
+                     if self.blocs is None else
+                     self.blocs.apportion(rows, magnitudes, series, mine, ks, self.workers))
             got, tied = batch.seats, batch.tied
         if seats is None:
             seats = got.reshape(v.shape)
@@ -705,17 +705,6 @@ def _add_up(values: Ints | NDArray[np.uint8], columns: Ints, out: Ints) -> None:
                 c = columns[k, j]
                 if c >= 0:
                     out[i, c] += values[k, i, j]
-
-
-def _bases(sums: Ints, general: list[Constituency], base: Base) -> Ints:
-    """Constituency × draw: `base` of each general constituency in each draw, from its list
-    votes (`sums`) and the totals it declares (valid, blank, invalid: the same in every draw),
-    as `Base.of` reads them."""
-    out = sums.copy()
-    for g, c in enumerate(general):
-        drawn = base is Base.LIST_VOTES or c.valid is None  # the base counts the list votes
-        out[g] = base.of(c) + (sums[g] - c.list_votes if drawn else 0)
-    return out
 
 
 def _at_least(votes: Ints, base: Ints, share: Fraction) -> Bools:

@@ -44,6 +44,7 @@ from ._audit import (
     plan_store,
     poll_store,
     polling_report,
+    regions_of,
     risk_limit_of,
     tolerance_of,
 )
@@ -120,6 +121,7 @@ __all__ = [
     "poll_store",
     "polling_report",
     "protocol_pdf",
+    "regions_of",
     "release_cdf",
     "release_chart",
     "release_count",

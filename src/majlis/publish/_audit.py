@@ -8,9 +8,10 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from fractions import Fraction
+from functools import partial
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from majlis.law import (
     CandidateVotes,
     Constituency,
     ConstituencyResult,
+    ConstituencyWoman,
     DivisorRule,
     DivisorSeries,
     Law,
@@ -98,6 +100,24 @@ def genders_of(text: str, source: str) -> dict[tuple[str, str, str], str]:
                                     message=f"{' / '.join(key)} appears twice"))
         else:
             found[key] = gender
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+def regions_of(text: str, source: str) -> dict[str, str]:
+    """The candidates file's optional `region` column: each constituency's region (Iraq 2021's
+    governorate, over which a woman per constituency is counted), one for all its rows."""
+    rows = csv.DictReader(io.StringIO(text))
+    if rows.fieldnames is None or "region" not in rows.fieldnames:
+        return {}
+    found: dict[str, str] = {}
+    problems = []
+    for line, row in enumerate(rows, start=2):
+        constituency, region = row["constituency"] or "", (row["region"] or "").strip()
+        if region and found.setdefault(constituency, region) != region:
+            problems.append(Problem(source=source, line=line, field="region", message=(
+                f"{constituency} is in {found[constituency]} on an earlier row, {region} here")))
     if problems:
         raise InputError(problems)
     return found
@@ -200,42 +220,54 @@ class Contest:
     """One constituency as the store reports it: its counted stations' sheets, the votes per
     list they add up to, and the assertions implying the seats the law gives them — under
     SNTV with the candidates' genders given, who sits, the women's rule included; under open
-    lists, `candidates` adds who sits in each list, over the candidates' votes."""
+    lists, `candidates` adds who sits in each list, over the candidates' votes. A contest
+    `among` several constituencies holds assertions over their ballots together (a quota woman
+    of one above the women of another, Iraq 2021): its votes are keyed by `audit.pooled_key`."""
 
     name: str
     sheets: tuple[tally.TallySheet, ...]
     votes: Mapping[str, int]
     assertions: tuple[audit.Assertion, ...]
     candidates: tuple[audit.Assertion, ...] = ()
+    among: tuple[str, ...] = ()
 
 
 def _contests(store: tally.Store, law: Law, only: Sequence[str] | None,
-              genders: Genders | None = None
+              genders: Genders | None = None, regions: Mapping[str, str] | None = None
               ) -> tuple[dict[str, tally.Station], list[Contest]]:
     """Every constituency asked for (all by default) with its reported sheets and assertions;
-    given the candidates' `genders`, who sits is audited too."""
+    given the candidates' `genders` (and, for a women's rule counted over regions, each
+    constituency's region), who sits is audited too — with the contests over two
+    constituencies' ballots that such a rule needs, asked for by name or by either
+    constituency."""
     places = {s.code: s for s in store.stations()}
     named = genders is not None
     machine = {s.station: s for s in tally.station_sheets(store, tally.Source.MACHINE,
                                                           candidates=named)}
     reported = _reported(store, machine, candidates=named)
     totals = _totals(reported, places)
-    unknown = sorted(set(only or ()) - set(totals))
-    if unknown:
-        raise InputError([Problem(source="rla", line=None, field="constituency", message=(
-            f"{', '.join(unknown)}: no counted station there"))])
     election = law.election(totals)
     if genders is not None:
         election = replace(election, constituencies=tuple(
-            _named(c, law, reported, places, genders) for c in election.constituencies))
+            replace(_named(c, law, reported, places, genders), region=(regions or {}).get(c.name))
+            for c in election.constituencies))
     counts = {c.name: c.candidates for c in election.constituencies}
+    results = allocate(election, law).constituencies
+    shared = (_shared(election.constituencies, results, law)
+              if named and isinstance(law.women, ConstituencyWoman) else {})
+    pooled = {_pooled_name(among): among for among in shared if len(among) > 1}
+    unknown = sorted(set(only or ()) - set(totals) - set(pooled))
+    if unknown:
+        raise InputError([Problem(source="rla", line=None, field="constituency", message=(
+            f"{', '.join(unknown)}: no counted station there"))])
     out = []
-    for result in allocate(election, law).constituencies:
+    for result in results:
         if only and result.name not in only:
             continue
         sntv = isinstance(law.rule_for(result.name), SntvRule)
-        who = (audit.candidate_assertions(result, counts[result.name], law.women, sntv=sntv)
-               if counts[result.name] and (sntv or law.ranking is Ranking.OPEN) else ())
+        who = shared[(result.name,)] if (result.name,) in shared else (
+            audit.candidate_assertions(result, counts[result.name], law.women, sntv=sntv)
+            if counts[result.name] and (sntv or law.ranking is Ranking.OPEN) else ())
         out.append(Contest(
             name=result.name,
             sheets=tuple(s for code, s in reported.items()
@@ -244,7 +276,41 @@ def _contests(store: tally.Store, law: Law, only: Sequence[str] | None,
             assertions=who if sntv and who else _assertions(result.name, totals[result.name],
                                                             result, law),
             candidates=() if sntv else who))
+    for name, among in pooled.items():
+        if not only or name in only or set(among) & set(only):
+            out.append(Contest(
+                name=name, among=among, assertions=shared[among],
+                sheets=tuple(s for code, s in reported.items()
+                             if places[code].constituency in among),
+                votes={audit.pooled_key(c, p): n for c in among for p, n in totals[c].items()}))
     return places, out
+
+
+def _shared(constituencies: Sequence[Constituency], results: Sequence[ConstituencyResult],
+            law: Law) -> dict[tuple[str, ...], tuple[audit.Assertion, ...]]:
+    """Who sits under a woman per constituency counted over its region: each region's
+    assertions (`audit.region_assertions`), the region given for every general SNTV
+    constituency with candidates."""
+    general = [c for c in constituencies if c.candidates and c.name not in law.reserved
+               and isinstance(law.rule_for(c.name), SntvRule)]
+    missing = sorted(c.name for c in general if c.region is None)
+    if missing:
+        raise InputError([Problem(source="candidates", line=None, field="region", message=(
+            f"{', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}: no region — the "
+            "women's rule counts a woman per constituency over its region (the governorate): "
+            "give the candidates file a region column"))])
+    by_region: dict[str, list[str]] = {}
+    for c in general:
+        by_region.setdefault(c.region or c.name, []).append(c.name)
+    counts = {c.name: c.candidates for c in general}
+    out: dict[tuple[str, ...], tuple[audit.Assertion, ...]] = {}
+    for names in by_region.values():
+        out.update(audit.region_assertions([r for r in results if r.name in names], counts))
+    return out
+
+
+def _pooled_name(among: Sequence[str]) -> str:
+    return f"{' & '.join(among)} (women)"
 
 
 def _named(c: Constituency, law: Law, reported: Mapping[str, tally.TallySheet],
@@ -273,22 +339,37 @@ def _named(c: Constituency, law: Law, reported: Mapping[str, tally.TallySheet],
         for (p, x), n in sorted(votes.items())))
 
 
+Reading = Callable[[tally.TallySheet], audit.Batch]  # a sheet as one plan's batches count it
+
+
 def plan_store(store: tally.Store, law: Law, risk_limit: Fraction,
-               only: Sequence[str] | None = None, *, genders: Genders | None = None
+               only: Sequence[str] | None = None, *, genders: Genders | None = None,
+               regions: Mapping[str, str] | None = None
                ) -> tuple[dict[str, tally.Station], list[audit.AuditPlan]]:
     """Every constituency's comparison audit (all, or those in `only`), from the reported
     sheets and the seats the law gives them; and the stations by code. Given the candidates'
     `genders`, who sits is audited too: under SNTV in the constituency's own plan, under open
-    lists in a plan of its own, `NAME (candidates)`, over the candidates' votes."""
-    places, contests = _contests(store, law, only, genders)
+    lists in a plan of its own, `NAME (candidates)`, over the candidates' votes; under a woman
+    per constituency counted over its region (`regions`), in plans `A & B (women)` over the
+    ballots of two constituencies too."""
+    places, plans = _plans(store, law, risk_limit, only, genders, regions)
+    return places, [p for p, _ in plans]
+
+
+def _plans(store: tally.Store, law: Law, risk_limit: Fraction, only: Sequence[str] | None,
+           genders: Genders | None, regions: Mapping[str, str] | None
+           ) -> tuple[dict[str, tally.Station], list[tuple[audit.AuditPlan, Reading]]]:
+    """The plans, each with how its batches read a sheet (a hand count's too)."""
+    places, contests = _contests(store, law, only, genders, regions)
     plans = []
     for c in contests:
-        plans.append(audit.plan_comparison(c.name, [_batch(s) for s in c.sheets], c.assertions,
-                                           risk_limit))
+        read: Reading = partial(_pooled_batch, places) if c.among else _batch
+        plans.append((audit.plan_comparison(c.name, [read(s) for s in c.sheets], c.assertions,
+                                            risk_limit), read))
         if c.candidates:
-            plans.append(audit.plan_comparison(
+            plans.append((audit.plan_comparison(
                 _candidates_plan(c.name), [_batch(s, named=True) for s in c.sheets],
-                c.candidates, risk_limit))
+                c.candidates, risk_limit), _named_batch))
     return places, plans
 
 
@@ -296,11 +377,24 @@ def _candidates_plan(name: str) -> str:
     return f"{name} (candidates)"
 
 
-def _batch(sheet: tally.TallySheet, *, named: bool = False) -> audit.Batch:
-    """A sheet as the audit counts it: votes per list, or (`named`) per candidate."""
+def _batch(sheet: tally.TallySheet, *, named: bool = False, pool: str | None = None
+           ) -> audit.Batch:
+    """A sheet as the audit counts it: votes per list, or (`named`) per candidate; keyed by
+    `audit.pooled_key` when the ballots of several constituencies are counted together (`pool`
+    the sheet's own constituency)."""
     votes = ({audit.candidate_key(CandidateVotes(list=p, candidate=x, votes=n)): n
               for (p, x), n in sheet.candidate_votes.items()} if named else dict(sheet.votes))
+    if pool is not None:
+        votes = {audit.pooled_key(pool, key): n for key, n in votes.items()}
     return audit.Batch(station=sheet.station, ballots=sheet.cast, votes=votes)
+
+
+def _named_batch(sheet: tally.TallySheet) -> audit.Batch:
+    return _batch(sheet, named=True)
+
+
+def _pooled_batch(places: Mapping[str, tally.Station], sheet: tally.TallySheet) -> audit.Batch:
+    return _batch(sheet, pool=places[sheet.station].constituency)
 
 
 def plan_report(risk_limit: Fraction, plans: Iterable[audit.AuditPlan]) -> dict[str, object]:
@@ -316,23 +410,21 @@ def plan_report(risk_limit: Fraction, plans: Iterable[audit.AuditPlan]) -> dict[
 
 
 def measure_store(store: tally.Store, law: Law, risk_limit: Fraction, seed: str,
-                  only: Sequence[str] | None = None, *, genders: Genders | None = None
-                  ) -> list[audit.Measurement]:
+                  only: Sequence[str] | None = None, *, genders: Genders | None = None,
+                  regions: Mapping[str, str] | None = None) -> list[audit.Measurement]:
     """The sequential test over the store's hand counts, in the order of the lot of `seed`
-    within each constituency (a constituency's candidates' plan in the same order)."""
-    places, plans = plan_store(store, law, risk_limit, only, genders=genders)
+    over each plan's stations (a constituency's candidates' plan in the same order; a plan
+    over two constituencies in the lot's order of both, so their hand counts serve it too)."""
+    places, plans = _plans(store, law, risk_limit, only, genders, regions)
     sheets = tally.station_sheets(store, tally.Source.MANUAL, candidates=genders is not None)
-    hand = {s.station: _batch(s) for s in sheets}
-    named = {s.station: _batch(s, named=True) for s in sheets}
-    candidates = {_candidates_plan(c) for c in {p.constituency for p in plans}}
     results = []
-    for p in plans:
+    for p, read in plans:
         counted = {b.station for b in p.batches}
         lot = audit.select((places[c] for c in counted), seed,
-                           stratum=audit.Stratum.CONSTITUENCY, size=len(counted))
+                           stratum=audit.Stratum.ALL, size=len(counted))
         results.append(audit.measure_comparison(
             p, [d.station for d in lot.stations],
-            named if p.constituency in candidates else hand))
+            {s.station: read(s) for s in sheets if s.station in counted}))
     return results
 
 
@@ -351,7 +443,9 @@ def measurement_report(risk_limit: Fraction, seed: str,
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PollingAudit:
     """A ballot-polling audit of one constituency: the ballots reported (votes per list or
-    candidate, and invalid), each assertion's plan and, once ballots are drawn, its test."""
+    candidate, and invalid), each assertion's plan and, once ballots are drawn, its test;
+    `also`, the contests over this and another constituency's ballots that who sits here
+    rests on too (each polled by its own name)."""
 
     constituency: str
     votes: Mapping[str, int]
@@ -360,27 +454,52 @@ class PollingAudit:
     plans: tuple[audit.PollingPlan, ...]
     drawn: int
     measures: tuple[audit.PollingMeasure, ...]
+    also: tuple[str, ...] = ()
 
 
 def poll_store(store: tally.Store, law: Law, risk_limit: Fraction, constituency: str, *,
                seed: int = 0, drawn: Sequence[str | None] | None = None,
-               genders: Genders | None = None) -> PollingAudit:
+               genders: Genders | None = None, regions: Mapping[str, str] | None = None
+               ) -> PollingAudit:
     """A ballot-polling audit of `constituency` from its counted sheets: the ballots to draw
     for each assertion (simulated with `seed`), and — given the ballots `drawn` so far, each
-    the list or candidate it is for or None if invalid — the test over them. Under SNTV with
-    the candidates' `genders`, the assertions are who sits, the women's rule included."""
-    _, (contest,) = _contests(store, law, [constituency], genders)
+    the list or candidate it is for (`list / candidate` under open lists) or None if invalid —
+    the test over them. With the candidates' `genders`, who sits is polled too: under SNTV the
+    assertions are who sits, the women's rule included; under open lists the candidates'
+    assertions are polled beside the lists' over the same ballots, a ballot without a
+    candidate counting for none. A contest over two constituencies' ballots (`A & B (women)`)
+    is polled by its name, its ballots drawn from both and read `constituency › candidate`."""
+    _, contests = _contests(store, law, [constituency], genders, regions)
+    (contest,) = [c for c in contests if c.name == constituency]
     invalid = sum(s.invalid for s in contest.sheets)
-    unknown = sorted({c for c in drawn or () if c is not None} - set(contest.votes))
+    named: dict[str, int] = {}
+    lists: dict[str, str] = {}  # a candidate's key → the list a ballot for them is for
+    if contest.candidates:
+        for sheet in contest.sheets:
+            for (p, x), n in sheet.candidate_votes.items():
+                key = audit.candidate_key(CandidateVotes(list=p, candidate=x, votes=n))
+                named[key], lists[key] = named.get(key, 0) + n, p
+    unknown = sorted({c for c in drawn or () if c is not None} - set(contest.votes) - set(named))
     if unknown:
         raise InputError([Problem(source="polling", line=None, field="ballots", message=(
             f"{', '.join(unknown)}: not standing in {constituency}"))])
-    plans = audit.plan_polling(contest.assertions, contest.votes, invalid, risk_limit,
-                               np.random.default_rng(seed))
-    measures = () if drawn is None else audit.measure_polling(
-        contest.assertions, contest.votes, invalid, drawn, risk_limit)
+    rng = np.random.default_rng(seed)
+    unnamed = sum(contest.votes.values()) + invalid - sum(named.values())
+    plans = audit.plan_polling(contest.assertions, contest.votes, invalid, risk_limit, rng)
+    if contest.candidates:
+        plans += audit.plan_polling(contest.candidates, named, unnamed, risk_limit, rng)
+    measures: tuple[audit.PollingMeasure, ...] = ()
+    if drawn is not None:
+        measures = audit.measure_polling(contest.assertions, contest.votes, invalid,
+                                         [lists.get(c, c) if c else c for c in drawn],
+                                         risk_limit)
+        if contest.candidates:
+            measures += audit.measure_polling(contest.candidates, named, unnamed,
+                                              [c if c in named else None for c in drawn],
+                                              risk_limit)
     return PollingAudit(constituency=constituency, votes=dict(contest.votes), invalid=invalid,
-                        seed=seed, plans=plans, drawn=len(drawn or ()), measures=measures)
+                        seed=seed, plans=plans, drawn=len(drawn or ()), measures=measures,
+                        also=tuple(c.name for c in contests if constituency in c.among))
 
 
 def polling_report(risk_limit: Fraction, found: PollingAudit) -> dict[str, object]:
@@ -388,7 +507,8 @@ def polling_report(risk_limit: Fraction, found: PollingAudit) -> dict[str, objec
     tested: Sequence[audit.PollingMeasure | None] = found.measures or [None] * len(found.plans)
     return {"risk_limit": str(risk_limit), "constituency": found.constituency,
             "seed": found.seed, "ballots": sum(found.votes.values()) + found.invalid,
-            "invalid": found.invalid, "drawn": found.drawn, "assertions": [
+            "invalid": found.invalid, "drawn": found.drawn, "also": list(found.also),
+            "assertions": [
                 {"assertion": p.assertion.describe(), "kind": p.assertion.kind.value,
                  "winner": p.assertion.winner, "loser": p.assertion.loser,
                  "margin": str(p.margin), "margin_float": float(p.margin),
