@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from fractions import Fraction
 
+import numpy as np
 from hypothesis import strategies as st
 
 from majlis.law import (
@@ -219,3 +221,30 @@ def mixed_counts(draw: st.DrawFn, *, max_lists: int = 6) -> tuple[Constituency, 
         votes["Independent"], wins["Independent"] = 0, draw(st.integers(1, 2))
     seats = draw(st.integers(wins.get("Independent", 0) + 1, 30))
     return Constituency(name="Nation", magnitude=seats, votes=votes), wins
+
+
+@st.composite
+def mixed_draws(draw: st.DrawFn, reserved: Iterable[str] = ()
+                ) -> tuple[Election, np.ndarray]:
+    """A mixed-member election — one national count of party votes, the constituencies each
+    list won elsewhere in the lists file's `wins`, now and then an independent (no party
+    votes, a win) — with the `reserved` contests beside it, and 1–4 draws of its votes
+    (constituency × draw × list): tiny counts (ties everywhere) or large ones, a list's votes
+    none or within a factor of ten of the largest, so that levelling stays within a few hundred
+    seats."""
+    nation, wins = draw(mixed_counts())
+    constituencies = [nation, *(Constituency(name=name, magnitude=draw(st.integers(1, 3)),
+                                             votes={f"{name} {j}": 0 for j in range(3)})
+                                for name in reserved)]
+    n = draw(st.integers(1, 4))
+    top = draw(st.sampled_from([4, 300, 50_000, 3_000_000]))
+    cells = st.integers(0, 7).flatmap(  # one in eight none
+        lambda none: st.just(0) if none == 0 else st.integers(max(1, top // 10), top))
+    votes = np.zeros((len(constituencies), n, max(len(c.votes) for c in constituencies)),
+                     dtype=np.int64)
+    for k, c in enumerate(constituencies):
+        for j, p in enumerate(c.votes):
+            if p != "Independent":
+                votes[k, :, j] = draw(st.lists(cells, min_size=n, max_size=n))
+    return Election(constituencies=tuple(constituencies),
+                    lists={p: {"wins": str(w)} for p, w in wins.items()}), votes

@@ -229,14 +229,19 @@ def test_a_list_in_one_uncounted_group_has_its_national_error_in_that_groups() -
     assert basra.groups[0].sigma[1] == pytest.approx(math.hypot(plain[1].groups[0].sigma[1], 0.3))
 
 
-def test_a_biproportional_law_is_projected_by_the_exact_path(night: Night) -> None:
-    """The vector path counts each constituency alone, which a biproportional law never does."""
+def test_a_biproportional_law_is_projected_by_the_vector_path_with_the_exact_paths_seats(
+        night: Night) -> None:
+    """The whole election at once, upper and lower apportionment (a matrix the vector path
+    proves by divisors): the same projection as the exact path's, and on the final release
+    every draw gives the final seats."""
     law = replace(LAW, rule=DivisorRule(DIVISOR_SERIES["sainte-lague"]), threshold=None,
                   biproportional=Biproportional(upper=DivisorRule(DIVISOR_SERIES["dhondt"])))
     final = night(FEW)[-1]
     national = add_up(backtest.seats(final, law))
     projection = forecast.project(final, law, draws=40, seed=5)
-    assert projection.exact_rows == 40 * len(projection.constituencies)
+    exact = forecast.project(final, law, draws=40, seed=5, exact=True)
+    assert (projection.lists, projection.constituencies) == (exact.lists, exact.constituencies)
+    assert projection.exact_rows < exact.exact_rows == 40 * len(projection.constituencies)
     for x in projection.lists:
         assert x.distribution[national[x.name]] == 40, x.name
 

@@ -16,23 +16,31 @@ from majlis import data
 from majlis.errors import AllocationError, InputError
 from majlis.law import (
     DIVISOR_SERIES,
+    Base,
     CompensatoryTier,
     Constituency,
     ConstituencySeats,
+    ConstituencyWins,
     DivisorRule,
     DrawAllocation,
     Election,
     Law,
     LevellingTier,
     QuotaRule,
+    Remainder,
+    ReservedSeats,
     Scope,
+    SntvRule,
     Threshold,
     TieRule,
+    UpperBasis,
+    VoterRounding,
     VoteShare,
     allocate,
     allocate_draws,
     parse_law,
 )
+from tests.strategies import mixed_draws
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "laws"
 LAWS = {f"preset {name}": data.law(name) for name in data.laws()} | {
@@ -60,9 +68,60 @@ LAWS["2014, quota for the reserved seats"] = replace(data.law("iraq-2014"), rese
     "Christian (national)": replace(data.law("iraq-2014").reserved["Christian (national)"],
                                     rule=QuotaRule("droop"))})
 
+# Mixed-member counts the examples leave out: levelling by divisors (a bisection of the house),
+# overhang capped under a quota rule, ties by lot, a natural-quota threshold, a reserved contest.
+MIXED = {name: parse_law((EXAMPLES / f"{name}.toml").read_text(encoding="utf-8"), name)
+         for name in ("new-zealand-mmp", "germany-bundestag", "hesse-landtag")}
+LAWS["hesse-landtag, levelling by D'Hondt"] = replace(
+    MIXED["hesse-landtag"], rule=DivisorRule(DIVISOR_SERIES["dhondt"]))
+LAWS["germany-bundestag, capped, Droop quotas with D'Hondt remainders, lot"] = replace(
+    MIXED["germany-bundestag"], tie=TieRule.LOT,
+    rule=QuotaRule("droop", remainder=Remainder.HIGHEST_AVERAGE))
+LAWS["new-zealand-mmp, kept, a natural quota or one electorate, lot"] = replace(
+    MIXED["new-zealand-mmp"], tie=TieRule.LOT, threshold=Threshold(conditions=(
+        VoteShare(share=None, scope=Scope.NATIONAL), ConstituencyWins(wins=1))))
+LAWS["new-zealand-mmp, a reserved contest by SNTV"] = replace(
+    MIXED["new-zealand-mmp"], reserved={"Reserved": ReservedSeats(community="Reserved",
+                                                                   rule=SntvRule())})
+
+# Biproportional counts the example leaves out: the upper apportionment on votes by D'Hondt,
+# voter numbers rounded down or kept exact, ties by lot.
+ZURICH = parse_law((EXAMPLES / "zurich-city-council.toml").read_text(encoding="utf-8"), "zh")
+assert ZURICH.biproportional is not None
+LAWS["zurich-city-council, upper on votes by D'Hondt, lower by D'Hondt, lot"] = replace(
+    ZURICH, tie=TieRule.LOT, rule=DivisorRule(DIVISOR_SERIES["dhondt"]),
+    biproportional=replace(ZURICH.biproportional, basis=UpperBasis.VOTES,
+                           upper=DivisorRule(DIVISOR_SERIES["dhondt"])))
+LAWS["zurich-city-council, voter numbers rounded down, no threshold"] = replace(
+    ZURICH, threshold=None,
+    biproportional=replace(ZURICH.biproportional, rounding=VoterRounding.DOWN))
+LAWS["zurich-city-council, exact voter numbers"] = replace(
+    ZURICH, biproportional=replace(ZURICH.biproportional, rounding=VoterRounding.NONE))
+LAWS["2018, 3.25 % of ballots cast nationally or a natural quota of list votes"] = replace(
+    data.law("iraq-2018"), threshold=Threshold(conditions=(
+        VoteShare(share=Fraction(13, 400), scope=Scope.NATIONAL, base=Base.CAST),
+        VoteShare(share=None, base=Base.LIST_VOTES))))
+
 
 @st.composite
 def draws(draw: st.DrawFn, law: Law) -> tuple[Election, np.ndarray]:
+    """`elections` — or under a mixed-member law, mostly its one national count with the
+    constituencies won elsewhere (`mixed_draws`) — and, under a law without a tier, now and
+    then valid, blank and invalid votes declared by each constituency (the same in every
+    draw, as thresholds read them)."""
+    mixed = law.mixed is not None and draw(st.integers(0, 4))
+    election, votes = draw(mixed_draws(tuple(law.reserved)) if mixed else elections(law))
+    if law.tier is not None or not draw(st.booleans()):
+        return election, votes
+    most = int(votes.sum(axis=2).max()) + 1
+    return replace(election, constituencies=tuple(
+        replace(c, valid=draw(st.none() | st.integers(0, 2 * most)),
+                blank=draw(st.integers(0, most)), invalid=draw(st.integers(0, most)))
+        for c in election.constituencies)), votes
+
+
+@st.composite
+def elections(draw: st.DrawFn, law: Law) -> tuple[Election, np.ndarray]:
     """A few of the law's constituencies (its reserved contests too), or made-up ones, lists
     standing nationally and locally, and 1–4 draws of their votes: tiny counts (ties
     everywhere), or large ones."""
@@ -131,7 +190,8 @@ def agrees(election: Election, votes: np.ndarray, law: Law) -> DrawAllocation | 
                                                                     for p in c.votes], (i, c.name)
         tier = dict(truth.tier.seats) if truth.tier is not None else {}
         assert result.tier[i].tolist() == [tier.get(p, 0) for p in result.lists], i
-    if isinstance(law.tier, LevellingTier):  # counted here: a tied draw's tier alone, if any
+    if isinstance(law.tier, LevellingTier) or (  # counted here: a tied draw's count alone
+            law.mixed is not None and len(law.general(election)) == 1):
         assert not result.exact.any()
     return result
 

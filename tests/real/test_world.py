@@ -260,11 +260,40 @@ def test_hesse_2018_reproduces_official_seats_with_overhang_levelled_to_137() ->
         assert mixed.wins.get(r["party"], 0) == int(r["constituency_seats"]), r
     # The CDU's Hare/Niemeyer share of 110 is 32 against 40 constituencies won: 8 overhang.
     assert dict(mixed.overhang) == {"CDU": 8}
+
     assert sum(mixed.levelling.values()) - mixed.levelling["CDU"] == 19
     # 137 is the smallest house whose share gives the CDU its 40: 136 gives it 39.
     sharing = {p: hesse.votes[p] for p in mixed.entitlement}
     precedence = Precedence.draw("Hessen", hesse.votes, law.tie, 7)
     assert law.rule.apportion(sharing, 136, precedence).seats["CDU"] == 39
+
+
+@pytest.mark.parametrize(("law_file", "name"), [
+    ("new-zealand-mmp.toml", "newzealand2017"), ("new-zealand-mmp.toml", "newzealand2008"),
+    ("germany-bundestag.toml", "germany2025"), ("hesse-landtag.toml", "hesse2018")])
+def test_mixed_member_official_seats_come_out_of_the_vector_path(law_file: str,
+                                                                 name: str) -> None:
+    """The official party votes as one draw of `allocate_draws` give the official seats —
+    overhang kept (New Zealand 2008), not awarded (Germany 2025), levelled to 137 (Hesse
+    2018) — with no count by the exact path; 300 draws around them give the exact path's seats
+    draw by draw, with at most a few counts a tie could change left to it."""
+    election, law, _ = run_world(law_file, name)
+    (nation,) = election.constituencies
+    official = {r["party"]: int(r["seats"]) for r in data.rows(f"world/{name}_seats.csv")}
+    once = drawn_once(election, law)
+    assert not once.exact.any() and once.exact_rows == 0
+    assert {p: s for p, s in zip(nation.votes, once.seats[0, 0].tolist(), strict=True)
+            if s} == {p: s for p, s in official.items() if s}
+    rng = np.random.default_rng(23)
+    party = np.array(list(nation.votes.values()), dtype=np.float64)
+    votes = rng.poisson(party * rng.uniform(0.9, 1.1, (300, party.size)))[None]
+    drawn = allocate_draws(votes, election, law, seed=11)
+    assert not drawn.exact.any() and drawn.exact_rows <= 3
+    assert len({tuple(row) for row in drawn.seats[0].tolist()}) > 10  # the seats do move
+    for i in range(votes.shape[1]):
+        truth = allocate(replace(election, constituencies=(replace(nation, votes=dict(zip(
+            nation.votes, votes[0, i].tolist(), strict=True))),)), law, seed=11 + i)
+        assert drawn.seats[0, i].tolist() == list(truth.constituencies[0].seats.values()), i
 
 
 @pytest.mark.parametrize(("year", "voters", "upper"), [
@@ -291,6 +320,39 @@ def test_zurich_city_council_reproduces_biproportional_seats_by_list_and_constit
     for row in published:
         assert result.seats_in(row["district"])[row["party"]] == int(row["seats"]), row
     assert not result.ties
+
+
+@pytest.mark.parametrize("year", [2014, 2018])
+def test_zurich_city_council_biproportional_seats_come_out_of_the_vector_path(year: int) -> None:
+    """The official votes as one draw of `allocate_draws` give every published seat by list and
+    constituency, proven by divisors with no count by the exact path; 300 draws around them
+    give the exact path's seats (checked on 60), with at most a few left to it."""
+    election, law, _ = run("zurich-city-council.toml", f"world/zurich{year}_votes.csv",
+                           f"world/zurich{year}_districts.csv")
+    once = drawn_once(election, law)
+    assert not once.exact.any() and once.exact_rows == 0
+    published = {(r["district"], r["party"]): int(r["seats"])
+                 for r in data.rows(f"world/zurich{year}_seats.csv")}
+    cs = election.constituencies
+    for k, c in enumerate(cs):
+        for j, p in enumerate(c.votes):
+            assert once.seats[k, 0, j] == published.get((c.name, p), 0), (c.name, p)
+    width = max(len(c.votes) for c in cs)
+    official = np.zeros((len(cs), 1, width))
+    for k, c in enumerate(cs):
+        official[k, 0, : len(c.votes)] = list(c.votes.values())
+    rng = np.random.default_rng(year)
+    votes = rng.poisson(official * rng.uniform(0.9, 1.1, (1, 300, width)))
+    drawn = allocate_draws(votes, election, law, seed=11)
+    assert drawn.exact.sum() <= 5
+    assert len({tuple(drawn.seats[:, i].ravel()) for i in range(300)}) > 10  # seats move
+    for i in range(0, 300, 5):
+        truth = allocate(replace(election, constituencies=tuple(
+            replace(c, votes=dict(zip(c.votes, votes[k, i, : len(c.votes)].tolist(),
+                                      strict=True))) for k, c in enumerate(cs))), law,
+            seed=11 + i)
+        assert drawn.seats[:, i].tolist() == [[r.seats[p] for p in c.votes] + [0] * (
+            width - len(c.votes)) for c, r in zip(cs, truth.constituencies, strict=True)], i
 
 
 def test_zurich_2018_official_divisors_round_the_bundled_votes_to_the_published_seats() -> None:

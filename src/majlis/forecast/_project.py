@@ -5,8 +5,8 @@ the same whatever the number of worker threads. Seats come from the law engine's
 twin of the whole law (`allocate_draws`: thresholds, divisors, quotas, reserved contests, a
 compensatory or levelling tier, and where a levelling tier places each list's seats); a draw a
 tie could change goes through the exact path, which applies the law's tie rule, and so does
-every draw of a law with parts the vector path does not count (a remainder pool, a
-biproportional count) — correct, and slow. Surplus-vote agreements are refused: a release
+every draw of a law with parts the vector path does not count (a remainder pool) — correct,
+and slow. Surplus-vote agreements are refused: a release
 carries no list attributes to pool them by.
 """
 

@@ -8,9 +8,13 @@ contest's: divisors, quotas, SNTV) through `allocate_batch` (agreements and a ma
 through `Blocs`, in `_draws_blocs`), and an upper tier on the national votes — a compensatory
 tier's two phases, or a levelling tier (Norway): the whole house shared among the lists over
 the tier's threshold, lists over their share left out and the share counted again, then each
-list's levelling seats placed one at a time by the highest (relative) next quotient. Every
-comparison is in integers, or certified as `allocate_batch` certifies it, so the seats are
-exactly `allocate`'s.
+list's levelling seats placed one at a time by the highest (relative) next quotient. A
+mixed-member law's national count of party votes goes through `count_mixed` (`_draws_mixed`):
+the wins are the lists file's, the same in every draw, and the entitlement and any levelling of
+the house are batches of `allocate_batch`. A biproportional count goes through `biproportion`
+(`_draws_biproportional`): the upper apportionment a batch, the lower found in floats and taken
+only where divisors prove it the one matrix. Every comparison is in integers, or certified as
+`allocate_batch` certifies it, so the seats are exactly `allocate`'s.
 
 A row any tie could change — one `allocate_batch` flags, equal votes at an SNTV contest's last
 seat — is counted again alone by the exact path, with the law's tie rule and the draw's seed, and
@@ -19,10 +23,11 @@ seats, equal remainders or quotients in the national share, two lists' equal quo
 levelling seat). A draw
 the exact path refuses (no list to fill a constituency's or the tier's seats, levelling seats
 that cannot be placed) goes through `allocate` whole, which refuses it with the same error. So
-does every draw of a law with a part this path does not count (a mixed-member or
-biproportional count, a remainder pool, a threshold's fallback or condition on seats won before
-the tier, Huntington–Hill, candidates, declared valid, blank or invalid votes beside a tier):
-slow, and still the same seats.
+does every draw of a law with a part this path does not count (a remainder pool, a threshold's
+fallback or condition on seats won before the tier, Huntington–Hill, Adams' divisors or the
+strongest-list condition in a biproportional count, candidates, declared valid, blank or
+invalid votes beside a tier): slow, and still the same seats; and so does a biproportional
+draw whose matrix no divisors prove.
 """
 
 from __future__ import annotations
@@ -41,7 +46,10 @@ from ._allocate import Law, allocate, apportion
 from ._batch import MAX_VOTES, allocate_batch
 from ._bounds import MAX_MAGNITUDE, check_seats
 from ._divisors import DivisorSeries
+from ._draws_biproportional import biproportion, counts_biproportional
 from ._draws_blocs import Blocs, base_of
+from ._draws_mixed import count_mixed, counts_mixed
+from ._mixed import wins_of
 from ._pool import RemainderPool
 from ._quotas import QuotaRule, Remainder
 from ._rules import DivisorRule, Rule, SntvRule
@@ -125,7 +133,14 @@ def allocate_draws(
 
 def _counts(election: Election, law: Law) -> bool:
     """Whether this path counts the law's draws (else `allocate` counts every one)."""
-    if law.mixed is not None or law.biproportional is not None:
+    if (law.mixed is not None or law.biproportional is not None) and (
+            law.agreements is not None or law.bonus is not None):
+        return False  # pooled or given a bonus inside those counts
+    if law.biproportional is not None and not counts_biproportional(
+            law.rule, law.biproportional, law.tier is not None):
+        return False
+    if law.mixed is not None and not counts_mixed(law.rule, len(law.general(election)),
+                                                  law.tier is not None):
         return False
     if any(c.candidates or (law.tier is not None and (c.valid is not None or c.blank
                                                       or c.invalid))
@@ -211,14 +226,22 @@ class _Count:
         draws left to `allocate`."""
         taking = self._taking()
         groups: dict[Rule, list[int]] = defaultdict(list)
+        apart = (self.general if self.law.mixed is not None or self.law.biproportional
+                 is not None else [])  # counted by `_mix`, `_biproportion`
         for k, c in enumerate(self.election.constituencies):
-            groups[self.law.rule_for(c.name)].append(k)
+            if k not in apart:
+                groups[self.law.rule_for(c.name)].append(k)
         every = list(range(self.votes.shape[0]))
         seats = None if list(groups.values()) == [every] else np.zeros(self.votes.shape,
                                                                          dtype=np.int64)
         for rule, ks in groups.items():
             seats = self._apportion(rule, ks, taking, seats)
         assert seats is not None
+        if self.law.mixed is not None:
+            for k in apart:
+                self._mix(k, taking, seats)
+        elif apart:
+            self._biproportion(taking, seats)
         if isinstance(self.law.tier, CompensatoryTier):
             self._compensate(self.law.tier, seats, tier)
         elif isinstance(self.law.tier, LevellingTier):
@@ -342,6 +365,42 @@ class _Count:
             g, i = divmod(int(r), n)
             self._recount(ks[g], i, taking, seats)
         return seats
+
+    def _mix(self, k: int, taking: Bools | None, seats: Ints) -> None:
+        """The mixed-member count of constituency k (the national one) on every draw, into
+        `seats`; a draw it hands back is counted again by the exact path."""
+        c = self.election.constituencies[k]
+        wins = wins_of(self.election.lists)
+        column = np.zeros(self.votes.shape[2], dtype=np.int64)
+        column[: len(c.votes)] = [wins.get(p, 0) for p in c.votes]
+        rule = self.law.rule
+        assert self.law.mixed is not None and isinstance(rule, DivisorRule | QuotaRule)
+        seats[k], again = count_mixed(self.votes[k], None if taking is None else taking[k],
+                                      column, c.magnitude, rule, self.law.mixed, self.workers)
+        for i in np.flatnonzero(again):
+            self._recount(k, int(i), taking, seats)
+
+    def _biproportion(self, taking: Bools | None, seats: Ints) -> None:
+        """The biproportional count of the general constituencies on every draw, into `seats`:
+        a list the threshold admits in any of them takes part in all; a draw it leaves
+        unproven goes to `allocate` whole."""
+        part, rule = self.law.biproportional, self.law.rule
+        assert part is not None and isinstance(rule, DivisorRule)
+        assert isinstance(rule.series, DivisorSeries)
+        columns = self._general_columns()
+        cells = np.zeros((self.n, len(self.lists), len(self.general)), dtype=np.int64)
+        qualified = np.zeros((self.n, len(self.lists)), dtype=np.int64)
+        for g, k in enumerate(self.general):
+            there = columns[k, : len(self.columns[k])]
+            cells[:, there, g] = self.votes[k, :, : there.size]
+            qualified[:, there] += (True if taking is None else taking[k, :, : there.size])
+        magnitudes = np.array([self.election.constituencies[k].magnitude
+                               for k in self.general], dtype=np.int64)
+        got, unsettled = biproportion(cells, qualified > 0, magnitudes, part, rule.series,
+                                      self.workers)
+        for g, k in enumerate(self.general):
+            seats[k, :, : len(self.columns[k])] = got[:, self.columns[k], g]
+        self.uncertain |= unsettled
 
     def _recount(self, k: int, i: int, taking: Bools | None, seats: Ints) -> None:
         """Constituency k of draw i by the exact path, as `allocate` counts it."""
