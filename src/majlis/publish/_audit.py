@@ -8,7 +8,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from fractions import Fraction
 from functools import partial
@@ -75,34 +75,55 @@ Genders = Mapping[tuple[str, str, str], str]  # (constituency, list, candidate) 
 CANDIDATE_COLUMNS = ("constituency", "list", "candidate", "gender")
 
 
-def genders_of(text: str, source: str) -> dict[tuple[str, str, str], str]:
+def genders_of(text: str, source: str, constituencies: Collection[str] | None = None
+               ) -> dict[tuple[str, str, str], str]:
     """A candidates file, `constituency,list,candidate,gender` (F or M), one candidate a row:
     what the audit of who sits needs beside the sheets, which carry votes but not genders. An
-    SNTV entry counted as its own list (a tally's sheets) leaves `candidate` empty."""
+    SNTV entry counted as its own list (a tally's sheets) leaves `candidate` empty. Given the
+    election's `constituencies`, a row naming another is refused (a misspelt name would
+    otherwise leave its candidates out of the audit unseen)."""
     rows = csv.DictReader(io.StringIO(text))
-    if rows.fieldnames is None or not set(CANDIDATE_COLUMNS) <= set(rows.fieldnames):
+    try:
+        header = rows.fieldnames
+    except csv.Error as error:
+        raise InputError([Problem(source=source, line=1, field="header",
+                                  message=f"not CSV: {error}")]) from None
+    if header is None or not set(CANDIDATE_COLUMNS) <= set(header):
         raise InputError([Problem(source=source, line=1, field="header", message=(
             f"expected the columns {','.join(CANDIDATE_COLUMNS)}"))])
     found: dict[tuple[str, str, str], str] = {}
     problems = []
-    for line, row in enumerate(rows, start=2):
-        constituency, list_name = row["constituency"] or "", row["list"] or ""
-        key = (constituency, list_name, row["candidate"] or list_name)
-        gender = (row["gender"] or "").strip().upper()
-        if gender not in ("F", "M"):
-            problems.append(Problem(source=source, line=line, field="gender",
-                                    message=f"{row['gender']!r} is not F or M"))
-        elif not constituency or not list_name:
-            problems.append(Problem(source=source, line=line, field="constituency",
-                                    message="a candidate needs a constituency and a list"))
-        elif key in found:
-            problems.append(Problem(source=source, line=line, field="candidate",
-                                    message=f"{' / '.join(key)} appears twice"))
-        else:
-            found[key] = gender
+    line = 1
+    try:
+        for line, row in enumerate(rows, start=2):
+            problem = _gender_problem(row, found, constituencies)
+            if problem is not None:
+                problems.append(Problem(source=source, line=line, field=problem[0],
+                                        message=problem[1]))
+    except csv.Error as error:
+        problems.append(Problem(source=source, line=line + 1, field="row",
+                                message=f"not CSV: {error}"))
     if problems:
         raise InputError(problems)
     return found
+
+
+def _gender_problem(row: Mapping[str | None, object], found: dict[tuple[str, str, str], str],
+                    constituencies: Collection[str] | None) -> tuple[str, str] | None:
+    """A row's mistake as (field, message), else None with the row's gender kept in `found`."""
+    constituency, list_name = str(row["constituency"] or ""), str(row["list"] or "")
+    key = (constituency, list_name, str(row["candidate"] or list_name))
+    gender = str(row["gender"] or "").strip().upper()
+    if gender not in ("F", "M"):
+        return "gender", f"{row['gender']!r} is not F or M"
+    if not constituency or not list_name:
+        return "constituency", "a candidate needs a constituency and a list"
+    if constituencies is not None and constituency not in constituencies:
+        return "constituency", f"{constituency!r}: no such constituency in this election"
+    if key in found:
+        return "candidate", f"{' / '.join(key)} appears twice"
+    found[key] = gender
+    return None
 
 
 def regions_of(text: str, source: str) -> dict[str, str]:
