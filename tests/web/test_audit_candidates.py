@@ -67,9 +67,9 @@ def test_served_candidates_plan_as_the_cli_prints_it(
     assert plan.json() == cli("plan", "--law", "iraq-2025", "--db", url, "--risk-limit", "10%",
                               "--candidates", str(people))
     with Store(url) as store:
-        assert plan.json() == publish.plan_report(LIMIT, publish.plan_store(
+        assert plan.json() == publish.plan_report(LIMIT, *publish.plan_store(
             store, data.law("iraq-2025"), LIMIT, genders=publish.genders_of(
-                people.read_text(encoding="utf-8"), "people.csv"))[1])
+                people.read_text(encoding="utf-8"), "people.csv"))[1:])
     by_name = {c["constituency"]: c for c in plan.json()["constituencies"]}
     named = by_name["Muthanna (candidates)"]
     who = {(a["winner"], a["loser"]): a for a in named["assertions"]}
@@ -96,6 +96,14 @@ def test_served_candidates_plan_as_the_cli_prints_it(
     assert named["sample_size"] == planned.sample_size
     assert tight["sample_size"] > last["sample_size"] > min(
         a["sample_size"] for a in named["assertions"]) > 0
+    # who sits: Tasmim's first woman in place of its fourth man (T-m4, compared above only
+    # for the order that fixes Tasmim's women), State of Law's at the last step
+    assert {(e["candidate"], e["via"]) for e in named["seated"]} == {
+        ("Tasmim / T-m1", "votes"), ("Tasmim / T-m2", "votes"), ("Tasmim / T-m3", "votes"),
+        ("Tasmim / T-w1", "women's quota"), ("Sadiqoun / S-m1", "votes"),
+        ("Sadiqoun / S-m2", "votes"), ("State of Law / L-w1", "women's quota")}
+    assert "Tasmim / T-m4" in {a["winner"] for a in named["assertions"]}
+    assert "seated" not in by_name["Muthanna"]
     # without `candidates`, the lists' seats alone
     plain = client.get("/api/audit/rla/plan").json()
     assert [c["constituency"] for c in plain["constituencies"]] == ["Muthanna"]

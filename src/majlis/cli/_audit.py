@@ -249,16 +249,16 @@ def rla_plan_command(law: LawPath, db: Database = None, election: ElectionName =
     machines were right."""
     limit = risk_limit_of(risk_limit)
     store = open_store(db, election)
-    _, plans = publish.plan_store(store, law_of(law), limit, constituency,
-                                  genders=_genders(candidates, store),
-                                  regions=_regions(candidates))
+    _, plans, seated = publish.plan_store(store, law_of(law), limit, constituency,
+                                          genders=_genders(candidates, store),
+                                          regions=_regions(candidates))
     if output is Format.CSV:
         write_csv(("constituency", "assertion", "kind", "margin", "sample_size", "stations"),
                   ((a.constituency, p.assertion.describe(), p.assertion.kind.value,
                     f"{float(p.margin):.6f}", p.sample_size or a.stations, a.stations)
                    for a in plans for p in a.assertions))
     elif output is Format.JSON:
-        typer.echo(json.dumps(publish.plan_report(limit, plans), ensure_ascii=False,
+        typer.echo(json.dumps(publish.plan_report(limit, plans, seated), ensure_ascii=False,
                               indent=2))
     else:
         table = Table(title=f"Risk-limiting audit at a risk limit of {float(limit) * 100:g} %: "

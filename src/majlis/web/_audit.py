@@ -140,17 +140,23 @@ async def compare(service: Service, viewer: Viewer, heavy: Heavy, law: LawParam 
     return await _report(service, viewer, heavy, make)
 
 
-def _plan(service: ResultsService, law: str | None, risk_limit: str,
-          constituency: str | None, given: CandidatesFile | None
-          ) -> Callable[[], dict[str, object]]:
-    """The work of a plan, checked first: a mistake in the query is a 422 before any queue."""
+def _rla(service: ResultsService, law: str | None, risk_limit: str, constituency: str | None,
+         given: CandidatesFile | None, seed: str | None = None
+         ) -> Callable[[], dict[str, object]]:
+    """The work of a plan or, given the lot's `seed`, of the test over the hand counts; the
+    query checked first, so that its mistake is a 422 before any work is queued."""
     _, the_law = law_of(service, law)
     limit = publish.risk_limit_of(risk_limit)
     only = [constituency] if constituency else None
 
     def make() -> dict[str, object]:
-        return publish.plan_report(limit, publish.plan_store(
-            service.store, the_law, limit, only, genders=_genders(service.store, given))[1])
+        genders = _genders(service.store, given)
+        if seed is None:
+            _, plans, seated = publish.plan_store(service.store, the_law, limit, only,
+                                                  genders=genders)
+            return publish.plan_report(limit, plans, seated)
+        return publish.measurement_report(limit, seed, publish.measure_store(
+            service.store, the_law, limit, seed, only, genders=genders))
     return make
 
 
@@ -162,7 +168,7 @@ async def rla_plan(service: Service, viewer: Viewer, heavy: Heavy, served: Serve
     """The assertions that imply each constituency's reported seats (with `candidates`, who
     sits too), their margins and the stations to hand-count first at the risk limit, as
     `majlis audit rla plan` gives them."""
-    return await _report(service, viewer, heavy, _plan(
+    return await _report(service, viewer, heavy, _rla(
         service, law, risk_limit, constituency, _asked(served, candidates)))
 
 
@@ -172,22 +178,9 @@ async def rla_plan_with(service: Service, viewer: Viewer, heavy: Heavy,
     """The plan with who sits audited from the candidates file sent, as `majlis audit rla plan
     --candidates FILE` gives it; a mistake in the file is a 422 naming its row and field. A
     query, not a write: nothing is stored."""
-    return await _report(service, viewer, heavy, _plan(
+    return await _report(service, viewer, heavy, _rla(
         service, asked.law, asked.risk_limit, asked.constituency,
         CandidatesFile(name="candidates", text=asked.candidates)))
-
-
-def _measure(service: ResultsService, law: str | None, risk_limit: str, seed: str,
-             constituency: str | None, given: CandidatesFile | None
-             ) -> Callable[[], dict[str, object]]:
-    _, the_law = law_of(service, law)
-    limit = publish.risk_limit_of(risk_limit)
-    only = [constituency] if constituency else None
-
-    def make() -> dict[str, object]:
-        return publish.measurement_report(limit, seed, publish.measure_store(
-            service.store, the_law, limit, seed, only, genders=_genders(service.store, given)))
-    return make
 
 
 @router.get("/rla/measure", responses=JSON)
@@ -198,8 +191,8 @@ async def rla_measure(service: Service, viewer: Viewer, heavy: Heavy, served: Se
     """The sequential test over the hand counts in the order of the lot of `seed`: each
     assertion confirmed, to sample further, or escalated, as `majlis audit rla measure`
     gives it."""
-    return await _report(service, viewer, heavy, _measure(
-        service, law, risk_limit, seed, constituency, _asked(served, candidates)))
+    return await _report(service, viewer, heavy, _rla(
+        service, law, risk_limit, constituency, _asked(served, candidates), seed))
 
 
 @router.post("/rla/measure", responses=JSON)
@@ -207,9 +200,9 @@ async def rla_measure_with(service: Service, viewer: Viewer, heavy: Heavy,
                            asked: AuditMeasureIn) -> JSONResponse:
     """The sequential test with who sits audited from the candidates file sent, as `majlis
     audit rla measure --candidates FILE` gives it. A query, not a write: nothing is stored."""
-    return await _report(service, viewer, heavy, _measure(
-        service, asked.law, asked.risk_limit, asked.seed, asked.constituency,
-        CandidatesFile(name="candidates", text=asked.candidates)))
+    return await _report(service, viewer, heavy, _rla(
+        service, asked.law, asked.risk_limit, asked.constituency,
+        CandidatesFile(name="candidates", text=asked.candidates), asked.seed))
 
 
 def _polling(service: ResultsService, law: str | None, risk_limit: str, constituency: str,
