@@ -147,7 +147,7 @@ def test_a_bad_served_file_fails_the_start_naming_its_row(tmp_path: Path) -> Non
         create_app(f"sqlite:///{tmp_path / 'night.db'}", "default", law="iraq-2025",
                    candidates=people)
     assert [(p.source, p.line, p.field) for p in raised.value.problems] == [
-        ("people.csv", 3, "gender")]
+        (str(people), 3, "gender")]
 
 
 HEADER = "constituency,list,candidate,gender\n"

@@ -66,8 +66,8 @@ def read_candidates(path: Path) -> CandidatesFile:
     except (OSError, UnicodeDecodeError) as error:
         raise InputError([Problem(source=str(path), line=None, field="candidates",
                                   message=f"cannot be read: {error}")]) from None
-    publish.genders_of(text, path.name)
-    return CandidatesFile(name=path.name, text=text)
+    publish.genders_of(text, str(path))
+    return CandidatesFile(name=path.name, text=text)  # its name alone in answers to the public
 
 
 def _served(request: Request) -> CandidatesFile | None:
