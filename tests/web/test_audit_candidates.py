@@ -44,12 +44,14 @@ def night(path: Path, hand: int | None = None) -> str:
     return url
 
 
-@pytest.fixture
-def muthanna(tmp_path: Path, users_file: Path) -> Iterator[tuple[TestClient, str, Path]]:
+@pytest.fixture(scope="module")
+def muthanna(tmp_path_factory: pytest.TempPathFactory, users_file: Path
+             ) -> Iterator[tuple[TestClient, str, Path]]:
     """The night with hand counts giving S-w1 15 more votes a station (55 against State of
     Law's L-w1's 50: the last woman's seat moves), the service started with the candidates
-    file."""
-    url, people = night(tmp_path / "night.db", hand=15), genders(tmp_path / "people.csv")
+    file; built once, as no test here writes to it."""
+    folder = tmp_path_factory.mktemp("muthanna")
+    url, people = night(folder / "night.db", hand=15), genders(folder / "people.csv")
     with TestClient(create_app(url, "default", law="iraq-2025", users=users_file,
                                candidates=people)) as client:
         yield client, url, people
@@ -129,11 +131,23 @@ def test_served_and_sent_candidates_measure(muthanna: tuple[TestClient, str, Pat
         "/api/audit/rla/plan", params={"candidates": "true", "risk_limit": "10%"}).json()
 
 
+def test_polling_refuses_a_bad_file_naming_its_row(
+        muthanna: tuple[TestClient, str, Path]) -> None:
+    client, _, _ = muthanna
+    bad = client.post("/api/audit/rla/polling", json={
+        "constituency": "Muthanna", "ballots": [], "candidates": HEADER + "Muthanna,Tasmim,,X\n"})
+    assert bad.status_code == 422, bad.text
+    assert [(p["file"], p["line"], p["field"]) for p in bad.json()["problems"]] == [
+        ("candidates", 2, "gender")]
+
+
 def test_without_a_served_file(tmp_path: Path, users_file: Path) -> None:
     url = night(tmp_path / "night.db")
     with TestClient(create_app(url, "default", law="iraq-2025", users=users_file)) as client:
         staff = signed_in(client, "basim")
-        for path in ("/api/audit/candidates", "/api/audit/rla/plan?candidates=true"):
+        for path in ("/api/audit/candidates", "/api/audit/rla/plan?candidates=true",
+                     f"/api/audit/rla/measure?candidates=true&seed={SEED}",
+                     "/api/audit/rla/polling?candidates=true&constituency=Muthanna"):
             answer = client.get(path, headers=staff)
             assert answer.status_code == 404, answer.text
             assert "--candidates" in answer.json()["detail"]
