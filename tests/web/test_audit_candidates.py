@@ -17,6 +17,7 @@ from majlis.errors import InputError
 from majlis.tally import Source, Station, Store, VotingType
 from majlis.web import create_app
 from tests.audit.test_candidates_cli import CANDIDATES, LISTS, SEED, cli, genders, sheet
+from tests.commands import majlis
 
 from .conftest import signed_in
 
@@ -208,3 +209,18 @@ def test_a_huge_file_is_refused_unread(muthanna: tuple[TestClient, str, Path]) -
     answer = client.post("/api/audit/rla/plan", content=b'{"candidates": "' + b"x" * 9_000_000
                          + b'"}', headers={"Content-Type": "application/json"})
     assert answer.status_code == 413, answer.text
+
+
+def test_the_cli_refuses_the_same_file_naming_the_same_row(
+        muthanna: tuple[TestClient, str, Path], tmp_path: Path) -> None:
+    """One reader for both: `--candidates` with a constituency the election does not have
+    exits 2 with FILE:LINE: field: message, as the API answers 422."""
+    _, url, _ = muthanna
+    people = tmp_path / "people.csv"
+    people.write_text(HEADER + "Muthanna,Tasmim,T-m1,M\nMuthana,Tasmim,T-m2,M\n",
+                      encoding="utf-8")
+    run = majlis("audit", "rla", "plan", "--law", "iraq-2025", "--db", url, "--candidates",
+                 people)
+    assert run.returncode == 2, run.stderr
+    assert (f"{people}:3: constituency: 'Muthana': no such constituency in this election"
+            in run.stderr)

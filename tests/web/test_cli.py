@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from majlis.cli import app
 from majlis.web import Role, Users
+from tests.commands import majlis
 
 from .conftest import free_port
 
@@ -62,10 +63,8 @@ def test_serve_refuses_a_bad_candidates_file(tmp_path: Path) -> None:
     people = tmp_path / "people.csv"
     people.write_text("constituency,list,candidate,gender\nBasra,Tasmim,Amal,W\n",
                       encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "majlis", "serve", "--db",
-                          f"sqlite:///{tmp_path / 'night.db'}", "--port", str(free_port()),
-                          "--candidates", str(people)], capture_output=True, text=True,
-                         timeout=60)
+    run = majlis("serve", "--db", f"sqlite:///{tmp_path / 'night.db'}", "--port",
+                 str(free_port()), "--candidates", people, timeout=60)
     assert run.returncode == 2, run.stderr
     assert f"{people}:2: gender: 'W' is not F or M" in run.stderr
     assert "Traceback" not in run.stderr
