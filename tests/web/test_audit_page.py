@@ -51,6 +51,10 @@ def test_the_audit_page(browser: Browser, tmp_path: Path, users_file: Path) -> N
         expect(page.locator("#moves")).to_contain_text("Basra: Tasmim 17 → 16 seats")
         expect(page.locator("#rla-summary")).to_contain_text("Risk limit 5 %")
         expect(page.locator("#rla tbody")).to_contain_text("Tasmim ÷ 33 > State of Law ÷ 17")
+        # started without a candidates file: who sits is not audited, and the page says so
+        expect(page.locator("#who-summary")).to_contain_text("no candidates file")
+        expect(page.locator("#lot")).to_be_hidden()
+        expect(page.locator("#who tbody tr")).to_have_count(0)
         shot(page, "audit-en")
         found = Axe().run(page)
         assert found.violations_count == 0, found.generate_report()

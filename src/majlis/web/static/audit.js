@@ -17,7 +17,8 @@ const percent = (x) => new Intl.NumberFormat(lang === 'ar' ? 'ar-IQ' : 'en-GB',
   { maximumFractionDigits: 3 }).format(x * 100);
 let reports = null;
 let problem = null; // why the reports are not shown: [key, ...args]
-let candidates = null; // the plans of who sits; null while the service has no candidates file
+let candidates = null; // the plans of who sits; null without them
+let unnamed = null; // why there are none: [key, ...args]
 let measured = null; // the hand counts measured in the order of the lot of `seed`
 let seed = new URLSearchParams(location.search).get('seed') ?? '';
 let measuring = null; // the measurement's state: [key, ...args]
@@ -85,16 +86,17 @@ function showWho() {
   const measures = new Map((measured?.constituencies ?? []).map((m) => [m.constituency, m]));
   const status = (m) => (m ? t(m.status) : '—');
   const size = (n, stations) => (n === null || n >= stations ? t('all') : number(n));
-  $('who-summary').textContent = candidates === null ? (reports ? t('noCandidates') : '')
+  $('who-summary').textContent = candidates === null ? (unnamed ? t(...unnamed) : '')
     : t('whoSummary', number(plans.length),
       number(plans.reduce((s, a) => s + a.assertions.length, 0)),
       number(plans.reduce((s, a) => s + Math.min(a.sample_size, a.stations), 0)),
       number(plans.reduce((s, a) => s + a.stations, 0)));
   cells($('who').tBodies[0], plans.map((a) => {
     const tight = tightest(a.assertions);
-    return [place(a.constituency), names((a.seated ?? []).map((e) => (
+    return [place(a.constituency), names(a.seated.map((e) => (
       e.via === "women's quota" ? `${e.candidate} ${t('byQuota')}` : e.candidate))),
-      number(a.assertions.length), tight.assertion, `${percent(tight.margin_float)} %`,
+      number(a.assertions.length), tight ? tight.assertion : '—',
+      tight ? `${percent(tight.margin_float)} %` : '—',
       size(a.sample_size, a.stations), status(measures.get(a.constituency))];
   }));
   cells($('pairs').tBodies[0], plans.flatMap((a) => {
@@ -138,28 +140,31 @@ async function get(path) {
   return answer.json();
 }
 
-// The plan with who sits if the service has a candidates file (404 if not), else without.
+// The plan with who sits if the service has a candidates file (404 if not), else without it,
+// and why: a mistake in the service's file (a row naming no constituency of the election, 422)
+// leaves the rest of the page standing.
 async function plan() {
   try {
-    return [await get('/api/audit/rla/plan?candidates=true'), true];
+    return [await get('/api/audit/rla/plan?candidates=true'), null];
   } catch (error) {
-    if (error.status !== 404) throw error;
-    return [await get('/api/audit/rla/plan'), false];
+    if (error.closed) throw error;
+    return [await get('/api/audit/rla/plan'),
+      error.status === 404 ? ['noCandidates'] : ['failed', error.message]];
   }
 }
 
-// A plan is of who sits when its assertions compare candidates (under SNTV the constituency's
-// own plan, under open lists `NAME (candidates)`).
-const ofCandidates = (a) => a.assertions.length > 0
-  && a.assertions.every((x) => x.kind === 'candidate');
+// A plan of who sits names the seated (under SNTV the constituency's own plan, under open lists
+// `NAME (candidates)`).
+const ofCandidates = (a) => 'seated' in a;
 
 async function load() {
   try {
-    const [compared, [planned, named], examined] = await Promise.all([
+    const [compared, [planned, why], examined] = await Promise.all([
       get('/api/audit/compare'), plan(), get('/api/audit/forensics')]);
     reports = [compared, { ...planned, constituencies: planned.constituencies.filter(
       (a) => !ofCandidates(a)) }, examined];
-    candidates = named ? planned.constituencies.filter(ofCandidates) : null;
+    candidates = why ? null : planned.constituencies.filter(ofCandidates);
+    unnamed = why;
     problem = null;
   } catch (error) {
     problem = error.closed ? ['closed'] : ['failed', error.message];
