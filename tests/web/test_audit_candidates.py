@@ -107,6 +107,10 @@ def test_served_candidates_plan_as_the_cli_prints_it(
         ("Sadiqoun / S-m2", "votes"), ("State of Law / L-w1", "women's quota")}
     assert "Tasmim / T-m4" in {a["winner"] for a in named["assertions"]}
     assert "seated" not in by_name["Muthanna"]
+    unknown = client.get("/api/audit/rla/plan", params={"candidates": "true",
+                                                        "constituency": "Atlantis"})
+    assert unknown.status_code == 422
+    assert [p["field"] for p in unknown.json()["problems"]] == ["constituency"]
     # without `candidates`, the lists' seats alone
     plain = client.get("/api/audit/rla/plan").json()
     assert [c["constituency"] for c in plain["constituencies"]] == ["Muthanna"]
@@ -191,7 +195,6 @@ def test_a_bad_sent_file_is_422_naming_row_and_field(
 @pytest.mark.parametrize(("body", "field"), [
     ({"candidates": ""}, "candidates"),
     ({"candidates": "x" * 2_000_001}, "candidates"),  # past MAX_CANDIDATES_FILE
-    ({"candidates": HEADER, "constituency": "Atlantis"}, "constituency"),
     ({"candidates": HEADER, "risk_limit": "150%"}, "risk limit"),
     ({"candidates": HEADER, "law": "no-such-law"}, "law"),
     ({"candidates": HEADER, "people": "extra"}, "people"),

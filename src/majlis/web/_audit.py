@@ -8,11 +8,11 @@ Who sits is audited from the candidates' genders, which the sheets do not carry:
 commission's candidates file the service was started with (`candidates=true`, the file itself
 at /api/audit/candidates), or from one sent with the request (POST); docs/audit.md says why."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -89,10 +89,19 @@ def _asked(served: CandidatesFile | None, asked: bool) -> CandidatesFile | None:
     return served if asked else None
 
 
-def _genders(store: tally.Store, given: CandidatesFile | None) -> publish.Genders | None:
-    """The genders of the file `given`, each row's constituency one of the election's."""
-    return None if given is None else publish.genders_of(
-        given.text, given.name, {s.constituency for s in store.stations()})
+class _Read(TypedDict):
+    genders: publish.Genders | None
+    regions: Mapping[str, str] | None
+
+
+def _read(store: tally.Store, given: CandidatesFile | None) -> _Read:
+    """The genders (each row's constituency one of the election's) and regions of the file
+    `given`, as the audits take them."""
+    if given is None:
+        return {"genders": None, "regions": None}
+    return {"genders": publish.genders_of(given.text, given.name,
+                                          {s.constituency for s in store.stations()}),
+            "regions": publish.regions_of(given.text, given.name)}
 
 
 async def _open(service: ResultsService, viewer: object) -> None:
@@ -150,13 +159,12 @@ def _rla(service: ResultsService, law: str | None, risk_limit: str, constituency
     only = [constituency] if constituency else None
 
     def make() -> dict[str, object]:
-        genders = _genders(service.store, given)
+        read = _read(service.store, given)
         if seed is None:
-            _, plans, seated = publish.plan_store(service.store, the_law, limit, only,
-                                                  genders=genders)
+            _, plans, seated = publish.plan_store(service.store, the_law, limit, only, **read)
             return publish.plan_report(limit, plans, seated)
         return publish.measurement_report(limit, seed, publish.measure_store(
-            service.store, the_law, limit, seed, only, genders=genders))
+            service.store, the_law, limit, seed, only, **read))
     return make
 
 
@@ -214,7 +222,7 @@ def _polling(service: ResultsService, law: str | None, risk_limit: str, constitu
     def make() -> dict[str, object]:
         return publish.polling_report(limit, publish.poll_store(
             service.store, the_law, limit, constituency, seed=seed, drawn=drawn,
-            genders=_genders(service.store, given)))
+            **_read(service.store, given)))
     return make
 
 

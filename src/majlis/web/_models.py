@@ -152,7 +152,8 @@ class SheetIn(_In):
 
 CandidatesText = Annotated[str, Field(min_length=1, max_length=MAX_CANDIDATES_FILE, description=(
     "A candidates file, as `majlis audit rla … --candidates FILE` reads it: CSV with the "
-    "columns constituency,list,candidate,gender (F or M), one candidate a row"))]
+    "columns constituency,list,candidate,gender (F or M) and, where a woman per constituency "
+    "is counted over a region (Iraq 2021), region; one candidate a row"))]
 RiskLimit = Annotated[str, Field(max_length=20, description=(
     "The largest chance of confirming a wrong outcome: 0.05 or 5%"))]
 LawName = Annotated[str | None, Field(max_length=100, description=(
