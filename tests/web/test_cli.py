@@ -1,4 +1,5 @@
-"""`majlis users add` keeps argon2 hashes only; `majlis serve` serves the store it is given."""
+"""`majlis users add` keeps argon2 hashes only; `majlis serve` serves the store it is given,
+and refuses to start on a candidates file with a mistake."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 
 from majlis.cli import app
 from majlis.web import Role, Users
+from tests.commands import majlis
 
 from .conftest import free_port
 
@@ -55,3 +57,14 @@ def test_serve_serves_the_store_it_is_given(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_serve_refuses_a_bad_candidates_file(tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text("constituency,list,candidate,gender\nBasra,Tasmim,Amal,W\n",
+                      encoding="utf-8")
+    run = majlis("serve", "--db", f"sqlite:///{tmp_path / 'night.db'}", "--port",
+                 str(free_port()), "--candidates", people, timeout=60)
+    assert run.returncode == 2, run.stderr
+    assert f"{people}:2: gender: 'W' is not F or M" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from majlis import audit, publish
 from majlis.errors import InputError
-from majlis.tally import Format
+from majlis.tally import Format, Store
 
 from ._allocate import law_of, read_text, stderr, stdout, write_csv
 from ._tally import Database, ElectionName, note_running, open_store
@@ -214,8 +214,10 @@ CandidatesFile = Annotated[Path | None, typer.Option(
                          "constituency,list,candidate,gender (F or M)[,region]")]
 
 
-def _genders(path: Path | None) -> publish.Genders | None:
-    return None if path is None else publish.genders_of(read_text(path), str(path))
+def _genders(path: Path | None, store: Store) -> publish.Genders | None:
+    """The candidates file's genders, each row's constituency one of the store's."""
+    return None if path is None else publish.genders_of(
+        read_text(path), str(path), {s.constituency for s in store.stations()})
 
 
 def _regions(path: Path | None) -> dict[str, str] | None:
@@ -246,16 +248,17 @@ def rla_plan_command(law: LawPath, db: Database = None, election: ElectionName =
     sits too), their margins, and the stations to hand-count first at the risk limit if the
     machines were right."""
     limit = risk_limit_of(risk_limit)
-    _, plans = publish.plan_store(open_store(db, election), law_of(law), limit, constituency,
-                                  genders=_genders(candidates),
-                                  regions=_regions(candidates))
+    store = open_store(db, election)
+    _, plans, seated = publish.plan_store(store, law_of(law), limit, constituency,
+                                          genders=_genders(candidates, store),
+                                          regions=_regions(candidates))
     if output is Format.CSV:
         write_csv(("constituency", "assertion", "kind", "margin", "sample_size", "stations"),
                   ((a.constituency, p.assertion.describe(), p.assertion.kind.value,
                     f"{float(p.margin):.6f}", p.sample_size or a.stations, a.stations)
                    for a in plans for p in a.assertions))
     elif output is Format.JSON:
-        typer.echo(json.dumps(publish.plan_report(limit, plans), ensure_ascii=False,
+        typer.echo(json.dumps(publish.plan_report(limit, plans, seated), ensure_ascii=False,
                               indent=2))
     else:
         table = Table(title=f"Risk-limiting audit at a risk limit of {float(limit) * 100:g} %: "
@@ -286,9 +289,10 @@ def rla_measure_command(law: LawPath, seed: Seed, db: Database = None,
     """The sequential test over the hand counts (sheets of source manual) in the lot's order:
     each assertion confirmed, to sample further, or escalated to a full hand count."""
     limit = risk_limit_of(risk_limit)
-    results = publish.measure_store(open_store(db, election), law_of(law), limit, seed,
-                                    constituency, genders=_genders(candidates),
-                                  regions=_regions(candidates))
+    store = open_store(db, election)
+    results = publish.measure_store(store, law_of(law), limit, seed, constituency,
+                                    genders=_genders(candidates, store),
+                                    regions=_regions(candidates))
     if output is Format.CSV:
         write_csv(("constituency", "assertion", "status", "risk", "measured", "overstated",
                    "target", "stations"),
@@ -353,10 +357,11 @@ def rla_polling_command(
     compare with or an SNTV contest (a seat reserved for a community): the ballots to draw at
     the risk limit and, with --ballots, the test over those drawn so far."""
     limit = risk_limit_of(risk_limit)
-    found = publish.poll_store(open_store(db, election), law_of(law), limit, constituency,
-                               seed=seed, drawn=_drawn(ballots) if ballots else None,
-                               genders=_genders(candidates),
-                                  regions=_regions(candidates))
+    store = open_store(db, election)
+    found = publish.poll_store(store, law_of(law), limit, constituency, seed=seed,
+                               drawn=_drawn(ballots) if ballots else None,
+                               genders=_genders(candidates, store),
+                               regions=_regions(candidates))
     tested = found.measures or (None,) * len(found.plans)
     rows = [(p.assertion.describe(), p.assertion.kind.value, p.margin, p.sample_size,
              m.status.value if m else None, m.risk if m else None)

@@ -41,6 +41,9 @@ def serve_command(
         "--redis", help="Redis URL shared by several workers (default: $MAJLIS_REDIS_URL)")]
     = None,
     users: UsersFile = None,
+    candidates: Annotated[Path | None, typer.Option(
+        "--candidates", help="The candidates file (constituency,list,candidate,gender) the "
+                             "audits of who sits read (default: $MAJLIS_CANDIDATES)")] = None,
     workers: Annotated[int, typer.Option(
         "--workers", min=1, max=64, envvar="MAJLIS_WORKERS",
         help="Worker processes sharing the address (1–64; about one per core)")] = 1,
@@ -54,9 +57,10 @@ def serve_command(
         "MAJLIS_LAW": law or os.environ.get("MAJLIS_LAW") or "",
         "MAJLIS_REDIS_URL": redis or os.environ.get("MAJLIS_REDIS_URL") or "",
         "MAJLIS_USERS": str(_users_file(users)),
+        "MAJLIS_CANDIDATES": str(candidates or os.environ.get("MAJLIS_CANDIDATES") or ""),
     }
     os.environ.update(settings)
-    # a bad law, URL or users file fails here, once, and not in every worker
+    # a bad law, URL, users or candidates file fails here, once, and not in every worker
     app = web.create_app_from_environment()
     stdout.print(f"majlis results service: http://{host}:{port}/ (API: /docs)"
                  + (f", {workers} workers" if workers > 1 else ""))

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from ._audit import (
     Genders,
     PollingAudit,
+    Seated,
     compare_store,
     comparison_report,
     examine_store,
@@ -94,6 +95,7 @@ __all__ = [
     "PollingAudit",
     "ProtocolCheck",
     "Representation",
+    "Seated",
     "WomenSeats",
     "compare_store",
     "comparison_report",

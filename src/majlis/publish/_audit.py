@@ -8,7 +8,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from fractions import Fraction
 from functools import partial
@@ -25,6 +25,7 @@ from majlis.law import (
     ConstituencyWoman,
     DivisorRule,
     DivisorSeries,
+    Elected,
     Law,
     Ranking,
     Scope,
@@ -75,34 +76,55 @@ Genders = Mapping[tuple[str, str, str], str]  # (constituency, list, candidate) 
 CANDIDATE_COLUMNS = ("constituency", "list", "candidate", "gender")
 
 
-def genders_of(text: str, source: str) -> dict[tuple[str, str, str], str]:
+def genders_of(text: str, source: str, constituencies: Collection[str] | None = None
+               ) -> dict[tuple[str, str, str], str]:
     """A candidates file, `constituency,list,candidate,gender` (F or M), one candidate a row:
     what the audit of who sits needs beside the sheets, which carry votes but not genders. An
-    SNTV entry counted as its own list (a tally's sheets) leaves `candidate` empty."""
+    SNTV entry counted as its own list (a tally's sheets) leaves `candidate` empty. Given the
+    election's `constituencies`, a row naming another is refused (a misspelt name would
+    otherwise leave its candidates out of the audit unseen)."""
     rows = csv.DictReader(io.StringIO(text))
-    if rows.fieldnames is None or not set(CANDIDATE_COLUMNS) <= set(rows.fieldnames):
+    try:
+        header = rows.fieldnames
+    except csv.Error as error:
+        raise InputError([Problem(source=source, line=1, field="header",
+                                  message=f"not CSV: {error}")]) from None
+    if header is None or not set(CANDIDATE_COLUMNS) <= set(header):
         raise InputError([Problem(source=source, line=1, field="header", message=(
             f"expected the columns {','.join(CANDIDATE_COLUMNS)}"))])
     found: dict[tuple[str, str, str], str] = {}
     problems = []
-    for line, row in enumerate(rows, start=2):
-        constituency, list_name = row["constituency"] or "", row["list"] or ""
-        key = (constituency, list_name, row["candidate"] or list_name)
-        gender = (row["gender"] or "").strip().upper()
-        if gender not in ("F", "M"):
-            problems.append(Problem(source=source, line=line, field="gender",
-                                    message=f"{row['gender']!r} is not F or M"))
-        elif not constituency or not list_name:
-            problems.append(Problem(source=source, line=line, field="constituency",
-                                    message="a candidate needs a constituency and a list"))
-        elif key in found:
-            problems.append(Problem(source=source, line=line, field="candidate",
-                                    message=f"{' / '.join(key)} appears twice"))
-        else:
-            found[key] = gender
+    line = 1
+    try:
+        for line, row in enumerate(rows, start=2):
+            problem = _gender_problem(row, found, constituencies)
+            if problem is not None:
+                problems.append(Problem(source=source, line=line, field=problem[0],
+                                        message=problem[1]))
+    except csv.Error as error:
+        problems.append(Problem(source=source, line=line + 1, field="row",
+                                message=f"not CSV: {error}"))
     if problems:
         raise InputError(problems)
     return found
+
+
+def _gender_problem(row: Mapping[str | None, object], found: dict[tuple[str, str, str], str],
+                    constituencies: Collection[str] | None) -> tuple[str, str] | None:
+    """A row's mistake as (field, message), else None with the row's gender kept in `found`."""
+    constituency, list_name = str(row["constituency"] or ""), str(row["list"] or "")
+    key = (constituency, list_name, str(row["candidate"] or list_name))
+    gender = str(row["gender"] or "").strip().upper()
+    if gender not in ("F", "M"):
+        return "gender", f"{row['gender']!r} is not F or M"
+    if not constituency or not list_name:
+        return "constituency", "a candidate needs a constituency and a list"
+    if constituencies is not None and constituency not in constituencies:
+        return "constituency", f"{constituency!r}: no such constituency in this election"
+    if key in found:
+        return "candidate", f"{' / '.join(key)} appears twice"
+    found[key] = gender
+    return None
 
 
 def regions_of(text: str, source: str) -> dict[str, str]:
@@ -230,6 +252,7 @@ class Contest:
     assertions: tuple[audit.Assertion, ...]
     candidates: tuple[audit.Assertion, ...] = ()
     among: tuple[str, ...] = ()
+    seated: tuple[Elected, ...] = ()  # who sits, where the assertions audit it
 
 
 def _contests(store: tally.Store, law: Law, only: Sequence[str] | None,
@@ -275,14 +298,15 @@ def _contests(store: tally.Store, law: Law, only: Sequence[str] | None,
             votes=totals[result.name],
             assertions=who if sntv and who else _assertions(result.name, totals[result.name],
                                                             result, law),
-            candidates=() if sntv else who))
+            candidates=() if sntv else who, seated=result.elected if who else ()))
     for name, among in pooled.items():
         if not only or name in only or set(among) & set(only):
             out.append(Contest(
                 name=name, among=among, assertions=shared[among],
                 sheets=tuple(s for code, s in reported.items()
                              if places[code].constituency in among),
-                votes={audit.pooled_key(c, p): n for c in among for p, n in totals[c].items()}))
+                votes={audit.pooled_key(c, p): n for c in among for p, n in totals[c].items()},
+                seated=tuple(e for r in results if r.name in among for e in r.elected)))
     return places, out
 
 
@@ -340,27 +364,33 @@ def _named(c: Constituency, law: Law, reported: Mapping[str, tally.TallySheet],
 
 
 Reading = Callable[[tally.TallySheet], audit.Batch]  # a sheet as one plan's batches count it
+Seated = Mapping[str, Sequence[Elected]]  # a plan of who sits → the candidates it seats
 
 
 def plan_store(store: tally.Store, law: Law, risk_limit: Fraction,
                only: Sequence[str] | None = None, *, genders: Genders | None = None,
                regions: Mapping[str, str] | None = None
-               ) -> tuple[dict[str, tally.Station], list[audit.AuditPlan]]:
+               ) -> tuple[dict[str, tally.Station], list[audit.AuditPlan], dict[str, tuple[
+                   Elected, ...]]]:
     """Every constituency's comparison audit (all, or those in `only`), from the reported
-    sheets and the seats the law gives them; and the stations by code. Given the candidates'
-    `genders`, who sits is audited too: under SNTV in the constituency's own plan, under open
-    lists in a plan of its own, `NAME (candidates)`, over the candidates' votes; under a woman
-    per constituency counted over its region (`regions`), in plans `A & B (women)` over the
-    ballots of two constituencies too."""
-    places, plans = _plans(store, law, risk_limit, only, genders, regions)
-    return places, [p for p, _ in plans]
+    sheets and the seats the law gives them; the stations by code; and who sits, by the plan
+    that audits it. Given the candidates' `genders`, who sits is audited too: under SNTV in the
+    constituency's own plan, under open lists in a plan of its own, `NAME (candidates)`, over
+    the candidates' votes; under a woman per constituency counted over its region (`regions`),
+    in plans `A & B (women)` over the ballots of two constituencies too."""
+    places, plans, seated = _plans(store, law, risk_limit, only, genders, regions)
+    return places, [p for p, _ in plans], seated
 
 
 def _plans(store: tally.Store, law: Law, risk_limit: Fraction, only: Sequence[str] | None,
            genders: Genders | None, regions: Mapping[str, str] | None
-           ) -> tuple[dict[str, tally.Station], list[tuple[audit.AuditPlan, Reading]]]:
-    """The plans, each with how its batches read a sheet (a hand count's too)."""
+           ) -> tuple[dict[str, tally.Station], list[tuple[audit.AuditPlan, Reading]],
+                      dict[str, tuple[Elected, ...]]]:
+    """The plans, each with how its batches read a sheet (a hand count's too), and who sits
+    by the plan that audits it."""
     places, contests = _contests(store, law, only, genders, regions)
+    seated = {(_candidates_plan(c.name) if c.candidates else c.name): c.seated
+              for c in contests if c.seated}
     plans = []
     for c in contests:
         read: Reading = partial(_pooled_batch, places) if c.among else _batch
@@ -370,7 +400,7 @@ def _plans(store: tally.Store, law: Law, risk_limit: Fraction, only: Sequence[st
             plans.append((audit.plan_comparison(
                 _candidates_plan(c.name), [_batch(s, named=True) for s in c.sheets],
                 c.candidates, risk_limit), _named_batch))
-    return places, plans
+    return places, plans, seated
 
 
 def _candidates_plan(name: str) -> str:
@@ -397,11 +427,19 @@ def _pooled_batch(places: Mapping[str, tally.Station], sheet: tally.TallySheet) 
     return _batch(sheet, pool=places[sheet.station].constituency)
 
 
-def plan_report(risk_limit: Fraction, plans: Iterable[audit.AuditPlan]) -> dict[str, object]:
-    """The plans as JSON: each constituency's assertions, margins and sample sizes."""
+def plan_report(risk_limit: Fraction, plans: Iterable[audit.AuditPlan],
+                seated: Seated | None = None) -> dict[str, object]:
+    """The plans as JSON: each constituency's assertions, margins and sample sizes; and, for a
+    plan of who sits, the candidates seated (`list / candidate`) and how (`votes`, `women's
+    quota`)."""
+    def who(name: str) -> dict[str, object]:
+        if seated is None or name not in seated:
+            return {}
+        return {"seated": [{"candidate": audit.candidate_key(e.candidate), "via": e.via}
+                           for e in seated[name]]}
     return {"risk_limit": str(risk_limit), "constituencies": [
         {"constituency": a.constituency, "stations": a.stations, "ballots": a.ballots,
-         "sample_size": a.sample_size,
+         "sample_size": a.sample_size, **who(a.constituency),
          "assertions": [{"assertion": p.assertion.describe(), "kind": p.assertion.kind.value,
                          "winner": p.assertion.winner, "loser": p.assertion.loser,
                          "margin": str(p.margin), "margin_float": float(p.margin),
@@ -415,7 +453,7 @@ def measure_store(store: tally.Store, law: Law, risk_limit: Fraction, seed: str,
     """The sequential test over the store's hand counts, in the order of the lot of `seed`
     over each plan's stations (a constituency's candidates' plan in the same order; a plan
     over two constituencies in the lot's order of both, so their hand counts serve it too)."""
-    places, plans = _plans(store, law, risk_limit, only, genders, regions)
+    places, plans, _ = _plans(store, law, risk_limit, only, genders, regions)
     sheets = tally.station_sheets(store, tally.Source.MANUAL, candidates=genders is not None)
     results = []
     for p, read in plans:

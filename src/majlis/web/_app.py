@@ -19,6 +19,7 @@ from majlis.errors import AllocationError, InputError, Problem, StoreError
 from majlis.tally import Store
 
 from ._accounts import router as accounts_router
+from ._audit import read_candidates
 from ._audit import router as audit_router
 from ._auth import Tokens, Users
 from ._cases import router as cases_router
@@ -97,19 +98,24 @@ async def _allocation_error(_: Request, error: Exception) -> JSONResponse:
 
 def create_app(store_url: str, election: str, *, redis_url: str | None = None,
                law: str | None = None, users: Path | None = None, secret: str | None = None,
-               token_ttl: int = TOKEN_TTL) -> FastAPI:
+               token_ttl: int = TOKEN_TTL, candidates: Path | None = None) -> FastAPI:
     """The API and dashboard for `election` in the store at `store_url`.
 
     `law` names the preset the seats follow by default; `users` is the staff's users file
     (default `$MAJLIS_USERS`); `secret` signs tokens (default `$MAJLIS_SECRET`; workers behind one
     address must share it); with `redis_url` (default `$MAJLIS_REDIS_URL`) releases reach the
-    pages of every worker through Redis pub/sub, else those of this worker.
+    pages of every worker through Redis pub/sub, else those of this worker. `candidates` (default
+    `$MAJLIS_CANDIDATES`) is the commission's candidates file, with genders, that the audits of
+    who sits read (docs/audit.md); a mistake in it fails here, naming its row.
     """
     if law is not None:
         law_named(law)  # an unknown preset fails now, not at the first request
     users_file = users or (Path(os.environ["MAJLIS_USERS"]) if os.environ.get("MAJLIS_USERS")
                            else None)
     staff = Users.load(users_file) if users_file else Users()
+    candidates = candidates or (Path(os.environ["MAJLIS_CANDIDATES"])
+                                if os.environ.get("MAJLIS_CANDIDATES") else None)
+    people = read_candidates(candidates) if candidates else None
     redis_url = redis_url or os.environ.get("MAJLIS_REDIS_URL") or None
     store = Store(store_url, election)
 
@@ -135,6 +141,7 @@ def create_app(store_url: str, election: str, *, redis_url: str | None = None,
     app.state.service = service
     app.state.sign_ins = SignIns(staff, store)
     app.state.heavy = work_queue()
+    app.state.candidates = people
     app.add_middleware(Incidents, answer=_unexpected)  # innermost: a 500 gets the headers too
     app.add_middleware(CsvSuffix)
     app.add_middleware(BodyLimit)
@@ -190,7 +197,8 @@ def create_app_from_environment() -> FastAPI:
     """The app as each worker of `majlis serve --workers N` makes it — and as any ASGI server
     can (`uvicorn --factory majlis.web:create_app_from_environment`) — from the environment:
     `MAJLIS_DATABASE_URL` (default sqlite:///majlis.db), `MAJLIS_ELECTION` (default `default`),
-    `MAJLIS_LAW`, `MAJLIS_REDIS_URL`, `MAJLIS_USERS` and `MAJLIS_SECRET`."""
+    `MAJLIS_LAW`, `MAJLIS_REDIS_URL`, `MAJLIS_USERS`, `MAJLIS_SECRET` and
+    `MAJLIS_CANDIDATES`."""
     return create_app(os.environ.get("MAJLIS_DATABASE_URL") or tally.DEFAULT_URL,
                       os.environ.get("MAJLIS_ELECTION") or "default",
                       law=os.environ.get("MAJLIS_LAW") or None)

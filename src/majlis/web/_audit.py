@@ -2,23 +2,31 @@
 hand counts against the machines, the risk-limiting audit's plan and measurements, ballot
 polling, and the forensics' review queue. They read the store's sheets, not a release, so the
 public reads them once the latest release holds every sheet counted (staff at any time); each
-is worked out on request in the queue for heavy work, as a projection is."""
+is worked out on request in the queue for heavy work, as a projection is.
 
-from collections.abc import Callable
-from typing import Annotated, Any
+Who sits is audited from the candidates' genders, which the sheets do not carry: from the
+commission's candidates file the service was started with (`candidates=true`, the file itself
+at /api/audit/candidates), or from one sent with the request (POST); docs/audit.md says why."""
 
-from fastapi import APIRouter, HTTPException, Query
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated, Any, TypedDict
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 
-from majlis import audit, publish
+from majlis import audit, publish, tally
+from majlis.errors import InputError, Problem
 
-from ._models import ErrorOut, PollingIn
+from ._models import AuditMeasureIn, AuditPlanIn, ErrorOut, PollingIn
 from ._outlook import Heavy, LawParam
 from ._read import ERRORS, law_of
 from ._service import ResultsService, Service, Viewer
 
-__all__ = ["router"]
+__all__ = ["CandidatesFile", "read_candidates", "router"]
 
 MAX_NIGHTS = 100  # clean nights simulated per forensics request: ~0.1 s each on 2025's night
 
@@ -36,6 +44,64 @@ RiskLimitParam = Annotated[str, Query(max_length=20, description=(
     "The largest chance of confirming a wrong outcome: 0.05 or 5%"))]
 ConstituencyParam = Annotated[str | None, Query(max_length=200, pattern=Text, description=(
     "Audit only this constituency; all by default"))]
+CandidatesParam = Annotated[bool, Query(description=(
+    "Audit who sits too, the women's rule included, from the candidates file the service was "
+    "started with (GET /api/audit/candidates); 404 if it has none"))]
+
+
+@dataclass(frozen=True, slots=True)
+class CandidatesFile:
+    """The candidates file the service was started with (`majlis serve --candidates FILE`): the
+    commission's published candidates and their genders, checked once at start and served as
+    they are, so that anyone can repeat the audit with `majlis audit rla … --candidates`."""
+
+    name: str
+    text: str
+
+
+def read_candidates(path: Path) -> CandidatesFile:
+    """The file at `path`, or an InputError naming it (and the row and field at fault)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError([Problem(source=str(path), line=None, field="candidates",
+                                  message=f"cannot be read: {error}")]) from None
+    publish.genders_of(text, str(path))
+    return CandidatesFile(name=path.name, text=text)  # its name alone in answers to the public
+
+
+def _served(request: Request) -> CandidatesFile | None:
+    found: CandidatesFile | None = request.app.state.candidates
+    return found
+
+
+Served = Annotated[CandidatesFile | None, Depends(_served)]
+
+
+NO_FILE = ("this service was started without a candidates file (majlis serve --candidates "
+           "FILE): send one with the request (POST)")
+
+
+def _asked(served: CandidatesFile | None, asked: bool) -> CandidatesFile | None:
+    """The service's candidates file if the request asks for it, else None."""
+    if asked and served is None:
+        raise HTTPException(404, NO_FILE)
+    return served if asked else None
+
+
+class _Read(TypedDict):
+    genders: publish.Genders | None
+    regions: Mapping[str, str] | None
+
+
+def _read(store: tally.Store, given: CandidatesFile | None) -> _Read:
+    """The genders (each row's constituency one of the election's) and regions of the file
+    `given`, as the audits take them."""
+    if given is None:
+        return {"genders": None, "regions": None}
+    return {"genders": publish.genders_of(given.text, given.name,
+                                          {s.constituency for s in store.stations()}),
+            "regions": publish.regions_of(given.text, given.name)}
 
 
 async def _open(service: ResultsService, viewer: object) -> None:
@@ -83,58 +149,97 @@ async def compare(service: Service, viewer: Viewer, heavy: Heavy, law: LawParam 
     return await _report(service, viewer, heavy, make)
 
 
-@router.get("/rla/plan", responses=JSON)
-async def rla_plan(service: Service, viewer: Viewer, heavy: Heavy, law: LawParam = None,
-                   risk_limit: RiskLimitParam = "5%",
-                   constituency: ConstituencyParam = None) -> JSONResponse:
-    """The assertions that imply each constituency's reported seats, their margins and the
-    stations to hand-count first at the risk limit, as `majlis audit rla plan` gives them."""
+def _rla(service: ResultsService, law: str | None, risk_limit: str, constituency: str | None,
+         given: CandidatesFile | None, seed: str | None = None
+         ) -> Callable[[], dict[str, object]]:
+    """The work of a plan or, given the lot's `seed`, of the test over the hand counts; the
+    query checked first, so that its mistake is a 422 before any work is queued."""
     _, the_law = law_of(service, law)
     limit = publish.risk_limit_of(risk_limit)
     only = [constituency] if constituency else None
 
     def make() -> dict[str, object]:
-        return publish.plan_report(limit, publish.plan_store(service.store, the_law, limit,
-                                                             only)[1])
-    return await _report(service, viewer, heavy, make)
+        read = _read(service.store, given)
+        if seed is None:
+            _, plans, seated = publish.plan_store(service.store, the_law, limit, only, **read)
+            return publish.plan_report(limit, plans, seated)
+        return publish.measurement_report(limit, seed, publish.measure_store(
+            service.store, the_law, limit, seed, only, **read))
+    return make
+
+
+@router.get("/rla/plan", responses=JSON)
+async def rla_plan(service: Service, viewer: Viewer, heavy: Heavy, served: Served,
+                   law: LawParam = None, risk_limit: RiskLimitParam = "5%",
+                   constituency: ConstituencyParam = None,
+                   candidates: CandidatesParam = False) -> JSONResponse:
+    """The assertions that imply each constituency's reported seats (with `candidates`, who
+    sits too), their margins and the stations to hand-count first at the risk limit, as
+    `majlis audit rla plan` gives them."""
+    return await _report(service, viewer, heavy, _rla(
+        service, law, risk_limit, constituency, _asked(served, candidates)))
+
+
+@router.post("/rla/plan", responses=JSON)
+async def rla_plan_with(service: Service, viewer: Viewer, heavy: Heavy,
+                        asked: AuditPlanIn) -> JSONResponse:
+    """The plan with who sits audited from the candidates file sent, as `majlis audit rla plan
+    --candidates FILE` gives it; a mistake in the file is a 422 naming its row and field. A
+    query, not a write: nothing is stored."""
+    return await _report(service, viewer, heavy, _rla(
+        service, asked.law, asked.risk_limit, asked.constituency,
+        CandidatesFile(name="candidates", text=asked.candidates)))
 
 
 @router.get("/rla/measure", responses=JSON)
-async def rla_measure(service: Service, viewer: Viewer, heavy: Heavy, seed: SeedParam,
-                      law: LawParam = None, risk_limit: RiskLimitParam = "5%",
-                      constituency: ConstituencyParam = None) -> JSONResponse:
+async def rla_measure(service: Service, viewer: Viewer, heavy: Heavy, served: Served,
+                      seed: SeedParam, law: LawParam = None, risk_limit: RiskLimitParam = "5%",
+                      constituency: ConstituencyParam = None,
+                      candidates: CandidatesParam = False) -> JSONResponse:
     """The sequential test over the hand counts in the order of the lot of `seed`: each
     assertion confirmed, to sample further, or escalated, as `majlis audit rla measure`
     gives it."""
+    return await _report(service, viewer, heavy, _rla(
+        service, law, risk_limit, constituency, _asked(served, candidates), seed))
+
+
+@router.post("/rla/measure", responses=JSON)
+async def rla_measure_with(service: Service, viewer: Viewer, heavy: Heavy,
+                           asked: AuditMeasureIn) -> JSONResponse:
+    """The sequential test with who sits audited from the candidates file sent, as `majlis
+    audit rla measure --candidates FILE` gives it. A query, not a write: nothing is stored."""
+    return await _report(service, viewer, heavy, _rla(
+        service, asked.law, asked.risk_limit, asked.constituency,
+        CandidatesFile(name="candidates", text=asked.candidates), asked.seed))
+
+
+def _polling(service: ResultsService, law: str | None, risk_limit: str, constituency: str,
+             seed: int, drawn: list[str | None] | None, given: CandidatesFile | None
+             ) -> Callable[[], dict[str, object]]:
     _, the_law = law_of(service, law)
-    limit = publish.risk_limit_of(risk_limit)
-    only = [constituency] if constituency else None
+    limit: Fraction = publish.risk_limit_of(risk_limit)
 
     def make() -> dict[str, object]:
-        return publish.measurement_report(limit, seed, publish.measure_store(
-            service.store, the_law, limit, seed, only))
-    return await _report(service, viewer, heavy, make)
+        return publish.polling_report(limit, publish.poll_store(
+            service.store, the_law, limit, constituency, seed=seed, drawn=drawn,
+            **_read(service.store, given)))
+    return make
 
 
 @router.get("/rla/polling", responses=JSON)
-async def rla_polling(service: Service, viewer: Viewer, heavy: Heavy,
+async def rla_polling(service: Service, viewer: Viewer, heavy: Heavy, served: Served,
                       constituency: Annotated[str, Query(
                           max_length=200, pattern=Text, description=(
                               "The contest to poll, e.g. a seat reserved for a community"))],
                       law: LawParam = None, risk_limit: RiskLimitParam = "5%",
                       seed: Annotated[int, Query(ge=0, le=2**32 - 1, description=(
-                          "Seed of the simulated draws behind the sample sizes"))] = 0
-                      ) -> JSONResponse:
+                          "Seed of the simulated draws behind the sample sizes"))] = 0,
+                      candidates: CandidatesParam = False) -> JSONResponse:
     """A ballot-polling audit's plan for one constituency (an SNTV contest, or one without
     station results): each assertion's margin and the ballots to draw, as `majlis audit rla
     polling` gives it."""
-    _, the_law = law_of(service, law)
-    limit = publish.risk_limit_of(risk_limit)
-
-    def make() -> dict[str, object]:
-        return publish.polling_report(limit, publish.poll_store(
-            service.store, the_law, limit, constituency, seed=seed))
-    return await _report(service, viewer, heavy, make)
+    return await _report(service, viewer, heavy, _polling(
+        service, law, risk_limit, constituency, seed, None, _asked(served, candidates)))
 
 
 @router.post("/rla/polling", responses=JSON)
@@ -144,14 +249,21 @@ async def rla_polling_measure(service: Service, viewer: Viewer, heavy: Heavy,
     drawn, as `majlis audit rla polling --ballots FILE` gives them: each assertion confirmed
     or to sample further. A ballot for a name not standing in the contest is refused (422).
     A query, not a write: nothing is stored."""
-    _, the_law = law_of(service, asked.law)
-    limit = publish.risk_limit_of(asked.risk_limit)
+    return await _report(service, viewer, heavy, _polling(
+        service, asked.law, asked.risk_limit, asked.constituency, asked.seed,
+        list(asked.ballots), None if asked.candidates is None
+        else CandidatesFile(name="candidates", text=asked.candidates)))
 
-    def make() -> dict[str, object]:
-        return publish.polling_report(limit, publish.poll_store(
-            service.store, the_law, limit, asked.constituency, seed=asked.seed,
-            drawn=list(asked.ballots)))
-    return await _report(service, viewer, heavy, make)
+
+@router.get("/candidates", response_class=PlainTextResponse, responses={
+    200: {"content": {"text/csv": {}}, "description": "The candidates file, as it was given"},
+    404: {"model": ErrorOut, "description": "The service was started without one"}})
+async def candidates_file(served: Served) -> PlainTextResponse:
+    """The candidates file the audits of who sits read (`candidates=true`), as the service was
+    given it: `majlis audit rla plan --candidates` over it gives the same assertions."""
+    if served is None:
+        raise HTTPException(404, NO_FILE)
+    return PlainTextResponse(served.text, media_type="text/csv; charset=utf-8")
 
 
 @router.get("/forensics", responses=JSON)

@@ -26,9 +26,12 @@ from majlis.tally import (
 
 __all__ = [
     "MAX_CANDIDATES",
+    "MAX_CANDIDATES_FILE",
     "MAX_LISTS",
     "MAX_SHEETS",
     "AuditLineOut",
+    "AuditMeasureIn",
+    "AuditPlanIn",
     "CandidateRow",
     "CentreResultRow",
     "ConstituencyOut",
@@ -68,6 +71,10 @@ MAX_SHEETS = 1_000  # sheets in one request: a few hundred KB of JSON without ca
 MAX_LISTS = 1_000  # lists on one sheet (Baghdad had fewer than 100 in 2025)
 MAX_CANDIDATES = 1_000  # candidates of one list on one sheet (at most twice its seats, 2025)
 MAX_BALLOTS = 200_000  # ballots drawn in one polling audit: a few MB of JSON at most
+# Characters of a candidates file sent with an audit: 2025's 7,743 candidates are about half a
+# million at 60 a row; four times that is 4 MB of Arabic as UTF-8, within the service's limit
+# of 8 MB on a body (escaped as \uXXXX, as json.dumps does by default, it is past it: 413).
+MAX_CANDIDATES_FILE = 2_000_000
 
 
 def _printable(*, blank: bool) -> AfterValidator:
@@ -143,21 +150,51 @@ class SheetIn(_In):
                              for person, n in people.items()})
 
 
+CandidatesText = Annotated[str, Field(min_length=1, max_length=MAX_CANDIDATES_FILE, description=(
+    "A candidates file, as `majlis audit rla … --candidates FILE` reads it: CSV with the "
+    "columns constituency,list,candidate,gender (F or M) and, where a woman per constituency "
+    "is counted over a region (Iraq 2021), region; one candidate a row"))]
+RiskLimit = Annotated[str, Field(max_length=20, description=(
+    "The largest chance of confirming a wrong outcome: 0.05 or 5%"))]
+LawName = Annotated[str | None, Field(max_length=100, description=(
+    "A preset law by name; the service's by default"))]
+
+
+class AuditPlanIn(_In):
+    """A risk-limiting audit's plan asked for with a candidates file of the caller's, as `majlis
+    audit rla plan --candidates FILE` reads it: who sits audited too."""
+
+    candidates: CandidatesText
+    law: LawName = None
+    risk_limit: RiskLimit = "5%"
+    constituency: Annotated[Name | None, Field(description=(
+        "Audit only this constituency; all by default"))] = None
+
+
+class AuditMeasureIn(AuditPlanIn):
+    """The sequential test over the hand counts in the order of the lot of `seed`, with a
+    candidates file of the caller's, as `majlis audit rla measure --candidates FILE` gives it."""
+
+    seed: Annotated[str, Field(max_length=200, description=(
+        "The seed announced in public for the lot of stations")), _printable(blank=False)]
+
+
 class PollingIn(_In):
     """A ballot-polling audit asked for with the ballots drawn so far, as `majlis audit rla
     polling --ballots FILE` reads them: each the list or candidate it is for, null if invalid."""
 
     constituency: Name
-    law: Annotated[str | None, Field(max_length=100, description=(
-        "A preset law by name; the service's by default"))] = None
-    risk_limit: Annotated[str, Field(max_length=20, description=(
-        "The largest chance of confirming a wrong outcome: 0.05 or 5%"))] = "5%"
+    law: LawName = None
+    risk_limit: RiskLimit = "5%"
     seed: Annotated[int, Field(ge=0, le=2**32 - 1, description=(
         "Seed of the simulated draws behind the sample sizes"))] = 0
     ballots: Annotated[list[Annotated[ListName | None, Field(description=(
         "the list or candidate the ballot is for; null for an invalid ballot"))]],
         Field(max_length=MAX_BALLOTS, description="the ballots drawn so far, in the order "
                                                   "drawn")]
+    candidates: Annotated[CandidatesText | None, Field(description=(
+        "Under SNTV, a candidates file: the assertions are who sits, the women's rule "
+        "included"))] = None
 
 
 class CorrectionIn(_In):
