@@ -28,7 +28,9 @@ from majlis.law import (
     LevellingTier,
     QuotaRule,
     Remainder,
+    RemainderPool,
     ReservedSeats,
+    Rounding,
     Scope,
     SntvRule,
     Threshold,
@@ -63,6 +65,22 @@ LAWS["norway-2025, levelling share by Hare, placement by plain D'Hondt quotients
 LAWS["norway-2025, levelling for 4 % nationally or 2 constituency seats, two a county"] = replace(
     NORWAY, tier=replace(NORWAY.tier, seats_per_constituency=2, threshold=Threshold(conditions=(
         VoteShare(share=Fraction(4, 100), scope=Scope.NATIONAL), ConstituencySeats(seats=2)))))
+# Pools of remainders (czechia-2021.toml is one above): regions' exact quotas of different
+# denominators, a pool by divisors or by a quota the scale would change (Droop's, a rounded one),
+# beside reserved contests, drawn by lot.
+HARE_POOLED = QuotaRule("hare", Remainder.POOLED)
+LAWS["pool of Hare remainders by D'Hondt, lot"] = Law(
+    rule=HARE_POOLED, tier=RemainderPool(rule=DivisorRule(DIVISOR_SERIES["dhondt"])),
+    tie=TieRule.LOT)
+LAWS["pool of exact Droop remainders by Droop, 5 % nationally"] = Law(
+    rule=QuotaRule("droop-exact", Remainder.POOLED), tier=RemainderPool(rule=QuotaRule("droop")),
+    threshold=Threshold(conditions=(VoteShare(share=Fraction(5, 100), scope=Scope.NATIONAL),)))
+LAWS["pool of Imperiali remainders by Hare rounded up"] = Law(
+    rule=QuotaRule("imperiali-quota", Remainder.POOLED),
+    tier=RemainderPool(rule=QuotaRule("hare", rounding=Rounding.UP)))
+LAWS["2010, Hare remainders pooled by Sainte-Laguë beside reserved contests"] = replace(
+    data.law("iraq-2010"), rule=HARE_POOLED,
+    tier=RemainderPool(rule=DivisorRule(DIVISOR_SERIES["sainte-lague"])))
 LAWS["2014, quota for the reserved seats"] = replace(data.law("iraq-2014"), reserved={
     **data.law("iraq-2014").reserved,
     "Christian (national)": replace(data.law("iraq-2014").reserved["Christian (national)"],
@@ -190,8 +208,8 @@ def agrees(election: Election, votes: np.ndarray, law: Law) -> DrawAllocation | 
                                                                     for p in c.votes], (i, c.name)
         tier = dict(truth.tier.seats) if truth.tier is not None else {}
         assert result.tier[i].tolist() == [tier.get(p, 0) for p in result.lists], i
-    if isinstance(law.tier, LevellingTier) or (  # counted here: a tied draw's count alone
-            law.mixed is not None and len(law.general(election)) == 1):
+    if isinstance(law.tier, LevellingTier | RemainderPool) or (  # counted here: a tied
+            law.mixed is not None and len(law.general(election)) == 1):  # draw's count alone
         assert not result.exact.any()
     return result
 

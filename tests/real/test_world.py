@@ -439,6 +439,46 @@ def test_czechia_2021_reproduces_official_seats_with_a_national_pool_of_remainde
         assert sum(result.seats_in(c.name).values()) == c.magnitude, c.name
 
 
+def test_czechia_2021_vector_path_reproduces_the_official_seats_and_the_pooled_one() -> None:
+    """The official votes through `allocate_draws`, the projections' path: every region's
+    whole quotas, SPOLU's pooled seat and its place in Central Bohemia, none counted exactly;
+    then 300 draws about them, drawn by the law's own kernels but for a tied count now and
+    then, each with `allocate`'s seats."""
+    election, law, result = run_world("czechia-2021.toml", "czechia2021")
+    vector = drawn_once(election, law)
+    assert not vector.exact.any() and vector.exact_rows == 0
+    assert result.tier is not None
+    for k, (c, r) in enumerate(zip(election.constituencies, result.constituencies,
+                                   strict=True)):
+        assert vector.seats[k, 0, : len(c.votes)].tolist() == list(r.seats.values()), c.name
+        assert vector.placed[k, 0, : len(c.votes)].tolist() == [
+            result.tier.placed[c.name].get(p, 0) for p in c.votes], c.name
+    assert {p: int(s) for p, s in zip(vector.lists, vector.tier[0], strict=True) if s} == {
+        "SPOLU": 1}
+    rng = np.random.default_rng(2021)
+    width = max(len(c.votes) for c in election.constituencies)
+    base = np.zeros((len(election.constituencies), 1, width), dtype=np.int64)
+    for k, c in enumerate(election.constituencies):
+        base[k, 0, : len(c.votes)] = list(c.votes.values())
+    votes = rng.poisson(base * rng.lognormal(0, 0.1, (1, 300, width)))
+    draws = allocate_draws(votes, election, law, seed=3)
+    assert not draws.exact.any() and draws.exact_rows < 15
+    assert (draws.seats.sum(axis=(0, 2)) + draws.tier.sum(axis=1) == 200).all()
+    assert (draws.tier.sum(axis=1) > 0).mean() > 0.5  # the pool's seats, counted here
+    for i in range(0, 300, 37):
+        truth = allocate(replace(election, constituencies=tuple(
+            replace(c, votes=dict(zip(c.votes, votes[k, i, : len(c.votes)].tolist(),
+                                      strict=True)))
+            for k, c in enumerate(election.constituencies))), law, seed=3 + i)
+        assert truth.tier is not None
+        for k, (c, r) in enumerate(zip(election.constituencies, truth.constituencies,
+                                       strict=True)):
+            assert draws.seats[k, i, : len(c.votes)].tolist() == list(r.seats.values()), i
+            assert draws.placed[k, i, : len(c.votes)].tolist() == [
+                truth.tier.placed[c.name].get(p, 0) for p in c.votes], i
+        assert draws.tier[i].tolist() == [truth.tier.seats.get(p, 0) for p in draws.lists], i
+
+
 def test_dutch_small_councils_2022_reproduce_official_seats_with_the_three_quarter_rule(
         ) -> None:
     election, law, result = run("netherlands-small-council.toml",

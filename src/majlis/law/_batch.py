@@ -30,7 +30,8 @@ denominator, so remainders and D'Hondt quotients are compared exactly by cross-m
 and nothing needs certifying but ties. A row whose last remainder seat ties with the next, or
 which gave back whole quotas among equal remainders, is flagged tied; a row where a remainder
 seat must go to a list with nothing over goes through the exact path, and so does every row
-under limited remainders (`RemainderLimits`). Pooled remainders (a national pool) are refused.
+under limited remainders (`RemainderLimits`). Under pooled remainders a row's seats are its whole
+quotas alone (after any given back), as `QuotaRule.apportion` leaves them for a national pool.
 """
 
 from __future__ import annotations
@@ -141,9 +142,6 @@ def allocate_batch(
     where a remainder seat must go to a list with nothing left over), unless `taking` (a boolean
     array shaped as `votes`) leaves it out: a column not taking part counts as no list at all.
     """
-    if isinstance(series, QuotaRule) and series.remainder is Remainder.POOLED:
-        raise ValueError("allocate_batch cannot pool remainders nationally; use "
-                         "majlis.law.allocate")
     if isinstance(series, HuntingtonHill):
         raise ValueError(
             "allocate_batch supports DivisorSeries only; Huntington–Hill's irrational divisors "
@@ -370,8 +368,8 @@ def _solve_quotas(
     status = np.full(magnitude.shape, _CERTIFIED, dtype=np.int8)
     if rule.limits is None:
         _quotas(np.ascontiguousarray(votes), magnitude, _QUOTA_KINDS[rule.quota],
-                _ROUNDINGS[rule.rounding], rule.remainder is Remainder.HIGHEST_AVERAGE, seats,
-                status)
+                _ROUNDINGS[rule.rounding], rule.remainder is Remainder.HIGHEST_AVERAGE,
+                rule.remainder is Remainder.POOLED, seats, status)
     else:  # a limited remainder stage has no compiled twin: every row is counted exactly
         status[:] = _EXACT
     tied |= status == _TIED
@@ -386,13 +384,13 @@ def _solve_quotas(
 
 @numba.njit(nogil=True, cache=True)
 def _quotas(votes: Ints, magnitude: Ints, kind: int, rounding: int, dhondt: bool,
-            seats: Ints, status: NDArray[np.int8]) -> None:
+            pooled: bool, seats: Ints, status: NDArray[np.int8]) -> None:
     """Each row's seats by whole quotas, then by largest remainders (or D'Hondt from the whole
-    quotas, `dhondt`), in integers: the quota is qn / qd and list j's remainder r[j] / qd.
-    A row is `_TIED` where the last remainder seat's value equals the next one's, or where whole
-    quotas given back were chosen among equal remainders (the exact path decides that by
-    precedence too, but records no tie); `_EXACT` where the exact path must decide: a remainder
-    seat for a list with nothing left over."""
+    quotas, `dhondt`; none here when the remainders are `pooled` nationally), in integers: the
+    quota is qn / qd and list j's remainder r[j] / qd. A row is `_TIED` where the last remainder
+    seat's value equals the next one's, or where whole quotas given back were chosen among equal
+    remainders (the exact path decides that by precedence too, but records no tie); `_EXACT`
+    where the exact path must decide: a remainder seat for a list with nothing left over."""
     n_lists = votes.shape[1]
     r = np.empty(n_lists, dtype=np.int64)
     order = np.empty(n_lists, dtype=np.int64)
@@ -406,20 +404,7 @@ def _quotas(votes: Ints, magnitude: Ints, kind: int, rounding: int, dhondt: bool
         if total == 0:  # seats and no votes: for the exact path to decide, or refuse
             status[row] = _TIED
             continue
-        if kind == 0:
-            qn, qd = total, m
-        elif kind == 1:
-            qn, qd = total // (m + 1) + 1, 1
-        elif kind == 2:
-            qn, qd = total, m + 1
-        else:
-            qn, qd = total, m + 2
-        if rounding == 1:
-            qn, qd = qn // qd, 1
-        elif rounding == 2:
-            qn, qd = -(-qn // qd), 1
-        elif rounding == 3:
-            qn, qd = (2 * qn + qd) // (2 * qd), 1
+        qn, qd = _quota(total, m, kind, rounding)
         c = seats[row]
         given = 0
         for j in range(n_lists):
@@ -443,7 +428,7 @@ def _quotas(votes: Ints, magnitude: Ints, kind: int, rounding: int, dhondt: bool
         if given_back_by_rank:
             status[row] = _TIED
         left = m - given
-        if left == 0:
+        if left == 0 or pooled:
             continue
         if dhondt:
             low_num, low_den = 0, 1
@@ -485,6 +470,27 @@ def _quotas(votes: Ints, magnitude: Ints, kind: int, rounding: int, dhondt: bool
             c[order[i]] += 1
         if r[order[left - 1]] == r[order[left]]:
             status[row] = _TIED
+
+
+@numba.njit(nogil=True, cache=True)
+def _quota(total: int, m: int, kind: int, rounding: int) -> tuple[int, int]:
+    """The quota of `m` seats among lists holding `total` votes as integers qn / qd (`kind`
+    and `rounding` as `_QUOTA_KINDS` and `_ROUNDINGS` number them), as `QuotaRule.quota_of`."""
+    if kind == 0:
+        qn, qd = total, m
+    elif kind == 1:
+        qn, qd = total // (m + 1) + 1, 1
+    elif kind == 2:
+        qn, qd = total, m + 1
+    else:
+        qn, qd = total, m + 2
+    if rounding == 1:
+        qn, qd = qn // qd, 1
+    elif rounding == 2:
+        qn, qd = -(-qn // qd), 1
+    elif rounding == 3:
+        qn, qd = (2 * qn + qd) // (2 * qd), 1
+    return qn, qd
 
 
 def _index_order(names: dict[str, int]) -> Precedence:

@@ -14,16 +14,19 @@ the wins are the lists file's, the same in every draw, and the entitlement and a
 the house are batches of `allocate_batch`. A biproportional count goes through `biproportion`
 (`_draws_biproportional`): the upper apportionment a batch, the lower found in floats and taken
 only where divisors prove it the one matrix. Every comparison is in integers, or certified as
-`allocate_batch` certifies it, so the seats are exactly `allocate`'s.
+`allocate_batch` certifies it, so the seats are exactly `allocate`'s. A remainder pool
+(Czechia) is counted in `_draws_pool`: the regions' whole quotas, each list's remainders summed
+in integers over a common denominator, the pool's count, and its seats placed back where a
+list's remainders are largest.
 
 A row any tie could change — one `allocate_batch` flags, equal votes at an SNTV contest's last
 seat — is counted again alone by the exact path, with the law's tie rule and the draw's seed, and
 so is a tier's count a tie could change (newcomers with equal votes competing for too few
 seats, equal remainders or quotients in the national share, two lists' equal quotients for a
-levelling seat). A draw
+levelling seat, equal values at a pool's last seat). A draw
 the exact path refuses (no list to fill a constituency's or the tier's seats, levelling seats
 that cannot be placed) goes through `allocate` whole, which refuses it with the same error. So
-does every draw of a law with a part this path does not count (a remainder pool, a threshold's
+does every draw of a law with a part this path does not count (a threshold's
 fallback or condition on seats won before the tier, Huntington–Hill, Adams' divisors or the
 strongest-list condition in a biproportional count, candidates, declared valid, blank or
 invalid votes beside a tier): slow, and still the same seats; and so does a biproportional
@@ -42,16 +45,17 @@ from numpy.typing import ArrayLike, NDArray
 
 from majlis.errors import AllocationError
 
-from ._allocate import Law, allocate, apportion
+from ._allocate import Law, _pools, allocate, apportion
 from ._batch import MAX_VOTES, allocate_batch
 from ._bounds import MAX_MAGNITUDE, check_seats
 from ._divisors import DivisorSeries
 from ._draws_biproportional import biproportion, counts_biproportional
 from ._draws_blocs import Blocs, base_of
 from ._draws_mixed import count_mixed, counts_mixed
+from ._draws_pool import pool_draws
 from ._mixed import wins_of
 from ._pool import RemainderPool
-from ._quotas import QuotaRule, Remainder
+from ._quotas import QuotaRule
 from ._rules import DivisorRule, Rule, SntvRule
 from ._threshold import Base, ConstituencySeats, ConstituencyWins, Scope, Threshold, VoteShare
 from ._tiers import CompensatoryTier, LevellingTier
@@ -163,7 +167,7 @@ def _tier_counts(tier: CompensatoryTier | LevellingTier | RemainderPool,
         return (_rule_counts(tier.national_rule) and isinstance(tier.placement, DivisorSeries)
                 and house <= MAX_MAGNITUDE  # the national count is one row of `allocate_batch`
                 and _threshold_counts(tier.threshold, general, seats_won=True))
-    return False  # a remainder pool
+    return _rule_counts(tier.rule)  # a remainder pool
 
 
 def _tier_seats(tier: LevellingTier, c: Constituency) -> int:
@@ -174,9 +178,7 @@ def _tier_seats(tier: LevellingTier, c: Constituency) -> int:
 def _rule_counts(rule: Rule) -> bool:
     if isinstance(rule, DivisorRule):
         return isinstance(rule.series, DivisorSeries)
-    if isinstance(rule, QuotaRule):
-        return rule.remainder is not Remainder.POOLED
-    return True  # SNTV
+    return True  # quotas (pooled: whole quotas alone, as the exact path leaves them), SNTV
 
 
 def _threshold_counts(threshold: Threshold, general: tuple[Constituency, ...], *,
@@ -246,6 +248,8 @@ class _Count:
             self._compensate(self.law.tier, seats, tier)
         elif isinstance(self.law.tier, LevellingTier):
             self._level(self.law.tier, seats, tier, placed)
+        elif isinstance(self.law.tier, RemainderPool):
+            pool_draws(self, self.law.tier, seats, taking, tier, placed)
         return seats, self.uncertain
 
     def _taking(self) -> Bools | None:
@@ -415,7 +419,7 @@ class _Count:
         except AllocationError:
             self.uncertain[i] = True
             return
-        if sum(outcome.seats.values()) < c.magnitude:  # `allocate` refuses it
+        if sum(outcome.seats.values()) < c.magnitude and not _pools(self.law.rule_for(c.name)):
             self.uncertain[i] = True
         seats[k, i, :width] = [outcome.seats.get(p, 0) for p in c.votes]
 
