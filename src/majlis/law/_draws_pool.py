@@ -63,12 +63,13 @@ def pool_draws(count: _Count, tier: RemainderPool, seats: Ints, taking: Bools | 
     national = count._national()
     again = national.max(axis=1, initial=0) >= -(-MAX_VOTES // scale)  # scaled past the batch's
     scale = min(scale, MAX_VOTES)  # past it, every draw's pool is counted `again`
-    skip = again | count.uncertain
+    qn = np.zeros((len(cs), count.n), dtype=np.int64)
+    qd = np.zeros_like(qn)
     pooled = np.zeros_like(national)
     present = np.zeros(national.shape, dtype=np.bool_)
     left = np.zeros(count.n, dtype=np.int64)
-    _pool(count.votes, seats, counted, columns, magnitude, kind, rounding, scale, skip, pooled,
-          present, left)
+    _pool(count.votes, seats, counted, columns, magnitude, kind, rounding, scale,
+          again | count.uncertain, qn, qd, pooled, present, left)
     rule = tier.rule
     series = rule.series if isinstance(rule, DivisorRule) else rule
     assert isinstance(series, DivisorSeries | QuotaRule)
@@ -83,9 +84,16 @@ def pool_draws(count: _Count, tier: RemainderPool, seats: Ints, taking: Bools | 
                            taking=present[np.ix_(todo, some)], workers=count.workers)
     out[np.ix_(todo, some)] = batch.seats
     again[todo[batch.tied]] = True
-    skip = again | count.uncertain
-    _place_back(count.votes, seats, counted, columns, magnitude, kind, rounding, scale, out,
-                skip, placed, again)
+    pair_i, pair_c = map(np.ascontiguousarray, np.nonzero(np.where(
+        (again | count.uncertain)[:, None], 0, out)))
+    slot = np.full(out.shape, -1, dtype=np.int64)  # draw × list: its pair, if it has seats
+    slot[pair_i, pair_c] = np.arange(pair_i.size)
+    remainders = np.full((pair_i.size, len(cs)), -1, dtype=np.int64)  # -1: not a region of it
+    _remainders(count.votes, seats, counted, columns, qn, qd, scale, slot, remainders)
+    where = np.full((out.shape[1], len(cs)), -1, dtype=np.int64)  # list × region: its column
+    for k in count.general:
+        where[count.columns[k], k] = np.arange(count.columns[k].size)
+    _place_back(pair_i, pair_c, remainders, out, where, placed)
     for i in np.flatnonzero(again & ~count.uncertain):
         _pool_exactly(count, tier, first, int(i), seats, counted, out, placed)
 
@@ -117,92 +125,76 @@ def _pool_exactly(count: _Count, tier: RemainderPool, first: QuotaRule, i: int, 
 
 
 @numba.njit(nogil=True, cache=True)
-def _quotas_of(votes: Ints, counted: Bools, magnitude: Ints, kind: int, rounding: int, i: int,
-               qn: Ints, qd: Ints) -> None:
-    """Draw i's quota in each region of the pool, qn[k] / qd[k] (qd 0: the region pools
-    nothing — no seats, or no votes counted)."""
-    for k in range(votes.shape[0]):
-        qd[k] = 0
-        if magnitude[k] == 0:
-            continue
-        total = 0
-        for j in range(votes.shape[2]):
-            if counted[k, i, j]:
-                total += votes[k, i, j]
-        if total:
-            qn[k], qd[k] = _quota(total, magnitude[k], kind, rounding)
-
-
-@numba.njit(nogil=True, cache=True)
 def _pool(votes: Ints, seats: Ints, counted: Bools, columns: Ints, magnitude: Ints, kind: int,
-          rounding: int, scale: int, skip: Bools, pooled: Ints, present: Bools,
-          left: Ints) -> None:
-    """Each draw's pool not to `skip`: every list's remainders (times `scale` ÷ the quota's
-    denominator: whole numbers) summed over the regions into `pooled`, the lists counted in a
-    region with seats `present`, and the seats the regions' whole quotas `left`."""
-    qn = np.zeros(votes.shape[0], dtype=np.int64)
-    qd = np.zeros(votes.shape[0], dtype=np.int64)
-    for i in range(votes.shape[1]):
-        if skip[i]:
+          rounding: int, scale: int, skip: Bools, qn: Ints, qd: Ints, pooled: Ints,
+          present: Bools, left: Ints) -> None:
+    """Each draw's pool not to `skip`, region by region as the votes lie in memory: the
+    region's quota `qn` / `qd` (qd 0: it pools nothing — no seats, or no votes counted), every
+    list's remainder there (times `scale` ÷ qd: a whole number) summed into `pooled`, the lists
+    counted in a region with seats `present`, and the seats the whole quotas `left`."""
+    for k in range(votes.shape[0]):
+        m = magnitude[k]
+        if m == 0:
             continue
-        _quotas_of(votes, counted, magnitude, kind, rounding, i, qn, qd)
-        for k in range(votes.shape[0]):
-            left[i] += magnitude[k]
+        for i in range(votes.shape[1]):
+            if skip[i]:
+                continue
+            left[i] += m
+            total = 0
             for j in range(votes.shape[2]):
-                left[i] -= seats[k, i, j] if magnitude[k] else 0
+                left[i] -= seats[k, i, j]
+                if counted[k, i, j]:
+                    total += votes[k, i, j]
+            if total == 0:
+                continue
+            qn[k, i], qd[k, i] = _quota(total, m, kind, rounding)
+            per = scale // qd[k, i]
+            for j in range(votes.shape[2]):
                 c = columns[k, j]
-                if qd[k] == 0 or c < 0 or not counted[k, i, j]:
-                    continue
-                pooled[i, c] += (votes[k, i, j] * qd[k] - qn[k] * seats[k, i, j]) * (scale
-                                                                                    // qd[k])
-                present[i, c] = True
+                if c >= 0 and counted[k, i, j]:
+                    pooled[i, c] += (votes[k, i, j] * qd[k, i] - qn[k, i] * seats[k, i, j]) * per
+                    present[i, c] = True
 
 
 @numba.njit(nogil=True, cache=True)
-def _place_back(votes: Ints, seats: Ints, counted: Bools, columns: Ints, magnitude: Ints,
-                kind: int, rounding: int, scale: int, pool: Ints, skip: Bools, placed: Ints,
-                again: Bools) -> None:
-    """Each draw's pooled seats (`pool`, draw × list) back to the regions, as
-    `RemainderPool.apportion` places them: a list's regions ordered by its remainder there,
-    largest first, equal ones in the regions' order; its i-th seat to the i-th region, round
-    again when it has more seats than regions. A list with seats and no region: `again`."""
-    n_k, n_draws, width = votes.shape
-    qn = np.zeros(n_k, dtype=np.int64)
-    qd = np.zeros(n_k, dtype=np.int64)
-    where_k = np.empty(n_k, dtype=np.int64)
-    where_j = np.empty(n_k, dtype=np.int64)
-    over = np.empty(n_k, dtype=np.int64)
-    for i in range(n_draws):
-        if skip[i]:
-            continue
-        given = False
-        for c in range(pool.shape[1]):
-            if pool[i, c]:
-                given = True
-        if not given:
-            continue
-        _quotas_of(votes, counted, magnitude, kind, rounding, i, qn, qd)
-        for c in range(pool.shape[1]):
-            s = pool[i, c]
-            if s == 0:
+def _remainders(votes: Ints, seats: Ints, counted: Bools, columns: Ints, qn: Ints, qd: Ints,
+                scale: int, slot: Ints, remainders: Ints) -> None:
+    """The scaled remainder of each list with pooled seats (its pair: `slot`[draw, list]) in
+    each region it was counted in, into `remainders`[pair, region], region by region."""
+    for k in range(votes.shape[0]):
+        for i in range(votes.shape[1]):
+            if qd[k, i] == 0:
                 continue
-            n = 0
-            for k in range(n_k):
-                if qd[k] == 0:
+            per = scale // qd[k, i]
+            for j in range(votes.shape[2]):
+                c = columns[k, j]
+                if c < 0 or not counted[k, i, j] or slot[i, c] < 0:
                     continue
-                for j in range(width):
-                    if columns[k, j] != c or not counted[k, i, j]:
-                        continue
-                    r = (votes[k, i, j] * qd[k] - qn[k] * seats[k, i, j]) * (scale // qd[k])
-                    m = n  # insert after every region with as large a remainder
-                    while m > 0 and over[m - 1] < r:
-                        over[m], where_k[m], where_j[m] = over[m - 1], where_k[m - 1], \
-                            where_j[m - 1]
-                        m -= 1
-                    over[m], where_k[m], where_j[m] = r, k, j
-                    n += 1
-            if n == 0:
-                again[i] = True
-                break
-            for t in range(s):
-                placed[where_k[t % n], i, where_j[t % n]] += 1
+                remainders[slot[i, c], k] = (votes[k, i, j] * qd[k, i]
+                                             - qn[k, i] * seats[k, i, j]) * per
+
+
+@numba.njit(nogil=True, cache=True)
+def _place_back(pair_i: Ints, pair_c: Ints, remainders: Ints, pool: Ints, where: Ints,
+                placed: Ints) -> None:
+    """Each pair's pooled seats (`pool`[draw, list]) back to its regions, as
+    `RemainderPool.apportion` places them: the regions ordered by its remainder there, largest
+    first, equal ones in the regions' order; its t-th seat to the (t mod n)-th of its n regions."""
+    order = np.empty(remainders.shape[1], dtype=np.int64)
+    for p in range(pair_i.size):
+        n = 0
+        for k in range(remainders.shape[1]):
+            r = remainders[p, k]
+            if r < 0:
+                continue
+            m = n  # after every region with as large a remainder
+            while m > 0 and remainders[p, order[m - 1]] < r:
+                order[m] = order[m - 1]
+                m -= 1
+            order[m] = k
+            n += 1
+        i, c = pair_i[p], pair_c[p]
+        s = pool[i, c]
+        for t in range(min(s, n)):
+            k = order[t]
+            placed[k, i, where[c, k]] += s // n + (1 if t < s % n else 0)
