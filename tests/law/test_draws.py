@@ -81,6 +81,17 @@ LAWS["pool of Imperiali remainders by Hare rounded up"] = Law(
 LAWS["2010, Hare remainders pooled by Sainte-Laguë beside reserved contests"] = replace(
     data.law("iraq-2010"), rule=HARE_POOLED,
     tier=RemainderPool(rule=DivisorRule(DIVISOR_SERIES["sainte-lague"])))
+# A fallback: too few votes over the threshold admit the next lists by votes, nationally or in
+# each constituency, for a levelling tier's threshold too.
+LAWS["2025 at 20 % nationally, the next lists while those hold half the votes or less"] = replace(
+    data.law("iraq-2025"), threshold=Threshold(conditions=(
+        VoteShare(share=Fraction(20, 100), scope=Scope.NATIONAL),), fallback=Fraction(1, 2)))
+LAWS["2010 at 25 % in each governorate, the next lists while those hold 60 % or less, lot"] = (
+    replace(data.law("iraq-2010"), tie=TieRule.LOT, threshold=Threshold(
+        conditions=(VoteShare(share=Fraction(25, 100)),), fallback=Fraction(3, 5))))
+LAWS["norway-2025, levelling for 12 % nationally, fallback at 70 %"] = replace(
+    NORWAY, tier=replace(NORWAY.tier, threshold=Threshold(conditions=(
+        VoteShare(share=Fraction(12, 100), scope=Scope.NATIONAL),), fallback=Fraction(7, 10))))
 LAWS["2014, quota for the reserved seats"] = replace(data.law("iraq-2014"), reserved={
     **data.law("iraq-2014").reserved,
     "Christian (national)": replace(data.law("iraq-2014").reserved["Christian (national)"],

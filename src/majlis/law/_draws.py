@@ -3,21 +3,21 @@ projections.
 
 A forecast draws the same election thousands of times with other votes. Each draw's count is
 the law's: the threshold (vote shares and natural quotas, in each constituency or nationally,
-exempt lists, conditions by list), each constituency's rule (the general one or a reserved
-contest's: divisors, quotas, SNTV) through `allocate_batch` (agreements and a majority bonus
-through `Blocs`, in `_draws_blocs`), and an upper tier on the national votes — a compensatory
-tier's two phases, or a levelling tier (Norway): the whole house shared among the lists over
-the tier's threshold, lists over their share left out and the share counted again, then each
-list's levelling seats placed one at a time by the highest (relative) next quotient. A
-mixed-member law's national count of party votes goes through `count_mixed` (`_draws_mixed`):
-the wins are the lists file's, the same in every draw, and the entitlement and any levelling of
-the house are batches of `allocate_batch`. A biproportional count goes through `biproportion`
-(`_draws_biproportional`): the upper apportionment a batch, the lower found in floats and taken
-only where divisors prove it the one matrix. Every comparison is in integers, or certified as
-`allocate_batch` certifies it, so the seats are exactly `allocate`'s. A remainder pool
-(Czechia) is counted in `_draws_pool`: the regions' whole quotas, each list's remainders summed
-in integers over a common denominator, the pool's count, and its seats placed back where a
-list's remainders are largest.
+exempt lists, conditions by list, a fallback: `_draws_fallback`), each constituency's rule (the
+general one or a reserved contest's: divisors, quotas, SNTV) through `allocate_batch`
+(agreements and a majority bonus through `Blocs`, in `_draws_blocs`), and an upper tier on the
+national votes — a compensatory tier's two phases, or a levelling tier (Norway): the whole
+house shared among the lists over the tier's threshold, lists over their share left out and the
+share counted again, then each list's levelling seats placed one at a time by the highest
+(relative) next quotient. A mixed-member law's national count of party votes goes through
+`count_mixed` (`_draws_mixed`): the wins are the lists file's, the same in every draw, and the
+entitlement and any levelling of the house are batches of `allocate_batch`. A biproportional
+count goes through `biproportion` (`_draws_biproportional`): the upper apportionment a batch,
+the lower found in floats and taken only where divisors prove it the one matrix. Every
+comparison is in integers, or certified as `allocate_batch` certifies it, so the seats are
+exactly `allocate`'s. A remainder pool (Czechia) is counted in `_draws_pool`: the regions'
+whole quotas, each list's remainders summed in integers over a common denominator, the pool's
+count, and its seats placed back where a list's remainders are largest.
 
 A row any tie could change — one `allocate_batch` flags, equal votes at an SNTV contest's last
 seat — is counted again alone by the exact path, with the law's tie rule and the draw's seed, and
@@ -27,7 +27,7 @@ levelling seat, equal values at a pool's last seat). A draw
 the exact path refuses (no list to fill a constituency's or the tier's seats, levelling seats
 that cannot be placed) goes through `allocate` whole, which refuses it with the same error. So
 does every draw of a law with a part this path does not count (a threshold's
-fallback or condition on seats won before the tier, Huntington–Hill, Adams' divisors or the
+condition on seats won before the tier, Huntington–Hill, Adams' divisors or the
 strongest-list condition in a biproportional count, candidates, declared valid, blank or
 invalid votes beside a tier): slow, and still the same seats; and so does a biproportional
 draw whose matrix no divisors prove.
@@ -51,6 +51,7 @@ from ._bounds import MAX_MAGNITUDE, check_seats
 from ._divisors import DivisorSeries
 from ._draws_biproportional import biproportion, counts_biproportional
 from ._draws_blocs import Blocs, base_of
+from ._draws_fallback import fall_back
 from ._draws_mixed import count_mixed, counts_mixed
 from ._draws_pool import pool_draws
 from ._mixed import wins_of
@@ -186,8 +187,6 @@ def _threshold_counts(threshold: Threshold, general: tuple[Constituency, ...], *
     """Whether this path applies `threshold`; `seats_won`: a tier's, where the constituency
     seats won are counted already."""
     conditions = (*threshold.conditions, *(b.condition for b in threshold.by_list))
-    if threshold.fallback is not None:
-        return False
     for cond in conditions:
         if isinstance(cond, VoteShare):
             if cond.share is None and (sum(c.magnitude for c in general) == 0 if
@@ -319,6 +318,8 @@ class _Count:
                     taking[k, :, :width] = admitted
                 else:
                     taking[k][:, columns] = admitted
+        if threshold.fallback is not None:
+            fall_back(self, threshold, taking)
         return taking
 
     def _general_columns(self) -> Ints:
