@@ -19,6 +19,7 @@ from majlis.law import (
     DivisorRule,
     DivisorSeries,
     Election,
+    HuntingtonHill,
     Law,
     Precedence,
     QuotaRule,
@@ -51,13 +52,13 @@ SERIES = {
 THRESHOLDS = st.sampled_from([None, Fraction(0), Fraction(1, 20), Fraction(1, 10), Fraction(1, 4)])
 
 
-def exact(votes: np.ndarray, magnitude: int, series: DivisorSeries | QuotaRule,
+def exact(votes: np.ndarray, magnitude: int, series: DivisorSeries | HuntingtonHill | QuotaRule,
           threshold: Fraction | None) -> Allocation | None:
     """One row through `allocate`; None when the law cannot fill the seats (AllocationError)."""
     c = Constituency(name="C", magnitude=magnitude,
                      votes={f"L{j}": int(v) for j, v in enumerate(votes)})
     law = Law(
-        rule=DivisorRule(series) if isinstance(series, DivisorSeries) else series,
+        rule=series if isinstance(series, QuotaRule) else DivisorRule(series),
         threshold=None if threshold is None
         else Threshold(conditions=(VoteShare(share=threshold),)),
     )
@@ -67,7 +68,8 @@ def exact(votes: np.ndarray, magnitude: int, series: DivisorSeries | QuotaRule,
         return None
 
 
-def assert_agrees(votes: np.ndarray, magnitudes: np.ndarray, series: DivisorSeries | QuotaRule,
+def assert_agrees(votes: np.ndarray, magnitudes: np.ndarray,
+                  series: DivisorSeries | HuntingtonHill | QuotaRule,
                   threshold: Fraction | None = None) -> np.ndarray:
     """Every row: untied rows have the exact seats; `tied` exactly when the exact path records a
     tie at the last seat (or cannot fill the seats at all), or gave back whole quotas (chosen
@@ -177,6 +179,26 @@ def test_pooled_remainders_leave_each_row_its_whole_quotas(
             assert result.seats[i].tolist() == [truth.seats[p] for p in names], (row, m)
 
 
+@settings(max_examples=200)
+@given(batch=batches(max_seats=120), threshold=THRESHOLDS)
+def test_huntington_hill_counts_as_the_exact_path(
+    batch: tuple[np.ndarray, np.ndarray], threshold: Fraction | None
+) -> None:
+    votes, magnitudes = batch
+    assert_agrees(votes, magnitudes, HuntingtonHill(), threshold)
+
+
+def test_huntington_hill_ties_and_first_seats_are_left_to_the_exact_path() -> None:
+    # Equal votes: A's and B's second seats at 100 / sqrt(2) each. Three lists with votes and
+    # two seats: every first seat is an infinite quotient, a tie the exact path decides.
+    # 300, 100, 1 for 5 seats: a first seat each, then A's 300/√2, 300/√6 (B's 100/√2 next).
+    votes = np.array([[100, 100, 0], [5, 3, 1], [300, 100, 1]])
+    result = allocate_batch(votes, np.array([3, 2, 5]), HuntingtonHill())
+    assert result.tied.tolist() == [True, True, False]
+    assert result.seats[2].tolist() == [3, 1, 1]
+    assert_agrees(votes, np.array([3, 2, 5]), HuntingtonHill())
+
+
 def test_constructed_quota_ties_are_flagged() -> None:
     # Hare, 3 seats, 300 votes: quota 100; A 150 and B 150 have 50 left each for the last seat.
     # Droop, 2 seats of 4 votes: quota 2, A's and B's 2 votes fill both, C and D have none over.
@@ -256,7 +278,6 @@ def test_many_chunks_and_threads_give_the_same_seats(rng: np.random.Generator) -
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    ((np.ones((2, 3), dtype=np.int64), 3, DIVISOR_SERIES["huntington-hill"]), "DivisorSeries"),
     ((np.ones(3, dtype=np.int64), 3, SERIES["dhondt"]), "2-d"),
     ((np.array([[1, -1]]), 3, SERIES["dhondt"]), "non-negative"),
     ((np.array([[1, 2**40]]), 3, SERIES["dhondt"]), "2\\*\\*40"),

@@ -92,6 +92,14 @@ LAWS["2010 at 25 % in each governorate, the next lists while those hold 60 % or 
 LAWS["norway-2025, levelling for 12 % nationally, fallback at 70 %"] = replace(
     NORWAY, tier=replace(NORWAY.tier, threshold=Threshold(conditions=(
         VoteShare(share=Fraction(12, 100), scope=Scope.NATIONAL),), fallback=Fraction(7, 10))))
+# Huntington–Hill: in the constituencies (a first seat to every list with votes), a levelling
+# tier's national share, a pool's count.
+HUNTINGTON_HILL = DivisorRule(DIVISOR_SERIES["huntington-hill"])
+LAWS["2025 under Huntington–Hill"] = replace(data.law("iraq-2025"), rule=HUNTINGTON_HILL)
+LAWS["norway-2025, levelling share by Huntington–Hill"] = replace(
+    NORWAY, tier=replace(NORWAY.tier, national_rule=HUNTINGTON_HILL))
+LAWS["pool of Hare remainders by Huntington–Hill"] = Law(
+    rule=HARE_POOLED, tier=RemainderPool(rule=HUNTINGTON_HILL))
 LAWS["2014, quota for the reserved seats"] = replace(data.law("iraq-2014"), reserved={
     **data.law("iraq-2014").reserved,
     "Christian (national)": replace(data.law("iraq-2014").reserved["Christian (national)"],

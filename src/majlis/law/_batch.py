@@ -48,7 +48,7 @@ from numpy.typing import ArrayLike, NDArray
 from majlis.errors import InputError, Problem
 
 from ._bounds import MAX_MAGNITUDE
-from ._divisors import DivisorSeries, HuntingtonHill, Outcome, highest_averages
+from ._divisors import DivisorSeries, HuntingtonHill, Outcome, Series, highest_averages
 from ._quotas import QuotaRule, Remainder, Rounding
 from ._ties import Precedence, TieRule
 
@@ -125,7 +125,7 @@ class _Plan:
 def allocate_batch(
     votes: ArrayLike,
     seats: ArrayLike,
-    series: DivisorSeries | QuotaRule,
+    series: Series | QuotaRule,
     *,
     threshold: Fraction | None = None,
     taking: ArrayLike | None = None,
@@ -142,13 +142,8 @@ def allocate_batch(
     where a remainder seat must go to a list with nothing left over), unless `taking` (a boolean
     array shaped as `votes`) leaves it out: a column not taking part counts as no list at all.
     """
-    if isinstance(series, HuntingtonHill):
-        raise ValueError(
-            "allocate_batch supports DivisorSeries only; Huntington–Hill's irrational divisors "
-            "have no integer form: use majlis.law.allocate"
-        )
-    if not isinstance(series, DivisorSeries | QuotaRule):
-        raise ValueError("allocate_batch needs a DivisorSeries or a QuotaRule, not "
+    if not isinstance(series, DivisorSeries | HuntingtonHill | QuotaRule):
+        raise ValueError("allocate_batch needs a divisor series or a QuotaRule, not "
                          f"{type(series).__name__}")
     v = np.asarray(votes)
     if v.ndim != 2:
@@ -192,6 +187,8 @@ def allocate_batch(
             _solve_quotas(mine, m[part], plan, share,
                           None if counted is None else counted[part], out_seats[part],
                           out_tied[part])
+        elif isinstance(plan, HuntingtonHill):
+            _solve_huntington_hill(mine, m[part], share, out_seats[part], out_tied[part])
         else:
             _solve(mine, m[part], plan, share, out_seats[part], out_tied[part])
 
@@ -235,7 +232,7 @@ def _solve(
     if plan.first_free:
         seats += firsts
     for i in np.flatnonzero(exact):
-        seats[i], tied[i] = _exact_row(votes[i], int(full[i]), plan)
+        seats[i], tied[i] = _exact_row(votes[i], int(full[i]), plan.series)
 
 
 def _qualifies(votes: Ints, threshold: Fraction) -> Bools:
@@ -332,13 +329,91 @@ def _above(y: float, cuts: Floats, base: float, most: float) -> float:
     return min(k + max(float(np.ceil(y - base)), 0.0), most)
 
 
-def _exact_row(votes: Ints, magnitude: int, plan: _Plan) -> tuple[Ints, bool]:
+def _exact_row(votes: Ints, magnitude: int, series: Series) -> tuple[Ints, bool]:
     """One row through the exact path: its seats, and whether its last seat was a tie."""
     names = {str(j): int(x) for j, x in enumerate(votes) if x > 0}
     if not names:
         return np.zeros(votes.shape, dtype=np.int64), magnitude > 0
-    return _row_of(highest_averages(names, magnitude, plan.series, _index_order(names)),
+    return _row_of(highest_averages(names, magnitude, series, _index_order(names)),
                    votes.shape[0])
+
+
+def _solve_huntington_hill(votes: Ints, magnitude: Ints, threshold: Fraction | None,
+                           seats: Ints, tied: Bools) -> None:
+    """One chunk by Huntington–Hill, written into `seats` and `tied`: the threshold here, the
+    count in `_huntington_hill`, the rows it cannot certify by the exact path after."""
+    if votes.min() < 0 or votes.max() >= MAX_VOTES:
+        raise ValueError("votes must be non-negative and below 2**40")
+    if threshold is not None and threshold > 0:
+        votes = np.where(_qualifies(votes, threshold), votes, 0)
+    status = np.full(magnitude.shape, _CERTIFIED, dtype=np.int8)
+    _huntington_hill(np.ascontiguousarray(votes), magnitude, seats, status)
+    tied |= status == _TIED
+    for i in np.flatnonzero(status == _EXACT):
+        seats[i], tied[i] = _exact_row(votes[i], int(magnitude[i]), HuntingtonHill())
+
+
+_HH_ROUNDING = 4e-15  # more than a square root's and a division's rounding, relatively
+
+
+@numba.njit(nogil=True, cache=True)
+def _huntington_hill(votes: Ints, magnitude: Ints, seats: Ints,
+                     status: NDArray[np.int8]) -> None:
+    """Each row's seats by Huntington–Hill, divisors sqrt(k(k+1)): every list with votes
+    takes a first seat (divisor 0, an infinite quotient; too few seats for that is for the
+    exact path), the rest from an estimate by the row's shares, brought to the magnitude a seat
+    at a time to the highest next quotient or back from the lowest last one. The divisors are
+    irrational, so the row is certified in floats: each quotient is one correctly rounded square
+    root and one division of exact integers, so a lowest winning quotient above the highest
+    losing one by more than `_HH_ROUNDING` is above it exactly; any other row, a tie among
+    them, goes to the exact path (`_EXACT`)."""
+    n_lists = votes.shape[1]
+    for r in range(votes.shape[0]):
+        m = magnitude[r]
+        if m == 0:
+            continue
+        c = seats[r]
+        total = 0
+        lists = 0
+        for j in range(n_lists):
+            total += votes[r, j]
+            lists += votes[r, j] > 0
+        if total == 0:  # seats and no votes: for the exact path to decide, or refuse
+            status[r] = _TIED
+            continue
+        if m < lists:
+            status[r] = _EXACT
+            continue
+        given = 0
+        for j in range(n_lists):
+            c[j] = max(1, int(votes[r, j] * m / total)) if votes[r, j] else 0
+            given += c[j]
+        while given < m:  # to the highest next quotient
+            best, most = -1, -1.0
+            for j in range(n_lists):
+                if votes[r, j]:
+                    q = votes[r, j] / np.sqrt(float(c[j] * (c[j] + 1)))
+                    if q > most:
+                        best, most = j, q
+            c[best] += 1
+            given += 1
+        while given > m:  # back from the lowest last quotient (a first seat is never given back)
+            worst, least = -1, np.inf
+            for j in range(n_lists):
+                if c[j] >= 2:
+                    q = votes[r, j] / np.sqrt(float((c[j] - 1) * c[j]))
+                    if q < least:
+                        worst, least = j, q
+            c[worst] -= 1
+            given -= 1
+        low, high = np.inf, 0.0
+        for j in range(n_lists):
+            if c[j] >= 2:
+                low = min(low, votes[r, j] / np.sqrt(float((c[j] - 1) * c[j])))
+            if c[j] >= 1:
+                high = max(high, votes[r, j] / np.sqrt(float(c[j] * (c[j] + 1))))
+        if not low > high * (1.0 + _HH_ROUNDING):
+            status[r] = _EXACT
 
 
 # The quota rule's parts as the compiled loop takes them.

@@ -26,11 +26,12 @@ seats, equal remainders or quotients in the national share, two lists' equal quo
 levelling seat, equal values at a pool's last seat). A draw
 the exact path refuses (no list to fill a constituency's or the tier's seats, levelling seats
 that cannot be placed) goes through `allocate` whole, which refuses it with the same error. So
-does every draw of a law with a part this path does not count (a threshold's
-condition on seats won before the tier, Huntington–Hill, Adams' divisors or the
-strongest-list condition in a biproportional count, candidates, declared valid, blank or
-invalid votes beside a tier): slow, and still the same seats; and so does a biproportional
-draw whose matrix no divisors prove.
+does every draw of a law with a part this path does not count (a threshold's condition on seats
+won before the tier, levelling seats placed by Huntington–Hill, Huntington–Hill beside
+agreements, a bonus or a mixed-member count, Adams' divisors or the strongest-list condition in
+a biproportional count, candidates, declared valid, blank or invalid votes beside a tier):
+slow, and still the same seats; and so does a biproportional draw whose matrix no divisors
+prove.
 """
 
 from __future__ import annotations
@@ -147,6 +148,10 @@ def _counts(election: Election, law: Law) -> bool:
     if law.mixed is not None and not counts_mixed(law.rule, len(law.general(election)),
                                                   law.tier is not None):
         return False
+    if (law.agreements is not None or law.bonus is not None or law.mixed is not None) and any(
+            isinstance(r, DivisorRule) and not isinstance(r.series, DivisorSeries)
+            for r in (law.rule, *(x.rule for x in law.reserved.values()))):
+        return False  # `Blocs` and `count_mixed` count divisor series and quotas, not H–H
     if any(c.candidates or (law.tier is not None and (c.valid is not None or c.blank
                                                       or c.invalid))
            for c in election.constituencies):
@@ -154,32 +159,24 @@ def _counts(election: Election, law: Law) -> bool:
     general = law.general(election)
     if law.tier is not None and not _tier_counts(law.tier, general):
         return False
-    if law.threshold is not None and not _threshold_counts(law.threshold, general):
-        return False
-    return all(_rule_counts(law.rule_for(c.name)) for c in election.constituencies)
+    return law.threshold is None or _threshold_counts(law.threshold, general)
 
 
 def _tier_counts(tier: CompensatoryTier | LevellingTier | RemainderPool,
                  general: tuple[Constituency, ...]) -> bool:
     if isinstance(tier, CompensatoryTier):
-        return _rule_counts(tier.rule) and 0 < tier.quota_seats < 2**22  # votes · it in int64
+        return 0 < tier.quota_seats < 2**22  # votes · it in int64
     if isinstance(tier, LevellingTier):
         house = sum(c.magnitude + _tier_seats(tier, c) for c in general)
-        return (_rule_counts(tier.national_rule) and isinstance(tier.placement, DivisorSeries)
+        return (isinstance(tier.placement, DivisorSeries)
                 and house <= MAX_MAGNITUDE  # the national count is one row of `allocate_batch`
                 and _threshold_counts(tier.threshold, general, seats_won=True))
-    return _rule_counts(tier.rule)  # a remainder pool
+    return True  # a remainder pool
 
 
 def _tier_seats(tier: LevellingTier, c: Constituency) -> int:
     """The levelling seats placed in constituency c, as `LevellingTier.apportion` reads them."""
     return tier.seats_per_constituency if c.tier_seats is None else c.tier_seats
-
-
-def _rule_counts(rule: Rule) -> bool:
-    if isinstance(rule, DivisorRule):
-        return isinstance(rule.series, DivisorSeries)
-    return True  # quotas (pooled: whole quotas alone, as the exact path leaves them), SNTV
 
 
 def _threshold_counts(threshold: Threshold, general: tuple[Constituency, ...], *,
@@ -357,10 +354,12 @@ class _Count:
                               np.ones(rows.shape, dtype=np.bool_) if mine is None else mine)
         else:
             series = rule.series if isinstance(rule, DivisorRule) else rule
-            assert isinstance(series, DivisorSeries | QuotaRule)
-            batch = (allocate_batch(rows, magnitudes, series, taking=mine, workers=self.workers)
-                     if self.blocs is None else
-                     self.blocs.apportion(rows, magnitudes, series, mine, ks, self.workers))
+            if self.blocs is None:
+                batch = allocate_batch(rows, magnitudes, series, taking=mine,
+                                       workers=self.workers)
+            else:
+                assert isinstance(series, DivisorSeries | QuotaRule)  # as `_counts` sees to it
+                batch = self.blocs.apportion(rows, magnitudes, series, mine, ks, self.workers)
             got, tied = batch.seats, batch.tied
         if seats is None:
             seats = got.reshape(v.shape)
@@ -439,7 +438,6 @@ class _Count:
         left = np.maximum(tier.seats - out.sum(axis=1), 0)
         self.uncertain |= (left > 0) & ~winners.any(axis=1)  # `allocate` refuses these
         series = tier.rule.series if isinstance(tier.rule, DivisorRule) else tier.rule
-        assert isinstance(series, DivisorSeries | QuotaRule)
         some = np.flatnonzero(winners.any(axis=0))  # the count's columns: winners somewhere
         compact = np.full(len(self.lists), -1, dtype=np.int64)
         compact[some] = np.arange(some.size)
@@ -488,7 +486,6 @@ class _Count:
         house = sum(cs[k].magnitude for k in self.general) + int(room.sum())
         series = tier.national_rule.series if isinstance(tier.national_rule, DivisorRule) \
             else tier.national_rule
-        assert isinstance(series, DivisorSeries | QuotaRule)
         again = national.max(axis=1, initial=0) >= MAX_VOTES  # for the exact path
         some = np.flatnonzero(qualified.any(axis=0))  # the count's columns: qualified somewhere
         sharing = qualified[:, some]

@@ -44,7 +44,7 @@ def count_mixed(votes: Ints, taking: Bools | None, wins: Ints, magnitude: int,
     the columns the threshold admits (None: all), `wins` each column's constituencies won.
     Returns the seats and the draws for the exact path."""
     series = rule.series if isinstance(rule, DivisorRule) else rule
-    assert isinstance(series, DivisorSeries | QuotaRule)  # `_rule_counts` admitted it
+    assert isinstance(series, DivisorSeries | QuotaRule)  # `_counts` admitted it
     sharing = votes > 0 if taking is None else taking & (votes > 0)
     outside = np.where(sharing, 0, wins).sum(axis=1)
     base = magnitude - outside

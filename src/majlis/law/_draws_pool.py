@@ -29,7 +29,6 @@ from numpy.typing import NDArray
 from majlis.errors import AllocationError
 
 from ._batch import _QUOTA_KINDS, _ROUNDINGS, MAX_VOTES, _quota, allocate_batch
-from ._divisors import DivisorSeries
 from ._pool import RemainderPool
 from ._quotas import QuotaRule
 from ._rules import DivisorRule
@@ -72,7 +71,6 @@ def pool_draws(count: _Count, tier: RemainderPool, seats: Ints, taking: Bools | 
           again | count.uncertain, qn, qd, pooled, present, left)
     rule = tier.rule
     series = rule.series if isinstance(rule, DivisorRule) else rule
-    assert isinstance(series, DivisorSeries | QuotaRule)
     if scale > 1 and isinstance(series, QuotaRule) and (series.quota == "droop"
                                                        or series.rounding is not None):
         whole = (pooled % scale == 0).all(axis=1)  # a quota the scale would change: whole votes
