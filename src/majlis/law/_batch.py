@@ -21,6 +21,10 @@ share the rows):
 
 Floats only search here; every seat is certified exactly, as CONVENTIONS.md asks of a
 vectorised path. A zero first divisor (Adams) is handled by giving those first seats up front.
+Huntington–Hill's divisors sqrt(k(k+1)) are irrational, with no integer form: its own loop
+certifies a row when the lowest winning quotient exceeds the highest losing one by more than a
+square root's and a division's rounding, and sends any other row (a tie among them, or too few
+seats for every list's infinite first quotient) to the exact path.
 
 A quota rule (`QuotaRule`: Hare, Droop, exact Droop, Hagenbach-Bischoff, the Imperiali quota,
 each exact or rounded as the law says, then largest remainders or D'Hondt from the whole quotas)
