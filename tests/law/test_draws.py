@@ -196,6 +196,26 @@ def test_every_draw_has_the_exact_paths_seats(name: str, data: st.DataObject) ->
     agrees(election, votes, law)
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), basis=st.sampled_from(list(Base)), scope=st.sampled_from(list(Scope)))
+def test_a_fallback_measures_the_base_allocate_reads(data: st.DataObject, basis: Base,
+                                                      scope: Scope) -> None:
+    """The fallback's share is of the first condition's base as `allocate` reads it: declared
+    valid votes (fixed, whatever the draw), blank and invalid ones beside the lists'."""
+    law = replace(data.draw(st.sampled_from([LAWS["preset iraq-2025"],
+                                             LAWS["preset iraq-2010"]])),
+                  threshold=Threshold(conditions=(VoteShare(share=Fraction(15, 100), base=basis,
+                                                            scope=scope),),
+                                      fallback=Fraction(1, 2)), tier=None)
+    election, votes = data.draw(draws(law))
+    election = replace(election, constituencies=tuple(
+        replace(c, valid=int(votes[k].sum(axis=1).max()) + data.draw(st.integers(0, 3_000)),
+                blank=data.draw(st.integers(0, 3_000)), invalid=data.draw(st.integers(0, 3_000)))
+        for k, c in enumerate(election.constituencies)))
+    result = agrees(election, votes, law)
+    assert result is None or not result.exact.any()
+
+
 def agrees(election: Election, votes: np.ndarray, law: Law) -> DrawAllocation | None:
     """`allocate_draws` gives every draw `allocate`'s seats, tier seats and their placement
     (with seed 5 + i), or refuses as `allocate` refuses the first draw it refuses (None)."""

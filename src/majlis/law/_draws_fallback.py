@@ -15,7 +15,8 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from ._threshold import Scope, Threshold, VoteShare
+from ._draws_blocs import base_of
+from ._threshold import Base, Scope, Threshold, VoteShare
 
 if TYPE_CHECKING:
     from ._draws import _Count
@@ -30,13 +31,15 @@ def fall_back(count: _Count, threshold: Threshold, taking: Bools) -> None:
     assert threshold.fallback is not None
     num, den = threshold.fallback.numerator, threshold.fallback.denominator
     first = threshold.conditions[0]
+    basis = first.base if isinstance(first, VoteShare) else Base.VALID
     cs = count.election.constituencies
+    bases = {k: base_of(count.votes[k].sum(axis=1), cs[k], basis) for k in count.general}
     if isinstance(first, VoteShare) and first.scope is Scope.CONSTITUENCY:
         for k in count.general:
             width = len(cs[k].votes)
             admitted = taking[k, :, :width]
             taking[k, :, :width] |= _admit(count.votes[k, :, :width], admitted,
-                                           np.ones(width, dtype=np.bool_), num, den,
+                                           np.ones(width, dtype=np.bool_), bases[k], num, den,
                                            count.uncertain)
         return
     national = count._national()
@@ -46,35 +49,37 @@ def fall_back(count: _Count, threshold: Threshold, taking: Bools) -> None:
     admitted = np.zeros(national.shape, dtype=np.bool_)
     for k in count.general:
         admitted[:, count.columns[k]] |= taking[k, :, : len(cs[k].votes)]
-    new = _admit(national, admitted, present, num, den, count.uncertain)
+    base = np.zeros(count.n, dtype=np.int64)
+    for x in bases.values():
+        base += x
+    new = _admit(national, admitted, present, base, num, den, count.uncertain)
     for k in count.general:
         taking[k, :, : len(cs[k].votes)] |= new[:, count.columns[k]]
 
 
-def _admit(votes: Ints, admitted: Bools, present: Bools, num: int, den: int,
+def _admit(votes: Ints, admitted: Bools, present: Bools, base: Ints, num: int, den: int,
            refused: Bools) -> Bools:
     """Draw × list: the lists the fallback admits beside `admitted`, among those `present`
-    (votes: draw × list, the group's); a draw past int64 is `refused`."""
+    (votes: draw × list, the group's; `base`: the group's base by draw, as `Base.of` counts
+    it); a draw past int64 is `refused`."""
     new = np.zeros(votes.shape, dtype=np.bool_)
-    _admit_each(np.ascontiguousarray(votes), np.ascontiguousarray(admitted), present, num, den,
-                new, refused)
+    _admit_each(np.ascontiguousarray(votes), np.ascontiguousarray(admitted), present,
+                np.ascontiguousarray(base, dtype=np.int64), num, den, new, refused)
     return new
 
 
 @numba.njit(nogil=True, cache=True)
-def _admit_each(votes: Ints, admitted: Bools, present: Bools, num: int, den: int, new: Bools,
-                refused: Bools) -> None:
+def _admit_each(votes: Ints, admitted: Bools, present: Bools, bases: Ints, num: int, den: int,
+                new: Bools, refused: Bools) -> None:
     """Each draw: the waiting lists, most votes first, admitted while the lists in hold no
-    more than num / den of all the votes, or while they have the last one admitted's votes."""
+    more than num / den of the base, or while they have the last one admitted's votes."""
     for i in range(votes.shape[0]):
-        base = 0
+        base = bases[i]
         held = 0
         for j in range(votes.shape[1]):
-            if present[j]:
-                base += votes[i, j]
-                if admitted[i, j]:
-                    held += votes[i, j]
-        if base >= 2**62 // max(num, den, 1):
+            if present[j] and admitted[i, j]:
+                held += votes[i, j]
+        if max(base, held) >= 2**62 // max(num, den, 1):
             refused[i] = True
             continue
         last = -1
