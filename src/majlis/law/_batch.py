@@ -389,8 +389,8 @@ def _huntington_hill(votes: Ints, magnitude: Ints, seats: Ints,
             status[r] = _EXACT
             continue
         given = 0
-        for j in range(n_lists):
-            c[j] = max(1, int(votes[r, j] * m / total)) if votes[r, j] else 0
+        for j in range(n_lists):  # divisors near k + 1/2: shares rounded, a first seat each
+            c[j] = max(1, int(votes[r, j] * m / total + 0.5)) if votes[r, j] else 0
             given += c[j]
         while given < m:  # to the highest next quotient
             best, most = -1, -1.0
@@ -410,6 +410,22 @@ def _huntington_hill(votes: Ints, magnitude: Ints, seats: Ints,
                         worst, least = j, q
             c[worst] -= 1
             given -= 1
+        while True:  # a seat from the lowest last quotient to a higher next one, while any is
+            worst, least = -1, np.inf
+            best, most = -1, -1.0
+            for j in range(n_lists):
+                if c[j] >= 2:
+                    q = votes[r, j] / np.sqrt(float((c[j] - 1) * c[j]))
+                    if q < least:
+                        worst, least = j, q
+                if c[j] >= 1:
+                    q = votes[r, j] / np.sqrt(float(c[j] * (c[j] + 1)))
+                    if q > most:
+                        best, most = j, q
+            if worst < 0 or least >= most:
+                break
+            c[worst] -= 1
+            c[best] += 1
         low, high = np.inf, 0.0
         for j in range(n_lists):
             if c[j] >= 2:
