@@ -5,10 +5,9 @@ Speed: a synthetic release of Iraq 2025's 18 governorates (320 general seats, 30
 half the general stations counted, the special vote all counted), fixed seed. The naive peer
 draws the same kind of election with plain NumPy and allocates each constituency with votelib,
 draw by draw. Then every Iraqi preset in turn, 100,000 draws on a synthetic release of its own
-districts, and each Norwegian preset the same way (19 counties, a levelling tier). Then
-100,000 draws of Czechia 2021 (14 regions, a national pool of remainders) about the official
-votes through `allocate_draws`, beside `allocate` draw by draw (the path every draw of a pool
-took before it had compiled kernels), timed on a few hundred draws.
+districts, and each Norwegian preset the same way (19 counties, a levelling tier). Then the
+example laws with agreements, a bonus, mixed-member, biproportional and pooled counts, on their
+bundled elections, beside `allocate` draw by draw.
 
 Backtest: every release of the replayed night (three made-up elections), each projected with
 20,000 draws and scored against the seats finally won — with the default model and with its
@@ -44,8 +43,6 @@ BACKTEST_2010_DRAWS = 5_000
 LAW = data.law("iraq-2025")
 LAW_2010 = data.law("iraq-2010")
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "laws"
-POOL_CHUNK = 4_096  # draws per `allocate_draws` call, as a projection's chunks
-POOL_EXACT_DRAWS = 300
 
 
 def line(name: str, value: float, unit: str) -> None:
@@ -208,16 +205,18 @@ def agreements_and_bonus() -> None:
 TIERED = (("newzealand2017", "new-zealand-mmp.toml", 10_000),
           ("germany2025", "germany-bundestag.toml", 10_000),
           ("hesse2018", "hesse-landtag.toml", 10_000), ("zurich2018", "zurich-city-council.toml",
-                                                        1_000))
+                                                        1_000),
+          ("czechia2021", "czechia-2021.toml", 1_000))
 
 
-def mixed_and_biproportional() -> None:
-    """The mixed-member and biproportional example laws on their bundled elections (New
-    Zealand 2017: kept overhang; Germany 2025: capped; Hesse 2018: levelled from 110 seats by
-    Hare quotas; Zurich 2018: 125 seats in 9 constituencies): 100,000 draws (each list's
+def tiered_laws() -> None:
+    """The mixed-member, biproportional and pooled-remainder example laws on their bundled
+    elections (New Zealand 2017: kept overhang; Germany 2025: capped; Hesse 2018: levelled from
+    110 seats by Hare quotas; Zurich 2018: 125 seats in 9 constituencies; Czechia 2021: whole
+    quotas in 14 regions, a national pool of their remainders): 100,000 draws (each list's
     official votes times a uniform factor in 0.9–1.1, Poisson noise) through `allocate_draws`,
-    and the first 10,000 (Zurich: 1,000) through `allocate` one by one, the path every draw of
-    these laws took before the vector path counted them."""
+    and the first 10,000 (Zurich, Czechia: 1,000) through `allocate` one by one, the path every
+    draw of these laws took before the vector path counted them."""
     for name, law_file, exact_draws in TIERED:
         law = parse_law((EXAMPLES / law_file).read_text(encoding="utf-8"), law_file)
         paths = [data.path(f"world/{name}_{part}.csv") for part in ("votes", "districts",
@@ -251,52 +250,6 @@ def mixed_and_biproportional() -> None:
         line(f"tiered_{name}_{exact_draws // 1000}k_draws_exact_path", exact, "s")
         line(f"tiered_{name}_speedup_vs_exact_path", exact * DRAWS / exact_draws / vector, "x")
         line(f"tiered_{name}_load_average_1min", os.getloadavg()[0], "processes")
-
-
-def pool() -> None:
-    """Czechia 2021's law on draws about its official votes (each list's national swing, then
-    Poisson noise by region), made outside the timing: `allocate_draws` in chunks, and
-    `allocate` draw by draw on the first few hundred, with the draws each path counted."""
-    law = parse_law((EXAMPLES / "czechia-2021.toml").read_text(encoding="utf-8"), "czechia-2021")
-    files = [f"world/czechia2021_{kind}.csv" for kind in ("votes", "districts", "lists")]
-    election = read_election(data.path(files[0]).read_text(encoding="utf-8"), files[0], law,
-                             data.path(files[1]).read_text(encoding="utf-8"), files[1],
-                             data.path(files[2]).read_text(encoding="utf-8"), files[2])
-    cs = election.constituencies
-    width = max(len(c.votes) for c in cs)
-    base = np.zeros((len(cs), 1, width))
-    for k, c in enumerate(cs):
-        base[k, 0, : len(c.votes)] = list(c.votes.values())
-    rng = np.random.default_rng(SEED)
-
-    def drawn(n: int) -> np.ndarray:
-        return rng.poisson(base * rng.lognormal(0, 0.1, (1, n, width))).astype(np.int64)
-
-    allocate_draws(drawn(100), election, law)  # compiles
-    spent = 0.0
-    rows = exact = pooled = 0
-    for lo in range(0, DRAWS, POOL_CHUNK):
-        votes = drawn(min(POOL_CHUNK, DRAWS - lo))
-        started = time.perf_counter()
-        result = allocate_draws(votes, election, law, seed=lo, workers=2)
-        spent += time.perf_counter() - started
-        rows += result.exact_rows
-        exact += int(result.exact.sum())
-        pooled += int((result.tier.sum(axis=1) > 0).sum())
-    line("czechia_2021_100k_draws", spent, "s")
-    line("czechia_2021_exact_path_rows", rows, "constituency draws")
-    line("czechia_2021_draws_to_allocate_whole", exact, "draws")
-    line("czechia_2021_draws_with_pooled_seats", pooled / DRAWS, "share")
-    votes = drawn(POOL_EXACT_DRAWS)
-    started = time.perf_counter()
-    for i in range(POOL_EXACT_DRAWS):
-        allocate(replace(election, constituencies=tuple(
-            replace(c, votes=dict(zip(c.votes, votes[k, i, : len(c.votes)].tolist(),
-                                      strict=True))) for k, c in enumerate(cs))), law, seed=i)
-    per_draw = (time.perf_counter() - started) / POOL_EXACT_DRAWS
-    line("czechia_2021_100k_draws_by_allocate_whole", per_draw * DRAWS, "s")
-    line("czechia_2021_speedup_vs_allocate_whole", per_draw * DRAWS / spent, "x")
-    line("czechia_2021_load_average_1min", os.getloadavg()[0], "processes")
 
 
 def backtest_2025() -> None:
@@ -373,8 +326,7 @@ if __name__ == "__main__":
     speed()
     presets()
     agreements_and_bonus()
-    mixed_and_biproportional()
-    pool()
+    tiered_laws()
     backtest_2025()
     backtest_2010()
     line("load_average_1min_after", os.getloadavg()[0], "processes")
