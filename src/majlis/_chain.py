@@ -23,35 +23,39 @@ CHAINED = ("station", "source", "version", "status", "received_at", "received_by
            "reason", "author")
 SIGNED = ("key_id", "signature")  # chained only when the version is signed
 PHOTO = "photo"  # chained only when the version carries a photo's SHA-256
+encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False)
 
 
-def content_of(election: str, fields: Mapping[str, object], votes: Iterable[tuple[str, int]],
-               candidate_votes: Iterable[tuple[str, str, int]]) -> str:
-    """Everything a stored version says, canonically, for the hash chain; a signed version's
-    key id and signature too, and a photographed one's photo hash (a version without them
-    hashes as it did before them)."""
-    return content_from(election, fields, listed(votes, candidate_votes))
-
-
-def listed(votes: Iterable[Sequence[object]], candidate_votes: Iterable[Sequence[object]]
-           ) -> str:
-    """A version's votes and candidate votes, sorted, as the JSON its content holds them: the
-    pair of arrays, comma-joined, without brackets (tuples and lists alike)."""
-    return json.dumps([sorted(votes), sorted(candidate_votes)], ensure_ascii=False)[1:-1]
+def content_of(election: str, fields: Mapping[str, object], votes: Iterable[Sequence[object]],
+               candidate_votes: Iterable[Sequence[object]]) -> str:
+    """Everything a stored version says, canonically, for the hash chain: the JSON of
+    `[election, *fields, votes, candidate votes, (signed), (photo)]`, each list of votes sorted
+    (tuples and lists alike); a signed version's key id and signature too, and a photographed
+    one's photo hash (a version without them hashes as it did before them). One encoding a
+    version: the check recomputes every stored version with it."""
+    return digest(encode([election, *(fields[k] for k in CHAINED), sorted(votes),
+                         sorted(candidate_votes), *_tail(fields)]))
 
 
 def content_from(election: str, fields: Mapping[str, object], votes: str) -> str:
-    """`content_of` with the votes already written (`listed`'s text): the same JSON, byte for
-    byte, as `[election, *fields, votes, candidate votes, (signed), (photo)]` dumped whole —
-    ingest writes a sheet's votes once for both its digests."""
-    tail = []
+    """`content_of` with the votes already written — the two sorted arrays comma-joined, without
+    brackets — byte for byte the same: ingest writes a sheet's votes once for both its
+    digests."""
+    body = encode([election, *(fields[k] for k in CHAINED)])[:-1]
+    tail = _tail(fields)
+    extra = ", " + encode(tail)[1:-1] if tail else ""
+    return digest(f"{body}, {votes}{extra}]")
+
+
+def _tail(fields: Mapping[str, object]) -> list[list[object]]:
+    """What a version's content holds after its votes: its signer and signature when signed,
+    its photo's hash when photographed."""
+    tail: list[list[object]] = []
     if fields.get("key_id") or fields.get("signature"):
         tail.append([fields[k] for k in SIGNED])
     if fields.get(PHOTO):
         tail.append([PHOTO, fields[PHOTO]])
-    body = json.dumps([election, *(fields[k] for k in CHAINED)], ensure_ascii=False)[:-1]
-    extra = ", " + json.dumps(tail, ensure_ascii=False)[1:-1] if tail else ""
-    return hashlib.sha256(f"{body}, {votes}{extra}]".encode()).hexdigest()
+    return tail
 
 
 def link(prev: str, content: str) -> str:

@@ -190,7 +190,7 @@ NIGHT = 400  # sheets, in four batches
 def test_postgresql_restarted_mid_ingest_loses_and_doubles_no_sheet(
         private_postgres: PrivateServer, when: str) -> None:
     """The server is stopped at once and started again as the second batch's sheets are being
-    inserted (before: their insert fails; after: the COPY of their votes does): that
+    inserted (before: the ids they are given fail; after: the COPY of the sheets does): that
     transaction dies with its connection, the batch is tried again on a new one once the server
     answers, and the night ends with every sheet stored once, the totals exact and the chain
     intact."""
@@ -202,7 +202,7 @@ def test_postgresql_restarted_mid_ingest_loses_and_doubles_no_sheet(
     inserts: list[str] = []
 
     def cut(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO TALLY_SHEETS"):
+        if "NEXTVAL(PG_GET_SERIAL_SEQUENCE('TALLY_SHEETS'" in statement.upper():
             inserts.append(statement)
             if len(inserts) == 2:  # the second batch, mid-transaction
                 private_postgres.restart()

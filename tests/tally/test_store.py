@@ -243,6 +243,29 @@ def test_upgrading_a_store_keeps_its_releases_and_records_who_publishes(store: S
         (1, "old", ""), (2, "second", "publisher 1")]
 
 
+def test_votes_move_into_and_out_of_without_rowid_tables_intact(store: Store) -> None:
+    """Migration 0011 rebuilds SQLite's vote tables WITHOUT ROWID (PostgreSQL's stay as they
+    are), and its downgrade rebuilds them as before: every vote, total and hash survives both."""
+    store.register(STATIONS, LISTS)
+    store.ingest([sheet("B-001-01"), sheet("N-001-01", votes={"Tasmim": 7, "Sadiqoun": 93})])
+
+    sqlite = store.engine.dialect.name == "sqlite"
+
+    def without_rowid() -> list[bool]:  # each of SQLite's two vote tables
+        with store.engine.connect() as conn:
+            return [sql.strip().endswith("WITHOUT ROWID") for sql in conn.execute(text(
+                "SELECT sql FROM sqlite_master WHERE name LIKE 'sheet%votes'")).scalars()]
+
+    assert not sqlite or without_rowid() == [True, True]
+    command.downgrade(store._migrations(), "0010")
+    assert not sqlite or without_rowid() == [False, False]
+    store.init()  # upgrades
+    assert not sqlite or without_rowid() == [True, True]
+    assert [c.votes for c in store.results()] == [{"Tasmim": 200, "State of Law": 100},
+                                                  {"Tasmim": 7, "Sadiqoun": 93}]
+    assert audit.verify_chain(store.chain()).intact
+
+
 def test_elections_in_one_store_are_kept_apart(store: Store) -> None:
     store.register(STATIONS, LISTS)
     store.ingest([sheet("B-001-01")])

@@ -84,6 +84,22 @@ def test_running_totals_hold_past_32_bits(store: Store) -> None:
     store.release("three giants")
 
 
+def test_text_copy_must_escape_comes_back_byte_for_byte(store: Store) -> None:
+    """PostgreSQL's COPY carries the sheets and votes as text, where a backslash, a tab or a
+    line break would otherwise shift a column: names and figures come back as written, a
+    failure naming them too, and every hash recomputes from them."""
+    odd = "Back\\slash\tTab\nNew\rline «قائمة»"
+    store.register(STATIONS, [*LISTS, ("Basra", odd)])
+    good = sheet("B-001-01", votes={"Tasmim": 200, odd: 100}, received_by="clerk \\N\t7\n")
+    held = sheet("B-001-02", votes={odd: 5, "Not\\here\t": 1})
+    report = store.ingest([good, held])
+    assert (report.accepted, report.quarantined) == (1, 1)
+    assert store.results()[0].votes == {"Tasmim": 200, odd: 100}
+    [failure] = store.quarantined()[0].failures
+    assert failure.message == "not standing in Basra: Not\\here\t"
+    assert audit.verify_chain(store.chain()).intact
+
+
 def test_registering_a_station_again_otherwise_is_refused(registered: Store) -> None:
     moved = replace(STATIONS[0], constituency="Najaf", registered=600)
     with pytest.raises(InputError) as refused:

@@ -6,7 +6,6 @@ sheet. Re-running an ingest skips what is already stored."""
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from majlis._chain import content_from, link
+from majlis._chain import content_from, encode, link
 
 from ._base import _audited, _guarded
 from ._checks import check
@@ -58,14 +57,12 @@ class IngestReport:
         )
 
 
-def _figures(sheet: TallySheet, votes: str | None = None) -> str:
+def _figures(sheet: TallySheet, votes: str) -> str:
     """The figures of a sheet, canonically: equal figures, equal digest. `votes`: the JSON of
-    the sheet's sorted votes when already written (the chain's content holds it too)."""
-    body = json.dumps([sheet.ballots_received, sheet.cast, sheet.valid, sheet.invalid,
-                       sheet.spoiled, sheet.unused])[:-1]
-    if votes is None:
-        votes = json.dumps(sorted(sheet.votes.items()), ensure_ascii=False)
-    people = json.dumps(sorted(sheet.candidate_votes.items()), ensure_ascii=False)
+    the sheet's sorted votes, already written (the chain's content holds it too)."""
+    body = encode([sheet.ballots_received, sheet.cast, sheet.valid, sheet.invalid,
+                  sheet.spoiled, sheet.unused])[:-1]
+    people = encode(sorted(sheet.candidate_votes.items())) if sheet.candidate_votes else "[]"
     return hashlib.sha256(f"{body}, {votes}, {people}]".encode()).hexdigest()
 
 
@@ -154,7 +151,7 @@ class Intake(Register, Devices, Photos):
         kept: list[tuple[TallySheet, int, str]] = []  # (sheet, version, status) per row
         for sheet in sheets:
             prior = latest.get((sheet.station, sheet.source.value))
-            votes = json.dumps(sorted(sheet.votes.items()), ensure_ascii=False)
+            votes = encode(sorted(sheet.votes.items()))
             digest = _figures(sheet, votes)
             failures = [*check(sheet, known.stations, known.lists, known.candidates,
                                unregistered_ceiling=self.unregistered_ceiling), *held]
@@ -181,13 +178,14 @@ class Intake(Register, Devices, Photos):
                 "received_by": sheet.received_by, "ballots_received": sheet.ballots_received,
                 "cast": sheet.cast, "valid": sheet.valid, "invalid": sheet.invalid,
                 "spoiled": sheet.spoiled, "unused": sheet.unused,
-                "failures": json.dumps([[f.rule, f.message] for f in failures],
-                                       ensure_ascii=False) if failures else "",
+                "failures": encode([[f.rule, f.message] for f in failures])
+                if failures else "",
                 "reason": reason, "author": author, "key_id": sheet.key_id,
                 "signature": sheet.signature, "photo": sheet.photo,
             }
-            content = content_from(self.election, row, f"{votes}, " + json.dumps(sorted(
-                (p, c, n) for (p, c), n in sheet.candidate_votes.items()), ensure_ascii=False))
+            content = content_from(self.election, row, f"{votes}, " + (encode(sorted(
+                (p, c, n) for (p, c), n in sheet.candidate_votes.items()))
+                if sheet.candidate_votes else "[]"))
             row |= {"station_id": known.ids.get(sheet.station), "figures_hash": digest,
                     "content_hash": content, "prev_hash": head.hash,
                     "hash": link(head.hash, content)}
@@ -219,35 +217,24 @@ class Intake(Register, Devices, Photos):
         their new ids in the rows' order: the chain's order is the ids' order. The caller holds
         the chain's head, so no other writer takes ids meanwhile on SQLite; PostgreSQL's
         sequence hands them out ascending."""
-        table = SheetRow.__table__
         dialect = self.engine.dialect
         connection = session.connection()
-        columns = ["id", *rows[0]]
         if dialect.name == "postgresql":
             ids = sorted(connection.exec_driver_sql(
                 "SELECT nextval(pg_get_serial_sequence('tally_sheets', 'id')) "
                 "FROM generate_series(1, %(n)s)", {"n": len(rows)}).scalars())
-            arrays = ", ".join(
-                f"%(c{i})s::{table.c[c].type.compile(dialect)}[]" for i, c in enumerate(columns))
-            values: dict[str, list[object]] = {"c0": list(ids)}
-            values |= {f"c{i}": [row[c] for row in rows] for i, c in enumerate(columns[1:], 1)}
-            connection.exec_driver_sql(
-                f"INSERT INTO tally_sheets ({_named(dialect, columns)}) "
-                f"SELECT * FROM unnest({arrays})", values)
-            return ids
-        first = 1 + (connection.exec_driver_sql(
-            "SELECT max(id) FROM tally_sheets").scalar() or 0)
-        ids = list(range(first, first + len(rows)))
-        connection.exec_driver_sql(
-            f"INSERT INTO tally_sheets ({_named(dialect, columns)}) "
-            f"VALUES ({', '.join('?' * len(columns))})",
-            [(i, *row.values()) for i, row in zip(ids, rows, strict=True)])
+        else:
+            first = 1 + (connection.exec_driver_sql(
+                "SELECT max(id) FROM tally_sheets").scalar() or 0)
+            ids = list(range(first, first + len(rows)))
+        self._insert_rows(session, SheetRow, ("id", *rows[0]),
+                          [(i, *row.values()) for i, row in zip(ids, rows, strict=True)])
         return ids
 
     def _insert_rows(self, session: Session, table: type[Base], columns: tuple[str, ...],
                      rows: list[tuple[object, ...]]) -> None:
-        """Rows of `table` in bulk, in the session's transaction: PostgreSQL's COPY, else one
-        executemany."""
+        """Rows of `table` in bulk, in the session's transaction: PostgreSQL's COPY (the rows
+        written as its text in one piece, not a call a row), else one executemany."""
         if not rows:  # a station where nobody voted sends a sheet with no votes
             return
         name = table.__tablename__
@@ -258,8 +245,7 @@ class Intake(Register, Devices, Photos):
             statement = f"COPY {name} ({_named(dialect, columns)}) FROM STDIN"
             try:
                 with cursor.copy(statement) as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                    copy.write(_copy_text(rows))
             except psycopg.Error as error:  # as SQLAlchemy's own statements fail: a dropped
                 # connection invalidated and the batch sent again, a refusal a StoreError
                 connection._handle_dbapi_exception(error, statement, None, cursor, None)
@@ -333,6 +319,25 @@ class Intake(Register, Devices, Photos):
 def _named(dialect: Dialect, columns: Iterable[str]) -> str:
     """Column names for raw SQL, quoted where the dialect needs it (`cast` is a keyword)."""
     return ", ".join(dialect.identifier_preparer.quote(c) for c in columns)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(rows: Iterable[tuple[object, ...]]) -> str:
+    """`rows` in COPY's text format: tab-separated, a line each, NULL as \\N, and in text the
+    backslash, tab and line breaks escaped. Each distinct value is written once: a batch's
+    vote rows repeat the same few list names and sheet ids."""
+    written: dict[object, str] = {}
+
+    def write(value: object) -> str:
+        text = ("\\N" if value is None else value.translate(_COPY_ESCAPES)
+                if isinstance(value, str) else str(value))
+        written[value] = text
+        return text
+
+    return "".join(["\t".join([written[v] if v in written else write(v) for v in row]) + "\n"
+                    for row in rows])
 
 
 def described(report: IngestReport) -> str:

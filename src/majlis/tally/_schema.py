@@ -138,7 +138,11 @@ class SheetRow(Base):
 
 
 class SheetVotesRow(Base):
+    """A list's votes on a sheet version; on SQLite kept in its key's order (WITHOUT ROWID,
+    migration 0011): one B-tree entry a row, a sheet's votes side by side."""
+
     __tablename__ = "sheet_votes"
+    __table_args__ = ({"sqlite_with_rowid": False},)
     sheet_id: Mapped[int] = mapped_column(ForeignKey("tally_sheets.id"), primary_key=True)
     list_name: Mapped[str] = mapped_column(String(300), primary_key=True)
     votes: Mapped[int] = mapped_column(Integer)
@@ -206,7 +210,10 @@ class CandidateRow(Base):
 
 
 class SheetCandidateVotesRow(Base):
+    """A candidate's votes on a sheet version; on SQLite WITHOUT ROWID, as the lists' votes."""
+
     __tablename__ = "sheet_candidate_votes"
+    __table_args__ = ({"sqlite_with_rowid": False},)
     sheet_id: Mapped[int] = mapped_column(ForeignKey("tally_sheets.id"), primary_key=True)
     list_name: Mapped[str] = mapped_column(String(300), primary_key=True)
     candidate: Mapped[str] = mapped_column(String(300), primary_key=True)
