@@ -189,12 +189,12 @@ def allocate_batch(
 
     def run(lo: int) -> None:
         part = slice(lo, lo + rows)
-        mine = v[part] if counted is None else np.where(counted[part], v[part], 0)
         if isinstance(plan, QuotaRule):
-            _solve_quotas(mine, m[part], plan, share,
+            _solve_quotas(v[part], m[part], plan, share,
                           None if counted is None else counted[part], out_seats[part],
                           out_tied[part])
         else:
+            mine = v[part] if counted is None else np.where(counted[part], v[part], 0)
             _solve(mine, m[part], plan, share, out_seats[part], out_tied[part])
 
     starts = range(0, n_rows, rows)
@@ -217,8 +217,7 @@ def _solve(
 ) -> None:
     """One chunk, written into `seats` and `tied`: the threshold and Adams' free first seats
     here, the divisor count in `_highest_averages`, the rows it cannot certify exactly after."""
-    if votes.min() < 0 or votes.max() >= MAX_VOTES:
-        raise ValueError("votes must be non-negative and below 2**40")
+    _check_votes(votes)
     if threshold is not None and threshold > 0:
         votes = np.where(_qualifies(votes, threshold), votes, 0)
     full = magnitude
@@ -238,6 +237,11 @@ def _solve(
         seats += firsts
     for i in np.flatnonzero(exact):
         seats[i], tied[i] = _exact_row(votes[i], int(full[i]), plan)
+
+
+def _check_votes(votes: Ints) -> None:
+    if votes.min() < 0 or votes.max() >= MAX_VOTES:
+        raise ValueError("votes must be non-negative and below 2**40")
 
 
 def _qualifies(votes: Ints, threshold: Fraction) -> Bools:
@@ -359,24 +363,33 @@ def _solve_quotas(
     tied: Bools,
 ) -> None:
     """One chunk under a quota rule, written into `seats` and `tied`: the threshold here, the
-    count in `_quotas`, the rows it leaves to the exact path after (`taking`: the columns that
-    are lists in the count; their votes are already zero where not)."""
-    if votes.min() < 0 or votes.max() >= MAX_VOTES:
-        raise ValueError("votes must be non-negative and below 2**40")
-    counted = np.ones(votes.shape, dtype=np.bool_) if taking is None else taking
-    if threshold is not None and threshold > 0:
-        counted = counted & _qualifies(votes, threshold)
-        votes = np.where(counted, votes, 0)
+    count in `_quotas`, the rows it leaves to the exact path after. `taking`: the columns that
+    are lists in the count (None: all); the others count as no votes. Without a threshold or
+    limits the compiled loop masks them and checks the votes' range as it reads each row: on
+    copies of the chunk, the mask and the range took a tenth of a tiered projection."""
+    screened = threshold is not None and threshold > 0
+    if screened or rule.limits is not None:
+        if taking is not None:
+            votes = np.where(taking, votes, 0)
+        _check_votes(votes)
+        if screened:
+            assert threshold is not None
+            keep = _qualifies(votes, threshold)
+            taking = keep if taking is None else taking & keep
+            votes = np.where(taking, votes, 0)
     status = np.full(magnitude.shape, _CERTIFIED, dtype=np.int8)
     if rule.limits is None:
-        _quotas(np.ascontiguousarray(votes), magnitude, _QUOTA_KINDS[rule.quota],
-                _ROUNDINGS[rule.rounding], rule.remainder is Remainder.HIGHEST_AVERAGE, seats,
-                status)
+        mask = _ALL if taking is None else np.ascontiguousarray(taking)
+        if not _quotas(np.ascontiguousarray(votes), mask, magnitude, _QUOTA_KINDS[rule.quota],
+                       _ROUNDINGS[rule.rounding], rule.remainder is Remainder.HIGHEST_AVERAGE,
+                       seats, status):
+            raise ValueError("votes must be non-negative and below 2**40")
     else:  # a limited remainder stage has no compiled twin: every row is counted exactly
         status[:] = _EXACT
     tied |= status == _TIED
     for i in np.flatnonzero(status >= _EXACT):
-        names = {str(j): int(x) for j, x in enumerate(votes[i]) if counted[i, j]}
+        names = {str(j): int(x) for j, x in enumerate(votes[i])
+                 if taking is None or taking[i, j]}
         seats[i], tied[i] = _row_of(
             rule.apportion(names, int(magnitude[i]), _index_order(names)), votes.shape[1])
         tied[i] |= status[i] == _EXACT_TIED
@@ -384,25 +397,36 @@ def _solve_quotas(
         tied |= (seats.sum(axis=1) != magnitude) | ((votes.sum(axis=1) == 0) & (magnitude > 0))
 
 
+_ALL = np.ones((0, 0), dtype=np.bool_)  # no mask: every column a list in the count
+
+
 @numba.njit(nogil=True, cache=True)
-def _quotas(votes: Ints, magnitude: Ints, kind: int, rounding: int, dhondt: bool,
-            seats: Ints, status: NDArray[np.int8]) -> None:
+def _quotas(votes: Ints, mask: Bools, magnitude: Ints, kind: int, rounding: int, dhondt: bool,
+            seats: Ints, status: NDArray[np.int8]) -> bool:
     """Each row's seats by whole quotas, then by largest remainders (or D'Hondt from the whole
     quotas, `dhondt`), in integers: the quota is qn / qd and list j's remainder r[j] / qd.
     A row is `_TIED` where the last remainder seat's value equals the next one's, or where whole
     quotas given back were chosen among equal remainders (the exact path decides that by
     precedence too, but records no tie); `_EXACT` where the exact path must decide: a remainder
-    seat for a list with nothing left over."""
+    seat for a list with nothing left over. A column `mask` leaves out (when it has rows) has
+    no votes. False, and the count unfinished, where a vote in the count is negative or not
+    below MAX_VOTES."""
     n_lists = votes.shape[1]
+    masked = mask.shape[0] > 0
+    w = np.empty(n_lists, dtype=np.int64)  # the row's votes, masked
     r = np.empty(n_lists, dtype=np.int64)
     order = np.empty(n_lists, dtype=np.int64)
     for row in range(votes.shape[0]):
+        total = 0
+        for j in range(n_lists):
+            x = votes[row, j] if not masked or mask[row, j] else 0
+            if x < 0 or x >= MAX_VOTES:
+                return False
+            w[j] = x
+            total += x
         m = magnitude[row]
         if m == 0:
             continue
-        total = 0
-        for j in range(n_lists):
-            total += votes[row, j]
         if total == 0:  # seats and no votes: for the exact path to decide, or refuse
             status[row] = _TIED
             continue
@@ -422,11 +446,27 @@ def _quotas(votes: Ints, magnitude: Ints, kind: int, rounding: int, dhondt: bool
             qn, qd = (2 * qn + qd) // (2 * qd), 1
         c = seats[row]
         given = 0
-        for j in range(n_lists):
-            x = votes[row, j] * qd
-            c[j] = x // qn if qn else 0
-            r[j] = x - qn * c[j]
-            given += c[j]
+        if qn == 0:
+            for j in range(n_lists):
+                c[j] = 0
+                r[j] = w[j] * qd
+        else:
+            # x // qn from a float estimate put right in integers (off by at most one: the
+            # quotient is below 2 (m + 2)); an integer division per list was most of the loop
+            inverse = 1.0 / qn
+            for j in range(n_lists):
+                x = w[j] * qd
+                whole = int(x * inverse)
+                rest = x - qn * whole
+                while rest < 0:
+                    whole -= 1
+                    rest += qn
+                while rest >= qn:
+                    whole += 1
+                    rest -= qn
+                c[j] = whole
+                r[j] = rest
+                given += whole
         given_back_by_rank = False
         while given > m:  # more whole quotas than seats: back from the smallest remainder,
             worst = -1  # of equal ones from the last column (the exact path: by precedence)
@@ -450,15 +490,15 @@ def _quotas(votes: Ints, magnitude: Ints, kind: int, rounding: int, dhondt: bool
             for _ in range(left):
                 best = 0
                 for j in range(1, n_lists):
-                    if votes[row, j] * (c[best] + 1) > votes[row, best] * (c[j] + 1):
+                    if w[j] * (c[best] + 1) > w[best] * (c[j] + 1):
                         best = j
-                low_num, low_den = votes[row, best], c[best] + 1
+                low_num, low_den = w[best], c[best] + 1
                 c[best] += 1
             best = 0
             for j in range(1, n_lists):
-                if votes[row, j] * (c[best] + 1) > votes[row, best] * (c[j] + 1):
+                if w[j] * (c[best] + 1) > w[best] * (c[j] + 1):
                     best = j
-            if low_num * (c[best] + 1) == votes[row, best] * low_den:
+            if low_num * (c[best] + 1) == w[best] * low_den:
                 status[row] = _TIED
             continue
         positive = 0
@@ -485,6 +525,7 @@ def _quotas(votes: Ints, magnitude: Ints, kind: int, rounding: int, dhondt: bool
             c[order[i]] += 1
         if r[order[left - 1]] == r[order[left]]:
             status[row] = _TIED
+    return True
 
 
 def _index_order(names: dict[str, int]) -> Precedence:

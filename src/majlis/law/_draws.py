@@ -357,7 +357,9 @@ class _Count:
             present[self.columns[k]] = True
         winners = np.zeros(out.shape, dtype=np.bool_)
         flags = np.zeros(self.n, dtype=np.int8)
-        _phase_one(self.votes, seats, columns, present, tier.quota_seats, tier.seats, out,
+        seats_won = np.zeros_like(out)
+        _add_up(seats, columns, seats_won)
+        _phase_one(self._national(), seats_won, present, tier.quota_seats, tier.seats, out,
                    winners, flags)
         self.uncertain |= flags == _REFUSED
         left = np.maximum(tier.seats - out.sum(axis=1), 0)
@@ -365,10 +367,7 @@ class _Count:
         series = tier.rule.series if isinstance(tier.rule, DivisorRule) else tier.rule
         assert isinstance(series, DivisorSeries | QuotaRule)
         some = np.flatnonzero(winners.any(axis=0))  # the count's columns: winners somewhere
-        compact = np.full(len(self.lists), -1, dtype=np.int64)
-        compact[some] = np.arange(some.size)
-        national = np.zeros((self.n, some.size), dtype=np.int64)
-        _add_up(self.votes, np.where(columns >= 0, compact[columns], -1), national)
+        national = self._national()[:, some]
         national[self.uncertain] = 0  # counted by `allocate` whole
         rest = allocate_batch(national, np.where(self.uncertain, 0, left), series,
                               taking=winners[:, some], workers=self.workers)
@@ -471,41 +470,30 @@ _ORDERED, _REFUSED = 1, 2  # phase one: the tie rule orders newcomers; for `allo
 
 
 @numba.njit(nogil=True, cache=True)
-def _phase_one(votes: Ints, seats: Ints, columns: Ints, present: Bools, quota_seats: int,
-               tier_seats: int, whole: Ints, winners: Bools, flags: NDArray[np.int8]) -> None:
-    """A compensatory tier's first phase on every draw i: the national votes and constituency
-    seats of each list (`columns[k, j]`: constituency k's list j, -1 outside the general
-    count), then a list of `present` reaching the natural quota (valid ÷ `quota_seats`) without
-    constituency seats takes its whole quotas, most votes first while seats are left, into
-    `whole`; one reaching it with seats is one of the `winners`. `_ORDERED` where two newcomers
-    with equal votes compete for too few seats; `_REFUSED` without valid votes, or with votes
-    past the compiled path's."""
+def _phase_one(national: Ints, won: Ints, present: Bools, quota_seats: int, tier_seats: int,
+               whole: Ints, winners: Bools, flags: NDArray[np.int8]) -> None:
+    """A compensatory tier's first phase on every draw i, from each list's national votes and
+    constituency seats (draw × list, the general count's): a list of `present` reaching the
+    natural quota (valid ÷ `quota_seats`) without constituency seats takes its whole quotas,
+    most votes first while seats are left, into `whole`; one reaching it with seats is one of
+    the `winners`. `_ORDERED` where two newcomers with equal votes compete for too few seats;
+    `_REFUSED` without valid votes, or with votes past the compiled path's."""
     n_lists = whole.shape[1]
-    national = np.zeros(n_lists, dtype=np.int64)
-    won = np.zeros(n_lists, dtype=np.int64)
     done = np.zeros(n_lists, dtype=np.bool_)
-    for i in range(votes.shape[1]):
-        national[:] = 0
-        won[:] = 0
-        for k in range(votes.shape[0]):
-            for j in range(votes.shape[2]):
-                c = columns[k, j]
-                if c >= 0:
-                    national[c] += votes[k, i, j]
-                    won[c] += seats[k, i, j]
+    for i in range(national.shape[0]):
         valid = 0
         most = 0
         for j in range(n_lists):
-            valid += national[j]
-            most = max(most, national[j])
+            valid += national[i, j]
+            most = max(most, national[i, j])
         if valid == 0 or most >= MAX_VOTES:
             flags[i] = _REFUSED
             continue
         given = 0
         for j in range(n_lists):
-            x = national[j] * quota_seats
+            x = national[i, j] * quota_seats
             if present[j] and x >= valid:
-                if won[j] == 0:
+                if won[i, j] == 0:
                     whole[i, j] = x // valid
                     given += whole[i, j]
                 else:
@@ -519,9 +507,9 @@ def _phase_one(votes: Ints, seats: Ints, columns: Ints, present: Bools, quota_se
             equal = False
             for j in range(n_lists):
                 if whole[i, j] > 0 and not done[j]:
-                    if best < 0 or national[j] > national[best]:
+                    if best < 0 or national[i, j] > national[i, best]:
                         best, equal = j, False
-                    elif national[j] == national[best]:
+                    elif national[i, j] == national[i, best]:
                         equal = True
             if best < 0:
                 break
@@ -627,9 +615,10 @@ def _place(votes: Ints, seats: Ints, columns: Ints, magnitude: Ints, room: Ints,
 @numba.njit(nogil=True, cache=True)
 def _add_up(values: Ints | NDArray[np.uint8], columns: Ints, out: Ints) -> None:
     """out[i, columns[k, j]] += values[k, i, j] wherever columns[k, j] is a column (not -1);
-    draw by draw, so that a draw's row of `out` stays in cache."""
-    for i in range(values.shape[1]):
-        for k in range(values.shape[0]):
+    constituency by constituency, so that `values` is read in order (draw by draw, jumping
+    between constituencies, took half again as long; `out` stays in cache either way)."""
+    for k in range(values.shape[0]):
+        for i in range(values.shape[1]):
             for j in range(values.shape[2]):
                 c = columns[k, j]
                 if c >= 0:
