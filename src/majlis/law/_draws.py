@@ -357,9 +357,7 @@ class _Count:
             present[self.columns[k]] = True
         winners = np.zeros(out.shape, dtype=np.bool_)
         flags = np.zeros(self.n, dtype=np.int8)
-        seats_won = np.zeros_like(out)
-        _add_up(seats, columns, seats_won)
-        _phase_one(self._national(), seats_won, present, tier.quota_seats, tier.seats, out,
+        _phase_one(self._national(), seats, columns, present, tier.quota_seats, tier.seats, out,
                    winners, flags)
         self.uncertain |= flags == _REFUSED
         left = np.maximum(tier.seats - out.sum(axis=1), 0)
@@ -470,17 +468,26 @@ _ORDERED, _REFUSED = 1, 2  # phase one: the tie rule orders newcomers; for `allo
 
 
 @numba.njit(nogil=True, cache=True)
-def _phase_one(national: Ints, won: Ints, present: Bools, quota_seats: int, tier_seats: int,
-               whole: Ints, winners: Bools, flags: NDArray[np.int8]) -> None:
-    """A compensatory tier's first phase on every draw i, from each list's national votes and
-    constituency seats (draw × list, the general count's): a list of `present` reaching the
-    natural quota (valid ÷ `quota_seats`) without constituency seats takes its whole quotas,
-    most votes first while seats are left, into `whole`; one reaching it with seats is one of
-    the `winners`. `_ORDERED` where two newcomers with equal votes compete for too few seats;
-    `_REFUSED` without valid votes, or with votes past the compiled path's."""
+def _phase_one(national: Ints, seats: Ints, columns: Ints, present: Bools, quota_seats: int,
+               tier_seats: int, whole: Ints, winners: Bools, flags: NDArray[np.int8]) -> None:
+    """A compensatory tier's first phase on every draw i, from each list's `national` votes
+    (draw × list: `_Count._national`, summed once for this and the second phase) and its
+    constituency seats (summed here; `columns[k, j]`: constituency k's list j, -1 outside the
+    general count): a list of `present` reaching the natural quota (valid ÷ `quota_seats`)
+    without constituency seats takes its whole quotas, most votes first while seats are left,
+    into `whole`; one reaching it with seats is one of the `winners`. `_ORDERED` where two
+    newcomers with equal votes compete for too few seats; `_REFUSED` without valid votes, or
+    with votes past the compiled path's."""
     n_lists = whole.shape[1]
+    newcomers = np.empty(n_lists, dtype=np.int64)  # a draw's, by column
     done = np.zeros(n_lists, dtype=np.bool_)
+    won = np.zeros(n_lists, dtype=np.int64)
     for i in range(national.shape[0]):
+        won[:] = 0
+        for k in range(seats.shape[0]):
+            for j in range(seats.shape[2]):
+                if columns[k, j] >= 0:
+                    won[columns[k, j]] += seats[k, i, j]
         valid = 0
         most = 0
         for j in range(n_lists):
@@ -490,23 +497,28 @@ def _phase_one(national: Ints, won: Ints, present: Bools, quota_seats: int, tier
             flags[i] = _REFUSED
             continue
         given = 0
+        count = 0
         for j in range(n_lists):
             x = national[i, j] * quota_seats
             if present[j] and x >= valid:
-                if won[i, j] == 0:
+                if won[j] == 0:
                     whole[i, j] = x // valid
                     given += whole[i, j]
+                    newcomers[count] = j
+                    count += 1
                 else:
                     winners[i, j] = True
         if given <= tier_seats:
             continue
+        # Most votes first, among the newcomers only: scanning every list for each (a few
+        # dozen newcomers of 400 lists) was most of a 2005 projection's tier.
         done[:] = False
         left = tier_seats
         while True:
             best = -1
             equal = False
-            for j in range(n_lists):
-                if whole[i, j] > 0 and not done[j]:
+            for j in newcomers[:count]:
+                if not done[j]:
                     if best < 0 or national[i, j] > national[i, best]:
                         best, equal = j, False
                     elif national[i, j] == national[i, best]:
@@ -615,10 +627,9 @@ def _place(votes: Ints, seats: Ints, columns: Ints, magnitude: Ints, room: Ints,
 @numba.njit(nogil=True, cache=True)
 def _add_up(values: Ints | NDArray[np.uint8], columns: Ints, out: Ints) -> None:
     """out[i, columns[k, j]] += values[k, i, j] wherever columns[k, j] is a column (not -1);
-    constituency by constituency, so that `values` is read in order (draw by draw, jumping
-    between constituencies, took half again as long; `out` stays in cache either way)."""
-    for k in range(values.shape[0]):
-        for i in range(values.shape[1]):
+    draw by draw, so that a draw's row of `out` stays in cache."""
+    for i in range(values.shape[1]):
+        for k in range(values.shape[0]):
             for j in range(values.shape[2]):
                 c = columns[k, j]
                 if c >= 0:
