@@ -246,10 +246,14 @@ class _Count:
         conditions = {id(f): f for f in (*threshold.conditions,
                                           *(b.condition for b in threshold.by_list))}
         nationally: dict[int, Bools] = {}  # a national condition → draw × list of `lists`
+        # Without conditions by list every list faces the same ones: asked list by list, in
+        # Python, for each chunk, they were half of this.
+        same = None if threshold.by_list else tuple(id(f) for f in threshold.conditions)
         for g, k in enumerate(self.general):
             width = len(cs[k].votes)
-            faced = {j: tuple(id(f) for f in threshold.conditions_for(p, self.election.lists))
-                     for j, p in enumerate(cs[k].votes) if p not in threshold.exempt}
+            faced = {j: same or tuple(id(f) for f in threshold.conditions_for(
+                p, self.election.lists)) for j, p in enumerate(cs[k].votes)
+                if p not in threshold.exempt}
             met: dict[int, Bools] = {}  # condition → draw × column
             for key in {f for fs in faced.values() for f in fs}:
                 cond = conditions[key]
