@@ -189,13 +189,11 @@ def allocate_batch(
 
     def run(lo: int) -> None:
         part = slice(lo, lo + rows)
+        mask = None if counted is None else counted[part]
         if isinstance(plan, QuotaRule):
-            _solve_quotas(v[part], m[part], plan, share,
-                          None if counted is None else counted[part], out_seats[part],
-                          out_tied[part])
+            _solve_quotas(v[part], m[part], plan, share, mask, out_seats[part], out_tied[part])
         else:
-            mine = v[part] if counted is None else np.where(counted[part], v[part], 0)
-            _solve(mine, m[part], plan, share, out_seats[part], out_tied[part])
+            _solve(v[part], m[part], plan, share, mask, out_seats[part], out_tied[part])
 
     starts = range(0, n_rows, rows)
     if workers == 1 or len(starts) == 1:
@@ -212,13 +210,22 @@ def _solve(
     magnitude: Ints,
     plan: _Plan,
     threshold: Fraction | None,
+    taking: Bools | None,
     seats: Ints,
     tied: Bools,
 ) -> None:
     """One chunk, written into `seats` and `tied`: the threshold and Adams' free first seats
-    here, the divisor count in `_highest_averages`, the rows it cannot certify exactly after."""
-    _check_votes(votes)
-    if threshold is not None and threshold > 0:
+    here, the divisor count in `_highest_averages`, the rows it cannot certify exactly after.
+    `taking`: the columns that are lists in the count (None: all); the others count as no
+    votes. Without a threshold or Adams' first seats the compiled loop masks them and checks the
+    votes' range as it reads each row, as `_quotas` does."""
+    screened = threshold is not None and threshold > 0
+    if screened or plan.first_free:  # these read the votes masked and checked, in NumPy
+        if taking is not None:
+            votes, taking = np.where(taking, votes, 0), None
+        _check_votes(votes)
+    if screened:
+        assert threshold is not None
         votes = np.where(_qualifies(votes, threshold), votes, 0)
     full = magnitude
     exact = np.zeros(magnitude.shape, dtype=np.bool_)
@@ -228,15 +235,19 @@ def _solve(
         exact = magnitude < 0  # too few seats for every list's first: a tie at +inf
         magnitude = np.maximum(magnitude, 0)
     status = np.full(magnitude.shape, _CERTIFIED, dtype=np.int8)
-    _highest_averages(np.ascontiguousarray(votes), magnitude, plan.table, plan.cuts / plan.step,
-                      plan.base / plan.step, float(plan.scale),
-                      2**62 // max(int(plan.table[-1]), 1), seats, status)
+    if not _highest_averages(np.ascontiguousarray(votes),
+                             _ALL if taking is None else np.ascontiguousarray(taking),
+                             magnitude, plan.table, plan.cuts / plan.step, plan.base / plan.step,
+                             float(plan.scale), 2**62 // max(int(plan.table[-1]), 1), seats,
+                             status):
+        raise ValueError("votes must be non-negative and below 2**40")
     tied |= status == _TIED
     exact |= status == _EXACT
     if plan.first_free:
         seats += firsts
     for i in np.flatnonzero(exact):
-        seats[i], tied[i] = _exact_row(votes[i], int(full[i]), plan)
+        row = votes[i] if taking is None else np.where(taking[i], votes[i], 0)
+        seats[i], tied[i] = _exact_row(row, int(full[i]), plan)
 
 
 def _check_votes(votes: Ints) -> None:
@@ -255,12 +266,17 @@ def _qualifies(votes: Ints, threshold: Fraction) -> Bools:
 
 
 @numba.njit(nogil=True, cache=True)
-def _highest_averages(votes: Ints, magnitude: Ints, table: Floats, cuts: Floats, base: float,
-                      scale: float, widest: int, seats: Ints, status: NDArray[np.int8]) -> None:
+def _highest_averages(votes: Ints, mask: Bools, magnitude: Ints, table: Floats, cuts: Floats,
+                      base: float, scale: float, widest: int, seats: Ints,
+                      status: NDArray[np.int8]) -> bool:
     """Each row's seats, and `_TIED` or `_EXACT` where they are not certified. `cuts` and
     `base` are the series' explicit terms and the tail's start in units of its step; votes
-    below `widest` times a divisor numerator fit in int64, for the integer tie check."""
+    below `widest` times a divisor numerator fit in int64, for the integer tie check. A column
+    `mask` leaves out (when it has rows) has no votes. False, and the count unfinished, where a
+    vote in the count is negative or not below MAX_VOTES."""
     n_lists = votes.shape[1]
+    masked = mask.shape[0] > 0
+    w = np.empty(n_lists, dtype=np.int64)  # the row's votes, masked
     x = np.empty(n_lists)  # votes · D: quotient x / table[k + 1] for a list's (k + 1)-th seat
     inverse = 1.0 / table  # to search with products; only certifying needs true quotients
     for r in range(votes.shape[0]):
@@ -268,7 +284,10 @@ def _highest_averages(votes: Ints, magnitude: Ints, table: Floats, cuts: Floats,
         c = seats[r]
         total = 0.0
         for j in range(n_lists):
-            x[j] = votes[r, j] * scale
+            w[j] = votes[r, j] if not masked or mask[r, j] else 0
+            if w[j] < 0 or w[j] >= MAX_VOTES:
+                return False
+            x[j] = w[j] * scale
             total += x[j]
         if m == 0:
             continue
@@ -321,9 +340,9 @@ def _highest_averages(votes: Ints, magnitude: Ints, table: Floats, cuts: Floats,
         status[r] = _EXACT
         if low == high and at_low == 1 and at_high == 1:
             n_a, n_b = np.int64(table[c[a]]), np.int64(table[c[b] + 1])
-            if (max(votes[r, a], votes[r, b]) < widest
-                    and votes[r, a] * n_b == votes[r, b] * n_a):
+            if max(w[a], w[b]) < widest and w[a] * n_b == w[b] * n_a:
                 status[r] = _TIED  # exactly these two quotients are equal: a true tie
+    return True
 
 
 @numba.njit(nogil=True, cache=True)
