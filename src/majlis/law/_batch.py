@@ -251,6 +251,8 @@ def _solve(
 
 
 def _check_votes(votes: Ints) -> None:
+    """Refuse votes the integer arithmetic of the kernels (votes times a denominator) cannot
+    hold, where NumPy reads the votes before a kernel does."""
     if votes.min() < 0 or votes.max() >= MAX_VOTES:
         raise ValueError("votes must be non-negative and below 2**40")
 
