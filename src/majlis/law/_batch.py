@@ -186,15 +186,14 @@ def allocate_batch(
 
     def run(lo: int) -> None:
         part = slice(lo, lo + rows)
-        mine = v[part] if counted is None else np.where(counted[part], v[part], 0)
+        mask = None if counted is None else counted[part]
         if isinstance(plan, QuotaRule):
-            _solve_quotas(mine, m[part], plan, share,
-                          None if counted is None else counted[part], out_seats[part],
-                          out_tied[part])
+            _solve_quotas(v[part], m[part], plan, share, mask, out_seats[part], out_tied[part])
         elif isinstance(plan, HuntingtonHill):
-            _solve_huntington_hill(mine, m[part], share, out_seats[part], out_tied[part])
+            _solve_huntington_hill(v[part] if mask is None else np.where(mask, v[part], 0),
+                                   m[part], share, out_seats[part], out_tied[part])
         else:
-            _solve(mine, m[part], plan, share, out_seats[part], out_tied[part])
+            _solve(v[part], m[part], plan, share, mask, out_seats[part], out_tied[part])
 
     starts = range(0, n_rows, rows)
     if workers == 1 or len(starts) == 1:
@@ -211,14 +210,22 @@ def _solve(
     magnitude: Ints,
     plan: _Plan,
     threshold: Fraction | None,
+    taking: Bools | None,
     seats: Ints,
     tied: Bools,
 ) -> None:
     """One chunk, written into `seats` and `tied`: the threshold and Adams' free first seats
-    here, the divisor count in `_highest_averages`, the rows it cannot certify exactly after."""
-    if votes.min() < 0 or votes.max() >= MAX_VOTES:
-        raise ValueError("votes must be non-negative and below 2**40")
-    if threshold is not None and threshold > 0:
+    here, the divisor count in `_highest_averages`, the rows it cannot certify exactly after.
+    `taking`: the columns that are lists in the count (None: all); the others count as no
+    votes. Without a threshold or Adams' first seats the compiled loop masks them and checks the
+    votes' range as it reads each row, as `_quotas` does."""
+    screened = threshold is not None and threshold > 0
+    if screened or plan.first_free:  # these read the votes masked and checked, in NumPy
+        if taking is not None:
+            votes, taking = np.where(taking, votes, 0), None
+        _check_votes(votes)
+    if screened:
+        assert threshold is not None
         votes = np.where(_qualifies(votes, threshold), votes, 0)
     full = magnitude
     exact = np.zeros(magnitude.shape, dtype=np.bool_)
@@ -228,15 +235,26 @@ def _solve(
         exact = magnitude < 0  # too few seats for every list's first: a tie at +inf
         magnitude = np.maximum(magnitude, 0)
     status = np.full(magnitude.shape, _CERTIFIED, dtype=np.int8)
-    _highest_averages(np.ascontiguousarray(votes), magnitude, plan.table, plan.cuts / plan.step,
-                      plan.base / plan.step, float(plan.scale),
-                      2**62 // max(int(plan.table[-1]), 1), seats, status)
+    if not _highest_averages(np.ascontiguousarray(votes),
+                             _ALL if taking is None else np.ascontiguousarray(taking),
+                             magnitude, plan.table, plan.cuts / plan.step, plan.base / plan.step,
+                             float(plan.scale), 2**62 // max(int(plan.table[-1]), 1), seats,
+                             status):
+        raise ValueError("votes must be non-negative and below 2**40")
     tied |= status == _TIED
     exact |= status == _EXACT
     if plan.first_free:
         seats += firsts
     for i in np.flatnonzero(exact):
-        seats[i], tied[i] = _exact_row(votes[i], int(full[i]), plan.series)
+        row = votes[i] if taking is None else np.where(taking[i], votes[i], 0)
+        seats[i], tied[i] = _exact_row(row, int(full[i]), plan.series)
+
+
+def _check_votes(votes: Ints) -> None:
+    """Refuse votes the integer arithmetic of the kernels (votes times a denominator) cannot
+    hold, where NumPy reads the votes before a kernel does."""
+    if votes.min() < 0 or votes.max() >= MAX_VOTES:
+        raise ValueError("votes must be non-negative and below 2**40")
 
 
 def _qualifies(votes: Ints, threshold: Fraction) -> Bools:
@@ -250,12 +268,17 @@ def _qualifies(votes: Ints, threshold: Fraction) -> Bools:
 
 
 @numba.njit(nogil=True, cache=True)
-def _highest_averages(votes: Ints, magnitude: Ints, table: Floats, cuts: Floats, base: float,
-                      scale: float, widest: int, seats: Ints, status: NDArray[np.int8]) -> None:
+def _highest_averages(votes: Ints, mask: Bools, magnitude: Ints, table: Floats, cuts: Floats,
+                      base: float, scale: float, widest: int, seats: Ints,
+                      status: NDArray[np.int8]) -> bool:
     """Each row's seats, and `_TIED` or `_EXACT` where they are not certified. `cuts` and
     `base` are the series' explicit terms and the tail's start in units of its step; votes
-    below `widest` times a divisor numerator fit in int64, for the integer tie check."""
+    below `widest` times a divisor numerator fit in int64, for the integer tie check. A column
+    `mask` leaves out (when it has rows) has no votes. False, and the count unfinished, where a
+    vote in the count is negative or not below MAX_VOTES."""
     n_lists = votes.shape[1]
+    masked = mask.shape[0] > 0
+    w = np.empty(n_lists, dtype=np.int64)  # the row's votes, masked
     x = np.empty(n_lists)  # votes · D: quotient x / table[k + 1] for a list's (k + 1)-th seat
     inverse = 1.0 / table  # to search with products; only certifying needs true quotients
     for r in range(votes.shape[0]):
@@ -263,7 +286,10 @@ def _highest_averages(votes: Ints, magnitude: Ints, table: Floats, cuts: Floats,
         c = seats[r]
         total = 0.0
         for j in range(n_lists):
-            x[j] = votes[r, j] * scale
+            w[j] = votes[r, j] if not masked or mask[r, j] else 0
+            if w[j] < 0 or w[j] >= MAX_VOTES:
+                return False
+            x[j] = w[j] * scale
             total += x[j]
         if m == 0:
             continue
@@ -316,9 +342,9 @@ def _highest_averages(votes: Ints, magnitude: Ints, table: Floats, cuts: Floats,
         status[r] = _EXACT
         if low == high and at_low == 1 and at_high == 1:
             n_a, n_b = np.int64(table[c[a]]), np.int64(table[c[b] + 1])
-            if (max(votes[r, a], votes[r, b]) < widest
-                    and votes[r, a] * n_b == votes[r, b] * n_a):
+            if max(w[a], w[b]) < widest and w[a] * n_b == w[b] * n_a:
                 status[r] = _TIED  # exactly these two quotients are equal: a true tie
+    return True
 
 
 @numba.njit(nogil=True, cache=True)
@@ -346,8 +372,7 @@ def _solve_huntington_hill(votes: Ints, magnitude: Ints, threshold: Fraction | N
                            seats: Ints, tied: Bools) -> None:
     """One chunk by Huntington–Hill, written into `seats` and `tied`: the threshold here, the
     count in `_huntington_hill`, the rows it cannot certify by the exact path after."""
-    if votes.min() < 0 or votes.max() >= MAX_VOTES:
-        raise ValueError("votes must be non-negative and below 2**40")
+    _check_votes(votes)
     if threshold is not None and threshold > 0:
         votes = np.where(_qualifies(votes, threshold), votes, 0)
     status = np.full(magnitude.shape, _CERTIFIED, dtype=np.int8)
@@ -452,24 +477,33 @@ def _solve_quotas(
     tied: Bools,
 ) -> None:
     """One chunk under a quota rule, written into `seats` and `tied`: the threshold here, the
-    count in `_quotas`, the rows it leaves to the exact path after (`taking`: the columns that
-    are lists in the count; their votes are already zero where not)."""
-    if votes.min() < 0 or votes.max() >= MAX_VOTES:
-        raise ValueError("votes must be non-negative and below 2**40")
-    counted = np.ones(votes.shape, dtype=np.bool_) if taking is None else taking
-    if threshold is not None and threshold > 0:
-        counted = counted & _qualifies(votes, threshold)
-        votes = np.where(counted, votes, 0)
+    count in `_quotas`, the rows it leaves to the exact path after. `taking`: the columns that
+    are lists in the count (None: all); the others count as no votes. Without a threshold or
+    limits the compiled loop masks them and checks the votes' range as it reads each row: on
+    copies of the chunk, the mask and the range took a tenth of a tiered projection."""
+    screened = threshold is not None and threshold > 0
+    if screened or rule.limits is not None:
+        if taking is not None:
+            votes = np.where(taking, votes, 0)
+        _check_votes(votes)
+        if screened:
+            assert threshold is not None
+            keep = _qualifies(votes, threshold)
+            taking = keep if taking is None else taking & keep
+            votes = np.where(taking, votes, 0)
     status = np.full(magnitude.shape, _CERTIFIED, dtype=np.int8)
     if rule.limits is None:
-        _quotas(np.ascontiguousarray(votes), magnitude, _QUOTA_KINDS[rule.quota],
-                _ROUNDINGS[rule.rounding], rule.remainder is Remainder.HIGHEST_AVERAGE,
-                rule.remainder is Remainder.POOLED, seats, status)
+        mask = _ALL if taking is None else np.ascontiguousarray(taking)
+        if not _quotas(np.ascontiguousarray(votes), mask, magnitude, _QUOTA_KINDS[rule.quota],
+                       _ROUNDINGS[rule.rounding], rule.remainder is Remainder.HIGHEST_AVERAGE,
+                       rule.remainder is Remainder.POOLED, seats, status):
+            raise ValueError("votes must be non-negative and below 2**40")
     else:  # a limited remainder stage has no compiled twin: every row is counted exactly
         status[:] = _EXACT
     tied |= status == _TIED
     for i in np.flatnonzero(status >= _EXACT):
-        names = {str(j): int(x) for j, x in enumerate(votes[i]) if counted[i, j]}
+        names = {str(j): int(x) for j, x in enumerate(votes[i])
+                 if taking is None or taking[i, j]}
         seats[i], tied[i] = _row_of(
             rule.apportion(names, int(magnitude[i]), _index_order(names)), votes.shape[1])
         tied[i] |= status[i] == _EXACT_TIED
@@ -477,36 +511,63 @@ def _solve_quotas(
         tied |= (seats.sum(axis=1) != magnitude) | ((votes.sum(axis=1) == 0) & (magnitude > 0))
 
 
+_ALL = np.ones((0, 0), dtype=np.bool_)  # no mask: every column a list in the count
+
+
 @numba.njit(nogil=True, cache=True)
-def _quotas(votes: Ints, magnitude: Ints, kind: int, rounding: int, dhondt: bool,
-            pooled: bool, seats: Ints, status: NDArray[np.int8]) -> None:
+def _quotas(votes: Ints, mask: Bools, magnitude: Ints, kind: int, rounding: int, dhondt: bool,
+            pooled: bool, seats: Ints, status: NDArray[np.int8]) -> bool:
     """Each row's seats by whole quotas, then by largest remainders (or D'Hondt from the whole
     quotas, `dhondt`; none here when the remainders are `pooled` nationally), in integers: the
     quota is qn / qd and list j's remainder r[j] / qd. A row is `_TIED` where the last remainder
     seat's value equals the next one's, or where whole quotas given back were chosen among equal
     remainders (the exact path decides that by precedence too, but records no tie); `_EXACT`
-    where the exact path must decide: a remainder seat for a list with nothing left over."""
+    where the exact path must decide: a remainder seat for a list with nothing left over.
+    A column `mask` leaves out (when it has rows) has no votes. False, and the count
+    unfinished, where a vote in the count is negative or not below MAX_VOTES."""
     n_lists = votes.shape[1]
+    masked = mask.shape[0] > 0
+    w = np.empty(n_lists, dtype=np.int64)  # the row's votes, masked
     r = np.empty(n_lists, dtype=np.int64)
     order = np.empty(n_lists, dtype=np.int64)
     for row in range(votes.shape[0]):
+        total = 0
+        for j in range(n_lists):
+            x = votes[row, j] if not masked or mask[row, j] else 0
+            if x < 0 or x >= MAX_VOTES:
+                return False
+            w[j] = x
+            total += x
         m = magnitude[row]
         if m == 0:
             continue
-        total = 0
-        for j in range(n_lists):
-            total += votes[row, j]
         if total == 0:  # seats and no votes: for the exact path to decide, or refuse
             status[row] = _TIED
             continue
         qn, qd = _quota(total, m, kind, rounding)
         c = seats[row]
         given = 0
-        for j in range(n_lists):
-            x = votes[row, j] * qd
-            c[j] = x // qn if qn else 0
-            r[j] = x - qn * c[j]
-            given += c[j]
+        if qn == 0:
+            for j in range(n_lists):
+                c[j] = 0
+                r[j] = w[j] * qd
+        else:
+            # x // qn from a float estimate put right in integers (off by at most one: the
+            # quotient is below 2 (m + 2)); an integer division per list was most of the loop
+            inverse = 1.0 / qn
+            for j in range(n_lists):
+                x = w[j] * qd
+                whole = int(x * inverse)
+                rest = x - qn * whole
+                while rest < 0:
+                    whole -= 1
+                    rest += qn
+                while rest >= qn:
+                    whole += 1
+                    rest -= qn
+                c[j] = whole
+                r[j] = rest
+                given += whole
         given_back_by_rank = False
         while given > m:  # more whole quotas than seats: back from the smallest remainder,
             worst = -1  # of equal ones from the last column (the exact path: by precedence)
@@ -530,15 +591,15 @@ def _quotas(votes: Ints, magnitude: Ints, kind: int, rounding: int, dhondt: bool
             for _ in range(left):
                 best = 0
                 for j in range(1, n_lists):
-                    if votes[row, j] * (c[best] + 1) > votes[row, best] * (c[j] + 1):
+                    if w[j] * (c[best] + 1) > w[best] * (c[j] + 1):
                         best = j
-                low_num, low_den = votes[row, best], c[best] + 1
+                low_num, low_den = w[best], c[best] + 1
                 c[best] += 1
             best = 0
             for j in range(1, n_lists):
-                if votes[row, j] * (c[best] + 1) > votes[row, best] * (c[j] + 1):
+                if w[j] * (c[best] + 1) > w[best] * (c[j] + 1):
                     best = j
-            if low_num * (c[best] + 1) == votes[row, best] * low_den:
+            if low_num * (c[best] + 1) == w[best] * low_den:
                 status[row] = _TIED
             continue
         positive = 0
@@ -565,6 +626,7 @@ def _quotas(votes: Ints, magnitude: Ints, kind: int, rounding: int, dhondt: bool
             c[order[i]] += 1
         if r[order[left - 1]] == r[order[left]]:
             status[row] = _TIED
+    return True
 
 
 @numba.njit(nogil=True, cache=True)

@@ -198,8 +198,10 @@ class QuotaRule:
 
 
 def _reaches(votes: int, quota: Fraction, share: Fraction) -> bool:
-    """Whether `votes` reach `share` of the quota (exactly at it counts)."""
-    return votes >= share * quota
+    """Whether `votes` reach `share` of the quota (exactly at it counts). No share (no limits,
+    every largest-remainder count) compares no Fractions: they were half of an exact Hare count
+    of 30 lists, which a projection makes for each row a tie could change."""
+    return votes >= 0 if not share else votes >= share * quota
 
 
 def _average(votes: int, held: int, series: Series) -> Fraction | None:
