@@ -24,15 +24,15 @@ from ._tables import Format
 __all__ = ["router", "work_queue"]
 
 # Every Iraqi preset's law — quotas, natural-quota thresholds, the 2005 and 2010 compensatory
-# tier, reserved contests — goes through the vector path: this many draws take at most about
-# twice as long as under 2025's law (benchmarks/forecast.py prints each preset's time).
+# tier, reserved contests — goes through the vector path: this many draws take under 2 s on two
+# cores for each, at most about 1.7 times 2025's law (benchmarks/forecast.py prints each).
 MAX_DRAWS = 100_000
 # The public chooses draws, seed and law, so each new choice is work: projections and power
 # tables run a core's worth at a time, a few more wait, and the rest are asked to come back
 # (503, Retry-After) rather than queue behind each other and starve the tables everyone reads.
 HEAVY_WORKERS = CORES
 HEAVY_WAITING = 2 * CORES
-RETRY_AFTER = 10  # seconds: about one projection of a whole 2010 count at 2,000 draws
+RETRY_AFTER = 10  # seconds: the few largest projections (100,000 draws, 1–2 s each) ahead
 
 PublishedParam = Annotated[str, Query(
     pattern=r"^(latest|[1-9][0-9]{0,8})$",
