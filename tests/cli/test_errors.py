@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from majlis import data
 from majlis.cli import main
+from majlis.tally import Source, Station, Store, TallySheet, VotingType
 from tests.cli.test_allocate import write
 from tests.commands import majlis
 
@@ -141,6 +143,37 @@ def test_seat_counts_past_the_bounds_are_refused_at_once(tmp_path: Path, run: Ru
     assert run("allocate", votes, "--law", law, "--format", "json") == (
         2, f"{votes}:2: votes: '{'9' * 40}…' is more than 1,000,000,000,000, the most majlis "
            "counts\n")
+
+
+BASRA = {"Basra 1": {"a": 900, "b": 850, "c": 100},  # a, b women: Basra's third woman is f
+         "Basra 2": {"d": 900, "e": 800, "f": 300, "g": 50},
+         "Basra 3": {"h": 700, "i": 600, "j": 200}}
+
+
+@pytest.mark.parametrize("args", [("results",), ("report", "representation", "--release", "1"),
+                                  ("audit", "rla", "plan")])
+def test_store_seats_under_a_womens_rule_it_has_no_genders_for_are_refused(
+        tmp_path: Path, run: Run, args: tuple[str, ...]) -> None:
+    """Iraq 2021's woman per district counted over the governorate would give Basra 2's seat of
+    e to f; the store keeps SNTV candidates' votes but not their genders, so the seats are
+    refused rather than counted as if the rule were not there."""
+    law = write(tmp_path / "basra.toml", data.path("laws/iraq-2021.toml").read_text(
+        encoding="utf-8") + "\n[districts]\n" + "".join(f'"{name}" = 2\n' for name in BASRA))
+    url = f"sqlite:///{tmp_path / 'night.db'}"
+    with Store(url) as s:
+        s.init()
+        s.register([Station(code=name, centre=name, constituency=name,
+                            voting_type=VotingType.GENERAL, registered=3000) for name in BASRA],
+                   [(name, x) for name, xs in BASRA.items() for x in xs])
+        s.ingest([TallySheet(station=name, source=Source.MACHINE, received_at="2021-10-10T19:00",
+                             received_by="PCOS", ballots_received=3000, cast=sum(xs.values()),
+                             valid=sum(xs.values()), invalid=0, spoiled=0,
+                             unused=3000 - sum(xs.values()), votes=xs)
+                  for name, xs in BASRA.items()])
+        s.release("preliminary")
+    code, said = run(*args, "--law", law, "--db", url)
+    assert code == 2 and said.startswith(
+        "law: women: Basra 1, Basra 2, Basra 3: the women's rule may give a man's seat to a woman")
 
 
 def test_a_users_file_that_is_a_directory_or_cannot_be_written(tmp_path: Path,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from majlis.errors import AllocationError
+from majlis.errors import AllocationError, InputError, Problem
 
 from ._agreements import Agreements
 from ._apportionment import Apportionment
 from ._biproportional import Biproportional
 from ._bonus import MajorityBonus, with_bonus
 from ._bounds import check_seats
-from ._candidates import Ranking, WomenRule, elect
+from ._candidates import ConstituencyWoman, MinimumWomen, Ranking, WomenRule, elect
 from ._divisors import DivisorSeries, Outcome
 from ._mixed import MixedMember, quota_ceiling, wins_of
 from ._pool import RemainderPool
@@ -118,7 +118,8 @@ class Law:
     def election(self, votes: Mapping[str, Mapping[str, int]]) -> Election:
         """The election a count so far is allocated on: the constituencies this law gives seats
         to that have any votes yet, with the law's magnitudes (a store may count places the
-        law does not name)."""
+        law does not name). Votes by entry alone carry no candidates' genders nor regions:
+        `check_genders` refuses them where the women's rule would need those."""
         return Election(constituencies=tuple(
             Constituency(name=name, magnitude=self.magnitudes[name], votes=dict(per_list))
             for name, per_list in votes.items() if per_list and name in self.magnitudes))
@@ -132,6 +133,7 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
     MAX_MAGNITUDE in a constituency or MAX_HOUSE in all is refused (InputError) before any work.
     """
     check_seats(election, law)
+    check_genders(election, law)
     general = law.general(election)
     if law.mixed is not None and len(general) != 1:
         raise AllocationError(
@@ -184,6 +186,22 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
     tier = _upper_tier(election, law, general, results, seed)
     return Allocation(constituencies=tuple(results), tier=tier, seed=seed, ties=tuple(ties),
                       biproportional=double)
+
+
+def check_genders(election: Election, law: Law) -> None:
+    """An InputError where the law's women's rule may move an SNTV seat to a woman but the
+    constituency's votes are by entry alone, with no genders (a tally store's release): counted
+    so, the men the rule would displace keep their seats."""
+    names = [c.name for c in law.general(election)
+             if not c.candidates and c.magnitude and isinstance(law.rule_for(c.name), SntvRule)
+             and (isinstance(law.women, ConstituencyWoman) or (isinstance(
+                 law.women, MinimumWomen) and law.women.required(c.name, c.magnitude)))]
+    if names:
+        raise InputError([Problem(source="law", line=None, field="women", message=(
+            f"{', '.join(names[:5])}{' …' if len(names) > 5 else ''}: the women's rule may give a "
+            "man's seat to a woman, and these votes by entry give no genders (a tally store "
+            "keeps none): give the candidates' genders (a votes file's gender column, or "
+            "`audit rla --candidates`)"))])
 
 
 def _biproportional(

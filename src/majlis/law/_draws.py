@@ -46,7 +46,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from majlis.errors import AllocationError
 
-from ._allocate import Law, _pools, allocate, apportion
+from ._allocate import Law, _pools, allocate, apportion, check_genders
 from ._batch import MAX_VOTES, allocate_batch
 from ._bounds import MAX_MAGNITUDE, check_seats
 from ._divisors import DivisorSeries
@@ -107,6 +107,7 @@ def allocate_draws(
     if v.size and v.min() < 0:
         raise ValueError("votes must be non-negative")
     check_seats(election, law)
+    check_genders(election, law)
     lists = tuple(dict.fromkeys(p for c in cs for p in c.votes))
     n = v.shape[1]
     tier = np.zeros((n, len(lists)), dtype=np.int64)
