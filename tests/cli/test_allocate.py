@@ -52,13 +52,21 @@ def test_arabic_names_bom_crlf_and_seats_from_the_law(tmp_path: Path) -> None:
 
 
 def test_sntv_with_candidates(tmp_path: Path) -> None:
-    votes = write(tmp_path / "v.csv", "district,party,candidate,votes\n"
-                  "Basra 1,A,a1,900\nBasra 1,A,a2,100\nBasra 1,B,b1,400\nBasra 1,C,c1,350\n")
+    """Iraq 2021: the district's woman takes the seat of its least-voted seated man — and
+    without the candidates' genders the count is refused rather than made as if all were men."""
+    rows = "Basra 1,A,a1,900,M\nBasra 1,A,a2,100,M\nBasra 1,B,b1,400,M\nBasra 1,C,c1,350,F\n"
     districts = write(tmp_path / "d.csv", "district,seats\nBasra 1,2\n")
+    votes = write(tmp_path / "v.csv", "district,party,candidate,votes,gender\n" + rows)
     run = majlis("allocate", votes, "--law", "iraq-2021", "--districts", districts)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines()[1:] == ["Basra 1,A,1000,1", "Basra 1,B,400,1",
-                                           "Basra 1,C,350,0"]
+    assert run.stdout.splitlines()[1:] == ["Basra 1,A,1000,1", "Basra 1,C,350,1",
+                                           "Basra 1,B,400,0"]
+    bare = write(tmp_path / "bare.csv", "district,party,candidate,votes\n" + "".join(
+        line.rsplit(",", 1)[0] + "\n" for line in rows.splitlines()))
+    run = majlis("allocate", bare, "--law", "iraq-2021", "--districts", districts)
+    assert run.returncode == 2
+    assert "law: women: Basra 1: the women's rule may give a man's seat to a woman, and some " \
+        "of their candidates have no gender" in run.stderr, run.stderr
 
 
 @pytest.mark.parametrize(("votes", "expected"), [

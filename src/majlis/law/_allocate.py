@@ -189,19 +189,36 @@ def allocate(election: Election, law: Law, *, seed: int = 0) -> Allocation:
 
 
 def check_genders(election: Election, law: Law) -> None:
-    """An InputError where the law's women's rule may move an SNTV seat to a woman but the
-    constituency's votes are by entry alone, with no genders (a tally store's release): counted
-    so, the men the rule would displace keep their seats."""
-    names = [c.name for c in law.general(election)
-             if not c.candidates and c.magnitude and isinstance(law.rule_for(c.name), SntvRule)
-             and (isinstance(law.women, ConstituencyWoman) or (isinstance(
-                 law.women, MinimumWomen) and law.women.required(c.name, c.magnitude)))]
-    if names:
+    """An InputError where the law's women's rule may give a man's seat to a woman but the
+    genders it needs are not given: an SNTV constituency's votes by entry alone (a tally
+    store's release), or candidates without a gender. Counted so, every candidate would be
+    taken for a man, and the men the rule displaces would keep their seats."""
+    women = law.women
+    if women is None:
+        return
+    by_entry, ungendered = [], []
+    for c in law.general(election):
+        if not c.magnitude or (isinstance(women, MinimumWomen)
+                               and not women.required(c.name, c.magnitude)):
+            continue
+        sntv = isinstance(law.rule_for(c.name), SntvRule)
+        if not c.candidates and sntv and isinstance(women, ConstituencyWoman | MinimumWomen):
+            by_entry.append(c.name)
+        elif any(x.gender is None for x in c.candidates):
+            ungendered.append(c.name)
+    if by_entry or ungendered:
         raise InputError([Problem(source="law", line=None, field="women", message=(
-            f"{', '.join(names[:5])}{' …' if len(names) > 5 else ''}: the women's rule may give a "
-            "man's seat to a woman, and these votes by entry give no genders (a tally store "
-            "keeps none): give the candidates' genders (a votes file's gender column, or "
-            "`audit rla --candidates`)"))])
+            f"{_some(names)}: the women's rule may give a man's seat to a woman, and " + (
+                "these votes by entry give no genders (a tally store keeps none): give the "
+                "candidates' genders (a votes file's gender column, or `audit rla --candidates`)"
+                if names is by_entry else "some of their candidates have no gender: give each "
+                "one's F or M in the votes file's gender column")))
+            for names in (by_entry, ungendered) if names])
+
+
+def _some(names: list[str]) -> str:
+    """Up to five names, and an ellipsis for the rest."""
+    return f"{', '.join(names[:5])}{' …' if len(names) > 5 else ''}"
 
 
 def _biproportional(
