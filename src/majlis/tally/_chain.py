@@ -1,7 +1,7 @@
 """The chains as stored, for their check (`majlis.audit.verify_chain`): every sheet version in
-the chain's order, streamed, with every election's releases and its figures both ways — the
-running totals and a recount of the sheets — read in one snapshot of the store. Nothing here
-checks: the hashes are `majlis._chain`'s, the verdict is the audit's."""
+the chain's order, streamed, with every election's releases, its running totals and where each
+station is counted — read in one snapshot of the store. The check recounts the sheets from the
+versions as they stream, not from a query of its own. Nothing here checks: the hashes are `majlis._chain`'s, the verdict is the audit's."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from majlis._chain import (
 
 from ._base import StoreBase, refused
 from ._releases import stored
-from ._results import figures, recount, running
+from ._results import figures, places, running
 from ._schema import (
     ChainHeadRow,
     ElectionRow,
@@ -42,7 +42,7 @@ class Chain(StoreBase):
 
     @contextmanager
     def chain(self) -> Iterator[StoredChain]:
-        """Every election's releases, release head and figures (running and recounted), the
+        """Every election's releases, release head, running totals and station places, the
         sheet chain's head row and every sheet version, as stored, in one snapshot (repeatable
         read on PostgreSQL, one read transaction on SQLite) that stays open while the versions
         stream — `yield_per` rows at a time, each with its votes gathered by the database, so
@@ -59,7 +59,7 @@ class Chain(StoreBase):
                         select(ReleaseRow).where(ReleaseRow.election_id == election.id)
                         .order_by(ReleaseRow.number))),
                     running=figures(running(session, election.id)),
-                    recounted=figures(recount(session, election.id, RANKS)))
+                    places=_where(session, election.id))
                     for election in session.scalars(select(ElectionRow).order_by(ElectionRow.id)))
                 head = session.get(ChainHeadRow, 1)
                 if self.engine.dialect.name == "postgresql":
@@ -69,7 +69,7 @@ class Chain(StoreBase):
                         _versions(self.engine.dialect.name),
                         execution_options={"yield_per": 10_000})) as rows:
                     yield StoredChain(elections=elections,
-                                      head=None if head is None else head.hash,
+                                      head=None if head is None else head.hash, ranks=RANKS,
                                       versions=(StoredVersion(
                                           election=names[row.election_id], station=row.station,
                                           source=row.source, version=row.version,
@@ -81,6 +81,14 @@ class Chain(StoreBase):
                                           for row in rows))
         except DBAPIError as error:
             raise refused(self, error) from error
+
+
+def _where(session: Session, election: int) -> dict[str, tuple[str, str]]:
+    """Each station of the election by code: its constituency and voting type, where the
+    check adds its counted sheet."""
+    place = places(election)
+    return {code: (constituency, voting_type) for code, constituency, voting_type in
+            session.execute(select(place.c.code, place.c.constituency, place.c.voting_type))}
 
 
 def _versions(dialect: str) -> Select[Any]:
