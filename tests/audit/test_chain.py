@@ -48,13 +48,17 @@ def test_the_stored_night_recomputes_link_by_link(night: Night) -> None:
 
 
 def test_votes_gathered_in_any_order_hash_the_same(night: Night) -> None:
-    """The database gathers a version's votes in no promised order: the content sorts them."""
+    """The database gathers a version's votes in no promised order, nor spacing: the content
+    sorts them and writes them its own way."""
     _, rows = night
     shuffled = [replace(r, votes=json.dumps(json.loads(r.votes)[::-1]) if r.votes else None)
                 for r in rows]
     assert [json.loads(r.votes or "[]") for r in shuffled] != [
         json.loads(r.votes or "[]") for r in rows]
     assert audit.check_links(shuffled).checked == 4
+    compact = [replace(r, votes=json.dumps(json.loads(r.votes), separators=(",", ":"))
+                       if r.votes else None) for r in rows]
+    assert compact[0].votes != rows[0].votes and audit.check_links(compact).checked == 4
 
 
 @pytest.mark.parametrize(("field", "value"), [

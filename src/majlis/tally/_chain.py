@@ -1,7 +1,8 @@
 """The chains as stored, for their check (`majlis.audit.verify_chain`): every sheet version in
 the chain's order, streamed, with every election's releases, its running totals and where each
 station is counted — read in one snapshot of the store. The check recounts the sheets from the
-versions as they stream, not from a query of its own. Nothing here checks: the hashes are `majlis._chain`'s, the verdict is the audit's."""
+versions as they stream, not from a query of its own. Nothing here checks: the hashes are
+`majlis._chain`'s, the verdict is the audit's."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, func, select, text
+from sqlalchemy import ColumnElement, Select, Text, cast, func, literal, select, text
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -94,19 +96,25 @@ def _where(session: Session, election: int) -> dict[str, tuple[str, str]]:
 def _versions(dialect: str) -> Select[Any]:
     """Every stored version in the chain's order, each with its votes and candidate votes
     gathered by the database into one JSON array apiece: one row a version crosses to Python,
-    not one a list."""
-    gathered, pair = ((func.json_agg, func.json_build_array) if dialect == "postgresql"
-                      else (func.json_group_array, func.json_array))
+    not one a list. Each array is written as the chain's content writes it — sorted by code
+    point, `", "` between items — so the check can hash it as it comes (`content_from`); the
+    check falls back to parsing and encoding it when the database wrote it otherwise."""
 
-    def each(table: type[SheetVotesRow | SheetCandidateVotesRow], *columns: Any) -> Any:
-        return (select(cast(gathered(pair(*columns)), Text))
-                .where(table.sheet_id == SheetRow.id).scalar_subquery())
+    def each(table: type[SheetVotesRow | SheetCandidateVotesRow], *keys: Any) -> Any:
+        gathered: ColumnElement[str]
+        if dialect == "postgresql":
+            gathered = cast(func.json_agg(aggregate_order_by(
+                func.json_build_array(*keys, table.votes), *(k.collate("C") for k in keys))),
+                Text)
+        else:  # in the primary key's order: (sheet, list[, candidate]), binary collation
+            item = func.printf(f"[{'%s, ' * len(keys)}%d]", *map(func.json_quote, keys),
+                               table.votes)
+            gathered = literal("[") + func.group_concat(item, ", ") + literal("]")
+        return select(gathered).where(table.sheet_id == SheetRow.id).scalar_subquery()
 
     return (select(*(getattr(SheetRow, k) for k in ("id", "election_id", "prev_hash", "hash",
                                                      "content_hash", *CHAINED, *SIGNED, PHOTO)),
-                   each(SheetVotesRow, SheetVotesRow.list_name, SheetVotesRow.votes)
-                   .label("votes"),
+                   each(SheetVotesRow, SheetVotesRow.list_name).label("votes"),
                    each(SheetCandidateVotesRow, SheetCandidateVotesRow.list_name,
-                        SheetCandidateVotesRow.candidate, SheetCandidateVotesRow.votes)
-                   .label("people"))
+                        SheetCandidateVotesRow.candidate).label("people"))
             .order_by(SheetRow.id))
