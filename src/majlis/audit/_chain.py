@@ -135,7 +135,8 @@ class Recount:
         # (election, station) → (rank, version's votes as stored, where it is counted)
         self._best: dict[tuple[str, str], tuple[tuple[int, int], str | None,
                                                 tuple[str, str, str]]] = {}
-        self._sums: dict[tuple[str, str, str], dict[str, int]] = {}  # (election, *where) →
+        # (election, constituency, voting type) → list → votes
+        self._sums: dict[tuple[str, str, str], dict[str, int]] = {}
 
     def add(self, row: StoredVersion, votes: Sequence[Sequence[Any]]) -> None:
         """Count `row` (its `votes` parsed) if it is accepted and beats its station's best."""
