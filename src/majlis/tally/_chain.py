@@ -11,7 +11,17 @@ from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, cast, func, literal, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    cast,
+    func,
+    literal,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -107,8 +117,10 @@ def _versions(dialect: str) -> Select[Any]:
                 func.json_build_array(*keys, table.votes), *(k.collate("C") for k in keys))),
                 Text)
         else:  # in the primary key's order: (sheet, list[, candidate]), binary collation
-            item = func.printf(f"[{'%s, ' * len(keys)}%d]", *map(func.json_quote, keys),
-                               table.votes)
+            item: ColumnElement[str] = literal("[")
+            for k in keys:
+                item += func.json_quote(k) + literal(", ")
+            item += type_coerce(table.votes, Text) + literal("]")
             gathered = literal("[") + func.group_concat(item, ", ") + literal("]")
         return select(gathered).where(table.sheet_id == SheetRow.id).scalar_subquery()
 
