@@ -187,22 +187,26 @@ class StoredVersion:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ElectionChain:
-    """One election's stored releases, its release head, and its figures both ways: the
-    running totals kept on ingest and a recount of each station's counted sheet (`Figures`)."""
+    """One election's stored releases, its release head, the running totals kept on ingest
+    (`Figures`), and where each of its stations is counted — its code → (constituency, voting
+    type) — for the check to recount the chained sheets into (`audit.Recount`)."""
 
     name: str
     releases: tuple[StoredRelease, ...]
     release_head: str
     running: Figures
-    recounted: Figures
+    places: Mapping[str, tuple[str, str]]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StoredChain:
-    """The store's chains as one snapshot reads them: every election's releases and figures,
-    the sheet chain's head row (None without one), and the sheet versions, streamed — read
-    `versions` once, while the snapshot is open."""
+    """The store's chains as one snapshot reads them: every election's releases, running
+    totals and station places, the sheet chain's head row (None without one), the rank of each
+    source (which accepted version counts for a station: the highest-ranked source, then the
+    latest version), and the sheet versions, streamed — read `versions` once, while the
+    snapshot is open."""
 
     elections: tuple[ElectionChain, ...]
     head: str | None
+    ranks: Mapping[str, int]
     versions: Iterator[StoredVersion]

@@ -48,13 +48,17 @@ def test_the_stored_night_recomputes_link_by_link(night: Night) -> None:
 
 
 def test_votes_gathered_in_any_order_hash_the_same(night: Night) -> None:
-    """The database gathers a version's votes in no promised order: the content sorts them."""
+    """The database gathers a version's votes in no promised order, nor spacing: the content
+    sorts them and writes them its own way."""
     _, rows = night
     shuffled = [replace(r, votes=json.dumps(json.loads(r.votes)[::-1]) if r.votes else None)
                 for r in rows]
     assert [json.loads(r.votes or "[]") for r in shuffled] != [
         json.loads(r.votes or "[]") for r in rows]
     assert audit.check_links(shuffled).checked == 4
+    compact = [replace(r, votes=json.dumps(json.loads(r.votes), separators=(",", ":"))
+                       if r.votes else None) for r in rows]
+    assert compact[0].votes != rows[0].votes and audit.check_links(compact).checked == 4
 
 
 @pytest.mark.parametrize(("field", "value"), [
@@ -94,20 +98,60 @@ def test_heads_and_seals_are_found_at_their_length(night: Night) -> None:
                              "were removed or replaced",)
 
 
-def test_running_totals_are_compared_with_the_recount() -> None:
-    election = audit.ElectionChain(
-        name="2025", releases=(), release_head=GENESIS,
-        running=Counter({("Basra", "general", "Tasmim", ""): 1_200,
-                         ("Basra", "general", "", "stations counted"): 2}),
-        recounted=Counter({("Basra", "general", "Tasmim", ""): 200,
-                           ("Basra", "general", "", "stations counted"): 2,
-                           ("Najaf", "general", "Sadiqoun", ""): 80}))
-    expected = ["Basra › general › Tasmim: 1,200 in the running totals, 200 in the chained "
+def test_the_sheets_are_recounted_from_the_versions_that_hold(night: Night) -> None:
+    """The recount adds each station's best accepted version from the stream itself: the
+    correction replaces the sheet it corrects, and it equals the running totals it checks."""
+    chain, rows = night
+    (election,) = chain.elections
+    recount = audit.Recount(chain.elections, chain.ranks)
+    assert audit.check_links(rows, recount=recount).checked == 4
+    found = recount.figures("default")
+    assert found == election.running
+    assert (found[("Basra", "general", "Tasmim", "")],
+            found[("Basra", "general", "State of Law", "")],
+            found[("Basra", "general", "", "stations counted")],
+            found[("Najaf", "general", "Sadiqoun", "")]) == (401, 199, 2, 80)
+
+
+def test_which_version_counts_for_a_station(night: Night) -> None:
+    """The store's rule: accepted versions only; the highest-ranked source, then the latest
+    version; the first stored on a tie; a station not registered counts nowhere."""
+    chain, rows = night
+    first, corrected = rows[1], rows[3]  # B-001-02, machine v1 then v2
+    assert (first.station, corrected.station, corrected.version) == ("B-001-02",) * 2 + (2,)
+
+    def counted(*versions: audit.StoredVersion) -> int:
+        recount = audit.Recount(chain.elections, chain.ranks)
+        for row in versions:
+            recount.add(row, json.loads(row.votes or "[]"))
+        return recount.figures("default")[("Basra", "general", "Tasmim", "")]
+
+    def quarantined(row: audit.StoredVersion) -> audit.StoredVersion:
+        return replace(row, fields={**row.fields, "status": "quarantined"})
+
+    assert (counted(first), counted(corrected), counted(first, corrected)) == (200, 201, 201)
+    assert counted(corrected, first) == 201  # an older version stored later does not count
+    assert counted(first, quarantined(corrected)) == 200
+    assert counted(first, replace(corrected, source="entry-a")) == 200  # ranked below machine
+    assert counted(replace(first, source="entry-a"), replace(corrected, version=1)) == 201
+    assert counted(replace(first, source="entry-b"),
+                   replace(corrected, source="entry-a", version=1)) == 200  # tie: the first
+    assert counted(replace(first, station="X-999-99")) == 0
+
+
+def test_running_totals_are_compared_with_the_recount(night: Night) -> None:
+    chain, rows = night
+    (election,) = chain.elections
+    recount = audit.Recount(chain.elections, chain.ranks)
+    audit.check_links(rows, recount=recount)
+    raised = replace(election, running=election.running + Counter(
+        {("Basra", "general", "Tasmim", ""): 1_000, ("Karbala", "general", "Tasmim", ""): 5}))
+    expected = ["Basra › general › Tasmim: 1,401 in the running totals, 401 in the chained "
                 "sheets",
-                "Najaf › general › Sadiqoun: 0 in the running totals, 80 in the chained sheets"]
-    assert audit.totals_differ([election]) == expected
-    clean = replace(election, name="2021", running=election.recounted)
-    assert audit.totals_differ([election, clean]) == [f"2025: {d}" for d in expected]
+                "Karbala › general › Tasmim: 5 in the running totals, 0 in the chained sheets"]
+    assert audit.totals_differ([raised], recount) == expected
+    other = replace(election, name="2021", running=Counter(), places={})
+    assert audit.totals_differ([raised, other], recount) == [f"default: {d}" for d in expected]
 
 
 def test_the_whole_verdict_over_plain_values(night: Night) -> None:
@@ -125,9 +169,11 @@ def test_the_whole_verdict_over_plain_values(night: Night) -> None:
     assert verdict.latest == (("default", release.digest),)
     assert check(head=rows[2].hash).broken == ("B-001-02", "machine", 2)  # the last cut off
     assert check(head=None).intact  # a store from before the head row
-    assert check(versions=iter(rows[:1]), head=rows[0].hash).problems == (
-        "release 1 ('first') was made when the sheet chain held 2 versions; it holds 1: the "
-        "last sheets were removed",)
+    cut = check(versions=iter(rows[:1]), head=rows[0].hash).problems
+    assert cut[0] == ("release 1 ('first') was made when the sheet chain held 2 versions; it "
+                      "holds 1: the last sheets were removed")
+    # the totals are recounted from the versions streamed: those cut off count nowhere
+    assert "Najaf › general › Tasmim: 120 in the running totals, 0 in the chained sheets" in cut
     assert check(published=("e" * 64,), heads=("d" * 64,)).problems == (
         f"release {'e' * 16}… was published but is not in the store: it, or the releases "
         "after it, were removed",

@@ -18,7 +18,7 @@ from majlis._chain import ElectionChain, StoredChain, StoredRelease, StoredVersi
 
 from ._assertions import Assertion, Kind, plurality_assertions, seat_assertions
 from ._candidates import candidate_assertions, candidate_key, pooled_key, region_assertions
-from ._chain import ChainCheck, Links, check_links, totals_differ, verify_chain
+from ._chain import ChainCheck, Links, Recount, check_links, totals_differ, verify_chain
 from ._compare import (
     AreaComparison,
     Comparison,
@@ -82,6 +82,7 @@ __all__ = [
     "Place",
     "PollingMeasure",
     "PollingPlan",
+    "Recount",
     "SeatChange",
     "Selection",
     "StationComparison",

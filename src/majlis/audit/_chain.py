@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import Any
 
 from majlis._cells import shown
 from majlis._chain import (
     GENESIS,
     ElectionChain,
+    Figures,
     StoredChain,
     StoredVersion,
     audit_releases,
+    content_from,
     content_of,
     disagreements,
     link,
@@ -65,12 +69,14 @@ class Links:
 
 
 def check_links(versions: Iterable[StoredVersion], *, heads: Iterable[str] = (),
-                vouched: Iterable[tuple[int, str, str]] = ()) -> Links:
+                vouched: Iterable[tuple[int, str, str]] = (),
+                recount: Recount | None = None) -> Links:
     """Walk the versions in the chain's order from `GENESIS`: each must follow the hash before
     it and recompute, from its stored figures, to its stored content hash and link; stop at the
     first that does not. Note which of `heads` the chain passes through, and each release
     (`vouched`: the chain's length and head when it was sealed, and which release) whose head
-    is not the chain's at that length. One version in memory at a time."""
+    is not the chain's at that length; add each version that holds to `recount`, with the votes
+    its hash was recomputed from. One version in memory at a time."""
     wanted = set(heads)
     due: dict[int, list[tuple[str, str]]] = {}
     for length, then, label in vouched:
@@ -84,14 +90,19 @@ def check_links(versions: Iterable[StoredVersion], *, heads: Iterable[str] = (),
         if row.prev_hash != prev:
             reason = "a version before this one was removed or altered"
         else:
-            content = content_of(row.election, row.fields,
-                                 json.loads(row.votes) if row.votes else [],
-                                 json.loads(row.people) if row.people else [])
+            votes = json.loads(row.votes) if row.votes else []
+            content = content_from(row.election, row.fields,
+                                   f"{row.votes or '[]'}, {row.people or '[]'}")
+            if content != row.content_hash:  # not as the content writes them: re-encoded
+                content = content_of(row.election, row.fields, votes,
+                                     json.loads(row.people) if row.people else [])
             if content != row.content_hash or link(prev, content) != row.hash:
                 reason = "its stored figures no longer match its hash"
         if reason:
             return Links(checked=checked, head=prev, last=last, broken=last, reason=reason,
                          passed=frozenset(passed), replaced=tuple(replaced))
+        if recount is not None:
+            recount.add(row, votes)
         prev = row.hash
         checked += 1
         if prev in wanted:
@@ -110,11 +121,61 @@ def _replaced(releases: list[tuple[str, str]], length: int, head: str) -> list[s
             for then, label in releases if then != head]
 
 
-def totals_differ(elections: Sequence[ElectionChain]) -> list[str]:
+class Recount:
+    """The chained sheets added up as they stream past, independently of the running totals
+    they are compared with: each station counts its best accepted version — the highest-ranked
+    source (`ranks`), then the latest version, the first stored on a tie — as the store counts
+    it on ingest, added where `ElectionChain.places` puts the station. A better version later
+    in the chain takes the one it supersedes back out; only the votes text of each station's
+    current version is kept for that, never its parsed rows."""
+
+    def __init__(self, elections: Iterable[ElectionChain], ranks: Mapping[str, int]) -> None:
+        self._places = {e.name: e.places for e in elections}
+        self._ranks = ranks
+        # (election, station) → (rank, version's votes as stored, where it is counted)
+        self._best: dict[tuple[str, str], tuple[tuple[int, int], str | None,
+                                                tuple[str, str, str]]] = {}
+        # (election, constituency, voting type) → list → votes
+        self._sums: dict[tuple[str, str, str], dict[str, int]] = {}
+
+    def add(self, row: StoredVersion, votes: Sequence[Sequence[Any]]) -> None:
+        """Count `row` (its `votes` parsed) if it is accepted and beats its station's best."""
+        if row.fields["status"] != "accepted":
+            return
+        place = self._places[row.election].get(row.station)
+        if place is None:  # an accepted sheet always names a registered station
+            return
+        key, rank = (row.election, row.station), (self._ranks[row.source], row.version)
+        old = self._best.get(key)
+        if old is not None and rank <= old[0]:
+            return
+        where = (row.election, *place)
+        sums = self._sums.setdefault(where, {})
+        if old is not None:
+            before = self._sums[old[2]]
+            for name, n in json.loads(old[1]) if old[1] else []:
+                before[name] -= n
+        for name, n in votes:
+            sums[name] = sums.get(name, 0) + n
+        self._best[key] = (rank, row.votes, where)
+
+    def figures(self, election: str) -> Figures:
+        """The election's recount as `Figures`: votes per constituency, voting type and list,
+        and stations counted."""
+        found: Figures = Counter()
+        for (name, constituency, voting_type), sums in self._sums.items():
+            if name == election:
+                found.update({(constituency, voting_type, p, ""): n for p, n in sums.items()})
+        found.update((c, t, "", "stations counted")
+                     for (name, c, t) in (w for _, _, w in self._best.values()) if name == election)
+        return found
+
+
+def totals_differ(elections: Sequence[ElectionChain], recount: Recount) -> list[str]:
     """Every running total that differs from the recount of its election's chained sheets,
     prefixed with the election's name when the store holds more than one."""
     return [f"{e.name}: {d}" if len(elections) > 1 else d for e in elections
-            for d in disagreements(e.running, e.recounted)]
+            for d in disagreements(e.running, recount.figures(e.name))]
 
 
 def verify_chain(source: AbstractContextManager[StoredChain], published: Iterable[str] = (),
@@ -155,7 +216,8 @@ def verify_chain(source: AbstractContextManager[StoredChain], published: Iterabl
         digests = {r.digest for e in stored.elections for r in e.releases}
         problems += [f"release {d[:16]}… was published but is not in the store: it, or the "
                      "releases after it, were removed" for d in kept if d not in digests]
-        walk = check_links(stored.versions, heads=wanted, vouched=vouched)
+        recount = Recount(stored.elections, stored.ranks)
+        walk = check_links(stored.versions, heads=wanted, vouched=vouched, recount=recount)
     if walk.broken is not None:
         return ChainCheck(checked=walk.checked, broken=walk.broken, reason=walk.reason)
     if stored.head is not None and stored.head != walk.head:
@@ -169,7 +231,7 @@ def verify_chain(source: AbstractContextManager[StoredChain], published: Iterabl
                  f"{walk.checked:,}: the last sheets were removed"
                  for length, _, label in sorted(vouched, key=lambda v: v[0])
                  if length > walk.checked]
-    problems += totals_differ(stored.elections)
+    problems += totals_differ(stored.elections, recount)
     return ChainCheck(checked=walk.checked, broken=None, releases=releases,
                       unchained=unchained, problems=tuple(problems),
                       latest=tuple((e.name, e.releases[-1].digest)

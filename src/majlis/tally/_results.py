@@ -2,7 +2,8 @@
 
 Two ways to the same numbers: `running` reads the totals kept up to date on ingest (fast, for
 every refresh of the night), `recount` recomputes them from every stored sheet in SQL — what
-`majlis._chain.disagreements` compares them with (the check, `audit.verify_chain`).
+`majlis._chain.disagreements` compares them with before a release is sealed (the chain's
+check, `audit.verify_chain`, recounts the same way from the versions it streams).
 """
 
 from __future__ import annotations
@@ -61,9 +62,10 @@ class ConstituencyCount:
         return total
 
 
-def _places(election: int) -> Subquery:
-    """Each station of the election with its voting type, register, centre and constituency."""
-    return (select(StationRow.id.label("station_id"), StationRow.voting_type,
+def places(election: int) -> Subquery:
+    """Each station of the election with its code, voting type, register, centre and
+    constituency."""
+    return (select(StationRow.id.label("station_id"), StationRow.code, StationRow.voting_type,
                    StationRow.registered,
                    CentreRow.code.label("centre"), ConstituencyRow.name.label("constituency"))
             .join(CentreRow, StationRow.centre_id == CentreRow.id)
@@ -76,7 +78,7 @@ def _stations(session: Session, election: int, counted: Subquery | None
               ) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
     """Stations and their register per constituency and voting type: all of them, or those in
     `counted`."""
-    place = _places(election)
+    place = places(election)
     query = select(place.c.constituency, place.c.voting_type, func.count(),
                    func.sum(place.c.registered))
     if counted is not None:
@@ -123,7 +125,7 @@ def recount(session: Session, election: int, priority: Mapping[str, int]
             order_by=(rank.desc(), SheetRow.version.desc())).label("rank"))
         .where(SheetRow.status == "accepted", SheetRow.election_id == election).subquery())
     chosen = select(ranked.c.id, ranked.c.station_id).where(ranked.c.rank == 1).subquery()
-    place = _places(election)
+    place = places(election)
     sums = session.execute(
         select(place.c.constituency, place.c.voting_type, SheetVotesRow.list_name,
                func.sum(SheetVotesRow.votes))
@@ -164,7 +166,7 @@ def moved_since(session: Session, election: int, priority: Mapping[str, int], si
             for now in (True, False) if sheet_id <= since else (True,):
                 if (station_id, now) not in best or rank > best[(station_id, now)][0]:
                     best[(station_id, now)] = (rank, sheet_id)
-    place = _places(election)
+    place = places(election)
     where: dict[int | None, tuple[str, str]] = {}
     for ids in _slices(touched):
         where |= {s: (c, t) for s, c, t in session.execute(
@@ -203,7 +205,7 @@ class CentreCount:
 
 def by_centre(session: Session, election: int) -> list[CentreCount]:
     """Results one level down: per polling centre, from each station's counted sheet."""
-    place = _places(election)
+    place = places(election)
     key = (place.c.constituency, place.c.centre)
     stations = {(c, k): (int(n), int(m or 0)) for c, k, n, m in session.execute(
         select(*key, func.count(), func.count(CountedRow.station_id))
@@ -235,7 +237,7 @@ def by_candidate(session: Session, election: int, constituency: str | None
                  ) -> list[CandidateCount]:
     """Candidates' votes from each station's counted sheet — the one the running totals add —
     so a correction or a recount replaces the votes of the sheet it supersedes."""
-    place = _places(election)
+    place = places(election)
     total = func.sum(SheetCandidateVotesRow.votes)
     query = (select(place.c.constituency, SheetCandidateVotesRow.list_name,
                     SheetCandidateVotesRow.candidate, total)
