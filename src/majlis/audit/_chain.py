@@ -167,7 +167,7 @@ class Recount:
             if name == election:
                 found.update({(constituency, voting_type, p, ""): n for p, n in sums.items()})
         found.update((c, t, "", "stations counted")
-                     for (name, c, t) in (w for _, _, w in self._best.values()) if name == election)
+                     for _, _, (name, c, t) in self._best.values() if name == election)
         return found
 
 

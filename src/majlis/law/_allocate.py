@@ -206,14 +206,16 @@ def check_genders(election: Election, law: Law) -> None:
             by_entry.append(c.name)
         elif any(x.gender is None for x in c.candidates):
             ungendered.append(c.name)
-    if by_entry or ungendered:
-        raise InputError([Problem(source="law", line=None, field="women", message=(
-            f"{_some(names)}: the women's rule may give a man's seat to a woman, and " + (
-                "these votes by entry give no genders (a tally store keeps none): give the "
-                "candidates' genders (a votes file's gender column, or `audit rla --candidates`)"
-                if names is by_entry else "some of their candidates have no gender: give each "
-                "one's F or M in the votes file's gender column")))
-            for names in (by_entry, ungendered) if names])
+    why = {"these votes by entry give no genders (a tally store keeps none): give the "
+           "candidates' genders (a votes file's gender column, or `audit rla --candidates`)":
+           by_entry,
+           "some of their candidates have no gender: give each one's F or M in the votes "
+           "file's gender column": ungendered}
+    problems = [Problem(source="law", line=None, field="women", message=(
+        f"{_some(names)}: the women's rule may give a man's seat to a woman, and {reason}"))
+        for reason, names in why.items() if names]
+    if problems:
+        raise InputError(problems)
 
 
 def _some(names: list[str]) -> str:
